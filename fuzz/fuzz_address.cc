@@ -1,0 +1,18 @@
+#include "fuzz_util.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  // street \t postal code \t city \t country
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  std::string_view street, rest, postal, rest2, city, country;
+  leadroute::fuzz::SplitTwo(in, &street, &rest);
+  leadroute::fuzz::SplitTwo(rest, &postal, &rest2);
+  leadroute::fuzz::SplitTwo(rest2, &city, &country);
+  const auto& n = leadroute::fuzz::SharedNormalizer();
+  if (auto key = n.Address(street, postal, city, country)) {
+    leadroute::fuzz::CheckKey(*key);
+  }
+  if (auto code = n.PostalCode(postal, country)) {
+    leadroute::fuzz::CheckKey(*code);
+  }
+  return 0;
+}

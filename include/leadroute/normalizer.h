@@ -1,0 +1,96 @@
+// Normalizer: turns messy customer data into match keys.
+//
+// Two parties whose keys of one kind are equal are, to the engine, the same
+// customer on that evidence. Each key is absent (std::nullopt / empty) when
+// the input carries no usable evidence: junk, placeholders ("n/a"), invalid
+// UTF-8, NUL bytes, or text longer than the field's limit.
+//
+// Thread safety: a Normalizer is immutable after Create(); every method is
+// const and may be called from any number of threads at once.
+#ifndef LEADROUTE_NORMALIZER_H_
+#define LEADROUTE_NORMALIZER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leadroute/party.h"
+#include "leadroute/status.h"
+
+namespace leadroute {
+
+// A canonical mailbox and what it says about the company behind it.
+struct EmailKey {
+  std::string mailbox;                // "jdoe@gmail.com", "j.doe@acme.de"
+  std::optional<std::string> domain;  // registrable domain, unless free-mail
+  bool freemail = false;              // gmail.com, web.de, qq.com, ...
+};
+
+// Keys for a person's name. `full` ignores the order of the two names and
+// maps nicknames to one given name ("Bob Smith" == "Smith, Robert").
+struct PersonKey {
+  std::string full;                   // "robert smith"
+  std::vector<std::string> initials;  // "smith r", "smith b" for "Bob Smith"
+};
+
+// Every key the engine derives from one party.
+struct MatchKeys {
+  std::optional<std::string> company;       // "acme deutschland"
+  std::vector<std::string> company_tokens;  // significant words, for fuzzy
+  std::optional<std::string> domain;        // from `domain`, else the email's
+  std::optional<std::string> email;         // canonical mailbox
+  bool email_freemail = false;
+  std::optional<std::string> phone;         // E.164, "+49891234567"
+  std::optional<PersonKey> person;
+  std::optional<std::string> address;       // "de|80331|leopoldstrasse|1"
+  std::optional<std::string> postal_code;   // "80331", "SW1A1AA"
+  std::optional<std::string> country;       // "DE"
+};
+
+class Normalizer {
+ public:
+  // Loads the public suffix list (the system's, else libpsl's built-in one)
+  // and the compiled-in word lists. Fails only if those cannot be loaded.
+  static Result<std::unique_ptr<Normalizer>> Create();
+  ~Normalizer();
+  Normalizer(const Normalizer&) = delete;
+  Normalizer& operator=(const Normalizer&) = delete;
+
+  // Company name without case, accents, punctuation, leading "The" or legal
+  // form: "ACME Deutschland G.m.b.H." -> "acme deutschland".
+  std::optional<std::string> Company(std::string_view name) const;
+  // The key's words minus generic ones ("group", "deutschland").
+  std::vector<std::string> CompanyTokens(std::string_view name) const;
+  // Registrable domain of a URL, host or email: "https://www.shop.acme.co.uk/x"
+  // -> "acme.co.uk"; internationalized names in punycode.
+  std::optional<std::string> Domain(std::string_view url_host_or_email) const;
+  std::optional<EmailKey> Email(std::string_view address) const;
+  // E.164; `country` (ISO 3166-1 alpha-2, may be empty) is the region hint
+  // for national formats. Extensions are dropped.
+  std::optional<std::string> Phone(std::string_view number,
+                                   std::string_view country) const;
+  std::optional<PersonKey> Person(std::string_view first_name,
+                                  std::string_view last_name) const;
+  std::optional<std::string> PostalCode(std::string_view postal_code,
+                                        std::string_view country) const;
+  // House number + normalized street + (postal code, else city) + country.
+  std::optional<std::string> Address(std::string_view street,
+                                     std::string_view postal_code,
+                                     std::string_view city,
+                                     std::string_view country) const;
+  // ISO 3166-1 alpha-2 in upper case, or nullopt when not two letters.
+  static std::optional<std::string> Country(std::string_view country);
+
+  MatchKeys Keys(const Party& party) const;
+
+ private:
+  struct Impl;
+  explicit Normalizer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace leadroute
+
+#endif  // LEADROUTE_NORMALIZER_H_

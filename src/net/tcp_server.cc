@@ -1,0 +1,121 @@
+#include "net/tcp_server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <charconv>
+#include <thread>
+#include <vector>
+
+#include "net/connection.h"
+
+namespace leadroute::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct TcpServer::Impl {
+  Impl(Engine* e, ServerOptions o)
+      : engine(e),
+        options(std::move(o)),
+        io(static_cast<int>(ThreadCount(options))),
+        acceptor(io),
+        signals(io, SIGINT, SIGTERM) {}
+
+  static std::size_t ThreadCount(const ServerOptions& o) {
+    if (o.threads > 0) return o.threads;
+    return std::max(1u, std::thread::hardware_concurrency());
+  }
+
+  void Accept() {
+    acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted) return;
+      } else if (connections.load() >= options.max_connections) {
+        Connection::Refuse(std::move(s), "too many connections");
+      } else {
+        std::make_shared<Connection>(std::move(s), engine, options.max_line,
+                                     &connections)
+            ->Start();
+      }
+      if (acceptor.is_open()) Accept();
+    });
+  }
+
+  Engine* engine;
+  ServerOptions options;
+  asio::io_context io;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::atomic<std::size_t> connections{0};
+};
+
+TcpServer::TcpServer(Engine* engine, ServerOptions options)
+    : impl_(std::make_unique<Impl>(engine, std::move(options))) {}
+
+TcpServer::~TcpServer() = default;
+
+Status TcpServer::Listen() {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return Status::InvalidArgument("bad listen address", "listen");
+  const tcp::endpoint endpoint(address, impl_->options.port);
+  auto& a = impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Status::IoError("cannot listen on " + impl_->options.host + ":" +
+                           std::to_string(impl_->options.port) + ": " +
+                           ec.message());
+  }
+  return Status::Ok();
+}
+
+std::uint16_t TcpServer::port() const {
+  boost::system::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void TcpServer::Run() {
+  impl_->signals.async_wait(
+      [this](boost::system::error_code ec, int) { if (!ec) Stop(); });
+  impl_->Accept();
+  std::vector<std::thread> threads;
+  const std::size_t n = Impl::ThreadCount(impl_->options);
+  for (std::size_t i = 1; i < n; ++i) {
+    threads.emplace_back([this] { impl_->io.run(); });
+  }
+  impl_->io.run();
+  for (auto& t : threads) t.join();
+}
+
+void TcpServer::Stop() {
+  asio::post(impl_->io, [this] {
+    boost::system::error_code ec;
+    impl_->acceptor.close(ec);
+    impl_->signals.cancel(ec);
+    impl_->io.stop();
+  });
+}
+
+bool ParseHostPort(const std::string& text, std::string* host,
+                   std::uint16_t* port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string h = text.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') {
+    h = h.substr(1, h.size() - 2);
+  }
+  unsigned value = 0;
+  const char* b = text.data() + colon + 1;
+  const char* e = text.data() + text.size();
+  auto r = std::from_chars(b, e, value);
+  if (r.ec != std::errc() || r.ptr != e || value > 65535 || b == e) return false;
+  *host = std::move(h);
+  *port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+}  // namespace leadroute::net

@@ -1,0 +1,54 @@
+// TcpServer: newline-delimited JSON-RPC over TCP (Boost.Asio).
+//
+// The server owns the io_context, the acceptor and the threads; each
+// connection reads into its own LineBuffer, answers every complete line
+// through its own Dispatcher, in order, and writes all answers that are ready
+// in one write. The Engine is shared and must outlive the server.
+#ifndef LEADROUTE_NET_TCP_SERVER_H_
+#define LEADROUTE_NET_TCP_SERVER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "leadroute/engine.h"
+#include "leadroute/status.h"
+
+namespace leadroute::net {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 7411;
+  std::size_t threads = 0;            // 0: one per core
+  std::size_t max_line = 1 << 20;     // bytes; longer: error, then close
+  std::size_t max_connections = 10000;
+};
+
+class TcpServer {
+ public:
+  TcpServer(Engine* engine, ServerOptions options);
+  ~TcpServer();
+
+  // Binds and listens; the bound port is port() (useful with port 0).
+  Status Listen();
+  std::uint16_t port() const;
+
+  // Serves until Stop() or SIGINT/SIGTERM; returns after in-flight work is
+  // done and every thread has joined.
+  void Run();
+  // Thread-safe; may be called from any thread.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// "host:port" -> host, port. False when malformed.
+bool ParseHostPort(const std::string& text, std::string* host,
+                   std::uint16_t* port);
+
+}  // namespace leadroute::net
+
+#endif  // LEADROUTE_NET_TCP_SERVER_H_

@@ -1,0 +1,140 @@
+#include "normalize/company_name.h"
+
+#include <algorithm>
+
+#include "normalize/text_fold.h"
+#include "normalize/word_list.h"
+
+namespace leadroute::normalize {
+
+namespace {
+
+constexpr int kMaxStripRounds = 3;
+constexpr std::size_t kMaxTokens = 64;
+
+bool IsConnective(std::string_view t) {
+  return t == "&" || t == "and" || t == "und" || t == "et";
+}
+
+void JoinTokens(const std::vector<std::string>& tokens, std::size_t begin,
+                std::size_t end, std::string* out) {
+  out->clear();
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i != begin) out->push_back(' ');
+    out->append(tokens[i]);
+  }
+}
+
+}  // namespace
+
+void TokenizeName(std::string_view folded, std::vector<std::string>* tokens) {
+  tokens->clear();
+  // Pass 1: raw tokens; "&" and "+" become the connective "&".
+  std::vector<std::string> raw;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) raw.push_back(std::move(cur));
+    cur.clear();
+  };
+  for (char c : folded) {
+    if (IsAsciiAlnum(c)) {
+      cur.push_back(AsciiLower(c));
+    } else if (c == '\'' || c == '`') {
+      // "McDonald's": apostrophes do not split a word.
+    } else {
+      flush();
+      if (c == '&' || c == '+') raw.emplace_back("&");
+    }
+    if (raw.size() > kMaxTokens) break;
+  }
+  flush();
+  // Pass 2: join runs of single characters (initialisms), drop connectives.
+  for (std::size_t i = 0; i < raw.size();) {
+    if (raw[i].size() == 1 && raw[i] != "&") {
+      std::string joined;
+      while (i < raw.size() && raw[i].size() == 1 && raw[i] != "&") {
+        joined += raw[i++];
+      }
+      tokens->push_back(std::move(joined));
+      continue;
+    }
+    if (!IsConnective(raw[i])) tokens->push_back(std::move(raw[i]));
+    ++i;
+  }
+  if (tokens->size() > 1 && tokens->front() == "the") {
+    tokens->erase(tokens->begin());
+  }
+}
+
+CompanyName::CompanyName(std::string_view legal_forms,
+                         std::string_view stopwords) {
+  std::string folded;
+  std::vector<std::string> tokens;
+  std::string joined;
+  ForEachDataLine(legal_forms, [&](const std::vector<std::string_view>& cols) {
+    if (!FoldToAscii(cols[0], &folded)) return;
+    TokenizeName(folded, &tokens);
+    if (tokens.empty()) return;
+    JoinTokens(tokens, 0, tokens.size(), &joined);
+    const std::string_view position = cols.size() > 1 ? cols[1] : "suffix";
+    if (position == "suffix" || position == "both") suffix_forms_.insert(joined);
+    if (position == "prefix" || position == "both") prefix_forms_.insert(joined);
+    max_form_tokens_ = std::max(max_form_tokens_, tokens.size());
+  });
+  ForEachDataLine(stopwords, [&](const std::vector<std::string_view>& cols) {
+    if (FoldToAscii(cols[0], &folded)) stopwords_.insert(folded);
+  });
+}
+
+std::size_t CompanyName::MatchSuffix(const std::vector<std::string>& tokens,
+                                     std::string* scratch) const {
+  const std::size_t n = tokens.size();
+  for (std::size_t k = std::min(max_form_tokens_, n - 1); k >= 1; --k) {
+    JoinTokens(tokens, n - k, n, scratch);
+    if (suffix_forms_.contains(*scratch)) return k;
+  }
+  return 0;
+}
+
+std::size_t CompanyName::MatchPrefix(const std::vector<std::string>& tokens,
+                                     std::string* scratch) const {
+  const std::size_t n = tokens.size();
+  for (std::size_t k = std::min(max_form_tokens_, n - 1); k >= 1; --k) {
+    JoinTokens(tokens, 0, k, scratch);
+    if (prefix_forms_.contains(*scratch)) return k;
+  }
+  return 0;
+}
+
+bool CompanyName::Tokens(std::string_view name,
+                         std::vector<std::string>* tokens) const {
+  tokens->clear();
+  std::string folded;
+  if (!FoldToAscii(name, &folded)) return false;
+  TokenizeName(folded, tokens);
+  if (tokens->size() > kMaxTokens) {
+    tokens->clear();
+    return false;
+  }
+  std::string scratch;
+  for (int round = 0; round < kMaxStripRounds && tokens->size() > 1; ++round) {
+    const std::size_t k = MatchSuffix(*tokens, &scratch);
+    if (k == 0) break;
+    tokens->resize(tokens->size() - k);
+  }
+  if (tokens->size() > 1) {
+    const std::size_t k = MatchPrefix(*tokens, &scratch);
+    tokens->erase(tokens->begin(), tokens->begin() + static_cast<long>(k));
+  }
+  return !tokens->empty();
+}
+
+std::optional<std::string> CompanyName::Key(std::string_view name) const {
+  std::vector<std::string> tokens;
+  if (!Tokens(name, &tokens)) return std::nullopt;
+  std::string key;
+  JoinTokens(tokens, 0, tokens.size(), &key);
+  return key;
+}
+
+}  // namespace leadroute::normalize

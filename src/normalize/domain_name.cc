@@ -1,0 +1,131 @@
+#include "normalize/domain_name.h"
+
+#include <idn2.h>
+#include <libpsl.h>
+
+#include <cstdlib>
+
+#include "normalize/text_fold.h"
+
+namespace leadroute::normalize {
+
+namespace {
+
+constexpr std::size_t kMaxHost = 253;
+constexpr std::size_t kMaxLabel = 63;
+
+// Cuts a URL, host or email down to its host part, ASCII-lower-cased; the
+// result may still be malformed.
+std::string_view HostPart(std::string_view s) {
+  s = TrimAscii(s);
+  if (s.size() >= 7 && (s.substr(0, 7) == "mailto:" || s.substr(0, 7) == "MAILTO:")) {
+    s.remove_prefix(7);
+  }
+  if (auto scheme = s.find("://"); scheme != std::string_view::npos) {
+    s.remove_prefix(scheme + 3);
+  } else if (s.size() >= 2 && s[0] == '/' && s[1] == '/') {
+    s.remove_prefix(2);
+  }
+  // The authority ends at the path, query, fragment or white space.
+  const std::size_t end = s.find_first_of("/?#\\ \t");
+  if (end != std::string_view::npos) s = s.substr(0, end);
+  // Userinfo, or the local part of an email address.
+  if (auto at = s.rfind('@'); at != std::string_view::npos) {
+    s.remove_prefix(at + 1);
+  }
+  if (!s.empty() && s.front() == '[') return {};  // IPv6 literal
+  if (auto colon = s.rfind(':'); colon != std::string_view::npos) {
+    for (char c : s.substr(colon + 1)) {
+      if (!IsAsciiDigit(c)) return {};
+    }
+    s = s.substr(0, colon);
+  }
+  while (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  while (!s.empty() && s.front() == '.') s.remove_prefix(1);
+  return s;
+}
+
+bool IsAsciiHost(std::string_view host) {
+  std::size_t label = 0;
+  for (char c : host) {
+    if (c == '.') {
+      if (label == 0) return false;
+      label = 0;
+    } else if (IsAsciiAlnum(c) || c == '-' || c == '_') {
+      if (++label > kMaxLabel) return false;
+    } else {
+      return false;
+    }
+  }
+  return label != 0;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DomainName>> DomainName::Create() {
+  // psl_latest() picks the newer of the system list and libpsl's own.
+  if (const psl_ctx_t* psl = psl_latest(nullptr); psl != nullptr) {
+    return std::unique_ptr<DomainName>(new DomainName(psl, true));
+  }
+  if (const psl_ctx_t* psl = psl_builtin(); psl != nullptr) {
+    return std::unique_ptr<DomainName>(new DomainName(psl, false));
+  }
+  return Status::Internal("no public suffix list could be loaded");
+}
+
+DomainName::DomainName(const psl_ctx_st* psl, bool owned)
+    : psl_(psl), owned_(owned) {}
+
+DomainName::~DomainName() {
+  if (owned_) psl_free(const_cast<psl_ctx_t*>(psl_));
+}
+
+std::optional<std::string> DomainName::Host(std::string_view input) const {
+  if (input.size() > kMaxUrlInput) return std::nullopt;
+  if (input.find('\0') != std::string_view::npos) return std::nullopt;
+  const std::string_view part = HostPart(input);
+  if (part.empty() || part.size() > kMaxUrlInput) return std::nullopt;
+
+  std::string host;
+  bool ascii = true;
+  for (char c : part) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    host.reserve(part.size());
+    for (char c : part) host.push_back(AsciiLower(c));
+  } else {
+    // IDNA 2008 with UTS #46 mapping (lower-casing, NFC), to punycode.
+    const std::string in(part);
+    char* out = nullptr;
+    const int rc = idn2_to_ascii_8z(
+        in.c_str(), &out, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+    if (rc != IDN2_OK || out == nullptr) {
+      idn2_free(out);
+      return std::nullopt;
+    }
+    host = out;
+    idn2_free(out);
+    for (char& c : host) c = AsciiLower(c);
+  }
+  if (host.size() > kMaxHost || !IsAsciiHost(host)) return std::nullopt;
+
+  const std::size_t dot = host.rfind('.');
+  if (dot == std::string::npos) return std::nullopt;  // "localhost", "n"
+  const std::string tld = host.substr(dot + 1);
+  bool numeric = true;
+  for (char c : tld) numeric &= IsAsciiDigit(c);
+  if (numeric) return std::nullopt;  // an IPv4 address
+  if (!psl_is_public_suffix2(psl_, tld.c_str(),
+                             PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
+    return std::nullopt;  // not a delegated top level domain
+  }
+  return host;
+}
+
+std::optional<std::string> DomainName::Registrable(std::string_view host) const {
+  const std::string h(host);
+  const char* reg = psl_registrable_domain(psl_, h.c_str());
+  if (reg == nullptr) return std::nullopt;
+  return std::string(reg);
+}
+
+}  // namespace leadroute::normalize

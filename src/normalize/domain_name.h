@@ -1,0 +1,51 @@
+// Hosts and registrable domains from URLs, bare hosts and email addresses,
+// through the public suffix list (libpsl) and IDNA (libidn2).
+#ifndef LEADROUTE_NORMALIZE_DOMAIN_NAME_H_
+#define LEADROUTE_NORMALIZE_DOMAIN_NAME_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "leadroute/status.h"
+
+struct psl_ctx_st;
+
+namespace leadroute::normalize {
+
+inline constexpr std::size_t kMaxUrlInput = 2048;
+
+// Immutable after Create(); thread-safe (libpsl lookups are read-only).
+class DomainName {
+ public:
+  // Loads the system public suffix list (Debian's `publicsuffix` package),
+  // falling back to the list built into libpsl.
+  static Result<std::unique_ptr<DomainName>> Create();
+  ~DomainName();
+
+  // The host of a URL, host or email address, in lower-case ASCII (IDN to
+  // punycode), without port, userinfo or trailing dot. Nullopt for
+  // placeholders ("n/a", "-", "localhost"), IP literals, names whose top
+  // level domain is unknown, and malformed names.
+  std::optional<std::string> Host(std::string_view input) const;
+
+  // The registrable domain ("eTLD+1") of a host from Host(): nullopt when the
+  // host is itself a public suffix ("co.uk", "github.io").
+  std::optional<std::string> Registrable(std::string_view host) const;
+
+  std::optional<std::string> Key(std::string_view input) const {
+    auto host = Host(input);
+    if (!host) return std::nullopt;
+    return Registrable(*host);
+  }
+
+ private:
+  explicit DomainName(const psl_ctx_st* psl, bool owned);
+  const psl_ctx_st* psl_;
+  bool owned_;
+};
+
+}  // namespace leadroute::normalize
+
+#endif  // LEADROUTE_NORMALIZE_DOMAIN_NAME_H_

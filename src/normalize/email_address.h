@@ -1,0 +1,42 @@
+// Email addresses to canonical mailboxes and company domains.
+#ifndef LEADROUTE_NORMALIZE_EMAIL_ADDRESS_H_
+#define LEADROUTE_NORMALIZE_EMAIL_ADDRESS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <tsl/robin_set.h>
+
+#include "leadroute/normalizer.h"
+#include "normalize/domain_name.h"
+
+namespace leadroute::normalize {
+
+inline constexpr std::size_t kMaxEmailInput = 512;
+inline constexpr std::size_t kMaxLocalPart = 64;
+
+// Immutable; thread-safe. Borrows `domains`, which must outlive it.
+class EmailAddress {
+ public:
+  // `freemail`: freemail_domains.txt, one domain or host a line.
+  EmailAddress(const DomainName* domains, std::string_view freemail);
+
+  // Accepts "j.doe@acme.de", " J.Doe+webinar@ACME.de ", "Jane <j@acme.de>",
+  // "mailto:j@acme.de". The mailbox is lower-cased with any "+tag" removed;
+  // for Google's consumer domains dots in the local part are dropped and
+  // googlemail.com becomes gmail.com.
+  std::optional<EmailKey> Key(std::string_view input) const;
+
+  bool IsFreemail(std::string_view host_or_domain) const {
+    return freemail_.contains(std::string(host_or_domain));
+  }
+
+ private:
+  const DomainName* domains_;
+  tsl::robin_set<std::string> freemail_;
+};
+
+}  // namespace leadroute::normalize
+
+#endif  // LEADROUTE_NORMALIZE_EMAIL_ADDRESS_H_

@@ -1,0 +1,132 @@
+#include "leadroute/normalizer.h"
+
+#include "normalize/company_name.h"
+#include "normalize/domain_name.h"
+#include "normalize/email_address.h"
+#include "normalize/person_name.h"
+#include "normalize/phone_number.h"
+#include "normalize/postal_address.h"
+#include "normalize/text_fold.h"
+#include "normalize/word_list.h"
+
+namespace leadroute {
+
+struct Normalizer::Impl {
+  explicit Impl(std::unique_ptr<normalize::DomainName> d)
+      : domains(std::move(d)),
+        company(data::kLegalForms, data::kCompanyStopwords),
+        email(domains.get(), data::kFreemailDomains),
+        person(data::kNicknames),
+        address(data::kStreetTypes, data::kUnitDesignators) {}
+
+  std::unique_ptr<normalize::DomainName> domains;
+  normalize::CompanyName company;
+  normalize::EmailAddress email;
+  normalize::PersonName person;
+  normalize::PostalAddress address;
+};
+
+Result<std::unique_ptr<Normalizer>> Normalizer::Create() {
+  auto domains = normalize::DomainName::Create();
+  if (!domains.ok()) return domains.status();
+  return std::unique_ptr<Normalizer>(
+      new Normalizer(std::make_unique<Impl>(std::move(*domains))));
+}
+
+Normalizer::Normalizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Normalizer::~Normalizer() = default;
+
+std::optional<std::string> Normalizer::Company(std::string_view name) const {
+  return impl_->company.Key(name);
+}
+
+std::vector<std::string> Normalizer::CompanyTokens(std::string_view name) const {
+  std::vector<std::string> tokens;
+  if (!impl_->company.Tokens(name, &tokens)) return tokens;
+  std::erase_if(tokens, [&](const std::string& t) {
+    return impl_->company.IsStopword(t);
+  });
+  return tokens;
+}
+
+std::optional<std::string> Normalizer::Domain(std::string_view input) const {
+  return impl_->domains->Key(input);
+}
+
+std::optional<EmailKey> Normalizer::Email(std::string_view address) const {
+  return impl_->email.Key(address);
+}
+
+std::optional<std::string> Normalizer::Phone(std::string_view number,
+                                             std::string_view country) const {
+  return normalize::PhoneKey(number, country);
+}
+
+std::optional<PersonKey> Normalizer::Person(std::string_view first_name,
+                                            std::string_view last_name) const {
+  return impl_->person.Key(first_name, last_name);
+}
+
+std::optional<std::string> Normalizer::PostalCode(
+    std::string_view postal_code, std::string_view country) const {
+  return normalize::PostalAddress::PostalCode(postal_code, country);
+}
+
+std::optional<std::string> Normalizer::Address(std::string_view street,
+                                               std::string_view postal_code,
+                                               std::string_view city,
+                                               std::string_view country) const {
+  return impl_->address.Key(street, postal_code, city, country);
+}
+
+std::optional<std::string> Normalizer::Country(std::string_view country) {
+  country = normalize::TrimAscii(country);
+  if (country.size() != 2 || !normalize::IsAsciiAlpha(country[0]) ||
+      !normalize::IsAsciiAlpha(country[1])) {
+    return std::nullopt;
+  }
+  return std::string{normalize::AsciiUpper(country[0]),
+                     normalize::AsciiUpper(country[1])};
+}
+
+MatchKeys Normalizer::Keys(const Party& party) const {
+  MatchKeys keys;
+  keys.country = Country(party.country);
+  const std::string_view cc = keys.country ? *keys.country : std::string_view();
+  if (!party.company.empty()) {
+    std::vector<std::string> tokens;
+    if (impl_->company.Tokens(party.company, &tokens)) {
+      std::string key;
+      for (const auto& t : tokens) {
+        if (!key.empty()) key.push_back(' ');
+        key += t;
+      }
+      keys.company = std::move(key);
+      std::erase_if(tokens, [&](const std::string& t) {
+        return impl_->company.IsStopword(t);
+      });
+      keys.company_tokens = std::move(tokens);
+    }
+  }
+  if (!party.domain.empty()) keys.domain = Domain(party.domain);
+  if (!party.email.empty()) {
+    if (auto email = Email(party.email)) {
+      keys.email = std::move(email->mailbox);
+      keys.email_freemail = email->freemail;
+      if (!keys.domain) keys.domain = std::move(email->domain);
+    }
+  }
+  if (!party.phone.empty()) keys.phone = Phone(party.phone, cc);
+  if (!party.first_name.empty() && !party.last_name.empty()) {
+    keys.person = Person(party.first_name, party.last_name);
+  }
+  if (!party.postal_code.empty()) {
+    keys.postal_code = PostalCode(party.postal_code, cc);
+  }
+  if (!party.street.empty()) {
+    keys.address = Address(party.street, party.postal_code, party.city, cc);
+  }
+  return keys;
+}
+
+}  // namespace leadroute

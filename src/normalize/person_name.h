@@ -1,0 +1,41 @@
+// Person names to order- and nickname-insensitive keys.
+#ifndef LEADROUTE_NORMALIZE_PERSON_NAME_H_
+#define LEADROUTE_NORMALIZE_PERSON_NAME_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <tsl/robin_map.h>
+#include <tsl/robin_set.h>
+
+#include "leadroute/normalizer.h"
+
+namespace leadroute::normalize {
+
+// Immutable; thread-safe.
+class PersonName {
+ public:
+  // `nicknames`: nicknames.tsv (canonical, comma-separated variants).
+  explicit PersonName(std::string_view nicknames);
+
+  // Both names are needed: a surname alone says too little. Titles
+  // ("Dr.", "Mr") and suffixes ("Jr", "III") are dropped; a given name keeps
+  // its first word; a surname's words are joined ("van der Berg" ->
+  // "vanderberg"). `full` is the two canonical names in sorted order, so that
+  // swapped fields still agree; `initials` pairs the surname with the first
+  // letter of the given name as written and as canonical.
+  std::optional<PersonKey> Key(std::string_view first,
+                               std::string_view last) const;
+
+  // The canonical given name of a folded name ("bob" -> "robert"), or the
+  // name itself.
+  std::string_view Canonical(std::string_view folded) const;
+
+ private:
+  tsl::robin_map<std::string, std::string> canonical_;
+};
+
+}  // namespace leadroute::normalize
+
+#endif  // LEADROUTE_NORMALIZE_PERSON_NAME_H_

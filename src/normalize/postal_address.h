@@ -1,0 +1,54 @@
+// Postal addresses to keys: house number, street, postal code.
+#ifndef LEADROUTE_NORMALIZE_POSTAL_ADDRESS_H_
+#define LEADROUTE_NORMALIZE_POSTAL_ADDRESS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <tsl/robin_map.h>
+#include <tsl/robin_set.h>
+
+namespace leadroute::normalize {
+
+// A street line split into its parts.
+struct StreetParts {
+  std::string number;  // "12a"; the first number of "12-14"
+  std::string street;  // canonical words joined: "leopoldstrasse"
+};
+
+// Immutable; thread-safe.
+class PostalAddress {
+ public:
+  // `street_types`: street_types.tsv (variant, canonical);
+  // `unit_designators`: unit_designators.txt.
+  PostalAddress(std::string_view street_types,
+                std::string_view unit_designators);
+
+  // "123 E Main St Suite 900" -> {"123", "eastmainstreet"};
+  // "Leopoldstr. 1" -> {"1", "leopoldstrasse"}. Units ("Suite 900",
+  // "Apt 4b") are dropped. Nullopt without a number or a street word.
+  std::optional<StreetParts> Street(std::string_view street) const;
+
+  // Postal code in its country's canonical form: upper case, no spaces or
+  // dashes, ZIP+4 cut to five digits; checked against the country's pattern
+  // when the country is known ("80331" for DE, "SW1A1AA" for GB).
+  static std::optional<std::string> PostalCode(std::string_view code,
+                                               std::string_view country);
+
+  // "<country>|<postal code or city>|<street>|<number>", country lower case
+  // or empty. Nullopt when the street has no number or name, or when neither
+  // postal code nor city is usable.
+  std::optional<std::string> Key(std::string_view street,
+                                 std::string_view postal_code,
+                                 std::string_view city,
+                                 std::string_view country) const;
+
+ private:
+  tsl::robin_map<std::string, std::string> street_types_;
+  tsl::robin_set<std::string> units_;
+};
+
+}  // namespace leadroute::normalize
+
+#endif  // LEADROUTE_NORMALIZE_POSTAL_ADDRESS_H_

@@ -1,0 +1,45 @@
+// Folding of untrusted UTF-8 text to lower-case ASCII, the common first step
+// of every text normalizer.
+#ifndef LEADROUTE_NORMALIZE_TEXT_FOLD_H_
+#define LEADROUTE_NORMALIZE_TEXT_FOLD_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace leadroute::normalize {
+
+// Longest input FoldToAscii accepts. Names, streets and cities are far
+// shorter; anything longer is junk and must not cost unbounded time.
+inline constexpr std::size_t kMaxFoldInput = 1024;
+
+// Writes to *out the text in lower-case ASCII: NFKC, case folding (ß -> ss),
+// diacritics stripped (é -> e), other scripts transliterated to Latin
+// (Москва -> moskva, 東京 -> dong jing), lookalike punctuation lumped to
+// ASCII. Control characters and characters with no Latin form (emoji) become
+// spaces. Returns false, leaving *out unspecified, for invalid UTF-8, a NUL
+// byte, or input longer than kMaxFoldInput.
+// Thread-safe.
+bool FoldToAscii(std::string_view in, std::string* out);
+
+inline bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         (c >= 'A' && c <= 'Z');
+}
+inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsAsciiAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+inline char AsciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+inline char AsciiUpper(char c) {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - ('a' - 'A')) : c;
+}
+
+// `s` without leading and trailing ASCII white space.
+std::string_view TrimAscii(std::string_view s);
+
+}  // namespace leadroute::normalize
+
+#endif  // LEADROUTE_NORMALIZE_TEXT_FOLD_H_

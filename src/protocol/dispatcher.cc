@@ -1,0 +1,308 @@
+#include "protocol/dispatcher.h"
+
+#include "protocol/json_writer.h"
+#include "protocol/method_table.h"
+
+namespace leadroute::protocol {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+constexpr std::string_view kNullId = "null";
+
+// Writes `{"jsonrpc":"2.0","id":<id>,` — the common head of every response.
+void WriteHead(std::string_view id_json, std::string* out) {
+  out->append(R"({"jsonrpc":"2.0","id":)");
+  out->append(id_json);
+  out->push_back(',');
+}
+
+void WriteErrorBody(int code, std::string_view message, std::string_view field,
+                    std::string* out) {
+  JsonWriter w(out);
+  out->append(R"("error":)");
+  w.BeginObject();
+  w.Field("code", static_cast<std::int64_t>(code));
+  w.Field("message", message);
+  if (!field.empty()) {
+    w.Key("data");
+    w.BeginObject();
+    w.Field("field", field);
+    w.EndObject();
+  }
+  w.EndObject();
+  out->push_back('}');
+}
+
+void WriteErrorResponse(std::string_view id_json, int code,
+                        std::string_view message, std::string_view field,
+                        std::string* out) {
+  WriteHead(id_json, out);
+  WriteErrorBody(code, message, field, out);
+}
+
+// The id as JSON to echo: a string (re-encoded), an integer, or null.
+// False if the id is of another type.
+bool ReadId(od::value& v, std::string* id_json) {
+  od::json_type type;
+  if (v.type().get(type) != simdjson::SUCCESS) return false;
+  id_json->clear();
+  JsonWriter w(id_json);
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (v.get_string().get(s) != simdjson::SUCCESS) return false;
+      w.String(s);
+      return true;
+    }
+    case od::json_type::number: {
+      std::int64_t i;
+      if (v.get_int64().get(i) != simdjson::SUCCESS) return false;
+      w.Int(i);
+      return true;
+    }
+    case od::json_type::null:
+      id_json->assign(kNullId);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// True when nothing but white space follows what was iterated so far.
+bool AtEnd(od::document& doc) {
+  const char* location = nullptr;
+  return doc.current_location().get(location) == simdjson::OUT_OF_BOUNDS;
+}
+
+}  // namespace
+
+int ErrorCodeFor(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk: return 0;
+    case Status::Code::kInvalidArgument: return kInvalidParams;
+    case Status::Code::kInvalidRequest: return kInvalidRequest;
+    case Status::Code::kParseError: return kParseError;
+    case Status::Code::kNotFound: return kNotFound;
+    case Status::Code::kTooLarge: return kTooLarge;
+    case Status::Code::kUnauthorized: return kUnauthorized;
+    case Status::Code::kInvalidRules: return kInvalidRuleSet;
+    case Status::Code::kIoError:
+    case Status::Code::kInternal: return kInternalError;
+  }
+  return kInternalError;
+}
+
+Dispatcher::Dispatcher(Engine* engine, DispatcherLimits limits)
+    : engine_(engine), limits_(limits) {}
+
+void Dispatcher::WriteError(int code, std::string_view message,
+                            std::string* out) {
+  WriteErrorResponse(kNullId, code, message, {}, out);
+  out->push_back('\n');
+}
+
+void Dispatcher::Handle(std::string_view line, std::string* out) {
+  // Blank lines are keep-alives, not requests.
+  std::size_t first = 0;
+  while (first < line.size() &&
+         (line[first] == ' ' || line[first] == '\t' || line[first] == '\r')) {
+    ++first;
+  }
+  if (first == line.size()) return;
+
+  if (parser_.capacity() < line.size() || parser_.max_depth() != limits_.max_depth) {
+    if (parser_.allocate(std::max<std::size_t>(line.size(), 4096),
+                         limits_.max_depth) != simdjson::SUCCESS) {
+      WriteError(kInternalError, "out of memory", out);
+      return;
+    }
+  }
+  od::document doc;
+  if (parser_.iterate(line.data(), line.size(), line.size() + kLinePadding)
+          .get(doc) != simdjson::SUCCESS) {
+    WriteError(kParseError, "Parse error", out);
+    return;
+  }
+  od::json_type type;
+  if (doc.type().get(type) != simdjson::SUCCESS) {
+    WriteError(kParseError, "Parse error", out);
+    return;
+  }
+  if (type == od::json_type::object) {
+    od::value root;
+    if (doc.get_value().get(root) != simdjson::SUCCESS) {
+      WriteError(kParseError, "Parse error", out);
+      return;
+    }
+    if (HandleRequest(root, &doc, out)) out->push_back('\n');
+    return;
+  }
+  if (type != od::json_type::array) {
+    WriteError(kInvalidRequest, "Invalid Request: expected an object", out);
+    return;
+  }
+  // A batch: the responses as one array, in request order.
+  od::array batch;
+  if (doc.get_array().get(batch) != simdjson::SUCCESS) {
+    WriteError(kParseError, "Parse error", out);
+    return;
+  }
+  // Nothing in a batch runs unless all of it parses: a skimming pass first.
+  std::size_t count = 0;
+  for (auto item : batch) {
+    od::value request;
+    if (std::move(item).get(request) != simdjson::SUCCESS ||
+        ++count > limits_.max_batch) {
+      WriteError(count > limits_.max_batch ? kTooLarge : kParseError,
+                 count > limits_.max_batch ? "batch too large" : "Parse error",
+                 out);
+      return;
+    }
+  }
+  if (count == 0) {
+    WriteError(kInvalidRequest, "Invalid Request: empty batch", out);
+    return;
+  }
+  if (!AtEnd(doc)) {
+    WriteError(kParseError, "Parse error: trailing content", out);
+    return;
+  }
+  doc.rewind();
+  if (doc.get_array().get(batch) != simdjson::SUCCESS) {
+    WriteError(kParseError, "Parse error", out);
+    return;
+  }
+  const std::size_t mark = out->size();
+  out->push_back('[');
+  bool wrote = false;
+  for (auto item : batch) {
+    od::value request;
+    if (std::move(item).get(request) != simdjson::SUCCESS) {
+      out->resize(mark);
+      WriteError(kParseError, "Parse error", out);
+      return;
+    }
+    const std::size_t before = out->size();
+    if (wrote) out->push_back(',');
+    if (HandleRequest(request, nullptr, out)) {
+      wrote = true;
+    } else {
+      out->resize(before);
+    }
+  }
+  if (!wrote) {
+    out->resize(mark);  // only notifications: no response at all
+    return;
+  }
+  out->append("]\n");
+}
+
+bool Dispatcher::HandleRequest(od::value request, od::document* doc,
+                               std::string* out) {
+  od::object obj;
+  if (request.get_object().get(obj) != simdjson::SUCCESS) {
+    WriteErrorResponse(kNullId, kInvalidRequest,
+                       "Invalid Request: expected an object", {}, out);
+    return true;
+  }
+  // Pass 1: the envelope. Nothing runs before all of it is known to be good.
+  std::string id_json(kNullId);
+  bool has_id = false;
+  bool id_ok = true;
+  bool version_ok = false;
+  std::string_view method;
+  bool has_method = false;
+  bool has_params = false;
+  for (auto item : obj) {
+    od::field field;
+    std::string_view key;
+    if (std::move(item).get(field) != simdjson::SUCCESS ||
+        field.unescaped_key().get(key) != simdjson::SUCCESS) {
+      WriteErrorResponse(kNullId, kParseError, "Parse error", {}, out);
+      return true;
+    }
+    if (key == "jsonrpc") {
+      std::string_view v;
+      version_ok = field.value().get_string().get(v) == simdjson::SUCCESS &&
+                   v == "2.0";
+    } else if (key == "id") {
+      has_id = true;
+      id_ok = ReadId(field.value(), &id_json);
+    } else if (key == "method") {
+      has_method = field.value().get_string().get(method) == simdjson::SUCCESS;
+      if (!has_method) method = {};
+      has_method = true;
+      if (method.empty()) has_method = false;
+    } else if (key == "params") {
+      has_params = true;
+    }
+  }
+  if (doc != nullptr && !AtEnd(*doc)) {
+    WriteErrorResponse(kNullId, kParseError, "Parse error: trailing content",
+                       {}, out);
+    return true;
+  }
+  if (!id_ok) {
+    WriteErrorResponse(kNullId, kInvalidRequest,
+                       "Invalid Request: id must be a string, integer or null",
+                       {}, out);
+    return true;
+  }
+  if (!version_ok || !has_method) {
+    WriteErrorResponse(id_json, kInvalidRequest,
+                       !version_ok ? "Invalid Request: jsonrpc must be \"2.0\""
+                                   : "Invalid Request: method must be a string",
+                       {}, out);
+    return true;
+  }
+  const MethodHandler handler = FindMethod(method);
+  if (handler == nullptr) {
+    if (!has_id) return false;
+    WriteErrorResponse(id_json, kMethodNotFound, "Method not found", {}, out);
+    return true;
+  }
+
+  // Pass 2: the handler decodes its params and acts.
+  od::value params;
+  od::value* params_ptr = nullptr;
+  if (has_params) {
+    if (obj.find_field_unordered("params").get(params) != simdjson::SUCCESS) {
+      WriteErrorResponse(id_json, kParseError, "Parse error", {}, out);
+      return true;
+    }
+    od::json_type type;
+    if (params.type().get(type) != simdjson::SUCCESS) {
+      WriteErrorResponse(id_json, kParseError, "Parse error", {}, out);
+      return true;
+    }
+    if (type != od::json_type::null) {
+      if (type != od::json_type::object) {
+        WriteErrorResponse(id_json, kInvalidParams,
+                           "params must be an object", "params", out);
+        return true;
+      }
+      params_ptr = &params;
+    }
+  }
+  const std::size_t mark = out->size();
+  WriteHead(id_json, out);
+  out->append(R"("result":)");
+  JsonWriter writer(out);
+  Status status = handler(*engine_, params_ptr, writer);
+  if (!status.ok()) {
+    out->resize(mark);
+    WriteErrorResponse(id_json, ErrorCodeFor(status), status.message(),
+                       status.field(), out);
+  } else {
+    out->push_back('}');
+  }
+  if (!has_id) {  // a notification: acted on, not answered
+    out->resize(mark);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace leadroute::protocol

@@ -1,0 +1,72 @@
+// Dispatcher: one JSON-RPC 2.0 request line in, one response line out.
+//
+// Parses with simdjson on-demand straight from the caller's buffer, finds the
+// method, lets its handler decode params and act on the Engine, and appends
+// the response (or error) and a '\n' to the caller's output string. The
+// network server and `leadroute pipe` both use it, so they answer alike.
+//
+// Not thread-safe (it owns a simdjson parser): one per connection or thread.
+// The Engine is shared.
+#ifndef LEADROUTE_PROTOCOL_DISPATCHER_H_
+#define LEADROUTE_PROTOCOL_DISPATCHER_H_
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "leadroute/engine.h"
+#include "leadroute/status.h"
+#include "protocol/line_buffer.h"
+
+namespace leadroute::protocol {
+
+struct DispatcherLimits {
+  std::size_t max_batch = 10000;  // requests in one JSON array
+  std::size_t max_depth = 64;     // JSON nesting
+};
+
+// JSON-RPC error codes (CONTRACT §3).
+enum ErrorCode : int {
+  kParseError = -32700,
+  kInvalidRequest = -32600,
+  kMethodNotFound = -32601,
+  kInvalidParams = -32602,
+  kInternalError = -32603,
+  kNotFound = -32001,
+  kTooLarge = -32002,
+  kUnauthorized = -32003,
+  kInvalidRuleSet = -32004,
+};
+
+int ErrorCodeFor(const Status& status);
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(Engine* engine, DispatcherLimits limits = {});
+
+  // Handles one request line (a JSON object, or a batch array). Appends the
+  // response line to *out; appends nothing for an empty line or a
+  // notification (a request without "id").
+  // REQUIRES: kLinePadding readable bytes after line.data() + line.size().
+  void Handle(std::string_view line, std::string* out);
+
+  // Appends an error response with id null, for failures found before a
+  // request could be parsed (an over-long line).
+  static void WriteError(int code, std::string_view message, std::string* out);
+
+ private:
+  // Handles one request object; returns false if it wrote nothing. `doc`,
+  // when not null, is checked for trailing content once the envelope is read.
+  bool HandleRequest(simdjson::ondemand::value request,
+                     simdjson::ondemand::document* doc, std::string* out);
+
+  Engine* engine_;
+  DispatcherLimits limits_;
+  simdjson::ondemand::parser parser_;
+};
+
+}  // namespace leadroute::protocol
+
+#endif  // LEADROUTE_PROTOCOL_DISPATCHER_H_

@@ -1,0 +1,80 @@
+// JsonWriter: appends compact JSON to a caller-owned std::string.
+//
+// Built for the response path: no allocation beyond the string's growth (the
+// caller reuses the string across requests), commas placed automatically.
+// Strings must be valid UTF-8 (everything the protocol layer decodes is;
+// simdjson validates it); control characters, quotes and backslashes are
+// escaped.
+#ifndef LEADROUTE_PROTOCOL_JSON_WRITER_H_
+#define LEADROUTE_PROTOCOL_JSON_WRITER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace leadroute::protocol {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string* out) : out_(out) {}
+
+  void BeginObject() { Separate(); out_->push_back('{'); Push(); }
+  void EndObject() { out_->push_back('}'); Pop(); }
+  void BeginArray() { Separate(); out_->push_back('['); Push(); }
+  void EndArray() { out_->push_back(']'); Pop(); }
+
+  // Inside an object: the next value's key.
+  void Key(std::string_view key);
+
+  void String(std::string_view s) { Separate(); AppendQuoted(s); }
+  void Int(std::int64_t v);
+  void Uint(std::uint64_t v);
+  void Double(double v);  // non-finite values are written as null
+  void Bool(bool v) { Separate(); out_->append(v ? "true" : "false"); }
+  void Null() { Separate(); out_->append("null"); }
+  // Already-encoded JSON, written as one value.
+  void Raw(std::string_view json) { Separate(); out_->append(json); }
+
+  // Key + value shorthands.
+  void Field(std::string_view key, std::string_view s) { Key(key); String(s); }
+  void Field(std::string_view key, const char* s) { Key(key); String(s); }
+  void Field(std::string_view key, const std::string& s) { Key(key); String(s); }
+  void Field(std::string_view key, bool v) { Key(key); Bool(v); }
+  void Field(std::string_view key, std::int64_t v) { Key(key); Int(v); }
+  void Field(std::string_view key, std::uint64_t v) { Key(key); Uint(v); }
+  void Field(std::string_view key, double v) { Key(key); Double(v); }
+  // A string, or null when absent.
+  void Field(std::string_view key, const std::optional<std::string>& s) {
+    Key(key);
+    if (s) String(*s); else Null();
+  }
+
+  std::string* out() const { return out_; }
+
+ private:
+  static constexpr int kMaxDepth = 64;
+  void Separate() {
+    if (after_key_) {
+      after_key_ = false;
+    } else if (depth_ > 0 && depth_ <= kMaxDepth && !first_[depth_]) {
+      out_->push_back(',');
+    }
+    if (depth_ > 0 && depth_ <= kMaxDepth) first_[depth_] = false;
+  }
+  void Push() {
+    ++depth_;
+    if (depth_ <= kMaxDepth) first_[depth_] = true;
+  }
+  void Pop() { --depth_; }
+  void AppendQuoted(std::string_view s);
+
+  std::string* out_;
+  int depth_ = 0;
+  bool after_key_ = false;
+  bool first_[kMaxDepth + 1] = {};
+};
+
+}  // namespace leadroute::protocol
+
+#endif  // LEADROUTE_PROTOCOL_JSON_WRITER_H_

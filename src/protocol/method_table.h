@@ -1,0 +1,34 @@
+// The JSON-RPC methods and the handlers that serve them.
+#ifndef LEADROUTE_PROTOCOL_METHOD_TABLE_H_
+#define LEADROUTE_PROTOCOL_METHOD_TABLE_H_
+
+#include <simdjson.h>
+
+#include <string_view>
+
+#include "leadroute/engine.h"
+#include "leadroute/status.h"
+#include "protocol/json_writer.h"
+
+namespace leadroute::protocol {
+
+// A method handler: decodes `params` (nullptr when the request had none) in
+// full, then acts on the engine and writes its result as one JSON value.
+// It must not change any state before its params decoded cleanly. On error
+// it returns the Status and whatever it wrote is discarded.
+using MethodHandler = Status (*)(Engine& engine,
+                                 simdjson::ondemand::value* params,
+                                 JsonWriter& out);
+
+// The handler for `method`, or nullptr. Thread-safe.
+MethodHandler FindMethod(std::string_view method);
+
+// Handlers, grouped by subsystem (one .cc each).
+Status HandlePing(Engine& engine, simdjson::ondemand::value* params,
+                  JsonWriter& out);
+Status HandleNormalize(Engine& engine, simdjson::ondemand::value* params,
+                       JsonWriter& out);
+
+}  // namespace leadroute::protocol
+
+#endif  // LEADROUTE_PROTOCOL_METHOD_TABLE_H_

@@ -1,0 +1,97 @@
+#include "net/tcp_server.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <thread>
+
+namespace leadroute::net {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+class TcpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto e = Engine::Create();
+    ASSERT_TRUE(e.ok());
+    engine_ = std::move(*e);
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 2;
+    options.max_line = 4096;
+    server_ = std::make_unique<TcpServer>(engine_.get(), options);
+    ASSERT_TRUE(server_->Listen().ok());
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  void TearDown() override {
+    server_->Stop();
+    thread_.join();
+  }
+  tcp::socket Connect() {
+    tcp::socket s(io_);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+    return s;
+  }
+  static std::string ReadLines(tcp::socket& s, int lines) {
+    std::string got;
+    char buf[4096];
+    while (std::count(got.begin(), got.end(), '\n') < lines) {
+      boost::system::error_code ec;
+      const std::size_t n = s.read_some(asio::buffer(buf), ec);
+      if (ec) break;
+      got.append(buf, n);
+    }
+    return got;
+  }
+
+  asio::io_context io_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<TcpServer> server_;
+  std::thread thread_;
+};
+
+TEST_F(TcpServerTest, PipelinedRequestsAnswerInOrder) {
+  auto s = Connect();
+  std::string requests;
+  for (int i = 0; i < 200; ++i) {
+    requests += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+                R"(,"method":"ping"})" + "\n";
+  }
+  asio::write(s, asio::buffer(requests));
+  const std::string got = ReadLines(s, 200);
+  std::size_t pos = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::string want = R"({"jsonrpc":"2.0","id":)" + std::to_string(i) + ",";
+    ASSERT_EQ(got.compare(pos, want.size(), want), 0) << "response " << i;
+    pos = got.find('\n', pos) + 1;
+  }
+}
+
+TEST_F(TcpServerTest, BadRequestKeepsConnectionOpen) {
+  auto s = Connect();
+  asio::write(s, asio::buffer(std::string("\x16\x03\x01\x02\x00garbage\n"
+                                          "GET / HTTP/1.1\r\n"
+                                          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n")));
+  const std::string got = ReadLines(s, 3);
+  EXPECT_NE(got.find("-32700"), std::string::npos) << got;
+  EXPECT_NE(got.find(R"("id":1,"result")"), std::string::npos) << got;
+}
+
+TEST_F(TcpServerTest, OverlongLineGetsErrorThenClose) {
+  auto s = Connect();
+  asio::write(s, asio::buffer(std::string(10000, 'x')));
+  std::string got;
+  char buf[1024];
+  boost::system::error_code ec;
+  while (!ec) {
+    const std::size_t n = s.read_some(asio::buffer(buf), ec);
+    got.append(buf, n);
+  }
+  EXPECT_NE(got.find("-32002"), std::string::npos) << got;
+  EXPECT_EQ(ec, asio::error::eof);
+}
+
+}  // namespace
+}  // namespace leadroute::net

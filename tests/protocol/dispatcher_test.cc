@@ -1,0 +1,126 @@
+#include "protocol/dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace leadroute::protocol {
+namespace {
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto e = Engine::Create();
+    ASSERT_TRUE(e.ok());
+    engine_ = std::move(*e).release();
+  }
+  // One request line in, the response out (without its newline).
+  std::string Call(std::string_view line) {
+    std::string padded(line);
+    padded.append(kLinePadding, ' ');
+    std::string out;
+    dispatcher_.Handle(std::string_view(padded.data(), line.size()), &out);
+    if (!out.empty()) {
+      EXPECT_EQ(out.back(), '\n');
+      out.pop_back();
+    }
+    return out;
+  }
+  static Engine* engine_;
+  Dispatcher dispatcher_{engine_};
+};
+Engine* DispatcherTest::engine_ = nullptr;
+
+TEST_F(DispatcherTest, Ping) {
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{}})"),
+            R"({"jsonrpc":"2.0","id":1,"result":{"version":"0.1.0"}})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":"a\"b","method":"ping"})"),
+            R"({"jsonrpc":"2.0","id":"a\"b","result":{"version":"0.1.0"}})");
+}
+
+TEST_F(DispatcherTest, ParamsBeforeMethodAndIdLast) {
+  EXPECT_EQ(Call(R"({"params":{},"method":"ping","jsonrpc":"2.0","id":9})"),
+            R"({"jsonrpc":"2.0","id":9,"result":{"version":"0.1.0"}})");
+}
+
+TEST_F(DispatcherTest, Normalize) {
+  const std::string out = Call(
+      R"({"jsonrpc":"2.0","id":2,"method":"normalize","params":{"party":{)"
+      R"("company":"ACME Deutschland G.m.b.H.","domain":"https://www.acme.de/en",)"
+      R"("email":"J.Doe+webinar@ACME.de","phone":"+49 (0)89 1234567","country":"DE",)"
+      R"("unknown":{"deep":[1,2,3]}}}})");
+  EXPECT_NE(out.find(R"("company":"acme deutschland")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("domain":"acme.de")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("email":"j.doe@acme.de")"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("phone":"+49891234567")"), std::string::npos) << out;
+}
+
+TEST_F(DispatcherTest, NormalizeJunkGivesNulls) {
+  const std::string out = Call(
+      R"({"jsonrpc":"2.0","id":3,"method":"normalize","params":{"party":{)"
+      R"("company":"---","domain":"n/a","email":"none","phone":"12"}}})");
+  EXPECT_NE(out.find(R"("company":null,"domain":null,"email":null,"phone":null)"),
+            std::string::npos)
+      << out;
+}
+
+TEST_F(DispatcherTest, ErrorsCarryCodesAndFields) {
+  EXPECT_EQ(Call("{not json"),
+            R"({"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":1,"method":"nope"})"),
+            R"({"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"Method not found"}})");
+  EXPECT_NE(Call(R"({"jsonrpc":"1.0","id":1,"method":"ping"})").find("-32600"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":[1],"method":"ping"})").find("-32600"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1,"method":7})").find("-32600"),
+            std::string::npos);
+  EXPECT_NE(Call(R"([1,2])").find("-32600"), std::string::npos);
+  EXPECT_NE(Call(R"("ping")").find("-32600"), std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1,"method":"ping"} x)").find("-32700"),
+            std::string::npos);
+  EXPECT_EQ(
+      Call(R"({"jsonrpc":"2.0","id":4,"method":"normalize","params":{"party":{"email":5}}})"),
+      R"({"jsonrpc":"2.0","id":4,"error":{"code":-32602,"message":"must be a string","data":{"field":"party.email"}}})");
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":5,"method":"normalize","params":[1]})")
+                .find(R"("field":"params")"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":6,"method":"normalize","params":{}})")
+                .find(R"("field":"party")"),
+            std::string::npos);
+}
+
+TEST_F(DispatcherTest, HugeNumbersAndDeepNestingAreErrorsNotCrashes) {
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"ping"})")
+                .find("-32600"),
+            std::string::npos);
+  std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)";
+  for (int i = 0; i < 5000; ++i) deep += "[";
+  for (int i = 0; i < 5000; ++i) deep += "]";
+  deep += "}}";
+  const std::string out = Call(deep);
+  EXPECT_NE(out.find("\"error\""), std::string::npos) << out.substr(0, 200);
+}
+
+TEST_F(DispatcherTest, BlankLinesAndNotificationsGetNoAnswer) {
+  EXPECT_EQ(Call(""), "");
+  EXPECT_EQ(Call("   \r"), "");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","method":"ping"})"), "");
+}
+
+TEST_F(DispatcherTest, BatchAnswersInOrder) {
+  EXPECT_EQ(
+      Call(R"([{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","id":2,"method":"x"}])"),
+      R"([{"jsonrpc":"2.0","id":1,"result":{"version":"0.1.0"}},{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"Method not found"}}])");
+  EXPECT_NE(Call("[]").find("-32600"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, InvalidUtf8AndNulInJsonAreParseErrors) {
+  EXPECT_NE(Call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pi\xC3\x28ng\"}").find("-32"),
+            std::string::npos);
+  const std::string with_nul("{\"jsonrpc\":\"2.0\",\"id\":1,\0\"method\":\"ping\"}", 41);
+  EXPECT_NE(Call(with_nul).find("-32700"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace leadroute::protocol

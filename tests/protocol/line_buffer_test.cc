@@ -1,0 +1,70 @@
+#include "protocol/line_buffer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+namespace leadroute::protocol {
+namespace {
+
+void Feed(LineBuffer* b, std::string_view bytes) {
+  auto span = b->Writable(bytes.size());
+  ASSERT_GE(span.size(), bytes.size());
+  std::memcpy(span.data(), bytes.data(), bytes.size());
+  b->Commit(bytes.size());
+}
+
+TEST(LineBufferTest, SplitsLinesAndStripsCarriageReturn) {
+  LineBuffer b(100);
+  Feed(&b, "one\r\ntwo\nthr");
+  std::string_view line;
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line, "one");
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line, "two");
+  EXPECT_EQ(b.NextLine(&line), LineBuffer::Next::kNeedMore);
+  Feed(&b, "ee\n\n");
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line, "three");
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line, "");
+  EXPECT_EQ(b.NextLine(&line), LineBuffer::Next::kNeedMore);
+  EXPECT_EQ(b.pending(), 0u);
+}
+
+TEST(LineBufferTest, OverlongLineIsReportedOnceAndSkipped) {
+  LineBuffer b(8);
+  Feed(&b, "0123456789");
+  std::string_view line;
+  EXPECT_EQ(b.NextLine(&line), LineBuffer::Next::kTooLong);
+  EXPECT_EQ(b.NextLine(&line), LineBuffer::Next::kNeedMore);
+  Feed(&b, std::string(1000, 'x'));  // the same line goes on: discarded
+  EXPECT_EQ(b.NextLine(&line), LineBuffer::Next::kNeedMore);
+  EXPECT_LT(b.pending(), 100u);
+  Feed(&b, "tail\nok\n");
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line, "ok");
+}
+
+TEST(LineBufferTest, OverlongCompleteLineIsTooLong) {
+  LineBuffer b(4);
+  Feed(&b, "12345\nok\n");
+  std::string_view line;
+  EXPECT_EQ(b.NextLine(&line), LineBuffer::Next::kTooLong);
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line, "ok");
+}
+
+TEST(LineBufferTest, ManySmallReadsKeepMemoryBounded) {
+  LineBuffer b(64);
+  std::string_view line;
+  for (int i = 0; i < 100000; ++i) {
+    Feed(&b, "abc\n");
+    ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+    ASSERT_EQ(line, "abc");
+  }
+  EXPECT_EQ(b.pending(), 0u);
+}
+
+}  // namespace
+}  // namespace leadroute::protocol
