@@ -28,11 +28,13 @@ struct EmailKey {
   bool freemail = false;              // gmail.com, web.de, qq.com, ...
 };
 
-// Keys for a person's name. `full` ignores the order of the two names and
-// maps nicknames to one given name ("Bob Smith" == "Smith, Robert").
+// Keys for a person's name. Nicknames map to one given name, so "Bob Smith"
+// and "Robert Smith" share `full`; `swapped` is the `full` key the same
+// person gets when first and last name were entered the other way round.
 struct PersonKey {
   std::string full;                   // "robert smith"
-  std::vector<std::string> initials;  // "smith r", "smith b" for "Bob Smith"
+  std::string swapped;                // "smith bob" (for a record "Smith Bob")
+  std::vector<std::string> initials;  // "smith b", "smith r" for "Bob Smith"
 };
 
 // Every key the engine derives from one party.

@@ -25,6 +25,21 @@ void JoinTokens(const std::vector<std::string>& tokens, std::size_t begin,
   }
 }
 
+// The name without ™, ℠, ® and ©: NFKC would turn them into letters
+// ("Acme™" -> "acmetm").
+std::string WithoutMarkSigns(std::string_view name) {
+  static constexpr std::string_view kSigns[] = {"\u2122", "\u2120", "\u00AE",
+                                                "\u00A9"};
+  std::string out(name);
+  for (std::string_view sign : kSigns) {
+    for (auto pos = out.find(sign); pos != std::string::npos;
+         pos = out.find(sign, pos)) {
+      out.replace(pos, sign.size(), " ");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void TokenizeName(std::string_view folded, std::vector<std::string>* tokens) {
@@ -110,13 +125,19 @@ bool CompanyName::Tokens(std::string_view name,
                          std::vector<std::string>* tokens) const {
   tokens->clear();
   std::string folded;
-  if (!FoldToAscii(name, &folded)) return false;
+  if (!FoldToAscii(WithoutMarkSigns(name), &folded)) return false;
   TokenizeName(folded, tokens);
   if (tokens->size() > kMaxTokens) {
     tokens->clear();
     return false;
   }
   std::string scratch;
+  // A name that is nothing but a legal form ("AG", "Kabushiki Kaisha") is
+  // kept whole rather than cut down to an arbitrary part of the form.
+  JoinTokens(*tokens, 0, tokens->size(), &scratch);
+  if (suffix_forms_.contains(scratch) || prefix_forms_.contains(scratch)) {
+    return true;
+  }
   for (int round = 0; round < kMaxStripRounds && tokens->size() > 1; ++round) {
     const std::size_t k = MatchSuffix(*tokens, &scratch);
     if (k == 0) break;

@@ -110,15 +110,25 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
 
   const std::size_t dot = host.rfind('.');
   if (dot == std::string::npos) return std::nullopt;  // "localhost", "n"
-  const std::string tld = host.substr(dot + 1);
   bool numeric = true;
-  for (char c : tld) numeric &= IsAsciiDigit(c);
+  for (char c : std::string_view(host).substr(dot + 1)) numeric &= IsAsciiDigit(c);
   if (numeric) return std::nullopt;  // an IPv4 address
-  if (!psl_is_public_suffix2(psl_, tld.c_str(),
-                             PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE)) {
-    return std::nullopt;  // not a delegated top level domain
-  }
+  if (!HasListedSuffix(host, dot)) return std::nullopt;
   return host;
+}
+
+bool DomainName::HasListedSuffix(const std::string& host,
+                                 std::size_t last_dot) const {
+  // The top level domain itself is listed ("de", "com") or, for registries
+  // that list only second levels ("co.za", "ac.za"), the last two labels are.
+  // Without this check libpsl's implicit "*" rule would accept any TLD.
+  constexpr int kExplicit = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
+  if (psl_is_public_suffix2(psl_, host.c_str() + last_dot + 1, kExplicit)) {
+    return true;
+  }
+  const std::size_t second = host.rfind('.', last_dot - 1);
+  const char* two = host.c_str() + (second == std::string::npos ? 0 : second + 1);
+  return last_dot > 0 && psl_is_public_suffix2(psl_, two, kExplicit);
 }
 
 std::optional<std::string> DomainName::Registrable(std::string_view host) const {

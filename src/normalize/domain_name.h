@@ -42,6 +42,9 @@ class DomainName {
 
  private:
   explicit DomainName(const psl_ctx_st* psl, bool owned);
+  // Whether the public suffix list explicitly lists the end of `host`, whose
+  // last '.' is at `last_dot`.
+  bool HasListedSuffix(const std::string& host, std::size_t last_dot) const;
   const psl_ctx_st* psl_;
   bool owned_;
 };

@@ -71,14 +71,16 @@ std::optional<PersonKey> PersonName::Key(std::string_view first,
   if (given.empty() || family.empty()) return std::nullopt;
   std::string surname;
   for (const auto& w : family) surname += w;
+  std::string forenames;
+  for (const auto& w : given) forenames += w;
   const std::string& given_name = given.front();
-  const std::string canonical(Canonical(given_name));
-  const std::string surname_canonical(Canonical(surname));
+  const std::string_view canonical = Canonical(given_name);
 
   PersonKey key;
-  const auto& a = std::min(canonical, surname_canonical);
-  const auto& b = std::max(canonical, surname_canonical);
-  key.full = a + " " + b;
+  key.full.reserve(canonical.size() + 1 + surname.size());
+  key.full.append(canonical).append(" ").append(surname);
+  // The same person with first and last name entered the other way round.
+  key.swapped.append(Canonical(family.front())).append(" ").append(forenames);
   key.initials.push_back(surname + " " + given_name.front());
   if (canonical.front() != given_name.front()) {
     key.initials.push_back(surname + " " + canonical.front());

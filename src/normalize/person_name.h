@@ -21,10 +21,8 @@ class PersonName {
 
   // Both names are needed: a surname alone says too little. Titles
   // ("Dr.", "Mr") and suffixes ("Jr", "III") are dropped; a given name keeps
-  // its first word; a surname's words are joined ("van der Berg" ->
-  // "vanderberg"). `full` is the two canonical names in sorted order, so that
-  // swapped fields still agree; `initials` pairs the surname with the first
-  // letter of the given name as written and as canonical.
+  // its first word, canonical ("Bob" -> "robert"); a surname's words are
+  // joined ("van der Berg" -> "vanderberg"). See PersonKey.
   std::optional<PersonKey> Key(std::string_view first,
                                std::string_view last) const;
 

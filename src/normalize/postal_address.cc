@@ -1,5 +1,6 @@
 #include "normalize/postal_address.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "normalize/text_fold.h"
@@ -33,6 +34,16 @@ constexpr PostalPattern kPostalPatterns[] = {
     {"GB", "AXDAA|AXXDAA|AXXXDAA"}, {"AR", "ADDDDAAA|DDDD"},
 };
 
+// ISO 3166-1 alpha-2 in upper case, or empty when `country` is not two
+// ASCII letters.
+std::string CountryCode(std::string_view country) {
+  if (country.size() != 2 || !IsAsciiAlpha(country[0]) ||
+      !IsAsciiAlpha(country[1])) {
+    return {};
+  }
+  return {AsciiUpper(country[0]), AsciiUpper(country[1])};
+}
+
 bool MatchesPattern(std::string_view code, std::string_view pattern) {
   if (code.size() != pattern.size()) return false;
   for (std::size_t i = 0; i < code.size(); ++i) {
@@ -44,6 +55,24 @@ bool MatchesPattern(std::string_view code, std::string_view pattern) {
     }
   }
   return true;
+}
+
+// Words of a post office box designator starting at words[i] ("po box",
+// "p o box", "pobox", "post office box"), or 0.
+std::size_t PoBoxLength(const std::vector<std::string>& words, std::size_t i) {
+  auto at = [&](std::size_t k, std::string_view w) {
+    return i + k < words.size() && words[i + k] == w;
+  };
+  if (at(0, "pobox")) return 1;
+  if (at(0, "po") && at(1, "box")) return 2;
+  if (at(0, "p") && at(1, "o") && at(2, "box")) return 3;
+  if (at(0, "post") && at(1, "office") && at(2, "box")) return 3;
+  return 0;
+}
+
+// "No. 5", "Nr. 5": words that only announce the house number.
+bool IsNumberMarker(std::string_view w) {
+  return w == "no" || w == "nr" || w == "nro" || w == "num";
 }
 
 }  // namespace
@@ -80,8 +109,7 @@ std::optional<std::string> PostalAddress::PostalCode(std::string_view code,
     }
   }
   if (out.size() < 3 || out.size() > 10) return std::nullopt;
-  std::string cc;
-  if (country.size() == 2) cc = {AsciiUpper(country[0]), AsciiUpper(country[1])};
+  const std::string cc = CountryCode(country);
   if (cc == "US" && out.size() == 9) out.resize(5);  // ZIP+4
   for (const auto& p : kPostalPatterns) {
     if (p.country != cc) continue;
@@ -96,32 +124,83 @@ std::optional<std::string> PostalAddress::PostalCode(std::string_view code,
 std::optional<StreetParts> PostalAddress::Street(std::string_view street) const {
   std::string folded;
   if (!FoldToAscii(street, &folded)) return std::nullopt;
-  std::vector<std::string> words;
+  // Floors and units often follow a comma ("Bahnhofstr. 10, 3. OG"): the
+  // street is the first comma-separated part that names one.
+  // A part with no letter in it ("12, Rue de la Paix") goes with the next.
+  std::string carried;
+  for (std::string_view part : Split(folded, ',')) {
+    carried.append(part);
+    if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha)) {
+      carried.push_back(' ');
+      continue;
+    }
+    if (auto parts = StreetPart(carried)) return parts;
+    carried.clear();
+  }
+  return std::nullopt;
+}
+
+std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) const {
+  std::vector<std::string> raw;
   std::string cur;
-  for (char c : folded) {
+  for (char c : part) {
     if (IsAsciiAlnum(c)) {
       cur.push_back(c);
     } else if (!cur.empty()) {
-      words.push_back(std::move(cur));
+      raw.push_back(std::move(cur));
       cur.clear();
     }
   }
-  if (!cur.empty()) words.push_back(std::move(cur));
+  if (!cur.empty()) raw.push_back(std::move(cur));
 
+  // Units ("Suite 900", "Apt 4b", "Unit C": a designator with its number or
+  // letter) and number markers ("No. 5") go; a PO box becomes one word.
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const std::string& w = raw[i];
+    if (units_.contains(w) && i + 1 < raw.size() &&
+        (IsAsciiDigit(raw[i + 1].front()) || raw[i + 1].size() == 1)) {
+      ++i;
+    } else if (std::size_t len = PoBoxLength(raw, i); len > 0) {
+      words.emplace_back("pobox");
+      i += len - 1;
+    } else if (!IsNumberMarker(w)) {
+      words.push_back(w);
+    }
+  }
+  if (words.empty()) return std::nullopt;
+
+  // The house number leads ("123 Main St", "12 rue de Rivoli") or, where it
+  // does not, it is the last number ("Straße des 17. Juni 135"), with a
+  // letter written apart joining it ("Hauptstr. 5 a" == "Hauptstr. 5a").
   StreetParts parts;
+  std::size_t number_at = words.size();
+  if (IsAsciiDigit(words.front().front())) {
+    number_at = 0;
+  } else {
+    for (std::size_t i = words.size(); i-- > 0;) {
+      if (IsAsciiDigit(words[i].front())) {
+        number_at = i;
+        break;
+      }
+    }
+    // A range ("12-14") is known by its first number.
+    while (number_at > 0 && number_at < words.size() &&
+           IsAsciiDigit(words[number_at - 1].front())) {
+      --number_at;
+    }
+  }
+  if (number_at == words.size()) return std::nullopt;
+  parts.number = words[number_at];
+  std::size_t letter_at = words.size();
+  if (number_at > 0 && number_at + 1 < words.size() &&
+      words[number_at + 1].size() == 1 && IsAsciiAlpha(words[number_at + 1][0])) {
+    letter_at = number_at + 1;
+    parts.number += words[letter_at];
+  }
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
-    // "Suite 900", "Apt 4b", "Unit C": a designator followed by its number
-    // or letter is dropped together with it.
-    if (units_.contains(w) && i + 1 < words.size() &&
-        (IsAsciiDigit(words[i + 1].front()) || words[i + 1].size() == 1)) {
-      ++i;
-      continue;
-    }
-    if (IsAsciiDigit(w.front())) {
-      if (parts.number.empty()) parts.number = w;
-      continue;
-    }
+    if (i == letter_at || IsAsciiDigit(w.front())) continue;
     if (auto it = street_types_.find(w); it != street_types_.end()) {
       parts.street += it->second;
     } else if (w.size() > 3 && w.ends_with("str")) {
@@ -132,7 +211,7 @@ std::optional<StreetParts> PostalAddress::Street(std::string_view street) const 
       parts.street += w;
     }
   }
-  if (parts.number.empty() || parts.street.empty()) return std::nullopt;
+  if (parts.street.empty()) return std::nullopt;
   return parts;
 }
 
@@ -153,11 +232,8 @@ std::optional<std::string> PostalAddress::Key(std::string_view street,
     }
   }
   if (place.empty()) return std::nullopt;
-  std::string key;
-  if (country.size() == 2) {
-    key += AsciiLower(country[0]);
-    key += AsciiLower(country[1]);
-  }
+  std::string key = CountryCode(country);
+  for (char& c : key) c = AsciiLower(c);
   key += '|';
   key += place;
   key += '|';

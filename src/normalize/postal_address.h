@@ -26,8 +26,10 @@ class PostalAddress {
                 std::string_view unit_designators);
 
   // "123 E Main St Suite 900" -> {"123", "eastmainstreet"};
-  // "Leopoldstr. 1" -> {"1", "leopoldstrasse"}. Units ("Suite 900",
-  // "Apt 4b") are dropped. Nullopt without a number or a street word.
+  // "Leopoldstr. 1" -> {"1", "leopoldstrasse"}; "Hauptstr. 5 a" -> {"5a",
+  // "hauptstrasse"}. Units ("Suite 900", "Apt 4b"), parts after a comma that
+  // name no street, and number markers ("No.") are dropped. Nullopt without
+  // a number or a street word.
   std::optional<StreetParts> Street(std::string_view street) const;
 
   // Postal code in its country's canonical form: upper case, no spaces or
@@ -45,6 +47,9 @@ class PostalAddress {
                                  std::string_view country) const;
 
  private:
+  // Street() on one comma-separated part of the folded street line.
+  std::optional<StreetParts> StreetPart(std::string_view part) const;
+
   tsl::robin_map<std::string, std::string> street_types_;
   tsl::robin_set<std::string> units_;
 };

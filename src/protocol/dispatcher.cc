@@ -76,6 +76,37 @@ bool AtEnd(od::document& doc) {
   return doc.current_location().get(location) == simdjson::OUT_OF_BOUNDS;
 }
 
+// Whether the document is exactly one well-formed scalar of `type`.
+bool IsWholeScalar(od::document& doc, od::json_type type) {
+  doc.rewind();
+  bool ok = false;
+  switch (type) {
+    case od::json_type::null: {
+      bool is_null = false;
+      ok = doc.is_null().get(is_null) == simdjson::SUCCESS && is_null;
+      break;
+    }
+    case od::json_type::boolean: {
+      bool b;
+      ok = doc.get_bool().get(b) == simdjson::SUCCESS;
+      break;
+    }
+    case od::json_type::number: {
+      double d;
+      ok = doc.get_double().get(d) == simdjson::SUCCESS;
+      break;
+    }
+    case od::json_type::string: {
+      std::string_view sv;
+      ok = doc.get_string().get(sv) == simdjson::SUCCESS;
+      break;
+    }
+    default:
+      break;
+  }
+  return ok && AtEnd(doc);
+}
+
 }  // namespace
 
 int ErrorCodeFor(const Status& status) {
@@ -140,7 +171,12 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
     return;
   }
   if (type != od::json_type::array) {
-    WriteError(kInvalidRequest, "Invalid Request: expected an object", out);
+    // Valid JSON that is not a request, or not JSON at all ("not json"
+    // starts like null)?
+    WriteError(IsWholeScalar(doc, type) ? kInvalidRequest : kParseError,
+               IsWholeScalar(doc, type) ? "Invalid Request: expected an object"
+                                        : "Parse error",
+               out);
     return;
   }
   // A batch: the responses as one array, in request order.

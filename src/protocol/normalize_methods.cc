@@ -28,6 +28,7 @@ void WriteKeys(const MatchKeys& keys, JsonWriter& out) {
   if (keys.person) {
     out.BeginObject();
     out.Field("full", keys.person->full);
+    out.Field("swapped", keys.person->swapped);
     out.Key("initials");
     out.BeginArray();
     for (const auto& i : keys.person->initials) out.String(i);

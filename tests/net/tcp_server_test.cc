@@ -71,9 +71,13 @@ TEST_F(TcpServerTest, PipelinedRequestsAnswerInOrder) {
 
 TEST_F(TcpServerTest, BadRequestKeepsConnectionOpen) {
   auto s = Connect();
-  asio::write(s, asio::buffer(std::string("\x16\x03\x01\x02\x00garbage\n"
-                                          "GET / HTTP/1.1\r\n"
-                                          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n")));
+  // A TLS ClientHello's first bytes (with a NUL), an HTTP request line, then
+  // a good request.
+  using namespace std::string_view_literals;
+  const auto junk = "\x16\x03\x01\x02\x00garbage\n"
+                    "GET / HTTP/1.1\r\n"
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"sv;
+  asio::write(s, asio::buffer(junk.data(), junk.size()));
   const std::string got = ReadLines(s, 3);
   EXPECT_NE(got.find("-32700"), std::string::npos) << got;
   EXPECT_NE(got.find(R"("id":1,"result")"), std::string::npos) << got;

@@ -109,3 +109,32 @@ TEST(BadInputTest, KeysAreAsciiAndBounded) {
 
 }  // namespace
 }  // namespace leadroute
+
+namespace leadroute {
+namespace {
+
+// Found by fuzz_email: a tag cut leaving a trailing dot gave a mailbox that
+// did not normalize to itself.
+TEST(BadInputRegressionTest, EmailTagCutLeavingTrailingDot) {
+  EXPECT_FALSE(TestNormalizer().Email("e/<J$$$$*$D.+inato@1.cool>"));
+  EXPECT_FALSE(TestNormalizer().Email("j.+x@acme.de"));
+  // A combining mark that folds away, exposing a leading dot.
+  EXPECT_FALSE(TestNormalizer().Email("\xDB\xAB.de@e.de"));
+  auto ok = TestNormalizer().Email("j.d+x@acme.de");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->mailbox, "j.d@acme.de");
+}
+
+// Found by fuzz_address: a country of two non-letter bytes leaked into the
+// key unvalidated.
+TEST(BadInputRegressionTest, AddressCountryMustBeTwoLetters) {
+  auto key = TestNormalizer().Address("Leopoldstr. 1", "80331", "München",
+                                      "\xC0" "E");
+  ASSERT_TRUE(key);
+  EXPECT_EQ(*key, "|80331|leopoldstrasse|1");
+  EXPECT_EQ(*TestNormalizer().Address("Leopoldstr. 1", "80331", "", "de"),
+            "de|80331|leopoldstrasse|1");
+}
+
+}  // namespace
+}  // namespace leadroute

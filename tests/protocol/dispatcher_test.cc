@@ -94,12 +94,31 @@ TEST_F(DispatcherTest, HugeNumbersAndDeepNestingAreErrorsNotCrashes) {
   EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"ping"})")
                 .find("-32600"),
             std::string::npos);
-  std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)";
-  for (int i = 0; i < 5000; ++i) deep += "[";
-  for (int i = 0; i < 5000; ++i) deep += "]";
-  deep += "}}";
-  const std::string out = Call(deep);
-  EXPECT_NE(out.find("\"error\""), std::string::npos) << out.substr(0, 200);
+  std::string nested;
+  for (int i = 0; i < 5000; ++i) nested += "[";
+  for (int i = 0; i < 5000; ++i) nested += "]";
+  // Deep nesting where a field is read: a clear error.
+  std::string out = Call(
+      R"({"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{"company":)" +
+      nested + "}}}");
+  EXPECT_NE(out.find(R"("field":"party.company")"), std::string::npos)
+      << out.substr(0, 200);
+  // Deep nesting in a part no handler reads is skipped without recursion.
+  out = Call(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)" +
+             nested + "}}");
+  EXPECT_NE(out.find(R"("result")"), std::string::npos) << out.substr(0, 200);
+  // Unbalanced: a parse error.
+  out = Call(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":[[[}})");
+  EXPECT_NE(out.find("-32700"), std::string::npos) << out;
+}
+
+TEST_F(DispatcherTest, ScalarsAreInvalidRequestsAndJunkIsAParseError) {
+  EXPECT_NE(Call("null").find("-32600"), std::string::npos);
+  EXPECT_NE(Call("42").find("-32600"), std::string::npos);
+  EXPECT_NE(Call("not json").find("-32700"), std::string::npos);
+  EXPECT_NE(Call("nul").find("-32700"), std::string::npos);
+  EXPECT_NE(Call("\"open").find("-32700"), std::string::npos);
+  EXPECT_NE(Call("tru").find("-32700"), std::string::npos);
 }
 
 TEST_F(DispatcherTest, BlankLinesAndNotificationsGetNoAnswer) {
