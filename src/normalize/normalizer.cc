@@ -24,6 +24,7 @@ struct Normalizer::Impl {
   normalize::EmailAddress email;
   normalize::PersonName person;
   normalize::PostalAddress address;
+  mutable normalize::PhoneKeyCache phones;
 };
 
 Result<std::unique_ptr<Normalizer>> Normalizer::Create() {
@@ -59,7 +60,7 @@ std::optional<EmailKey> Normalizer::Email(std::string_view address) const {
 
 std::optional<std::string> Normalizer::Phone(std::string_view number,
                                              std::string_view country) const {
-  return normalize::PhoneKey(number, country);
+  return impl_->phones.Get(number, country);
 }
 
 std::optional<PersonKey> Normalizer::Person(std::string_view first_name,

@@ -1,6 +1,8 @@
 #include "normalize/phone_number.h"
 
 #include <phonenumbers/phonenumber.pb.h>
+#include <algorithm>
+#include <functional>
 #include <phonenumbers/phonenumberutil.h>
 
 #include "normalize/text_fold.h"
@@ -32,6 +34,42 @@ std::optional<std::string> PhoneKey(std::string_view number,
   std::string e164;
   util->Format(parsed, PhoneNumberUtil::E164, &e164);
   return e164;
+}
+
+}  // namespace leadroute::normalize
+
+namespace leadroute::normalize {
+
+PhoneKeyCache::PhoneKeyCache(std::size_t capacity)
+    : per_shard_(std::max<std::size_t>(1, capacity / kShards)) {}
+
+std::optional<std::string> PhoneKeyCache::Get(std::string_view number,
+                                              std::string_view country) {
+  if (number.size() > kMaxPhoneInput || country.size() > 2) {
+    return PhoneKey(number, country);  // rejected at once; not worth a slot
+  }
+  std::string key;
+  key.reserve(country.size() + 1 + number.size());
+  key.append(country).push_back('\t');
+  key.append(number);
+  const std::size_t h = std::hash<std::string>{}(key);
+  Shard& shard = shards_[h % kShards];
+  {
+    std::lock_guard lock(shard.mu);
+    if (auto it = shard.map.find(key); it != shard.map.end()) return it->second;
+  }
+  // Computed outside the lock: two threads may both compute a miss; the
+  // second insert is a no-op.
+  std::optional<std::string> value = PhoneKey(number, country);
+  std::lock_guard lock(shard.mu);
+  if (shard.map.emplace(key, value).second) {
+    shard.order.push_back(std::move(key));
+    if (shard.order.size() > per_shard_) {
+      shard.map.erase(shard.order.front());
+      shard.order.pop_front();
+    }
+  }
+  return value;
 }
 
 }  // namespace leadroute::normalize

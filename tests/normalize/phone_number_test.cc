@@ -27,3 +27,26 @@ TEST(PhoneNumberTest, Table) {
 
 }  // namespace
 }  // namespace leadroute
+
+#include "normalize/phone_number.h"
+
+namespace leadroute::normalize {
+namespace {
+
+TEST(PhoneKeyCacheTest, AnswersAsPhoneKeyDoesAndStaysBounded) {
+  PhoneKeyCache cache(32);
+  auto rows = testing::ReadTable("phone.tsv", 3);
+  for (int pass = 0; pass < 2; ++pass) {  // misses, then (some) hits
+    for (const auto& row : rows) {
+      SCOPED_TRACE(row.cols[0]);
+      EXPECT_EQ(cache.Get(row.cols[0], row.cols[1]),
+                PhoneKey(row.cols[0], row.cols[1]));
+    }
+  }
+  // The same number with another region hint is another entry.
+  EXPECT_EQ(cache.Get("089 1234567", "DE"), "+49891234567");
+  EXPECT_EQ(cache.Get("089 1234567", ""), std::nullopt);
+}
+
+}  // namespace
+}  // namespace leadroute::normalize
