@@ -2,17 +2,23 @@
 //
 // The protocol layer decodes requests into calls on an Engine; `leadroute
 // pipe` and `leadroute serve` both drive the same Engine through the same
-// dispatcher. Later subsystems (the opportunity index, rule sets, the router)
-// hang off it.
+// dispatcher.
 //
-// Thread safety: const methods may run concurrently.
+// Thread safety: every method may be called from any thread. Reads (check,
+// get) run concurrently; writes (upsert, close, register) are serialized, and
+// register's check-then-insert is one atomic step.
 #ifndef LEADROUTE_ENGINE_H_
 #define LEADROUTE_ENGINE_H_
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 
+#include "leadroute/conflict_policy.h"
 #include "leadroute/normalizer.h"
+#include "leadroute/opportunity.h"
 #include "leadroute/status.h"
 
 namespace leadroute {
@@ -20,17 +26,47 @@ namespace leadroute {
 // The version answered by `ping` and `--version`.
 std::string_view Version();
 
+struct EngineOptions {
+  ConflictPolicy conflict;
+  // The clock, in seconds since the epoch; tests replace it.
+  std::function<std::int64_t()> now;
+};
+
+struct EngineStats {
+  std::size_t opportunities = 0;  // stored, any status
+  std::size_t active = 0;         // open or pending, unexpired
+  std::size_t partners = 0;
+};
+
 class Engine {
  public:
-  static Result<std::unique_ptr<Engine>> Create();
+  static Result<std::unique_ptr<Engine>> Create(EngineOptions options = {});
+  ~Engine();
 
   const Normalizer& normalizer() const { return *normalizer_; }
+  const ConflictPolicy& conflict_policy() const;
+
+  // Stores an opportunity or replaces the one with its id.
+  // Errors: InvalidArgument (no id, no identity, no owner id), TooLarge.
+  Status UpsertOpportunity(const Opportunity& opp, bool* created);
+  // Sets a closing status (won, lost, expired, withdrawn). NotFound if the
+  // id is unknown; InvalidArgument for open or pending.
+  Status CloseOpportunity(std::string_view id, OpportunityStatus status);
+  std::optional<Opportunity> GetOpportunity(std::string_view id) const;
+
+  // Matches a deal (party + owner) against active opportunities.
+  CheckResult Check(const Opportunity& deal) const;
+  // Check and store as one atomic step (see RegisterStatus).
+  Result<RegisterResult> Register(Opportunity deal);
+
+  EngineStats Stats() const;
 
  private:
-  explicit Engine(std::unique_ptr<Normalizer> normalizer)
-      : normalizer_(std::move(normalizer)) {}
+  struct Deals;
+  Engine(std::unique_ptr<Normalizer> normalizer, EngineOptions options);
 
   std::unique_ptr<Normalizer> normalizer_;
+  std::unique_ptr<Deals> deals_;
 };
 
 }  // namespace leadroute

@@ -25,19 +25,28 @@ void JoinTokens(const std::vector<std::string>& tokens, std::size_t begin,
   }
 }
 
-// The name without ™, ℠, ® and ©: NFKC would turn them into letters
-// ("Acme™" -> "acmetm").
-std::string WithoutMarkSigns(std::string_view name) {
+// `name` without ™, ℠, ® and ©, which NFKC would turn into letters
+// ("Acme™" -> "acmetm"); *scratch holds the copy when one is needed.
+std::string_view WithoutMarkSigns(std::string_view name, std::string* scratch) {
   static constexpr std::string_view kSigns[] = {"\u2122", "\u2120", "\u00AE",
                                                 "\u00A9"};
-  std::string out(name);
-  for (std::string_view sign : kSigns) {
-    for (auto pos = out.find(sign); pos != std::string::npos;
-         pos = out.find(sign, pos)) {
-      out.replace(pos, sign.size(), " ");
+  bool any = false;
+  for (std::string_view sign : kSigns) any |= name.find(sign) != name.npos;
+  if (!any) return name;
+  scratch->clear();
+  for (std::size_t i = 0; i < name.size();) {
+    bool matched = false;
+    for (std::string_view sign : kSigns) {
+      if (name.substr(i, sign.size()) == sign) {
+        scratch->push_back(' ');
+        i += sign.size();
+        matched = true;
+        break;
+      }
     }
+    if (!matched) scratch->push_back(name[i++]);
   }
-  return out;
+  return *scratch;
 }
 
 }  // namespace
@@ -125,7 +134,8 @@ bool CompanyName::Tokens(std::string_view name,
                          std::vector<std::string>* tokens) const {
   tokens->clear();
   std::string folded;
-  if (!FoldToAscii(WithoutMarkSigns(name), &folded)) return false;
+  std::string unmarked;
+  if (!FoldToAscii(WithoutMarkSigns(name, &unmarked), &folded)) return false;
   TokenizeName(folded, tokens);
   if (tokens->size() > kMaxTokens) {
     tokens->clear();

@@ -54,20 +54,21 @@ std::optional<EmailKey> EmailAddress::Key(std::string_view input) const {
       return std::nullopt;
     }
   }
-  if (auto plus = local.find('+'); plus != std::string_view::npos) {
-    local = local.substr(0, plus);
-  }
   auto host = domains_->Host(host_part);
   if (!host) return std::nullopt;
   // Internationalized local parts (RFC 6531) fold like names do:
-  // "josé" -> "jose"; invalid UTF-8 yields no key. The checks come after the
-  // tag cut and the folding, either of which can expose a bad edge.
+  // "josé" -> "jose"; invalid UTF-8 yields no key. The tag is cut and the
+  // checks made after folding, which can produce '+' ("±" -> "+/-") or
+  // expose a dot at an edge.
   std::string folded_local;
   if (!FoldToAscii(local, &folded_local)) return std::nullopt;
-  for (char c : folded_local) {
+  local = folded_local;
+  if (auto plus = local.find('+'); plus != std::string_view::npos) {
+    local = local.substr(0, plus);
+  }
+  for (char c : local) {
     if (!IsLocalPartChar(c)) return std::nullopt;
   }
-  local = folded_local;
   if (local.empty() || local.size() > kMaxLocalPart) return std::nullopt;
   if (local.front() == '.' || local.back() == '.') return std::nullopt;
   std::string mailbox_local;

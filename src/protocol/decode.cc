@@ -1,5 +1,7 @@
 #include "protocol/decode.h"
 
+#include "util/time.h"
+
 namespace leadroute::protocol {
 
 std::string FieldPath(std::string_view prefix, std::string_view name) {
@@ -13,7 +15,8 @@ std::string FieldPath(std::string_view prefix, std::string_view name) {
   return path;
 }
 
-Status ReadString(od::value& v, std::string_view path, std::string* out) {
+Status ReadString(od::value& v, std::string_view path, std::string* out,
+                  std::size_t max_len) {
   od::json_type type;
   if (v.type().get(type) != simdjson::SUCCESS) {
     return Status::InvalidArgument("malformed value", path);
@@ -26,12 +29,17 @@ Status ReadString(od::value& v, std::string_view path, std::string* out) {
   if (type != od::json_type::string || v.get_string().get(s) != simdjson::SUCCESS) {
     return Status::InvalidArgument("must be a string", path);
   }
+  if (max_len != 0 && s.size() > max_len) {
+    return Status::InvalidArgument(
+        "too long (at most " + std::to_string(max_len) + " bytes)", path);
+  }
   out->assign(s);
   return Status::Ok();
 }
 
 Status DecodePartyField(std::string_view key, od::value& v,
-                        std::string_view prefix, Party* out, bool* handled) {
+                        std::string_view prefix, Party* out, bool* handled,
+                        std::size_t max_len) {
   std::string* dest = nullptr;
   switch (key.size() ? key[0] : '\0') {
     case 'c':
@@ -53,25 +61,72 @@ Status DecodePartyField(std::string_view key, od::value& v,
   }
   *handled = dest != nullptr;
   if (dest == nullptr) return Status::Ok();
-  return ReadString(v, FieldPath(prefix, key), dest);
+  return ReadString(v, FieldPath(prefix, key), dest, max_len);
 }
 
-Status DecodeParty(od::value& v, std::string_view path, Party* out) {
-  od::object obj;
-  if (v.get_object().get(obj) != simdjson::SUCCESS) {
-    return Status::InvalidArgument("must be an object", path);
-  }
-  for (auto item : obj) {
-    od::field field;
-    std::string_view key;
-    if (std::move(item).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return Status::InvalidArgument("malformed object", path);
-    }
+Status DecodeParty(od::value& v, std::string_view path, Party* out,
+                   std::size_t max_len) {
+  return ForEachField(v, path, [&](std::string_view key, od::value& value) {
     bool handled = false;
-    Status s = DecodePartyField(key, field.value(), path, out, &handled);
-    if (!s.ok()) return s;
+    return DecodePartyField(key, value, path, out, &handled, max_len);
+  });
+}
+
+Status ReadStringArray(od::value& v, std::string_view path,
+                       std::vector<std::string>* out) {
+  out->clear();
+  od::json_type type;
+  if (v.type().get(type) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("malformed value", path);
   }
+  if (type == od::json_type::null) return Status::Ok();
+  od::array array;
+  if (type != od::json_type::array || v.get_array().get(array) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("must be an array of strings", path);
+  }
+  for (auto item : array) {
+    od::value element;
+    std::string_view s;
+    if (std::move(item).get(element) != simdjson::SUCCESS ||
+        element.get_string().get(s) != simdjson::SUCCESS) {
+      return Status::InvalidArgument("must be an array of strings", path);
+    }
+    if (s.size() > kMaxStoredField || out->size() >= kMaxProducts) {
+      return Status::InvalidArgument("too many or too long entries", path);
+    }
+    out->emplace_back(s);
+  }
+  return Status::Ok();
+}
+
+Status ReadDouble(od::value& v, std::string_view path,
+                  std::optional<double>* out) {
+  od::json_type type;
+  if (v.type().get(type) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("malformed value", path);
+  }
+  if (type == od::json_type::null) {
+    out->reset();
+    return Status::Ok();
+  }
+  double d;
+  if (type != od::json_type::number || v.get_double().get(d) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("must be a number", path);
+  }
+  *out = d;
+  return Status::Ok();
+}
+
+Status ReadTime(od::value& v, std::string_view path, std::int64_t* out) {
+  std::string text;
+  if (Status s = ReadString(v, path, &text, 64); !s.ok()) return s;
+  if (text.empty()) {
+    *out = 0;
+    return Status::Ok();
+  }
+  auto t = ParseRfc3339(text);
+  if (!t) return Status::InvalidArgument("must be an RFC 3339 timestamp", path);
+  *out = *t;
   return Status::Ok();
 }
 

@@ -6,9 +6,15 @@
 namespace leadroute::protocol {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, MethodHandler>, 2> kMethods = {{
+constexpr std::array<std::pair<std::string_view, MethodHandler>, 8> kMethods = {{
     {"ping", &HandlePing},
     {"normalize", &HandleNormalize},
+    {"check", &HandleCheck},
+    {"register", &HandleRegister},
+    {"upsert_opportunity", &HandleUpsertOpportunity},
+    {"close_opportunity", &HandleCloseOpportunity},
+    {"get_opportunity", &HandleGetOpportunity},
+    {"stats", &HandleStats},
 }};
 }  // namespace
 

@@ -28,6 +28,18 @@ Status HandlePing(Engine& engine, simdjson::ondemand::value* params,
                   JsonWriter& out);
 Status HandleNormalize(Engine& engine, simdjson::ondemand::value* params,
                        JsonWriter& out);
+Status HandleUpsertOpportunity(Engine& engine, simdjson::ondemand::value* params,
+                               JsonWriter& out);
+Status HandleCloseOpportunity(Engine& engine, simdjson::ondemand::value* params,
+                              JsonWriter& out);
+Status HandleGetOpportunity(Engine& engine, simdjson::ondemand::value* params,
+                            JsonWriter& out);
+Status HandleCheck(Engine& engine, simdjson::ondemand::value* params,
+                   JsonWriter& out);
+Status HandleRegister(Engine& engine, simdjson::ondemand::value* params,
+                      JsonWriter& out);
+Status HandleStats(Engine& engine, simdjson::ondemand::value* params,
+                   JsonWriter& out);
 
 }  // namespace leadroute::protocol
 

@@ -47,25 +47,15 @@ void WriteKeys(const MatchKeys& keys, JsonWriter& out) {
 
 Status HandleNormalize(Engine& engine, od::value* params, JsonWriter& out) {
   if (params == nullptr) return Status::InvalidArgument("missing", "party");
-  od::object obj;
-  if (params->get_object().get(obj) != simdjson::SUCCESS) {
-    return Status::InvalidArgument("params must be an object", "params");
-  }
   Party party;
   bool seen = false;
-  for (auto item : obj) {
-    od::field field;
-    std::string_view key;
-    if (std::move(item).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return Status::InvalidArgument("malformed params", "params");
-    }
-    if (key == "party") {
-      Status s = DecodeParty(field.value(), "party", &party);
-      if (!s.ok()) return s;
-      seen = true;
-    }
-  }
+  Status s = ForEachField(*params, "params", [&](std::string_view key,
+                                                od::value& value) {
+    if (key != "party") return Status::Ok();
+    seen = true;
+    return DecodeParty(value, "party", &party);
+  });
+  if (!s.ok()) return s;
   if (!seen) return Status::InvalidArgument("missing", "party");
   WriteKeys(engine.normalizer().Keys(party), out);
   return Status::Ok();

@@ -120,6 +120,8 @@ TEST(BadInputRegressionTest, EmailTagCutLeavingTrailingDot) {
   EXPECT_FALSE(TestNormalizer().Email("j.+x@acme.de"));
   // A combining mark that folds away, exposing a leading dot.
   EXPECT_FALSE(TestNormalizer().Email("\xDB\xAB.de@e.de"));
+  // "±" folds to "+/-": the tag is cut after folding, leaving nothing.
+  EXPECT_FALSE(TestNormalizer().Email("\xC2\xB1@e.de"));
   auto ok = TestNormalizer().Email("j.d+x@acme.de");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->mailbox, "j.d@acme.de");

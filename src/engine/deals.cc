@@ -1,0 +1,176 @@
+#include "engine/deals.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "index/match_scorer.h"
+
+namespace leadroute {
+
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+
+std::string Path(std::string_view prefix, std::string_view field) {
+  std::string p(prefix);
+  if (!p.empty()) p.push_back('.');
+  p.append(field);
+  return p;
+}
+
+}  // namespace
+
+Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
+  if (opp.id.empty()) return Status::InvalidArgument("missing", Path(prefix, "id"));
+  if (opp.owner.id.empty()) {
+    return Status::InvalidArgument("missing", Path(prefix, "owner.id"));
+  }
+  if (!opp.party.HasIdentity()) {
+    return Status::InvalidArgument(
+        "needs at least one of company, domain, email, phone", prefix);
+  }
+  return Status::Ok();
+}
+
+Engine::Deals::Deals(const Normalizer* normalizer, EngineOptions options)
+    : normalizer_(normalizer), options_(std::move(options)) {}
+
+Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
+  if (Status s = ValidateOpportunity(opp, "opportunity"); !s.ok()) return s;
+  const index::Features f = index::ExtractFeatures(*normalizer_, opp.party);
+  std::unique_lock lock(mu_);
+  return index_.Upsert(opp, f, created);
+}
+
+Status Engine::Deals::Close(std::string_view id, OpportunityStatus status) {
+  if (status == OpportunityStatus::kOpen || status == OpportunityStatus::kPending) {
+    return Status::InvalidArgument("must be won, lost, expired or withdrawn",
+                                   "status");
+  }
+  std::unique_lock lock(mu_);
+  if (!index_.SetStatus(id, status)) return Status::NotFound("no such opportunity");
+  return Status::Ok();
+}
+
+std::optional<Opportunity> Engine::Deals::Get(std::string_view id) const {
+  std::shared_lock lock(mu_);
+  return index_.Get(id);
+}
+
+CheckResult Engine::Deals::CheckLocked(const Opportunity& deal,
+                                       const index::Features& f,
+                                       std::int64_t now,
+                                       std::vector<Match>* possible) const {
+  const ConflictPolicy& policy = options_.conflict;
+  std::vector<index::LookupKey> keys;
+  index::QueryKeys(f, &keys);
+  std::vector<std::uint32_t> candidates;
+  index_.Candidates(keys, &candidates);
+
+  std::vector<Match> found;
+  for (std::uint32_t slot : candidates) {
+    if (!index_.ActiveAt(slot, now)) continue;
+    const std::string_view id = index_.IdOf(slot);
+    if (!deal.id.empty() && id == deal.id) continue;  // itself
+    index::Scored scored =
+        index::ScoreMatch(f, index_.View(slot).features(), policy.weights);
+    if (scored.score < policy.review_threshold) continue;
+    found.push_back(Match{std::string(id), index_.OwnerOf(slot), scored.score,
+                          std::move(scored.evidence)});
+  }
+  std::sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
+    return a.score != b.score ? a.score > b.score
+                              : a.opportunity_id < b.opportunity_id;
+  });
+
+  CheckResult result;
+  for (Match& m : found) {
+    if (m.score >= policy.conflict_threshold) {
+      if (result.matches.size() < policy.max_matches) {
+        result.matches.push_back(std::move(m));
+      }
+    } else if (possible != nullptr && possible->size() < policy.max_matches) {
+      possible->push_back(std::move(m));
+    }
+  }
+  if (result.matches.empty()) {
+    result.status = CheckStatus::kClear;
+  } else {
+    const bool foreign = std::any_of(
+        result.matches.begin(), result.matches.end(), [&](const Match& m) {
+          return deal.owner.id.empty() || !(m.owner == deal.owner);
+        });
+    result.status = foreign ? CheckStatus::kConflict : CheckStatus::kDuplicate;
+  }
+  return result;
+}
+
+CheckResult Engine::Deals::Check(const Opportunity& deal) const {
+  const index::Features f = index::ExtractFeatures(*normalizer_, deal.party);
+  const std::int64_t now = options_.now();
+  std::shared_lock lock(mu_);
+  std::vector<Match> possible;
+  CheckResult result = CheckLocked(deal, f, now, &possible);
+  (void)possible;
+  return result;
+}
+
+Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
+  if (Status s = ValidateOpportunity(deal, "deal"); !s.ok()) return s;
+  const index::Features f = index::ExtractFeatures(*normalizer_, deal.party);
+  const std::int64_t now = options_.now();
+  if (deal.registered_at == 0) deal.registered_at = now;
+  if (deal.expires_at == 0) {
+    deal.expires_at = now + options_.conflict.protection_days * kDay;
+  }
+
+  std::unique_lock lock(mu_);
+  RegisterResult out;
+  out.opportunity_id = deal.id;
+  if (auto existing = index_.Get(deal.id)) {
+    // A retried registration gets its first answer again.
+    if (existing->owner == deal.owner && existing->ActiveAt(now)) {
+      out.status = existing->status == OpportunityStatus::kPending
+                       ? RegisterStatus::kReview
+                       : RegisterStatus::kApproved;
+      out.expires_at = existing->expires_at;
+      return out;
+    }
+    return Status::InvalidArgument("an opportunity with this id exists",
+                                   "deal.id");
+  }
+  std::vector<Match> possible;
+  CheckResult check = CheckLocked(deal, f, now, &possible);
+  out.matches = std::move(check.matches);
+  if (check.status == CheckStatus::kConflict) {
+    out.status = RegisterStatus::kConflict;
+    return out;
+  }
+  if (check.status == CheckStatus::kDuplicate) {
+    out.status = RegisterStatus::kDuplicate;
+    return out;
+  }
+  const bool doubtful =
+      std::any_of(possible.begin(), possible.end(),
+                  [&](const Match& m) { return !(m.owner == deal.owner); });
+  if (doubtful) {
+    out.status = RegisterStatus::kReview;
+    out.matches = std::move(possible);
+    deal.status = OpportunityStatus::kPending;
+  } else {
+    out.status = RegisterStatus::kApproved;
+    deal.status = OpportunityStatus::kOpen;
+  }
+  bool created = false;
+  if (Status s = index_.Upsert(deal, f, &created); !s.ok()) return s;
+  out.expires_at = deal.expires_at;
+  return out;
+}
+
+void Engine::Deals::Count(std::size_t* stored, std::size_t* active) const {
+  std::shared_lock lock(mu_);
+  *stored = index_.size();
+  *active = index_.CountActive(options_.now());
+}
+
+}  // namespace leadroute

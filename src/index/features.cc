@@ -1,0 +1,172 @@
+#include "index/features.h"
+
+#include <string_view>
+
+#include "index/similarity.h"
+#include "normalize/text_fold.h"
+
+namespace leadroute::index {
+
+namespace {
+
+constexpr std::size_t kMaxTokenKeys = 4;
+
+// FNV-1a over the kind and the text, then a final mix.
+std::uint64_t HashKey(KeyKind kind, std::string_view a, std::string_view b = {}) {
+  std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint8_t>(kind);
+  auto mix = [&](std::string_view s) {
+    for (char c : s) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ULL;
+    }
+  };
+  mix(a);
+  if (!b.empty()) {
+    h ^= 0x1f;
+    h *= 1099511628211ULL;
+    mix(b);
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+void Add(std::vector<LookupKey>* keys, KeyKind kind, std::string_view a,
+         std::string_view b = {}) {
+  keys->push_back({kind, HashKey(kind, a, b)});
+}
+
+std::string_view FirstWord(std::string_view s) {
+  return s.substr(0, s.find(' '));
+}
+
+void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
+  if (!f.domain.empty()) Add(keys, KeyKind::kDomain, f.domain);
+  if (!f.email.empty()) Add(keys, KeyKind::kEmail, f.email);
+  if (!f.phone.empty()) Add(keys, KeyKind::kPhone, f.phone);
+  if (!f.company.empty()) Add(keys, KeyKind::kCompany, f.company);
+  std::size_t tokens = 0;
+  std::string_view rest = f.company_tokens;
+  while (!rest.empty() && tokens < kMaxTokenKeys) {
+    const std::string_view word = FirstWord(rest);
+    if (word.size() > 1) {
+      Add(keys, KeyKind::kCompanyToken, word);
+      ++tokens;
+    }
+    rest.remove_prefix(std::min(rest.size(), word.size() + 1));
+  }
+  if (f.has_person()) {
+    Add(keys, KeyKind::kPerson, f.given + " " + f.surname);
+    Add(keys, KeyKind::kPersonSound, Soundex(f.given), Soundex(f.surname));
+    if (!f.postal.empty()) {
+      Add(keys, KeyKind::kPostalSurname, f.postal, Soundex(f.surname));
+    }
+  }
+  if (!f.postal.empty() && !f.number.empty()) {
+    Add(keys, KeyKind::kPostalNumber, f.postal, f.number);
+  }
+  if (!f.street.empty() && !f.number.empty()) {
+    const std::string_view place = f.postal.empty() ? f.city : f.postal;
+    if (!place.empty()) {
+      Add(keys, KeyKind::kAddress, f.street + "|" + f.number, place);
+    }
+  }
+}
+
+}  // namespace
+
+bool IsStrongKind(KeyKind kind) {
+  switch (kind) {
+    case KeyKind::kDomain:
+    case KeyKind::kEmail:
+    case KeyKind::kPhone:
+    case KeyKind::kCompany:
+    case KeyKind::kPerson:
+    case KeyKind::kAddress:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Features ExtractFeatures(const Normalizer& n, const Party& party) {
+  Features f;
+  const MatchKeys keys = n.Keys(party);
+  if (keys.company) {
+    f.company = *keys.company;
+    for (const auto& t : keys.company_tokens) {
+      if (!f.company_tokens.empty()) f.company_tokens.push_back(' ');
+      f.company_tokens += t;
+    }
+    std::size_t words = 0;
+    std::string initials;
+    std::string_view rest = f.company;
+    while (!rest.empty()) {
+      const std::string_view word = FirstWord(rest);
+      if (!word.empty()) {
+        initials.push_back(word.front());
+        ++words;
+      }
+      rest.remove_prefix(std::min(rest.size(), word.size() + 1));
+    }
+    if (words >= 2) f.company_acronym = std::move(initials);
+  }
+  if (keys.domain) f.domain = *keys.domain;
+  if (keys.email) f.email = *keys.email;
+  f.email_freemail = keys.email_freemail;
+  if (keys.phone) f.phone = *keys.phone;
+  if (keys.person) {
+    const std::string& full = keys.person->full;
+    const auto space = full.find(' ');
+    f.given = full.substr(0, space);
+    f.surname = full.substr(space + 1);
+    f.person_swapped = keys.person->swapped;
+  }
+  if (keys.address) {
+    // "cc|place|street|number"
+    const std::string& a = *keys.address;
+    const auto p1 = a.find('|');
+    const auto p2 = a.find('|', p1 + 1);
+    const auto p3 = a.find('|', p2 + 1);
+    f.street = a.substr(p2 + 1, p3 - p2 - 1);
+    f.number = a.substr(p3 + 1);
+  }
+  if (keys.postal_code) f.postal = *keys.postal_code;
+  if (!party.city.empty()) {
+    std::string folded;
+    if (normalize::FoldToAscii(party.city, &folded)) {
+      for (char c : folded) {
+        if (normalize::IsAsciiAlnum(c)) f.city.push_back(c);
+      }
+    }
+  }
+  if (keys.country) f.country = *keys.country;
+  return f;
+}
+
+void StoredKeys(const Features& f, std::vector<LookupKey>* keys) {
+  keys->clear();
+  CommonKeys(f, keys);
+  if (!f.company_acronym.empty()) {
+    Add(keys, KeyKind::kAcronym, f.company_acronym);
+  }
+}
+
+void QueryKeys(const Features& f, std::vector<LookupKey>* keys) {
+  keys->clear();
+  CommonKeys(f, keys);
+  // "IBM" finds "International Business Machines" and the other way round.
+  if (!f.company.empty() && f.company.find(' ') == std::string::npos) {
+    Add(keys, KeyKind::kAcronym, f.company);
+  }
+  if (!f.company_acronym.empty()) {
+    Add(keys, KeyKind::kCompany, f.company_acronym);
+  }
+  // First and last name entered the other way round.
+  if (f.has_person() && !f.person_swapped.empty()) {
+    Add(keys, KeyKind::kPerson, f.person_swapped);
+  }
+}
+
+}  // namespace leadroute::index

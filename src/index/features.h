@@ -1,0 +1,71 @@
+// Features: the normalized form of a party that matching works on. Derived
+// once when an opportunity is stored and once per checked deal.
+#ifndef LEADROUTE_INDEX_FEATURES_H_
+#define LEADROUTE_INDEX_FEATURES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "leadroute/normalizer.h"
+#include "leadroute/party.h"
+
+namespace leadroute::index {
+
+// Empty string = absent.
+struct Features {
+  std::string company;          // "acme deutschland"
+  std::string company_acronym;  // initials of a multi-word company: "ad"
+  std::string company_tokens;   // significant words, space-separated
+  std::string domain;           // registrable
+  std::string email;            // canonical mailbox
+  bool email_freemail = false;
+  std::string phone;            // E.164
+  std::string given;            // canonical given name: "robert"
+  std::string surname;          // "smith", "vanderberg"
+  std::string person_swapped;   // PersonKey::swapped
+  std::string street;           // "leopoldstrasse"
+  std::string number;           // "1", "12a"
+  std::string postal;           // "80331"
+  std::string city;             // folded, letters and digits only
+  std::string country;          // "DE"
+
+  bool has_person() const { return !given.empty() && !surname.empty(); }
+};
+
+Features ExtractFeatures(const Normalizer& normalizer, const Party& party);
+
+// The lookup keys of one kind of evidence, hashed with their kind.
+enum class KeyKind : std::uint8_t {
+  kDomain = 1,
+  kEmail,
+  kPhone,
+  kCompany,
+  kAcronym,        // stored: initials of multi-word names
+  kCompanyToken,   // stored: each significant word
+  kPerson,         // canonical given + surname
+  kPostalNumber,   // postal code + house number
+  kPostalSurname,  // postal code + Soundex of the surname
+  kPersonSound,    // Soundex of given name + Soundex of surname
+  kAddress,        // street + number + place
+};
+
+// True for kinds whose postings name the customer on their own; lists of
+// other kinds are only followed while short (see OpportunityIndex).
+bool IsStrongKind(KeyKind kind);
+
+struct LookupKey {
+  KeyKind kind;
+  std::uint64_t hash;
+};
+
+// The keys under which an opportunity with these features is stored.
+void StoredKeys(const Features& f, std::vector<LookupKey>* keys);
+// The keys a deal with these features looks up: the stored ones plus the
+// cross lookups (a single-word name against acronyms, a person with first
+// and last name the other way round).
+void QueryKeys(const Features& f, std::vector<LookupKey>* keys);
+
+}  // namespace leadroute::index
+
+#endif  // LEADROUTE_INDEX_FEATURES_H_

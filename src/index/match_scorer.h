@@ -1,0 +1,31 @@
+// MatchScorer: how strongly a stored record and a deal are the same
+// customer, as a score in [0, 1] with the evidence that agreed.
+//
+// Evidence adds up in points (roughly log-odds): a registrable domain or an
+// exact mailbox is strong, a phone, an address or a loose name similarity
+// alone is weaker, contradicting fields (another country, another domain,
+// another company name) subtract. The score is a logistic of the points.
+#ifndef LEADROUTE_INDEX_MATCH_SCORER_H_
+#define LEADROUTE_INDEX_MATCH_SCORER_H_
+
+#include <vector>
+
+#include "index/features.h"
+#include "index/record.h"
+#include "leadroute/conflict_policy.h"
+#include "leadroute/opportunity.h"
+
+namespace leadroute::index {
+
+struct Scored {
+  double score = 0;
+  std::vector<Evidence> evidence;  // strongest first
+};
+
+// `deal` and `stored` are the two sides' features.
+Scored ScoreMatch(const Features& deal, const RecordView::FeatureView& stored,
+                  const MatchWeights& w);
+
+}  // namespace leadroute::index
+
+#endif  // LEADROUTE_INDEX_MATCH_SCORER_H_

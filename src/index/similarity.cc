@@ -1,0 +1,116 @@
+#include "index/similarity.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+namespace leadroute::index {
+
+namespace {
+
+constexpr std::size_t kMaxCompare = 64;
+
+std::vector<std::string_view> Tokens(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') ++i;
+    const std::size_t start = i;
+    while (i < s.size() && s[i] != ' ') ++i;
+    if (i > start) out.push_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+}  // namespace
+
+double JaroWinkler(std::string_view a, std::string_view b) {
+  a = a.substr(0, kMaxCompare);
+  b = b.substr(0, kMaxCompare);
+  if (a.empty() || b.empty()) return a.empty() && b.empty() ? 1.0 : 0.0;
+  if (a == b) return 1.0;
+  const std::size_t window =
+      std::max<std::size_t>(std::max(a.size(), b.size()) / 2, 1) - 1;
+  std::array<bool, kMaxCompare> a_match{};
+  std::array<bool, kMaxCompare> b_match{};
+  std::size_t matches = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::size_t lo = i > window ? i - window : 0;
+    const std::size_t hi = std::min(i + window + 1, b.size());
+    for (std::size_t j = lo; j < hi; ++j) {
+      if (!b_match[j] && a[i] == b[j]) {
+        a_match[i] = b_match[j] = true;
+        ++matches;
+        break;
+      }
+    }
+  }
+  if (matches == 0) return 0.0;
+  std::size_t transpositions = 0;
+  for (std::size_t i = 0, j = 0; i < a.size(); ++i) {
+    if (!a_match[i]) continue;
+    while (!b_match[j]) ++j;
+    if (a[i] != b[j]) ++transpositions;
+    ++j;
+  }
+  const double m = static_cast<double>(matches);
+  const double jaro = (m / a.size() + m / b.size() +
+                       (m - transpositions / 2.0) / m) / 3.0;
+  std::size_t prefix = 0;
+  while (prefix < 4 && prefix < a.size() && prefix < b.size() &&
+         a[prefix] == b[prefix]) {
+    ++prefix;
+  }
+  return jaro + prefix * 0.1 * (1.0 - jaro);
+}
+
+double TokenSimilarity(std::string_view a, std::string_view b) {
+  auto ta = Tokens(a);
+  auto tb = Tokens(b);
+  if (ta.empty() || tb.empty()) return 0.0;
+  if (ta.size() > tb.size()) std::swap(ta, tb);
+  double total = 0;
+  for (std::string_view x : ta) {
+    double best = 0;
+    for (std::string_view y : tb) best = std::max(best, JaroWinkler(x, y));
+    total += best;
+  }
+  // Unmatched extra tokens of the longer side cost a little.
+  const double coverage = static_cast<double>(ta.size()) / tb.size();
+  return (total / ta.size()) * (0.85 + 0.15 * coverage);
+}
+
+bool IsAcronymOf(std::string_view acronym, std::string_view tokens) {
+  if (acronym.size() < 2 || acronym.find(' ') != std::string_view::npos) {
+    return false;
+  }
+  const auto words = Tokens(tokens);
+  if (words.size() != acronym.size()) return false;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i][0] != acronym[i]) return false;
+  }
+  return true;
+}
+
+std::string Soundex(std::string_view word) {
+  // a e i o u y h w -> 0 (h, w do not separate equal codes).
+  static constexpr char kCodes[] = "01230120022455012623010202";
+  std::string out;
+  char last = 0;
+  for (char c : word) {
+    if (c < 'a' || c > 'z') continue;
+    const char code = kCodes[c - 'a'];
+    if (out.empty()) {
+      out.push_back(c);
+      last = code;
+      continue;
+    }
+    if (code != '0' && code != last) out.push_back(code);
+    if (c != 'h' && c != 'w') last = code;
+    if (out.size() == 4) break;
+  }
+  if (!out.empty()) out.resize(4, '0');
+  return out;
+}
+
+}  // namespace leadroute::index

@@ -1,0 +1,28 @@
+// String similarity for the fuzzy part of matching. All functions take
+// folded (lower-case ASCII) text and return a value in [0, 1].
+#ifndef LEADROUTE_INDEX_SIMILARITY_H_
+#define LEADROUTE_INDEX_SIMILARITY_H_
+
+#include <string>
+#include <string_view>
+
+namespace leadroute::index {
+
+// Jaro-Winkler similarity (prefix scale 0.1, prefix up to 4). Inputs longer
+// than 64 bytes are compared on their first 64.
+double JaroWinkler(std::string_view a, std::string_view b);
+
+// Similarity of two space-separated token lists: the best Jaro-Winkler of
+// each token of the shorter list against the other, averaged; order-free.
+double TokenSimilarity(std::string_view a, std::string_view b);
+
+// Whether one name is the acronym of the other's tokens:
+// "ibm" vs "international business machines".
+bool IsAcronymOf(std::string_view acronym, std::string_view tokens);
+
+// American Soundex code ("robert" -> "r163"); empty for no letters.
+std::string Soundex(std::string_view word);
+
+}  // namespace leadroute::index
+
+#endif  // LEADROUTE_INDEX_SIMILARITY_H_

@@ -1,0 +1,256 @@
+// upsert_opportunity, close_opportunity, get_opportunity, check, register,
+// stats.
+#include <cmath>
+
+#include "protocol/decode.h"
+#include "protocol/method_table.h"
+#include "util/time.h"
+
+namespace leadroute::protocol {
+
+namespace {
+
+Status DecodeOwner(od::value& v, std::string_view path, Owner* out) {
+  bool has_kind = false;
+  Status s = ForEachField(v, path, [&](std::string_view key, od::value& value) {
+    if (key == "id") {
+      return ReadString(value, FieldPath(path, "id"), &out->id, kMaxStoredField);
+    }
+    if (key == "kind") {
+      std::string kind;
+      if (Status k = ReadString(value, FieldPath(path, "kind"), &kind); !k.ok()) {
+        return k;
+      }
+      auto parsed = ParseOwnerKind(kind);
+      if (!parsed) {
+        return Status::InvalidArgument("must be \"partner\" or \"direct\"",
+                                       FieldPath(path, "kind"));
+      }
+      out->kind = *parsed;
+      has_kind = true;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (!has_kind) return Status::InvalidArgument("missing", FieldPath(path, "kind"));
+  if (out->id.empty()) return Status::InvalidArgument("missing", FieldPath(path, "id"));
+  return Status::Ok();
+}
+
+// An opportunity (or a deal: the same fields) at `path`.
+Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) {
+  return ForEachField(v, path, [&](std::string_view key, od::value& value) {
+    bool handled = false;
+    Status s = DecodePartyField(key, value, path, &out->party, &handled,
+                                kMaxStoredField);
+    if (!s.ok() || handled) return s;
+    const std::string field = FieldPath(path, key);
+    if (key == "id") return ReadString(value, field, &out->id, kMaxStoredField);
+    if (key == "owner") return DecodeOwner(value, field, &out->owner);
+    if (key == "products") return ReadStringArray(value, field, &out->products);
+    if (key == "amount") return ReadDouble(value, field, &out->amount);
+    if (key == "registered_at") return ReadTime(value, field, &out->registered_at);
+    if (key == "expires_at") return ReadTime(value, field, &out->expires_at);
+    if (key == "status") {
+      std::string status;
+      if (Status r = ReadString(value, field, &status); !r.ok()) return r;
+      if (status.empty()) return Status::Ok();
+      auto parsed = ParseStatus(status);
+      if (!parsed || *parsed == OpportunityStatus::kPending) {
+        return Status::InvalidArgument(
+            "must be open, won, lost, expired or withdrawn", field);
+      }
+      out->status = *parsed;
+    }
+    return Status::Ok();
+  });
+}
+
+// Decodes the one object param `name` of params with `decode`.
+template <typename T, typename Decode>
+Status DecodeParam(od::value* params, std::string_view name, T* out,
+                   Decode decode) {
+  if (params == nullptr) return Status::InvalidArgument("missing", name);
+  bool seen = false;
+  Status s = ForEachField(*params, "params",
+                          [&](std::string_view key, od::value& value) {
+                            if (key != name) return Status::Ok();
+                            seen = true;
+                            return decode(value, name, out);
+                          });
+  if (!s.ok()) return s;
+  if (!seen) return Status::InvalidArgument("missing", name);
+  return Status::Ok();
+}
+
+Status DecodeId(od::value* params, std::string* id) {
+  return DecodeParam(params, "id", id,
+                     [](od::value& v, std::string_view path, std::string* out) {
+                       Status s = ReadString(v, path, out, kMaxStoredField);
+                       if (s.ok() && out->empty()) {
+                         return Status::InvalidArgument("missing", path);
+                       }
+                       return s;
+                     });
+}
+
+void WriteOwner(const Owner& owner, JsonWriter& out) {
+  out.BeginObject();
+  out.Field("kind", OwnerKindName(owner.kind));
+  out.Field("id", owner.id);
+  out.EndObject();
+}
+
+void WriteMatches(std::string_view key, const std::vector<Match>& matches,
+                  JsonWriter& out) {
+  out.Key(key);
+  out.BeginArray();
+  for (const Match& m : matches) {
+    out.BeginObject();
+    out.Field("opportunity_id", m.opportunity_id);
+    out.Key("owner");
+    WriteOwner(m.owner, out);
+    out.Field("score", std::round(m.score * 1000) / 1000);
+    out.Key("matched_on");
+    out.BeginArray();
+    for (Evidence e : m.matched_on) out.String(EvidenceName(e));
+    out.EndArray();
+    out.EndObject();
+  }
+  out.EndArray();
+}
+
+void WriteTime(std::string_view key, std::int64_t t, JsonWriter& out) {
+  out.Key(key);
+  if (t == 0) {
+    out.Null();
+  } else {
+    out.String(FormatRfc3339(t));
+  }
+}
+
+void WriteOpportunity(const Opportunity& o, JsonWriter& out) {
+  out.BeginObject();
+  out.Field("id", o.id);
+  out.Key("owner");
+  WriteOwner(o.owner, out);
+  const Party& p = o.party;
+  const std::pair<std::string_view, const std::string*> fields[] = {
+      {"company", &p.company},       {"domain", &p.domain},
+      {"email", &p.email},           {"first_name", &p.first_name},
+      {"last_name", &p.last_name},   {"phone", &p.phone},
+      {"street", &p.street},         {"city", &p.city},
+      {"postal_code", &p.postal_code}, {"region", &p.region},
+      {"country", &p.country}};
+  for (const auto& [name, value] : fields) {
+    if (!value->empty()) out.Field(name, *value);
+  }
+  out.Key("products");
+  out.BeginArray();
+  for (const auto& product : o.products) out.String(product);
+  out.EndArray();
+  if (o.amount) out.Field("amount", *o.amount);
+  out.Field("status", StatusName(o.status));
+  WriteTime("registered_at", o.registered_at, out);
+  WriteTime("expires_at", o.expires_at, out);
+  out.EndObject();
+}
+
+}  // namespace
+
+Status HandleUpsertOpportunity(Engine& engine, od::value* params,
+                               JsonWriter& out) {
+  Opportunity opp;
+  if (Status s = DecodeParam(params, "opportunity", &opp, DecodeOpportunity);
+      !s.ok()) {
+    return s;
+  }
+  bool created = false;
+  if (Status s = engine.UpsertOpportunity(opp, &created); !s.ok()) return s;
+  out.BeginObject();
+  out.Field("id", opp.id);
+  out.Field("created", created);
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleCloseOpportunity(Engine& engine, od::value* params,
+                              JsonWriter& out) {
+  if (params == nullptr) return Status::InvalidArgument("missing", "id");
+  std::string id;
+  std::string status_name;
+  Status s = ForEachField(*params, "params", [&](std::string_view key,
+                                                 od::value& value) {
+    if (key == "id") return ReadString(value, "id", &id, kMaxStoredField);
+    if (key == "status") return ReadString(value, "status", &status_name, 32);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (id.empty()) return Status::InvalidArgument("missing", "id");
+  auto status = ParseStatus(status_name);
+  if (!status || *status == OpportunityStatus::kOpen ||
+      *status == OpportunityStatus::kPending) {
+    return Status::InvalidArgument("must be won, lost, expired or withdrawn",
+                                   "status");
+  }
+  if (Status c = engine.CloseOpportunity(id, *status); !c.ok()) return c;
+  out.BeginObject();
+  out.Field("id", id);
+  out.Field("status", StatusName(*status));
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleGetOpportunity(Engine& engine, od::value* params, JsonWriter& out) {
+  std::string id;
+  if (Status s = DecodeId(params, &id); !s.ok()) return s;
+  auto opp = engine.GetOpportunity(id);
+  if (!opp) return Status::NotFound("no such opportunity");
+  WriteOpportunity(*opp, out);
+  return Status::Ok();
+}
+
+Status HandleCheck(Engine& engine, od::value* params, JsonWriter& out) {
+  Opportunity deal;
+  if (Status s = DecodeParam(params, "deal", &deal, DecodeOpportunity); !s.ok()) {
+    return s;
+  }
+  if (!deal.party.HasIdentity()) {
+    return Status::InvalidArgument(
+        "needs at least one of company, domain, email, phone", "deal");
+  }
+  const CheckResult result = engine.Check(deal);
+  out.BeginObject();
+  out.Field("status", CheckStatusName(result.status));
+  WriteMatches("matches", result.matches, out);
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleRegister(Engine& engine, od::value* params, JsonWriter& out) {
+  Opportunity deal;
+  if (Status s = DecodeParam(params, "deal", &deal, DecodeOpportunity); !s.ok()) {
+    return s;
+  }
+  auto result = engine.Register(std::move(deal));
+  if (!result.ok()) return result.status();
+  out.BeginObject();
+  out.Field("status", RegisterStatusName(result->status));
+  out.Field("opportunity_id", result->opportunity_id);
+  WriteTime("expires_at", result->expires_at, out);
+  WriteMatches("matches", result->matches, out);
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleStats(Engine& engine, od::value* params, JsonWriter& out) {
+  const EngineStats stats = engine.Stats();
+  out.BeginObject();
+  out.Field("opportunities", static_cast<std::uint64_t>(stats.opportunities));
+  out.Field("active_opportunities", static_cast<std::uint64_t>(stats.active));
+  out.Field("partners", static_cast<std::uint64_t>(stats.partners));
+  out.EndObject();
+  return Status::Ok();
+}
+
+}  // namespace leadroute::protocol

@@ -1,0 +1,25 @@
+// RFC 3339 timestamps <-> seconds since the Unix epoch (UTC).
+#ifndef LEADROUTE_UTIL_TIME_H_
+#define LEADROUTE_UTIL_TIME_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace leadroute {
+
+// "2026-11-28T06:20:49Z", "2026-11-28T07:20:49.123+01:00", and the date
+// alone ("2026-11-28", midnight UTC). Fractions are truncated. Nullopt when
+// malformed or out of range (years 1970-9999).
+std::optional<std::int64_t> ParseRfc3339(std::string_view text);
+
+// "2026-11-28T06:20:49Z".
+std::string FormatRfc3339(std::int64_t seconds);
+
+// Seconds since the epoch now, from the system clock.
+std::int64_t NowSeconds();
+
+}  // namespace leadroute
+
+#endif  // LEADROUTE_UTIL_TIME_H_

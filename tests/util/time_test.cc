@@ -1,0 +1,36 @@
+#include "util/time.h"
+
+#include <gtest/gtest.h>
+
+namespace leadroute {
+namespace {
+
+TEST(TimeTest, ParsesRfc3339) {
+  EXPECT_EQ(ParseRfc3339("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(ParseRfc3339("2026-11-28T06:20:49Z"), 1795846849);
+  EXPECT_EQ(ParseRfc3339("2026-11-28T07:20:49.123+01:00"), 1795846849);
+  EXPECT_EQ(ParseRfc3339("2026-11-28T01:20:49-05:00"), 1795846849);
+  EXPECT_EQ(ParseRfc3339("2026-11-28"), 1795824000);
+  EXPECT_EQ(ParseRfc3339("2024-02-29T00:00:00Z"), 1709164800);
+}
+
+TEST(TimeTest, RejectsMalformed) {
+  for (const char* bad :
+       {"", "2026", "2026-13-01", "2026-02-30", "2023-02-29", "1969-12-31",
+        "2026-11-28T25:00:00Z", "2026-11-28T06:20:49", "2026-11-28T06:20:49+1",
+        "2026-11-28T06:20:49.Z", "2026-11-28X06:20:49Z", "yesterday",
+        "2026-11-28T06:20:49Zjunk", "1970-01-01T00:00:00+01:00"}) {
+    EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
+  }
+}
+
+TEST(TimeTest, FormatsAndRoundTrips) {
+  EXPECT_EQ(FormatRfc3339(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(1795846849), "2026-11-28T06:20:49Z");
+  for (std::int64_t t = 0; t < 4'000'000'000LL; t += 86'399'123) {
+    EXPECT_EQ(ParseRfc3339(FormatRfc3339(t)), t);
+  }
+}
+
+}  // namespace
+}  // namespace leadroute
