@@ -10,8 +10,9 @@ namespace leadroute {
 
 // Points per kind of evidence (roughly log-odds; see index/match_scorer.h).
 // Defaults: a domain or an email alone is a conflict, a company name alone
-// (or with its country) is a conflict, a phone or an address alone is below
-// the conflict threshold, and the same name in another country is clear.
+// (or with its country) is a conflict; a phone, an address or a person's
+// name alone stays below the conflict threshold, and together they reach
+// it; the same name in another country is clear.
 struct MatchWeights {
   double domain = 6.0;
   double domain_mismatch = -3.0;
@@ -21,17 +22,29 @@ struct MatchWeights {
   double company_fuzzy = 3.5;     // at similarity 1.0, down to 0 at 0.85
   double company_acronym = 3.0;
   double company_mismatch = -2.5;
-  double given = 1.5;             // the same canonical given name
-  double surname = 2.0;
-  double name_fuzzy = 0.7;        // share of the above at Jaro-Winkler >= 0.9
-  double name_mismatch = -2.0;    // only when neither side names a company
-  double number = 1.0;
-  double number_mismatch = -1.0;
-  double street = 1.5;
-  double street_mismatch = -1.0;
-  double postal = 1.0;
+  // A person's name. Mismatches count only where neither side names a
+  // company: then the person is the customer, not just a contact.
+  double given = 2.0;             // the same canonical given name
+  double surname = 2.5;
+  double name_close = 0.7;        // share of the above at Jaro-Winkler >= 0.9
+  double name_near = 0.3;         // share at Jaro-Winkler >= 0.8
+  double given_mismatch = -1.0;
+  double surname_mismatch = -1.5;
+  double person_cap = 3.5;        // a name alone stays below a conflict
+  // Share of email and domain points where the customer is a person: a
+  // domain names an employer; a mailbox shared under other names a household.
+  double shared_mailbox = 0.3;
+  // A postal address.
+  double number = 1.5;
+  double number_mismatch = -0.8;
+  double street = 2.0;            // close spellings get name_close/name_near
+  double street_mismatch = -0.8;
+  double postal = 1.5;
+  double postal_near = 0.5;       // one character off
   double postal_mismatch = -0.5;
-  double city = 0.5;
+  double city = 1.5;
+  double city_mismatch = -0.5;
+  double address_cap = 4.0;       // an address alone stays below a conflict
   double country = 0.5;
   double country_mismatch = -5.0;
   double midpoint = 3.0;          // points at which the score is 0.5

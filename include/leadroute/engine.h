@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "leadroute/conflict_policy.h"
@@ -28,6 +29,9 @@ std::string_view Version();
 
 struct EngineOptions {
   ConflictPolicy conflict;
+  // Region hint for national phone numbers of parties without a country
+  // (ISO 3166-1 alpha-2; empty: none, only "+..." numbers match).
+  std::string default_country;
   // The clock, in seconds since the epoch; tests replace it.
   std::function<std::int64_t()> now;
 };

@@ -75,6 +75,11 @@ class Normalizer {
                                    std::string_view country) const;
   std::optional<PersonKey> Person(std::string_view first_name,
                                   std::string_view last_name) const;
+  // One name part alone, as Person() folds it: the canonical first given
+  // name ("Bob" -> "robert"), the joined surname ("van der Berg" ->
+  // "vanderberg").
+  std::optional<std::string> GivenName(std::string_view first_name) const;
+  std::optional<std::string> Surname(std::string_view last_name) const;
   std::optional<std::string> PostalCode(std::string_view postal_code,
                                         std::string_view country) const;
   // House number + normalized street + (postal code, else city) + country.

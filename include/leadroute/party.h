@@ -22,10 +22,12 @@ struct Party {
   std::string country;      // ISO 3166-1 alpha-2: "DE"
 
   // True when the party carries at least one of company, domain, email,
-  // phone: the minimum CONTRACT §3 asks of a record.
+  // phone (the minimum CONTRACT §3 asks of a record) or, for a customer who
+  // is a person, a full name or a street address.
   bool HasIdentity() const {
     return !company.empty() || !domain.empty() || !email.empty() ||
-           !phone.empty();
+           !phone.empty() || (!first_name.empty() && !last_name.empty()) ||
+           !street.empty();
   }
 };
 

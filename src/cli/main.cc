@@ -32,15 +32,28 @@ const char kUsage[] =
 
 const std::vector<FlagSpec> kServeFlags = {
     {"listen", true, "TCP address HOST:PORT (default 127.0.0.1:7411)"},
+    {"default-country", true,
+     "region hint for phones of parties without a country (e.g. US)"},
     {"threads", true, "worker threads (default: one per core)"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kPipeFlags = {
+    {"default-country", true,
+     "region hint for phones of parties without a country (e.g. US)"},
     {"help", false, "show this help"},
 };
 
-std::unique_ptr<Engine> MakeEngine() {
-  auto engine = Engine::Create();
+std::unique_ptr<Engine> MakeEngine(const Flags& flags) {
+  EngineOptions options;
+  if (auto country = flags.Get("default-country")) {
+    auto code = Normalizer::Country(*country);
+    if (!code) {
+      std::fprintf(stderr, "leadroute: --default-country wants a two-letter code\n");
+      return nullptr;
+    }
+    options.default_country = *code;
+  }
+  auto engine = Engine::Create(std::move(options));
   if (!engine.ok()) {
     std::fprintf(stderr, "leadroute: %s\n", engine.status().ToString().c_str());
     return nullptr;
@@ -59,7 +72,7 @@ int RunPipe(const Flags& flags) {
         FlagHelp(kPipeFlags).c_str());
     return 0;
   }
-  auto engine = MakeEngine();
+  auto engine = MakeEngine(flags);
   if (!engine) return 1;
   protocol::Dispatcher dispatcher(engine.get());
   protocol::LineBuffer in(kMaxLine);
@@ -126,7 +139,7 @@ int RunServe(const Flags& flags) {
       return 2;
     }
   }
-  auto engine = MakeEngine();
+  auto engine = MakeEngine(flags);
   if (!engine) return 1;
   net::TcpServer server(engine.get(), options);
   if (Status s = server.Listen(); !s.ok()) {

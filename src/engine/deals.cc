@@ -37,7 +37,7 @@ Engine::Deals::Deals(const Normalizer* normalizer, EngineOptions options)
 
 Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (Status s = ValidateOpportunity(opp, "opportunity"); !s.ok()) return s;
-  const index::Features f = index::ExtractFeatures(*normalizer_, opp.party);
+  const index::Features f = index::ExtractFeatures(*normalizer_, opp.party, options_.default_country);
   std::unique_lock lock(mu_);
   return index_.Upsert(opp, f, created);
 }
@@ -106,7 +106,7 @@ CheckResult Engine::Deals::CheckLocked(const Opportunity& deal,
 }
 
 CheckResult Engine::Deals::Check(const Opportunity& deal) const {
-  const index::Features f = index::ExtractFeatures(*normalizer_, deal.party);
+  const index::Features f = index::ExtractFeatures(*normalizer_, deal.party, options_.default_country);
   const std::int64_t now = options_.now();
   std::shared_lock lock(mu_);
   std::vector<Match> possible;
@@ -117,7 +117,7 @@ CheckResult Engine::Deals::Check(const Opportunity& deal) const {
 
 Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   if (Status s = ValidateOpportunity(deal, "deal"); !s.ok()) return s;
-  const index::Features f = index::ExtractFeatures(*normalizer_, deal.party);
+  const index::Features f = index::ExtractFeatures(*normalizer_, deal.party, options_.default_country);
   const std::int64_t now = options_.now();
   if (deal.registered_at == 0) deal.registered_at = now;
   if (deal.expires_at == 0) {

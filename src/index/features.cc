@@ -59,12 +59,19 @@ void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
   if (f.has_person()) {
     Add(keys, KeyKind::kPerson, f.given + " " + f.surname);
     Add(keys, KeyKind::kPersonSound, Soundex(f.given), Soundex(f.surname));
-    if (!f.postal.empty()) {
-      Add(keys, KeyKind::kPostalSurname, f.postal, Soundex(f.surname));
-    }
   }
-  if (!f.postal.empty() && !f.number.empty()) {
-    Add(keys, KeyKind::kPostalNumber, f.postal, f.number);
+  // Blocks that survive a typo in any one field: each pairs two fields.
+  if (!f.surname.empty()) {
+    const std::string sound = Soundex(f.surname);
+    if (!f.postal.empty()) Add(keys, KeyKind::kPostalSurname, f.postal, sound);
+    if (!f.city.empty()) Add(keys, KeyKind::kCitySurname, f.city, sound);
+  }
+  if (!f.number.empty()) {
+    if (!f.postal.empty()) Add(keys, KeyKind::kPostalNumber, f.postal, f.number);
+    if (!f.city.empty()) Add(keys, KeyKind::kCityNumber, f.city, f.number);
+  }
+  if (!f.street.empty() && !f.city.empty()) {
+    Add(keys, KeyKind::kCityStreet, f.city, f.street);
   }
   if (!f.street.empty() && !f.number.empty()) {
     const std::string_view place = f.postal.empty() ? f.city : f.postal;
@@ -90,7 +97,8 @@ bool IsStrongKind(KeyKind kind) {
   }
 }
 
-Features ExtractFeatures(const Normalizer& n, const Party& party) {
+Features ExtractFeatures(const Normalizer& n, const Party& party,
+                         std::string_view default_country) {
   Features f;
   const MatchKeys keys = n.Keys(party);
   if (keys.company) {
@@ -115,13 +123,21 @@ Features ExtractFeatures(const Normalizer& n, const Party& party) {
   if (keys.domain) f.domain = *keys.domain;
   if (keys.email) f.email = *keys.email;
   f.email_freemail = keys.email_freemail;
-  if (keys.phone) f.phone = *keys.phone;
+  if (keys.phone) {
+    f.phone = *keys.phone;
+  } else if (!party.phone.empty() && !keys.country && !default_country.empty()) {
+    if (auto phone = n.Phone(party.phone, default_country)) f.phone = *phone;
+  }
   if (keys.person) {
     const std::string& full = keys.person->full;
     const auto space = full.find(' ');
     f.given = full.substr(0, space);
     f.surname = full.substr(space + 1);
     f.person_swapped = keys.person->swapped;
+  } else {
+    // One name part is still evidence, weaker.
+    if (auto given = n.GivenName(party.first_name)) f.given = *given;
+    if (auto surname = n.Surname(party.last_name)) f.surname = *surname;
   }
   if (keys.address) {
     // "cc|place|street|number"

@@ -33,7 +33,10 @@ struct Features {
   bool has_person() const { return !given.empty() && !surname.empty(); }
 };
 
-Features ExtractFeatures(const Normalizer& normalizer, const Party& party);
+// `default_country` (ISO 3166-1 alpha-2 or empty) stands in for a missing
+// party country as the region hint of national phone numbers.
+Features ExtractFeatures(const Normalizer& normalizer, const Party& party,
+                         std::string_view default_country = {});
 
 // The lookup keys of one kind of evidence, hashed with their kind.
 enum class KeyKind : std::uint8_t {
@@ -48,6 +51,9 @@ enum class KeyKind : std::uint8_t {
   kPostalSurname,  // postal code + Soundex of the surname
   kPersonSound,    // Soundex of given name + Soundex of surname
   kAddress,        // street + number + place
+  kCitySurname,    // city + Soundex of the surname
+  kCityNumber,     // city + house number
+  kCityStreet,     // city + street
 };
 
 // True for kinds whose postings name the customer on their own; lists of

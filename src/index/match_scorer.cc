@@ -12,25 +12,69 @@ bool Both(std::string_view a, std::string_view b) {
   return !a.empty() && !b.empty();
 }
 
-// Points for one name part: full for equal, a share for a close spelling,
-// the mismatch penalty (when it applies) otherwise.
-double NamePoints(std::string_view a, std::string_view b, double full,
-                  const MatchWeights& w, bool penalize, bool* agreed) {
-  if (a == b) {
-    *agreed = true;
-    return full;
-  }
-  const double sim = JaroWinkler(a, b);
-  if (sim >= 0.9) {
-    *agreed = true;
-    return full * w.name_fuzzy;
-  }
+// Points for two spellings of one field: `full` when equal, a share when
+// close, `mismatch` otherwise. *agreed when at least close.
+double Graded(std::string_view a, std::string_view b, double full,
+              double mismatch, const MatchWeights& w, bool* agreed = nullptr) {
+  double sim = a == b ? 1.0 : JaroWinkler(a, b);
   // An initial against a full name ("j" vs "jane").
-  if ((a.size() == 1 || b.size() == 1) && a.front() == b.front()) {
-    *agreed = true;
-    return full * 0.4;
+  if (sim < 0.9 && (a.size() == 1 || b.size() == 1) && a.front() == b.front()) {
+    sim = 0.85;
   }
-  return penalize ? w.name_mismatch / 2 : 0.0;
+  if (agreed != nullptr) *agreed = sim >= 0.9;
+  if (sim == 1.0) return full;
+  if (sim >= 0.9) return full * w.name_close;
+  if (sim >= 0.8) return full * w.name_near;
+  return mismatch;
+}
+
+// Same length, at most one character different.
+bool OneOff(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  int diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff += a[i] != b[i];
+  return diff <= 1;
+}
+
+double Capped(double points, double cap) { return points > cap ? cap : points; }
+
+struct PersonScore {
+  double points = 0;
+  bool agreed = false;  // both names agree
+};
+
+PersonScore ScorePerson(const Features& d, const RecordView::FeatureView& s,
+                        bool person_is_party, const MatchWeights& w) {
+  const double gm = person_is_party ? w.given_mismatch : 0.0;
+  const double sm = person_is_party ? w.surname_mismatch : 0.0;
+  PersonScore out;
+  bool given_ok = false, surname_ok = false;
+  if (Both(d.given, s.given)) out.points += Graded(d.given, s.given, w.given, gm, w, &given_ok);
+  if (Both(d.surname, s.surname)) {
+    out.points += Graded(d.surname, s.surname, w.surname, sm, w, &surname_ok);
+  }
+  out.agreed = given_ok && surname_ok;
+  // First and last name entered the other way round.
+  if (!out.agreed && Both(d.given, s.surname) && Both(d.surname, s.given)) {
+    bool a = false, b = false;
+    const double swapped = Graded(d.given, s.surname, w.surname, sm, w, &a) +
+                           Graded(d.surname, s.given, w.given, gm, w, &b);
+    const bool nickname_swap =
+        !d.person_swapped.empty() && s.has_person() &&
+        d.person_swapped.size() == s.given.size() + 1 + s.surname.size() &&
+        d.person_swapped.compare(0, s.given.size(), s.given) == 0 &&
+        d.person_swapped.compare(s.given.size() + 1, std::string::npos,
+                                 s.surname) == 0;
+    if (nickname_swap) {
+      out.points = w.given + w.surname;
+      out.agreed = true;
+    } else if (swapped > out.points) {
+      out.points = swapped;
+      out.agreed = a && b;
+    }
+  }
+  out.points = Capped(out.points, w.person_cap);
+  return out;
 }
 
 }  // namespace
@@ -39,18 +83,24 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
                   const MatchWeights& w) {
   double points = 0;
   Scored out;
-  bool email = false, domain = false, company = false, phone = false,
-       contact = false, address = false;
+  bool email = false, domain = false, company = false, phone = false;
 
+  // Where neither side names a company the customer is a person: a domain
+  // then names their employer or provider, not them, and a mailbox shared by
+  // people whose names disagree (a household's, an office's) is not theirs.
+  const bool person_is_party = d.company.empty() && s.company.empty();
+  const PersonScore person = ScorePerson(d, s, person_is_party, w);
+  const bool names_disagree = person_is_party && person.points < 0;
   if (Both(d.email, s.email) && d.email == s.email) {
-    points += w.email;
-    email = true;
+    points += names_disagree ? w.email * w.shared_mailbox : w.email;
+    email = !names_disagree;
   }
   if (Both(d.domain, s.domain)) {
     if (d.domain == s.domain) {
-      points += email ? 1.0 : w.domain;  // an equal mailbox implies it
-      domain = true;
-    } else {
+      points += email ? 1.0 : person_is_party ? w.domain * w.shared_mailbox
+                                              : w.domain;
+      domain = !person_is_party || email;
+    } else if (!person_is_party) {
       points += w.domain_mismatch;
     }
   }
@@ -59,8 +109,7 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
     phone = true;
   }
 
-  const bool companies = Both(d.company, s.company);
-  if (companies) {
+  if (Both(d.company, s.company)) {
     if (d.company == s.company) {
       points += w.company;
       company = true;
@@ -79,47 +128,26 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
     }
   }
 
-  // People: without a company on both sides the person is the customer, and
-  // a different name is evidence against; with one, it is only a contact.
-  const bool person_is_party = d.company.empty() && s.company.empty();
-  if (d.has_person() && s.has_person()) {
-    bool given_ok = false, surname_ok = false;
-    double person = NamePoints(d.given, s.given, w.given, w, person_is_party,
-                               &given_ok) +
-                    NamePoints(d.surname, s.surname, w.surname, w,
-                               person_is_party, &surname_ok);
-    // Entered the other way round.
-    if (!(given_ok && surname_ok) && !d.person_swapped.empty() &&
-        d.person_swapped == std::string(s.given) + " " + std::string(s.surname)) {
-      person = w.given + w.surname;
-      given_ok = surname_ok = true;
-    }
-    points += person;
-    contact = given_ok && surname_ok;
-  }
+  points += person.points;
 
-  bool number_ok = false, street_ok = false, postal_ok = false;
+  double address = 0;
+  bool number_ok = false, street_ok = false;
   if (Both(d.number, s.number)) {
     number_ok = d.number == s.number;
-    points += number_ok ? w.number : w.number_mismatch;
+    address += number_ok ? w.number : w.number_mismatch;
   }
   if (Both(d.street, s.street)) {
-    const double sim = d.street == s.street ? 1.0 : JaroWinkler(d.street, s.street);
-    street_ok = sim >= 0.9;
-    if (street_ok) {
-      points += w.street * (sim >= 0.97 ? 1.0 : 0.7);
-    } else if (sim < 0.75) {
-      points += w.street_mismatch;
-    }
+    address += Graded(d.street, s.street, w.street, w.street_mismatch, w, &street_ok);
   }
   if (Both(d.postal, s.postal)) {
-    postal_ok = d.postal == s.postal;
-    points += postal_ok ? w.postal : w.postal_mismatch;
+    address += d.postal == s.postal    ? w.postal
+               : OneOff(d.postal, s.postal) ? w.postal_near
+                                            : w.postal_mismatch;
   }
-  if (Both(d.city, s.city) && JaroWinkler(d.city, s.city) >= 0.9) {
-    points += w.city;
+  if (Both(d.city, s.city)) {
+    address += Graded(d.city, s.city, w.city, w.city_mismatch, w);
   }
-  address = number_ok && street_ok;
+  points += Capped(address, w.address_cap);
   if (Both(d.country, s.country)) {
     points += d.country == s.country ? w.country : w.country_mismatch;
   }
@@ -129,8 +157,8 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   if (domain) out.evidence.push_back(Evidence::kDomain);
   if (company) out.evidence.push_back(Evidence::kCompany);
   if (phone) out.evidence.push_back(Evidence::kPhone);
-  if (contact) out.evidence.push_back(Evidence::kContact);
-  if (address) out.evidence.push_back(Evidence::kAddress);
+  if (person.agreed) out.evidence.push_back(Evidence::kContact);
+  if (number_ok && street_ok) out.evidence.push_back(Evidence::kAddress);
   return out;
 }
 

@@ -68,6 +68,14 @@ std::optional<PersonKey> Normalizer::Person(std::string_view first_name,
   return impl_->person.Key(first_name, last_name);
 }
 
+std::optional<std::string> Normalizer::GivenName(std::string_view first) const {
+  return impl_->person.Given(first);
+}
+
+std::optional<std::string> Normalizer::Surname(std::string_view last) const {
+  return normalize::PersonName::Surname(last);
+}
+
 std::optional<std::string> Normalizer::PostalCode(
     std::string_view postal_code, std::string_view country) const {
   return normalize::PostalAddress::PostalCode(postal_code, country);

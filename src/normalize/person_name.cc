@@ -11,10 +11,10 @@ namespace leadroute::normalize {
 
 namespace {
 
-constexpr std::array<std::string_view, 22> kTitlesAndSuffixes = {
+constexpr std::array<std::string_view, 24> kTitlesAndSuffixes = {
     "mr",  "mrs", "ms",  "miss", "dr",  "prof", "sir", "herr",
     "frau", "mme", "mlle", "jr",  "sr",  "ii",   "iii", "iv",
-    "phd", "md",  "esq", "dds",  "jnr", "snr"};
+    "phd", "md",  "esq", "dds",  "jnr", "snr", "junior", "senior"};
 
 bool IsTitleOrSuffix(std::string_view w) {
   return std::find(kTitlesAndSuffixes.begin(), kTitlesAndSuffixes.end(), w) !=
@@ -57,6 +57,20 @@ PersonName::PersonName(std::string_view nicknames) {
       }
     }
   });
+}
+
+std::optional<std::string> PersonName::Given(std::string_view first) const {
+  const std::vector<std::string> words = NameWords(first);
+  if (words.empty()) return std::nullopt;
+  return std::string(Canonical(words.front()));
+}
+
+std::optional<std::string> PersonName::Surname(std::string_view last) {
+  const std::vector<std::string> words = NameWords(last);
+  if (words.empty()) return std::nullopt;
+  std::string joined;
+  for (const auto& w : words) joined += w;
+  return joined;
 }
 
 std::string_view PersonName::Canonical(std::string_view folded) const {

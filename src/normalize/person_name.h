@@ -26,6 +26,10 @@ class PersonName {
   std::optional<PersonKey> Key(std::string_view first,
                                std::string_view last) const;
 
+  // The name parts alone (see Normalizer::GivenName, Normalizer::Surname).
+  std::optional<std::string> Given(std::string_view first) const;
+  static std::optional<std::string> Surname(std::string_view last);
+
   // The canonical given name of a folded name ("bob" -> "robert"), or the
   // name itself.
   std::string_view Canonical(std::string_view folded) const;

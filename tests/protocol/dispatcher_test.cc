@@ -14,6 +14,10 @@ class DispatcherTest : public ::testing::Test {
     ASSERT_TRUE(e.ok());
     engine_ = std::move(*e).release();
   }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
   // One request line in, the response out (without its newline).
   std::string Call(std::string_view line) {
     std::string padded(line);
@@ -139,6 +143,73 @@ TEST_F(DispatcherTest, InvalidUtf8AndNulInJsonAreParseErrors) {
             std::string::npos);
   const std::string with_nul("{\"jsonrpc\":\"2.0\",\"id\":1,\0\"method\":\"ping\"}", 41);
   EXPECT_NE(Call(with_nul).find("-32700"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace leadroute::protocol
+
+namespace leadroute::protocol {
+namespace {
+
+class DealMethodsTest : public DispatcherTest {};
+
+TEST_F(DealMethodsTest, UpsertCheckRegisterGetClose) {
+  EXPECT_EQ(
+      Call(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-1","owner":{"kind":"direct","id":"rep-1"},"company":"Tyrell Corp","country":"US","products":["a","b"],"amount":12.5,"unknown":[1]}}})"),
+      R"({"jsonrpc":"2.0","id":1,"result":{"id":"o-1","created":true}})");
+  EXPECT_EQ(
+      Call(R"({"jsonrpc":"2.0","id":2,"method":"check","params":{"deal":{"company":"Tyrell Corporation","country":"US","owner":{"kind":"partner","id":"p-9"}}}})"),
+      R"({"jsonrpc":"2.0","id":2,"result":{"status":"conflict","matches":[{"opportunity_id":"o-1","owner":{"kind":"direct","id":"rep-1"},"score":0.858,"matched_on":["company"]}]}})");
+  const std::string got = Call(R"({"jsonrpc":"2.0","id":3,"method":"get_opportunity","params":{"id":"o-1"}})");
+  EXPECT_NE(got.find(R"("products":["a","b"],"amount":12.5,"status":"open")"),
+            std::string::npos)
+      << got;
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":4,"method":"close_opportunity","params":{"id":"o-1","status":"won"}})"),
+            R"({"jsonrpc":"2.0","id":4,"result":{"id":"o-1","status":"won"}})");
+  const std::string reg = Call(
+      R"({"jsonrpc":"2.0","id":5,"method":"register","params":{"deal":{"id":"d-1","company":"Tyrell Corporation","country":"US","owner":{"kind":"partner","id":"p-9"},"expires_at":"2030-01-01T00:00:00Z"}}})");
+  EXPECT_NE(reg.find(R"("status":"approved","opportunity_id":"d-1","expires_at":"2030-01-01T00:00:00Z","matches":[])"),
+            std::string::npos)
+      << reg;
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})").find(R"("opportunities":2)"),
+            std::string::npos);
+}
+
+TEST_F(DealMethodsTest, BadParamsNameTheField) {
+  const std::string before = Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})");
+  auto field = [&](std::string_view request) {
+    const std::string out = Call(request);
+    const auto at = out.find(R"("field":")");
+    if (at == std::string::npos || out.find("-32602") == std::string::npos) return out;
+    return out.substr(at + 9, out.find('"', at + 9) - at - 9);
+  };
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","company":"A"}}})"),
+            "opportunity.owner.id");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"reseller","id":"p"},"company":"A"}}})"),
+            "opportunity.owner.kind");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":"A","expires_at":"soon"}}})"),
+            "opportunity.expires_at");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":"A","products":[1]}}})"),
+            "opportunity.products");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":"A","status":"pending"}}})"),
+            "opportunity.status");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"check","params":{"deal":{"country":"DE"}}})"),
+            "deal");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"close_opportunity","params":{"id":"x","status":"open"}})"),
+            "status");
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1,"method":"get_opportunity","params":{"id":"missing"}})")
+                .find("-32001"),
+            std::string::npos);
+  // Nothing was stored by any of the bad requests.
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})"), before);
+}
+
+TEST_F(DealMethodsTest, OverlongFieldsAreRefused) {
+  const std::string big(2000, 'a');
+  const std::string out = Call(
+      R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":")" +
+      big + R"("}}})");
+  EXPECT_NE(out.find(R"("field":"opportunity.company")"), std::string::npos) << out;
 }
 
 }  // namespace

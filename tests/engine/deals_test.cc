@@ -1,0 +1,268 @@
+// check and register semantics: status, expiry, closing, ownership, and the
+// near misses that must not conflict.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "leadroute/engine.h"
+
+namespace leadroute {
+namespace {
+
+constexpr std::int64_t kNow = 1795846849;  // 2026-11-28T06:20:49Z
+
+class DealsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EngineOptions options;
+    options.now = [this] { return now_.load(); };
+    auto e = Engine::Create(std::move(options));
+    ASSERT_TRUE(e.ok());
+    engine_ = std::move(*e);
+  }
+
+  static Opportunity Opp(std::string id, std::string owner, Party party,
+                         OwnerKind kind = OwnerKind::kPartner) {
+    Opportunity o;
+    o.id = std::move(id);
+    o.owner = {kind, std::move(owner)};
+    o.party = std::move(party);
+    return o;
+  }
+  void Put(const Opportunity& o) {
+    bool created = false;
+    ASSERT_TRUE(engine_->UpsertOpportunity(o, &created).ok());
+  }
+  CheckResult CheckAs(std::string owner, Party party) {
+    return engine_->Check(Opp("", std::move(owner), std::move(party)));
+  }
+
+  std::atomic<std::int64_t> now_{kNow};
+  std::unique_ptr<Engine> engine_;
+};
+
+Party Company(std::string name, std::string country = "") {
+  Party p;
+  p.company = std::move(name);
+  p.country = std::move(country);
+  return p;
+}
+
+TEST_F(DealsTest, ClearWhenNothingMatches) {
+  Put(Opp("o1", "p1", Company("ACME Deutschland GmbH", "DE")));
+  const CheckResult r = CheckAs("p2", Company("Globex Corporation", "US"));
+  EXPECT_EQ(r.status, CheckStatus::kClear);
+  EXPECT_TRUE(r.matches.empty());
+}
+
+TEST_F(DealsTest, ConflictAcrossSpellingsAndDuplicateForTheSameOwner) {
+  Put(Opp("o1", "p1", Company("ACME Deutschland GmbH", "DE")));
+  CheckResult r = CheckAs("p2", Company("Acme Deutschland G.m.b.H.", "DE"));
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  EXPECT_EQ(r.matches[0].owner.id, "p1");
+  EXPECT_GE(r.matches[0].score, 0.75);
+  EXPECT_LE(r.matches[0].score, 1.0);
+  EXPECT_EQ(r.matches[0].matched_on.front(), Evidence::kCompany);
+  r = CheckAs("p1", Company("ACME DEUTSCHLAND GMBH", "DE"));
+  EXPECT_EQ(r.status, CheckStatus::kDuplicate);
+}
+
+TEST_F(DealsTest, DomainAndEmailAreStrongEvidence) {
+  Party stored = Company("ACME Deutschland GmbH", "DE");
+  stored.domain = "acme.de";
+  Put(Opp("o1", "p1", stored));
+  Party by_email;
+  by_email.email = "J.Doe+webinar@ACME.de";
+  CheckResult r = CheckAs("p2", by_email);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].matched_on.front(), Evidence::kDomain);
+  Party by_url;
+  by_url.domain = "https://www.acme.de/en/contact";
+  EXPECT_EQ(CheckAs("p2", by_url).status, CheckStatus::kConflict);
+}
+
+TEST_F(DealsTest, DirectOwnerConflictsWithPartner) {
+  Put(Opp("crm-1", "rep-7", Company("Initech LLC", "US"), OwnerKind::kDirect));
+  const CheckResult r = CheckAs("p2", Company("Initech", "US"));
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].owner.kind, OwnerKind::kDirect);
+  // A partner id equal to the rep's id is still another owner.
+  Opportunity same_id_partner = Opp("", "rep-7", Company("Initech", "US"));
+  EXPECT_EQ(engine_->Check(same_id_partner).status, CheckStatus::kConflict);
+}
+
+TEST_F(DealsTest, NearMissesDoNotConflict) {
+  Party shared = Company("ACME Deutschland GmbH", "DE");
+  shared.phone = "+49 89 1234567";  // a switchboard
+  Put(Opp("o1", "p1", shared));
+
+  // The same name in another country.
+  EXPECT_EQ(CheckAs("p2", Company("ACME Deutschland GmbH", "FR")).status,
+            CheckStatus::kClear);
+  // A free-mail address says nothing about the company.
+  Party freemail;
+  freemail.email = "acme.deutschland@gmail.com";
+  EXPECT_EQ(CheckAs("p2", freemail).status, CheckStatus::kClear);
+  // A shared switchboard phone alone is not enough.
+  Party phone_only = Company("Globex Corporation", "DE");
+  phone_only.phone = "089 1234567";
+  EXPECT_EQ(CheckAs("p2", phone_only).status, CheckStatus::kClear);
+  Party bare_phone;
+  bare_phone.phone = "+49 89 1234567";
+  EXPECT_EQ(CheckAs("p2", bare_phone).status, CheckStatus::kClear);
+}
+
+TEST_F(DealsTest, FreemailAddressesOfDifferentPeopleDoNotMatch) {
+  Party a;
+  a.email = "jane.doe@gmail.com";
+  a.company = "Doe Consulting";
+  Put(Opp("o1", "p1", a));
+  Party b;
+  b.email = "john.roe@gmail.com";
+  b.company = "Roe Plumbing";
+  EXPECT_EQ(CheckAs("p2", b).status, CheckStatus::kClear);
+}
+
+TEST_F(DealsTest, AcronymsAreEvidenceForReview) {
+  Put(Opp("o1", "p1", Company("International Business Machines Corporation", "US")));
+  // An acronym alone is not proof: no conflict, but a registration under it
+  // goes to a channel manager.
+  EXPECT_EQ(CheckAs("p2", Company("IBM", "US")).status, CheckStatus::kClear);
+  auto r = engine_->Register(Opp("d1", "p2", Company("I.B.M.", "US")));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kReview);
+  ASSERT_FALSE(r->matches.empty());
+  EXPECT_EQ(r->matches[0].opportunity_id, "o1");
+}
+
+TEST_F(DealsTest, ClosedAndExpiredNeverMatch) {
+  Opportunity o = Opp("o1", "p1", Company("Umbrella Corp", "US"));
+  o.expires_at = kNow + 100;
+  Put(o);
+  EXPECT_EQ(CheckAs("p2", Company("Umbrella Corporation", "US")).status,
+            CheckStatus::kConflict);
+  now_ = kNow + 100;  // expires_at is exclusive
+  EXPECT_EQ(CheckAs("p2", Company("Umbrella Corporation", "US")).status,
+            CheckStatus::kClear);
+
+  Put(Opp("o2", "p1", Company("Soylent Inc.", "US")));
+  ASSERT_TRUE(engine_->CloseOpportunity("o2", OpportunityStatus::kLost).ok());
+  EXPECT_EQ(CheckAs("p2", Company("Soylent", "US")).status, CheckStatus::kClear);
+  EXPECT_EQ(engine_->GetOpportunity("o2")->status, OpportunityStatus::kLost);
+  EXPECT_EQ(engine_->CloseOpportunity("nope", OpportunityStatus::kWon).code(),
+            Status::Code::kNotFound);
+  EXPECT_EQ(engine_->CloseOpportunity("o2", OpportunityStatus::kOpen).code(),
+            Status::Code::kInvalidArgument);
+}
+
+TEST_F(DealsTest, UpsertReplacesKeys) {
+  Put(Opp("o1", "p1", Company("Hooli", "US")));
+  Put(Opp("o1", "p1", Company("Pied Piper", "US")));
+  EXPECT_EQ(CheckAs("p2", Company("Hooli", "US")).status, CheckStatus::kClear);
+  EXPECT_EQ(CheckAs("p2", Company("Pied Piper", "US")).status,
+            CheckStatus::kConflict);
+  EXPECT_EQ(engine_->Stats().opportunities, 1u);
+}
+
+TEST_F(DealsTest, RegisterApprovesStoresAndProtects) {
+  Opportunity deal = Opp("d1", "p1", Company("Vandelay Industries", "US"));
+  auto r = engine_->Register(deal);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kApproved);
+  EXPECT_EQ(r->expires_at, kNow + 90 * 86400);
+  auto stored = engine_->GetOpportunity("d1");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->status, OpportunityStatus::kOpen);
+  EXPECT_EQ(stored->registered_at, kNow);
+
+  // A retry gets the same answer; another partner is refused.
+  auto retry = engine_->Register(deal);
+  ASSERT_TRUE(retry.ok());
+  EXPECT_EQ(retry->status, RegisterStatus::kApproved);
+  auto other = engine_->Register(Opp("d2", "p2", Company("Vandelay Industries", "US")));
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->status, RegisterStatus::kConflict);
+  EXPECT_FALSE(engine_->GetOpportunity("d2"));
+  auto same = engine_->Register(Opp("d3", "p1", Company("Vandelay Industries Inc", "US")));
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ(same->status, RegisterStatus::kDuplicate);
+  EXPECT_FALSE(engine_->GetOpportunity("d3"));
+  // Another owner may not take over an id.
+  EXPECT_EQ(engine_->Register(Opp("d1", "p9", Company("Other", "US"))).status().code(),
+            Status::Code::kInvalidArgument);
+
+  // After the protection period the customer is free again.
+  now_ = kNow + 90 * 86400;
+  auto later = engine_->Register(Opp("d4", "p2", Company("Vandelay Industries", "US")));
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->status, RegisterStatus::kApproved);
+}
+
+TEST_F(DealsTest, RegisterSendsWeakEvidenceToReview) {
+  Party stored = Company("Stark Industries", "US");
+  stored.phone = "+1 773 534 6361";
+  Put(Opp("o1", "p1", stored));
+  Party weak;  // the same phone, nothing else
+  weak.phone = "(773) 534-6361";
+  weak.country = "US";
+  Opportunity deal = Opp("d1", "p2", weak);
+  auto r = engine_->Register(deal);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, RegisterStatus::kReview) << r->matches.size();
+  EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kPending);
+}
+
+TEST_F(DealsTest, RegisterValidates) {
+  EXPECT_EQ(engine_->Register(Opp("", "p1", Company("X"))).status().field(), "deal.id");
+  EXPECT_EQ(engine_->Register(Opp("d", "", Company("X"))).status().field(),
+            "deal.owner.id");
+  EXPECT_EQ(engine_->Register(Opp("d", "p1", Party{})).status().code(),
+            Status::Code::kInvalidArgument);
+}
+
+TEST_F(DealsTest, ConcurrentRegistrationsOfOneCustomerApproveExactlyOne) {
+  for (int round = 0; round < 200; ++round) {
+    std::atomic<int> approved{0};
+    const std::string name = "Racing Customer " + std::to_string(round) + " GmbH";
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        auto r = engine_->Register(Opp("r" + std::to_string(round) + "-" + std::to_string(t),
+                                       "p" + std::to_string(t), Company(name, "DE")));
+        if (r.ok() && r->status == RegisterStatus::kApproved) ++approved;
+      });
+    }
+    for (auto& th : threads) th.join();
+    ASSERT_EQ(approved.load(), 1) << "round " << round;
+  }
+}
+
+TEST_F(DealsTest, PersonCustomersMatchOnNameAndAddress) {
+  Party p;
+  p.first_name = "Robert";
+  p.last_name = "Smith";
+  p.street = "123 Main Street";
+  p.postal_code = "89132";
+  p.city = "Las Vegas";
+  p.country = "US";
+  Put(Opp("o1", "p1", p));
+  Party q = p;
+  q.first_name = "Bob";
+  q.street = "123 Main St";
+  EXPECT_EQ(CheckAs("p2", q).status, CheckStatus::kConflict);
+  // The name alone, or the address alone, is not enough.
+  Party name_only;
+  name_only.first_name = "Robert";
+  name_only.last_name = "Smith";
+  EXPECT_EQ(CheckAs("p2", name_only).status, CheckStatus::kClear);
+  Party address_only = p;
+  address_only.first_name = "Alice";
+  address_only.last_name = "Jones";
+  EXPECT_EQ(CheckAs("p2", address_only).status, CheckStatus::kClear);
+}
+
+}  // namespace
+}  // namespace leadroute
