@@ -3,24 +3,31 @@
 #include <simdjson.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "leadroute/engine.h"
 #include "protocol/dispatcher.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static leadroute::Engine* engine = [] {
+  // Requests may store opportunities: a fresh engine now and then keeps the
+  // process's memory bounded over millions of runs.
+  static std::unique_ptr<leadroute::Engine> engine;
+  static std::unique_ptr<leadroute::protocol::Dispatcher> dispatcher;
+  static std::size_t runs = 0;
+  if (runs++ % 20000 == 0) {
+    dispatcher.reset();
     auto e = leadroute::Engine::Create();
     if (!e.ok()) std::abort();
-    return e->release();
-  }();
-  static leadroute::protocol::Dispatcher dispatcher(engine);
+    engine = std::move(*e);
+    dispatcher = std::make_unique<leadroute::protocol::Dispatcher>(engine.get());
+  }
   std::string line(reinterpret_cast<const char*>(data), size);
   if (line.find('\n') != std::string::npos) return 0;  // framing splits these
   const std::size_t n = line.size();
   line.append(leadroute::protocol::kLinePadding, '\0');
   std::string out;
-  dispatcher.Handle(std::string_view(line.data(), n), &out);
+  dispatcher->Handle(std::string_view(line.data(), n), &out);
   if (out.empty()) return 0;
   if (out.back() != '\n' || out.find('\n') != out.size() - 1) std::abort();
   static simdjson::dom::parser parser;

@@ -13,7 +13,10 @@ constexpr std::size_t kMaxTokenKeys = 4;
 
 // FNV-1a over the kind and the text, then a final mix.
 std::uint64_t HashKey(KeyKind kind, std::string_view a, std::string_view b = {}) {
-  std::uint64_t h = 1469598103934665603ULL ^ static_cast<std::uint8_t>(kind);
+  // The kind is a step of its own: XORed into the same byte as the first
+  // character, kind k + "j" and kind k+1 + "k" would collide.
+  std::uint64_t h = (1469598103934665603ULL ^ static_cast<std::uint8_t>(kind)) *
+                    1099511628211ULL;
   auto mix = [&](std::string_view s) {
     for (char c : s) {
       h ^= static_cast<unsigned char>(c);
@@ -87,9 +90,7 @@ bool IsStrongKind(KeyKind kind) {
   switch (kind) {
     case KeyKind::kDomain:
     case KeyKind::kEmail:
-    case KeyKind::kPhone:
     case KeyKind::kCompany:
-    case KeyKind::kPerson:
     case KeyKind::kAddress:
       return true;
     default:

@@ -57,7 +57,8 @@ enum class KeyKind : std::uint8_t {
 };
 
 // True for kinds whose postings name the customer on their own; lists of
-// other kinds are only followed while short (see OpportunityIndex).
+// other kinds are only followed while short (see OpportunityIndex): a phone
+// shared by many is a switchboard, a name shared by many is a common name.
 bool IsStrongKind(KeyKind kind);
 
 struct LookupKey {

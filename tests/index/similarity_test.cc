@@ -42,3 +42,27 @@ TEST(SimilarityTest, Soundex) {
 
 }  // namespace
 }  // namespace leadroute::index
+
+#include "index/features.h"
+
+namespace leadroute::index {
+namespace {
+
+// Regression: the kind and the first character were XORed into one byte, so
+// (kCompany, "js") and (kAcronym, "ks") had the same hash and every fresh
+// two-word name drew dozens of unrelated candidates.
+TEST(FeatureKeysTest, KindsDoNotCollideWithNeighbouringValues) {
+  Features a;
+  a.company_acronym = "js";
+  Features b;
+  b.company = "ks";
+  std::vector<LookupKey> stored, query;
+  StoredKeys(a, &stored);   // kAcronym "js"
+  QueryKeys(b, &query);     // kCompany "ks", kAcronym "ks"
+  for (const auto& s : stored) {
+    for (const auto& q : query) EXPECT_NE(s.hash, q.hash);
+  }
+}
+
+}  // namespace
+}  // namespace leadroute::index

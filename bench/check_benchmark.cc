@@ -1,0 +1,199 @@
+// check and register at scale: N open opportunities of generated data
+// (LEADROUTE_BENCH_N, default 1,000,000), single thread.
+//
+// Each latency benchmark times every call and reports p50/p99 (ns) as
+// counters beside Google Benchmark's mean. Baselines in the same run, on the
+// same stored data and the same deals:
+//   BM_Baseline_ExactKeyMap: std::unordered_map from exact normalized
+//     company name and domain to opportunities (what assignment rules do);
+//   BM_Baseline_LinearScan: comparing the deal's company key with every
+//     stored one.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "gen/synthetic.h"
+#include "leadroute/engine.h"
+
+namespace leadroute {
+namespace {
+
+std::size_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * 4096;
+}
+
+struct Fixture {
+  std::size_t n = 1000000;
+  std::unique_ptr<Engine> engine;
+  double load_seconds = 0;
+  double bytes_per_opportunity = 0;
+  std::vector<Opportunity> hits, misses;
+  // Baseline data: exact company keys and domains, and all company keys.
+  std::unordered_map<std::string, std::vector<std::uint32_t>> exact;
+  std::vector<std::string> company_keys;
+
+  Fixture() {
+    if (const char* env = std::getenv("LEADROUTE_BENCH_N")) n = std::strtoull(env, nullptr, 10);
+    auto e = Engine::Create();
+    if (!e.ok()) std::abort();
+    engine = std::move(*e);
+    gen::Generator gen;
+    std::vector<Opportunity> opps;
+    opps.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) opps.push_back(gen.OpportunityFor(i));
+    const std::size_t rss_before = ResidentBytes();
+    const auto t0 = std::chrono::steady_clock::now();
+    for (const auto& o : opps) {
+      bool created;
+      if (!engine->UpsertOpportunity(o, &created).ok()) std::abort();
+    }
+    load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    bytes_per_opportunity =
+        static_cast<double>(ResidentBytes() - rss_before) / static_cast<double>(n);
+    const Normalizer& norm = engine->normalizer();
+    company_keys.reserve(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      auto key = norm.Company(opps[i].party.company);
+      company_keys.push_back(key.value_or(""));
+      if (key) exact[*key].push_back(i);
+      if (auto d = norm.Domain(opps[i].party.domain)) exact[*d].push_back(i);
+    }
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 4096; ++i) {
+      hits.push_back(gen.VariantOf(rng() % n));
+      misses.push_back(gen.VariantOf(n + 1000000000ULL + i));
+    }
+  }
+};
+
+Fixture& F() {
+  static Fixture* f = new Fixture();
+  return *f;
+}
+
+// Runs fn(deal) over `deals` once per iteration, timing each call.
+template <typename Fn>
+void Timed(benchmark::State& state, const std::vector<Opportunity>& deals, Fn fn) {
+  std::vector<double> ns;
+  ns.reserve(1 << 20);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const Opportunity& d = deals[i++ % deals.size()];
+    const auto t0 = std::chrono::steady_clock::now();
+    fn(d);
+    ns.push_back(std::chrono::duration<double, std::nano>(
+                     std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(ns.begin(), ns.end());
+  if (ns.empty()) return;
+  state.counters["p50_ns"] = ns[ns.size() / 2];
+  state.counters["p99_ns"] = ns[ns.size() * 99 / 100];
+}
+
+std::vector<Opportunity> WithoutPhones(std::vector<Opportunity> deals) {
+  for (auto& d : deals) d.party.phone.clear();
+  return deals;
+}
+
+void BM_BulkUpsert(benchmark::State& state) {
+  Fixture& f = F();
+  for (auto _ : state) benchmark::DoNotOptimize(f.engine.get());
+  state.counters["opportunities"] = static_cast<double>(f.n);
+  state.counters["upserts_per_s"] = static_cast<double>(f.n) / f.load_seconds;
+  state.counters["rss_bytes_per_opp"] = f.bytes_per_opportunity;
+}
+BENCHMARK(BM_BulkUpsert)->Iterations(1);
+
+void BM_CheckHit(benchmark::State& state) {
+  Fixture& f = F();
+  std::size_t conflicts = 0;
+  Timed(state, f.hits, [&](const Opportunity& d) {
+    conflicts += f.engine->Check(d).status != CheckStatus::kClear;
+  });
+  state.counters["found_share"] = static_cast<double>(conflicts) / state.iterations();
+}
+BENCHMARK(BM_CheckHit)->Iterations(100000);
+
+void BM_CheckMiss(benchmark::State& state) {
+  Fixture& f = F();
+  std::size_t found = 0;
+  Timed(state, f.misses, [&](const Opportunity& d) {
+    found += f.engine->Check(d).status != CheckStatus::kClear;
+  });
+  state.counters["found_share"] = static_cast<double>(found) / state.iterations();
+}
+BENCHMARK(BM_CheckMiss)->Iterations(100000);
+
+void BM_CheckHitNoPhone(benchmark::State& state) {
+  static const auto deals = WithoutPhones(F().hits);
+  Timed(state, deals, [&](const Opportunity& d) {
+    benchmark::DoNotOptimize(F().engine->Check(d));
+  });
+}
+BENCHMARK(BM_CheckHitNoPhone)->Iterations(100000);
+
+void BM_CheckMissNoPhone(benchmark::State& state) {
+  static const auto deals = WithoutPhones(F().misses);
+  Timed(state, deals, [&](const Opportunity& d) {
+    benchmark::DoNotOptimize(F().engine->Check(d));
+  });
+}
+BENCHMARK(BM_CheckMissNoPhone)->Iterations(100000);
+
+void BM_RegisterFresh(benchmark::State& state) {
+  Fixture& f = F();
+  gen::Generator gen({.seed = 99});
+  std::vector<Opportunity> fresh;
+  for (std::size_t i = 0; i < 20000; ++i) {
+    Opportunity o = gen.VariantOf(f.n + 2000000000ULL + i);
+    o.party.phone.clear();
+    fresh.push_back(std::move(o));
+  }
+  std::size_t approved = 0;
+  Timed(state, fresh, [&](const Opportunity& d) {
+    auto r = f.engine->Register(d);
+    approved += r.ok() && r->status == RegisterStatus::kApproved;
+  });
+  state.counters["approved_share"] = static_cast<double>(approved) / state.iterations();
+}
+BENCHMARK(BM_RegisterFresh)->Iterations(20000);
+
+void BM_Baseline_ExactKeyMap(benchmark::State& state) {
+  Fixture& f = F();
+  static const auto deals = WithoutPhones(f.hits);
+  const Normalizer& norm = f.engine->normalizer();
+  std::size_t found = 0;
+  Timed(state, deals, [&](const Opportunity& d) {
+    bool hit = false;
+    if (auto key = norm.Company(d.party.company)) hit |= f.exact.contains(*key);
+    if (auto dom = norm.Domain(d.party.domain)) hit |= f.exact.contains(*dom);
+    found += hit;
+  });
+  state.counters["found_share"] = static_cast<double>(found) / state.iterations();
+}
+BENCHMARK(BM_Baseline_ExactKeyMap)->Iterations(100000);
+
+void BM_Baseline_LinearScan(benchmark::State& state) {
+  Fixture& f = F();
+  const Normalizer& norm = f.engine->normalizer();
+  Timed(state, f.misses, [&](const Opportunity& d) {
+    const std::string key = norm.Company(d.party.company).value_or("");
+    benchmark::DoNotOptimize(
+        std::count(f.company_keys.begin(), f.company_keys.end(), key));
+  });
+}
+BENCHMARK(BM_Baseline_LinearScan)->Iterations(200);
+
+}  // namespace
+}  // namespace leadroute
+
+BENCHMARK_MAIN();
