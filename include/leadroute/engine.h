@@ -66,7 +66,7 @@ class Engine {
   EngineStats Stats() const;
 
  private:
-  struct Deals;
+  class Deals;
   Engine(std::unique_ptr<Normalizer> normalizer, EngineOptions options);
 
   std::unique_ptr<Normalizer> normalizer_;

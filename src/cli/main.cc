@@ -93,17 +93,7 @@ int RunPipe(const Flags& flags) {
     } else {
       in.Commit(static_cast<std::size_t>(n));
     }
-    std::string_view line;
-    while (true) {
-      const auto next = in.NextLine(&line);
-      if (next == protocol::LineBuffer::Next::kNeedMore) break;
-      if (next == protocol::LineBuffer::Next::kTooLong) {
-        protocol::Dispatcher::WriteError(protocol::kTooLarge,
-                                         "request line too long", &out);
-        continue;
-      }
-      dispatcher.Handle(line, &out);
-    }
+    dispatcher.HandleLines(&in, &out, /*stop_at_overlong=*/false);
     if (!out.empty()) {
       if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) return 1;
       std::fflush(stdout);

@@ -9,7 +9,7 @@ namespace leadroute::index {
 
 namespace {
 
-constexpr std::size_t kMaxTokenKeys = 4;
+constexpr std::size_t kMaxTokenKeys = 3;
 
 // FNV-1a over the kind and the text, then a final mix.
 std::uint64_t HashKey(KeyKind kind, std::string_view a, std::string_view b = {}) {
@@ -59,11 +59,14 @@ void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
     }
     rest.remove_prefix(std::min(rest.size(), word.size() + 1));
   }
+  if (f.has_person()) Add(keys, KeyKind::kPerson, f.given + " " + f.surname);
+  // Where a company names the customer, its keys find it; the fuzzy blocks
+  // below are for customers who are people. Each pairs two fields, so that
+  // one typo does not lose the candidate.
+  if (!f.company.empty()) return;
   if (f.has_person()) {
-    Add(keys, KeyKind::kPerson, f.given + " " + f.surname);
     Add(keys, KeyKind::kPersonSound, Soundex(f.given), Soundex(f.surname));
   }
-  // Blocks that survive a typo in any one field: each pairs two fields.
   if (!f.surname.empty()) {
     const std::string sound = Soundex(f.surname);
     if (!f.postal.empty()) Add(keys, KeyKind::kPostalSurname, f.postal, sound);

@@ -41,7 +41,10 @@ std::vector<std::string> SplitProducts(std::string_view joined) {
 }  // namespace
 
 OpportunityIndex::OpportunityIndex(IndexLimits limits) : limits_(limits) {
-  overflow_.reserve(16);
+  // Most keys are unique: dense tables save more memory than the slightly
+  // longer probes cost (robin hood hashing keeps them short).
+  postings_.max_load_factor(0.85f);
+  ids_.max_load_factor(0.85f);
 }
 
 std::uint32_t OpportunityIndex::InternOwner(const Owner& owner) {

@@ -47,17 +47,8 @@ void Connection::Read() {
 }
 
 void Connection::Answer() {
-  std::string_view line;
-  while (true) {
-    const auto next = in_.NextLine(&line);
-    if (next == protocol::LineBuffer::Next::kNeedMore) break;
-    if (next == protocol::LineBuffer::Next::kTooLong) {
-      protocol::Dispatcher::WriteError(protocol::kTooLarge,
-                                       "request line too long", &out_);
-      close_after_write_ = true;
-      break;
-    }
-    dispatcher_.Handle(line, &out_);
+  if (dispatcher_.HandleLines(&in_, &out_, /*stop_at_overlong=*/true)) {
+    close_after_write_ = true;
   }
   if (out_.empty()) {
     Read();

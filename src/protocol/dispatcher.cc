@@ -134,6 +134,24 @@ void Dispatcher::WriteError(int code, std::string_view message,
   out->push_back('\n');
 }
 
+bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
+                             bool stop_at_overlong) {
+  bool overlong = false;
+  std::string_view line;
+  while (true) {
+    const auto next = in->NextLine(&line);
+    if (next == LineBuffer::Next::kNeedMore) break;
+    if (next == LineBuffer::Next::kTooLong) {
+      WriteError(kTooLarge, "request line too long", out);
+      overlong = true;
+      if (stop_at_overlong) break;
+      continue;
+    }
+    Handle(line, out);
+  }
+  return overlong;
+}
+
 void Dispatcher::Handle(std::string_view line, std::string* out) {
   // Blank lines are keep-alives, not requests.
   std::size_t first = 0;

@@ -52,6 +52,12 @@ class Dispatcher {
   // REQUIRES: kLinePadding readable bytes after line.data() + line.size().
   void Handle(std::string_view line, std::string* out);
 
+  // Answers every complete line buffered in `in`, appending to *out. An
+  // over-long line is answered with a -32002 error; with `stop_at_overlong`
+  // nothing after it is read (the server then closes the connection),
+  // otherwise it is skipped. Returns whether an over-long line was seen.
+  bool HandleLines(LineBuffer* in, std::string* out, bool stop_at_overlong);
+
   // Appends an error response with id null, for failures found before a
   // request could be parsed (an over-long line).
   static void WriteError(int code, std::string_view message, std::string* out);

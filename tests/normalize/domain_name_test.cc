@@ -5,7 +5,6 @@
 namespace leadroute {
 namespace {
 
-using testing::IsNone;
 using testing::ReadTable;
 using testing::TestNormalizer;
 
@@ -16,12 +15,7 @@ TEST(DomainNameTest, Table) {
   for (const auto& row : rows) {
     SCOPED_TRACE("domain.tsv:" + std::to_string(row.line) + " " + row.cols[0]);
     auto key = TestNormalizer().Domain(row.cols[0]);
-    if (IsNone(row.cols[1])) {
-      EXPECT_FALSE(key.has_value()) << *key;
-    } else {
-      ASSERT_TRUE(key.has_value());
-      EXPECT_EQ(*key, row.cols[1]);
-    }
+    testing::ExpectKey(key, row.cols[1]);
   }
 }
 

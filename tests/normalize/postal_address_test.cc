@@ -5,7 +5,6 @@
 namespace leadroute {
 namespace {
 
-using testing::IsNone;
 using testing::ReadTable;
 using testing::TestNormalizer;
 
@@ -17,12 +16,7 @@ TEST(PostalAddressTest, Table) {
     SCOPED_TRACE("address.tsv:" + std::to_string(row.line) + " " + row.cols[0]);
     auto key = TestNormalizer().Address(row.cols[0], row.cols[1], row.cols[2],
                                         row.cols[3]);
-    if (IsNone(row.cols[4])) {
-      EXPECT_FALSE(key.has_value()) << *key;
-    } else {
-      ASSERT_TRUE(key.has_value());
-      EXPECT_EQ(*key, row.cols[4]);
-    }
+    testing::ExpectKey(key, row.cols[4]);
   }
 }
 
@@ -33,12 +27,7 @@ TEST(PostalAddressTest, PostalCodeTable) {
   for (const auto& row : rows) {
     SCOPED_TRACE("postal.tsv:" + std::to_string(row.line) + " " + row.cols[0]);
     auto key = TestNormalizer().PostalCode(row.cols[0], row.cols[1]);
-    if (IsNone(row.cols[2])) {
-      EXPECT_FALSE(key.has_value()) << *key;
-    } else {
-      ASSERT_TRUE(key.has_value());
-      EXPECT_EQ(*key, row.cols[2]);
-    }
+    testing::ExpectKey(key, row.cols[2]);
   }
 }
 
