@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "leadroute/conflict_policy.h"
 #include "leadroute/normalizer.h"
@@ -53,6 +54,11 @@ class Engine {
   // Stores an opportunity or replaces the one with its id.
   // Errors: InvalidArgument (no id, no identity, no owner id), TooLarge.
   Status UpsertOpportunity(const Opportunity& opp, bool* created);
+  // Stores many at once: normalization runs in parallel (oneTBB), the
+  // inserts under one writer lock. statuses[i] is the outcome of opps[i];
+  // *created counts the new ones.
+  std::vector<Status> UpsertOpportunities(const std::vector<Opportunity>& opps,
+                                          std::size_t* created);
   // Sets a closing status (won, lost, expired, withdrawn). NotFound if the
   // id is unknown; InvalidArgument for open or pending.
   Status CloseOpportunity(std::string_view id, OpportunityStatus status);

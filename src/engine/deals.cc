@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <mutex>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "index/match_scorer.h"
 
 namespace leadroute {
@@ -40,6 +43,31 @@ Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   const index::Features f = index::ExtractFeatures(*normalizer_, opp.party, options_.default_country);
   std::unique_lock lock(mu_);
   return index_.Upsert(opp, f, created);
+}
+
+std::vector<Status> Engine::Deals::UpsertMany(
+    const std::vector<Opportunity>& opps, std::size_t* created) {
+  std::vector<Status> statuses(opps.size());
+  std::vector<index::Features> features(opps.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, opps.size(), 256),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                        statuses[i] = ValidateOpportunity(opps[i], "opportunity");
+                        if (statuses[i].ok()) {
+                          features[i] = index::ExtractFeatures(
+                              *normalizer_, opps[i].party, options_.default_country);
+                        }
+                      }
+                    });
+  *created = 0;
+  std::unique_lock lock(mu_);
+  for (std::size_t i = 0; i < opps.size(); ++i) {
+    if (!statuses[i].ok()) continue;
+    bool is_new = false;
+    statuses[i] = index_.Upsert(opps[i], features[i], &is_new);
+    *created += is_new ? 1 : 0;
+  }
+  return statuses;
 }
 
 Status Engine::Deals::Close(std::string_view id, OpportunityStatus status) {

@@ -20,6 +20,8 @@ class Engine::Deals {
   const ConflictPolicy& policy() const { return options_.conflict; }
 
   Status Upsert(const Opportunity& opp, bool* created);
+  std::vector<Status> UpsertMany(const std::vector<Opportunity>& opps,
+                                 std::size_t* created);
   Status Close(std::string_view id, OpportunityStatus status);
   std::optional<Opportunity> Get(std::string_view id) const;
   CheckResult Check(const Opportunity& deal) const;

@@ -29,6 +29,11 @@ Status Engine::UpsertOpportunity(const Opportunity& opp, bool* created) {
   return deals_->Upsert(opp, created);
 }
 
+std::vector<Status> Engine::UpsertOpportunities(
+    const std::vector<Opportunity>& opps, std::size_t* created) {
+  return deals_->UpsertMany(opps, created);
+}
+
 Status Engine::CloseOpportunity(std::string_view id, OpportunityStatus status) {
   return deals_->Close(id, status);
 }

@@ -240,6 +240,26 @@ TEST_F(DealsTest, ConcurrentRegistrationsOfOneCustomerApproveExactlyOne) {
   }
 }
 
+TEST_F(DealsTest, BatchUpsertStoresWhatOneByOneWould) {
+  std::vector<Opportunity> batch;
+  for (int i = 0; i < 1000; ++i) {
+    batch.push_back(Opp("b" + std::to_string(i), "p1",
+                        Company("Batch Customer " + std::to_string(i) + " Ltd", "GB")));
+  }
+  batch.push_back(Opp("", "p1", Company("No Id Ltd", "GB")));  // invalid
+  batch.push_back(batch[0]);                                   // again
+  std::size_t created = 0;
+  const std::vector<Status> statuses = engine_->UpsertOpportunities(batch, &created);
+  ASSERT_EQ(statuses.size(), batch.size());
+  EXPECT_EQ(created, 1000u);
+  EXPECT_EQ(statuses[1000].field(), "opportunity.id");
+  EXPECT_TRUE(statuses[1001].ok());
+  EXPECT_EQ(engine_->Stats().opportunities, 1000u);
+  const CheckResult r = CheckAs("p2", Company("Batch Customer 617 Limited", "GB"));
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "b617");
+}
+
 TEST_F(DealsTest, PersonCustomersMatchOnNameAndAddress) {
   Party p;
   p.first_name = "Robert";
