@@ -243,8 +243,12 @@ TEST_F(DealsTest, ConcurrentRegistrationsOfOneCustomerApproveExactlyOne) {
 TEST_F(DealsTest, BatchUpsertStoresWhatOneByOneWould) {
   std::vector<Opportunity> batch;
   for (int i = 0; i < 1000; ++i) {
-    batch.push_back(Opp("b" + std::to_string(i), "p1",
-                        Company("Batch Customer " + std::to_string(i) + " Ltd", "GB")));
+    // (std::string(...).append: GCC 12 warns falsely on "literal" + string.)
+    batch.push_back(Opp(std::string("b").append(std::to_string(i)), "p1",
+                        Company(std::string("Batch Customer ")
+                                    .append(std::to_string(i))
+                                    .append(" Ltd"),
+                                "GB")));
   }
   batch.push_back(Opp("", "p1", Company("No Id Ltd", "GB")));  // invalid
   batch.push_back(batch[0]);                                   // again
