@@ -29,8 +29,9 @@
 namespace leadroute::index {
 
 struct IndexLimits {
-  // Candidates taken from one posting list of a strong kind (the newest).
-  std::size_t max_strong_postings = 64;
+  // Candidates taken from one posting list of a strong kind (the newest): a
+  // domain shared by a whole group of companies is established by a few.
+  std::size_t max_strong_postings = 32;
   // Weak lists longer than this are skipped as not selective.
   std::size_t max_weak_postings = 32;
   // Candidates scored per query, all keys together.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <vector>
 
 namespace leadroute::index {
 
@@ -10,14 +9,22 @@ namespace {
 
 constexpr std::size_t kMaxCompare = 64;
 
-std::vector<std::string_view> Tokens(std::string_view s) {
-  std::vector<std::string_view> out;
+constexpr std::size_t kMaxTokens = 16;
+
+// Space-separated tokens of `s`, at most kMaxTokens, without allocating.
+struct TokenList {
+  std::array<std::string_view, kMaxTokens> items;
+  std::size_t size = 0;
+};
+
+TokenList Tokens(std::string_view s) {
+  TokenList out;
   std::size_t i = 0;
-  while (i < s.size()) {
+  while (i < s.size() && out.size < kMaxTokens) {
     while (i < s.size() && s[i] == ' ') ++i;
     const std::size_t start = i;
     while (i < s.size() && s[i] != ' ') ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
+    if (i > start) out.items[out.size++] = s.substr(start, i - start);
   }
   return out;
 }
@@ -65,29 +72,31 @@ double JaroWinkler(std::string_view a, std::string_view b) {
 }
 
 double TokenSimilarity(std::string_view a, std::string_view b) {
-  auto ta = Tokens(a);
-  auto tb = Tokens(b);
-  if (ta.empty() || tb.empty()) return 0.0;
-  if (ta.size() > tb.size()) std::swap(ta, tb);
+  TokenList ta = Tokens(a);
+  TokenList tb = Tokens(b);
+  if (ta.size == 0 || tb.size == 0) return 0.0;
+  if (ta.size > tb.size) std::swap(ta, tb);
   double total = 0;
-  for (std::string_view x : ta) {
+  for (std::size_t i = 0; i < ta.size; ++i) {
     double best = 0;
-    for (std::string_view y : tb) best = std::max(best, JaroWinkler(x, y));
+    for (std::size_t j = 0; j < tb.size && best < 1.0; ++j) {
+      best = std::max(best, JaroWinkler(ta.items[i], tb.items[j]));
+    }
     total += best;
   }
   // Unmatched extra tokens of the longer side cost a little.
-  const double coverage = static_cast<double>(ta.size()) / tb.size();
-  return (total / ta.size()) * (0.85 + 0.15 * coverage);
+  const double coverage = static_cast<double>(ta.size) / tb.size;
+  return (total / ta.size) * (0.85 + 0.15 * coverage);
 }
 
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens) {
   if (acronym.size() < 2 || acronym.find(' ') != std::string_view::npos) {
     return false;
   }
-  const auto words = Tokens(tokens);
-  if (words.size() != acronym.size()) return false;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (words[i][0] != acronym[i]) return false;
+  const TokenList words = Tokens(tokens);
+  if (words.size != acronym.size()) return false;
+  for (std::size_t i = 0; i < words.size; ++i) {
+    if (words.items[i][0] != acronym[i]) return false;
   }
   return true;
 }

@@ -1,6 +1,7 @@
 #include "normalize/text_fold.h"
 
 #include <unicode/translit.h>
+#include <unicode/uscript.h>
 #include <unicode/unistr.h>
 #include <utf8proc.h>
 
@@ -38,19 +39,49 @@ bool IsAscii(std::string_view s) {
   return true;
 }
 
-// ICU transliterators are not safe to share between threads: one per thread,
-// created on first use.
-const icu::Transliterator* ThreadTransliterator() {
-  thread_local std::unique_ptr<icu::Transliterator> t = [] {
+// ICU transliterators are not safe to share between threads: one of each
+// per thread, created on first use. Nullptr if ICU cannot build it.
+const icu::Transliterator* ThreadTransliterator(bool latin_only) {
+  auto make = [](const char* id) {
     UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> made(
-        icu::Transliterator::createInstance(
-            icu::UnicodeString::fromUTF8("Any-Latin; Latin-ASCII"),
-            UTRANS_FORWARD, status));
+    std::unique_ptr<icu::Transliterator> made(icu::Transliterator::createInstance(
+        icu::UnicodeString::fromUTF8(id), UTRANS_FORWARD, status));
     if (U_FAILURE(status)) made.reset();
     return made;
-  }();
-  return t.get();
+  };
+  if (latin_only) {
+    thread_local std::unique_ptr<icu::Transliterator> latin = make("Latin-ASCII");
+    return latin.get();
+  }
+  thread_local std::unique_ptr<icu::Transliterator> any =
+      make("Any-Latin; Latin-ASCII");
+  return any.get();
+}
+
+// Appends `run` (UTF-8 without ASCII) transliterated to ASCII. Latin letters
+// that NFKC cannot strip (ł, ø, æ) take ICU's cheap Latin-ASCII; other
+// scripts the full Any-Latin chain, which costs several microseconds.
+void AppendTransliterated(std::string_view run, std::string* out) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
+  bool latin = true;
+  for (int32_t i = 0; i < u.length() && latin;) {
+    const UChar32 c = u.char32At(i);
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    latin = script == USCRIPT_LATIN || script == USCRIPT_COMMON ||
+            script == USCRIPT_INHERITED;
+    i += U16_LENGTH(c);
+  }
+  const icu::Transliterator* t = ThreadTransliterator(latin);
+  if (t == nullptr) {
+    AppendLowerAscii(run, out);
+    return;
+  }
+  t->transliterate(u);
+  std::string ascii;
+  u.toUTF8String(ascii);
+  AppendLowerAscii(ascii, out);
 }
 
 }  // namespace
@@ -94,19 +125,22 @@ bool FoldToAscii(std::string_view in, std::string* out) {
     AppendLowerAscii(folded, out);
     return true;
   }
-  // Letters beyond Latin-with-diacritics (ø, ł, Cyrillic, Greek, Han, ...):
-  // ICU's transliteration to Latin, then to ASCII.
-  const icu::Transliterator* t = ThreadTransliterator();
-  if (t == nullptr) {
-    AppendLowerAscii(folded, out);
-    return true;
+  // What NFKC left outside ASCII, run by run: ASCII stays as it is.
+  std::size_t i = 0;
+  while (i < folded.size()) {
+    std::size_t j = i;
+    const bool ascii = static_cast<unsigned char>(folded[i]) < 0x80;
+    while (j < folded.size() &&
+           (static_cast<unsigned char>(folded[j]) < 0x80) == ascii) {
+      ++j;
+    }
+    if (ascii) {
+      AppendLowerAscii(folded.substr(i, j - i), out);
+    } else {
+      AppendTransliterated(folded.substr(i, j - i), out);
+    }
+    i = j;
   }
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(folded.data(), static_cast<int32_t>(folded.size())));
-  t->transliterate(u);
-  std::string latin;
-  u.toUTF8String(latin);
-  AppendLowerAscii(latin, out);
   return true;
 }
 
