@@ -137,10 +137,7 @@ CheckResult Engine::Deals::Check(const Opportunity& deal) const {
   const index::Features f = index::ExtractFeatures(*normalizer_, deal.party, options_.default_country);
   const std::int64_t now = options_.now();
   std::shared_lock lock(mu_);
-  std::vector<Match> possible;
-  CheckResult result = CheckLocked(deal, f, now, &possible);
-  (void)possible;
-  return result;
+  return CheckLocked(deal, f, now, /*possible=*/nullptr);
 }
 
 Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {

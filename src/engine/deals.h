@@ -30,7 +30,7 @@ class Engine::Deals {
 
  private:
   // Matches of the deal at or above the review threshold, best first;
-  // *possible receives those below the conflict threshold.
+  // *possible (when not null) receives those below the conflict threshold.
   // REQUIRES: mu_ held (shared or exclusive).
   CheckResult CheckLocked(const Opportunity& deal, const index::Features& f,
                           std::int64_t now, std::vector<Match>* possible) const;

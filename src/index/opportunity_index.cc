@@ -65,13 +65,8 @@ Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
   auto it = ids_.find(opp.id);
   *created = it == ids_.end();
   if (*created) {
-    if (!free_slots_.empty()) {
-      slot = free_slots_.back();
-      free_slots_.pop_back();
-    } else {
-      slot = static_cast<std::uint32_t>(slots_.size());
-      slots_.emplace_back();
-    }
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
   } else {
     slot = it->second;
     RemovePostings(slot);

@@ -73,8 +73,9 @@ class OpportunityIndex {
   std::size_t postings() const { return postings_.size(); }
 
  private:
+  // Records are never removed (closed ones stay for get_opportunity).
   struct Slot {
-    std::unique_ptr<char[]> packed;  // null: free
+    std::unique_ptr<char[]> packed;
     std::int64_t registered_at = 0;
     std::int64_t expires_at = 0;
     double amount = std::nan("");
@@ -94,7 +95,6 @@ class OpportunityIndex {
 
   IndexLimits limits_;
   std::vector<Slot> slots_;
-  std::vector<std::uint32_t> free_slots_;
   tsl::robin_map<std::string_view, std::uint32_t> ids_;  // views into packed
   tsl::robin_map<std::uint64_t, Posting> postings_;
   std::vector<std::vector<std::uint32_t>> overflow_;
