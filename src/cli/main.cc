@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/flags.h"
+#include "engine/engine_config.h"
 #include "leadroute/engine.h"
 #include "net/tcp_server.h"
 #include "protocol/dispatcher.h"
@@ -32,6 +33,7 @@ const char kUsage[] =
 
 const std::vector<FlagSpec> kServeFlags = {
     {"listen", true, "TCP address HOST:PORT (default 127.0.0.1:7411)"},
+    {"config", true, "TOML configuration file (see README)"},
     {"default-country", true,
      "region hint for phones of parties without a country (e.g. US)"},
     {"threads", true, "worker threads (default: one per core)"},
@@ -40,11 +42,19 @@ const std::vector<FlagSpec> kServeFlags = {
 const std::vector<FlagSpec> kPipeFlags = {
     {"default-country", true,
      "region hint for phones of parties without a country (e.g. US)"},
+    {"config", true, "TOML configuration file (see README)"},
     {"help", false, "show this help"},
 };
 
 std::unique_ptr<Engine> MakeEngine(const Flags& flags) {
   EngineOptions options;
+  // Flags override the file.
+  if (auto config = flags.Get("config")) {
+    if (Status s = LoadEngineConfig(*config, &options); !s.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+      return nullptr;
+    }
+  }
   if (auto country = flags.Get("default-country")) {
     auto code = Normalizer::Country(*country);
     if (!code) {
