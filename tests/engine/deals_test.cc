@@ -264,6 +264,37 @@ TEST_F(DealsTest, BatchUpsertStoresWhatOneByOneWould) {
   EXPECT_EQ(r.matches[0].opportunity_id, "b617");
 }
 
+TEST_F(DealsTest, ChecksRunWhileOthersWrite) {
+  // Readers and writers at once: every check sees either the old or the new
+  // state of each opportunity, never a torn one (ASan/TSan find the rest).
+  Put(Opp("stable", "p1", Company("Stable Customer AG", "CH")));
+  std::atomic<bool> stop{false};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&] {
+      while (!stop) {
+        const CheckResult r = CheckAs("p2", Company("Stable Customer AG", "CH"));
+        if (r.status != CheckStatus::kConflict) ++wrong;
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    for (int i = 0; i < 3000; ++i) {
+      bool created;
+      const std::string id = std::string("w").append(std::to_string(i % 100));
+      (void)engine_->UpsertOpportunity(
+          Opp(id, "p3", Company(std::string("Writer ").append(std::to_string(i)), "CH")),
+          &created);
+      if (i % 7 == 0) (void)engine_->CloseOpportunity(id, OpportunityStatus::kLost);
+    }
+    stop = true;
+  });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(engine_->Stats().opportunities, 101u);
+}
+
 TEST_F(DealsTest, PersonCustomersMatchOnNameAndAddress) {
   Party p;
   p.first_name = "Robert";
