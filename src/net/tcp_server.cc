@@ -18,7 +18,7 @@ struct TcpServer::Impl {
       : engine(e),
         options(std::move(o)),
         io(static_cast<int>(ThreadCount(options))),
-        acceptor(io),
+        acceptor(asio::make_strand(io)),
         signals(io, SIGINT, SIGTERM) {}
 
   static std::size_t ThreadCount(const ServerOptions& o) {
@@ -92,7 +92,8 @@ void TcpServer::Run() {
 }
 
 void TcpServer::Stop() {
-  asio::post(impl_->io, [this] {
+  // On the acceptor's strand: its completion handler reads its state.
+  asio::post(impl_->acceptor.get_executor(), [this] {
     boost::system::error_code ec;
     impl_->acceptor.close(ec);
     impl_->signals.cancel(ec);
