@@ -78,7 +78,7 @@ std::string_view CheckStatusName(CheckStatus s);
 
 struct CheckResult {
   CheckStatus status = CheckStatus::kClear;
-  std::vector<Match> matches;  // best first, score >= the review threshold
+  std::vector<Match> matches;  // best first, score >= the conflict threshold
 };
 
 enum class RegisterStatus : std::uint8_t {

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -132,12 +133,14 @@ int RunServe(const Flags& flags) {
     }
   }
   if (auto threads = flags.Get("threads")) {
-    try {
-      options.threads = std::stoul(*threads);
-    } catch (...) {
-      std::fprintf(stderr, "leadroute: --threads wants a number\n");
+    unsigned n = 0;
+    const char* end = threads->data() + threads->size();
+    auto r = std::from_chars(threads->data(), end, n);
+    if (r.ec != std::errc() || r.ptr != end || n < 1 || n > 256) {
+      std::fprintf(stderr, "leadroute: --threads wants a number from 1 to 256\n");
       return 2;
     }
+    options.threads = n;
   }
   auto engine = MakeEngine(flags);
   if (!engine) return 1;

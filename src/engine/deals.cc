@@ -30,7 +30,9 @@ Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
   }
   if (!opp.party.HasIdentity()) {
     return Status::InvalidArgument(
-        "needs at least one of company, domain, email, phone", prefix);
+        "needs at least one of company, domain, email, phone, a full name or "
+        "a street",
+        prefix);
   }
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <charconv>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct TcpServer::Impl {
         options(std::move(o)),
         io(static_cast<int>(ThreadCount(options))),
         acceptor(asio::make_strand(io)),
+        retry(acceptor.get_executor()),
         signals(io, SIGINT, SIGTERM) {}
 
   static std::size_t ThreadCount(const ServerOptions& o) {
@@ -28,9 +30,17 @@ struct TcpServer::Impl {
 
   void Accept() {
     acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted) return;
       if (ec) {
-        if (ec == asio::error::operation_aborted) return;
-      } else if (connections.load() >= options.max_connections) {
+        // Out of file descriptors (EMFILE) and the like: accepting again at
+        // once would spin; wait a little for connections to close.
+        retry.expires_after(std::chrono::milliseconds(50));
+        retry.async_wait([this](boost::system::error_code wait_ec) {
+          if (!wait_ec && acceptor.is_open()) Accept();
+        });
+        return;
+      }
+      if (connections.load() >= options.max_connections) {
         Connection::Refuse(std::move(s), "too many connections");
       } else {
         std::make_shared<Connection>(std::move(s), engine, options.max_line,
@@ -43,10 +53,13 @@ struct TcpServer::Impl {
 
   Engine* engine;
   ServerOptions options;
+  // Before io: connections still queued in io when it is destroyed count
+  // themselves down in their destructors.
+  std::atomic<std::size_t> connections{0};
   asio::io_context io;
   tcp::acceptor acceptor;
+  asio::steady_timer retry;  // on the acceptor's strand
   asio::signal_set signals;
-  std::atomic<std::size_t> connections{0};
 };
 
 TcpServer::TcpServer(Engine* engine, ServerOptions options)
@@ -95,6 +108,7 @@ void TcpServer::Stop() {
   // On the acceptor's strand: its completion handler reads its state.
   asio::post(impl_->acceptor.get_executor(), [this] {
     boost::system::error_code ec;
+    impl_->retry.cancel();
     impl_->acceptor.close(ec);
     impl_->signals.cancel(ec);
     impl_->io.stop();

@@ -217,7 +217,9 @@ Status HandleCheck(Engine& engine, od::value* params, JsonWriter& out) {
   }
   if (!deal.party.HasIdentity()) {
     return Status::InvalidArgument(
-        "needs at least one of company, domain, email, phone", "deal");
+        "needs at least one of company, domain, email, phone, a full name or "
+        "a street",
+        "deal");
   }
   const CheckResult result = engine.Check(deal);
   out.BeginObject();

@@ -70,43 +70,6 @@ bool ReadId(od::value& v, std::string* id_json) {
   }
 }
 
-// True when nothing but white space follows what was iterated so far.
-bool AtEnd(od::document& doc) {
-  const char* location = nullptr;
-  return doc.current_location().get(location) == simdjson::OUT_OF_BOUNDS;
-}
-
-// Whether the document is exactly one well-formed scalar of `type`.
-bool IsWholeScalar(od::document& doc, od::json_type type) {
-  doc.rewind();
-  bool ok = false;
-  switch (type) {
-    case od::json_type::null: {
-      bool is_null = false;
-      ok = doc.is_null().get(is_null) == simdjson::SUCCESS && is_null;
-      break;
-    }
-    case od::json_type::boolean: {
-      bool b;
-      ok = doc.get_bool().get(b) == simdjson::SUCCESS;
-      break;
-    }
-    case od::json_type::number: {
-      double d;
-      ok = doc.get_double().get(d) == simdjson::SUCCESS;
-      break;
-    }
-    case od::json_type::string: {
-      std::string_view sv;
-      ok = doc.get_string().get(sv) == simdjson::SUCCESS;
-      break;
-    }
-    default:
-      break;
-  }
-  return ok && AtEnd(doc);
-}
-
 }  // namespace
 
 int ErrorCodeFor(const Status& status) {
@@ -161,70 +124,62 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
   }
   if (first == line.size()) return;
 
-  if (parser_.capacity() < line.size() || parser_.max_depth() != limits_.max_depth) {
-    if (parser_.allocate(std::max<std::size_t>(line.size(), 4096),
+  // The whole line is validated first: on-demand parsing does not look at the
+  // values it skips, and nothing may run on a line that is not JSON.
+  if (validator_.capacity() < line.size() ||
+      validator_.max_depth() != limits_.max_depth) {
+    if (validator_.allocate(std::max<std::size_t>(line.size(), 4096),
+                            limits_.max_depth) != simdjson::SUCCESS ||
+        parser_.allocate(std::max<std::size_t>(line.size(), 4096),
                          limits_.max_depth) != simdjson::SUCCESS) {
       WriteError(kInternalError, "out of memory", out);
       return;
     }
   }
-  od::document doc;
-  if (parser_.iterate(line.data(), line.size(), line.size() + kLinePadding)
-          .get(doc) != simdjson::SUCCESS) {
-    WriteError(kParseError, "Parse error", out);
-    return;
-  }
-  od::json_type type;
-  if (doc.type().get(type) != simdjson::SUCCESS) {
-    WriteError(kParseError, "Parse error", out);
-    return;
-  }
-  if (type == od::json_type::object) {
-    od::value root;
-    if (doc.get_value().get(root) != simdjson::SUCCESS) {
-      WriteError(kParseError, "Parse error", out);
-      return;
-    }
-    if (HandleRequest(root, &doc, out)) out->push_back('\n');
-    return;
-  }
-  if (type != od::json_type::array) {
-    // Valid JSON that is not a request, or not JSON at all ("not json"
-    // starts like null)?
-    WriteError(IsWholeScalar(doc, type) ? kInvalidRequest : kParseError,
-               IsWholeScalar(doc, type) ? "Invalid Request: expected an object"
-                                        : "Parse error",
+  simdjson::dom::element root;
+  if (const auto error = validator_
+                             .parse(reinterpret_cast<const std::uint8_t*>(line.data()),
+                                    line.size(), /*realloc_if_needed=*/false)
+                             .get(root);
+      error != simdjson::SUCCESS) {
+    WriteError(kParseError,
+               error == simdjson::DEPTH_ERROR ? "Parse error: nested too deeply"
+                                              : "Parse error",
                out);
     return;
   }
-  // A batch: the responses as one array, in request order.
-  od::array batch;
-  if (doc.get_array().get(batch) != simdjson::SUCCESS) {
+  std::size_t batch_size = 0;
+  if (root.is_array()) {
+    batch_size = simdjson::dom::array(root).size();
+    if (batch_size == 0) {
+      WriteError(kInvalidRequest, "Invalid Request: empty batch", out);
+      return;
+    }
+    if (batch_size > limits_.max_batch) {
+      WriteError(kTooLarge, "batch too large", out);
+      return;
+    }
+  } else if (!root.is_object()) {
+    WriteError(kInvalidRequest, "Invalid Request: expected an object", out);
+    return;
+  }
+
+  od::document doc;
+  od::value value;
+  if (parser_.iterate(line.data(), line.size(), line.size() + kLinePadding)
+          .get(doc) != simdjson::SUCCESS ||
+      doc.get_value().get(value) != simdjson::SUCCESS) {
     WriteError(kParseError, "Parse error", out);
     return;
   }
-  // Nothing in a batch runs unless all of it parses: a skimming pass first.
-  std::size_t count = 0;
-  for (auto item : batch) {
-    od::value request;
-    if (std::move(item).get(request) != simdjson::SUCCESS ||
-        ++count > limits_.max_batch) {
-      WriteError(count > limits_.max_batch ? kTooLarge : kParseError,
-                 count > limits_.max_batch ? "batch too large" : "Parse error",
-                 out);
-      return;
-    }
-  }
-  if (count == 0) {
-    WriteError(kInvalidRequest, "Invalid Request: empty batch", out);
+  if (batch_size == 0) {
+    if (HandleRequest(value, out)) out->push_back('\n');
     return;
   }
-  if (!AtEnd(doc)) {
-    WriteError(kParseError, "Parse error: trailing content", out);
-    return;
-  }
-  doc.rewind();
-  if (doc.get_array().get(batch) != simdjson::SUCCESS) {
+  // A batch: the responses as one array, in request order. Once the answer
+  // passes max_batch_output, the remaining requests are refused, not run.
+  od::array batch;
+  if (value.get_array().get(batch) != simdjson::SUCCESS) {
     WriteError(kParseError, "Parse error", out);
     return;
   }
@@ -240,7 +195,10 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
     }
     const std::size_t before = out->size();
     if (wrote) out->push_back(',');
-    if (HandleRequest(request, nullptr, out)) {
+    if (out->size() - mark > limits_.max_batch_output) {
+      WriteErrorResponse(kNullId, kTooLarge, "batch answer too large", {}, out);
+      wrote = true;
+    } else if (HandleRequest(request, out)) {
       wrote = true;
     } else {
       out->resize(before);
@@ -253,8 +211,7 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
   out->append("]\n");
 }
 
-bool Dispatcher::HandleRequest(od::value request, od::document* doc,
-                               std::string* out) {
+bool Dispatcher::HandleRequest(od::value request, std::string* out) {
   od::object obj;
   if (request.get_object().get(obj) != simdjson::SUCCESS) {
     WriteErrorResponse(kNullId, kInvalidRequest,
@@ -292,11 +249,6 @@ bool Dispatcher::HandleRequest(od::value request, od::document* doc,
     } else if (key == "params") {
       has_params = true;
     }
-  }
-  if (doc != nullptr && !AtEnd(*doc)) {
-    WriteErrorResponse(kNullId, kParseError, "Parse error: trailing content",
-                       {}, out);
-    return true;
   }
   if (!id_ok) {
     WriteErrorResponse(kNullId, kInvalidRequest,

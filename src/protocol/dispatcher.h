@@ -23,8 +23,9 @@
 namespace leadroute::protocol {
 
 struct DispatcherLimits {
-  std::size_t max_batch = 10000;  // requests in one JSON array
-  std::size_t max_depth = 64;     // JSON nesting
+  std::size_t max_batch = 1000;             // requests in one JSON array
+  std::size_t max_depth = 64;               // JSON nesting
+  std::size_t max_batch_output = 8 << 20;   // bytes of one batch's answer
 };
 
 // JSON-RPC error codes (CONTRACT §3).
@@ -63,13 +64,12 @@ class Dispatcher {
   static void WriteError(int code, std::string_view message, std::string* out);
 
  private:
-  // Handles one request object; returns false if it wrote nothing. `doc`,
-  // when not null, is checked for trailing content once the envelope is read.
-  bool HandleRequest(simdjson::ondemand::value request,
-                     simdjson::ondemand::document* doc, std::string* out);
+  // Handles one request object; returns false if it wrote nothing.
+  bool HandleRequest(simdjson::ondemand::value request, std::string* out);
 
   Engine* engine_;
   DispatcherLimits limits_;
+  simdjson::dom::parser validator_;  // checks the whole line first
   simdjson::ondemand::parser parser_;
 };
 

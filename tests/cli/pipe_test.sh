@@ -17,4 +17,6 @@ printf '{"jsonrpc":"2.0","id":"x","method":"ping"}' | "$bin" pipe | grep -q '"id
 "$bin" --help | grep -q pipe
 "$bin" pipe --help | grep -q stdin
 if "$bin" pipe --bogus </dev/null 2>/dev/null; then echo "unknown flag accepted"; exit 1; fi
+# Regression: "--threads -1" asked for 2^64 threads.
+if "$bin" serve --threads -1 --listen 127.0.0.1:0 </dev/null 2>/dev/null; then echo "bad --threads accepted"; exit 1; fi
 echo "pipe_test: 1 passed, 0 failed"

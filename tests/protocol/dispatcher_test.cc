@@ -95,8 +95,11 @@ TEST_F(DispatcherTest, ErrorsCarryCodesAndFields) {
 }
 
 TEST_F(DispatcherTest, HugeNumbersAndDeepNestingAreErrorsNotCrashes) {
+  // Beyond 64 bits: simdjson refuses the number, so the line is a parse error.
   EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"ping"})")
-                .find("-32600"),
+                .find("-32700"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1.5e300,"method":"ping"})").find("-32600"),
             std::string::npos);
   std::string nested;
   for (int i = 0; i < 5000; ++i) nested += "[";
@@ -105,12 +108,15 @@ TEST_F(DispatcherTest, HugeNumbersAndDeepNestingAreErrorsNotCrashes) {
   std::string out = Call(
       R"({"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{"company":)" +
       nested + "}}}");
-  EXPECT_NE(out.find(R"("field":"party.company")"), std::string::npos)
-      << out.substr(0, 200);
-  // Deep nesting in a part no handler reads is skipped without recursion.
+  EXPECT_NE(out.find("nested too deeply"), std::string::npos) << out.substr(0, 200);
+  // Nesting within the limit where a string belongs: the field is named.
+  out = Call(
+      R"({"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{"company":[[[]]]}}})");
+  EXPECT_NE(out.find(R"("field":"party.company")"), std::string::npos) << out;
+  // Deep nesting anywhere, read or not, is refused before anything runs.
   out = Call(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":)" +
              nested + "}}");
-  EXPECT_NE(out.find(R"("result")"), std::string::npos) << out.substr(0, 200);
+  EXPECT_NE(out.find("nested too deeply"), std::string::npos) << out.substr(0, 200);
   // Unbalanced: a parse error.
   out = Call(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":[[[}})");
   EXPECT_NE(out.find("-32700"), std::string::npos) << out;
@@ -129,6 +135,25 @@ TEST_F(DispatcherTest, BlankLinesAndNotificationsGetNoAnswer) {
   EXPECT_EQ(Call(""), "");
   EXPECT_EQ(Call("   \r"), "");
   EXPECT_EQ(Call(R"({"jsonrpc":"2.0","method":"ping"})"), "");
+}
+
+TEST_F(DispatcherTest, BatchAnswerSizeIsBounded) {
+  DispatcherLimits limits;
+  limits.max_batch_output = 200;
+  Dispatcher small(engine_, limits);
+  std::string batch = "[";
+  for (int i = 0; i < 50; ++i) {
+    batch += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","id":)" +
+             std::to_string(i) + R"(,"method":"ping"})";
+  }
+  batch += "]";
+  std::string padded = batch + std::string(kLinePadding, ' ');
+  std::string out;
+  small.Handle(std::string_view(padded.data(), batch.size()), &out);
+  EXPECT_LT(out.size(), 200u + 50u * 100u);
+  EXPECT_NE(out.find(R"("id":0,"result")"), std::string::npos);
+  EXPECT_NE(out.find("batch answer too large"), std::string::npos);
+  EXPECT_EQ(out.find(R"("id":49,"result")"), std::string::npos);
 }
 
 TEST_F(DispatcherTest, BatchAnswersInOrder) {
@@ -202,6 +227,25 @@ TEST_F(DealMethodsTest, BadParamsNameTheField) {
             std::string::npos);
   // Nothing was stored by any of the bad requests.
   EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})"), before);
+}
+
+// Regression: on-demand parsing skips unknown fields without validating
+// them, so a line that is not JSON was acted on.
+TEST_F(DealMethodsTest, InvalidJsonAnywhereChangesNothing) {
+  const std::string before = Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})");
+  EXPECT_NE(
+      Call(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"bad1","owner":{"kind":"partner","id":"p"},"company":"A","industry":nope}}})")
+          .find("-32700"),
+      std::string::npos);
+  // A batch whose last element is malformed runs none of the others.
+  EXPECT_NE(
+      Call(R"([{"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"bad2","owner":{"kind":"partner","id":"p"},"company":"B"}}},{"jsonrpc":"2.0","id":2,"method":"ping","params":{"x":tru}}])")
+          .find("-32700"),
+      std::string::npos);
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})"), before);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":7,"method":"get_opportunity","params":{"id":"bad2"}})")
+                .find("-32001"),
+            std::string::npos);
 }
 
 TEST_F(DealMethodsTest, OverlongFieldsAreRefused) {
