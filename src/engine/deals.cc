@@ -7,6 +7,7 @@
 #include <tbb/parallel_for.h>
 
 #include "index/match_scorer.h"
+#include "util/field_path.h"
 
 namespace leadroute {
 
@@ -14,19 +15,12 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-std::string Path(std::string_view prefix, std::string_view field) {
-  std::string p(prefix);
-  if (!p.empty()) p.push_back('.');
-  p.append(field);
-  return p;
-}
-
 }  // namespace
 
 Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
-  if (opp.id.empty()) return Status::InvalidArgument("missing", Path(prefix, "id"));
+  if (opp.id.empty()) return Status::InvalidArgument("missing", FieldPath(prefix, "id"));
   if (opp.owner.id.empty()) {
-    return Status::InvalidArgument("missing", Path(prefix, "owner.id"));
+    return Status::InvalidArgument("missing", FieldPath(prefix, "owner.id"));
   }
   if (!opp.party.HasIdentity()) {
     return Status::InvalidArgument(

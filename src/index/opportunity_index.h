@@ -70,7 +70,6 @@ class OpportunityIndex {
   std::size_t size() const { return ids_.size(); }
   // Opportunities active at `now`: a scan, O(size()).
   std::size_t CountActive(std::int64_t now) const;
-  std::size_t postings() const { return postings_.size(); }
 
  private:
   // Records are never removed (closed ones stay for get_opportunity).

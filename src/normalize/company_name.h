@@ -36,9 +36,6 @@ class CompanyName {
   bool IsStopword(std::string_view token) const {
     return stopwords_.contains(std::string(token));
   }
-  std::size_t legal_form_count() const {
-    return suffix_forms_.size() + prefix_forms_.size();
-  }
 
  private:
   // Tokens of the longest legal form ending (or, for prefix, starting) the

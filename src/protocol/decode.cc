@@ -4,17 +4,6 @@
 
 namespace leadroute::protocol {
 
-std::string FieldPath(std::string_view prefix, std::string_view name) {
-  std::string path;
-  path.reserve(prefix.size() + 1 + name.size());
-  if (!prefix.empty()) {
-    path.append(prefix);
-    path.push_back('.');
-  }
-  path.append(name);
-  return path;
-}
-
 Status ReadString(od::value& v, std::string_view path, std::string* out,
                   std::size_t max_len) {
   od::json_type type;

@@ -17,13 +17,13 @@
 
 #include "leadroute/party.h"
 #include "leadroute/status.h"
+#include "util/field_path.h"
 
 namespace leadroute::protocol {
 
 namespace od = simdjson::ondemand;
 
-// "prefix.name", or "name" when prefix is empty.
-std::string FieldPath(std::string_view prefix, std::string_view name);
+using leadroute::FieldPath;
 
 // Longest text field of a stored record (party fields, ids, products).
 inline constexpr std::size_t kMaxStoredField = 1024;
