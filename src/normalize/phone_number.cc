@@ -5,6 +5,7 @@
 #include <functional>
 #include <phonenumbers/phonenumberutil.h>
 
+#include "normalize/phone_fast_path.h"
 #include "normalize/text_fold.h"
 
 namespace leadroute::normalize {
@@ -12,18 +13,26 @@ namespace leadroute::normalize {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-std::optional<std::string> PhoneKey(std::string_view number,
-                                    std::string_view country) {
-  if (number.size() > kMaxPhoneInput) return std::nullopt;
-  if (number.find('\0') != std::string_view::npos) return std::nullopt;
+namespace {
+
+// The checks both paths share; fills `region` ("ZZ" without a usable hint).
+bool Admissible(std::string_view number, std::string_view country,
+                std::string* region) {
+  if (number.size() > kMaxPhoneInput) return false;
+  if (number.find('\0') != std::string_view::npos) return false;
   int digits = 0;
   for (char c : number) digits += IsAsciiDigit(c) ? 1 : 0;
-  if (digits < 4) return std::nullopt;
-  std::string region = "ZZ";
+  if (digits < 4) return false;
+  *region = "ZZ";
   if (country.size() == 2 && IsAsciiAlpha(country[0]) &&
       IsAsciiAlpha(country[1])) {
-    region = {AsciiUpper(country[0]), AsciiUpper(country[1])};
+    *region = {AsciiUpper(country[0]), AsciiUpper(country[1])};
   }
+  return true;
+}
+
+std::optional<std::string> ParseAndValidate(std::string_view number,
+                                            const std::string& region) {
   const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
   PhoneNumber parsed;
   if (util->Parse(std::string(number), region, &parsed) !=
@@ -34,6 +43,31 @@ std::optional<std::string> PhoneKey(std::string_view number,
   std::string e164;
   util->Format(parsed, PhoneNumberUtil::E164, &e164);
   return e164;
+}
+
+}  // namespace
+
+std::optional<std::string> PhoneKey(std::string_view number,
+                                    std::string_view country) {
+  std::string region;
+  if (!Admissible(number, country, &region)) return std::nullopt;
+  std::string e164;
+  switch (PhoneFastPath::Get().Key(number, region, &e164)) {
+    case PhoneFastPath::Answer::kKey:
+      return e164;
+    case PhoneFastPath::Answer::kNoKey:
+      return std::nullopt;
+    case PhoneFastPath::Answer::kUnsure:
+      break;
+  }
+  return ParseAndValidate(number, region);
+}
+
+std::optional<std::string> PhoneKeyLibphonenumber(std::string_view number,
+                                                  std::string_view country) {
+  std::string region;
+  if (!Admissible(number, country, &region)) return std::nullopt;
+  return ParseAndValidate(number, region);
 }
 
 }  // namespace leadroute::normalize

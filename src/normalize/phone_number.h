@@ -21,9 +21,15 @@ inline constexpr std::size_t kMaxPhoneInput = 64;
 // dropped. `country` is an ISO 3166-1 alpha-2 region hint; without one only
 // international formats ("+..") parse. Numbers that libphonenumber's metadata
 // does not hold valid (too short, unassigned ranges) yield no key.
-// Thread-safe. Costs ~10-20 µs (libphonenumber's ICU regular expressions).
+// Thread-safe. Common shapes go through PhoneFastPath (~0.3 µs); the rest
+// through libphonenumber itself (~10-20 µs, its ICU regular expressions).
 std::optional<std::string> PhoneKey(std::string_view number,
                                     std::string_view country);
+
+// PhoneKey() always through libphonenumber: the reference the fast path is
+// tested and fuzzed against.
+std::optional<std::string> PhoneKeyLibphonenumber(std::string_view number,
+                                                  std::string_view country);
 
 // PhoneKey() behind a bounded cache: the same number arrives again and again
 // (a deal is checked, then registered; a lead is routed, then re-routed), and

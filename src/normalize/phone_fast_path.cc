@@ -1,0 +1,340 @@
+#include "normalize/phone_fast_path.h"
+
+#include <phonenumbers/phonemetadata.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+#include <re2/re2.h>
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <list>
+#include <set>
+#include <vector>
+
+// libphonenumber's compiled-in metadata: a serialized
+// PhoneMetadataCollection. Exported by libphonenumber.so (generated
+// metadata.cc) but not declared in an installed header.
+namespace i18n::phonenumbers {
+int metadata_size();
+const void* metadata_get();
+}  // namespace i18n::phonenumbers
+
+namespace leadroute::normalize {
+namespace {
+
+using i18n::phonenumbers::PhoneMetadata;
+using i18n::phonenumbers::PhoneNumberDesc;
+
+// libphonenumber's bounds on a national significant number.
+constexpr std::size_t kMinNsn = 2;
+constexpr std::size_t kMaxNsn = 17;
+constexpr std::size_t kMaxCountryCodeDigits = 3;
+
+enum class Tri { kNo, kYes, kUnsure };
+
+std::unique_ptr<RE2> Compile(const std::string& pattern, bool* ok) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  auto re = std::make_unique<RE2>(pattern, options);
+  if (!re->ok()) {
+    *ok = false;
+    return nullptr;
+  }
+  return re;
+}
+
+bool LookingAt(const RE2& re, std::string_view text, std::size_t* consumed) {
+  re2::StringPiece match;
+  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                RE2::ANCHOR_START, &match, 1)) {
+    return false;
+  }
+  if (consumed) *consumed = match.size();
+  return true;
+}
+
+// One PhoneNumberDesc: IsNumberMatchingDesc() and MatchNationalNumber().
+struct Desc {
+  std::unique_ptr<RE2> pattern;  // none: MatchNationalNumber() is false
+  bool has_lengths = false;
+  std::uint32_t lengths = 0;  // bit n: length n possible
+
+  void Load(const PhoneNumberDesc& desc, bool* ok) {
+    if (desc.has_national_number_pattern() && !desc.national_number_pattern().empty()) {
+      pattern = Compile(desc.national_number_pattern(), ok);
+    }
+    has_lengths = desc.possible_length_size() > 0;
+    for (int length : desc.possible_length()) {
+      if (length > 0 && length < 32) lengths |= 1u << length;
+    }
+  }
+  bool PatternMatches(std::string_view nsn) const {
+    return pattern && RE2::FullMatch(re2::StringPiece(nsn.data(), nsn.size()), *pattern);
+  }
+  bool Matches(std::string_view nsn) const {
+    if (has_lengths && (nsn.size() >= 32 || !((lengths >> nsn.size()) & 1u))) {
+      return false;
+    }
+    return PatternMatches(nsn);
+  }
+};
+
+struct Region {
+  std::string id;
+  int country_code = 0;
+  bool ok = true;  // every pattern compiled
+  // national_prefix_transform_rule set (AR, BR, the NANPA islands, ...):
+  // national numbers of this region stay with libphonenumber.
+  bool transforms = false;
+  Desc general;
+  // GetNumberTypeHelper()'s order; fixed line and mobile apart.
+  std::vector<Desc> other_types;
+  Desc fixed_line, mobile;
+  bool same_mobile_and_fixed_line = false;
+  std::unique_ptr<RE2> national_prefix;  // national_prefix_for_parsing
+  std::unique_ptr<RE2> international_prefix;
+  std::unique_ptr<RE2> leading_digits;
+
+  // GetNumberTypeHelper(nsn) != UNKNOWN. Any type will do, so the common
+  // ones are tried first.
+  bool HasType(std::string_view nsn) const {
+    if (!general.Matches(nsn)) return false;
+    if (fixed_line.Matches(nsn)) return true;
+    if (!same_mobile_and_fixed_line && mobile.Matches(nsn)) return true;
+    for (const Desc& d : other_types) {
+      if (d.Matches(nsn)) return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+struct PhoneFastPath::Tables {
+  std::vector<std::unique_ptr<Region>> regions;
+  std::array<const Region*, 26 * 26> by_id{};  // geographic regions
+  std::array<std::vector<const Region*>, 1000> by_code;  // libphonenumber's order
+
+  const Region* ForId(std::string_view id) const {
+    if (id.size() != 2 || id[0] < 'A' || id[0] > 'Z' || id[1] < 'A' || id[1] > 'Z') {
+      return nullptr;
+    }
+    return by_id[(id[0] - 'A') * 26 + (id[1] - 'A')];
+  }
+
+  // ExtractCountryCode(): the shortest known code that prefixes `digits`.
+  int ExtractCountryCode(std::string_view digits, std::size_t* length) const {
+    if (digits.empty() || digits[0] == '0') return 0;
+    int code = 0;
+    for (std::size_t i = 0; i < kMaxCountryCodeDigits && i < digits.size(); ++i) {
+      code = code * 10 + (digits[i] - '0');
+      if (!by_code[code].empty()) {
+        *length = i + 1;
+        return code;
+      }
+    }
+    return 0;
+  }
+
+  // IsValidNumber() for country code `code` and national significant
+  // number `nsn`.
+  Tri Valid(int code, std::string_view nsn) const {
+    const auto& list = by_code[code];
+    if (list.empty()) return Tri::kNo;
+    for (const Region* r : list) {
+      if (!r->ok) return Tri::kUnsure;
+    }
+    const Region* region = nullptr;
+    if (list.size() == 1) {
+      region = list.front();
+    } else {
+      // GetRegionCodeForNumberFromRegionList().
+      for (const Region* r : list) {
+        if (r->leading_digits) {
+          if (LookingAt(*r->leading_digits, nsn, nullptr)) {
+            region = r;
+            break;
+          }
+        } else if (r->HasType(nsn)) {
+          region = r;
+          break;
+        }
+      }
+      if (region == nullptr) return Tri::kNo;
+    }
+    return region->HasType(nsn) ? Tri::kYes : Tri::kNo;
+  }
+};
+
+PhoneFastPath::PhoneFastPath() : tables_(std::make_unique<Tables>()) {
+  i18n::phonenumbers::PhoneMetadataCollection collection;
+  if (!collection.ParseFromArray(i18n::phonenumbers::metadata_get(),
+                                 i18n::phonenumbers::metadata_size())) {
+    return;  // no tables: every answer is kUnsure
+  }
+  const auto* util = i18n::phonenumbers::PhoneNumberUtil::GetInstance();
+  std::array<std::vector<const Region*>, 1000> non_geographic;
+  for (const PhoneMetadata& m : collection.metadata()) {
+    if (m.country_code() <= 0 || m.country_code() >= 1000) continue;
+    auto region = std::make_unique<Region>();
+    region->id = m.id();
+    region->country_code = m.country_code();
+    bool& ok = region->ok;
+    // Regions without a general pattern validate by length alone; leave
+    // them to libphonenumber.
+    if (!m.general_desc().has_national_number_pattern()) ok = false;
+    region->general.Load(m.general_desc(), &ok);
+    for (const PhoneNumberDesc* d :
+         {&m.premium_rate(), &m.toll_free(), &m.shared_cost(), &m.voip(),
+          &m.personal_number(), &m.pager(), &m.uan(), &m.voicemail()}) {
+      region->other_types.emplace_back().Load(*d, &ok);
+    }
+    region->fixed_line.Load(m.fixed_line(), &ok);
+    region->mobile.Load(m.mobile(), &ok);
+    region->same_mobile_and_fixed_line = m.same_mobile_and_fixed_line_pattern();
+    region->transforms = !m.national_prefix_transform_rule().empty();
+    if (!m.national_prefix_for_parsing().empty()) {
+      region->national_prefix = Compile(m.national_prefix_for_parsing(), &ok);
+    }
+    if (!m.international_prefix().empty()) {
+      region->international_prefix = Compile(m.international_prefix(), &ok);
+    }
+    if (m.has_leading_digits() && !m.leading_digits().empty()) {
+      region->leading_digits = Compile(m.leading_digits(), &ok);
+    }
+    const Region* r = region.get();
+    tables_->regions.push_back(std::move(region));
+    if (r->id == "001") {
+      non_geographic[r->country_code].push_back(r);
+    } else if (const Region* existing = tables_->ForId(r->id); existing == nullptr &&
+               r->id.size() == 2) {
+      tables_->by_id[(r->id[0] - 'A') * 26 + (r->id[1] - 'A')] = r;
+    }
+  }
+  // Each country code's regions in libphonenumber's own order: the main
+  // country first, as GetRegionCodeForNumber() walks them.
+  std::set<int> codes;
+  util->GetSupportedCallingCodes(&codes);
+  for (int code : codes) {
+    if (code <= 0 || code >= 1000) continue;
+    std::list<std::string> ids;
+    util->GetRegionCodesForCountryCallingCode(code, &ids);
+    auto& list = tables_->by_code[code];
+    for (const std::string& id : ids) {
+      if (id == "001") {
+        for (const Region* r : non_geographic[code]) list.push_back(r);
+      } else if (const Region* r = tables_->ForId(id)) {
+        list.push_back(r);
+      } else {
+        list.clear();  // a region we do not know: leave the code alone
+        break;
+      }
+    }
+  }
+}
+
+PhoneFastPath::~PhoneFastPath() = default;
+
+const PhoneFastPath& PhoneFastPath::Get() {
+  static const PhoneFastPath* instance = new PhoneFastPath();
+  return *instance;
+}
+
+PhoneFastPath::Answer PhoneFastPath::Key(std::string_view number,
+                                         std::string_view region_id,
+                                         std::string* e164) const {
+  const Tables& t = *tables_;
+  // The shape: ASCII digits and the punctuation libphonenumber ignores, at
+  // most one '+' before the first digit. Anything else (letters, "ext", '#',
+  // ',', full-width or other scripts' digits) goes the slow way.
+  char buffer[80];
+  std::size_t n = 0;
+  bool plus = false;
+  for (char c : number) {
+    if (c >= '0' && c <= '9') {
+      if (n == sizeof(buffer)) return Answer::kUnsure;
+      buffer[n++] = c;
+    } else if (c == '+') {
+      if (plus || n > 0) return Answer::kUnsure;
+      plus = true;
+    } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '/') {
+      return Answer::kUnsure;
+    }
+  }
+  if (t.regions.empty() || n < 3) return Answer::kUnsure;
+  std::string_view digits(buffer, n);
+
+  // MaybeExtractCountryCode().
+  const Region* home = t.ForId(region_id);
+  if (home && !home->ok) return Answer::kUnsure;
+  int code = 0;
+  bool international = plus;
+  if (!plus) {
+    if (home == nullptr) return Answer::kNoKey;  // no region, no '+'
+    std::size_t idd = 0;
+    if (home->international_prefix &&
+        LookingAt(*home->international_prefix, digits, &idd) &&
+        (idd == digits.size() || digits[idd] != '0')) {
+      digits.remove_prefix(idd);
+      international = true;
+    }
+  }
+  if (international) {
+    if (digits.size() <= kMinNsn) return Answer::kNoKey;  // TOO_SHORT_AFTER_IDD
+    std::size_t length = 0;
+    code = t.ExtractCountryCode(digits, &length);
+    if (code == 0) return plus ? Answer::kUnsure : Answer::kNoKey;
+    digits.remove_prefix(length);
+  } else {
+    // A national number that starts with its own country code may be the
+    // code typed without '+': libphonenumber weighs both readings.
+    char own[4];
+    auto [end, ec] = std::to_chars(own, own + sizeof(own), home->country_code);
+    if (ec != std::errc() || digits.starts_with(std::string_view(own, end - own))) {
+      return Answer::kUnsure;
+    }
+    code = home->country_code;
+  }
+  // The metadata the national prefix is read with: the home region's for a
+  // national number, the code's main region's otherwise.
+  const Region* rules = home;
+  if (international) {
+    const auto& list = t.by_code[code];
+    if (list.empty()) return Answer::kUnsure;
+    rules = list.front();
+  }
+  if (!rules->ok || rules->transforms) return Answer::kUnsure;
+  if (digits.size() < kMinNsn) return Answer::kNoKey;
+  // MaybeStripNationalPrefixAndCarrierCode() without a transform rule: the
+  // prefix (and any carrier code it captures) goes, unless that turns a
+  // number the region could hold into one it could not.
+  std::size_t prefix = 0;
+  if (rules->national_prefix && LookingAt(*rules->national_prefix, digits, &prefix)) {
+    std::string_view stripped = digits.substr(prefix);
+    if (!(rules->general.PatternMatches(digits) &&
+          !rules->general.PatternMatches(stripped))) {
+      digits = stripped;
+    }
+  }
+  if (digits.size() < kMinNsn || digits.size() > kMaxNsn) return Answer::kNoKey;
+  // Leading zeros survive as italian_leading_zero / number_of_leading_zeros;
+  // more than one is rare enough to leave to libphonenumber.
+  if (digits.size() > 1 && digits[0] == '0' && digits[1] == '0') {
+    return Answer::kUnsure;
+  }
+  switch (t.Valid(code, digits)) {
+    case Tri::kUnsure:
+      return Answer::kUnsure;
+    case Tri::kNo:
+      return Answer::kNoKey;
+    case Tri::kYes:
+      break;
+  }
+  e164->clear();
+  e164->push_back('+');
+  e164->append(std::to_string(code));
+  e164->append(digits);
+  return Answer::kKey;
+}
+
+}  // namespace leadroute::normalize
