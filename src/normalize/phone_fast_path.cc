@@ -337,4 +337,17 @@ PhoneFastPath::Answer PhoneFastPath::Key(std::string_view number,
   return Answer::kKey;
 }
 
+bool PhoneFastPath::MayChangeOnReread(std::string_view e164) const {
+  const Tables& t = *tables_;
+  if (t.regions.empty() || e164.size() < 2 || e164[0] != '+') return true;
+  std::string_view digits = e164.substr(1);
+  std::size_t length = 0;
+  const int code = t.ExtractCountryCode(digits, &length);
+  if (code == 0) return true;
+  digits.remove_prefix(length);
+  const Region* rules = t.by_code[code].front();
+  if (!rules->ok || rules->transforms) return true;
+  return rules->national_prefix && LookingAt(*rules->national_prefix, digits, nullptr);
+}
+
 }  // namespace leadroute::normalize

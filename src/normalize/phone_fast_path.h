@@ -35,6 +35,11 @@ class PhoneFastPath {
   Answer Key(std::string_view number, std::string_view region,
              std::string* e164) const;
 
+  // Whether reading `e164` (a key) again could strip more: its national
+  // number starts with what its country's national prefix rule strips
+  // ("+52 1 55..." reads again as "+52 55..."). Unsure counts as yes.
+  bool MayChangeOnReread(std::string_view e164) const;
+
   PhoneFastPath(const PhoneFastPath&) = delete;
   PhoneFastPath& operator=(const PhoneFastPath&) = delete;
   ~PhoneFastPath();

@@ -45,29 +45,51 @@ std::optional<std::string> ParseAndValidate(std::string_view number,
   return e164;
 }
 
-}  // namespace
-
-std::optional<std::string> PhoneKey(std::string_view number,
-                                    std::string_view country) {
-  std::string region;
-  if (!Admissible(number, country, &region)) return std::nullopt;
-  std::string e164;
-  switch (PhoneFastPath::Get().Key(number, region, &e164)) {
-    case PhoneFastPath::Answer::kKey:
-      return e164;
-    case PhoneFastPath::Answer::kNoKey:
-      return std::nullopt;
-    case PhoneFastPath::Answer::kUnsure:
-      break;
+// One reading: the fast path, or libphonenumber when it is unsure.
+std::optional<std::string> ReadOnce(std::string_view number,
+                                    const std::string& region, bool fast) {
+  if (fast) {
+    std::string e164;
+    switch (PhoneFastPath::Get().Key(number, region, &e164)) {
+      case PhoneFastPath::Answer::kKey:
+        return e164;
+      case PhoneFastPath::Answer::kNoKey:
+        return std::nullopt;
+      case PhoneFastPath::Answer::kUnsure:
+        break;
+    }
   }
   return ParseAndValidate(number, region);
 }
 
-std::optional<std::string> PhoneKeyLibphonenumber(std::string_view number,
-                                                  std::string_view country) {
+// The key must read back as itself, or a deal stored under it would not be
+// found by its own key. libphonenumber's E.164 is not always a fixed point:
+// "+52 1 55 ..." (Mexico's old mobile prefix) reads again as "+52 55 ...".
+// So a key that could change is read again, a few times at most.
+std::optional<std::string> Key(std::string_view number, std::string_view country,
+                               bool fast) {
   std::string region;
   if (!Admissible(number, country, &region)) return std::nullopt;
-  return ParseAndValidate(number, region);
+  std::optional<std::string> key = ReadOnce(number, region, fast);
+  const std::string zz = "ZZ";
+  for (int i = 0; i < 3 && key && PhoneFastPath::Get().MayChangeOnReread(*key); ++i) {
+    std::optional<std::string> again = ReadOnce(*key, zz, fast);
+    if (!again || *again == *key) break;
+    key = std::move(again);
+  }
+  return key;
+}
+
+}  // namespace
+
+std::optional<std::string> PhoneKey(std::string_view number,
+                                    std::string_view country) {
+  return Key(number, country, /*fast=*/true);
+}
+
+std::optional<std::string> PhoneKeyLibphonenumber(std::string_view number,
+                                                  std::string_view country) {
+  return Key(number, country, /*fast=*/false);
 }
 
 }  // namespace leadroute::normalize
