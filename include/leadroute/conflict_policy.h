@@ -61,6 +61,14 @@ struct ConflictPolicy {
   int protection_days = 90;
   // Matches reported per check, best first.
   std::size_t max_matches = 10;
+  // Whether a match on another product line is a conflict. When false, an
+  // opportunity whose products share none with the deal's (both named) does
+  // not count against it: one customer, two product lines, two owners.
+  bool product_lines_conflict = true;
+  // Whether direct sales comes first. When false, a registration that
+  // collides only with direct opportunities goes to review (a channel
+  // manager decides) instead of conflict.
+  bool direct_precedence = true;
   MatchWeights weights;
 };
 

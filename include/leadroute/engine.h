@@ -21,6 +21,8 @@
 #include "leadroute/conflict_policy.h"
 #include "leadroute/normalizer.h"
 #include "leadroute/opportunity.h"
+#include "leadroute/partner.h"
+#include "leadroute/routing.h"
 #include "leadroute/status.h"
 
 namespace leadroute {
@@ -41,6 +43,16 @@ struct EngineStats {
   std::size_t opportunities = 0;  // stored, any status
   std::size_t active = 0;         // open or pending, unexpired
   std::size_t partners = 0;
+  std::string rules_version;      // empty: no rule set loaded
+  std::uint64_t leads_routed = 0;    // routed to a partner or an owner, ever
+  std::uint64_t leads_unassigned = 0;
+  std::uint64_t leads_open = 0;      // assigned to a partner, not closed or declined
+};
+
+// What a (re)loaded rule set holds.
+struct RulesInfo {
+  std::string version;
+  std::size_t partners = 0;
 };
 
 class Engine {
@@ -49,7 +61,7 @@ class Engine {
   ~Engine();
 
   const Normalizer& normalizer() const { return *normalizer_; }
-  const ConflictPolicy& conflict_policy() const;
+  ConflictPolicy conflict_policy() const;
 
   // Stores an opportunity or replaces the one with its id.
   // Errors: InvalidArgument (no id, no identity, no owner id), TooLarge.
@@ -71,12 +83,45 @@ class Engine {
 
   EngineStats Stats() const;
 
+  // --- Rule sets and routing -------------------------------------------------
+  // Loads the rule set in `dir` (policy.toml, partners.jsonl) and makes it
+  // the one routing reads; later ReloadRules() calls read `dir` again. A
+  // rule set with a [conflict] section also sets the conflict policy.
+  // Errors: InvalidRules (every problem, `FILE:LINE:COL: message` per line);
+  // the running rule set stays.
+  Result<RulesInfo> LoadRules(const std::string& dir);
+  // Reads the last loaded directory again; partners changed through
+  // UpsertPartner/RemovePartner since are applied on top. Errors:
+  // InvalidRules (the old rules stay), NotFound (none loaded yet).
+  Result<RulesInfo> ReloadRules();
+
+  // Routes one lead: its customer's owner if an open opportunity matches,
+  // else the best eligible partner, else unassigned with the reason.
+  // Errors: InvalidArgument (no id, no identity), InvalidRules (none loaded).
+  Result<RouteResult> Route(const Lead& lead, const RouteOptions& options);
+  // Routes leads in parallel (oneTBB); the results are exactly what routing
+  // them one by one, in order, would give.
+  std::vector<Result<RouteResult>> RouteBatch(const std::vector<Lead>& leads,
+                                              const RouteOptions& options);
+  // A partner's answer about a routed lead. Declined: the lead is routed
+  // again without that partner and *rerouted holds the new result.
+  // Errors: NotFound (the lead is not assigned to that partner).
+  Status LeadFeedback(std::string_view lead_id, std::string_view partner_id,
+                      LeadOutcome outcome, std::optional<RouteResult>* rerouted);
+
+  Result<bool> UpsertPartner(const Partner& partner);  // true: created
+  Status RemovePartner(std::string_view id);           // NotFound
+  std::optional<Partner> GetPartner(std::string_view id) const;
+  Result<PartnerStats> GetPartnerStats(std::string_view id) const;
+
  private:
   class Deals;
+  class Router;
   Engine(std::unique_ptr<Normalizer> normalizer, EngineOptions options);
 
   std::unique_ptr<Normalizer> normalizer_;
   std::unique_ptr<Deals> deals_;
+  std::unique_ptr<Router> router_;
 };
 
 }  // namespace leadroute

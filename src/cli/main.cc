@@ -14,6 +14,7 @@
 #include "net/tcp_server.h"
 #include "protocol/dispatcher.h"
 #include "protocol/line_buffer.h"
+#include "rules/rule_set.h"
 
 namespace leadroute::cli {
 namespace {
@@ -28,19 +29,27 @@ const char kUsage[] =
     "commands:\n"
     "  serve     serve JSON-RPC over TCP (newline-delimited)\n"
     "  pipe      answer JSON-RPC requests read from stdin, one per line\n"
+    "  lint DIR  validate a rule set; every error as FILE:LINE:COL: message\n"
     "  version   print the version\n"
     "\n"
     "`leadroute <command> --help` describes a command's options.\n";
 
+constexpr char kDefaultRules[] = "rules/demo";
+
 const std::vector<FlagSpec> kServeFlags = {
     {"listen", true, "TCP address HOST:PORT (default 127.0.0.1:7411)"},
+    {"rules", true, "rule set directory (default rules/demo)"},
     {"config", true, "TOML configuration file (see README)"},
     {"default-country", true,
      "region hint for phones of parties without a country (e.g. US)"},
     {"threads", true, "worker threads (default: one per core)"},
     {"help", false, "show this help"},
 };
+const std::vector<FlagSpec> kLintFlags = {
+    {"help", false, "show this help"},
+};
 const std::vector<FlagSpec> kPipeFlags = {
+    {"rules", true, "rule set directory (default rules/demo)"},
     {"default-country", true,
      "region hint for phones of parties without a country (e.g. US)"},
     {"config", true, "TOML configuration file (see README)"},
@@ -69,7 +78,36 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags) {
     std::fprintf(stderr, "leadroute: %s\n", engine.status().ToString().c_str());
     return nullptr;
   }
+  // The rule set: the one named, else the demo when it is there (run from
+  // the repository root); without one, routing answers -32004.
+  const std::optional<std::string> named = flags.Get("rules");
+  const std::string dir = named.value_or(kDefaultRules);
+  if (named || ::access((dir + "/policy.toml").c_str(), R_OK) == 0) {
+    auto info = (*engine)->LoadRules(dir);
+    if (!info.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(info.status().message()).c_str());
+      return nullptr;
+    }
+  }
   return std::move(*engine);
+}
+
+int RunLint(const Flags& flags) {
+  if (flags.Has("help") || flags.positional().size() != 1) {
+    std::printf(
+        "usage: leadroute lint DIR\n\n"
+        "Validates the rule set in DIR (policy.toml, partners.jsonl). Exit 0\n"
+        "when valid; else 1, with every error as FILE:LINE:COL: message.\n");
+    return flags.Has("help") ? 0 : 2;
+  }
+  auto normalizer = Normalizer::Create();
+  if (!normalizer.ok()) {
+    std::fprintf(stderr, "leadroute: %s\n", normalizer.status().ToString().c_str());
+    return 1;
+  }
+  const auto errors = rules::Lint(flags.positional()[0], **normalizer);
+  for (const auto& e : errors) std::printf("%s\n", e.c_str());
+  return errors.empty() ? 0 : 1;
 }
 
 // Reads requests from stdin and answers on stdout until end of input.
@@ -185,6 +223,9 @@ int main(int argc, char** argv) {
   } else if (command == "pipe") {
     specs = &kPipeFlags;
     run = &RunPipe;
+  } else if (command == "lint") {
+    specs = &kLintFlags;
+    run = &RunLint;
   } else {
     std::fprintf(stderr, "leadroute: unknown command '%s'\n\n%s",
                  command.c_str(), kUsage);

@@ -15,6 +15,31 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
+// Whether two product lists share a product (ASCII case-insensitively);
+// `stored` is joined by '\x1f'. True when either names none.
+bool ShareProduct(const std::vector<std::string>& deal, std::string_view stored) {
+  if (deal.empty() || stored.empty()) return true;
+  auto equal = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      char x = a[i], y = b[i];
+      if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+      if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+      if (x != y) return false;
+    }
+    return true;
+  };
+  while (true) {
+    const std::size_t sep = stored.find('\x1f');
+    const std::string_view one = stored.substr(0, sep);
+    for (const std::string& d : deal) {
+      if (equal(d, one)) return true;
+    }
+    if (sep == std::string_view::npos) return false;
+    stored.remove_prefix(sep + 1);
+  }
+}
+
 }  // namespace
 
 Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
@@ -33,6 +58,16 @@ Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
 
 Engine::Deals::Deals(const Normalizer* normalizer, EngineOptions options)
     : normalizer_(normalizer), options_(std::move(options)) {}
+
+ConflictPolicy Engine::Deals::policy() const {
+  std::shared_lock lock(mu_);
+  return options_.conflict;
+}
+
+void Engine::Deals::SetPolicy(const ConflictPolicy& policy) {
+  std::unique_lock lock(mu_);
+  options_.conflict = policy;
+}
 
 Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (Status s = ValidateOpportunity(opp, "opportunity"); !s.ok()) return s;
@@ -96,6 +131,10 @@ CheckResult Engine::Deals::CheckLocked(const Opportunity& deal,
     if (!index_.ActiveAt(slot, now)) continue;
     const std::string_view id = index_.IdOf(slot);
     if (!deal.id.empty() && id == deal.id) continue;  // itself
+    if (!policy.product_lines_conflict &&
+        !ShareProduct(deal.products, index_.View(slot).Get(index::kProducts))) {
+      continue;  // another product line: not this deal's business
+    }
     index::Scored scored =
         index::ScoreMatch(f, index_.View(slot).features(), policy.weights);
     if (scored.score < policy.review_threshold) continue;
@@ -141,11 +180,10 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   const index::Features f = index::ExtractFeatures(*normalizer_, deal.party, options_.default_country);
   const std::int64_t now = options_.now();
   if (deal.registered_at == 0) deal.registered_at = now;
+  std::unique_lock lock(mu_);
   if (deal.expires_at == 0) {
     deal.expires_at = now + options_.conflict.protection_days * kDay;
   }
-
-  std::unique_lock lock(mu_);
   RegisterResult out;
   out.opportunity_id = deal.id;
   if (auto existing = index_.Get(deal.id)) {
@@ -163,7 +201,13 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   std::vector<Match> possible;
   CheckResult check = CheckLocked(deal, f, now, &possible);
   out.matches = std::move(check.matches);
-  if (check.status == CheckStatus::kConflict) {
+  const bool only_direct =
+      check.status == CheckStatus::kConflict && deal.owner.kind == OwnerKind::kPartner &&
+      std::all_of(out.matches.begin(), out.matches.end(), [&](const Match& m) {
+        return m.owner == deal.owner || m.owner.kind == OwnerKind::kDirect;
+      });
+  if (check.status == CheckStatus::kConflict &&
+      !(only_direct && !options_.conflict.direct_precedence)) {
     out.status = RegisterStatus::kConflict;
     return out;
   }
@@ -171,12 +215,15 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
     out.status = RegisterStatus::kDuplicate;
     return out;
   }
+  // Without direct precedence, a collision with direct sales alone is for
+  // a channel manager to decide.
   const bool doubtful =
+      check.status == CheckStatus::kConflict ||
       std::any_of(possible.begin(), possible.end(),
                   [&](const Match& m) { return !(m.owner == deal.owner); });
   if (doubtful) {
     out.status = RegisterStatus::kReview;
-    out.matches = std::move(possible);
+    if (check.status != CheckStatus::kConflict) out.matches = std::move(possible);
     deal.status = OpportunityStatus::kPending;
   } else {
     out.status = RegisterStatus::kApproved;

@@ -17,7 +17,10 @@ class Engine::Deals {
  public:
   Deals(const Normalizer* normalizer, EngineOptions options);
 
-  const ConflictPolicy& policy() const { return options_.conflict; }
+  ConflictPolicy policy() const;
+  // Replaces the conflict policy (a rule set's [conflict]); checks already
+  // running finish under the old one.
+  void SetPolicy(const ConflictPolicy& policy);
 
   Status Upsert(const Opportunity& opp, bool* created);
   std::vector<Status> UpsertMany(const std::vector<Opportunity>& opps,
@@ -36,7 +39,7 @@ class Engine::Deals {
                           std::int64_t now, std::vector<Match>* possible) const;
 
   const Normalizer* normalizer_;
-  EngineOptions options_;
+  EngineOptions options_;  // options_.conflict guarded by mu_
   mutable std::shared_mutex mu_;
   index::OpportunityIndex index_;  // guarded by mu_
 };

@@ -1,6 +1,7 @@
 #include "leadroute/engine.h"
 
 #include "engine/deals.h"
+#include "engine/router.h"
 #include "util/time.h"
 
 namespace leadroute {
@@ -16,12 +17,15 @@ Result<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
 }
 
 Engine::Engine(std::unique_ptr<Normalizer> normalizer, EngineOptions options)
-    : normalizer_(std::move(normalizer)),
-      deals_(std::make_unique<Deals>(normalizer_.get(), std::move(options))) {}
+    : normalizer_(std::move(normalizer)) {
+  const ConflictPolicy base = options.conflict;
+  deals_ = std::make_unique<Deals>(normalizer_.get(), std::move(options));
+  router_ = std::make_unique<Router>(normalizer_.get(), deals_.get(), base);
+}
 
 Engine::~Engine() = default;
 
-const ConflictPolicy& Engine::conflict_policy() const {
+ConflictPolicy Engine::conflict_policy() const {
   return deals_->policy();
 }
 
@@ -53,7 +57,40 @@ Result<RegisterResult> Engine::Register(Opportunity deal) {
 EngineStats Engine::Stats() const {
   EngineStats s;
   deals_->Count(&s.opportunities, &s.active);
+  router_->Totals(&s);
   return s;
+}
+
+Result<RulesInfo> Engine::LoadRules(const std::string& dir) { return router_->Load(dir); }
+
+Result<RulesInfo> Engine::ReloadRules() { return router_->Reload(); }
+
+Result<RouteResult> Engine::Route(const Lead& lead, const RouteOptions& options) {
+  return router_->Route(lead, options);
+}
+
+std::vector<Result<RouteResult>> Engine::RouteBatch(const std::vector<Lead>& leads,
+                                                    const RouteOptions& options) {
+  return router_->RouteBatch(leads, options);
+}
+
+Status Engine::LeadFeedback(std::string_view lead_id, std::string_view partner_id,
+                            LeadOutcome outcome, std::optional<RouteResult>* rerouted) {
+  return router_->Feedback(lead_id, partner_id, outcome, rerouted);
+}
+
+Result<bool> Engine::UpsertPartner(const Partner& partner) {
+  return router_->UpsertPartner(partner);
+}
+
+Status Engine::RemovePartner(std::string_view id) { return router_->RemovePartner(id); }
+
+std::optional<Partner> Engine::GetPartner(std::string_view id) const {
+  return router_->GetPartner(id);
+}
+
+Result<PartnerStats> Engine::GetPartnerStats(std::string_view id) const {
+  return router_->Stats(id);
 }
 
 }  // namespace leadroute

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <charconv>
+#include <cstdio>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -21,7 +22,8 @@ struct TcpServer::Impl {
         io(static_cast<int>(ThreadCount(options))),
         acceptor(asio::make_strand(io)),
         retry(acceptor.get_executor()),
-        signals(io, SIGINT, SIGTERM) {}
+        signals(io, SIGINT, SIGTERM),
+        hangup(io, SIGHUP) {}
 
   static std::size_t ThreadCount(const ServerOptions& o) {
     if (o.threads > 0) return o.threads;
@@ -60,6 +62,31 @@ struct TcpServer::Impl {
   tcp::acceptor acceptor;
   asio::steady_timer retry;  // on the acceptor's strand
   asio::signal_set signals;
+  asio::signal_set hangup;  // SIGHUP: reload the rule set
+
+  void WaitForHangup() {
+    hangup.async_wait([this](boost::system::error_code ec, int) {
+      if (ec) return;
+      // Compiled off to the side; queries keep flowing on the old rules.
+      auto info = engine->ReloadRules();
+      if (info.ok()) {
+        std::fprintf(stderr,
+                     "{\"level\":\"info\",\"msg\":\"rules reloaded\",\"rules_version\":\"%s\","
+                     "\"partners\":%zu}\n",
+                     info->version.c_str(), info->partners);
+      } else {
+        std::string message(info.status().message());
+        for (char& c : message) {
+          if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = ' ';
+        }
+        std::fprintf(stderr,
+                     "{\"level\":\"error\",\"msg\":\"rules reload failed; the old rules "
+                     "stay\",\"error\":\"%s\"}\n",
+                     message.c_str());
+      }
+      WaitForHangup();
+    });
+  }
 };
 
 TcpServer::TcpServer(Engine* engine, ServerOptions options)
@@ -94,6 +121,7 @@ std::uint16_t TcpServer::port() const {
 void TcpServer::Run() {
   impl_->signals.async_wait(
       [this](boost::system::error_code ec, int) { if (!ec) Stop(); });
+  impl_->WaitForHangup();
   impl_->Accept();
   std::vector<std::thread> threads;
   const std::size_t n = Impl::ThreadCount(impl_->options);
@@ -111,6 +139,7 @@ void TcpServer::Stop() {
     impl_->retry.cancel();
     impl_->acceptor.close(ec);
     impl_->signals.cancel(ec);
+    impl_->hangup.cancel(ec);
     impl_->io.stop();
   });
 }

@@ -66,23 +66,6 @@ Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) 
   });
 }
 
-// Decodes the one object param `name` of params with `decode`.
-template <typename T, typename Decode>
-Status DecodeParam(od::value* params, std::string_view name, T* out,
-                   Decode decode) {
-  if (params == nullptr) return Status::InvalidArgument("missing", name);
-  bool seen = false;
-  Status s = ForEachField(*params, "params",
-                          [&](std::string_view key, od::value& value) {
-                            if (key != name) return Status::Ok();
-                            seen = true;
-                            return decode(value, name, out);
-                          });
-  if (!s.ok()) return s;
-  if (!seen) return Status::InvalidArgument("missing", name);
-  return Status::Ok();
-}
-
 Status DecodeId(od::value* params, std::string* id) {
   return DecodeParam(params, "id", id,
                      [](od::value& v, std::string_view path, std::string* out) {
@@ -251,6 +234,15 @@ Status HandleStats(Engine& engine, od::value* params, JsonWriter& out) {
   out.Field("opportunities", static_cast<std::uint64_t>(stats.opportunities));
   out.Field("active_opportunities", static_cast<std::uint64_t>(stats.active));
   out.Field("partners", static_cast<std::uint64_t>(stats.partners));
+  out.Key("rules_version");
+  if (stats.rules_version.empty()) {
+    out.Null();
+  } else {
+    out.String(stats.rules_version);
+  }
+  out.Field("leads_routed", stats.leads_routed);
+  out.Field("leads_unassigned", stats.leads_unassigned);
+  out.Field("leads_open", stats.leads_open);
   out.EndObject();
   return Status::Ok();
 }

@@ -1,80 +1,41 @@
-// Decoding of request params (simdjson on-demand values) into engine
-// records. Only the protocol layer sees simdjson types.
-//
-// Every decoder reports a wrong type as Status::InvalidArgument naming the
-// field by its path in params ("party.email"). Unknown fields are ignored; a
-// JSON null counts as absent.
+// The protocol layer's names for the shared JSON decoders (json/decode.h).
 #ifndef LEADROUTE_PROTOCOL_DECODE_H_
 #define LEADROUTE_PROTOCOL_DECODE_H_
 
-#include <simdjson.h>
-
-#include <string>
-#include <string_view>
-#include <optional>
-#include <vector>
-#include <cstdint>
-
-#include "leadroute/party.h"
-#include "leadroute/status.h"
-#include "util/field_path.h"
+#include "json/decode.h"
 
 namespace leadroute::protocol {
 
 namespace od = simdjson::ondemand;
 
+using json::DecodeParty;
+using json::DecodePartyField;
+using json::ForEachField;
+using json::kMaxProducts;
+using json::kMaxStoredField;
+using json::ReadDouble;
+using json::ReadString;
+using json::ReadStringArray;
+using json::ReadBool;
+using json::ReadTime;
 using leadroute::FieldPath;
 
-// Longest text field of a stored record (party fields, ids, products).
-inline constexpr std::size_t kMaxStoredField = 1024;
-// Most products on one record.
-inline constexpr std::size_t kMaxProducts = 64;
-
-// A string (or null, leaving *out empty) at `path`, at most `max_len` bytes
-// (0: unlimited).
-Status ReadString(od::value& v, std::string_view path, std::string* out,
-                  std::size_t max_len = 0);
-
-// If `key` is a party field, decodes `v` into it and sets *handled.
-Status DecodePartyField(std::string_view key, od::value& v,
-                        std::string_view prefix, Party* out, bool* handled,
-                        std::size_t max_len = 0);
-
-// An object of party fields at `path`.
-Status DecodeParty(od::value& v, std::string_view path, Party* out,
-                   std::size_t max_len = 0);
-
-// Calls fn(key, value) for each field of the object `v` at `path`; stops at
-// the first error fn returns.
-template <typename Fn>
-Status ForEachField(od::value& v, std::string_view path, Fn&& fn) {
-  od::object obj;
-  if (v.get_object().get(obj) != simdjson::SUCCESS) {
-    return Status::InvalidArgument("must be an object", path);
-  }
-  for (auto item : obj) {
-    od::field field;
-    std::string_view key;
-    if (std::move(item).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return Status::InvalidArgument("malformed object", path);
-    }
-    if (Status s = fn(key, field.value()); !s.ok()) return s;
-  }
+// Decodes the one object param `name` of params with `decode`.
+template <typename T, typename Decode>
+Status DecodeParam(od::value* params, std::string_view name, T* out,
+                   Decode decode) {
+  if (params == nullptr) return Status::InvalidArgument("missing", name);
+  bool seen = false;
+  Status s = ForEachField(*params, "params",
+                          [&](std::string_view key, od::value& value) {
+                            if (key != name) return Status::Ok();
+                            seen = true;
+                            return decode(value, name, out);
+                          });
+  if (!s.ok()) return s;
+  if (!seen) return Status::InvalidArgument("missing", name);
   return Status::Ok();
 }
-
-// An array of strings (null: empty), each at most kMaxStoredField bytes, at
-// most kMaxProducts of them.
-Status ReadStringArray(od::value& v, std::string_view path,
-                       std::vector<std::string>* out);
-
-// A number (null: absent).
-Status ReadDouble(od::value& v, std::string_view path,
-                  std::optional<double>* out);
-
-// An RFC 3339 timestamp string (null: 0).
-Status ReadTime(od::value& v, std::string_view path, std::int64_t* out);
 
 }  // namespace leadroute::protocol
 

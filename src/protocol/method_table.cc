@@ -6,7 +6,7 @@
 namespace leadroute::protocol {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, MethodHandler>, 8> kMethods = {{
+constexpr std::array<std::pair<std::string_view, MethodHandler>, 16> kMethods = {{
     {"ping", &HandlePing},
     {"normalize", &HandleNormalize},
     {"check", &HandleCheck},
@@ -15,6 +15,14 @@ constexpr std::array<std::pair<std::string_view, MethodHandler>, 8> kMethods = {
     {"close_opportunity", &HandleCloseOpportunity},
     {"get_opportunity", &HandleGetOpportunity},
     {"stats", &HandleStats},
+    {"route", &HandleRoute},
+    {"route_batch", &HandleRouteBatch},
+    {"lead_feedback", &HandleLeadFeedback},
+    {"upsert_partner", &HandleUpsertPartner},
+    {"remove_partner", &HandleRemovePartner},
+    {"get_partner", &HandleGetPartner},
+    {"partner_stats", &HandlePartnerStats},
+    {"reload_rules", &HandleReloadRules},
 }};
 }  // namespace
 

@@ -40,6 +40,22 @@ Status HandleRegister(Engine& engine, simdjson::ondemand::value* params,
                       JsonWriter& out);
 Status HandleStats(Engine& engine, simdjson::ondemand::value* params,
                    JsonWriter& out);
+Status HandleRoute(Engine& engine, simdjson::ondemand::value* params,
+                   JsonWriter& out);
+Status HandleRouteBatch(Engine& engine, simdjson::ondemand::value* params,
+                        JsonWriter& out);
+Status HandleLeadFeedback(Engine& engine, simdjson::ondemand::value* params,
+                          JsonWriter& out);
+Status HandleUpsertPartner(Engine& engine, simdjson::ondemand::value* params,
+                           JsonWriter& out);
+Status HandleRemovePartner(Engine& engine, simdjson::ondemand::value* params,
+                           JsonWriter& out);
+Status HandleGetPartner(Engine& engine, simdjson::ondemand::value* params,
+                        JsonWriter& out);
+Status HandlePartnerStats(Engine& engine, simdjson::ondemand::value* params,
+                          JsonWriter& out);
+Status HandleReloadRules(Engine& engine, simdjson::ondemand::value* params,
+                         JsonWriter& out);
 
 }  // namespace leadroute::protocol
 

@@ -1,13 +1,16 @@
 // leadroute-gen: synthetic requests for benchmarks and load tests.
 //
 //   leadroute-gen [--count N] [--seed S] [--start K]
-//                 [--kind opportunities|variants|fresh]
-//                 [--method upsert_opportunity|check|register]
+//                 [--kind opportunities|variants|fresh|partners|leads]
+//                 [--method upsert_opportunity|check|register|route]
 //
 // opportunities: customers K..K+N-1 as stored opportunities (upsert);
 // variants: deals for those customers as other partners spell them (hits);
 // fresh: customers from far beyond K (misses against a load of K..K+N-1).
 // One JSON-RPC request per line on stdout.
+// partners: partners K..K+N-1, one partner object per line (a rule set's
+// partners.jsonl); leads: leads for customers K..K+N-1, one lead object per
+// line, or `route` requests with --method route.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +18,7 @@
 
 #include "gen/synthetic.h"
 #include "protocol/json_writer.h"
+#include "protocol/record_writer.h"
 
 namespace {
 
@@ -48,7 +52,7 @@ int main(int argc, char** argv) {
   }
   if (argc % 2 == 0) {
     std::fprintf(stderr, "usage: leadroute-gen [--count N] [--seed S] [--start K] "
-                         "[--kind opportunities|variants|fresh] [--method M]\n");
+                         "[--kind opportunities|variants|fresh|partners|leads] [--method M]\n");
     return 2;
   }
   if (method.empty()) method = kind == "opportunities" ? "upsert_opportunity" : "check";
@@ -56,6 +60,31 @@ int main(int argc, char** argv) {
   options.seed = seed;
   leadroute::gen::Generator gen(options);
   std::string line;
+  if (kind == "partners" || kind == "leads") {
+    for (std::uint64_t i = 0; i < count; ++i) {
+      line.clear();
+      leadroute::protocol::JsonWriter w(&line);
+      if (kind == "partners") {
+        leadroute::protocol::WritePartner(gen.PartnerFor(start + i), w);
+      } else if (method == "route") {
+        w.BeginObject();
+        w.Field("jsonrpc", "2.0");
+        w.Field("id", static_cast<std::int64_t>(i));
+        w.Field("method", "route");
+        w.Key("params");
+        w.BeginObject();
+        w.Key("lead");
+        leadroute::protocol::WriteLead(gen.LeadFor(start + i), w);
+        w.EndObject();
+        w.EndObject();
+      } else {
+        leadroute::protocol::WriteLead(gen.LeadFor(start + i), w);
+      }
+      line.push_back('\n');
+      std::fwrite(line.data(), 1, line.size(), stdout);
+    }
+    return 0;
+  }
   for (std::uint64_t i = 0; i < count; ++i) {
     leadroute::Opportunity o =
         kind == "variants" ? gen.VariantOf(start + i)

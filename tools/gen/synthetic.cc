@@ -1,7 +1,10 @@
 #include "gen/synthetic.h"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
+#include <string_view>
 
 namespace leadroute::gen {
 
@@ -61,6 +64,28 @@ constexpr const char* kLastNames[] = {
     "Müller", "Schmidt", "Smith", "Johnson", "Martin", "Bernard", "Rossi",
     "García", "Jansen", "Andersson", "Kowalski", "Tanaka", "Brown", "Dubois",
     "Weber", "Novak", "Silva", "Nielsen", "O'Brien", "van der Berg"};
+// Per country (kCountries order): ISO 3166-2 subdivisions, a language.
+struct Region {
+  std::array<const char*, 3> subdivisions;
+  const char* language;
+};
+constexpr Region kRegions[] = {
+    {{"DE-BY", "DE-BE", "DE-NW"}, "de"}, {{"US-CA", "US-NY", "US-IL"}, "en"},
+    {{"GB-LND", "GB-MAN", "GB-EDH"}, "en"}, {{"FR-IDF", "FR-ARA", "FR-PAC"}, "fr"},
+    {{"NL-NH", "NL-ZH", "NL-UT"}, "nl"}, {{"SE-AB", "SE-O", "SE-M"}, "sv"},
+    {{"IT-RM", "IT-MI", "IT-62"}, "it"}, {{"ES-M", "ES-B", "ES-MD"}, "es"},
+    {{"AU-NSW", "AU-VIC", "AU-QLD"}, "en"}, {{"PL-14", "PL-14", "PL-14"}, "pl"},
+    {{"CH-ZH", "CH-GE", "CH-BE"}, "de"}, {{"JP-13", "JP-27", "JP-14"}, "ja"},
+};
+constexpr const char* kProducts[] = {"firewall", "endpoint", "siem", "backup",
+                                     "cloud", "network", "email-security"};
+// The certification each product's leads need (see rules/demo/policy.toml).
+constexpr const char* kCertifications[] = {"fw-pro", "ep-pro", "siem-expert", "",
+                                           "cloud-architect", "", ""};
+constexpr const char* kIndustries[] = {"manufacturing", "finance", "healthcare", "retail",
+                                       "public", "education", "technology", "energy"};
+constexpr const char* kTiers[] = {"registered", "silver", "gold", "platinum"};
+
 constexpr const char* kFreemail[] = {"gmail.com", "web.de", "outlook.com",
                                      "yahoo.co.uk", "gmx.de", "hotmail.fr"};
 
@@ -187,6 +212,101 @@ Opportunity Generator::VariantOf(std::uint64_t n) {
   o.party.country = c.country;
   o.products = {"cloud"};
   return o;
+}
+
+Partner Generator::PartnerFor(std::uint64_t n) const {
+  std::mt19937_64 rng(options_.seed * 0xA24BAED4963EE407ULL + n * 0x9FB21C651E98DF25ULL);
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
+  const std::size_t ci = rng() % std::size(kCountries);
+  const Country& c = kCountries[ci];
+  const Region& region = kRegions[ci];
+  Partner p;
+  p.id = "partner-" + std::to_string(n);
+  std::string name = Word(rng);
+  p.name = name + " " + kSecondWords[rng() % std::size(kSecondWords)] + " " + c.forms[0];
+  const double t = uniform(0, 1);
+  p.tier = kTiers[t < 0.5 ? 0 : t < 0.8 ? 1 : t < 0.95 ? 2 : 3];
+  p.active = uniform(0, 1) >= 0.05;
+  const double shape = uniform(0, 1);
+  if (shape < 0.6) {
+    p.territories.push_back(c.code);
+  } else if (shape < 0.85) {
+    p.territories.push_back(region.subdivisions[rng() % 3]);
+    if (rng() % 2) p.territories.push_back(region.subdivisions[rng() % 3]);
+  } else {
+    // Postal prefixes: the country's format with its first one or two
+    // digits, as a regional reseller covers its area.
+    const std::string postal = Fill(c.postal_format, rng);
+    std::string prefix;
+    const std::size_t want = 1 + rng() % 2;
+    for (char ch : postal) {
+      const bool alnum = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z');
+      if (alnum && prefix.size() < want) prefix.push_back(ch);
+    }
+    if (prefix.empty()) prefix = "1";
+    p.territories.push_back(std::string(c.code) + ":" + prefix);
+  }
+  if (uniform(0, 1) < 0.02) {
+    // A few named accounts: customers this partner owns anywhere.
+    for (int i = 0; i < 3; ++i) p.accounts.push_back(CustomerFor(rng() % 1000000).domain);
+  }
+  const int products = 2 + static_cast<int>(rng() % 3);
+  for (int i = 0; i < products; ++i) {
+    const std::size_t k = rng() % std::size(kProducts);
+    if (std::find(p.products.begin(), p.products.end(), kProducts[k]) != p.products.end()) continue;
+    p.products.push_back(kProducts[k]);
+    if (*kCertifications[k] != '\0' && uniform(0, 1) < 0.7) {
+      p.certifications.push_back(kCertifications[k]);
+    }
+  }
+  const int industries = 1 + static_cast<int>(rng() % 3);
+  for (int i = 0; i < industries; ++i) {
+    const char* industry = kIndustries[rng() % std::size(kIndustries)];
+    if (std::find(p.industries.begin(), p.industries.end(), industry) == p.industries.end()) {
+      p.industries.push_back(industry);
+    }
+  }
+  p.languages.push_back(region.language);
+  if (std::string_view(region.language) != "en" && rng() % 2) p.languages.push_back("en");
+  if (uniform(0, 1) >= 0.1) p.capacity = static_cast<std::uint32_t>(10 + rng() % 190);
+  p.performance = {{"win_rate", std::round(uniform(0.05, 0.5) * 100) / 100},
+                   {"accept_rate", std::round(uniform(0.5, 0.98) * 100) / 100},
+                   {"avg_response_hours", std::round(uniform(1, 72))}};
+  return p;
+}
+
+Lead Generator::LeadFor(std::uint64_t n) const {
+  const Customer c = CustomerFor(n);
+  std::mt19937_64 rng(options_.seed ^ (n * 0xC2B2AE3D27D4EB4FULL) ^ 0x5851F42D4C957F2DULL);
+  std::size_t ci = 0;
+  for (std::size_t i = 0; i < std::size(kCountries); ++i) {
+    if (c.country == kCountries[i].code) ci = i;
+  }
+  Lead lead;
+  lead.id = "lead-" + std::to_string(n);
+  lead.party.company = c.name + " " + c.legal_form;
+  lead.party.domain = c.domain;
+  const std::string first = kFirstNames[rng() % std::size(kFirstNames)];
+  const std::string last = kLastNames[rng() % std::size(kLastNames)];
+  lead.party.first_name = first;
+  lead.party.last_name = last;
+  lead.party.email = Lower(Slug(first) + "." + Slug(last)) + "@" + c.domain;
+  lead.party.country = c.country;
+  lead.party.region = kRegions[ci].subdivisions[rng() % 3];
+  lead.party.postal_code = Fill(kCountries[ci].postal_format, rng);
+  lead.party.city = kCountries[ci].city;
+  lead.industry = kIndustries[rng() % std::size(kIndustries)];
+  // Company sizes are heavy-tailed: log-uniform from 5 to 50,000.
+  lead.employees = std::round(std::exp(std::uniform_real_distribution<double>(
+      std::log(5.0), std::log(50000.0))(rng)));
+  lead.products.push_back(kProducts[rng() % std::size(kProducts)]);
+  if (rng() % 4 == 0) lead.products.push_back(kProducts[rng() % std::size(kProducts)]);
+  if (lead.products.size() == 2 && lead.products[0] == lead.products[1]) lead.products.pop_back();
+  lead.language = kRegions[ci].language;
+  lead.source = rng() % 2 ? "webinar" : "website";
+  return lead;
 }
 
 }  // namespace leadroute::gen

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "leadroute/opportunity.h"
+#include "leadroute/partner.h"
 
 namespace leadroute::gen {
 
@@ -32,6 +33,15 @@ class Generator {
   // A deal for customer n as another partner would spell it: another legal
   // form spelling, case, "The", URL instead of domain, +tags, other contact.
   Opportunity VariantOf(std::uint64_t n);
+
+  // The n-th partner of a channel program spread over the generator's
+  // twelve countries: territories by country, subdivision or postal prefix
+  // (a few named accounts), tiers, products, certifications, industries,
+  // languages, capacity and performance. Ids are "partner-<n>".
+  Partner PartnerFor(std::uint64_t n) const;
+  // A lead from marketing for customer n: its company, domain and contact,
+  // a subdivision and postal code, industry, size, products and language.
+  Lead LeadFor(std::uint64_t n) const;
 
  private:
   struct Customer {

@@ -1,8 +1,8 @@
-#include "protocol/decode.h"
+#include "json/decode.h"
 
 #include "util/time.h"
 
-namespace leadroute::protocol {
+namespace leadroute::json {
 
 Status ReadString(od::value& v, std::string_view path, std::string* out,
                   std::size_t max_len) {
@@ -62,7 +62,7 @@ Status DecodeParty(od::value& v, std::string_view path, Party* out,
 }
 
 Status ReadStringArray(od::value& v, std::string_view path,
-                       std::vector<std::string>* out) {
+                       std::vector<std::string>* out, std::size_t max_entries) {
   out->clear();
   od::json_type type;
   if (v.type().get(type) != simdjson::SUCCESS) {
@@ -80,11 +80,25 @@ Status ReadStringArray(od::value& v, std::string_view path,
         element.get_string().get(s) != simdjson::SUCCESS) {
       return Status::InvalidArgument("must be an array of strings", path);
     }
-    if (s.size() > kMaxStoredField || out->size() >= kMaxProducts) {
+    if (s.size() > kMaxStoredField || out->size() >= max_entries) {
       return Status::InvalidArgument("too many or too long entries", path);
     }
     out->emplace_back(s);
   }
+  return Status::Ok();
+}
+
+Status ReadBool(od::value& v, std::string_view path, bool* out) {
+  od::json_type type;
+  if (v.type().get(type) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("malformed value", path);
+  }
+  if (type == od::json_type::null) return Status::Ok();
+  bool b;
+  if (type != od::json_type::boolean || v.get_bool().get(b) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("must be true or false", path);
+  }
+  *out = b;
   return Status::Ok();
 }
 
@@ -119,4 +133,4 @@ Status ReadTime(od::value& v, std::string_view path, std::int64_t* out) {
   return Status::Ok();
 }
 
-}  // namespace leadroute::protocol
+}  // namespace leadroute::json

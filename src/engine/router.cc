@@ -1,0 +1,680 @@
+#include "engine/router.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include "rules/predicate.h"
+
+namespace leadroute {
+
+namespace {
+
+using rules::FieldType;
+using rules::FieldValue;
+using rules::LeadFacts;
+using rules::Policy;
+using rules::Preference;
+using rules::ProductMatch;
+using rules::RuleAction;
+using rules::RuleSet;
+
+constexpr double kTie = 1e-9;
+constexpr std::size_t kExplainCandidates = 5;
+
+FieldValue LeadField(const LeadFacts& f, const rules::Predicate& p) {
+  FieldValue v;
+  switch (p.field_id) {
+    case rules::kLeadCountry: v.text = f.country; break;
+    case rules::kLeadRegion: v.text = f.region; break;
+    case rules::kLeadPostalCode: v.text = f.postal; break;
+    case rules::kLeadCity: v.text = f.city; break;
+    case rules::kLeadCompany: v.text = f.company; break;
+    case rules::kLeadDomain: v.text = f.domain; break;
+    case rules::kLeadIndustry: v.text = f.industry; break;
+    case rules::kLeadLanguage: v.text = f.language; break;
+    case rules::kLeadSource: v.text = f.source; break;
+    case rules::kLeadEmployees:
+      v.type = FieldType::kNumber;
+      v.number = f.employees;
+      break;
+    case rules::kLeadAnnualRevenue:
+      v.type = FieldType::kNumber;
+      v.number = f.annual_revenue;
+      break;
+    case rules::kLeadProducts:
+      v.type = FieldType::kList;
+      v.list = &f.products;
+      break;
+    default: break;
+  }
+  return v;
+}
+
+bool Contains(const std::vector<std::string>& list, std::string_view v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+// Whether every bit of `need` is in `have`.
+bool Covers(const std::vector<std::uint64_t>& have, const std::vector<std::uint64_t>& need) {
+  for (std::size_t i = 0; i < need.size(); ++i) {
+    const std::uint64_t h = i < have.size() ? have[i] : 0;
+    if ((need[i] & ~h) != 0) return false;
+  }
+  return true;
+}
+
+bool Intersects(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if ((a[i] & b[i]) != 0) return true;
+  }
+  return false;
+}
+
+std::uint64_t SplitMix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t Fnv1a(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+std::string EvidenceList(const std::vector<Evidence>& evidence) {
+  std::string out;
+  for (Evidence e : evidence) {
+    if (!out.empty()) out += ", ";
+    out += EvidenceName(e);
+  }
+  return out;
+}
+
+}  // namespace
+
+Engine::Router::Router(const Normalizer* normalizer, Deals* deals,
+                       ConflictPolicy base_conflict)
+    : normalizer_(normalizer), deals_(deals), base_conflict_(std::move(base_conflict)) {}
+
+// --- Rule sets ----------------------------------------------------------------
+
+RulesInfo Engine::Router::Install(std::shared_ptr<const RuleSet> rs) {
+  deals_->SetPolicy(rs->policy().has_conflict ? rs->policy().conflict : base_conflict_);
+  RulesInfo info{rs->policy().version, rs->partners().size()};
+  std::lock_guard lock(state_mu_);
+  Active next;
+  next.states.reserve(rs->partners().size());
+  for (const auto& cp : rs->partners()) next.states.push_back(&StateOf(cp.partner.id));
+  next.rules = std::move(rs);
+  active_ = std::move(next);
+  return info;
+}
+
+void Engine::Router::ApplyOverlay(std::vector<Partner>* partners) const {
+  for (const auto& [id, change] : overlay_) {
+    auto it = std::find_if(partners->begin(), partners->end(),
+                           [&](const Partner& p) { return p.id == id; });
+    if (change) {
+      if (it != partners->end()) {
+        *it = *change;
+      } else {
+        partners->push_back(*change);
+      }
+    } else if (it != partners->end()) {
+      partners->erase(it);
+    }
+  }
+}
+
+Result<RulesInfo> Engine::Router::Load(const std::string& dir) {
+  std::lock_guard lock(rules_mu_);
+  auto loaded = RuleSet::Load(dir, *normalizer_);
+  if (!loaded.ok()) return loaded.status();
+  dir_ = dir;
+  overlay_.clear();
+  return Install(std::move(*loaded));
+}
+
+Result<RulesInfo> Engine::Router::Reload() {
+  std::lock_guard lock(rules_mu_);
+  if (dir_.empty()) return Status::NotFound("no rule set loaded");
+  auto loaded = RuleSet::Load(dir_, *normalizer_);
+  if (!loaded.ok()) return loaded.status();
+  if (overlay_.empty()) return Install(std::move(*loaded));
+  // Partners changed through the API since: on top of the files.
+  std::vector<Partner> partners;
+  for (const auto& cp : (*loaded)->partners()) partners.push_back(cp.partner);
+  ApplyOverlay(&partners);
+  auto compiled = RuleSet::Compile((*loaded)->policy(), std::move(partners), {}, *normalizer_);
+  if (!compiled.ok()) return compiled.status();
+  return Install(std::move(*compiled));
+}
+
+std::shared_ptr<const RuleSet> Engine::Router::Current() const {
+  std::lock_guard lock(state_mu_);
+  return active_.rules;
+}
+
+Result<bool> Engine::Router::UpsertPartner(const Partner& partner) {
+  std::lock_guard lock(rules_mu_);
+  std::shared_ptr<const RuleSet> current = Current();
+  if (!current) return Status::InvalidRules("no rule set loaded");
+  std::vector<Partner> partners;
+  partners.reserve(current->partners().size() + 1);
+  bool created = true;
+  for (const auto& cp : current->partners()) {
+    if (cp.partner.id == partner.id) {
+      partners.push_back(partner);
+      created = false;
+    } else {
+      partners.push_back(cp.partner);
+    }
+  }
+  if (created) partners.push_back(partner);
+  auto compiled = RuleSet::Compile(current->policy(), std::move(partners), {}, *normalizer_);
+  if (!compiled.ok()) {
+    return Status::InvalidArgument(compiled.status().message(), "partner");
+  }
+  overlay_.emplace_back(partner.id, partner);
+  Install(std::move(*compiled));
+  return created;
+}
+
+Status Engine::Router::RemovePartner(std::string_view id) {
+  std::lock_guard lock(rules_mu_);
+  std::shared_ptr<const RuleSet> current = Current();
+  if (!current || current->Find(id) < 0) return Status::NotFound("no such partner");
+  std::vector<Partner> partners;
+  for (const auto& cp : current->partners()) {
+    if (cp.partner.id != id) partners.push_back(cp.partner);
+  }
+  auto compiled = RuleSet::Compile(current->policy(), std::move(partners), {}, *normalizer_);
+  if (!compiled.ok()) {
+    // The fallback partner cannot go while the policy names it.
+    return Status::InvalidArgument(compiled.status().message(), "id");
+  }
+  overlay_.emplace_back(std::string(id), std::nullopt);
+  Install(std::move(*compiled));
+  return Status::Ok();
+}
+
+std::optional<Partner> Engine::Router::GetPartner(std::string_view id) const {
+  std::shared_ptr<const RuleSet> rs = Current();
+  if (!rs) return std::nullopt;
+  const int i = rs->Find(id);
+  if (i < 0) return std::nullopt;
+  return rs->partners()[static_cast<std::size_t>(i)].partner;
+}
+
+Engine::Router::PartnerState& Engine::Router::StateOf(std::string_view partner_id) {
+  auto it = states_.find(std::string(partner_id));
+  if (it == states_.end()) {
+    it = states_.emplace(std::string(partner_id), std::make_unique<PartnerState>()).first;
+  }
+  return *it->second;
+}
+
+Result<PartnerStats> Engine::Router::Stats(std::string_view id) const {
+  std::shared_ptr<const RuleSet> rs = Current();
+  const int i = rs ? rs->Find(id) : -1;
+  std::lock_guard lock(state_mu_);
+  auto it = states_.find(std::string(id));
+  if (i < 0 && it == states_.end()) return Status::NotFound("no such partner");
+  PartnerStats out;
+  out.partner_id = std::string(id);
+  if (it != states_.end()) {
+    const PartnerState& s = *it->second;
+    out.received = s.received;
+    out.open = s.open;
+    out.accepted = s.accepted;
+    out.declined = s.declined;
+    out.closed = s.closed;
+  }
+  if (i >= 0) out.capacity = rs->partners()[static_cast<std::size_t>(i)].partner.capacity;
+  return out;
+}
+
+void Engine::Router::Totals(EngineStats* stats) const {
+  std::lock_guard lock(state_mu_);
+  if (active_.rules) {
+    stats->partners = active_.rules->partners().size();
+    stats->rules_version = active_.rules->policy().version;
+  }
+  stats->leads_routed = routed_;
+  stats->leads_unassigned = unassigned_;
+  stats->leads_open = open_;
+}
+
+// --- Routing --------------------------------------------------------------------
+
+Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
+                                             const std::vector<std::string>& declined) const {
+  Plan plan;
+  plan.rules = Current();
+  if (!plan.rules) {
+    plan.status = Status::InvalidRules("no rule set loaded");
+    return plan;
+  }
+  if (!lead.party.HasIdentity()) {
+    plan.status = Status::InvalidArgument(
+        "needs at least one of company, domain, email, phone, a full name or a street",
+        "lead");
+    return plan;
+  }
+  const RuleSet& rs = *plan.rules;
+  const Policy& pol = rs.policy();
+
+  // The customer's owner comes first.
+  Opportunity probe;
+  probe.party = lead.party;
+  probe.products = lead.products;
+  CheckResult owned = deals_->Check(probe);
+  for (Match& m : owned.matches) {
+    if (m.owner.kind == OwnerKind::kPartner && Contains(declined, m.owner.id)) continue;
+    plan.owner = std::move(m);
+    return plan;
+  }
+
+  plan.facts = rs.Facts(lead, *normalizer_);
+  const LeadFacts& f = plan.facts;
+  std::vector<rules::TerritoryHit> hits;
+  rs.Covering(f, &hits);
+  if (hits.empty()) {
+    plan.no_candidates = f.country.empty() && f.domain.empty()
+                             ? "the lead has no country and no domain: no territory covers it"
+                             : "no partner's territory covers " +
+                                   (f.country.empty() ? "the lead" : f.country +
+                                    (f.region.empty() ? "" : " / " + f.region) +
+                                    (f.postal.empty() ? "" : " / " + f.postal));
+    return plan;
+  }
+  std::vector<std::uint64_t> product_bits, cert_bits;
+  const bool products_known = rs.ProductBits(f, &product_bits);
+  rs.RequiredCertifications(f, &cert_bits);
+  const int min_rank = rs.MinTierRank(f);
+  // Which conditional rules apply to this lead.
+  std::vector<std::size_t> applying;
+  for (std::size_t r = 0; r < pol.rules.size(); ++r) {
+    bool all = true;
+    for (const auto& pred : pol.rules[r].when) all = all && rules::Evaluate(pred, LeadField(f, pred));
+    if (all) applying.push_back(r);
+  }
+  enum Filter { kInactive, kTier, kProducts, kCertifications, kIndustry, kLanguage, kRule, kCount };
+  std::uint32_t excluded[kCount] = {};
+  for (const rules::TerritoryHit& hit : hits) {
+    const rules::CompiledPartner& cp = rs.partners()[hit.partner];
+    const Partner& p = cp.partner;
+    if (!p.active) { ++excluded[kInactive]; continue; }
+    if (cp.tier_rank < min_rank) { ++excluded[kTier]; continue; }
+    if (!f.products.empty() && pol.products != ProductMatch::kIgnore) {
+      const bool ok = pol.products == ProductMatch::kAll
+                          ? products_known && Covers(cp.products, product_bits)
+                          : Intersects(cp.products, product_bits);
+      if (!ok) { ++excluded[kProducts]; continue; }
+    }
+    if (!Covers(cp.certifications, cert_bits)) { ++excluded[kCertifications]; continue; }
+    const bool industry = !f.industry.empty() && Contains(p.industries, f.industry);
+    if (pol.industry == Preference::kRequire && !f.industry.empty() && !industry) {
+      ++excluded[kIndustry];
+      continue;
+    }
+    const bool language = !f.language.empty() && Contains(p.languages, f.language);
+    if (pol.language == Preference::kRequire && !f.language.empty() && !language) {
+      ++excluded[kLanguage];
+      continue;
+    }
+    double boost = 0;
+    bool passes = true;
+    for (std::size_t r : applying) {
+      const bool named = rs.RuleNames(r, hit.partner);
+      switch (pol.rules[r].action) {
+        case RuleAction::kRequire: passes = passes && named; break;
+        case RuleAction::kExclude: passes = passes && !named; break;
+        case RuleAction::kBoost: boost += named ? pol.rules[r].boost : 0; break;
+      }
+    }
+    if (!passes) { ++excluded[kRule]; continue; }
+    double score = cp.static_score + pol.weight_territory * hit.specificity + boost;
+    if (pol.industry == Preference::kPrefer && industry) score += pol.weight_industry;
+    if (pol.language == Preference::kPrefer && language) score += pol.weight_language;
+    plan.eligible.push_back({hit.partner, hit.specificity, score});
+  }
+  static constexpr const char* kNames[kCount] = {
+      "inactive", "tier", "products", "certifications", "industry", "language", "rules"};
+  for (int i = 0; i < kCount; ++i) plan.excluded.emplace_back(kNames[i], excluded[i]);
+  return plan;
+}
+
+double Engine::Router::Score(const RuleSet& rs, const LeadFacts& f, const Eligible& e,
+                             const PartnerState& state,
+                             std::vector<std::pair<std::string, double>>* factors) const {
+  const Policy& pol = rs.policy();
+  const rules::CompiledPartner& cp = rs.partners()[e.partner];
+  // Accept rate: observed once there are enough outcomes.
+  const std::uint64_t outcomes = state.accepted + state.declined;
+  const double accept_rate =
+      pol.observed_accept_after > 0 && outcomes >= pol.observed_accept_after
+          ? static_cast<double>(state.accepted) / static_cast<double>(outcomes)
+          : cp.file_accept_rate;
+  double accept_weight = 0;
+  for (const auto& [metric, w] : pol.performance_weights) {
+    if (metric == "accept_rate") accept_weight = w;
+  }
+  const double load = cp.partner.capacity && *cp.partner.capacity > 0
+                          ? static_cast<double>(state.open) / *cp.partner.capacity
+                          : 0;
+  const double score = e.lead_score + accept_weight * accept_rate + pol.weight_load * load;
+  if (factors != nullptr) {
+    // The same sum, term by term.
+    const Partner& p = cp.partner;
+    factors->clear();
+    factors->emplace_back("tier", pol.weight_tier * pol.tier_scores[static_cast<std::size_t>(cp.tier_rank)]);
+    if (p.weight != 0) factors->emplace_back("manual", pol.weight_manual * p.weight);
+    for (const auto& [metric, w] : pol.performance_weights) {
+      if (metric == "accept_rate") continue;
+      if (const double* v = p.Performance(metric)) factors->emplace_back(metric, w * *v);
+    }
+    factors->emplace_back("territory", pol.weight_territory * e.specificity);
+    double rest = e.lead_score - cp.static_score - pol.weight_territory * e.specificity;
+    if (pol.industry == Preference::kPrefer && !f.industry.empty() && Contains(p.industries, f.industry)) {
+      factors->emplace_back("industry", pol.weight_industry);
+      rest -= pol.weight_industry;
+    }
+    if (pol.language == Preference::kPrefer && !f.language.empty() && Contains(p.languages, f.language)) {
+      factors->emplace_back("language", pol.weight_language);
+      rest -= pol.weight_language;
+    }
+    if (std::abs(rest) > kTie) factors->emplace_back("rules", rest);
+    factors->emplace_back("accept_rate", accept_weight * accept_rate);
+    factors->emplace_back("load", pol.weight_load * load);
+  }
+  return score;
+}
+
+RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOptions& options,
+                                   const std::vector<std::string>& declined) {
+  RouteResult out;
+  out.lead_id = lead.id;
+  const RuleSet& rs = *plan.rules;
+  const Policy& pol = rs.policy();
+  auto record = [&](const std::string& partner_id) {
+    if (options.dry_run) return;
+    PartnerState& s = StateOf(partner_id);
+    ++s.received;
+    ++s.open;
+    ++open_;
+    Assignment& a = assignments_[lead.id];
+    a.lead = lead;
+    a.partner_id = partner_id;
+    a.open = true;
+    a.accepted = false;
+    a.declined = declined;
+    a.result = out;
+  };
+
+  if (plan.owner) {
+    const Match& m = *plan.owner;
+    out.decision = RouteDecision::kOwner;
+    out.assignee = m.owner;
+    out.opportunity_id = m.opportunity_id;
+    out.score = m.score;
+    out.reasons.push_back("customer owned by " + std::string(OwnerKindName(m.owner.kind)) +
+                          " " + m.owner.id + " through opportunity " + m.opportunity_id +
+                          " (matched on " + EvidenceList(m.matched_on) + ")");
+    if (!options.dry_run) ++routed_;
+    if (m.owner.kind == OwnerKind::kPartner) record(m.owner.id);
+    return out;
+  }
+
+  // State-dependent filters and the final scores.
+  const bool same_rules = active_.rules == plan.rules;
+  auto state_of = [&](std::uint32_t i) -> PartnerState& {
+    return same_rules ? *active_.states[i] : StateOf(rs.partners()[i].partner.id);
+  };
+  struct Scored {
+    std::uint32_t partner;
+    double score;
+    const Eligible* e;
+  };
+  std::vector<Scored> scored;
+  scored.reserve(plan.eligible.size());
+  std::uint32_t excluded_declined = 0, excluded_capacity = 0;
+  for (const Eligible& e : plan.eligible) {
+    const Partner& p = rs.partners()[e.partner].partner;
+    if (Contains(declined, p.id)) { ++excluded_declined; continue; }
+    PartnerState& s = state_of(e.partner);
+    if (pol.enforce_capacity && p.capacity && s.open >= *p.capacity) {
+      ++excluded_capacity;
+      continue;
+    }
+    scored.push_back({e.partner, Score(rs, plan.facts, e, s, nullptr), &e});
+  }
+  std::sort(scored.begin(), scored.end(), [&](const Scored& a, const Scored& b) {
+    return a.score != b.score ? a.score > b.score : a.partner < b.partner;
+  });
+  if (options.explain) {
+    out.excluded = plan.excluded;
+    out.excluded.emplace_back("declined", excluded_declined);
+    out.excluded.emplace_back("capacity", excluded_capacity);
+    for (std::size_t i = 0; i < scored.size() && i < kExplainCandidates; ++i) {
+      RouteCandidate c;
+      c.partner_id = rs.partners()[scored[i].partner].partner.id;
+      c.score = Score(rs, plan.facts, *scored[i].e, state_of(scored[i].partner), &c.factors);
+      out.candidates.push_back(std::move(c));
+    }
+  }
+
+  if (scored.empty()) {
+    std::string why = !plan.no_candidates.empty()
+                          ? plan.no_candidates
+                          : "no eligible partner among " +
+                                std::to_string(plan.eligible.size() + [&] {
+                                  std::uint32_t n = 0;
+                                  for (const auto& [name, count] : plan.excluded) n += count;
+                                  return n;
+                                }()) + " in territory";
+    if (plan.no_candidates.empty()) {
+      for (const auto& [name, count] : plan.excluded) {
+        if (count > 0) why += "; " + std::to_string(count) + " excluded by " + name;
+      }
+      if (excluded_declined > 0) why += "; " + std::to_string(excluded_declined) + " declined it";
+      if (excluded_capacity > 0) why += "; " + std::to_string(excluded_capacity) + " at capacity";
+    }
+    const int fallback = pol.fallback_partner.empty() ? -1 : rs.Find(pol.fallback_partner);
+    if (fallback >= 0 && !Contains(declined, pol.fallback_partner)) {
+      out.decision = RouteDecision::kPartner;
+      out.assignee = Owner{OwnerKind::kPartner, pol.fallback_partner};
+      out.reasons.push_back(why);
+      out.reasons.push_back("fallback partner " + pol.fallback_partner);
+      if (!options.dry_run) ++routed_;
+      record(pol.fallback_partner);
+      return out;
+    }
+    out.decision = RouteDecision::kUnassigned;
+    out.reasons.push_back(why);
+    if (!options.dry_run) ++unassigned_;
+    return out;
+  }
+
+  // Selection.
+  std::size_t pick = 0;
+  switch (pol.mode) {
+    case rules::SelectionMode::kBest: {
+      std::size_t ties = 1;
+      while (ties < scored.size() && scored[0].score - scored[ties].score <= kTie) ++ties;
+      pick = ties > 1 ? round_robin_ % ties : 0;
+      if (ties > 1 && !options.dry_run) ++round_robin_;
+      out.reasons.push_back(ties > 1 ? "best score, tied with " + std::to_string(ties - 1) +
+                                           " (round robin)"
+                                     : "best score of " + std::to_string(scored.size()) +
+                                           " eligible");
+      break;
+    }
+    case rules::SelectionMode::kWeightedRandom: {
+      const std::size_t k = std::min<std::size_t>(pol.top_k, scored.size());
+      // Softmax over the top k, drawn from a generator seeded by the rule
+      // set's seed, the lead and its declines: replayable, order-free.
+      std::vector<double> weights(k);
+      double total = 0;
+      for (std::size_t i = 0; i < k; ++i) {
+        weights[i] = std::exp(scored[i].score - scored[0].score);
+        total += weights[i];
+      }
+      const std::uint64_t r =
+          SplitMix64(pol.seed ^ Fnv1a(lead.id) ^ (declined.size() * 0x9e3779b97f4a7c15ULL));
+      double x = static_cast<double>(r >> 11) / 9007199254740992.0 * total;
+      pick = k - 1;
+      for (std::size_t i = 0; i < k; ++i) {
+        if (x < weights[i]) {
+          pick = i;
+          break;
+        }
+        x -= weights[i];
+      }
+      out.reasons.push_back("weighted random among the top " + std::to_string(k));
+      break;
+    }
+    case rules::SelectionMode::kRoundRobin: {
+      std::sort(scored.begin(), scored.end(),
+                [](const Scored& a, const Scored& b) { return a.partner < b.partner; });
+      pick = round_robin_ % scored.size();
+      if (!options.dry_run) ++round_robin_;
+      out.reasons.push_back("round robin among " + std::to_string(scored.size()) + " eligible");
+      break;
+    }
+  }
+  const Scored& chosen = scored[pick];
+  const Partner& p = rs.partners()[chosen.partner].partner;
+  out.decision = RouteDecision::kPartner;
+  out.assignee = Owner{OwnerKind::kPartner, p.id};
+  out.score = chosen.score;
+  if (chosen.e->specificity > 0) {
+    out.reasons.push_back("territory covers the lead (specificity " +
+                          std::to_string(chosen.e->specificity).substr(0, 4) + ")");
+  }
+  if (!options.dry_run) ++routed_;
+  record(p.id);
+  return out;
+}
+
+Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& options) {
+  std::vector<std::string> declined;
+  {
+    // A lead already routed keeps its answer: marketing retries. One that
+    // was declined remembers by whom.
+    std::lock_guard lock(state_mu_);
+    auto it = assignments_.find(lead.id);
+    if (it != assignments_.end()) {
+      if (it->second.open) return Repeat(it->second, options);
+      declined = it->second.declined;
+    }
+  }
+  Plan plan = Prepare(lead, declined);
+  if (!plan.status.ok()) return plan.status;
+  std::lock_guard lock(state_mu_);
+  // Routed meanwhile by another caller: its answer stands.
+  if (auto it = assignments_.find(lead.id); it != assignments_.end() && it->second.open) {
+    return Repeat(it->second, options);
+  }
+  return Decide(lead, plan, options, declined);
+}
+
+RouteResult Engine::Router::Repeat(const Assignment& a, const RouteOptions& options) {
+  RouteResult again = a.result;
+  if (!options.explain) {
+    again.candidates.clear();
+    again.excluded.clear();
+  }
+  return again;
+}
+
+std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Lead>& leads,
+                                                            const RouteOptions& options) {
+  // Declines known before the batch; nothing in a batch declines.
+  std::vector<std::vector<std::string>> declined(leads.size());
+  {
+    std::lock_guard lock(state_mu_);
+    for (std::size_t i = 0; i < leads.size(); ++i) {
+      if (auto it = assignments_.find(leads[i].id); it != assignments_.end()) {
+        declined[i] = it->second.declined;
+      }
+    }
+  }
+  std::vector<Plan> plans(leads.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, leads.size(), 16),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                        plans[i] = Prepare(leads[i], declined[i]);
+                      }
+                    });
+  std::vector<Result<RouteResult>> out;
+  out.reserve(leads.size());
+  std::lock_guard lock(state_mu_);
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    if (auto it = assignments_.find(leads[i].id); it != assignments_.end() && it->second.open) {
+      out.emplace_back(Repeat(it->second, options));
+      continue;
+    }
+    if (!plans[i].status.ok()) {
+      out.emplace_back(plans[i].status);
+      continue;
+    }
+    out.emplace_back(Decide(leads[i], plans[i], options, declined[i]));
+  }
+  return out;
+}
+
+Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partner_id,
+                                LeadOutcome outcome, std::optional<RouteResult>* rerouted) {
+  rerouted->reset();
+  Lead lead;
+  std::vector<std::string> declined;
+  {
+    std::lock_guard lock(state_mu_);
+    auto it = assignments_.find(std::string(lead_id));
+    if (it == assignments_.end() || !it->second.open || it->second.partner_id != partner_id) {
+      return Status::NotFound("lead " + std::string(lead_id) + " is not open with partner " +
+                              std::string(partner_id));
+    }
+    Assignment& a = it.value();
+    PartnerState& s = StateOf(partner_id);
+    switch (outcome) {
+      case LeadOutcome::kAccepted:
+        if (!a.accepted) ++s.accepted;
+        a.accepted = true;
+        return Status::Ok();
+      case LeadOutcome::kClosed:
+        ++s.closed;
+        --s.open;
+        --open_;
+        a.open = false;
+        return Status::Ok();
+      case LeadOutcome::kDeclined:
+        ++s.declined;
+        --s.open;
+        --open_;
+        a.open = false;
+        a.declined.push_back(std::string(partner_id));
+        lead = a.lead;
+        declined = a.declined;
+        break;
+    }
+  }
+  // Routed again without the partners that declined it.
+  Plan plan = Prepare(lead, declined);
+  if (!plan.status.ok()) return plan.status;
+  std::lock_guard lock(state_mu_);
+  *rerouted = Decide(lead, plan, RouteOptions{}, declined);
+  if ((*rerouted)->decision == RouteDecision::kUnassigned) {
+    // Keep what it learnt for a later route of the same lead.
+    assignments_[lead.id].declined = declined;
+  }
+  return Status::Ok();
+}
+
+}  // namespace leadroute

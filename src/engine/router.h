@@ -1,0 +1,120 @@
+// Router: the rule set in force, the routing state (each partner's load and
+// counters, each routed lead's assignment, the round-robin position), and
+// the route decision made on them.
+//
+// Routing a lead is two steps. Prepare() reads only the immutable rule set
+// and the opportunity index: owner match, territory candidates, the static
+// filters and the lead-dependent part of each score. Decide() then takes the
+// state lock and applies what depends on state (declines, capacity, load,
+// observed accept rates, round robin), selects, and records. route_batch
+// runs Prepare() in parallel and Decide() in order, so it answers exactly
+// what routing one by one would.
+#ifndef LEADROUTE_ENGINE_ROUTER_H_
+#define LEADROUTE_ENGINE_ROUTER_H_
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tsl/robin_map.h>
+
+#include "engine/deals.h"
+#include "leadroute/engine.h"
+#include "rules/rule_set.h"
+
+namespace leadroute {
+
+class Engine::Router {
+ public:
+  Router(const Normalizer* normalizer, Deals* deals, ConflictPolicy base_conflict);
+
+  Result<RulesInfo> Load(const std::string& dir);
+  Result<RulesInfo> Reload();
+
+  Result<RouteResult> Route(const Lead& lead, const RouteOptions& options);
+  std::vector<Result<RouteResult>> RouteBatch(const std::vector<Lead>& leads,
+                                              const RouteOptions& options);
+  Status Feedback(std::string_view lead_id, std::string_view partner_id,
+                  LeadOutcome outcome, std::optional<RouteResult>* rerouted);
+
+  Result<bool> UpsertPartner(const Partner& partner);
+  Status RemovePartner(std::string_view id);
+  std::optional<Partner> GetPartner(std::string_view id) const;
+  Result<PartnerStats> Stats(std::string_view id) const;
+  void Totals(EngineStats* stats) const;
+
+ private:
+  struct PartnerState {
+    std::uint64_t received = 0, open = 0, accepted = 0, declined = 0, closed = 0;
+  };
+  struct Assignment {
+    Lead lead;
+    std::string partner_id;
+    bool open = true;
+    bool accepted = false;
+    std::vector<std::string> declined;  // partners that declined it
+    RouteResult result;                 // what route answered
+  };
+  // A rule set with the state of each of its partners, by index.
+  struct Active {
+    std::shared_ptr<const rules::RuleSet> rules;
+    std::vector<PartnerState*> states;
+  };
+  struct Eligible {
+    std::uint32_t partner;
+    float specificity;
+    double lead_score;  // static + territory + industry + language + boosts
+  };
+  // What Prepare() found; see the file comment.
+  struct Plan {
+    Status status;
+    std::shared_ptr<const rules::RuleSet> rules;
+    rules::LeadFacts facts;
+    std::optional<Match> owner;
+    std::vector<Eligible> eligible;
+    std::vector<std::pair<std::string, std::uint32_t>> excluded;
+    std::string no_candidates;  // why nobody was a candidate at all
+  };
+
+  Plan Prepare(const Lead& lead, const std::vector<std::string>& declined) const;
+  // REQUIRES: state_mu_ held.
+  RouteResult Decide(const Lead& lead, Plan& plan, const RouteOptions& options,
+                     const std::vector<std::string>& declined);
+  // A repeated route of an open lead: its first answer.
+  static RouteResult Repeat(const Assignment& a, const RouteOptions& options);
+  // The score of `e` with state, and its factors when `factors` is not null.
+  // REQUIRES: state_mu_ held.
+  double Score(const rules::RuleSet& rs, const rules::LeadFacts& facts, const Eligible& e,
+               const PartnerState& state,
+               std::vector<std::pair<std::string, double>>* factors) const;
+  // Swaps in a compiled rule set. REQUIRES: rules_mu_ held.
+  RulesInfo Install(std::shared_ptr<const rules::RuleSet> rs);
+  // Applies overlay_ to `partners`. REQUIRES: rules_mu_ held.
+  void ApplyOverlay(std::vector<Partner>* partners) const;
+  std::shared_ptr<const rules::RuleSet> Current() const;
+  // REQUIRES: state_mu_ held.
+  PartnerState& StateOf(std::string_view partner_id);
+
+  const Normalizer* normalizer_;
+  Deals* deals_;
+  const ConflictPolicy base_conflict_;  // without a rule set's [conflict]
+
+  // Writers of the rule set (load, reload, partner changes) take rules_mu_;
+  // readers copy the shared_ptr under state_mu_ (active_).
+  std::mutex rules_mu_;
+  std::string dir_;
+  std::vector<std::pair<std::string, std::optional<Partner>>> overlay_;  // by rules_mu_
+
+  mutable std::mutex state_mu_;
+  Active active_;  // guarded by state_mu_
+  tsl::robin_map<std::string, std::unique_ptr<PartnerState>> states_;
+  tsl::robin_map<std::string, Assignment> assignments_;
+  std::uint64_t round_robin_ = 0;
+  std::uint64_t routed_ = 0, unassigned_ = 0, open_ = 0;
+};
+
+}  // namespace leadroute
+
+#endif  // LEADROUTE_ENGINE_ROUTER_H_

@@ -1,0 +1,86 @@
+// Decoding of request params (simdjson on-demand values) into engine
+// records. Shared by the protocol (request params) and the rule set loader
+// (partners files); the engine and everything below it never see simdjson.
+//
+// Every decoder reports a wrong type as Status::InvalidArgument naming the
+// field by its path in params ("party.email"). Unknown fields are ignored; a
+// JSON null counts as absent.
+#ifndef LEADROUTE_JSON_DECODE_H_
+#define LEADROUTE_JSON_DECODE_H_
+
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+#include <optional>
+#include <vector>
+#include <cstdint>
+
+#include "leadroute/party.h"
+#include "leadroute/status.h"
+#include "util/field_path.h"
+
+namespace leadroute::json {
+
+namespace od = simdjson::ondemand;
+
+using leadroute::FieldPath;
+
+// Longest text field of a stored record (party fields, ids, products).
+inline constexpr std::size_t kMaxStoredField = 1024;
+// Most products on one record.
+inline constexpr std::size_t kMaxProducts = 64;
+
+// A string (or null, leaving *out empty) at `path`, at most `max_len` bytes
+// (0: unlimited).
+Status ReadString(od::value& v, std::string_view path, std::string* out,
+                  std::size_t max_len = 0);
+
+// If `key` is a party field, decodes `v` into it and sets *handled.
+Status DecodePartyField(std::string_view key, od::value& v,
+                        std::string_view prefix, Party* out, bool* handled,
+                        std::size_t max_len = 0);
+
+// An object of party fields at `path`.
+Status DecodeParty(od::value& v, std::string_view path, Party* out,
+                   std::size_t max_len = 0);
+
+// Calls fn(key, value) for each field of the object `v` at `path`; stops at
+// the first error fn returns.
+template <typename Fn>
+Status ForEachField(od::value& v, std::string_view path, Fn&& fn) {
+  od::object obj;
+  if (v.get_object().get(obj) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("must be an object", path);
+  }
+  for (auto item : obj) {
+    od::field field;
+    std::string_view key;
+    if (std::move(item).get(field) != simdjson::SUCCESS ||
+        field.unescaped_key().get(key) != simdjson::SUCCESS) {
+      return Status::InvalidArgument("malformed object", path);
+    }
+    if (Status s = fn(key, field.value()); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// An array of strings (null: empty), each at most kMaxStoredField bytes, at
+// most `max_entries` of them.
+Status ReadStringArray(od::value& v, std::string_view path,
+                       std::vector<std::string>* out,
+                       std::size_t max_entries = kMaxProducts);
+
+// true or false (null: *out unchanged).
+Status ReadBool(od::value& v, std::string_view path, bool* out);
+
+// A number (null: absent).
+Status ReadDouble(od::value& v, std::string_view path,
+                  std::optional<double>* out);
+
+// An RFC 3339 timestamp string (null: 0).
+Status ReadTime(od::value& v, std::string_view path, std::int64_t* out);
+
+}  // namespace leadroute::json
+
+#endif  // LEADROUTE_JSON_DECODE_H_

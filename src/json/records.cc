@@ -1,0 +1,127 @@
+#include "json/records.h"
+
+#include <cmath>
+
+namespace leadroute::json {
+
+namespace {
+
+Status ReadPerformance(od::value& v, std::string_view path,
+                       std::vector<std::pair<std::string, double>>* out) {
+  out->clear();
+  return ForEachField(v, path, [&](std::string_view key, od::value& value) {
+    std::optional<double> d;
+    const std::string field = FieldPath(path, key);
+    if (Status s = ReadDouble(value, field, &d); !s.ok()) return s;
+    if (!d) return Status::Ok();
+    if (!std::isfinite(*d)) return Status::InvalidArgument("must be finite", field);
+    if (key.size() > 64 || out->size() >= 64) {
+      return Status::InvalidArgument("too many or too long metric names", path);
+    }
+    for (auto& [name, existing] : *out) {
+      if (name == key) {
+        existing = *d;
+        return Status::Ok();
+      }
+    }
+    out->emplace_back(std::string(key), *d);
+    return Status::Ok();
+  });
+}
+
+}  // namespace
+
+Status DecodePartner(od::value& v, std::string_view path, Partner* out) {
+  Status s = ForEachField(v, path, [&](std::string_view key, od::value& value) {
+    const std::string field = FieldPath(path, key);
+    switch (key.size() ? key[0] : '\0') {
+      case 'a':
+        if (key == "active") return ReadBool(value, field, &out->active);
+        if (key == "accounts") {
+          return ReadStringArray(value, field, &out->accounts, kMaxPartnerList);
+        }
+        break;
+      case 'c':
+        if (key == "certifications") {
+          return ReadStringArray(value, field, &out->certifications, kMaxPartnerList);
+        }
+        if (key == "capacity") {
+          std::optional<double> d;
+          if (Status r = ReadDouble(value, field, &d); !r.ok()) return r;
+          if (!d) {
+            out->capacity.reset();
+            return Status::Ok();
+          }
+          if (!(*d >= 0 && *d <= 4294967295.0) || std::floor(*d) != *d) {
+            return Status::InvalidArgument("must be a whole number from 0 to 4294967295",
+                                           field);
+          }
+          out->capacity = static_cast<std::uint32_t>(*d);
+        }
+        break;
+      case 'i':
+        if (key == "id") return ReadString(value, field, &out->id, kMaxStoredField);
+        if (key == "industries") {
+          return ReadStringArray(value, field, &out->industries, kMaxPartnerList);
+        }
+        break;
+      case 'l':
+        if (key == "languages") {
+          return ReadStringArray(value, field, &out->languages, kMaxPartnerList);
+        }
+        break;
+      case 'n':
+        if (key == "name") return ReadString(value, field, &out->name, kMaxStoredField);
+        break;
+      case 'p':
+        if (key == "products") {
+          return ReadStringArray(value, field, &out->products, kMaxPartnerList);
+        }
+        if (key == "performance") return ReadPerformance(value, field, &out->performance);
+        break;
+      case 't':
+        if (key == "tier") return ReadString(value, field, &out->tier, kMaxStoredField);
+        if (key == "territories") {
+          return ReadStringArray(value, field, &out->territories, kMaxPartnerList);
+        }
+        break;
+      case 'w':
+        if (key == "weight") {
+          std::optional<double> d;
+          if (Status r = ReadDouble(value, field, &d); !r.ok()) return r;
+          if (d && !std::isfinite(*d)) return Status::InvalidArgument("must be finite", field);
+          out->weight = d.value_or(0);
+        }
+        break;
+      default:
+        break;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (out->id.empty()) return Status::InvalidArgument("missing", FieldPath(path, "id"));
+  return Status::Ok();
+}
+
+Status DecodeLead(od::value& v, std::string_view path, Lead* out) {
+  Status s = ForEachField(v, path, [&](std::string_view key, od::value& value) {
+    bool handled = false;
+    Status r = DecodePartyField(key, value, path, &out->party, &handled, kMaxStoredField);
+    if (!r.ok() || handled) return r;
+    const std::string field = FieldPath(path, key);
+    if (key == "id") return ReadString(value, field, &out->id, kMaxStoredField);
+    if (key == "industry") return ReadString(value, field, &out->industry, kMaxStoredField);
+    if (key == "language") return ReadString(value, field, &out->language, kMaxStoredField);
+    if (key == "source") return ReadString(value, field, &out->source, kMaxStoredField);
+    if (key == "products") return ReadStringArray(value, field, &out->products);
+    if (key == "employees") return ReadDouble(value, field, &out->employees);
+    if (key == "annual_revenue") return ReadDouble(value, field, &out->annual_revenue);
+    if (key == "received_at") return ReadTime(value, field, &out->received_at);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (out->id.empty()) return Status::InvalidArgument("missing", FieldPath(path, "id"));
+  return Status::Ok();
+}
+
+}  // namespace leadroute::json

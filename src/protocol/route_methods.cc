@@ -1,0 +1,264 @@
+// route, route_batch, lead_feedback, upsert_partner, remove_partner,
+// get_partner, partner_stats, reload_rules.
+#include <cmath>
+
+#include "json/records.h"
+#include "protocol/decode.h"
+#include "protocol/method_table.h"
+#include "protocol/record_writer.h"
+
+namespace leadroute::protocol {
+
+namespace {
+
+// Most leads in one route_batch.
+constexpr std::size_t kMaxBatchLeads = 10000;
+
+// Four decimals; never "-0".
+double Rounded(double v) { return std::round(v * 10000) / 10000 + 0.0; }
+
+void WriteRoute(const RouteResult& r, bool explain, JsonWriter& out) {
+  out.BeginObject();
+  out.Field("lead_id", r.lead_id);
+  out.Field("decision", RouteDecisionName(r.decision));
+  out.Key("assignee");
+  if (r.decision == RouteDecision::kUnassigned) {
+    out.Null();
+  } else {
+    out.BeginObject();
+    out.Field("kind", OwnerKindName(r.assignee.kind));
+    out.Field("id", r.assignee.id);
+    out.EndObject();
+  }
+  if (r.decision == RouteDecision::kOwner) out.Field("opportunity_id", r.opportunity_id);
+  out.Field("score", Rounded(r.score));
+  out.Key("reasons");
+  out.BeginArray();
+  for (const auto& reason : r.reasons) out.String(reason);
+  out.EndArray();
+  if (explain) {
+    out.Key("candidates");
+    out.BeginArray();
+    for (const RouteCandidate& c : r.candidates) {
+      out.BeginObject();
+      out.Field("partner_id", c.partner_id);
+      out.Field("score", Rounded(c.score));
+      out.Key("factors");
+      out.BeginObject();
+      for (const auto& [name, value] : c.factors) out.Field(name, Rounded(value));
+      out.EndObject();
+      out.EndObject();
+    }
+    out.EndArray();
+    out.Key("excluded");
+    out.BeginObject();
+    for (const auto& [name, count] : r.excluded) {
+      out.Field(name, static_cast<std::uint64_t>(count));
+    }
+    out.EndObject();
+  }
+  out.EndObject();
+}
+
+// An error inside a batch answer: the JSON-RPC error object's shape.
+void WriteBatchError(const Status& s, JsonWriter& out) {
+  out.BeginObject();
+  out.Key("error");
+  out.BeginObject();
+  out.Field("message", s.message());
+  if (!s.field().empty()) out.Field("field", s.field());
+  out.EndObject();
+  out.EndObject();
+}
+
+Status ReadOptions(std::string_view key, od::value& value, RouteOptions* options) {
+  if (key == "dry_run") return ReadBool(value, "dry_run", &options->dry_run);
+  if (key == "explain") return ReadBool(value, "explain", &options->explain);
+  return Status::Ok();
+}
+
+Status DecodeId(od::value* params, std::string* id) {
+  return DecodeParam(params, "id", id,
+                     [](od::value& v, std::string_view path, std::string* out) {
+                       Status s = ReadString(v, path, out, kMaxStoredField);
+                       if (s.ok() && out->empty()) return Status::InvalidArgument("missing", path);
+                       return s;
+                     });
+}
+
+}  // namespace
+
+Status HandleRoute(Engine& engine, od::value* params, JsonWriter& out) {
+  if (params == nullptr) return Status::InvalidArgument("missing", "lead");
+  Lead lead;
+  bool has_lead = false;
+  RouteOptions options;
+  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+    if (key == "lead") {
+      has_lead = true;
+      return json::DecodeLead(value, "lead", &lead);
+    }
+    return ReadOptions(key, value, &options);
+  });
+  if (!s.ok()) return s;
+  if (!has_lead) return Status::InvalidArgument("missing", "lead");
+  auto result = engine.Route(lead, options);
+  if (!result.ok()) return result.status();
+  WriteRoute(*result, options.explain, out);
+  return Status::Ok();
+}
+
+Status HandleRouteBatch(Engine& engine, od::value* params, JsonWriter& out) {
+  if (params == nullptr) return Status::InvalidArgument("missing", "leads");
+  std::vector<Lead> leads;
+  bool has_leads = false;
+  RouteOptions options;
+  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+    if (key != "leads") return ReadOptions(key, value, &options);
+    has_leads = true;
+    od::array array;
+    if (value.get_array().get(array) != simdjson::SUCCESS) {
+      return Status::InvalidArgument("must be an array of leads", "leads");
+    }
+    for (auto item : array) {
+      od::value element;
+      if (std::move(item).get(element) != simdjson::SUCCESS) {
+        return Status::InvalidArgument("malformed lead", "leads");
+      }
+      if (leads.size() == kMaxBatchLeads) {
+        return Status::TooLarge("at most " + std::to_string(kMaxBatchLeads) +
+                                " leads per route_batch");
+      }
+      const std::string path = "leads[" + std::to_string(leads.size()) + "]";
+      if (Status d = json::DecodeLead(element, path, &leads.emplace_back()); !d.ok()) return d;
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (!has_leads) return Status::InvalidArgument("missing", "leads");
+  const auto results = engine.RouteBatch(leads, options);
+  out.BeginObject();
+  out.Key("results");
+  out.BeginArray();
+  for (const auto& r : results) {
+    if (r.ok()) {
+      WriteRoute(*r, options.explain, out);
+    } else {
+      WriteBatchError(r.status(), out);
+    }
+  }
+  out.EndArray();
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleLeadFeedback(Engine& engine, od::value* params, JsonWriter& out) {
+  if (params == nullptr) return Status::InvalidArgument("missing", "lead_id");
+  std::string lead_id, partner_id, outcome_name;
+  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+    if (key == "lead_id") return ReadString(value, "lead_id", &lead_id, kMaxStoredField);
+    if (key == "partner_id") return ReadString(value, "partner_id", &partner_id, kMaxStoredField);
+    if (key == "outcome") return ReadString(value, "outcome", &outcome_name, 32);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (lead_id.empty()) return Status::InvalidArgument("missing", "lead_id");
+  if (partner_id.empty()) return Status::InvalidArgument("missing", "partner_id");
+  auto outcome = ParseLeadOutcome(outcome_name);
+  if (!outcome) {
+    return Status::InvalidArgument("must be accepted, declined or closed", "outcome");
+  }
+  std::optional<RouteResult> rerouted;
+  if (Status f = engine.LeadFeedback(lead_id, partner_id, *outcome, &rerouted); !f.ok()) {
+    return f;
+  }
+  out.BeginObject();
+  out.Field("lead_id", lead_id);
+  out.Field("partner_id", partner_id);
+  out.Field("outcome", outcome_name);
+  if (rerouted) {
+    out.Key("route");
+    WriteRoute(*rerouted, false, out);
+  }
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleUpsertPartner(Engine& engine, od::value* params, JsonWriter& out) {
+  Partner partner;
+  if (Status s = DecodeParam(params, "partner", &partner, json::DecodePartner); !s.ok()) {
+    return s;
+  }
+  auto created = engine.UpsertPartner(partner);
+  if (!created.ok()) return created.status();
+  out.BeginObject();
+  out.Field("id", partner.id);
+  out.Field("created", *created);
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleRemovePartner(Engine& engine, od::value* params, JsonWriter& out) {
+  std::string id;
+  if (Status s = DecodeId(params, &id); !s.ok()) return s;
+  if (Status s = engine.RemovePartner(id); !s.ok()) return s;
+  out.BeginObject();
+  out.Field("id", id);
+  out.Field("removed", true);
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleGetPartner(Engine& engine, od::value* params, JsonWriter& out) {
+  std::string id;
+  if (Status s = DecodeId(params, &id); !s.ok()) return s;
+  auto partner = engine.GetPartner(id);
+  if (!partner) return Status::NotFound("no such partner");
+  WritePartner(*partner, out);
+  return Status::Ok();
+}
+
+Status HandlePartnerStats(Engine& engine, od::value* params, JsonWriter& out) {
+  std::string id;
+  if (Status s = DecodeId(params, &id); !s.ok()) return s;
+  auto stats = engine.GetPartnerStats(id);
+  if (!stats.ok()) return stats.status();
+  out.BeginObject();
+  out.Field("id", stats->partner_id);
+  out.Field("received", stats->received);
+  out.Field("open", stats->open);
+  out.Field("accepted", stats->accepted);
+  out.Field("declined", stats->declined);
+  out.Field("closed", stats->closed);
+  out.Key("capacity");
+  if (stats->capacity) {
+    out.Uint(*stats->capacity);
+  } else {
+    out.Null();
+  }
+  out.Key("load");
+  if (stats->capacity && *stats->capacity > 0) {
+    out.Double(Rounded(static_cast<double>(stats->open) / *stats->capacity));
+  } else {
+    out.Null();
+  }
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleReloadRules(Engine& engine, od::value* /*params*/, JsonWriter& out) {
+  auto info = engine.ReloadRules();
+  if (!info.ok()) {
+    if (info.status().code() == Status::Code::kNotFound) {
+      return Status::InvalidRules(info.status().message());
+    }
+    return info.status();
+  }
+  out.BeginObject();
+  out.Field("rules_version", info->version);
+  out.Field("partners", static_cast<std::uint64_t>(info->partners));
+  out.EndObject();
+  return Status::Ok();
+}
+
+}  // namespace leadroute::protocol

@@ -1,0 +1,174 @@
+#include "rules/predicate.h"
+
+#include <algorithm>
+
+namespace leadroute::rules {
+
+namespace {
+
+struct FieldSpec {
+  std::string_view name;
+  std::uint8_t id;
+  FieldType type;
+  bool upper;  // codes fold to upper case
+};
+
+constexpr FieldSpec kLeadFields[] = {
+    {"country", kLeadCountry, FieldType::kString, true},
+    {"region", kLeadRegion, FieldType::kString, true},
+    {"postal_code", kLeadPostalCode, FieldType::kString, true},
+    {"city", kLeadCity, FieldType::kString, false},
+    {"company", kLeadCompany, FieldType::kString, false},
+    {"domain", kLeadDomain, FieldType::kString, false},
+    {"industry", kLeadIndustry, FieldType::kString, false},
+    {"language", kLeadLanguage, FieldType::kString, false},
+    {"source", kLeadSource, FieldType::kString, false},
+    {"employees", kLeadEmployees, FieldType::kNumber, false},
+    {"annual_revenue", kLeadAnnualRevenue, FieldType::kNumber, false},
+    {"products", kLeadProducts, FieldType::kList, false},
+};
+
+constexpr FieldSpec kPartnerFields[] = {
+    {"id", kPartnerId, FieldType::kString, false},
+    {"name", kPartnerName, FieldType::kString, false},
+    {"tier", kPartnerTier, FieldType::kString, false},
+    {"capacity", kPartnerCapacity, FieldType::kNumber, false},
+    {"weight", kPartnerWeight, FieldType::kNumber, false},
+    {"performance", kPartnerPerformance, FieldType::kNumber, false},
+    {"products", kPartnerProducts, FieldType::kList, false},
+    {"certifications", kPartnerCertifications, FieldType::kList, false},
+    {"industries", kPartnerIndustries, FieldType::kList, false},
+    {"languages", kPartnerLanguages, FieldType::kList, false},
+    {"territories", kPartnerTerritories, FieldType::kList, true},
+    {"accounts", kPartnerAccounts, FieldType::kList, false},
+};
+
+std::string_view OpName(PredicateOp op) {
+  switch (op) {
+    case PredicateOp::kEq: return "eq";
+    case PredicateOp::kIn: return "in";
+    case PredicateOp::kRange: return "range";
+    case PredicateOp::kPrefix: return "prefix";
+    case PredicateOp::kHasAny: return "has_any";
+    case PredicateOp::kHasAll: return "has_all";
+  }
+  return "?";
+}
+
+bool OpFits(PredicateOp op, FieldType type) {
+  switch (type) {
+    case FieldType::kString:
+      return op == PredicateOp::kEq || op == PredicateOp::kIn || op == PredicateOp::kPrefix;
+    case FieldType::kNumber:
+      return op == PredicateOp::kEq || op == PredicateOp::kRange;
+    case FieldType::kList:
+      return op == PredicateOp::kHasAny || op == PredicateOp::kHasAll;
+  }
+  return false;
+}
+
+bool Contains(const std::vector<std::string>& list, std::string_view v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+}  // namespace
+
+std::string FoldLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+std::string FoldUpper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  return out;
+}
+
+std::string CompilePredicate(Subject subject, Predicate* p) {
+  std::string_view field = p->field;
+  if (subject == Subject::kPartner && field.starts_with("performance.")) {
+    p->metric = std::string(field.substr(12));
+    if (p->metric.empty()) return "performance. needs a metric name";
+    field = "performance";
+  } else if (field == "performance") {
+    return "performance needs a metric: performance.win_rate";
+  }
+  const FieldSpec* spec = nullptr;
+  if (subject == Subject::kLead) {
+    for (const FieldSpec& f : kLeadFields) {
+      if (f.name == field) spec = &f;
+    }
+  } else {
+    for (const FieldSpec& f : kPartnerFields) {
+      if (f.name == field) spec = &f;
+    }
+  }
+  const char* whose = subject == Subject::kLead ? "lead" : "partner";
+  if (spec == nullptr) return "unknown " + std::string(whose) + " field \"" + p->field + "\"";
+  if (!OpFits(p->op, spec->type)) {
+    return "operator " + std::string(OpName(p->op)) + " does not apply to " +
+           std::string(whose) + " field " + p->field;
+  }
+  p->field_id = spec->id;
+  switch (p->op) {
+    case PredicateOp::kEq:
+      if (spec->type == FieldType::kNumber) {
+        if (!p->number) return "eq on " + p->field + " needs a number value";
+      } else if (p->values.size() != 1) {
+        return "eq needs one string value";
+      }
+      break;
+    case PredicateOp::kIn:
+    case PredicateOp::kPrefix:
+    case PredicateOp::kHasAny:
+    case PredicateOp::kHasAll:
+      if (p->values.empty()) return std::string(OpName(p->op)) + " needs values";
+      break;
+    case PredicateOp::kRange:
+      if (!p->min && !p->max) return "range needs min, max or both";
+      if (p->min && p->max && *p->min > *p->max) return "impossible range: min > max";
+      break;
+  }
+  for (std::string& v : p->values) v = spec->upper ? FoldUpper(v) : FoldLower(v);
+  return {};
+}
+
+bool Evaluate(const Predicate& p, const FieldValue& value) {
+  switch (p.op) {
+    case PredicateOp::kEq:
+      if (value.type == FieldType::kNumber) {
+        return value.number && p.number && *value.number == *p.number;
+      }
+      return !p.values.empty() && value.text == p.values.front();
+    case PredicateOp::kIn:
+      return Contains(p.values, value.text);
+    case PredicateOp::kPrefix:
+      for (const std::string& prefix : p.values) {
+        if (value.text.starts_with(prefix)) return true;
+      }
+      return false;
+    case PredicateOp::kRange:
+      if (!value.number) return false;
+      return (!p.min || *value.number >= *p.min) && (!p.max || *value.number <= *p.max);
+    case PredicateOp::kHasAny:
+      if (value.list == nullptr) return false;
+      for (const std::string& v : p.values) {
+        if (Contains(*value.list, v)) return true;
+      }
+      return false;
+    case PredicateOp::kHasAll:
+      if (value.list == nullptr) return false;
+      for (const std::string& v : p.values) {
+        if (!Contains(*value.list, v)) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+}  // namespace leadroute::rules

@@ -1,0 +1,374 @@
+#include "rules/rule_set.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "rules/iso_codes.h"
+#include "rules/partners_file.h"
+#include "rules/predicate.h"
+
+namespace leadroute::rules {
+
+namespace {
+
+constexpr std::size_t kMaxFileBytes = 256 << 20;
+
+void SetBit(std::vector<std::uint64_t>* bits, std::uint32_t i) {
+  if (bits->size() <= i / 64) bits->resize(i / 64 + 1, 0);
+  (*bits)[i / 64] |= std::uint64_t{1} << (i % 64);
+}
+
+// Upper-case letters and digits of a postal code: "sw1a 2aa" -> "SW1A2AA".
+std::string PostalKey(std::string_view postal) {
+  std::string out;
+  for (char c : postal) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) out.push_back(c);
+  }
+  return out;
+}
+
+FieldValue PartnerFieldValue(const CompiledPartner& cp, const Predicate& p) {
+  const Partner& partner = cp.partner;
+  FieldValue v;
+  switch (p.field_id) {
+    case kPartnerId: v.text = partner.id; break;
+    case kPartnerName: v.text = partner.name; break;
+    case kPartnerTier: v.text = partner.tier; break;
+    case kPartnerCapacity:
+      v.type = FieldType::kNumber;
+      if (partner.capacity) v.number = *partner.capacity;
+      break;
+    case kPartnerWeight:
+      v.type = FieldType::kNumber;
+      v.number = partner.weight;
+      break;
+    case kPartnerPerformance:
+      v.type = FieldType::kNumber;
+      if (const double* d = partner.Performance(p.metric)) v.number = *d;
+      break;
+    case kPartnerProducts: v.type = FieldType::kList; v.list = &partner.products; break;
+    case kPartnerCertifications:
+      v.type = FieldType::kList;
+      v.list = &partner.certifications;
+      break;
+    case kPartnerIndustries: v.type = FieldType::kList; v.list = &partner.industries; break;
+    case kPartnerLanguages: v.type = FieldType::kList; v.list = &partner.languages; break;
+    case kPartnerTerritories: v.type = FieldType::kList; v.list = &partner.territories; break;
+    case kPartnerAccounts: v.type = FieldType::kList; v.list = &partner.accounts; break;
+    default: break;
+  }
+  return v;
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidRules(path + ":1:1: cannot read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > kMaxFileBytes) {
+    return Status::InvalidRules(path + ":1:1: file too large");
+  }
+  return text.str();
+}
+
+}  // namespace
+
+int RuleSet::Find(std::string_view id) const {
+  auto it = ids_.find(std::string(id));
+  return it == ids_.end() ? -1 : static_cast<int>(it->second);
+}
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
+    Policy policy, std::vector<Partner> partners,
+    const std::vector<PartnerSource>& sources, const Normalizer& normalizer) {
+  std::shared_ptr<RuleSet> rs(new RuleSet());
+  std::vector<std::string> errors;
+  // "FILE:LINE:COL: message", COL where the field's name starts on its line.
+  auto error = [&](std::size_t i, std::string_view field, std::string_view message) {
+    std::string at = i < sources.size()
+                         ? sources[i].where + ":" +
+                               std::to_string(FieldColumn(sources[i].line, field))
+                         : "partner " + partners[i].id;
+    errors.push_back(at + ": " + std::string(message));
+  };
+  const Policy& pol = policy;
+  rs->partners_.reserve(partners.size());
+  for (std::size_t i = 0; i < partners.size(); ++i) {
+    Partner& p = partners[i];
+    CompiledPartner cp;
+    p.tier = FoldLower(p.tier);
+    cp.tier_rank = pol.TierRank(p.tier);
+    if (cp.tier_rank < 0) {
+      error(i, "tier", "partner " + p.id + ": unknown tier \"" + p.tier + "\"");
+      cp.tier_rank = 0;
+    }
+    if (!rs->ids_.emplace(p.id, static_cast<std::uint32_t>(i)).second) {
+      error(i, "id", "duplicate partner id \"" + p.id + "\"");
+    }
+    for (auto* list : {&p.products, &p.certifications, &p.industries, &p.languages}) {
+      for (std::string& s : *list) s = FoldLower(s);
+    }
+    // Territories: "DE", "US-CA", "US:941".
+    for (std::string& t : p.territories) {
+      t = FoldUpper(t);
+      const std::size_t colon = t.find(':');
+      if (colon != std::string::npos) {
+        const std::string country = t.substr(0, colon);
+        const std::string prefix = PostalKey(t.substr(colon + 1));
+        if (!IsCountryCode(country)) {
+          error(i, "territories", "partner " + p.id + ": unknown ISO 3166-1 code \"" + country + "\" in \"" + t + "\"");
+        } else if (prefix.empty() || prefix.size() != t.size() - colon - 1) {
+          error(i, "territories", "partner " + p.id + ": bad postal prefix in \"" + t + "\"");
+        }
+      } else if (t.find('-') != std::string::npos) {
+        if (!IsSubdivisionCode(t)) {
+          error(i, "territories", "partner " + p.id + ": unknown ISO 3166-2 code \"" + t + "\"");
+        }
+      } else if (!IsCountryCode(t)) {
+        error(i, "territories", "partner " + p.id + ": unknown ISO 3166-1 code \"" + t + "\"");
+      }
+    }
+    for (std::string& a : p.accounts) {
+      auto d = normalizer.Domain(a);
+      if (!d) {
+        error(i, "accounts", "partner " + p.id + ": \"" + a + "\" is not a domain");
+      } else {
+        a = *d;
+      }
+    }
+    // What does not depend on the lead or on load.
+    cp.static_score = pol.weight_tier * pol.tier_scores[static_cast<std::size_t>(cp.tier_rank)] +
+                      pol.weight_manual * p.weight;
+    for (const auto& [metric, weight] : pol.performance_weights) {
+      const double* v = p.Performance(metric);
+      if (metric == "accept_rate") {
+        cp.file_accept_rate = v ? *v : 0;
+        continue;  // scored per lead: the observed rate may replace it
+      }
+      if (v) cp.static_score += weight * *v;
+    }
+    for (const std::string& product : p.products) {
+      auto [it, inserted] = rs->product_ids_.emplace(
+          product, static_cast<std::uint32_t>(rs->product_ids_.size()));
+      SetBit(&cp.products, it->second);
+    }
+    for (const std::string& cert : p.certifications) {
+      auto [it, inserted] = rs->certification_ids_.emplace(
+          cert, static_cast<std::uint32_t>(rs->certification_ids_.size()));
+      SetBit(&cp.certifications, it->second);
+    }
+    cp.partner = std::move(p);
+    rs->partners_.push_back(std::move(cp));
+  }
+  // Territory lists: each partner under each key once, most specific kept.
+  for (std::uint32_t i = 0; i < rs->partners_.size(); ++i) {
+    const Partner& p = rs->partners_[i].partner;
+    auto add = [&](std::string key, double specificity) {
+      auto& list = rs->territories_[std::move(key)];
+      if (!list.empty() && list.back().partner == i) {
+        list.back().specificity = std::max(list.back().specificity, static_cast<float>(specificity));
+      } else {
+        list.push_back({i, static_cast<float>(specificity)});
+      }
+    };
+    for (const std::string& t : p.territories) {
+      const std::size_t colon = t.find(':');
+      if (colon != std::string::npos) {
+        const std::string prefix = PostalKey(t.substr(colon + 1));
+        add(t.substr(0, colon) + ":" + prefix,
+            pol.territory_postal + 0.01 * static_cast<double>(prefix.size()));
+      } else if (t.find('-') != std::string::npos) {
+        add(t, pol.territory_subdivision);
+      } else {
+        add(t, pol.territory_country);
+      }
+    }
+    for (const std::string& a : p.accounts) add("@" + a, pol.territory_account);
+  }
+  // Certifications per product, over the dictionaries.
+  for (const auto& [product, certs] : pol.certifications) {
+    auto [it, inserted] = rs->product_ids_.emplace(
+        product, static_cast<std::uint32_t>(rs->product_ids_.size()));
+    std::vector<std::uint32_t> ids;
+    for (const std::string& c : certs) {
+      auto [cit, cinserted] = rs->certification_ids_.emplace(
+          c, static_cast<std::uint32_t>(rs->certification_ids_.size()));
+      ids.push_back(cit->second);
+    }
+    rs->certs_per_product_.emplace_back(it->second, std::move(ids));
+  }
+  // Each rule's partners, evaluated once.
+  for (const ConditionalRule& rule : pol.rules) {
+    std::vector<std::uint64_t> bits((rs->partners_.size() + 63) / 64, 0);
+    for (std::uint32_t i = 0; i < rs->partners_.size(); ++i) {
+      bool all = true;
+      for (const Predicate& pred : rule.partner) {
+        all = all && Evaluate(pred, PartnerFieldValue(rs->partners_[i], pred));
+      }
+      if (all) bits[i / 64] |= std::uint64_t{1} << (i % 64);
+    }
+    rs->rule_partners_.push_back(std::move(bits));
+  }
+  if (!pol.fallback_partner.empty() && !rs->ids_.contains(pol.fallback_partner)) {
+    errors.push_back(pol.fallback_where + ": selection.fallback_partner \"" +
+                     pol.fallback_partner + "\" is not a partner");
+  }
+  if (!errors.empty()) {
+    std::string all;
+    for (const auto& e : errors) {
+      if (!all.empty()) all.push_back('\n');
+      all += e;
+    }
+    return Status::InvalidRules(all);
+  }
+  rs->policy_ = std::move(policy);
+  return std::shared_ptr<const RuleSet>(std::move(rs));
+}
+
+Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
+                                                     const Normalizer& normalizer) {
+  const std::string policy_path = dir + "/policy.toml";
+  const std::string partners_path = dir + "/partners.jsonl";
+  std::vector<std::string> errors;
+  std::optional<Policy> policy;
+  if (auto text = ReadFile(policy_path); !text.ok()) {
+    errors.emplace_back(text.status().message());
+  } else if (auto parsed = ParsePolicy(*text, policy_path); !parsed.ok()) {
+    errors.emplace_back(parsed.status().message());
+  } else {
+    policy = std::move(*parsed);
+  }
+  std::vector<Partner> partners;
+  std::vector<PartnerSource> sources;
+  std::string partners_text;
+  if (auto text = ReadFile(partners_path); !text.ok()) {
+    errors.emplace_back(text.status().message());
+  } else {
+    partners_text = std::move(*text);
+    if (Status s = ParsePartnersJsonl(partners_text, partners_path, &partners, &sources);
+        !s.ok()) {
+      errors.emplace_back(s.message());
+    }
+  }
+  if (!errors.empty() || !policy) {
+    std::string all;
+    for (const auto& e : errors) {
+      if (!all.empty()) all.push_back('\n');
+      all += e;
+    }
+    return Status::InvalidRules(all);
+  }
+  return Compile(std::move(*policy), std::move(partners), sources, normalizer);
+}
+
+LeadFacts RuleSet::Facts(const Lead& lead, const Normalizer& normalizer) const {
+  LeadFacts f;
+  const Party& party = lead.party;
+  f.region = FoldUpper(party.region);
+  f.country = Normalizer::Country(party.country).value_or("");
+  if (f.country.empty() && f.region.size() > 3 && f.region[2] == '-') {
+    f.country = f.region.substr(0, 2);
+  }
+  f.postal = PostalKey(party.postal_code);
+  f.city = FoldLower(party.city);
+  f.company = FoldLower(party.company);
+  if (!party.domain.empty()) {
+    f.domain = normalizer.Domain(party.domain).value_or("");
+  }
+  if (f.domain.empty() && !party.email.empty()) {
+    if (auto e = normalizer.Email(party.email); e && !e->freemail && e->domain) {
+      f.domain = *e->domain;
+    }
+  }
+  f.industry = FoldLower(lead.industry);
+  f.language = FoldLower(lead.language);
+  f.source = FoldLower(lead.source);
+  f.employees = lead.employees;
+  f.annual_revenue = lead.annual_revenue;
+  for (const std::string& p : lead.products) f.products.push_back(FoldLower(p));
+  return f;
+}
+
+void RuleSet::Covering(const LeadFacts& lead, std::vector<TerritoryHit>* out) const {
+  out->clear();
+  auto take = [&](const std::string& key) {
+    auto it = territories_.find(key);
+    if (it == territories_.end()) return;
+    out->insert(out->end(), it->second.begin(), it->second.end());
+  };
+  if (!lead.country.empty()) {
+    take(lead.country);
+    if (!lead.region.empty()) take(lead.region);
+    std::string key = lead.country + ":";
+    for (char c : lead.postal) {
+      key.push_back(c);
+      take(key);
+    }
+  }
+  if (!lead.domain.empty()) take("@" + lead.domain);
+  // Each partner once, at its most specific.
+  std::sort(out->begin(), out->end(), [](const TerritoryHit& a, const TerritoryHit& b) {
+    return a.partner != b.partner ? a.partner < b.partner : a.specificity > b.specificity;
+  });
+  out->erase(std::unique(out->begin(), out->end(),
+                         [](const TerritoryHit& a, const TerritoryHit& b) {
+                           return a.partner == b.partner;
+                         }),
+             out->end());
+}
+
+bool RuleSet::ProductBits(const LeadFacts& lead, std::vector<std::uint64_t>* bits) const {
+  bits->clear();
+  bool all_known = true;
+  for (const std::string& p : lead.products) {
+    auto it = product_ids_.find(p);
+    if (it == product_ids_.end()) {
+      all_known = false;
+      continue;
+    }
+    SetBit(bits, it->second);
+  }
+  return all_known;
+}
+
+void RuleSet::RequiredCertifications(const LeadFacts& lead,
+                                     std::vector<std::uint64_t>* bits) const {
+  bits->clear();
+  if (certs_per_product_.empty()) return;
+  for (const std::string& p : lead.products) {
+    auto it = product_ids_.find(p);
+    if (it == product_ids_.end()) continue;
+    for (const auto& [product, certs] : certs_per_product_) {
+      if (product != it->second) continue;
+      for (std::uint32_t c : certs) SetBit(bits, c);
+    }
+  }
+}
+
+int RuleSet::MinTierRank(const LeadFacts& lead) const {
+  int rank = 0;
+  if (!lead.employees) return rank;
+  for (const SizeBand& band : policy_.size_bands) {
+    if (*lead.employees >= band.min_employees) {
+      rank = std::max(rank, policy_.TierRank(band.min_tier));
+    }
+  }
+  return rank;
+}
+
+std::vector<std::string> Lint(const std::string& dir, const Normalizer& normalizer) {
+  auto loaded = RuleSet::Load(dir, normalizer);
+  if (loaded.ok()) return {};
+  std::vector<std::string> out;
+  std::string_view messages = loaded.status().message();
+  while (!messages.empty()) {
+    const std::size_t nl = messages.find('\n');
+    out.emplace_back(messages.substr(0, nl));
+    messages.remove_prefix(nl == std::string_view::npos ? messages.size() : nl + 1);
+  }
+  return out;
+}
+
+}  // namespace leadroute::rules

@@ -1,0 +1,116 @@
+// RuleSet: a policy and its partners compiled into the immutable, indexed
+// form routing reads. Territories map to partner lists, capabilities to
+// bitsets, each conditional rule to the set of partners it names, and the
+// parts of a partner's score that do not depend on the lead or on load are
+// summed once. Routing a lead touches only the partners listed under its
+// country, subdivision, postal prefixes and domain.
+//
+// A RuleSet never changes after Compile(); reloads build a new one and swap
+// it in whole. Thread-safe for concurrent readers.
+#ifndef LEADROUTE_RULES_RULE_SET_H_
+#define LEADROUTE_RULES_RULE_SET_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tsl/robin_map.h>
+
+#include "leadroute/normalizer.h"
+#include "leadroute/partner.h"
+#include "leadroute/status.h"
+#include "rules/partners_file.h"
+#include "rules/policy.h"
+
+namespace leadroute::rules {
+
+// A partner as routing reads it: lists folded (see predicate.h) and
+// capabilities as bitsets over the rule set's dictionaries.
+struct CompiledPartner {
+  Partner partner;
+  int tier_rank = 0;
+  double static_score = 0;  // tier, manual weight, performance (file values)
+  double file_accept_rate = 0;  // the file's accept_rate, 0 if none
+  std::vector<std::uint64_t> products;        // bit per product id
+  std::vector<std::uint64_t> certifications;  // bit per certification id
+};
+
+// Where a partner's territory covers a lead, and how specific that is.
+struct TerritoryHit {
+  std::uint32_t partner;
+  float specificity;
+};
+
+// The lead facts routing and predicates read, folded once per lead.
+struct LeadFacts {
+  std::string country, region, postal, city, company, domain, industry,
+      language, source;
+  std::optional<double> employees, annual_revenue;
+  std::vector<std::string> products;
+};
+
+class RuleSet {
+ public:
+  // Compiles a policy and its partners. `sources[i]` says where partners[i]
+  // came from, for messages; may be shorter (partners added through the
+  // API). Every problem (unknown tier, bad territory code, duplicate id,
+  // unknown fallback partner) is reported, one `FILE:LINE:COL: message` per
+  // line. Errors: InvalidRules.
+  static Result<std::shared_ptr<const RuleSet>> Compile(
+      Policy policy, std::vector<Partner> partners,
+      const std::vector<PartnerSource>& sources, const Normalizer& normalizer);
+
+  // Loads DIR/policy.toml and DIR/partners.jsonl and compiles them.
+  static Result<std::shared_ptr<const RuleSet>> Load(const std::string& dir,
+                                                     const Normalizer& normalizer);
+
+  const Policy& policy() const { return policy_; }
+  const std::vector<CompiledPartner>& partners() const { return partners_; }
+  // The partner's index, or -1.
+  int Find(std::string_view id) const;
+
+  LeadFacts Facts(const Lead& lead, const Normalizer& normalizer) const;
+
+  // Partners whose territory covers the lead, each once with its most
+  // specific hit, appended to *out (cleared first).
+  void Covering(const LeadFacts& lead, std::vector<TerritoryHit>* out) const;
+
+  // Lead products as bits over the product dictionary; false if the lead
+  // names a product no partner carries.
+  bool ProductBits(const LeadFacts& lead, std::vector<std::uint64_t>* bits) const;
+  // Certifications the lead's products require, as bits.
+  void RequiredCertifications(const LeadFacts& lead,
+                              std::vector<std::uint64_t>* bits) const;
+
+  // Whether rule `r` names partner `p` (every partner predicate holds).
+  bool RuleNames(std::size_t r, std::uint32_t p) const {
+    return (rule_partners_[r][p / 64] >> (p % 64)) & 1u;
+  }
+
+  // The lowest tier rank a lead of this size may go to.
+  int MinTierRank(const LeadFacts& lead) const;
+
+ private:
+  RuleSet() = default;
+
+  Policy policy_;
+  std::vector<CompiledPartner> partners_;
+  tsl::robin_map<std::string, std::uint32_t> ids_;
+  tsl::robin_map<std::string, std::uint32_t> product_ids_;
+  tsl::robin_map<std::string, std::uint32_t> certification_ids_;
+  // Territory key -> partners: "DE", "US-CA", "US:941", "@acme.de".
+  tsl::robin_map<std::string, std::vector<TerritoryHit>> territories_;
+  std::vector<std::vector<std::uint64_t>> rule_partners_;  // per rule, a bitset
+  std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>>
+      certs_per_product_;  // product id -> certification ids
+};
+
+// `leadroute lint DIR`: every problem in the rule set, `FILE:LINE:COL:
+// message` per line; empty when it is valid.
+std::vector<std::string> Lint(const std::string& dir, const Normalizer& normalizer);
+
+}  // namespace leadroute::rules
+
+#endif  // LEADROUTE_RULES_RULE_SET_H_
