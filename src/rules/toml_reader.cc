@@ -1,11 +1,14 @@
 #include "rules/toml_reader.h"
 
+#include <algorithm>
+
 #include "leadroute/normalizer.h"
 
 namespace leadroute::rules {
 
 void TomlErrors::Add(const toml::source_region& where, std::string_view message) {
-  lines_.push_back(Where(where) + ": " + std::string(message));
+  lines_.push_back({where.begin.line, where.begin.column,
+                    Where(where) + ": " + std::string(message)});
 }
 
 std::string TomlErrors::Where(const toml::source_region& where) const {
@@ -14,10 +17,14 @@ std::string TomlErrors::Where(const toml::source_region& where) const {
 }
 
 Status TomlErrors::ToStatus() const {
+  std::vector<Line> sorted = lines_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Line& a, const Line& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
   std::string all;
-  for (const auto& line : lines_) {
+  for (const auto& line : sorted) {
     if (!all.empty()) all.push_back('\n');
-    all += line;
+    all += line.text;
   }
   return Status::InvalidArgument(all);
 }

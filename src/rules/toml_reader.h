@@ -22,12 +22,16 @@ class TomlErrors {
   void Add(const toml::source_region& where, std::string_view message);
   std::string Where(const toml::source_region& where) const;
   bool empty() const { return lines_.empty(); }
-  // All problems, one per line, as an InvalidArgument status.
+  // All problems in file order, one per line, as an InvalidArgument status.
   Status ToStatus() const;
 
  private:
+  struct Line {
+    std::uint32_t line, column;
+    std::string text;
+  };
   std::string file_;
-  std::vector<std::string> lines_;
+  std::vector<Line> lines_;
 };
 
 // Parses `text`; on a syntax error returns nullopt and adds it to *errors.

@@ -2,6 +2,7 @@
 # leadroute pipe: answers in order, one line each, and skips blank lines.
 set -euo pipefail
 bin="$1"
+root="${2:-$(dirname "$0")/../..}"
 out=$(printf '%s\n' \
   '{"jsonrpc":"2.0","id":1,"method":"ping"}' \
   '' \
@@ -19,4 +20,26 @@ printf '{"jsonrpc":"2.0","id":"x","method":"ping"}' | "$bin" pipe | grep -q '"id
 if "$bin" pipe --bogus </dev/null 2>/dev/null; then echo "unknown flag accepted"; exit 1; fi
 # Regression: "--threads -1" asked for 2^64 threads.
 if "$bin" serve --threads -1 --listen 127.0.0.1:0 </dev/null 2>/dev/null; then echo "bad --threads accepted"; exit 1; fi
+# Rule sets: lint, routing through pipe, reload.
+"$bin" lint "$root/rules/demo" || { echo "demo rules do not lint"; exit 1; }
+bad=$(mktemp -d)
+trap 'rm -rf "$bad"' EXIT
+printf '[selection]\nmode = "fastest"\n' > "$bad/policy.toml"
+printf '{"id":"a","territories":["XX"]}\n' > "$bad/partners.jsonl"
+if lint_out=$("$bin" lint "$bad"); then echo "bad rules lint clean"; exit 1; fi
+printf '%s\n' "$lint_out" | grep -q "policy.toml:2:8: selection.mode must be one of" || { echo "bad lint: $lint_out"; exit 1; }
+if "$bin" pipe --rules "$bad" </dev/null 2>/dev/null; then echo "pipe started on bad rules"; exit 1; fi
+out=$(printf '%s\n' \
+  '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l1","company":"Acme GmbH","country":"DE","products":["cloud"],"language":"de"},"explain":true}}' \
+  '{"jsonrpc":"2.0","id":2,"method":"reload_rules"}' \
+  '{"jsonrpc":"2.0","id":3,"method":"route","params":{"lead":{"company":"no id"}}}' \
+  '{"jsonrpc":"2.0","id":4,"method":"get_partner","params":{"id":"house-distribution"}}' \
+  | "$bin" pipe --rules "$root/rules/demo")
+printf '%s\n' "$out" | sed -n 1p | grep -q '"decision":"partner".*"candidates":\[{"partner_id"' || { echo "bad route: $out"; exit 1; }
+printf '%s\n' "$out" | sed -n 2p | grep -q '"rules_version":"demo-' || { echo "bad reload: $out"; exit 1; }
+printf '%s\n' "$out" | sed -n 3p | grep -q '"code":-32602.*"field":"lead.id"' || { echo "bad lead error: $out"; exit 1; }
+printf '%s\n' "$out" | sed -n 4p | grep -q '"id":"house-distribution"' || { echo "bad get_partner: $out"; exit 1; }
+# Without a rule set, routing says so.
+printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","company":"x"}}}' \
+  | (cd "$bad" && "$bin" pipe) | grep -q '"code":-32004' || { echo "route without rules"; exit 1; }
 echo "pipe_test: 1 passed, 0 failed"

@@ -1,0 +1,393 @@
+// Routing: decisions, explanations, state, and randomised properties over
+// generated partners and leads (seeded, so failures replay).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
+#include "gen/synthetic.h"
+#include "leadroute/engine.h"
+#include "protocol/json_writer.h"
+#include "protocol/record_writer.h"
+
+namespace leadroute {
+namespace {
+
+class RouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           (std::string("leadroute-router-") + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    auto e = Engine::Create();
+    ASSERT_TRUE(e.ok());
+    engine_ = std::move(*e);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void WriteRules(const std::string& policy, const std::vector<Partner>& partners) {
+    std::ofstream(dir_ / "policy.toml") << policy;
+    std::ofstream out(dir_ / "partners.jsonl");
+    for (const Partner& p : partners) {
+      std::string line;
+      protocol::JsonWriter w(&line);
+      protocol::WritePartner(p, w);
+      out << line << "\n";
+    }
+  }
+  void Load(const std::string& policy, const std::vector<Partner>& partners) {
+    WriteRules(policy, partners);
+    auto info = engine_->LoadRules(dir_.string());
+    ASSERT_TRUE(info.ok()) << info.status().message();
+  }
+
+  static Partner P(std::string id, std::vector<std::string> territories,
+                   std::vector<std::string> products = {"cloud"}) {
+    Partner p;
+    p.id = std::move(id);
+    p.territories = std::move(territories);
+    p.products = std::move(products);
+    return p;
+  }
+  static Lead L(std::string id, std::string country, std::vector<std::string> products = {"cloud"}) {
+    Lead l;
+    l.id = std::move(id);
+    l.party.company = std::string("Customer ") + l.id;
+    l.party.country = std::move(country);
+    l.products = std::move(products);
+    return l;
+  }
+  RouteResult Route(const Lead& lead, RouteOptions options = {}) {
+    auto r = engine_->Route(lead, options);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? *r : RouteResult{};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(RouterTest, NoRulesIsAnError) {
+  auto r = engine_->Route(L("l", "DE"), {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidRules);
+}
+
+TEST_F(RouterTest, PicksTheBestCoveringPartner) {
+  Partner weak = P("weak", {"DE"});
+  weak.performance = {{"win_rate", 0.1}};
+  Partner strong = P("strong", {"DE"});
+  strong.performance = {{"win_rate", 0.9}};
+  Load("", {weak, strong, P("us", {"US"})});
+  RouteResult r = Route(L("l1", "DE"), {.explain = true});
+  EXPECT_EQ(r.decision, RouteDecision::kPartner);
+  EXPECT_EQ(r.assignee.id, "strong");
+  ASSERT_EQ(r.candidates.size(), 2u);
+  EXPECT_EQ(r.candidates[0].partner_id, "strong");
+  // The explanation adds up to the score it reports.
+  double sum = 0;
+  for (const auto& [name, value] : r.candidates[0].factors) sum += value;
+  EXPECT_NEAR(sum, r.candidates[0].score, 1e-9);
+  EXPECT_NEAR(r.score, r.candidates[0].score, 1e-9);
+}
+
+TEST_F(RouterTest, MoreSpecificTerritoryWins) {
+  Load("", {P("country", {"DE"}), P("state", {"DE-BY"}), P("postal", {"DE:803"})});
+  Lead lead = L("l", "DE");
+  lead.party.region = "DE-BY";
+  lead.party.postal_code = "80331";
+  EXPECT_EQ(Route(lead).assignee.id, "postal");
+  lead.id = "l2";
+  lead.party.postal_code = "90402";
+  EXPECT_EQ(Route(lead).assignee.id, "state");
+}
+
+TEST_F(RouterTest, UnassignedSaysWhy) {
+  Partner inactive = P("off", {"DE"});
+  inactive.active = false;
+  Load("", {inactive, P("wrong-product", {"DE"}, {"backup"})});
+  RouteResult r = Route(L("l", "DE"), {.explain = true});
+  EXPECT_EQ(r.decision, RouteDecision::kUnassigned);
+  ASSERT_FALSE(r.reasons.empty());
+  EXPECT_NE(r.reasons[0].find("1 excluded by inactive"), std::string::npos) << r.reasons[0];
+  EXPECT_NE(r.reasons[0].find("1 excluded by products"), std::string::npos) << r.reasons[0];
+  RouteResult far = Route(L("l2", "FR"));
+  EXPECT_NE(far.reasons[0].find("no partner's territory covers FR"), std::string::npos);
+}
+
+TEST_F(RouterTest, FallbackPartnerTakesWhatNobodyFits) {
+  Load("[selection]\nfallback_partner = \"house\"\n", {P("de", {"DE"}), P("house", {})});
+  RouteResult r = Route(L("l", "FR"));
+  EXPECT_EQ(r.decision, RouteDecision::kPartner);
+  EXPECT_EQ(r.assignee.id, "house");
+}
+
+TEST_F(RouterTest, OwnerComesFirst) {
+  Load("", {P("de", {"DE"})});
+  Opportunity opp;
+  opp.id = "opp-1";
+  opp.owner = {OwnerKind::kPartner, "owner-partner"};
+  opp.party.company = "ACME Deutschland GmbH";
+  opp.party.domain = "acme.de";
+  opp.party.country = "DE";
+  bool created;
+  ASSERT_TRUE(engine_->UpsertOpportunity(opp, &created).ok());
+  Lead lead = L("l", "DE");
+  lead.party.company = "Acme Deutschland";
+  lead.party.email = "j.doe@acme.de";
+  RouteResult r = Route(lead);
+  EXPECT_EQ(r.decision, RouteDecision::kOwner);
+  EXPECT_EQ(r.assignee.id, "owner-partner");
+  EXPECT_EQ(r.opportunity_id, "opp-1");
+}
+
+TEST_F(RouterTest, CapacityAndFeedback) {
+  Partner a = P("a", {"DE"});
+  a.capacity = 1;
+  a.performance = {{"win_rate", 0.9}};
+  Partner b = P("b", {"DE"});
+  Load("", {a, b});
+  EXPECT_EQ(Route(L("l1", "DE")).assignee.id, "a");
+  EXPECT_EQ(Route(L("l2", "DE")).assignee.id, "b");  // a is full
+  // A repeated route keeps its answer and counts once.
+  EXPECT_EQ(Route(L("l1", "DE")).assignee.id, "a");
+  EXPECT_EQ(engine_->GetPartnerStats("a")->received, 1u);
+  // Closing frees the capacity.
+  std::optional<RouteResult> rerouted;
+  ASSERT_TRUE(engine_->LeadFeedback("l1", "a", LeadOutcome::kClosed, &rerouted).ok());
+  EXPECT_FALSE(rerouted);
+  EXPECT_EQ(Route(L("l3", "DE")).assignee.id, "a");
+  // Declined: routed again without the decliner.
+  ASSERT_TRUE(engine_->LeadFeedback("l3", "a", LeadOutcome::kDeclined, &rerouted).ok());
+  ASSERT_TRUE(rerouted);
+  EXPECT_EQ(rerouted->assignee.id, "b");
+  auto stats = engine_->GetPartnerStats("a");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->received, 2u);
+  EXPECT_EQ(stats->closed, 1u);
+  EXPECT_EQ(stats->declined, 1u);
+  EXPECT_EQ(stats->open, 0u);
+  // Feedback from a partner that does not hold the lead.
+  EXPECT_EQ(engine_->LeadFeedback("l3", "a", LeadOutcome::kAccepted, &rerouted).code(),
+            Status::Code::kNotFound);
+}
+
+TEST_F(RouterTest, TiesGoRoundRobin) {
+  Load("", {P("a", {"DE"}), P("b", {"DE"}), P("c", {"DE"})});
+  std::multiset<std::string> got;
+  for (int i = 0; i < 6; ++i) got.insert(Route(L(std::string("l") + std::to_string(i), "DE")).assignee.id);
+  EXPECT_EQ(got.count("a"), 2u);
+  EXPECT_EQ(got.count("b"), 2u);
+  EXPECT_EQ(got.count("c"), 2u);
+}
+
+TEST_F(RouterTest, WeightedRandomIsReproducible) {
+  std::vector<Partner> partners;
+  for (int i = 0; i < 5; ++i) partners.push_back(P(std::string("p") + std::to_string(i), {"DE"}));
+  const std::string policy = "[selection]\nmode = \"weighted_random\"\ntop_k = 5\nseed = 3\n";
+  Load(policy, partners);
+  std::vector<std::string> first;
+  for (int i = 0; i < 50; ++i) {
+    first.push_back(Route(L(std::string("l") + std::to_string(i), "DE"), {.dry_run = true}).assignee.id);
+  }
+  std::set<std::string> distinct(first.begin(), first.end());
+  EXPECT_GT(distinct.size(), 2u);  // it does spread
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(Route(L(std::string("l") + std::to_string(i), "DE")).assignee.id, first[i]);
+  }
+}
+
+TEST_F(RouterTest, RulesRequireExcludeAndSizeBands) {
+  Partner gold = P("gold", {"DE"});
+  gold.tier = "gold";
+  Partner silver = P("silver", {"DE"});
+  silver.tier = "silver";
+  silver.performance = {{"win_rate", 5}};  // would win on score alone
+  Load(R"(
+[[tiers.size_bands]]
+min_employees = 1000
+min_tier = "gold"
+[[rules]]
+when = { field = "industry", op = "eq", value = "Public" }
+then = "exclude"
+partner = { field = "id", op = "eq", value = "silver" }
+)",
+       {gold, silver});
+  Lead small = L("small", "DE");
+  EXPECT_EQ(Route(small).assignee.id, "silver");
+  Lead big = L("big", "DE");
+  big.employees = 5000;
+  EXPECT_EQ(Route(big).assignee.id, "gold");
+  Lead pub = L("pub", "DE");
+  pub.industry = "public";
+  EXPECT_EQ(Route(pub).assignee.id, "gold");
+}
+
+TEST_F(RouterTest, ReloadKeepsOldRulesOnError) {
+  Load("[ruleset]\nversion = \"1\"\n", {P("a", {"DE"})});
+  std::ofstream(dir_ / "policy.toml") << "[ruleset]\nversion = 2\n";  // wrong type
+  auto bad = engine_->ReloadRules();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Status::Code::kInvalidRules);
+  EXPECT_EQ(engine_->Stats().rules_version, "1");
+  EXPECT_EQ(Route(L("l", "DE")).assignee.id, "a");
+  std::ofstream(dir_ / "policy.toml") << "[ruleset]\nversion = \"2\"\n";
+  auto good = engine_->ReloadRules();
+  ASSERT_TRUE(good.ok()) << good.status().message();
+  EXPECT_EQ(good->version, "2");
+}
+
+TEST_F(RouterTest, PartnersChangeThroughTheApiAndSurviveReload) {
+  Load("", {P("a", {"DE"})});
+  Partner b = P("b", {"FR"});
+  auto created = engine_->UpsertPartner(b);
+  ASSERT_TRUE(created.ok());
+  EXPECT_TRUE(*created);
+  EXPECT_EQ(Route(L("l", "FR")).assignee.id, "b");
+  Partner bad = P("c", {"ZZ"});
+  EXPECT_EQ(engine_->UpsertPartner(bad).status().code(), Status::Code::kInvalidArgument);
+  ASSERT_TRUE(engine_->RemovePartner("a").ok());
+  EXPECT_EQ(engine_->RemovePartner("a").code(), Status::Code::kNotFound);
+  ASSERT_TRUE(engine_->ReloadRules().ok());
+  EXPECT_TRUE(engine_->GetPartner("b"));
+  EXPECT_FALSE(engine_->GetPartner("a"));
+}
+
+// --- Randomised properties --------------------------------------------------
+
+class RouterPropertyTest : public RouterTest, public ::testing::WithParamInterface<int> {};
+
+TEST_P(RouterPropertyTest, Invariants) {
+  const int seed = GetParam();
+  gen::GeneratorOptions go;
+  go.seed = static_cast<std::uint64_t>(seed);
+  gen::Generator gen(go);
+  std::vector<Partner> partners;
+  for (int i = 0; i < 300; ++i) partners.push_back(gen.PartnerFor(i));
+  // Small capacities so that caps bind.
+  std::mt19937 rng(seed);
+  for (Partner& p : partners) {
+    if (p.capacity) p.capacity = 1 + rng() % 3;
+  }
+  const char* modes[] = {"best", "weighted_random", "round_robin"};
+  std::string policy = "[selection]\nmode = \"";
+  policy += modes[seed % 3];
+  policy += "\"\nseed = ";
+  policy += std::to_string(seed);
+  policy += "\n[capability]\nlanguage = \"prefer\"\n";
+  Load(policy, partners);
+  std::map<std::string, const Partner*> by_id;
+  for (const Partner& p : partners) by_id[p.id] = &p;
+  // Some customers are owned.
+  for (int i = 0; i < 40; ++i) {
+    Opportunity o = gen.OpportunityFor(i * 7);
+    bool created;
+    ASSERT_TRUE(engine_->UpsertOpportunity(o, &created).ok());
+  }
+  std::vector<Lead> leads;
+  for (int i = 0; i < 400; ++i) leads.push_back(gen.LeadFor(i));
+
+  // Dry runs change nothing.
+  const EngineStats before = engine_->Stats();
+  for (int i = 0; i < 50; ++i) Route(leads[i], {.dry_run = true});
+  const EngineStats after = engine_->Stats();
+  EXPECT_EQ(before.leads_routed, after.leads_routed);
+  EXPECT_EQ(before.leads_open, after.leads_open);
+
+  // A second engine routes the same leads as one batch.
+  auto twin = Engine::Create();
+  ASSERT_TRUE(twin.ok());
+  ASSERT_TRUE((*twin)->LoadRules(dir_.string()).ok());
+  for (int i = 0; i < 40; ++i) {
+    bool created;
+    ASSERT_TRUE((*twin)->UpsertOpportunity(gen.OpportunityFor(i * 7), &created).ok());
+  }
+  const auto batch = (*twin)->RouteBatch(leads, {.explain = true});
+  ASSERT_EQ(batch.size(), leads.size());
+
+  std::map<std::string, std::uint32_t> open;
+  std::map<RouteDecision, int> decisions;
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    const Lead& lead = leads[i];
+    RouteResult r = Route(lead, {.explain = true});
+    ++decisions[r.decision];
+    ASSERT_TRUE(batch[i].ok());
+    // Batch equals one by one.
+    EXPECT_EQ(batch[i]->decision, r.decision) << lead.id;
+    EXPECT_EQ(batch[i]->assignee.id, r.assignee.id) << lead.id;
+    EXPECT_DOUBLE_EQ(batch[i]->score, r.score) << lead.id;
+    if (r.decision == RouteDecision::kOwner) {
+      // Owner precedence: a matching open opportunity exists.
+      Opportunity probe;
+      probe.party = lead.party;
+      EXPECT_NE(engine_->Check(probe).status, CheckStatus::kClear) << lead.id;
+      continue;
+    }
+    // Not owned: check agrees nobody owns it.
+    Opportunity probe;
+    probe.party = lead.party;
+    EXPECT_EQ(engine_->Check(probe).status, CheckStatus::kClear) << lead.id;
+    if (r.decision == RouteDecision::kUnassigned) {
+      EXPECT_FALSE(r.reasons.empty());
+      EXPECT_TRUE(r.candidates.empty());
+      continue;
+    }
+    const Partner& p = *by_id.at(r.assignee.id);
+    // Never an inactive partner.
+    EXPECT_TRUE(p.active) << p.id;
+    // Never outside territory.
+    bool covered = false;
+    for (const std::string& t : p.territories) {
+      covered |= t == lead.party.country || t == lead.party.region ||
+                 (t.size() > 3 && t[2] == ':' && t.substr(0, 2) == lead.party.country &&
+                  [&] {
+                    std::string postal;
+                    for (char c : lead.party.postal_code) {
+                      if (std::isalnum(static_cast<unsigned char>(c))) postal.push_back(c);
+                    }
+                    return postal.starts_with(t.substr(3));
+                  }());
+    }
+    for (const std::string& a : p.accounts) covered |= a == lead.party.domain;
+    EXPECT_TRUE(covered) << p.id << " for " << lead.id;
+    // Every product of the lead is carried.
+    for (const std::string& product : lead.products) {
+      EXPECT_NE(std::find(p.products.begin(), p.products.end(), product), p.products.end());
+    }
+    // Never over capacity.
+    const std::uint32_t n = ++open[p.id];
+    if (p.capacity) {
+      EXPECT_LE(n, *p.capacity) << p.id;
+    }
+    // The explanation agrees with the decision: the chosen partner is a
+    // candidate, with the score reported.
+    const auto it = std::find_if(r.candidates.begin(), r.candidates.end(),
+                                 [&](const RouteCandidate& c) { return c.partner_id == p.id; });
+    if (it != r.candidates.end()) {
+      EXPECT_NEAR(it->score, r.score, 1e-9);
+      double sum = 0;
+      for (const auto& [name, value] : it->factors) sum += value;
+      EXPECT_NEAR(sum, it->score, 1e-9);
+    } else {
+      // Only weighted random and round robin may pick beyond the top five.
+      EXPECT_NE(seed % 3, 0) << lead.id;
+    }
+  }
+  EXPECT_EQ(engine_->Stats().leads_open, (*twin)->Stats().leads_open);
+  // The run exercised every kind of decision.
+  EXPECT_GE(decisions[RouteDecision::kOwner], 20);
+  EXPECT_GE(decisions[RouteDecision::kPartner], 100);
+  EXPECT_GE(decisions[RouteDecision::kUnassigned], 1);
+  std::printf("seed %d: %d owner, %d partner, %d unassigned\n", seed,
+              decisions[RouteDecision::kOwner], decisions[RouteDecision::kPartner],
+              decisions[RouteDecision::kUnassigned]);
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, RouterPropertyTest, ::testing::Range(1, 7));
+
+}  // namespace
+}  // namespace leadroute

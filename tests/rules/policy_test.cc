@@ -1,0 +1,254 @@
+// Policy parsing and rule set validation: every problem reported with its
+// FILE:LINE:COL.
+#include "rules/policy.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "rules/rule_set.h"
+
+namespace leadroute::rules {
+namespace {
+
+std::string ErrorsOf(std::string_view toml) {
+  auto p = ParsePolicy(toml, "policy.toml");
+  return p.ok() ? "" : std::string(p.status().message());
+}
+
+TEST(PolicyTest, DefaultsWithoutAnySection) {
+  auto p = ParsePolicy("", "policy.toml");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->tiers.size(), 4u);
+  EXPECT_EQ(p->TierRank("gold"), 2);
+  EXPECT_EQ(p->TierRank(""), 0);
+  EXPECT_EQ(p->TierRank("diamond"), -1);
+  EXPECT_FALSE(p->has_conflict);
+}
+
+TEST(PolicyTest, ReadsEverySection) {
+  auto p = ParsePolicy(R"(
+[ruleset]
+version = "v7"
+[tiers]
+order = ["Bronze", "Gold"]
+scores = { gold = 2.0 }
+[[tiers.size_bands]]
+min_employees = 500
+min_tier = "gold"
+[territory]
+country = 0.1
+[capability]
+products = "any"
+industry = "require"
+[capability.certifications]
+Firewall = ["NSE4"]
+[[rules]]
+name = "big DE"
+when = [{ field = "country", op = "eq", value = "de" }, { field = "employees", op = "range", min = 100 }]
+then = "boost"
+partner = { field = "tier", op = "in", values = ["gold"] }
+boost = 0.5
+[scoring]
+load = -2
+[scoring.performance]
+win_rate = 3
+[selection]
+mode = "weighted_random"
+top_k = 5
+seed = 9
+[conflict]
+protection_days = 30
+direct_precedence = false
+)",
+                       "policy.toml");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->version, "v7");
+  EXPECT_EQ(p->tiers, (std::vector<std::string>{"bronze", "gold"}));
+  EXPECT_DOUBLE_EQ(p->tier_scores[1], 2.0);
+  ASSERT_EQ(p->size_bands.size(), 1u);
+  EXPECT_EQ(p->size_bands[0].min_tier, "gold");
+  EXPECT_DOUBLE_EQ(p->territory_country, 0.1);
+  EXPECT_EQ(p->products, ProductMatch::kAny);
+  EXPECT_EQ(p->industry, Preference::kRequire);
+  ASSERT_EQ(p->certifications.size(), 1u);
+  EXPECT_EQ(p->certifications[0].first, "firewall");
+  EXPECT_EQ(p->certifications[0].second, std::vector<std::string>{"nse4"});
+  ASSERT_EQ(p->rules.size(), 1u);
+  EXPECT_EQ(p->rules[0].when.size(), 2u);
+  EXPECT_EQ(p->rules[0].when[0].values[0], "DE");  // codes fold to upper case
+  EXPECT_EQ(p->rules[0].action, RuleAction::kBoost);
+  EXPECT_DOUBLE_EQ(p->weight_load, -2);
+  ASSERT_EQ(p->performance_weights.size(), 1u);
+  EXPECT_EQ(p->mode, SelectionMode::kWeightedRandom);
+  EXPECT_EQ(p->top_k, 5u);
+  EXPECT_TRUE(p->has_conflict);
+  EXPECT_EQ(p->conflict.protection_days, 30);
+  EXPECT_FALSE(p->conflict.direct_precedence);
+}
+
+TEST(PolicyTest, ReportsEveryErrorWithItsPosition) {
+  const std::string errors = ErrorsOf(
+      "[territory]\n"
+      "contry = 1.0\n"                       // 2:1 unknown key
+      "[selection]\n"
+      "mode = \"fastest\"\n"                 // 4:8 not a choice
+      "top_k = \"three\"\n"                  // 5:9 wrong type
+      "[[tiers.size_bands]]\n"
+      "min_employees = 10\n"
+      "min_tier = \"diamond\"\n"             // 8:12 unknown tier
+      "[[rules]]\n"
+      "when = { field = \"employees\", op = \"range\", min = 10, max = 1 }\n"  // 10:8 impossible
+      "then = \"require\"\n"
+      "partner = { field = \"colour\", op = \"eq\", value = \"red\" }\n"       // 12:11 unknown field
+      "[bogus]\n");                          // 13:2 unknown section (its name)
+  // In file order.
+  EXPECT_EQ(errors.rfind("policy.toml:2:1: unknown key territory.contry", 0), 0u) << errors;
+  EXPECT_NE(errors.find("policy.toml:4:8: selection.mode must be one of"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("policy.toml:5:9: top_k must be an integer"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("policy.toml:8:12: unknown tier \"diamond\""), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("policy.toml:10:8: impossible range"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("policy.toml:12:11: unknown partner field \"colour\""),
+            std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("policy.toml:13:2: unknown section [bogus]"), std::string::npos)
+      << errors;
+}
+
+TEST(PolicyTest, SyntaxErrorHasAPosition) {
+  const std::string errors = ErrorsOf("[selection]\nmode = \n");
+  EXPECT_EQ(errors.rfind("policy.toml:2:", 0), 0u) << errors;
+}
+
+TEST(PolicyTest, OperatorMustFitTheField) {
+  EXPECT_NE(ErrorsOf("[[rules]]\nwhen = { field = \"products\", op = \"eq\", value = \"x\" }\n"
+                     "then = \"exclude\"\npartner = { field = \"id\", op = \"eq\", value = \"p\" }\n")
+                .find("operator eq does not apply to lead field products"),
+            std::string::npos);
+  EXPECT_NE(ErrorsOf("[[rules]]\nwhen = { field = \"country\", op = \"eq\", value = \"DE\" }\n"
+                     "then = \"boost\"\npartner = { field = \"id\", op = \"eq\", value = \"p\" }\n")
+                .find("then = \"boost\" needs boost"),
+            std::string::npos);
+}
+
+class RuleSetDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("leadroute-rules-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    auto n = Normalizer::Create();
+    ASSERT_TRUE(n.ok());
+    normalizer_ = std::move(*n);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  std::vector<std::string> Lint() { return rules::Lint(dir_.string(), *normalizer_); }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Normalizer> normalizer_;
+};
+
+TEST_F(RuleSetDirTest, ValidSetLintsClean) {
+  Write("policy.toml", "[ruleset]\nversion = \"1\"\n");
+  Write("partners.jsonl",
+        "{\"id\":\"a\",\"tier\":\"gold\",\"territories\":[\"DE\",\"US-CA\",\"GB:SW1\"]}\n\n"
+        "{\"id\":\"b\",\"accounts\":[\"https://www.acme.de/x\"]}\n");
+  EXPECT_TRUE(Lint().empty());
+  auto rs = RuleSet::Load(dir_.string(), *normalizer_);
+  ASSERT_TRUE(rs.ok());
+  EXPECT_EQ((*rs)->partners().size(), 2u);
+  EXPECT_EQ((*rs)->partners()[1].partner.accounts[0], "acme.de");
+}
+
+TEST_F(RuleSetDirTest, PartnerErrorsPointAtTheirField) {
+  Write("policy.toml", "[selection]\nfallback_partner = \"nobody\"\n");
+  Write("partners.jsonl",
+        "{\"id\":\"a\",\"tier\":\"diamond\"}\n"
+        "{\"id\":\"b\",\"territories\":[\"XX\",\"US-ZZ\",\"DE:\"]}\n"
+        "{\"id\":\"a\"}\n"
+        "{\"id\":\"c\",\"capacity\":-1}\n"
+        "{\"id\":\"d\",\"active\":\"yes\"}\n"
+        "not json\n"
+        "[1,2]\n"
+        "{\"name\":\"no id\"}\n");
+  const auto errors = Lint();
+  std::string all;
+  for (const auto& e : errors) all += e + "\n";
+  const std::string file = (dir_ / "partners.jsonl").string();
+  // Decoding errors stop the file before compiling: each bad line is named.
+  EXPECT_NE(all.find(file + ":4:11: partner.capacity: must be a whole number"), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":5:11: partner.active: must be true or false"), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":6:1: not valid JSON"), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":7:1: a partner must be a JSON object"), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":8:1: partner.id: missing"), std::string::npos) << all;
+
+  // With those fixed, compile errors: tier, territory codes, duplicates, fallback.
+  Write("partners.jsonl",
+        "{\"id\":\"a\",\"tier\":\"diamond\"}\n"
+        "{\"id\":\"b\",\"territories\":[\"XX\",\"US-ZZ\",\"DE:\"]}\n"
+        "{\"id\":\"a\"}\n");
+  all.clear();
+  for (const auto& e : Lint()) all += e + "\n";
+  EXPECT_NE(all.find(file + ":1:11: partner a: unknown tier \"diamond\""), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":2:11: partner b: unknown ISO 3166-1 code \"XX\""), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown ISO 3166-2 code \"US-ZZ\""), std::string::npos) << all;
+  EXPECT_NE(all.find("bad postal prefix in \"DE:\""), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":3:2: duplicate partner id \"a\""), std::string::npos) << all;
+  EXPECT_NE(all.find("policy.toml:2:20: selection.fallback_partner \"nobody\" is not a partner"),
+            std::string::npos)
+      << all;
+}
+
+TEST_F(RuleSetDirTest, MissingFilesAreErrors) {
+  const auto errors = Lint();
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].find("policy.toml:1:1: cannot read"), std::string::npos);
+  EXPECT_NE(errors[1].find("partners.jsonl:1:1: cannot read"), std::string::npos);
+}
+
+TEST_F(RuleSetDirTest, TerritoriesCoverOnlyTheirLeads) {
+  Write("policy.toml", "");
+  Write("partners.jsonl",
+        "{\"id\":\"de\",\"territories\":[\"DE\"]}\n"
+        "{\"id\":\"by\",\"territories\":[\"DE-BY\"]}\n"
+        "{\"id\":\"munich\",\"territories\":[\"DE:80\"]}\n"
+        "{\"id\":\"us\",\"territories\":[\"US\"]}\n"
+        "{\"id\":\"acme\",\"accounts\":[\"acme.de\"]}\n");
+  auto rs = RuleSet::Load(dir_.string(), *normalizer_);
+  ASSERT_TRUE(rs.ok()) << rs.status().message();
+  auto covering = [&](Lead lead) {
+    std::vector<TerritoryHit> hits;
+    (*rs)->Covering((*rs)->Facts(lead, *normalizer_), &hits);
+    std::vector<std::string> ids;
+    for (const auto& h : hits) ids.push_back((*rs)->partners()[h.partner].partner.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  Lead munich;
+  munich.party.country = "de";
+  munich.party.region = "DE-BY";
+  munich.party.postal_code = "80331";
+  EXPECT_EQ(covering(munich), (std::vector<std::string>{"by", "de", "munich"}));
+  Lead berlin;
+  berlin.party.region = "DE-BE";  // the country from the region
+  berlin.party.postal_code = "10115";
+  EXPECT_EQ(covering(berlin), (std::vector<std::string>{"de"}));
+  Lead acme;
+  acme.party.email = "j.doe@acme.de";
+  acme.party.country = "FR";
+  EXPECT_EQ(covering(acme), (std::vector<std::string>{"acme"}));
+  Lead nowhere;
+  nowhere.party.company = "No Place Ltd";
+  EXPECT_TRUE(covering(nowhere).empty());
+}
+
+}  // namespace
+}  // namespace leadroute::rules
