@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
@@ -112,6 +114,9 @@ RulesInfo Engine::Router::Install(std::shared_ptr<const RuleSet> rs) {
   for (const auto& cp : rs->partners()) next.states.push_back(&StateOf(cp.partner.id));
   next.rules = std::move(rs);
   active_ = std::move(next);
+  // The pruning slack for observed accept rates, under the new weights.
+  accept_uplift_ = 0;
+  for (const auto& cp : active_.rules->partners()) NoteAcceptRate(cp.partner.id);
   return info;
 }
 
@@ -282,9 +287,8 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
 
   plan.facts = rs.Facts(lead, *normalizer_);
   const LeadFacts& f = plan.facts;
-  std::vector<rules::TerritoryHit> hits;
-  rs.Covering(f, &hits);
-  if (hits.empty()) {
+  rs.CoveringLists(f, &plan.lists);
+  if (plan.lists.empty()) {
     plan.no_candidates = f.country.empty() && f.domain.empty()
                              ? "the lead has no country and no domain: no territory covers it"
                              : "no partner's territory covers " +
@@ -293,85 +297,108 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
                                     (f.postal.empty() ? "" : " / " + f.postal));
     return plan;
   }
-  std::vector<std::uint64_t> product_bits, cert_bits;
-  const bool products_known = rs.ProductBits(f, &product_bits);
-  rs.RequiredCertifications(f, &cert_bits);
-  const int min_rank = rs.MinTierRank(f);
-  // Which conditional rules apply to this lead.
-  std::vector<std::size_t> applying;
+  plan.products_known = rs.ProductBits(f, &plan.product_bits);
+  rs.RequiredCertifications(f, &plan.cert_bits);
+  plan.min_rank = rs.MinTierRank(f);
   for (std::size_t r = 0; r < pol.rules.size(); ++r) {
     bool all = true;
     for (const auto& pred : pol.rules[r].when) all = all && rules::Evaluate(pred, LeadField(f, pred));
-    if (all) applying.push_back(r);
+    if (!all) continue;
+    plan.applying.push_back(r);
+    if (pol.rules[r].action == RuleAction::kBoost) {
+      plan.lead_bound += std::max(0.0, pol.rules[r].boost);
+    }
   }
-  enum Filter { kInactive, kTier, kProducts, kCertifications, kIndustry, kLanguage, kRule, kCount };
-  std::uint32_t excluded[kCount] = {};
-  for (const rules::TerritoryHit& hit : hits) {
-    const rules::CompiledPartner& cp = rs.partners()[hit.partner];
-    const Partner& p = cp.partner;
-    if (!p.active) { ++excluded[kInactive]; continue; }
-    if (cp.tier_rank < min_rank) { ++excluded[kTier]; continue; }
-    if (!f.products.empty() && pol.products != ProductMatch::kIgnore) {
-      const bool ok = pol.products == ProductMatch::kAll
-                          ? products_known && Covers(cp.products, product_bits)
-                          : Intersects(cp.products, product_bits);
-      if (!ok) { ++excluded[kProducts]; continue; }
-    }
-    if (!Covers(cp.certifications, cert_bits)) { ++excluded[kCertifications]; continue; }
-    const bool industry = !f.industry.empty() && Contains(p.industries, f.industry);
-    if (pol.industry == Preference::kRequire && !f.industry.empty() && !industry) {
-      ++excluded[kIndustry];
-      continue;
-    }
-    const bool language = !f.language.empty() && Contains(p.languages, f.language);
-    if (pol.language == Preference::kRequire && !f.language.empty() && !language) {
-      ++excluded[kLanguage];
-      continue;
-    }
-    double boost = 0;
-    bool passes = true;
-    for (std::size_t r : applying) {
-      const bool named = rs.RuleNames(r, hit.partner);
-      switch (pol.rules[r].action) {
-        case RuleAction::kRequire: passes = passes && named; break;
-        case RuleAction::kExclude: passes = passes && !named; break;
-        case RuleAction::kBoost: boost += named ? pol.rules[r].boost : 0; break;
-      }
-    }
-    if (!passes) { ++excluded[kRule]; continue; }
-    double score = cp.static_score + pol.weight_territory * hit.specificity + boost;
-    if (pol.industry == Preference::kPrefer && industry) score += pol.weight_industry;
-    if (pol.language == Preference::kPrefer && language) score += pol.weight_language;
-    plan.eligible.push_back({hit.partner, hit.specificity, score});
+  if (pol.industry == Preference::kPrefer && !f.industry.empty()) {
+    plan.lead_bound += std::max(0.0, pol.weight_industry);
   }
-  static constexpr const char* kNames[kCount] = {
-      "inactive", "tier", "products", "certifications", "industry", "language", "rules"};
-  for (int i = 0; i < kCount; ++i) plan.excluded.emplace_back(kNames[i], excluded[i]);
+  if (pol.language == Preference::kPrefer && !f.language.empty()) {
+    plan.lead_bound += std::max(0.0, pol.weight_language);
+  }
   return plan;
 }
 
-double Engine::Router::Score(const RuleSet& rs, const LeadFacts& f, const Eligible& e,
-                             const PartnerState& state,
+Engine::Router::Filter Engine::Router::StaticFilter(const RuleSet& rs, const Plan& plan,
+                                                    std::uint32_t partner,
+                                                    double* lead_terms) {
+  const Policy& pol = rs.policy();
+  const rules::CompiledPartner& cp = rs.partners()[partner];
+  const Partner& p = cp.partner;
+  const LeadFacts& f = plan.facts;
+  if (!p.active) return kInactive;
+  if (cp.tier_rank < plan.min_rank) return kTier;
+  if (!f.products.empty() && pol.products != ProductMatch::kIgnore) {
+    const bool ok = pol.products == ProductMatch::kAll
+                        ? plan.products_known && Covers(cp.products, plan.product_bits)
+                        : Intersects(cp.products, plan.product_bits);
+    if (!ok) return kProducts;
+  }
+  if (!Covers(cp.certifications, plan.cert_bits)) return kCertifications;
+  double terms = 0;
+  if (!f.industry.empty() && pol.industry != Preference::kIgnore) {
+    const bool match = Contains(p.industries, f.industry);
+    if (pol.industry == Preference::kRequire && !match) return kIndustry;
+    if (pol.industry == Preference::kPrefer && match) terms += pol.weight_industry;
+  }
+  if (!f.language.empty() && pol.language != Preference::kIgnore) {
+    const bool match = Contains(p.languages, f.language);
+    if (pol.language == Preference::kRequire && !match) return kLanguage;
+    if (pol.language == Preference::kPrefer && match) terms += pol.weight_language;
+  }
+  for (std::size_t r : plan.applying) {
+    const bool named = rs.RuleNames(r, partner);
+    switch (pol.rules[r].action) {
+      case RuleAction::kRequire:
+        if (!named) return kRules;
+        break;
+      case RuleAction::kExclude:
+        if (named) return kRules;
+        break;
+      case RuleAction::kBoost:
+        if (named) terms += pol.rules[r].boost;
+        break;
+    }
+  }
+  *lead_terms = terms;
+  return kPass;
+}
+
+double Engine::Router::AcceptRate(const RuleSet& rs, const rules::CompiledPartner& cp,
+                                  const PartnerState& state) {
+  const std::uint32_t after = rs.policy().observed_accept_after;
+  const std::uint64_t outcomes = state.accepted + state.declined;
+  return after > 0 && outcomes >= after
+             ? static_cast<double>(state.accepted) / static_cast<double>(outcomes)
+             : cp.file_accept_rate;
+}
+
+void Engine::Router::NoteAcceptRate(std::string_view partner_id) {
+  if (!active_.rules) return;
+  const RuleSet& rs = *active_.rules;
+  const int i = rs.Find(partner_id);
+  if (i < 0) return;
+  const rules::CompiledPartner& cp = rs.partners()[static_cast<std::size_t>(i)];
+  const double rise =
+      rs.accept_weight() * (AcceptRate(rs, cp, *active_.states[static_cast<std::size_t>(i)]) -
+                            cp.file_accept_rate);
+  accept_uplift_ = std::max(accept_uplift_, rise);
+}
+
+double Engine::Router::Score(const RuleSet& rs, const Plan& plan, std::uint32_t partner,
+                             float specificity, double lead_terms, const PartnerState& state,
                              std::vector<std::pair<std::string, double>>* factors) const {
   const Policy& pol = rs.policy();
-  const rules::CompiledPartner& cp = rs.partners()[e.partner];
-  // Accept rate: observed once there are enough outcomes.
-  const std::uint64_t outcomes = state.accepted + state.declined;
-  const double accept_rate =
-      pol.observed_accept_after > 0 && outcomes >= pol.observed_accept_after
-          ? static_cast<double>(state.accepted) / static_cast<double>(outcomes)
-          : cp.file_accept_rate;
-  double accept_weight = 0;
-  for (const auto& [metric, w] : pol.performance_weights) {
-    if (metric == "accept_rate") accept_weight = w;
-  }
+  const rules::CompiledPartner& cp = rs.partners()[partner];
+  const double accept_rate = AcceptRate(rs, cp, state);
   const double load = cp.partner.capacity && *cp.partner.capacity > 0
                           ? static_cast<double>(state.open) / *cp.partner.capacity
                           : 0;
-  const double score = e.lead_score + accept_weight * accept_rate + pol.weight_load * load;
+  const double score = cp.static_score + pol.weight_territory * specificity + lead_terms +
+                       rs.accept_weight() * accept_rate + pol.weight_load * load;
   if (factors != nullptr) {
     // The same sum, term by term.
     const Partner& p = cp.partner;
+    const LeadFacts& f = plan.facts;
     factors->clear();
     factors->emplace_back("tier", pol.weight_tier * pol.tier_scores[static_cast<std::size_t>(cp.tier_rank)]);
     if (p.weight != 0) factors->emplace_back("manual", pol.weight_manual * p.weight);
@@ -379,18 +406,20 @@ double Engine::Router::Score(const RuleSet& rs, const LeadFacts& f, const Eligib
       if (metric == "accept_rate") continue;
       if (const double* v = p.Performance(metric)) factors->emplace_back(metric, w * *v);
     }
-    factors->emplace_back("territory", pol.weight_territory * e.specificity);
-    double rest = e.lead_score - cp.static_score - pol.weight_territory * e.specificity;
-    if (pol.industry == Preference::kPrefer && !f.industry.empty() && Contains(p.industries, f.industry)) {
+    factors->emplace_back("territory", pol.weight_territory * specificity);
+    double rest = lead_terms;
+    if (pol.industry == Preference::kPrefer && !f.industry.empty() &&
+        Contains(p.industries, f.industry)) {
       factors->emplace_back("industry", pol.weight_industry);
       rest -= pol.weight_industry;
     }
-    if (pol.language == Preference::kPrefer && !f.language.empty() && Contains(p.languages, f.language)) {
+    if (pol.language == Preference::kPrefer && !f.language.empty() &&
+        Contains(p.languages, f.language)) {
       factors->emplace_back("language", pol.weight_language);
       rest -= pol.weight_language;
     }
     if (std::abs(rest) > kTie) factors->emplace_back("rules", rest);
-    factors->emplace_back("accept_rate", accept_weight * accept_rate);
+    factors->emplace_back("accept_rate", rs.accept_weight() * accept_rate);
     factors->emplace_back("load", pol.weight_load * load);
   }
   return score;
@@ -431,59 +460,95 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     return out;
   }
 
-  // State-dependent filters and the final scores.
+  // Walk the covering lists, most specific first, each best base score
+  // first. Selection by best score or among the top k needs only the
+  // partners that could still reach the threshold: a list is left once its
+  // next partner's base score plus the most the lead and the state could
+  // add falls below it. Explain and round robin look at every partner.
   const bool same_rules = active_.rules == plan.rules;
   auto state_of = [&](std::uint32_t i) -> PartnerState& {
     return same_rules ? *active_.states[i] : StateOf(rs.partners()[i].partner.id);
   };
-  struct Scored {
-    std::uint32_t partner;
-    double score;
-    const Eligible* e;
+  const bool prune = !options.explain && pol.mode != rules::SelectionMode::kRoundRobin &&
+                     pol.weight_load <= 0;
+  const std::size_t k = pol.mode == rules::SelectionMode::kWeightedRandom ? pol.top_k : 1;
+  std::vector<double> top;  // min-heap of the k best scores so far
+  auto threshold = [&] {
+    if (top.size() < k) return -std::numeric_limits<double>::infinity();
+    return k == 1 ? top.front() - kTie : top.front();
   };
+  if (seen_.size() != rs.partners().size()) {
+    seen_.assign(rs.partners().size(), 0);
+    epoch_ = 0;
+  }
+  if (++epoch_ == 0) {
+    std::fill(seen_.begin(), seen_.end(), 0);
+    epoch_ = 1;
+  }
+  std::uint32_t excluded[kFilterCount] = {};
+  std::uint32_t considered = 0;
   std::vector<Scored> scored;
-  scored.reserve(plan.eligible.size());
-  std::uint32_t excluded_declined = 0, excluded_capacity = 0;
-  for (const Eligible& e : plan.eligible) {
-    const Partner& p = rs.partners()[e.partner].partner;
-    if (Contains(declined, p.id)) { ++excluded_declined; continue; }
-    PartnerState& s = state_of(e.partner);
-    if (pol.enforce_capacity && p.capacity && s.open >= *p.capacity) {
-      ++excluded_capacity;
-      continue;
+  for (const rules::TerritoryList* list : plan.lists) {
+    const double slack =
+        pol.weight_territory * list->specificity + plan.lead_bound + accept_uplift_;
+    for (std::uint32_t i : list->partners) {
+      if (prune && rs.partners()[i].base_score + slack < threshold()) break;
+      if (seen_[i] == epoch_) continue;
+      seen_[i] = epoch_;
+      ++considered;
+      double lead_terms = 0;
+      Filter filter = StaticFilter(rs, plan, i, &lead_terms);
+      const Partner& p = rs.partners()[i].partner;
+      if (filter == kPass && Contains(declined, p.id)) filter = kDeclined;
+      PartnerState& state = state_of(i);
+      if (filter == kPass && pol.enforce_capacity && p.capacity && state.open >= *p.capacity) {
+        filter = kCapacity;
+      }
+      if (filter != kPass) {
+        ++excluded[filter];
+        continue;
+      }
+      const double score = Score(rs, plan, i, list->specificity, lead_terms, state, nullptr);
+      scored.push_back({i, list->specificity, score});
+      if (top.size() < k) {
+        top.push_back(score);
+        std::push_heap(top.begin(), top.end(), std::greater<>());
+      } else if (score > top.front()) {
+        std::pop_heap(top.begin(), top.end(), std::greater<>());
+        top.back() = score;
+        std::push_heap(top.begin(), top.end(), std::greater<>());
+      }
     }
-    scored.push_back({e.partner, Score(rs, plan.facts, e, s, nullptr), &e});
   }
   std::sort(scored.begin(), scored.end(), [&](const Scored& a, const Scored& b) {
     return a.score != b.score ? a.score > b.score : a.partner < b.partner;
   });
+  static constexpr const char* kNames[kFilterCount] = {
+      "", "inactive", "tier", "products", "certifications", "industry", "language",
+      "rules", "declined", "capacity"};
   if (options.explain) {
-    out.excluded = plan.excluded;
-    out.excluded.emplace_back("declined", excluded_declined);
-    out.excluded.emplace_back("capacity", excluded_capacity);
+    for (int i = kInactive; i < kFilterCount; ++i) out.excluded.emplace_back(kNames[i], excluded[i]);
     for (std::size_t i = 0; i < scored.size() && i < kExplainCandidates; ++i) {
       RouteCandidate c;
       c.partner_id = rs.partners()[scored[i].partner].partner.id;
-      c.score = Score(rs, plan.facts, *scored[i].e, state_of(scored[i].partner), &c.factors);
+      double lead_terms = 0;
+      StaticFilter(rs, plan, scored[i].partner, &lead_terms);
+      c.score = Score(rs, plan, scored[i].partner, scored[i].specificity, lead_terms,
+                      state_of(scored[i].partner), &c.factors);
       out.candidates.push_back(std::move(c));
     }
   }
 
   if (scored.empty()) {
-    std::string why = !plan.no_candidates.empty()
-                          ? plan.no_candidates
-                          : "no eligible partner among " +
-                                std::to_string(plan.eligible.size() + [&] {
-                                  std::uint32_t n = 0;
-                                  for (const auto& [name, count] : plan.excluded) n += count;
-                                  return n;
-                                }()) + " in territory";
-    if (plan.no_candidates.empty()) {
-      for (const auto& [name, count] : plan.excluded) {
-        if (count > 0) why += "; " + std::to_string(count) + " excluded by " + name;
+    // Nothing passed, so every covering partner was looked at.
+    std::string why = plan.no_candidates;
+    if (why.empty()) {
+      why = "no eligible partner among " + std::to_string(considered) + " in territory";
+      for (int i = kInactive; i < kFilterCount; ++i) {
+        if (excluded[i] > 0) {
+          why += "; " + std::to_string(excluded[i]) + " excluded by " + kNames[i];
+        }
       }
-      if (excluded_declined > 0) why += "; " + std::to_string(excluded_declined) + " declined it";
-      if (excluded_capacity > 0) why += "; " + std::to_string(excluded_capacity) + " at capacity";
     }
     const int fallback = pol.fallback_partner.empty() ? -1 : rs.Find(pol.fallback_partner);
     if (fallback >= 0 && !Contains(declined, pol.fallback_partner)) {
@@ -511,32 +576,31 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
       if (ties > 1 && !options.dry_run) ++round_robin_;
       out.reasons.push_back(ties > 1 ? "best score, tied with " + std::to_string(ties - 1) +
                                            " (round robin)"
-                                     : "best score of " + std::to_string(scored.size()) +
-                                           " eligible");
+                                     : "best score");
       break;
     }
     case rules::SelectionMode::kWeightedRandom: {
-      const std::size_t k = std::min<std::size_t>(pol.top_k, scored.size());
+      const std::size_t n = std::min<std::size_t>(pol.top_k, scored.size());
       // Softmax over the top k, drawn from a generator seeded by the rule
       // set's seed, the lead and its declines: replayable, order-free.
-      std::vector<double> weights(k);
+      std::vector<double> weights(n);
       double total = 0;
-      for (std::size_t i = 0; i < k; ++i) {
+      for (std::size_t i = 0; i < n; ++i) {
         weights[i] = std::exp(scored[i].score - scored[0].score);
         total += weights[i];
       }
       const std::uint64_t r =
           SplitMix64(pol.seed ^ Fnv1a(lead.id) ^ (declined.size() * 0x9e3779b97f4a7c15ULL));
       double x = static_cast<double>(r >> 11) / 9007199254740992.0 * total;
-      pick = k - 1;
-      for (std::size_t i = 0; i < k; ++i) {
+      pick = n - 1;
+      for (std::size_t i = 0; i < n; ++i) {
         if (x < weights[i]) {
           pick = i;
           break;
         }
         x -= weights[i];
       }
-      out.reasons.push_back("weighted random among the top " + std::to_string(k));
+      out.reasons.push_back("weighted random among the top " + std::to_string(n));
       break;
     }
     case rules::SelectionMode::kRoundRobin: {
@@ -553,10 +617,8 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   out.decision = RouteDecision::kPartner;
   out.assignee = Owner{OwnerKind::kPartner, p.id};
   out.score = chosen.score;
-  if (chosen.e->specificity > 0) {
-    out.reasons.push_back("territory covers the lead (specificity " +
-                          std::to_string(chosen.e->specificity).substr(0, 4) + ")");
-  }
+  out.reasons.push_back("territory covers the lead (specificity " +
+                        std::to_string(chosen.specificity).substr(0, 4) + ")");
   if (!options.dry_run) ++routed_;
   record(p.id);
   return out;
@@ -647,6 +709,7 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
       case LeadOutcome::kAccepted:
         if (!a.accepted) ++s.accepted;
         a.accepted = true;
+        NoteAcceptRate(partner_id);
         return Status::Ok();
       case LeadOutcome::kClosed:
         ++s.closed;
@@ -660,6 +723,7 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
         --open_;
         a.open = false;
         a.declined.push_back(std::string(partner_id));
+        NoteAcceptRate(partner_id);
         lead = a.lead;
         declined = a.declined;
         break;

@@ -62,10 +62,11 @@ class Engine::Router {
     std::shared_ptr<const rules::RuleSet> rules;
     std::vector<PartnerState*> states;
   };
-  struct Eligible {
+  // A partner that passed every filter, with its score.
+  struct Scored {
     std::uint32_t partner;
     float specificity;
-    double lead_score;  // static + territory + industry + language + boosts
+    double score;
   };
   // What Prepare() found; see the file comment.
   struct Plan {
@@ -73,9 +74,18 @@ class Engine::Router {
     std::shared_ptr<const rules::RuleSet> rules;
     rules::LeadFacts facts;
     std::optional<Match> owner;
-    std::vector<Eligible> eligible;
-    std::vector<std::pair<std::string, std::uint32_t>> excluded;
+    std::vector<const rules::TerritoryList*> lists;  // most specific first
+    std::vector<std::uint64_t> product_bits, cert_bits;
+    bool products_known = true;
+    int min_rank = 0;
+    std::vector<std::size_t> applying;  // the conditional rules that apply
+    // The most the lead's industry, language and boost rules can add.
+    double lead_bound = 0;
     std::string no_candidates;  // why nobody was a candidate at all
+  };
+  enum Filter : std::uint8_t {
+    kPass, kInactive, kTier, kProducts, kCertifications, kIndustry, kLanguage,
+    kRules, kDeclined, kCapacity, kFilterCount
   };
 
   Plan Prepare(const Lead& lead, const std::vector<std::string>& declined) const;
@@ -84,11 +94,22 @@ class Engine::Router {
                      const std::vector<std::string>& declined);
   // A repeated route of an open lead: its first answer.
   static RouteResult Repeat(const Assignment& a, const RouteOptions& options);
-  // The score of `e` with state, and its factors when `factors` is not null.
-  // REQUIRES: state_mu_ held.
-  double Score(const rules::RuleSet& rs, const rules::LeadFacts& facts, const Eligible& e,
-               const PartnerState& state,
+  // The filters that do not depend on state: kPass, or the one that failed.
+  // Sets *lead_terms to what the lead's industry, language and boost rules
+  // add to this partner's score.
+  static Filter StaticFilter(const rules::RuleSet& rs, const Plan& plan, std::uint32_t partner,
+                             double* lead_terms);
+  // The partner's score for this lead with state, and its factors when
+  // `factors` is not null. REQUIRES: state_mu_ held.
+  double Score(const rules::RuleSet& rs, const Plan& plan, std::uint32_t partner,
+               float specificity, double lead_terms, const PartnerState& state,
                std::vector<std::pair<std::string, double>>* factors) const;
+  // The accept rate scored for a partner: observed once there are enough
+  // outcomes, else the file's.
+  static double AcceptRate(const rules::RuleSet& rs, const rules::CompiledPartner& cp,
+                           const PartnerState& state);
+  // Raises accept_uplift_ for the partner's current rate. REQUIRES: state_mu_.
+  void NoteAcceptRate(std::string_view partner_id);
   // Swaps in a compiled rule set. REQUIRES: rules_mu_ held.
   RulesInfo Install(std::shared_ptr<const rules::RuleSet> rs);
   // Applies overlay_ to `partners`. REQUIRES: rules_mu_ held.
@@ -112,6 +133,12 @@ class Engine::Router {
   tsl::robin_map<std::string, std::unique_ptr<PartnerState>> states_;
   tsl::robin_map<std::string, Assignment> assignments_;
   std::uint64_t round_robin_ = 0;
+  // How far any partner's scored accept rate has risen above its file rate,
+  // weighted (never less than 0): the slack pruning allows for it.
+  double accept_uplift_ = 0;
+  // Partners seen while routing one lead: seen_[i] == epoch_.
+  std::vector<std::uint32_t> seen_;
+  std::uint32_t epoch_ = 0;
   std::uint64_t routed_ = 0, unassigned_ = 0, open_ = 0;
 };
 

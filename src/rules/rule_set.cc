@@ -162,16 +162,22 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     cp.partner = std::move(p);
     rs->partners_.push_back(std::move(cp));
   }
-  // Territory lists: each partner under each key once, most specific kept.
+  // The accept rate's weight: part of the base score, at the file's rate.
+  double accept_weight = 0;
+  for (const auto& [metric, weight] : pol.performance_weights) {
+    if (metric == "accept_rate") accept_weight = weight;
+  }
+  for (CompiledPartner& cp : rs->partners_) {
+    cp.base_score = cp.static_score + accept_weight * cp.file_accept_rate;
+  }
+  rs->accept_weight_ = accept_weight;
+  // Territory lists: each partner under each key once.
   for (std::uint32_t i = 0; i < rs->partners_.size(); ++i) {
     const Partner& p = rs->partners_[i].partner;
     auto add = [&](std::string key, double specificity) {
-      auto& list = rs->territories_[std::move(key)];
-      if (!list.empty() && list.back().partner == i) {
-        list.back().specificity = std::max(list.back().specificity, static_cast<float>(specificity));
-      } else {
-        list.push_back({i, static_cast<float>(specificity)});
-      }
+      TerritoryList& list = rs->territories_[std::move(key)];
+      list.specificity = static_cast<float>(specificity);
+      if (list.partners.empty() || list.partners.back() != i) list.partners.push_back(i);
     };
     for (const std::string& t : p.territories) {
       const std::size_t colon = t.find(':');
@@ -186,6 +192,14 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
       }
     }
     for (const std::string& a : p.accounts) add("@" + a, pol.territory_account);
+  }
+  for (auto it = rs->territories_.begin(); it != rs->territories_.end(); ++it) {
+    auto& partners = it.value().partners;
+    std::sort(partners.begin(), partners.end(), [&](std::uint32_t a, std::uint32_t b) {
+      const double x = rs->partners_[a].base_score, y = rs->partners_[b].base_score;
+      return x != y ? x > y : a < b;
+    });
+    partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
   }
   // Certifications per product, over the dictionaries.
   for (const auto& [product, certs] : pol.certifications) {
@@ -291,23 +305,35 @@ LeadFacts RuleSet::Facts(const Lead& lead, const Normalizer& normalizer) const {
   return f;
 }
 
-void RuleSet::Covering(const LeadFacts& lead, std::vector<TerritoryHit>* out) const {
+void RuleSet::CoveringLists(const LeadFacts& lead,
+                            std::vector<const TerritoryList*>* out) const {
   out->clear();
   auto take = [&](const std::string& key) {
     auto it = territories_.find(key);
-    if (it == territories_.end()) return;
-    out->insert(out->end(), it->second.begin(), it->second.end());
+    if (it != territories_.end()) out->push_back(&it->second);
   };
+  if (!lead.domain.empty()) take("@" + lead.domain);
   if (!lead.country.empty()) {
-    take(lead.country);
-    if (!lead.region.empty()) take(lead.region);
     std::string key = lead.country + ":";
     for (char c : lead.postal) {
       key.push_back(c);
       take(key);
     }
+    if (!lead.region.empty()) take(lead.region);
+    take(lead.country);
   }
-  if (!lead.domain.empty()) take("@" + lead.domain);
+  std::stable_sort(out->begin(), out->end(), [](const TerritoryList* a, const TerritoryList* b) {
+    return a->specificity > b->specificity;
+  });
+}
+
+void RuleSet::Covering(const LeadFacts& lead, std::vector<TerritoryHit>* out) const {
+  out->clear();
+  std::vector<const TerritoryList*> lists;
+  CoveringLists(lead, &lists);
+  for (const TerritoryList* list : lists) {
+    for (std::uint32_t p : list->partners) out->push_back({p, list->specificity});
+  }
   // Each partner once, at its most specific.
   std::sort(out->begin(), out->end(), [](const TerritoryHit& a, const TerritoryHit& b) {
     return a.partner != b.partner ? a.partner < b.partner : a.specificity > b.specificity;

@@ -31,8 +31,11 @@ namespace leadroute::rules {
 struct CompiledPartner {
   Partner partner;
   int tier_rank = 0;
-  double static_score = 0;  // tier, manual weight, performance (file values)
+  double static_score = 0;  // tier, manual weight, performance but accept_rate
   double file_accept_rate = 0;  // the file's accept_rate, 0 if none
+  // static_score plus the file's accept rate, weighted: the score before
+  // anything about the lead or the load. Territory lists are sorted by it.
+  double base_score = 0;
   std::vector<std::uint64_t> products;        // bit per product id
   std::vector<std::uint64_t> certifications;  // bit per certification id
 };
@@ -41,6 +44,13 @@ struct CompiledPartner {
 struct TerritoryHit {
   std::uint32_t partner;
   float specificity;
+};
+
+// The partners under one territory key ("DE", "US-CA", "US:941",
+// "@acme.de"), best base_score first, and how specific the key is.
+struct TerritoryList {
+  float specificity = 0;
+  std::vector<std::uint32_t> partners;
 };
 
 // The lead facts routing and predicates read, folded once per lead.
@@ -67,14 +77,19 @@ class RuleSet {
                                                      const Normalizer& normalizer);
 
   const Policy& policy() const { return policy_; }
+  // The weight of the accept_rate performance metric (0 if unweighted).
+  double accept_weight() const { return accept_weight_; }
   const std::vector<CompiledPartner>& partners() const { return partners_; }
   // The partner's index, or -1.
   int Find(std::string_view id) const;
 
   LeadFacts Facts(const Lead& lead, const Normalizer& normalizer) const;
 
+  // The territory lists covering the lead, most specific first, into *out
+  // (cleared first). A partner may be on several.
+  void CoveringLists(const LeadFacts& lead, std::vector<const TerritoryList*>* out) const;
   // Partners whose territory covers the lead, each once with its most
-  // specific hit, appended to *out (cleared first).
+  // specific hit, into *out (cleared first), by partner index.
   void Covering(const LeadFacts& lead, std::vector<TerritoryHit>* out) const;
 
   // Lead products as bits over the product dictionary; false if the lead
@@ -96,12 +111,13 @@ class RuleSet {
   RuleSet() = default;
 
   Policy policy_;
+  double accept_weight_ = 0;
   std::vector<CompiledPartner> partners_;
   tsl::robin_map<std::string, std::uint32_t> ids_;
   tsl::robin_map<std::string, std::uint32_t> product_ids_;
   tsl::robin_map<std::string, std::uint32_t> certification_ids_;
   // Territory key -> partners: "DE", "US-CA", "US:941", "@acme.de".
-  tsl::robin_map<std::string, std::vector<TerritoryHit>> territories_;
+  tsl::robin_map<std::string, TerritoryList> territories_;
   std::vector<std::vector<std::uint64_t>> rule_partners_;  // per rule, a bitset
   std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>>
       certs_per_product_;  // product id -> certification ids
