@@ -4,11 +4,16 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "cli/bench_rules.h"
 #include "cli/flags.h"
+#include "json/lines.h"
+#include "json/records.h"
 #include "engine/engine_config.h"
 #include "leadroute/engine.h"
 #include "net/tcp_server.h"
@@ -30,6 +35,7 @@ const char kUsage[] =
     "  serve     serve JSON-RPC over TCP (newline-delimited)\n"
     "  pipe      answer JSON-RPC requests read from stdin, one per line\n"
     "  lint DIR  validate a rule set; every error as FILE:LINE:COL: message\n"
+    "  bench-rules  replay a leads file through one rule set or two, compared\n"
     "  version   print the version\n"
     "\n"
     "`leadroute <command> --help` describes a command's options.\n";
@@ -45,6 +51,15 @@ const std::vector<FlagSpec> kServeFlags = {
     {"threads", true, "worker threads (default: one per core)"},
     {"help", false, "show this help"},
 };
+const std::vector<FlagSpec> kBenchRulesFlags = {
+    {"rules", true, "rule set directory to replay through (required)"},
+    {"compare", true, "a second rule set directory, replayed and compared"},
+    {"leads", true, "leads, one JSON lead object per line (required)"},
+    {"opportunities", true, "open opportunities, one JSON object per line, loaded first"},
+    {"config", true, "TOML configuration file (see README)"},
+    {"default-country", true, "region hint for phones of parties without a country"},
+    {"help", false, "show this help"},
+};
 const std::vector<FlagSpec> kLintFlags = {
     {"help", false, "show this help"},
 };
@@ -56,7 +71,9 @@ const std::vector<FlagSpec> kPipeFlags = {
     {"help", false, "show this help"},
 };
 
-std::unique_ptr<Engine> MakeEngine(const Flags& flags) {
+// An engine with the configuration the flags name and the rule set in
+// `rules_dir` (empty: --rules, else the demo when it is there).
+std::unique_ptr<Engine> MakeEngine(const Flags& flags, const std::string& rules_dir = {}) {
   EngineOptions options;
   // Flags override the file.
   if (auto config = flags.Get("config")) {
@@ -80,7 +97,8 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags) {
   }
   // The rule set: the one named, else the demo when it is there (run from
   // the repository root); without one, routing answers -32004.
-  const std::optional<std::string> named = flags.Get("rules");
+  const std::optional<std::string> named =
+      rules_dir.empty() ? flags.Get("rules") : std::optional<std::string>(rules_dir);
   const std::string dir = named.value_or(kDefaultRules);
   if (named || ::access((dir + "/policy.toml").c_str(), R_OK) == 0) {
     auto info = (*engine)->LoadRules(dir);
@@ -90,6 +108,84 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags) {
     }
   }
   return std::move(*engine);
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(path + ": cannot read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int RunBenchRules(const Flags& flags) {
+  if (flags.Has("help") || !flags.Get("rules") || !flags.Get("leads")) {
+    std::printf(
+        "usage: leadroute bench-rules --rules DIR [--compare DIR2] --leads FILE\n"
+        "                             [--opportunities FILE]\n\n"
+        "Replays the leads, in order, through the rule set (and through DIR2),\n"
+        "recording assignments as live traffic would, and prints throughput,\n"
+        "latency percentiles, each partner's share, fairness (Gini), the\n"
+        "unassigned rate with its reasons and, for two rule sets, the leads\n"
+        "whose decision differs. Generate inputs with leadroute-gen.\n\n%s",
+        FlagHelp(kBenchRulesFlags).c_str());
+    return flags.Has("help") ? 0 : 2;
+  }
+  std::vector<Lead> leads;
+  auto leads_text = ReadWholeFile(*flags.Get("leads"));
+  if (!leads_text.ok()) {
+    std::fprintf(stderr, "leadroute: %s\n", std::string(leads_text.status().message()).c_str());
+    return 1;
+  }
+  Status s = json::ForEachJsonLine(*leads_text, *flags.Get("leads"),
+                                   [&](json::od::value& v, std::string_view, std::size_t) {
+                                     return json::DecodeLead(v, "lead", &leads.emplace_back());
+                                   });
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  std::vector<Opportunity> opportunities;
+  if (auto path = flags.Get("opportunities")) {
+    auto text = ReadWholeFile(*path);
+    if (!text.ok()) {
+      std::fprintf(stderr, "leadroute: %s\n", std::string(text.status().message()).c_str());
+      return 1;
+    }
+    s = json::ForEachJsonLine(*text, *path, [&](json::od::value& v, std::string_view, std::size_t) {
+      return json::DecodeOpportunity(v, "opportunity", &opportunities.emplace_back());
+    });
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+  }
+  // One engine per rule set, each with the same opportunities.
+  auto replay = [&](const std::string& dir) -> std::optional<ReplayReport> {
+    auto engine = MakeEngine(flags, dir);
+    if (!engine) return std::nullopt;
+    std::size_t created = 0;
+    const auto statuses = engine->UpsertOpportunities(opportunities, &created);
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+      if (!statuses[i].ok()) {
+        std::fprintf(stderr, "leadroute: opportunity %zu: %s\n", i + 1,
+                     statuses[i].ToString().c_str());
+        return std::nullopt;
+      }
+    }
+    ReplayReport report = Replay(*engine, leads);
+    report.rules_dir = dir;
+    return report;
+  };
+  auto a = replay(*flags.Get("rules"));
+  if (!a) return 1;
+  std::optional<ReplayReport> b;
+  if (auto other = flags.Get("compare")) {
+    b = replay(*other);
+    if (!b) return 1;
+  }
+  std::fputs(FormatReport(*a, b ? &*b : nullptr).c_str(), stdout);
+  return 0;
 }
 
 int RunLint(const Flags& flags) {
@@ -223,6 +319,9 @@ int main(int argc, char** argv) {
   } else if (command == "pipe") {
     specs = &kPipeFlags;
     run = &RunPipe;
+  } else if (command == "bench-rules") {
+    specs = &kBenchRulesFlags;
+    run = &RunBenchRules;
   } else if (command == "lint") {
     specs = &kLintFlags;
     run = &RunLint;

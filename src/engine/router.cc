@@ -224,6 +224,12 @@ Engine::Router::PartnerState& Engine::Router::StateOf(std::string_view partner_i
   return *it->second;
 }
 
+Engine::Router::Assignment& Engine::Router::AssignmentOf(const std::string& lead_id) {
+  std::unique_ptr<Assignment>& a = assignments_[lead_id];
+  if (!a) a = std::make_unique<Assignment>();
+  return *a;
+}
+
 Result<PartnerStats> Engine::Router::Stats(std::string_view id) const {
   std::shared_ptr<const RuleSet> rs = Current();
   const int i = rs ? rs->Find(id) : -1;
@@ -437,7 +443,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     ++s.received;
     ++s.open;
     ++open_;
-    Assignment& a = assignments_[lead.id];
+    Assignment& a = AssignmentOf(lead.id);
     a.lead = lead;
     a.partner_id = partner_id;
     a.open = true;
@@ -632,16 +638,16 @@ Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& 
     std::lock_guard lock(state_mu_);
     auto it = assignments_.find(lead.id);
     if (it != assignments_.end()) {
-      if (it->second.open) return Repeat(it->second, options);
-      declined = it->second.declined;
+      if (it->second->open) return Repeat(*it->second, options);
+      declined = it->second->declined;
     }
   }
   Plan plan = Prepare(lead, declined);
   if (!plan.status.ok()) return plan.status;
   std::lock_guard lock(state_mu_);
   // Routed meanwhile by another caller: its answer stands.
-  if (auto it = assignments_.find(lead.id); it != assignments_.end() && it->second.open) {
-    return Repeat(it->second, options);
+  if (auto it = assignments_.find(lead.id); it != assignments_.end() && it->second->open) {
+    return Repeat(*it->second, options);
   }
   return Decide(lead, plan, options, declined);
 }
@@ -663,7 +669,7 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
     std::lock_guard lock(state_mu_);
     for (std::size_t i = 0; i < leads.size(); ++i) {
       if (auto it = assignments_.find(leads[i].id); it != assignments_.end()) {
-        declined[i] = it->second.declined;
+        declined[i] = it->second->declined;
       }
     }
   }
@@ -678,8 +684,8 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
   out.reserve(leads.size());
   std::lock_guard lock(state_mu_);
   for (std::size_t i = 0; i < leads.size(); ++i) {
-    if (auto it = assignments_.find(leads[i].id); it != assignments_.end() && it->second.open) {
-      out.emplace_back(Repeat(it->second, options));
+    if (auto it = assignments_.find(leads[i].id); it != assignments_.end() && it->second->open) {
+      out.emplace_back(Repeat(*it->second, options));
       continue;
     }
     if (!plans[i].status.ok()) {
@@ -699,11 +705,11 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
   {
     std::lock_guard lock(state_mu_);
     auto it = assignments_.find(std::string(lead_id));
-    if (it == assignments_.end() || !it->second.open || it->second.partner_id != partner_id) {
+    if (it == assignments_.end() || !it->second->open || it->second->partner_id != partner_id) {
       return Status::NotFound("lead " + std::string(lead_id) + " is not open with partner " +
                               std::string(partner_id));
     }
-    Assignment& a = it.value();
+    Assignment& a = *it->second;
     PartnerState& s = StateOf(partner_id);
     switch (outcome) {
       case LeadOutcome::kAccepted:
@@ -736,7 +742,7 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
   *rerouted = Decide(lead, plan, RouteOptions{}, declined);
   if ((*rerouted)->decision == RouteDecision::kUnassigned) {
     // Keep what it learnt for a later route of the same lead.
-    assignments_[lead.id].declined = declined;
+    AssignmentOf(lead.id).declined = declined;
   }
   return Status::Ok();
 }

@@ -117,6 +117,8 @@ class Engine::Router {
   std::shared_ptr<const rules::RuleSet> Current() const;
   // REQUIRES: state_mu_ held.
   PartnerState& StateOf(std::string_view partner_id);
+  // The lead's assignment, created empty if none. REQUIRES: state_mu_ held.
+  Assignment& AssignmentOf(const std::string& lead_id);
 
   const Normalizer* normalizer_;
   Deals* deals_;
@@ -131,7 +133,8 @@ class Engine::Router {
   mutable std::mutex state_mu_;
   Active active_;  // guarded by state_mu_
   tsl::robin_map<std::string, std::unique_ptr<PartnerState>> states_;
-  tsl::robin_map<std::string, Assignment> assignments_;
+  // By pointer: growing the table moves pointers, not assignments.
+  tsl::robin_map<std::string, std::unique_ptr<Assignment>> assignments_;
   std::uint64_t round_robin_ = 0;
   // How far any partner's scored accept rate has risen above its file rate,
   // weighted (never less than 0): the slack pruning allows for it.

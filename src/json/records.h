@@ -6,12 +6,20 @@
 #include <string_view>
 
 #include "json/decode.h"
+#include "leadroute/opportunity.h"
 #include "leadroute/partner.h"
 
 namespace leadroute::json {
 
 // Most entries in one of a partner's lists (territories, products, ...).
 inline constexpr std::size_t kMaxPartnerList = 4096;
+
+// An owner {"kind": "partner"|"direct", "id"} at `path`; both required.
+Status DecodeOwner(od::value& v, std::string_view path, Owner* out);
+
+// An opportunity (or a deal: the same fields) at `path`. The engine checks
+// what a stored record needs (id, owner, identity).
+Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out);
 
 // A partner object at `path`. Errors name the field ("partner.capacity").
 // A missing id is an error.

@@ -2,6 +2,7 @@
 // stats.
 #include <cmath>
 
+#include "json/records.h"
 #include "protocol/decode.h"
 #include "protocol/method_table.h"
 #include "util/time.h"
@@ -9,62 +10,6 @@
 namespace leadroute::protocol {
 
 namespace {
-
-Status DecodeOwner(od::value& v, std::string_view path, Owner* out) {
-  bool has_kind = false;
-  Status s = ForEachField(v, path, [&](std::string_view key, od::value& value) {
-    if (key == "id") {
-      return ReadString(value, FieldPath(path, "id"), &out->id, kMaxStoredField);
-    }
-    if (key == "kind") {
-      std::string kind;
-      if (Status k = ReadString(value, FieldPath(path, "kind"), &kind); !k.ok()) {
-        return k;
-      }
-      auto parsed = ParseOwnerKind(kind);
-      if (!parsed) {
-        return Status::InvalidArgument("must be \"partner\" or \"direct\"",
-                                       FieldPath(path, "kind"));
-      }
-      out->kind = *parsed;
-      has_kind = true;
-    }
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  if (!has_kind) return Status::InvalidArgument("missing", FieldPath(path, "kind"));
-  if (out->id.empty()) return Status::InvalidArgument("missing", FieldPath(path, "id"));
-  return Status::Ok();
-}
-
-// An opportunity (or a deal: the same fields) at `path`.
-Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) {
-  return ForEachField(v, path, [&](std::string_view key, od::value& value) {
-    bool handled = false;
-    Status s = DecodePartyField(key, value, path, &out->party, &handled,
-                                kMaxStoredField);
-    if (!s.ok() || handled) return s;
-    const std::string field = FieldPath(path, key);
-    if (key == "id") return ReadString(value, field, &out->id, kMaxStoredField);
-    if (key == "owner") return DecodeOwner(value, field, &out->owner);
-    if (key == "products") return ReadStringArray(value, field, &out->products);
-    if (key == "amount") return ReadDouble(value, field, &out->amount);
-    if (key == "registered_at") return ReadTime(value, field, &out->registered_at);
-    if (key == "expires_at") return ReadTime(value, field, &out->expires_at);
-    if (key == "status") {
-      std::string status;
-      if (Status r = ReadString(value, field, &status); !r.ok()) return r;
-      if (status.empty()) return Status::Ok();
-      auto parsed = ParseStatus(status);
-      if (!parsed || *parsed == OpportunityStatus::kPending) {
-        return Status::InvalidArgument(
-            "must be open, won, lost, expired or withdrawn", field);
-      }
-      out->status = *parsed;
-    }
-    return Status::Ok();
-  });
-}
 
 Status DecodeId(od::value* params, std::string* id) {
   return DecodeParam(params, "id", id,
@@ -144,7 +89,7 @@ void WriteOpportunity(const Opportunity& o, JsonWriter& out) {
 Status HandleUpsertOpportunity(Engine& engine, od::value* params,
                                JsonWriter& out) {
   Opportunity opp;
-  if (Status s = DecodeParam(params, "opportunity", &opp, DecodeOpportunity);
+  if (Status s = DecodeParam(params, "opportunity", &opp, json::DecodeOpportunity);
       !s.ok()) {
     return s;
   }
@@ -195,7 +140,7 @@ Status HandleGetOpportunity(Engine& engine, od::value* params, JsonWriter& out) 
 
 Status HandleCheck(Engine& engine, od::value* params, JsonWriter& out) {
   Opportunity deal;
-  if (Status s = DecodeParam(params, "deal", &deal, DecodeOpportunity); !s.ok()) {
+  if (Status s = DecodeParam(params, "deal", &deal, json::DecodeOpportunity); !s.ok()) {
     return s;
   }
   if (!deal.party.HasIdentity()) {
@@ -214,7 +159,7 @@ Status HandleCheck(Engine& engine, od::value* params, JsonWriter& out) {
 
 Status HandleRegister(Engine& engine, od::value* params, JsonWriter& out) {
   Opportunity deal;
-  if (Status s = DecodeParam(params, "deal", &deal, DecodeOpportunity); !s.ok()) {
+  if (Status s = DecodeParam(params, "deal", &deal, json::DecodeOpportunity); !s.ok()) {
     return s;
   }
   auto result = engine.Register(std::move(deal));

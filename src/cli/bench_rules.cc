@@ -1,0 +1,188 @@
+#include "cli/bench_rules.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+
+namespace leadroute::cli {
+
+namespace {
+
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const std::size_t i = std::min(sorted.size() - 1,
+                                 static_cast<std::size_t>(p * static_cast<double>(sorted.size())));
+  return sorted[i];
+}
+
+std::string Micros(double ns) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f", ns / 1000);
+  return buf;
+}
+
+std::string Share(std::size_t part, std::size_t whole) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f%%",
+                whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  return buf;
+}
+
+std::string Describe(const RouteResult& r) {
+  if (r.lead_id.empty()) return "error";
+  switch (r.decision) {
+    case RouteDecision::kOwner: return "owner " + r.assignee.id;
+    case RouteDecision::kPartner: return "partner " + r.assignee.id;
+    case RouteDecision::kUnassigned: return "unassigned";
+  }
+  return "?";
+}
+
+}  // namespace
+
+double Gini(std::vector<std::size_t> counts) {
+  if (counts.empty()) return 0;
+  std::sort(counts.begin(), counts.end());
+  const double total = static_cast<double>(std::accumulate(counts.begin(), counts.end(), std::size_t{0}));
+  if (total == 0) return 0;
+  double weighted = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    weighted += static_cast<double>(i + 1) * static_cast<double>(counts[i]);
+  }
+  const double n = static_cast<double>(counts.size());
+  return 2 * weighted / (n * total) - (n + 1) / n;
+}
+
+std::string ReasonKind(const std::string& reason) {
+  if (!reason.starts_with("no eligible partner")) return reason;
+  std::vector<std::string> filters;
+  std::size_t at = 0;
+  while ((at = reason.find("excluded by ", at)) != std::string::npos) {
+    at += 12;
+    const std::size_t end = reason.find(';', at);
+    filters.push_back(reason.substr(at, end == std::string::npos ? std::string::npos : end - at));
+  }
+  std::string out = "no eligible partner (";
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += filters[i];
+  }
+  return out + ")";
+}
+
+ReplayReport Replay(Engine& engine, const std::vector<Lead>& leads) {
+  ReplayReport report;
+  const EngineStats stats = engine.Stats();
+  report.rules_version = stats.rules_version;
+  report.partners = stats.partners;
+  report.leads = leads.size();
+  report.latency_ns.reserve(leads.size());
+  report.results.reserve(leads.size());
+  double slowest = -1;
+  const auto start = std::chrono::steady_clock::now();
+  for (const Lead& lead : leads) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = engine.Route(lead, {});
+    const double ns =
+        std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+    if (ns > slowest) {
+      slowest = ns;
+      report.slowest_lead = lead.id;
+    }
+    report.latency_ns.push_back(ns);
+    if (!r.ok()) {
+      ++report.errors;
+      report.results.emplace_back();
+      continue;
+    }
+    switch (r->decision) {
+      case RouteDecision::kOwner:
+        ++report.to_owner;
+        break;
+      case RouteDecision::kPartner:
+        ++report.to_partner;
+        ++report.per_partner[r->assignee.id];
+        break;
+      case RouteDecision::kUnassigned:
+        ++report.unassigned;
+        ++report.unassigned_reasons[ReasonKind(r->reasons.empty() ? "" : r->reasons.front())];
+        break;
+    }
+    report.results.push_back(std::move(*r));
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::sort(report.latency_ns.begin(), report.latency_ns.end());
+  // Fairness over every partner of the rule set, idle ones included.
+  std::vector<std::size_t> counts;
+  for (const auto& [id, n] : report.per_partner) counts.push_back(n);
+  if (report.partners > counts.size()) counts.resize(report.partners, 0);
+  report.gini = Gini(std::move(counts));
+  return report;
+}
+
+std::string FormatReport(const ReplayReport& a, const ReplayReport* b) {
+  std::string out;
+  auto line = [&](const std::string& s) { out += s + "\n"; };
+  for (const ReplayReport* r : {&a, b}) {
+    if (r == nullptr) continue;
+    line("== " + r->rules_dir + " (version " + r->rules_version + ", " +
+         std::to_string(r->partners) + " partners)");
+    char buf[256];
+    std::snprintf(buf, sizeof(buf), "leads %zu in %.3f s: %.0f leads/s", r->leads, r->seconds,
+                  r->seconds > 0 ? static_cast<double>(r->leads) / r->seconds : 0.0);
+    line(buf);
+    line("latency us: p50 " + Micros(Percentile(r->latency_ns, 0.5)) + "  p90 " +
+         Micros(Percentile(r->latency_ns, 0.9)) + "  p99 " +
+         Micros(Percentile(r->latency_ns, 0.99)) + "  p99.9 " +
+         Micros(Percentile(r->latency_ns, 0.999)) + "  max " +
+         Micros(r->latency_ns.empty() ? 0 : r->latency_ns.back()) + " (" + r->slowest_lead + ")");
+    line("decisions: owner " + std::to_string(r->to_owner) + " (" + Share(r->to_owner, r->leads) +
+         "), partner " + std::to_string(r->to_partner) + " (" + Share(r->to_partner, r->leads) +
+         "), unassigned " + std::to_string(r->unassigned) + " (" +
+         Share(r->unassigned, r->leads) + "), errors " + std::to_string(r->errors));
+    std::snprintf(buf, sizeof(buf), "fairness: Gini %.3f over %zu partners; %zu received leads",
+                  r->gini, r->partners, r->per_partner.size());
+    line(buf);
+    std::vector<std::pair<std::size_t, std::string>> top;
+    for (const auto& [id, n] : r->per_partner) top.emplace_back(n, id);
+    std::sort(top.begin(), top.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
+    });
+    line("top partners:");
+    for (std::size_t i = 0; i < top.size() && i < 10; ++i) {
+      line("  " + top[i].second + "  " + std::to_string(top[i].first) + " (" +
+           Share(top[i].first, r->to_partner) + " of partner leads)");
+    }
+    if (!r->unassigned_reasons.empty()) {
+      line("unassigned, by reason:");
+      std::vector<std::pair<std::size_t, std::string>> reasons;
+      for (const auto& [why, n] : r->unassigned_reasons) reasons.emplace_back(n, why);
+      std::sort(reasons.rbegin(), reasons.rend());
+      for (std::size_t i = 0; i < reasons.size() && i < 10; ++i) {
+        line("  " + std::to_string(reasons[i].first) + "  " + reasons[i].second);
+      }
+    }
+  }
+  if (b != nullptr) {
+    std::size_t differ = 0;
+    std::vector<std::string> examples;
+    const std::size_t n = std::min(a.results.size(), b->results.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string x = Describe(a.results[i]), y = Describe(b->results[i]);
+      if (x == y) continue;
+      ++differ;
+      if (examples.size() < 20) {
+        const std::string& id =
+            a.results[i].lead_id.empty() ? b->results[i].lead_id : a.results[i].lead_id;
+        examples.push_back("  " + id + ": " + x + " -> " + y);
+      }
+    }
+    line("== differences: " + std::to_string(differ) + " of " + std::to_string(n) + " leads (" +
+         Share(differ, n) + ")");
+    for (const auto& e : examples) line(e);
+  }
+  return out;
+}
+
+}  // namespace leadroute::cli

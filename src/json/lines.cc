@@ -1,0 +1,87 @@
+#include "json/lines.h"
+
+#include <string>
+#include <vector>
+
+namespace leadroute::json {
+
+namespace {
+
+// "partner.capacity" -> "capacity"; "lead.performance.x" -> "performance".
+std::string_view TopField(std::string_view path) {
+  if (const std::size_t dot = path.find('.'); dot != std::string_view::npos) {
+    path.remove_prefix(dot + 1);
+  }
+  return path.substr(0, path.find_first_of(".["));
+}
+
+}  // namespace
+
+std::size_t FieldColumn(std::string_view line, std::string_view field) {
+  if (field.empty()) return 1;
+  std::string quoted;
+  quoted.reserve(field.size() + 2);
+  quoted.push_back('"');
+  quoted.append(field);
+  quoted.push_back('"');
+  const std::size_t at = line.find(quoted);
+  return at == std::string_view::npos ? 1 : at + 1;
+}
+
+Status ForEachJsonLine(std::string_view text, std::string_view name,
+                       const std::function<Status(od::value& object, std::string_view line,
+                                                  std::size_t line_no)>& fn) {
+  simdjson::ondemand::parser parser;
+  simdjson::dom::parser validator;
+  std::vector<std::string> errors;
+  std::size_t line_no = 0;
+  auto error = [&](std::size_t col, std::string_view message) {
+    errors.push_back(std::string(name) + ":" + std::to_string(line_no) + ":" +
+                     std::to_string(col) + ": " + std::string(message));
+  };
+  simdjson::padded_string padded;
+  while (!text.empty()) {
+    ++line_no;
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (line.size() > kMaxJsonLine) {
+      error(1, "line too long");
+      continue;
+    }
+    padded = simdjson::padded_string(line);
+    // The whole line first: on-demand parsing skips what it does not read.
+    simdjson::dom::element root;
+    if (validator.parse(padded).get(root) != simdjson::SUCCESS) {
+      error(1, "not valid JSON");
+      continue;
+    }
+    if (!root.is_object()) {
+      error(1, "not a JSON object");
+      continue;
+    }
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::value value;
+    if (parser.iterate(padded).get(doc) != simdjson::SUCCESS ||
+        doc.get_value().get(value) != simdjson::SUCCESS) {
+      error(1, "not valid JSON");
+      continue;
+    }
+    if (Status s = fn(value, line, line_no); !s.ok()) {
+      std::string message(s.message());
+      if (!s.field().empty()) message = std::string(s.field()) + ": " + message;
+      error(FieldColumn(line, TopField(s.field())), message);
+    }
+  }
+  if (errors.empty()) return Status::Ok();
+  std::string all;
+  for (const auto& e : errors) {
+    if (!all.empty()) all.push_back('\n');
+    all += e;
+  }
+  return Status::InvalidArgument(all);
+}
+
+}  // namespace leadroute::json
