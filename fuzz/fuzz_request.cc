@@ -20,6 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto e = leadroute::Engine::Create();
     if (!e.ok()) std::abort();
     engine = std::move(*e);
+    // The demo rule set, so routing and partner methods run too (tools/fuzz
+    // runs from the repository root); reload_rules re-reads it.
+    if (!engine->LoadRules("rules/demo").ok()) std::abort();
     dispatcher = std::make_unique<leadroute::protocol::Dispatcher>(engine.get());
   }
   std::string line(reinterpret_cast<const char*>(data), size);

@@ -121,7 +121,9 @@ RulesInfo Engine::Router::Install(std::shared_ptr<const RuleSet> rs) {
 }
 
 void Engine::Router::ApplyOverlay(std::vector<Partner>* partners) const {
-  for (const auto& [id, change] : overlay_) {
+  for (const auto& entry : overlay_) {
+    const std::string& id = entry.first;
+    const std::optional<Partner>& change = entry.second;
     auto it = std::find_if(partners->begin(), partners->end(),
                            [&](const Partner& p) { return p.id == id; });
     if (change) {

@@ -42,4 +42,11 @@ printf '%s\n' "$out" | sed -n 4p | grep -q '"id":"house-distribution"' || { echo
 # Without a rule set, routing says so.
 printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","company":"x"}}}' \
   | (cd "$bad" && "$bin" pipe) | grep -q '"code":-32004' || { echo "route without rules"; exit 1; }
+# bench-rules replays a leads file through two rule sets and compares them.
+printf '%s\n' '{"id":"l1","company":"Acme GmbH","country":"DE","products":["cloud"],"language":"de"}' \
+  '{"id":"l2","company":"Beta SAS","country":"FR","products":["backup"],"language":"fr"}' > "$bad/leads.jsonl"
+report=$("$bin" bench-rules --rules "$root/rules/demo" --compare "$root/rules/demo" --leads "$bad/leads.jsonl")
+printf '%s\n' "$report" | grep -q "^leads 2 in" || { echo "bad bench-rules: $report"; exit 1; }
+printf '%s\n' "$report" | grep -q "Gini" || { echo "bench-rules without fairness: $report"; exit 1; }
+printf '%s\n' "$report" | grep -q "^== differences: 0 of 2 leads" || { echo "bench-rules compare: $report"; exit 1; }
 echo "pipe_test: 1 passed, 0 failed"
