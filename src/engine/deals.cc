@@ -169,10 +169,17 @@ CheckResult Engine::Deals::CheckLocked(const Opportunity& deal,
 }
 
 CheckResult Engine::Deals::Check(const Opportunity& deal) const {
-  const index::Features f = index::ExtractFeatures(*normalizer_, deal.party, options_.default_country);
+  return Check(deal, Features(deal.party));
+}
+
+CheckResult Engine::Deals::Check(const Opportunity& deal, const index::Features& f) const {
   const std::int64_t now = options_.now();
   std::shared_lock lock(mu_);
   return CheckLocked(deal, f, now, /*possible=*/nullptr);
+}
+
+index::Features Engine::Deals::Features(const Party& party) const {
+  return index::ExtractFeatures(*normalizer_, party, options_.default_country);
 }
 
 Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {

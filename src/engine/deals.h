@@ -28,6 +28,10 @@ class Engine::Deals {
   Status Close(std::string_view id, OpportunityStatus status);
   std::optional<Opportunity> Get(std::string_view id) const;
   CheckResult Check(const Opportunity& deal) const;
+  // Check() with the deal's features already extracted (Features()).
+  CheckResult Check(const Opportunity& deal, const index::Features& features) const;
+  // The features Check() extracts from a party.
+  index::Features Features(const Party& party) const;
   Result<RegisterResult> Register(Opportunity deal);
   void Count(std::size_t* stored, std::size_t* active) const;
 

@@ -286,14 +286,16 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   Opportunity probe;
   probe.party = lead.party;
   probe.products = lead.products;
-  CheckResult owned = deals_->Check(probe);
+  // Normalized once: for the owner check and for the lead's domain.
+  const index::Features features = deals_->Features(lead.party);
+  CheckResult owned = deals_->Check(probe, features);
   for (Match& m : owned.matches) {
     if (m.owner.kind == OwnerKind::kPartner && Contains(declined, m.owner.id)) continue;
     plan.owner = std::move(m);
     return plan;
   }
 
-  plan.facts = rs.Facts(lead, *normalizer_);
+  plan.facts = rs.Facts(lead, features.domain);
   const LeadFacts& f = plan.facts;
   rs.CoveringLists(f, &plan.lists);
   if (plan.lists.empty()) {

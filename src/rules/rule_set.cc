@@ -278,6 +278,17 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
 }
 
 LeadFacts RuleSet::Facts(const Lead& lead, const Normalizer& normalizer) const {
+  std::string domain;
+  if (!lead.party.domain.empty()) domain = normalizer.Domain(lead.party.domain).value_or("");
+  if (domain.empty() && !lead.party.email.empty()) {
+    if (auto e = normalizer.Email(lead.party.email); e && !e->freemail && e->domain) {
+      domain = *e->domain;
+    }
+  }
+  return Facts(lead, domain);
+}
+
+LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain) const {
   LeadFacts f;
   const Party& party = lead.party;
   f.region = FoldUpper(party.region);
@@ -288,14 +299,7 @@ LeadFacts RuleSet::Facts(const Lead& lead, const Normalizer& normalizer) const {
   f.postal = PostalKey(party.postal_code);
   f.city = FoldLower(party.city);
   f.company = FoldLower(party.company);
-  if (!party.domain.empty()) {
-    f.domain = normalizer.Domain(party.domain).value_or("");
-  }
-  if (f.domain.empty() && !party.email.empty()) {
-    if (auto e = normalizer.Email(party.email); e && !e->freemail && e->domain) {
-      f.domain = *e->domain;
-    }
-  }
+  f.domain = domain;
   f.industry = FoldLower(lead.industry);
   f.language = FoldLower(lead.language);
   f.source = FoldLower(lead.source);

@@ -83,6 +83,10 @@ class RuleSet {
   // The partner's index, or -1.
   int Find(std::string_view id) const;
 
+  // `domain`: the lead's registrable domain (from its domain, else a
+  // corporate email), as the normalizer derives it; empty if none.
+  LeadFacts Facts(const Lead& lead, std::string_view domain) const;
+  // The same, deriving the domain.
   LeadFacts Facts(const Lead& lead, const Normalizer& normalizer) const;
 
   // The territory lists covering the lead, most specific first, into *out

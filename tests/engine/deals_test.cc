@@ -321,3 +321,83 @@ TEST_F(DealsTest, PersonCustomersMatchOnNameAndAddress) {
 
 }  // namespace
 }  // namespace leadroute
+
+namespace leadroute {
+namespace {
+
+// The rule set's conflict switches (rules/README.md, [conflict]).
+class ConflictPolicyTest : public ::testing::Test {
+ protected:
+  void Make(bool product_lines_conflict, bool direct_precedence) {
+    EngineOptions options;
+    options.now = [] { return kNow; };
+    options.conflict.product_lines_conflict = product_lines_conflict;
+    options.conflict.direct_precedence = direct_precedence;
+    auto e = Engine::Create(std::move(options));
+    ASSERT_TRUE(e.ok());
+    engine_ = std::move(*e);
+  }
+  void Put(std::string id, Owner owner, std::vector<std::string> products) {
+    Opportunity o;
+    o.id = std::move(id);
+    o.owner = std::move(owner);
+    o.party = Company("ACME Deutschland GmbH", "DE");
+    o.party.domain = "acme.de";
+    o.products = std::move(products);
+    bool created;
+    ASSERT_TRUE(engine_->UpsertOpportunity(o, &created).ok());
+  }
+  Opportunity Deal(std::string id, std::vector<std::string> products) {
+    Opportunity d;
+    d.id = std::move(id);
+    d.owner = {OwnerKind::kPartner, "p2"};
+    d.party = Company("Acme Deutschland", "DE");
+    d.party.domain = "www.acme.de";
+    d.products = std::move(products);
+    return d;
+  }
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(ConflictPolicyTest, ProductLinesConflictByDefault) {
+  Make(/*product_lines_conflict=*/true, /*direct_precedence=*/true);
+  Put("o1", {OwnerKind::kPartner, "p1"}, {"Firewall"});
+  EXPECT_EQ(engine_->Check(Deal("d1", {"backup"})).status, CheckStatus::kConflict);
+}
+
+TEST_F(ConflictPolicyTest, OtherProductLinesNeedNotConflict) {
+  Make(/*product_lines_conflict=*/false, /*direct_precedence=*/true);
+  Put("o1", {OwnerKind::kPartner, "p1"}, {"Firewall"});
+  EXPECT_EQ(engine_->Check(Deal("d1", {"backup"})).status, CheckStatus::kClear);
+  // The same line, in another case: a conflict.
+  EXPECT_EQ(engine_->Check(Deal("d2", {"firewall", "backup"})).status, CheckStatus::kConflict);
+  // A side that names no products conflicts with every line.
+  EXPECT_EQ(engine_->Check(Deal("d3", {})).status, CheckStatus::kConflict);
+}
+
+TEST_F(ConflictPolicyTest, DirectPrecedenceOffSendsDirectCollisionsToReview) {
+  Make(/*product_lines_conflict=*/true, /*direct_precedence=*/false);
+  Put("o1", {OwnerKind::kDirect, "rep-1"}, {});
+  auto r = engine_->Register(Deal("d1", {}));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kReview);
+  ASSERT_FALSE(r->matches.empty());
+  EXPECT_EQ(r->matches[0].owner.kind, OwnerKind::kDirect);
+  EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kPending);
+  // Another partner's opportunity is still a conflict.
+  Put("o2", {OwnerKind::kPartner, "p1"}, {});
+  auto again = engine_->Register(Deal("d2", {}));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->status, RegisterStatus::kConflict);
+}
+
+TEST_F(ConflictPolicyTest, DirectPrecedenceOnMakesDirectCollisionsConflicts) {
+  Make(/*product_lines_conflict=*/true, /*direct_precedence=*/true);
+  Put("o1", {OwnerKind::kDirect, "rep-1"}, {});
+  auto r = engine_->Register(Deal("d1", {}));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kConflict);
+}
+
+}  // namespace
+}  // namespace leadroute
