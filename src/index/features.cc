@@ -35,6 +35,12 @@ std::uint64_t HashKey(KeyKind kind, std::string_view a, std::string_view b = {})
   return h;
 }
 
+}  // namespace
+
+std::uint64_t IdKey(std::string_view id) { return HashKey(KeyKind::kId, id); }
+
+namespace {
+
 void Add(std::vector<LookupKey>* keys, KeyKind kind, std::string_view a,
          std::string_view b = {}) {
   keys->push_back({kind, HashKey(kind, a, b)});

@@ -54,6 +54,7 @@ enum class KeyKind : std::uint8_t {
   kCitySurname,    // city + Soundex of the surname
   kCityNumber,     // city + house number
   kCityStreet,     // city + street
+  kId,             // the opportunity's id (OpportunityIndex's id lookup)
 };
 
 // True for kinds whose postings name the customer on their own; lists of
@@ -65,6 +66,9 @@ struct LookupKey {
   KeyKind kind;
   std::uint64_t hash;
 };
+
+// The hash of an opportunity id under KeyKind::kId.
+std::uint64_t IdKey(std::string_view id);
 
 // The keys under which an opportunity with these features is stored.
 void StoredKeys(const Features& f, std::vector<LookupKey>* keys);

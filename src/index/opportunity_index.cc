@@ -40,12 +40,7 @@ std::vector<std::string> SplitProducts(std::string_view joined) {
 
 }  // namespace
 
-OpportunityIndex::OpportunityIndex(IndexLimits limits) : limits_(limits) {
-  // Most keys are unique: dense tables save more memory than the slightly
-  // longer probes cost (robin hood hashing keeps them short).
-  postings_.max_load_factor(0.85f);
-  ids_.max_load_factor(0.85f);
-}
+OpportunityIndex::OpportunityIndex(IndexLimits limits) : limits_(limits) {}
 
 std::uint32_t OpportunityIndex::InternOwner(const Owner& owner) {
   std::string key(OwnerKindName(owner.kind));
@@ -57,47 +52,61 @@ std::uint32_t OpportunityIndex::InternOwner(const Owner& owner) {
   return it->second;
 }
 
+std::int64_t OpportunityIndex::Find(std::string_view id) const {
+  for (std::uint32_t slot : postings_.Find(IdKey(id))) {
+    if (IdOf(slot) == id) return slot;
+  }
+  return -1;
+}
+
 Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
                                 bool* created) {
-  auto packed = Pack(opp, f);
-  if (!packed) return Status::TooLarge("opportunity too large to store");
+  if (!Pack(opp, f, &pack_buffer_)) return Status::TooLarge("opportunity too large to store");
+  const std::int64_t found = Find(opp.id);
+  *created = found < 0;
   std::uint32_t slot;
-  auto it = ids_.find(opp.id);
-  *created = it == ids_.end();
   if (*created) {
     slot = static_cast<std::uint32_t>(slots_.size());
     slots_.emplace_back();
   } else {
-    slot = it->second;
+    slot = static_cast<std::uint32_t>(found);
     RemovePostings(slot);
-    ids_.erase(it);
+    arena_.Release(View(slot).size());
   }
   Slot& s = slots_[slot];
-  s.packed = std::move(packed);
-  s.registered_at = opp.registered_at;
+  s.packed = arena_.Store(pack_buffer_);
   s.expires_at = opp.expires_at;
-  s.amount = opp.amount.value_or(std::nan(""));
   s.owner = InternOwner(opp.owner);
   s.status = opp.status;
-  ids_.emplace(RecordView(s.packed.get()).Get(kId), slot);
+  if (*created) postings_.Add(IdKey(opp.id), slot);
   std::vector<LookupKey> keys;
   StoredKeys(f, &keys);
   AddPostings(slot, keys);
+  MaybeCompact();
   return Status::Ok();
 }
 
+void OpportunityIndex::MaybeCompact() {
+  if (arena_.dead() < limits_.compact_after_bytes || arena_.dead() < arena_.live()) return;
+  RecordArena fresh;
+  for (Slot& s : slots_) {
+    if (s.packed != nullptr) s.packed = fresh.Store({s.packed, RecordView(s.packed).size()});
+  }
+  arena_ = std::move(fresh);
+}
+
 bool OpportunityIndex::SetStatus(std::string_view id, OpportunityStatus status) {
-  auto it = ids_.find(id);
-  if (it == ids_.end()) return false;
-  slots_[it->second].status = status;
+  const std::int64_t slot = Find(id);
+  if (slot < 0) return false;
+  slots_[static_cast<std::size_t>(slot)].status = status;
   return true;
 }
 
 std::optional<Opportunity> OpportunityIndex::Get(std::string_view id) const {
-  auto it = ids_.find(id);
-  if (it == ids_.end()) return std::nullopt;
-  const Slot& s = slots_[it->second];
-  const RecordView r(s.packed.get());
+  const std::int64_t slot = Find(id);
+  if (slot < 0) return std::nullopt;
+  const Slot& s = slots_[static_cast<std::size_t>(slot)];
+  const RecordView r(s.packed);
   Opportunity o;
   o.id = r.Get(kId);
   o.owner = owners_[s.owner];
@@ -113,9 +122,9 @@ std::optional<Opportunity> OpportunityIndex::Get(std::string_view id) const {
   o.party.region = r.Get(kRegion);
   o.party.country = r.Get(kCountry);
   o.products = SplitProducts(r.Get(kProducts));
-  if (!std::isnan(s.amount)) o.amount = s.amount;
+  o.amount = r.amount();
   o.status = s.status;
-  o.registered_at = s.registered_at;
+  o.registered_at = r.registered_at();
   o.expires_at = s.expires_at;
   return o;
 }
@@ -135,55 +144,19 @@ std::size_t OpportunityIndex::CountActive(std::int64_t now) const {
   return n;
 }
 
+std::size_t OpportunityIndex::bytes() const {
+  return arena_.reserved() + slots_.capacity() * sizeof(Slot) + postings_.bytes();
+}
+
 void OpportunityIndex::AddPostings(std::uint32_t slot,
                                    const std::vector<LookupKey>& keys) {
-  for (const LookupKey& k : keys) {
-    auto [it, inserted] = postings_.try_emplace(k.hash, Posting{slot, 0});
-    if (inserted) continue;
-    Posting& p = it.value();
-    if (p.first == slot) continue;
-    if (p.more == 0) {
-      std::uint32_t index;
-      if (!free_overflow_.empty()) {
-        index = free_overflow_.back();
-        free_overflow_.pop_back();
-      } else {
-        index = static_cast<std::uint32_t>(overflow_.size());
-        overflow_.emplace_back();
-      }
-      p.more = index + 1;
-    }
-    auto& list = overflow_[p.more - 1];
-    if (list.empty() || list.back() != slot) list.push_back(slot);
-  }
+  for (const LookupKey& k : keys) postings_.Add(k.hash, slot);
 }
 
 void OpportunityIndex::RemovePostings(std::uint32_t slot) {
   std::vector<LookupKey> keys;
-  StoredKeys(FeaturesOf(RecordView(slots_[slot].packed.get())), &keys);
-  for (const LookupKey& k : keys) RemovePosting(k.hash, slot);
-}
-
-void OpportunityIndex::RemovePosting(std::uint64_t hash, std::uint32_t slot) {
-  auto it = postings_.find(hash);
-  if (it == postings_.end()) return;
-  Posting& p = it.value();
-  if (p.more == 0) {
-    if (p.first == slot) postings_.erase(it);
-    return;
-  }
-  auto& list = overflow_[p.more - 1];
-  if (p.first == slot) {
-    p.first = list.front();
-    list.erase(list.begin());
-  } else {
-    std::erase(list, slot);
-  }
-  if (list.empty()) {
-    free_overflow_.push_back(p.more - 1);
-    list.shrink_to_fit();
-    p.more = 0;
-  }
+  StoredKeys(FeaturesOf(View(slot)), &keys);
+  for (const LookupKey& k : keys) postings_.Remove(k.hash, slot);
 }
 
 void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
@@ -195,27 +168,16 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
     }
   };
   for (const LookupKey& k : keys) {
-    auto it = postings_.find(k.hash);
-    if (it == postings_.end()) continue;
-    const Posting& p = it->second;
-    if (p.more == 0) {
-      add(p.first);
-      continue;
-    }
-    const auto& list = overflow_[p.more - 1];
-    const std::size_t total = list.size() + 1;
+    const std::span<const std::uint32_t> list = postings_.Find(k.hash);
+    if (list.empty()) continue;
     if (!IsStrongKind(k.kind)) {
-      if (total > limits_.max_weak_postings) continue;
-      add(p.first);
+      if (list.size() > limits_.max_weak_postings) continue;
       for (std::uint32_t s : list) add(s);
       continue;
     }
     // Strong keys: the newest entries.
-    const std::size_t take = std::min(total, limits_.max_strong_postings);
-    for (std::size_t i = 0; i < take; ++i) {
-      const std::size_t from_end = total - 1 - i;  // index in [first, list...]
-      add(from_end == 0 ? p.first : list[from_end - 1]);
-    }
+    const std::size_t take = std::min(list.size(), limits_.max_strong_postings);
+    for (std::size_t i = 0; i < take; ++i) add(list[list.size() - 1 - i]);
   }
 }
 

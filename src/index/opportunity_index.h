@@ -1,11 +1,13 @@
 // OpportunityIndex: every stored opportunity, packed, and the postings that
 // find them by match key.
 //
-// Slots are a flat array; an id maps to its slot through a robin_map keyed
-// by a view into the packed record; each lookup key (a 64-bit hash of kind
-// and value) maps to the slots stored under it. Posting lists keep insertion
-// order; long lists of weak kinds are not followed (they say little), long
-// lists of strong kinds are followed for their newest entries only.
+// Records are packed end to end in an arena; slots are a flat array of 24
+// bytes each (record, expiry, owner, status). One PostingTable maps every
+// lookup key (a 64-bit hash of kind and value) to the slots stored under it,
+// ids included (verified against the record's own id). Posting lists keep
+// insertion order; long lists of weak kinds are not followed (they say
+// little), long lists of strong kinds are followed for their newest entries
+// only.
 //
 // Not thread-safe: the Engine serializes writers against readers.
 #ifndef LEADROUTE_INDEX_OPPORTUNITY_INDEX_H_
@@ -22,7 +24,9 @@
 #include <tsl/robin_map.h>
 
 #include "index/features.h"
+#include "index/posting_table.h"
 #include "index/record.h"
+#include "index/record_arena.h"
 #include "leadroute/opportunity.h"
 #include "leadroute/status.h"
 
@@ -36,6 +40,9 @@ struct IndexLimits {
   std::size_t max_weak_postings = 32;
   // Candidates scored per query, all keys together.
   std::size_t max_candidates = 256;
+  // Replaced records' bytes are reclaimed (the live ones copied to a fresh
+  // arena) once they exceed the live bytes and this much.
+  std::size_t compact_after_bytes = 16 << 20;
 };
 
 class OpportunityIndex {
@@ -58,46 +65,42 @@ class OpportunityIndex {
                   std::vector<std::uint32_t>* out) const;
 
   // Slot accessors for scoring. REQUIRES: slot came from Candidates().
-  RecordView View(std::uint32_t slot) const {
-    return RecordView(slots_[slot].packed.get());
-  }
+  RecordView View(std::uint32_t slot) const { return RecordView(slots_[slot].packed); }
   const Owner& OwnerOf(std::uint32_t slot) const {
     return owners_[slots_[slot].owner];
   }
   bool ActiveAt(std::uint32_t slot, std::int64_t now) const;
   std::string_view IdOf(std::uint32_t slot) const { return View(slot).Get(kId); }
 
-  std::size_t size() const { return ids_.size(); }
+  std::size_t size() const { return slots_.size(); }
   // Opportunities active at `now`: a scan, O(size()).
   std::size_t CountActive(std::int64_t now) const;
+  // Bytes held by records (live and dead), slots and postings.
+  std::size_t bytes() const;
 
  private:
   // Records are never removed (closed ones stay for get_opportunity).
   struct Slot {
-    std::unique_ptr<char[]> packed;
-    std::int64_t registered_at = 0;
+    const char* packed = nullptr;  // in arena_
     std::int64_t expires_at = 0;
-    double amount = std::nan("");
     std::uint32_t owner = 0;
     OpportunityStatus status = OpportunityStatus::kOpen;
   };
-  // Slots under one key: the first inline, the rest in overflow_[more - 1].
-  struct Posting {
-    std::uint32_t first;
-    std::uint32_t more = 0;  // 0: none
-  };
+  static_assert(sizeof(Slot) == 24);
 
+  // The slot of `id`, or -1.
+  std::int64_t Find(std::string_view id) const;
   std::uint32_t InternOwner(const Owner& owner);
   void AddPostings(std::uint32_t slot, const std::vector<LookupKey>& keys);
   void RemovePostings(std::uint32_t slot);
-  void RemovePosting(std::uint64_t hash, std::uint32_t slot);
+  // Copies the live records into a fresh arena once dead ones dominate.
+  void MaybeCompact();
 
   IndexLimits limits_;
   std::vector<Slot> slots_;
-  tsl::robin_map<std::string_view, std::uint32_t> ids_;  // views into packed
-  tsl::robin_map<std::uint64_t, Posting> postings_;
-  std::vector<std::vector<std::uint32_t>> overflow_;
-  std::vector<std::uint32_t> free_overflow_;
+  RecordArena arena_;
+  PostingTable postings_;  // match keys and ids
+  std::string pack_buffer_;
   std::vector<Owner> owners_;
   tsl::robin_map<std::string, std::uint32_t> owner_ids_;
 };

@@ -1,10 +1,13 @@
-// Record: an opportunity packed into one allocation (the raw fields for
-// get_opportunity and the features for scoring), and RecordView to read it.
+// Record: an opportunity packed into one contiguous run of bytes (the raw
+// fields for get_opportunity and the features for scoring), and RecordView
+// to read it.
 #ifndef LEADROUTE_INDEX_RECORD_H_
 #define LEADROUTE_INDEX_RECORD_H_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "index/features.h"
@@ -43,20 +46,30 @@ enum Field : std::uint8_t {
   kFPostal,
   kFCity,
   kFCountry,
+  // Binary: 8 bytes each, absent when unknown.
+  kRegisteredAt,  // int64 seconds since the epoch
+  kAmount,        // double
   kFieldCount,
 };
+static_assert(kFieldCount <= 32, "the presence bitmap is 32 bits");
 
 // Largest packed record; Pack refuses larger ones.
 inline constexpr std::size_t kMaxRecordBytes = 60000;
 
-// The packed bytes: a table of kFieldCount + 1 little-endian uint16 offsets,
-// then the field bytes. Null when the fields exceed kMaxRecordBytes.
-std::unique_ptr<char[]> Pack(const Opportunity& opp, const Features& f);
+// The packed bytes, into *out: a 32-bit bitmap of the fields present (non-
+// empty), one length per present field in field order (one byte up to 254;
+// 255 and two more bytes above), then the fields' bytes. A typical record's
+// header is ~20 bytes. False when the fields exceed kMaxRecordBytes.
+bool Pack(const Opportunity& opp, const Features& f, std::string* out);
 
 class RecordView {
  public:
   explicit RecordView(const char* packed) : p_(packed) {}
   std::string_view Get(Field field) const;
+  // Bytes the record occupies.
+  std::size_t size() const;
+  std::int64_t registered_at() const;
+  std::optional<double> amount() const;
 
   // The features, as Features would hold them (string_views into the record).
   struct FeatureView {
@@ -67,6 +80,8 @@ class RecordView {
   FeatureView features() const;
 
  private:
+  // All fields at once.
+  void Fields(std::string_view* out) const;
   const char* p_;
 };
 

@@ -1,0 +1,66 @@
+// PostingTable: 64-bit key hashes to the slots stored under them, in 12
+// bytes per key.
+//
+// Open addressing with linear probing over a flat array of {hash, value}
+// buckets (no node per entry, no per-entry allocation) and backward-shift
+// deletion, so no tombstones pile up. Most keys name one slot, held inline;
+// a key with more has its slots, in insertion order, in an overflow list.
+// Hashes are compared in full; callers verify what a hash stands for (the
+// record's own fields) where a collision would matter.
+//
+// Not thread-safe; the owner serializes writers against readers.
+#ifndef LEADROUTE_INDEX_POSTING_TABLE_H_
+#define LEADROUTE_INDEX_POSTING_TABLE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace leadroute::index {
+
+class PostingTable {
+ public:
+  PostingTable();
+
+  // Adds `slot` under `hash`, unless it is already the newest there.
+  void Add(std::uint64_t hash, std::uint32_t slot);
+  // Removes `slot` from under `hash`; the key goes when its last slot does.
+  void Remove(std::uint64_t hash, std::uint32_t slot);
+  // The slots under `hash`, oldest first; empty if none. Valid until the
+  // next Add or Remove.
+  std::span<const std::uint32_t> Find(std::uint64_t hash) const;
+
+  std::size_t keys() const { return size_; }
+  // Bytes held: the bucket array and the overflow lists.
+  std::size_t bytes() const;
+
+ private:
+  // 12 bytes, 4-aligned: the hash in two halves.
+  struct Bucket {
+    std::uint32_t hash_lo;
+    std::uint32_t hash_hi;
+    std::uint32_t value;  // kEmpty, a slot, or kOverflow | list index
+    std::uint64_t hash() const {
+      return (std::uint64_t{hash_hi} << 32) | hash_lo;
+    }
+  };
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  static constexpr std::uint32_t kOverflow = 0x80000000u;
+
+  // The bucket holding `hash`, or the empty one where it would go.
+  std::size_t Probe(std::uint64_t hash) const;
+  void Grow();
+  void Erase(std::size_t i);
+  std::uint32_t NewList();
+
+  std::vector<Bucket> buckets_;  // size a power of two
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+  std::vector<std::vector<std::uint32_t>> lists_;
+  std::vector<std::uint32_t> free_lists_;
+};
+
+}  // namespace leadroute::index
+
+#endif  // LEADROUTE_INDEX_POSTING_TABLE_H_

@@ -1,0 +1,35 @@
+// RecordArena: packed records laid end to end in large chunks, with no
+// per-record allocation or header. Replaced records leave dead bytes behind;
+// the owner compacts when they pile up (see OpportunityIndex).
+#ifndef LEADROUTE_INDEX_RECORD_ARENA_H_
+#define LEADROUTE_INDEX_RECORD_ARENA_H_
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace leadroute::index {
+
+class RecordArena {
+ public:
+  // A copy of `bytes`, valid until the arena is destroyed (or moved from).
+  const char* Store(std::string_view bytes);
+  // Counts `bytes` of a stored record as dead.
+  void Release(std::size_t bytes) { dead_ += bytes; }
+
+  std::size_t live() const { return used_ - dead_; }
+  std::size_t dead() const { return dead_; }
+  std::size_t reserved() const { return reserved_; }
+
+ private:
+  static constexpr std::size_t kChunk = 1 << 20;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  char* next_ = nullptr;
+  std::size_t left_ = 0;
+  std::size_t used_ = 0, dead_ = 0, reserved_ = 0;
+};
+
+}  // namespace leadroute::index
+
+#endif  // LEADROUTE_INDEX_RECORD_ARENA_H_

@@ -1,0 +1,111 @@
+// The index's storage: the posting table against a reference multimap,
+// record packing, and reclaiming replaced records.
+#include "index/opportunity_index.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "index/posting_table.h"
+#include "index/record.h"
+
+namespace leadroute::index {
+namespace {
+
+TEST(PostingTableTest, MatchesAReferenceUnderRandomOperations) {
+  PostingTable table;
+  std::map<std::uint64_t, std::vector<std::uint32_t>> reference;
+  std::mt19937_64 rng(5);
+  // Few distinct low bits: long probe runs that wrap around and shift back.
+  auto key = [&] { return (rng() % 3000) * 0x100000001ULL + (rng() % 4) * 1024; };
+  for (int op = 0; op < 200000; ++op) {
+    const std::uint64_t k = key();
+    const std::uint32_t slot = static_cast<std::uint32_t>(rng() % 50);
+    auto& ref = reference[k];
+    if (rng() % 3 != 0) {
+      table.Add(k, slot);
+      if (ref.empty() || ref.back() != slot) ref.push_back(slot);
+    } else {
+      table.Remove(k, slot);
+      ref.erase(std::remove(ref.begin(), ref.end(), slot), ref.end());
+    }
+    if (ref.empty()) reference.erase(k);
+    if (op % 4999 == 0) {
+      for (const auto& [h, slots] : reference) {
+        const auto got = table.Find(h);
+        ASSERT_EQ(std::vector<std::uint32_t>(got.begin(), got.end()), slots) << op;
+      }
+      ASSERT_EQ(table.keys(), reference.size());
+    }
+  }
+  EXPECT_TRUE(table.Find(0xDEADBEEF).empty());
+}
+
+TEST(RecordTest, PacksAndReadsEveryField) {
+  Opportunity o;
+  o.id = "opp-1";
+  o.party.company = std::string(300, 'c');  // a long field: three length bytes
+  o.party.email = "j@acme.de";
+  o.products = {"cloud", "backup"};
+  o.registered_at = 1795846849;
+  o.amount = 1234.5;
+  Features f;
+  f.company = "acme";
+  f.country = "DE";
+  std::string packed;
+  ASSERT_TRUE(Pack(o, f, &packed));
+  const RecordView r(packed.data());
+  EXPECT_EQ(r.Get(kId), "opp-1");
+  EXPECT_EQ(r.Get(kCompany), o.party.company);
+  EXPECT_EQ(r.Get(kEmail), "j@acme.de");
+  EXPECT_EQ(r.Get(kDomain), "");
+  EXPECT_EQ(r.Get(kProducts), "cloud\x1f" "backup");
+  EXPECT_EQ(r.features().company, "acme");
+  EXPECT_EQ(r.features().country, "DE");
+  EXPECT_EQ(r.registered_at(), 1795846849);
+  EXPECT_EQ(r.amount(), 1234.5);
+  EXPECT_EQ(r.size(), packed.size());
+  o.party.company = std::string(kMaxRecordBytes, 'x');
+  EXPECT_FALSE(Pack(o, f, &packed));
+}
+
+TEST(OpportunityIndexTest, ReplacedRecordsAreReclaimed) {
+  OpportunityIndex index({.compact_after_bytes = 1 << 16});
+  Features f;
+  for (int round = 0; round < 30; ++round) {
+    for (int i = 0; i < 200; ++i) {
+      Opportunity o;
+      o.id = std::string("opp-") + std::to_string(i);
+      o.owner = {OwnerKind::kPartner, std::string("p") + std::to_string(round)};
+      o.party.company = std::string("Company ") + std::to_string(i) + " round " +
+                        std::to_string(round) + std::string(200, '.');
+      f.company = std::string("company ") + std::to_string(i);
+      bool created;
+      ASSERT_TRUE(index.Upsert(o, f, &created).ok());
+      EXPECT_EQ(created, round == 0);
+    }
+  }
+  EXPECT_EQ(index.size(), 200u);
+  // 30 rounds of ~230-byte records are ~1.4 MB: two 1 MB chunks without
+  // reclaiming, one with.
+  EXPECT_LT(index.bytes(), (1u << 20) + (256u << 10));
+  for (int i = 0; i < 200; ++i) {
+    auto o = index.Get(std::string("opp-") + std::to_string(i));
+    ASSERT_TRUE(o);
+    EXPECT_EQ(o->owner.id, "p29");
+    EXPECT_NE(o->party.company.find("round 29"), std::string::npos);
+  }
+  // The postings follow the last version only.
+  std::vector<LookupKey> keys;
+  f.company = "company 7";
+  StoredKeys(f, &keys);
+  std::vector<std::uint32_t> candidates;
+  index.Candidates(keys, &candidates);
+  ASSERT_EQ(candidates.size(), 1u);
+  EXPECT_EQ(index.IdOf(candidates[0]), "opp-7");
+}
+
+}  // namespace
+}  // namespace leadroute::index
