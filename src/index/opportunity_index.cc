@@ -18,7 +18,6 @@ Features FeaturesOf(const RecordView& r) {
   f.phone = v.phone;
   f.given = v.given;
   f.surname = v.surname;
-  f.person_swapped = v.swapped;
   f.street = v.street;
   f.number = v.number;
   f.postal = v.postal;

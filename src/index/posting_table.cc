@@ -6,17 +6,16 @@ namespace leadroute::index {
 
 namespace {
 constexpr std::size_t kInitialBuckets = 1024;
-// Grow past 7/8 full: linear probing stays short, and a table that has just
-// doubled is 7/16 full.
-constexpr std::size_t kLoadNum = 7, kLoadDen = 8;
+// Grow by half past 4/5 full: linear probing stays short, and a table that
+// has just grown is 8/15 full.
+constexpr std::size_t kLoadNum = 4, kLoadDen = 5;
 }  // namespace
 
-PostingTable::PostingTable()
-    : buckets_(kInitialBuckets, Bucket{0, 0, kEmpty}), mask_(kInitialBuckets - 1) {}
+PostingTable::PostingTable() : buckets_(kInitialBuckets, Bucket{0, 0, kEmpty}) {}
 
 std::size_t PostingTable::Probe(std::uint64_t hash) const {
-  std::size_t i = static_cast<std::size_t>(hash) & mask_;
-  while (buckets_[i].value != kEmpty && buckets_[i].hash() != hash) i = (i + 1) & mask_;
+  std::size_t i = Home(hash);
+  while (buckets_[i].value != kEmpty && buckets_[i].hash() != hash) i = Next(i);
   return i;
 }
 
@@ -83,9 +82,9 @@ void PostingTable::Erase(std::size_t i) {
   std::size_t hole = i;
   std::size_t j = i;
   while (true) {
-    j = (j + 1) & mask_;
+    j = Next(j);
     if (buckets_[j].value == kEmpty) break;
-    const std::size_t home = static_cast<std::size_t>(buckets_[j].hash()) & mask_;
+    const std::size_t home = Home(buckets_[j].hash());
     // Is home cyclically outside (hole, j]? Then the entry may move back.
     const bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
     if (movable) {
@@ -98,13 +97,12 @@ void PostingTable::Erase(std::size_t i) {
 }
 
 void PostingTable::Grow() {
-  std::vector<Bucket> old(buckets_.size() * 2, Bucket{0, 0, kEmpty});
+  std::vector<Bucket> old(buckets_.size() + buckets_.size() / 2, Bucket{0, 0, kEmpty});
   old.swap(buckets_);
-  mask_ = buckets_.size() - 1;
   for (const Bucket& b : old) {
     if (b.value == kEmpty) continue;
-    std::size_t i = static_cast<std::size_t>(b.hash()) & mask_;
-    while (buckets_[i].value != kEmpty) i = (i + 1) & mask_;
+    std::size_t i = Home(b.hash());
+    while (buckets_[i].value != kEmpty) i = Next(i);
     buckets_[i] = b;
   }
 }

@@ -3,7 +3,9 @@
 //
 // Open addressing with linear probing over a flat array of {hash, value}
 // buckets (no node per entry, no per-entry allocation) and backward-shift
-// deletion, so no tombstones pile up. Most keys name one slot, held inline;
+// deletion, so no tombstones pile up. The array is sized to the keys (grown
+// by half when 4/5 full; a key's home is its hash scaled to the size), not
+// to a power of two, so it is never more than half empty. Most keys name one slot, held inline;
 // a key with more has its slots, in insertion order, in an overflow list.
 // Hashes are compared in full; callers verify what a hash stands for (the
 // record's own fields) where a collision would matter.
@@ -50,12 +52,15 @@ class PostingTable {
 
   // The bucket holding `hash`, or the empty one where it would go.
   std::size_t Probe(std::uint64_t hash) const;
+  std::size_t Home(std::uint64_t hash) const {
+    return static_cast<std::size_t>(((hash >> 32) * buckets_.size()) >> 32);
+  }
+  std::size_t Next(std::size_t i) const { return i + 1 == buckets_.size() ? 0 : i + 1; }
   void Grow();
   void Erase(std::size_t i);
   std::uint32_t NewList();
 
-  std::vector<Bucket> buckets_;  // size a power of two
-  std::size_t mask_ = 0;
+  std::vector<Bucket> buckets_;
   std::size_t size_ = 0;
   std::vector<std::vector<std::uint32_t>> lists_;
   std::vector<std::uint32_t> free_lists_;

@@ -8,9 +8,32 @@ namespace leadroute::index {
 namespace {
 
 constexpr unsigned char kLongLength = 255;
+constexpr std::size_t kHeader = 10;  // present, same, data offset
+
+// The raw field a feature may equal, or kFieldCount.
+constexpr std::array<Field, kFieldCount> kRawOf = [] {
+  std::array<Field, kFieldCount> raw{};
+  raw.fill(kFieldCount);
+  raw[kFCompany] = kCompany;
+  raw[kFDomain] = kDomain;
+  raw[kFEmail] = kEmail;
+  raw[kFPhone] = kPhone;
+  raw[kFGiven] = kFirstName;
+  raw[kFSurname] = kLastName;
+  raw[kFPostal] = kPostalCode;
+  raw[kFCity] = kCity;
+  raw[kFCountry] = kCountry;
+  return raw;
+}();
 
 std::uint32_t ReadU32(const char* p) {
   std::uint32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+std::uint16_t ReadU16(const char* p) {
+  std::uint16_t v;
   std::memcpy(&v, p, sizeof(v));
   return v;
 }
@@ -27,19 +50,24 @@ bool Pack(const Opportunity& o, const Features& f, std::string* out) {
   std::memcpy(registered, &o.registered_at, 8);
   if (o.amount) std::memcpy(amount, &*o.amount, 8);
   const Party& y = o.party;
-  const std::array<std::string_view, kFieldCount> fields = {
+  std::array<std::string_view, kFieldCount> fields = {
       o.id,        y.company,     y.domain,       y.email,     y.first_name,
       y.last_name, y.phone,       y.street,       y.city,      y.postal_code,
       y.region,    y.country,     products,       f.company,   f.company_acronym,
       f.company_tokens, f.domain, f.email,        f.phone,     f.given,
-      f.surname,   f.person_swapped, f.street,    f.number,    f.postal,
-      f.city,      f.country,
+      f.surname,   f.street,      f.number,       f.postal,    f.city,
+      f.country,
       o.registered_at != 0 ? std::string_view(registered, 8) : std::string_view(),
       o.amount ? std::string_view(amount, 8) : std::string_view()};
-  std::uint32_t present = 0;
-  std::size_t total = 4;
+  std::uint32_t present = 0, same = 0;
+  std::size_t total = kHeader;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].empty()) continue;
+    if (kRawOf[i] != kFieldCount && fields[i] == fields[kRawOf[i]]) {
+      same |= 1u << i;
+      fields[i] = {};
+      continue;
+    }
     present |= 1u << i;
     total += (fields[i].size() < kLongLength ? 1 : 3) + fields[i].size();
   }
@@ -47,6 +75,8 @@ bool Pack(const Opportunity& o, const Features& f, std::string* out) {
   out->clear();
   out->reserve(total);
   out->append(reinterpret_cast<const char*>(&present), 4);
+  out->append(reinterpret_cast<const char*>(&same), 4);
+  out->append(2, '\0');  // the data offset, below
   for (std::string_view field : fields) {
     if (field.empty()) continue;
     if (field.size() < kLongLength) {
@@ -57,42 +87,70 @@ bool Pack(const Opportunity& o, const Features& f, std::string* out) {
       out->append(reinterpret_cast<const char*>(&n), 2);
     }
   }
+  const auto data = static_cast<std::uint16_t>(out->size());
+  std::memcpy(out->data() + 8, &data, 2);
   for (std::string_view field : fields) out->append(field);
   return true;
 }
 
 void RecordView::Fields(std::string_view* out) const {
   const std::uint32_t present = ReadU32(p_);
-  const unsigned char* len = reinterpret_cast<const unsigned char*>(p_ + 4);
-  std::size_t lengths[kFieldCount] = {};
+  const std::uint32_t same = ReadU32(p_ + 4);
+  const unsigned char* len = reinterpret_cast<const unsigned char*>(p_ + kHeader);
+  const char* data = p_ + ReadU16(p_ + 8);
   for (int i = 0; i < kFieldCount; ++i) {
-    if (((present >> i) & 1u) == 0) continue;
-    if (*len < kLongLength) {
-      lengths[i] = *len++;
-    } else {
-      std::uint16_t n;
-      std::memcpy(&n, len + 1, 2);
-      lengths[i] = n;
-      len += 3;
+    std::size_t n = 0;
+    if ((present >> i) & 1u) {
+      if (*len < kLongLength) {
+        n = *len++;
+      } else {
+        std::uint16_t v;
+        std::memcpy(&v, len + 1, 2);
+        n = v;
+        len += 3;
+      }
     }
+    out[i] = std::string_view(data, n);
+    data += n;
   }
-  const char* data = reinterpret_cast<const char*>(len);
   for (int i = 0; i < kFieldCount; ++i) {
-    out[i] = std::string_view(data, lengths[i]);
-    data += lengths[i];
+    if ((same >> i) & 1u) out[i] = out[kRawOf[i]];
   }
 }
 
 std::string_view RecordView::Get(Field field) const {
-  std::string_view all[kFieldCount];
-  Fields(all);
-  return all[field];
+  const std::uint32_t present = ReadU32(p_);
+  if ((ReadU32(p_ + 4) >> field) & 1u) field = kRawOf[field];
+  if (((present >> field) & 1u) == 0) return {};
+  // Only the lengths of the fields before it.
+  const unsigned char* len = reinterpret_cast<const unsigned char*>(p_ + kHeader);
+  std::size_t offset = ReadU16(p_ + 8);
+  for (int i = 0;; ++i) {
+    if (((present >> i) & 1u) == 0) continue;
+    std::size_t n;
+    if (*len < kLongLength) {
+      n = *len++;
+    } else {
+      std::uint16_t v;
+      std::memcpy(&v, len + 1, 2);
+      n = v;
+      len += 3;
+    }
+    if (i == field) return {p_ + offset, n};
+    offset += n;
+  }
 }
 
 std::size_t RecordView::size() const {
   std::string_view all[kFieldCount];
   Fields(all);
-  return static_cast<std::size_t>(all[kFieldCount - 1].data() + all[kFieldCount - 1].size() - p_);
+  // The data ends where the last stored field ends.
+  const char* end = p_ + ReadU16(p_ + 8);
+  const std::uint32_t present = ReadU32(p_);
+  for (int i = 0; i < kFieldCount; ++i) {
+    if ((present >> i) & 1u) end = all[i].data() + all[i].size();
+  }
+  return static_cast<std::size_t>(end - p_);
 }
 
 std::int64_t RecordView::registered_at() const {
@@ -115,8 +173,8 @@ RecordView::FeatureView RecordView::features() const {
   Fields(f);
   return {f[kFCompany], f[kFAcronym], f[kFTokens],  f[kFDomain],
           f[kFEmail],   f[kFPhone],   f[kFGiven],   f[kFSurname],
-          f[kFSwapped], f[kFStreet],  f[kFNumber],  f[kFPostal],
-          f[kFCity],    f[kFCountry]};
+          f[kFStreet],  f[kFNumber],  f[kFPostal],  f[kFCity],
+          f[kFCountry]};
 }
 
 }  // namespace leadroute::index

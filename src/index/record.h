@@ -40,7 +40,6 @@ enum Field : std::uint8_t {
   kFPhone,
   kFGiven,
   kFSurname,
-  kFSwapped,
   kFStreet,
   kFNumber,
   kFPostal,
@@ -56,10 +55,13 @@ static_assert(kFieldCount <= 32, "the presence bitmap is 32 bits");
 // Largest packed record; Pack refuses larger ones.
 inline constexpr std::size_t kMaxRecordBytes = 60000;
 
-// The packed bytes, into *out: a 32-bit bitmap of the fields present (non-
-// empty), one length per present field in field order (one byte up to 254;
-// 255 and two more bytes above), then the fields' bytes. A typical record's
-// header is ~20 bytes. False when the fields exceed kMaxRecordBytes.
+// The packed bytes, into *out: a 32-bit bitmap of the fields stored, a 32-bit
+// bitmap of the features equal to their raw field (stored once, as the raw
+// field: a canonical email or a registrable domain often is), the 16-bit
+// offset of the data, one length per stored field in field order (one byte
+// up to 254; 255 and two more bytes above), then the fields' bytes. A
+// typical record's header is ~25 bytes. False when the fields exceed
+// kMaxRecordBytes.
 bool Pack(const Opportunity& opp, const Features& f, std::string* out);
 
 class RecordView {
@@ -74,7 +76,7 @@ class RecordView {
   // The features, as Features would hold them (string_views into the record).
   struct FeatureView {
     std::string_view company, acronym, tokens, domain, email, phone, given,
-        surname, swapped, street, number, postal, city, country;
+        surname, street, number, postal, city, country;
     bool has_person() const { return !given.empty() && !surname.empty(); }
   };
   FeatureView features() const;
