@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "gen/synthetic.h"
+#include "timed.h"
 #include "leadroute/engine.h"
 
 namespace leadroute {
@@ -97,20 +98,7 @@ Fixture& F() {
 // Runs fn(deal) over `deals` once per iteration, timing each call.
 template <typename Fn>
 void Timed(benchmark::State& state, const std::vector<Opportunity>& deals, Fn fn) {
-  std::vector<double> ns;
-  ns.reserve(1 << 20);
-  std::size_t i = 0;
-  for (auto _ : state) {
-    const Opportunity& d = deals[i++ % deals.size()];
-    const auto t0 = std::chrono::steady_clock::now();
-    fn(d);
-    ns.push_back(std::chrono::duration<double, std::nano>(
-                     std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(ns.begin(), ns.end());
-  if (ns.empty()) return;
-  state.counters["p50_ns"] = ns[ns.size() / 2];
-  state.counters["p99_ns"] = ns[ns.size() * 99 / 100];
+  TimedCalls(state, [&](std::size_t i) { fn(deals[i % deals.size()]); });
 }
 
 std::vector<Opportunity> WithoutPhones(std::vector<Opportunity> deals) {

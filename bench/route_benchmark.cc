@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "gen/synthetic.h"
+#include "timed.h"
 #include "leadroute/engine.h"
 #include "protocol/json_writer.h"
 #include "protocol/record_writer.h"
@@ -88,23 +89,6 @@ Fixture& F() {
   return *f;
 }
 
-template <typename Fn>
-void Timed(benchmark::State& state, Fn fn) {
-  std::vector<double> ns;
-  ns.reserve(1 << 20);
-  std::size_t i = 0;
-  for (auto _ : state) {
-    const auto t0 = std::chrono::steady_clock::now();
-    fn(i++);
-    ns.push_back(std::chrono::duration<double, std::nano>(
-                     std::chrono::steady_clock::now() - t0).count());
-  }
-  std::sort(ns.begin(), ns.end());
-  if (ns.empty()) return;
-  state.counters["p50_ns"] = ns[ns.size() / 2];
-  state.counters["p99_ns"] = ns[ns.size() * 99 / 100];
-}
-
 void BM_LoadRules(benchmark::State& state) {
   Fixture& f = F();
   for (auto _ : state) benchmark::DoNotOptimize(f.engine.get());
@@ -119,7 +103,7 @@ BENCHMARK(BM_LoadRules)->Iterations(1);
 void BM_RouteDryRun(benchmark::State& state) {
   Fixture& f = F();
   std::size_t partner = 0;
-  Timed(state, [&](std::size_t i) {
+  TimedCalls(state, [&](std::size_t i) {
     auto r = f.engine->Route(f.leads[i % f.leads.size()], {.dry_run = true});
     partner += r.ok() && r->decision == RouteDecision::kPartner;
   });
@@ -133,7 +117,7 @@ void BM_Baseline_ScanEveryPartner(benchmark::State& state) {
   Fixture& f = F();
   const Normalizer& norm = f.engine->normalizer();
   std::size_t found = 0;
-  Timed(state, [&](std::size_t i) {
+  TimedCalls(state, [&](std::size_t i) {
     const Lead& lead = f.leads[i % f.leads.size()];
     Opportunity probe;
     probe.party = lead.party;
@@ -177,7 +161,7 @@ void BM_Route(benchmark::State& state) {
   gen::Generator gen({.seed = 7});
   std::vector<Lead> fresh;
   for (std::size_t i = 0; i < 50000; ++i) fresh.push_back(gen.LeadFor(f.n + 9000000 + i));
-  Timed(state, [&](std::size_t i) {
+  TimedCalls(state, [&](std::size_t i) {
     benchmark::DoNotOptimize(f.engine->Route(fresh[i % fresh.size()], {}));
   });
 }

@@ -32,6 +32,15 @@ std::uint32_t ReadU32(const char* p) {
   return v;
 }
 
+// One stored field's length; advances *len past it.
+std::size_t ReadLength(const unsigned char** len) {
+  if (**len < kLongLength) return *(*len)++;
+  std::uint16_t v;
+  std::memcpy(&v, *len + 1, 2);
+  *len += 3;
+  return v;
+}
+
 std::uint16_t ReadU16(const char* p) {
   std::uint16_t v;
   std::memcpy(&v, p, sizeof(v));
@@ -99,17 +108,7 @@ void RecordView::Fields(std::string_view* out) const {
   const unsigned char* len = reinterpret_cast<const unsigned char*>(p_ + kHeader);
   const char* data = p_ + ReadU16(p_ + 8);
   for (int i = 0; i < kFieldCount; ++i) {
-    std::size_t n = 0;
-    if ((present >> i) & 1u) {
-      if (*len < kLongLength) {
-        n = *len++;
-      } else {
-        std::uint16_t v;
-        std::memcpy(&v, len + 1, 2);
-        n = v;
-        len += 3;
-      }
-    }
+    const std::size_t n = (present >> i) & 1u ? ReadLength(&len) : 0;
     out[i] = std::string_view(data, n);
     data += n;
   }
@@ -127,15 +126,7 @@ std::string_view RecordView::Get(Field field) const {
   std::size_t offset = ReadU16(p_ + 8);
   for (int i = 0;; ++i) {
     if (((present >> i) & 1u) == 0) continue;
-    std::size_t n;
-    if (*len < kLongLength) {
-      n = *len++;
-    } else {
-      std::uint16_t v;
-      std::memcpy(&v, len + 1, 2);
-      n = v;
-      len += 3;
-    }
+    const std::size_t n = ReadLength(&len);
     if (i == field) return {p_ + offset, n};
     offset += n;
   }

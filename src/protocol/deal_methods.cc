@@ -5,6 +5,7 @@
 #include "json/records.h"
 #include "protocol/decode.h"
 #include "protocol/method_table.h"
+#include "protocol/record_writer.h"
 #include "util/time.h"
 
 namespace leadroute::protocol {
@@ -62,17 +63,7 @@ void WriteOpportunity(const Opportunity& o, JsonWriter& out) {
   out.Field("id", o.id);
   out.Key("owner");
   WriteOwner(o.owner, out);
-  const Party& p = o.party;
-  const std::pair<std::string_view, const std::string*> fields[] = {
-      {"company", &p.company},       {"domain", &p.domain},
-      {"email", &p.email},           {"first_name", &p.first_name},
-      {"last_name", &p.last_name},   {"phone", &p.phone},
-      {"street", &p.street},         {"city", &p.city},
-      {"postal_code", &p.postal_code}, {"region", &p.region},
-      {"country", &p.country}};
-  for (const auto& [name, value] : fields) {
-    if (!value->empty()) out.Field(name, *value);
-  }
+  WritePartyFields(o.party, out);
   out.Key("products");
   out.BeginArray();
   for (const auto& product : o.products) out.String(product);
