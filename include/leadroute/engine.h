@@ -90,6 +90,8 @@ class Engine {
   // Errors: InvalidRules (every problem, `FILE:LINE:COL: message` per line);
   // the running rule set stays.
   Result<RulesInfo> LoadRules(const std::string& dir);
+  // Whether a rule set is in force (readiness).
+  bool RulesLoaded() const;
   // Reads the last loaded directory again; partners changed through
   // UpsertPartner/RemovePartner since are applied on top. Errors:
   // InvalidRules (the old rules stay), NotFound (none loaded yet).

@@ -44,6 +44,7 @@ constexpr char kDefaultRules[] = "rules/demo";
 
 const std::vector<FlagSpec> kServeFlags = {
     {"listen", true, "TCP address HOST:PORT (default 127.0.0.1:7411)"},
+    {"http", true, "HTTP address HOST:PORT (default 127.0.0.1:7412), or off"},
     {"rules", true, "rule set directory (default rules/demo)"},
     {"config", true, "TOML configuration file (see README)"},
     {"default-country", true,
@@ -253,7 +254,9 @@ int RunServe(const Flags& flags) {
     std::printf(
         "usage: leadroute serve [options]\n\n"
         "Serves JSON-RPC 2.0 over TCP, one request per line; responses come\n"
-        "back in request order. SIGINT or SIGTERM stops it.\n\n%s",
+        "back in request order. HTTP on the second port: POST /rpc (the same\n"
+        "bodies), GET /metrics, /livez, /readyz. SIGINT or SIGTERM stops it;\n"
+        "SIGHUP reloads the rule set.\n\n%s",
         FlagHelp(kServeFlags).c_str());
     return 0;
   }
@@ -263,6 +266,15 @@ int RunServe(const Flags& flags) {
     if (!net::ParseHostPort(*listen, &options.host, &options.port)) {
       std::fprintf(stderr, "leadroute: --listen wants HOST:PORT, got '%s'\n",
                    listen->c_str());
+      return 2;
+    }
+  }
+  if (auto http = flags.Get("http")) {
+    if (*http == "off") {
+      options.http = false;
+    } else if (!net::ParseHostPort(*http, &options.http_host, &options.http_port)) {
+      std::fprintf(stderr, "leadroute: --http wants HOST:PORT or off, got '%s'\n",
+                   http->c_str());
       return 2;
     }
   }
@@ -283,10 +295,12 @@ int RunServe(const Flags& flags) {
     std::fprintf(stderr, "leadroute: %s\n", s.ToString().c_str());
     return 1;
   }
+  const std::string http =
+      options.http ? options.http_host + ":" + std::to_string(server.http_port()) : "off";
   std::fprintf(stderr,
                "{\"level\":\"info\",\"msg\":\"listening\",\"tcp\":\"%s:%u\","
-               "\"version\":\"%s\"}\n",
-               options.host.c_str(), server.port(),
+               "\"http\":\"%s\",\"version\":\"%s\"}\n",
+               options.host.c_str(), server.port(), http.c_str(),
                std::string(Version()).c_str());
   server.Run();
   return 0;

@@ -65,6 +65,8 @@ Result<RulesInfo> Engine::LoadRules(const std::string& dir) { return router_->Lo
 
 Result<RulesInfo> Engine::ReloadRules() { return router_->Reload(); }
 
+bool Engine::RulesLoaded() const { return router_->Current() != nullptr; }
+
 Result<RouteResult> Engine::Route(const Lead& lead, const RouteOptions& options) {
   return router_->Route(lead, options);
 }

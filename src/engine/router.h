@@ -31,6 +31,8 @@ class Engine::Router {
   Router(const Normalizer* normalizer, Deals* deals, ConflictPolicy base_conflict);
 
   Result<RulesInfo> Load(const std::string& dir);
+  // The rule set in force, or null.
+  std::shared_ptr<const rules::RuleSet> Current() const;
   Result<RulesInfo> Reload();
 
   Result<RouteResult> Route(const Lead& lead, const RouteOptions& options);
@@ -114,7 +116,6 @@ class Engine::Router {
   RulesInfo Install(std::shared_ptr<const rules::RuleSet> rs);
   // Applies overlay_ to `partners`. REQUIRES: rules_mu_ held.
   void ApplyOverlay(std::vector<Partner>* partners) const;
-  std::shared_ptr<const rules::RuleSet> Current() const;
   // REQUIRES: state_mu_ held.
   PartnerState& StateOf(std::string_view partner_id);
   // The lead's assignment, created empty if none. REQUIRES: state_mu_ held.

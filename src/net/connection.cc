@@ -12,17 +12,23 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, Engine* engine,
-                       std::size_t max_line, std::atomic<std::size_t>* live)
+                       std::size_t max_line, std::atomic<std::size_t>* live,
+                       protocol::Metrics* metrics)
     : socket_(std::move(socket)),
       in_(max_line),
-      dispatcher_(engine),
-      live_(live) {
+      dispatcher_(engine, {}, metrics),
+      live_(live),
+      metrics_(metrics) {
   live_->fetch_add(1);
+  metrics_->Opened(protocol::Transport::kTcp);
   boost::system::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
-Connection::~Connection() { live_->fetch_sub(1); }
+Connection::~Connection() {
+  metrics_->Closed(protocol::Transport::kTcp);
+  live_->fetch_sub(1);
+}
 
 void Connection::Start() { Read(); }
 

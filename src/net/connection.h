@@ -23,7 +23,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // `live` counts open connections; it is incremented now and decremented
   // when the connection is destroyed.
   Connection(boost::asio::ip::tcp::socket socket, Engine* engine,
-             std::size_t max_line, std::atomic<std::size_t>* live);
+             std::size_t max_line, std::atomic<std::size_t>* live,
+             protocol::Metrics* metrics);
   ~Connection();
 
   void Start();
@@ -43,6 +44,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string out_;
   bool close_after_write_ = false;
   std::atomic<std::size_t>* live_;
+  protocol::Metrics* metrics_;
 };
 
 }  // namespace leadroute::net

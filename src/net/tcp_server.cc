@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "net/connection.h"
+#include "net/http_session.h"
 
 namespace leadroute::net {
 
@@ -21,6 +22,7 @@ struct TcpServer::Impl {
         options(std::move(o)),
         io(static_cast<int>(ThreadCount(options))),
         acceptor(asio::make_strand(io)),
+        http_acceptor(asio::make_strand(io)),
         retry(acceptor.get_executor()),
         signals(io, SIGINT, SIGTERM),
         hangup(io, SIGHUP) {}
@@ -46,10 +48,29 @@ struct TcpServer::Impl {
         Connection::Refuse(std::move(s), "too many connections");
       } else {
         std::make_shared<Connection>(std::move(s), engine, options.max_line,
-                                     &connections)
+                                     &connections, &metrics)
             ->Start();
       }
       if (acceptor.is_open()) Accept();
+    });
+  }
+
+  void AcceptHttp() {
+    http_acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted) return;
+      if (ec) {
+        // As for TCP: let connections close before accepting again.
+        auto wait = std::make_shared<asio::steady_timer>(http_acceptor.get_executor());
+        wait->expires_after(std::chrono::milliseconds(50));
+        wait->async_wait([this, wait](boost::system::error_code wait_ec) {
+          if (!wait_ec && http_acceptor.is_open()) AcceptHttp();
+        });
+        return;
+      }
+      const HttpContext context{engine, &metrics, options.max_line,
+                                std::chrono::seconds(options.http_idle_seconds), &draining};
+      std::make_shared<HttpSession>(std::move(s), context)->Start();
+      if (http_acceptor.is_open()) AcceptHttp();
     });
   }
 
@@ -58,8 +79,11 @@ struct TcpServer::Impl {
   // Before io: connections still queued in io when it is destroyed count
   // themselves down in their destructors.
   std::atomic<std::size_t> connections{0};
+  protocol::Metrics metrics;
+  std::atomic<bool> draining{false};
   asio::io_context io;
   tcp::acceptor acceptor;
+  tcp::acceptor http_acceptor;
   asio::steady_timer retry;  // on the acceptor's strand
   asio::signal_set signals;
   asio::signal_set hangup;  // SIGHUP: reload the rule set
@@ -94,28 +118,44 @@ TcpServer::TcpServer(Engine* engine, ServerOptions options)
 
 TcpServer::~TcpServer() = default;
 
-Status TcpServer::Listen() {
+namespace {
+
+Status Bind(tcp::acceptor& a, const std::string& host, std::uint16_t port,
+            std::string_view flag) {
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(impl_->options.host, ec);
-  if (ec) return Status::InvalidArgument("bad listen address", "listen");
-  const tcp::endpoint endpoint(address, impl_->options.port);
-  auto& a = impl_->acceptor;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return Status::InvalidArgument("bad listen address", flag);
+  const tcp::endpoint endpoint(address, port);
   a.open(endpoint.protocol(), ec);
   if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) a.bind(endpoint, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Status::IoError("cannot listen on " + impl_->options.host + ":" +
-                           std::to_string(impl_->options.port) + ": " +
+    return Status::IoError("cannot listen on " + host + ":" + std::to_string(port) + ": " +
                            ec.message());
   }
   return Status::Ok();
 }
 
-std::uint16_t TcpServer::port() const {
+std::uint16_t BoundPort(const tcp::acceptor& a) {
   boost::system::error_code ec;
-  auto ep = impl_->acceptor.local_endpoint(ec);
+  auto ep = a.local_endpoint(ec);
   return ec ? 0 : ep.port();
+}
+
+}  // namespace
+
+Status TcpServer::Listen() {
+  const ServerOptions& o = impl_->options;
+  if (Status s = Bind(impl_->acceptor, o.host, o.port, "listen"); !s.ok()) return s;
+  if (o.http) return Bind(impl_->http_acceptor, o.http_host, o.http_port, "http");
+  return Status::Ok();
+}
+
+std::uint16_t TcpServer::port() const { return BoundPort(impl_->acceptor); }
+
+std::uint16_t TcpServer::http_port() const {
+  return impl_->options.http ? BoundPort(impl_->http_acceptor) : 0;
 }
 
 void TcpServer::Run() {
@@ -123,6 +163,7 @@ void TcpServer::Run() {
       [this](boost::system::error_code ec, int) { if (!ec) Stop(); });
   impl_->WaitForHangup();
   impl_->Accept();
+  if (impl_->options.http) impl_->AcceptHttp();
   std::vector<std::thread> threads;
   const std::size_t n = Impl::ThreadCount(impl_->options);
   for (std::size_t i = 1; i < n; ++i) {
@@ -136,8 +177,13 @@ void TcpServer::Stop() {
   // On the acceptor's strand: its completion handler reads its state.
   asio::post(impl_->acceptor.get_executor(), [this] {
     boost::system::error_code ec;
+    impl_->draining = true;
     impl_->retry.cancel();
     impl_->acceptor.close(ec);
+    asio::post(impl_->http_acceptor.get_executor(), [this] {
+      boost::system::error_code ignored;
+      impl_->http_acceptor.close(ignored);
+    });
     impl_->signals.cancel(ec);
     impl_->hangup.cancel(ec);
     impl_->io.stop();

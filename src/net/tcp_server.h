@@ -1,9 +1,11 @@
-// TcpServer: newline-delimited JSON-RPC over TCP (Boost.Asio).
+// TcpServer: newline-delimited JSON-RPC over TCP (Boost.Asio), and HTTP on a
+// second port (Boost.Beast: POST /rpc, GET /metrics, /livez, /readyz).
 //
-// The server owns the io_context, the acceptor and the threads; each
-// connection reads into its own LineBuffer, answers every complete line
-// through its own Dispatcher, in order, and writes all answers that are ready
-// in one write. The Engine is shared and must outlive the server.
+// The server owns the io_context, the acceptors, the metrics and the
+// threads; each TCP connection reads into its own LineBuffer, answers every
+// complete line through its own Dispatcher, in order, and writes all answers
+// that are ready in one write. The Engine is shared and must outlive the
+// server.
 #ifndef LEADROUTE_NET_TCP_SERVER_H_
 #define LEADROUTE_NET_TCP_SERVER_H_
 
@@ -23,6 +25,11 @@ struct ServerOptions {
   std::size_t threads = 0;            // 0: one per core
   std::size_t max_line = 1 << 20;     // bytes; longer: error, then close
   std::size_t max_connections = 10000;
+  // The HTTP port; http_port 0 picks a free one. Off when http is false.
+  bool http = true;
+  std::string http_host = "127.0.0.1";
+  std::uint16_t http_port = 7412;
+  std::size_t http_idle_seconds = 60;
 };
 
 class TcpServer {
@@ -30,9 +37,11 @@ class TcpServer {
   TcpServer(Engine* engine, ServerOptions options);
   ~TcpServer();
 
-  // Binds and listens; the bound port is port() (useful with port 0).
+  // Binds and listens; the bound ports are port() and http_port() (useful
+  // with port 0).
   Status Listen();
   std::uint16_t port() const;
+  std::uint16_t http_port() const;
 
   // Serves until Stop() or SIGINT/SIGTERM; returns after in-flight work is
   // done and every thread has joined.

@@ -1,5 +1,7 @@
 #include "protocol/dispatcher.h"
 
+#include <chrono>
+
 #include "protocol/json_writer.h"
 #include "protocol/method_table.h"
 
@@ -88,8 +90,19 @@ int ErrorCodeFor(const Status& status) {
   return kInternalError;
 }
 
-Dispatcher::Dispatcher(Engine* engine, DispatcherLimits limits)
-    : engine_(engine), limits_(limits) {}
+Dispatcher::Dispatcher(Engine* engine, DispatcherLimits limits, Metrics* metrics)
+    : engine_(engine), limits_(limits), metrics_(metrics) {}
+
+void Dispatcher::FailLine(int code, std::string_view message, std::string* out) {
+  if (metrics_ != nullptr) metrics_->Error(code);
+  WriteError(code, message, out);
+}
+
+void Dispatcher::Fail(std::string_view id_json, int code, std::string_view message,
+                      std::string_view field, std::string* out) {
+  if (metrics_ != nullptr) metrics_->Error(code);
+  WriteErrorResponse(id_json, code, message, field, out);
+}
 
 void Dispatcher::WriteError(int code, std::string_view message,
                             std::string* out) {
@@ -105,7 +118,7 @@ bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
     const auto next = in->NextLine(&line);
     if (next == LineBuffer::Next::kNeedMore) break;
     if (next == LineBuffer::Next::kTooLong) {
-      WriteError(kTooLarge, "request line too long", out);
+      FailLine(kTooLarge, "request line too long", out);
       overlong = true;
       if (stop_at_overlong) break;
       continue;
@@ -132,7 +145,7 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
                             limits_.max_depth) != simdjson::SUCCESS ||
         parser_.allocate(std::max<std::size_t>(line.size(), 4096),
                          limits_.max_depth) != simdjson::SUCCESS) {
-      WriteError(kInternalError, "out of memory", out);
+      FailLine(kInternalError, "out of memory", out);
       return;
     }
   }
@@ -142,7 +155,7 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
                                     line.size(), /*realloc_if_needed=*/false)
                              .get(root);
       error != simdjson::SUCCESS) {
-    WriteError(kParseError,
+    FailLine(kParseError,
                error == simdjson::DEPTH_ERROR ? "Parse error: nested too deeply"
                                               : "Parse error",
                out);
@@ -152,15 +165,15 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
   if (root.is_array()) {
     batch_size = simdjson::dom::array(root).size();
     if (batch_size == 0) {
-      WriteError(kInvalidRequest, "Invalid Request: empty batch", out);
+      FailLine(kInvalidRequest, "Invalid Request: empty batch", out);
       return;
     }
     if (batch_size > limits_.max_batch) {
-      WriteError(kTooLarge, "batch too large", out);
+      FailLine(kTooLarge, "batch too large", out);
       return;
     }
   } else if (!root.is_object()) {
-    WriteError(kInvalidRequest, "Invalid Request: expected an object", out);
+    FailLine(kInvalidRequest, "Invalid Request: expected an object", out);
     return;
   }
 
@@ -169,7 +182,7 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
   if (parser_.iterate(line.data(), line.size(), line.size() + kLinePadding)
           .get(doc) != simdjson::SUCCESS ||
       doc.get_value().get(value) != simdjson::SUCCESS) {
-    WriteError(kParseError, "Parse error", out);
+    FailLine(kParseError, "Parse error", out);
     return;
   }
   if (batch_size == 0) {
@@ -180,7 +193,7 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
   // passes max_batch_output, the remaining requests are refused, not run.
   od::array batch;
   if (value.get_array().get(batch) != simdjson::SUCCESS) {
-    WriteError(kParseError, "Parse error", out);
+    FailLine(kParseError, "Parse error", out);
     return;
   }
   const std::size_t mark = out->size();
@@ -190,13 +203,13 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
     od::value request;
     if (std::move(item).get(request) != simdjson::SUCCESS) {
       out->resize(mark);
-      WriteError(kParseError, "Parse error", out);
+      FailLine(kParseError, "Parse error", out);
       return;
     }
     const std::size_t before = out->size();
     if (wrote) out->push_back(',');
     if (out->size() - mark > limits_.max_batch_output) {
-      WriteErrorResponse(kNullId, kTooLarge, "batch answer too large", {}, out);
+      Fail(kNullId, kTooLarge, "batch answer too large", {}, out);
       wrote = true;
     } else if (HandleRequest(request, out)) {
       wrote = true;
@@ -214,7 +227,7 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
 bool Dispatcher::HandleRequest(od::value request, std::string* out) {
   od::object obj;
   if (request.get_object().get(obj) != simdjson::SUCCESS) {
-    WriteErrorResponse(kNullId, kInvalidRequest,
+    Fail(kNullId, kInvalidRequest,
                        "Invalid Request: expected an object", {}, out);
     return true;
   }
@@ -231,7 +244,7 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
     std::string_view key;
     if (std::move(item).get(field) != simdjson::SUCCESS ||
         field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      WriteErrorResponse(kNullId, kParseError, "Parse error", {}, out);
+      Fail(kNullId, kParseError, "Parse error", {}, out);
       return true;
     }
     if (key == "jsonrpc") {
@@ -251,22 +264,23 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
     }
   }
   if (!id_ok) {
-    WriteErrorResponse(kNullId, kInvalidRequest,
+    Fail(kNullId, kInvalidRequest,
                        "Invalid Request: id must be a string, integer or null",
                        {}, out);
     return true;
   }
   if (!version_ok || !has_method) {
-    WriteErrorResponse(id_json, kInvalidRequest,
+    Fail(id_json, kInvalidRequest,
                        !version_ok ? "Invalid Request: jsonrpc must be \"2.0\""
                                    : "Invalid Request: method must be a string",
                        {}, out);
     return true;
   }
-  const MethodHandler handler = FindMethod(method);
+  const int method_index = MethodIndex(method);
+  const MethodHandler handler = method_index < 0 ? nullptr : MethodAt(method_index);
   if (handler == nullptr) {
     if (!has_id) return false;
-    WriteErrorResponse(id_json, kMethodNotFound, "Method not found", {}, out);
+    Fail(id_json, kMethodNotFound, "Method not found", {}, out);
     return true;
   }
 
@@ -275,17 +289,17 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
   od::value* params_ptr = nullptr;
   if (has_params) {
     if (obj.find_field_unordered("params").get(params) != simdjson::SUCCESS) {
-      WriteErrorResponse(id_json, kParseError, "Parse error", {}, out);
+      Fail(id_json, kParseError, "Parse error", {}, out);
       return true;
     }
     od::json_type type;
     if (params.type().get(type) != simdjson::SUCCESS) {
-      WriteErrorResponse(id_json, kParseError, "Parse error", {}, out);
+      Fail(id_json, kParseError, "Parse error", {}, out);
       return true;
     }
     if (type != od::json_type::null) {
       if (type != od::json_type::object) {
-        WriteErrorResponse(id_json, kInvalidParams,
+        Fail(id_json, kInvalidParams,
                            "params must be an object", "params", out);
         return true;
       }
@@ -296,7 +310,14 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
   WriteHead(id_json, out);
   out->append(R"("result":)");
   JsonWriter writer(out);
+  const auto start = std::chrono::steady_clock::now();
   Status status = handler(*engine_, params_ptr, writer);
+  if (metrics_ != nullptr) {
+    metrics_->Observe(
+        method_index,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+        status.ok() ? 0 : ErrorCodeFor(status));
+  }
   if (!status.ok()) {
     out->resize(mark);
     WriteErrorResponse(id_json, ErrorCodeFor(status), status.message(),

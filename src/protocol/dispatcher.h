@@ -19,6 +19,7 @@
 #include "leadroute/engine.h"
 #include "leadroute/status.h"
 #include "protocol/line_buffer.h"
+#include "protocol/metrics.h"
 
 namespace leadroute::protocol {
 
@@ -45,7 +46,10 @@ int ErrorCodeFor(const Status& status);
 
 class Dispatcher {
  public:
-  explicit Dispatcher(Engine* engine, DispatcherLimits limits = {});
+  // `metrics` (may be null; shared, must outlive the dispatcher) counts every
+  // request and error.
+  explicit Dispatcher(Engine* engine, DispatcherLimits limits = {},
+                      Metrics* metrics = nullptr);
 
   // Handles one request line (a JSON object, or a batch array). Appends the
   // response line to *out; appends nothing for an empty line or a
@@ -66,9 +70,15 @@ class Dispatcher {
  private:
   // Handles one request object; returns false if it wrote nothing.
   bool HandleRequest(simdjson::ondemand::value request, std::string* out);
+  // WriteError(), counted.
+  void FailLine(int code, std::string_view message, std::string* out);
+  // Writes an error response for a request no method ran for, and counts it.
+  void Fail(std::string_view id_json, int code, std::string_view message,
+            std::string_view field, std::string* out);
 
   Engine* engine_;
   DispatcherLimits limits_;
+  Metrics* metrics_;
   simdjson::dom::parser validator_;  // checks the whole line first
   simdjson::ondemand::parser parser_;
 };

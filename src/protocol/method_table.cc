@@ -27,10 +27,21 @@ constexpr std::array<std::pair<std::string_view, MethodHandler>, 16> kMethods = 
 }  // namespace
 
 MethodHandler FindMethod(std::string_view method) {
-  for (const auto& [name, handler] : kMethods) {
-    if (name == method) return handler;
-  }
-  return nullptr;
+  const int i = MethodIndex(method);
+  return i < 0 ? nullptr : kMethods[static_cast<std::size_t>(i)].second;
 }
+
+int MethodIndex(std::string_view method) {
+  for (std::size_t i = 0; i < kMethods.size(); ++i) {
+    if (kMethods[i].first == method) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int MethodCount() { return static_cast<int>(kMethods.size()); }
+
+std::string_view MethodName(int index) { return kMethods[static_cast<std::size_t>(index)].first; }
+
+MethodHandler MethodAt(int index) { return kMethods[static_cast<std::size_t>(index)].second; }
 
 }  // namespace leadroute::protocol

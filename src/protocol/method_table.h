@@ -23,6 +23,13 @@ using MethodHandler = Status (*)(Engine& engine,
 // The handler for `method`, or nullptr. Thread-safe.
 MethodHandler FindMethod(std::string_view method);
 
+// Methods by index, for per-method metrics: the index of `method` or -1,
+// the number of methods, and each one's name.
+int MethodIndex(std::string_view method);
+int MethodCount();
+std::string_view MethodName(int index);
+MethodHandler MethodAt(int index);
+
 // Handlers, grouped by subsystem (one .cc each).
 Status HandlePing(Engine& engine, simdjson::ondemand::value* params,
                   JsonWriter& out);

@@ -19,6 +19,7 @@ class TcpServerTest : public ::testing::Test {
     engine_ = std::move(*e);
     ServerOptions options;
     options.port = 0;
+    options.http_port = 0;
     options.threads = 2;
     options.max_line = 4096;
     server_ = std::make_unique<TcpServer>(engine_.get(), options);

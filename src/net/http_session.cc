@@ -1,0 +1,137 @@
+#include "net/http_session.h"
+
+#include "protocol/line_buffer.h"
+
+namespace leadroute::net {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, const HttpContext& context)
+    : stream_(std::move(socket)),
+      context_(context),
+      dispatcher_(context.engine, {}, context.metrics) {
+  context_.metrics->Opened(protocol::Transport::kHttp);
+  boost::system::error_code ec;
+  stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
+}
+
+HttpSession::~HttpSession() { context_.metrics->Closed(protocol::Transport::kHttp); }
+
+void HttpSession::Start() { Read(); }
+
+void HttpSession::Read() {
+  parser_.emplace();
+  parser_->body_limit(context_.max_body);
+  parser_->header_limit(16 * 1024);
+  stream_.expires_after(context_.idle_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     if (ec == http::error::body_limit) {
+                       self->response_ = self->Make(http::status::payload_too_large,
+                                                    "text/plain", "request body too large\n");
+                       self->Write(/*close=*/true);
+                       return;
+                     }
+                     if (ec) {
+                       // Closed, timed out, or not HTTP: a 400 for the last,
+                       // then close.
+                       const auto& http_errors =
+                           http::make_error_code(http::error::end_of_stream).category();
+                       if (ec.category() == http_errors && ec != http::error::end_of_stream &&
+                           ec != http::error::partial_message) {
+                         self->response_ = self->Make(http::status::bad_request, "text/plain",
+                                                      "malformed HTTP request\n");
+                         self->Write(/*close=*/true);
+                       }
+                       return;
+                     }
+                     self->Answer();
+                   });
+}
+
+HttpSession::Response HttpSession::Make(http::status status, std::string_view content_type,
+                                        std::string body) const {
+  Response r{status, 11};
+  r.set(http::field::server, "leadroute");
+  r.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+  r.body() = std::move(body);
+  r.prepare_payload();
+  return r;
+}
+
+void HttpSession::Answer() {
+  const Request& req = parser_->get();
+  const std::string_view target(req.target().data(), req.target().size());
+  const std::string_view path = target.substr(0, target.find('?'));
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  auto method_not_allowed = [&](const char* allow) {
+    response_ = Make(http::status::method_not_allowed, "text/plain", "method not allowed\n");
+    response_.set(http::field::allow, allow);
+  };
+  if (path == "/rpc") {
+    if (req.method() != http::verb::post) {
+      method_not_allowed("POST");
+    } else {
+      const std::string_view body = req.body();
+      padded_.assign(body);
+      padded_.append(protocol::kLinePadding, '\0');
+      out_.clear();
+      dispatcher_.Handle(std::string_view(padded_.data(), body.size()), &out_);
+      if (out_.empty()) {
+        response_ = Make(http::status::no_content, "application/json", "");
+      } else {
+        if (out_.back() == '\n') out_.pop_back();
+        response_ = Make(http::status::ok, "application/json", std::move(out_));
+        out_ = std::string();
+      }
+    }
+  } else if (path == "/metrics") {
+    if (!get) {
+      method_not_allowed("GET");
+    } else {
+      response_ = Make(http::status::ok, "text/plain; version=0.0.4; charset=utf-8",
+                       context_.metrics->Render(*context_.engine));
+    }
+  } else if (path == "/livez") {
+    if (!get) {
+      method_not_allowed("GET");
+    } else {
+      response_ = Make(http::status::ok, "text/plain", "ok\n");
+    }
+  } else if (path == "/readyz") {
+    if (!get) {
+      method_not_allowed("GET");
+    } else if (context_.draining->load()) {
+      response_ = Make(http::status::service_unavailable, "text/plain", "draining\n");
+    } else if (!context_.engine->RulesLoaded()) {
+      response_ = Make(http::status::service_unavailable, "text/plain", "no rule set loaded\n");
+    } else {
+      response_ = Make(http::status::ok, "text/plain", "ready\n");
+    }
+  } else {
+    response_ = Make(http::status::not_found, "text/plain", "not found\n");
+  }
+  // HEAD: the GET's headers, Content-Length included, without the body.
+  if (req.method() == http::verb::head) response_.body().clear();
+  response_.keep_alive(req.keep_alive());
+  Write(!req.keep_alive());
+}
+
+void HttpSession::Write(bool close) {
+  if (close) response_.keep_alive(false);
+  stream_.expires_after(context_.idle_timeout);
+  http::async_write(stream_, response_,
+                    [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
+                      if (ec) return;
+                      if (close) {
+                        beast::error_code ignored;
+                        self->stream_.socket().shutdown(
+                            boost::asio::ip::tcp::socket::shutdown_send, ignored);
+                        return;
+                      }
+                      self->Read();
+                    });
+}
+
+}  // namespace leadroute::net

@@ -1,0 +1,68 @@
+// HttpSession: one HTTP/1.1 client on the HTTP port (Boost.Beast).
+//
+//   POST /rpc      a JSON-RPC request or batch in the body, answered as the
+//                  TCP port would answer its line (204 for notifications)
+//   GET /metrics   Prometheus text format (protocol/metrics.h)
+//   GET /livez     200 while the process serves
+//   GET /readyz    200 once a rule set is loaded, 503 before or while draining
+//
+// Keep-alive; one request at a time per connection (HTTP/1.1 pipelining is
+// answered in order by reading the next request only after the answer is
+// written). A body past the line limit is 413 and the connection closes; a
+// client idle past the timeout is closed.
+#ifndef LEADROUTE_NET_HTTP_SESSION_H_
+#define LEADROUTE_NET_HTTP_SESSION_H_
+
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "leadroute/engine.h"
+#include "protocol/dispatcher.h"
+#include "protocol/metrics.h"
+
+namespace leadroute::net {
+
+struct HttpContext {
+  Engine* engine;
+  protocol::Metrics* metrics;
+  std::size_t max_body;
+  std::chrono::seconds idle_timeout;
+  const std::atomic<bool>* draining;  // readiness off
+};
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket, const HttpContext& context);
+  ~HttpSession();
+
+  void Start();
+
+ private:
+  using Request = boost::beast::http::request<boost::beast::http::string_body>;
+  using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+  void Read();
+  void Answer();
+  void Write(bool close);
+  Response Make(boost::beast::http::status status, std::string_view content_type,
+                std::string body) const;
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  Response response_;
+  HttpContext context_;
+  protocol::Dispatcher dispatcher_;
+  std::string padded_;  // the body with simdjson's padding
+  std::string out_;
+};
+
+}  // namespace leadroute::net
+
+#endif  // LEADROUTE_NET_HTTP_SESSION_H_

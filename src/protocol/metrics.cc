@@ -1,0 +1,120 @@
+#include "protocol/metrics.h"
+
+#include <cstdio>
+
+#include "protocol/method_table.h"
+
+namespace leadroute::protocol {
+
+namespace {
+
+// A label value, escaped per the text format.
+std::string Label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.9g", v);
+  return buf;
+}
+
+void Header(std::string* out, std::string_view name, std::string_view type,
+            std::string_view help) {
+  out->append("# HELP ").append(name).append(" ").append(help).append("\n");
+  out->append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+}  // namespace
+
+Metrics::Metrics() : methods_(std::make_unique<PerMethod[]>(MethodCount())) {}
+
+void Metrics::Observe(int index, double seconds, int code) {
+  if (index >= 0 && index < MethodCount()) {
+    PerMethod& m = methods_[index];
+    m.count.fetch_add(1, kRelaxed);
+    m.sum_ns.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), kRelaxed);
+    std::size_t b = 0;
+    while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
+    m.buckets[b].fetch_add(1, kRelaxed);
+  }
+  if (code != 0) Error(code);
+}
+
+void Metrics::Error(int code) {
+  for (std::size_t i = 0; i < kCodes.size(); ++i) {
+    if (kCodes[i] == code) errors_[i].fetch_add(1, kRelaxed);
+  }
+}
+
+std::string Metrics::Render(const Engine& engine) const {
+  std::string out;
+  out.reserve(16384);
+  Header(&out, "leadroute_requests_total", "counter", "JSON-RPC requests answered, by method.");
+  for (int i = 0; i < MethodCount(); ++i) {
+    out += "leadroute_requests_total{method=\"" + Label(MethodName(i)) + "\"} " +
+           std::to_string(methods_[i].count.load(kRelaxed)) + "\n";
+  }
+  Header(&out, "leadroute_request_duration_seconds", "histogram",
+         "Time from a request's decoded envelope to its answer, by method.");
+  for (int i = 0; i < MethodCount(); ++i) {
+    const PerMethod& m = methods_[i];
+    const std::string method = "method=\"" + Label(MethodName(i)) + "\"";
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b <= kBuckets.size(); ++b) {
+      cumulative += m.buckets[b].load(kRelaxed);
+      out += "leadroute_request_duration_seconds_bucket{" + method + ",le=\"" +
+             (b < kBuckets.size() ? Number(kBuckets[b]) : std::string("+Inf")) + "\"} " +
+             std::to_string(cumulative) + "\n";
+    }
+    out += "leadroute_request_duration_seconds_sum{" + method + "} " +
+           Number(static_cast<double>(m.sum_ns.load(kRelaxed)) / 1e9) + "\n";
+    out += "leadroute_request_duration_seconds_count{" + method + "} " +
+           std::to_string(cumulative) + "\n";
+  }
+  Header(&out, "leadroute_errors_total", "counter", "JSON-RPC error answers, by code.");
+  for (std::size_t i = 0; i < kCodes.size(); ++i) {
+    out += "leadroute_errors_total{code=\"" + std::to_string(kCodes[i]) + "\"} " +
+           std::to_string(errors_[i].load(kRelaxed)) + "\n";
+  }
+  Header(&out, "leadroute_connections", "gauge", "Open client connections, by transport.");
+  out += "leadroute_connections{transport=\"tcp\"} " +
+         std::to_string(connections_[0].load(kRelaxed)) + "\n";
+  out += "leadroute_connections{transport=\"http\"} " +
+         std::to_string(connections_[1].load(kRelaxed)) + "\n";
+  const EngineStats stats = engine.Stats();
+  Header(&out, "leadroute_opportunities", "gauge", "Opportunities stored, any status.");
+  out += "leadroute_opportunities " + std::to_string(stats.opportunities) + "\n";
+  Header(&out, "leadroute_opportunities_active", "gauge",
+         "Opportunities open or pending and unexpired.");
+  out += "leadroute_opportunities_active " + std::to_string(stats.active) + "\n";
+  Header(&out, "leadroute_partners", "gauge", "Partners in the rule set in force.");
+  out += "leadroute_partners " + std::to_string(stats.partners) + "\n";
+  Header(&out, "leadroute_leads_routed_total", "counter",
+         "Leads routed to a partner or an owner.");
+  out += "leadroute_leads_routed_total " + std::to_string(stats.leads_routed) + "\n";
+  Header(&out, "leadroute_leads_unassigned_total", "counter", "Leads no partner could take.");
+  out += "leadroute_leads_unassigned_total " + std::to_string(stats.leads_unassigned) + "\n";
+  Header(&out, "leadroute_leads_open", "gauge",
+         "Leads assigned to a partner and neither closed nor declined.");
+  out += "leadroute_leads_open " + std::to_string(stats.leads_open) + "\n";
+  Header(&out, "leadroute_rules_info", "gauge", "The rule set in force (1), by version.");
+  out += "leadroute_rules_info{version=\"" + Label(stats.rules_version) + "\"} " +
+         (stats.rules_version.empty() ? "0" : "1") + "\n";
+  Header(&out, "leadroute_build_info", "gauge", "The build (always 1), by version.");
+  out += "leadroute_build_info{version=\"" + Label(Version()) + "\"} 1\n";
+  return out;
+}
+
+}  // namespace leadroute::protocol

@@ -1,0 +1,163 @@
+// The HTTP port: /rpc answers as the TCP port does, /metrics counts what
+// happened, /livez and /readyz, and bad HTTP gets a status, not a hang.
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <thread>
+
+#include "net/tcp_server.h"
+
+namespace leadroute::net {
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+class HttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto e = Engine::Create();
+    ASSERT_TRUE(e.ok());
+    engine_ = std::move(*e);
+    ServerOptions options;
+    options.port = 0;
+    options.http_port = 0;
+    options.threads = 2;
+    options.max_line = 4096;
+    server_ = std::make_unique<TcpServer>(engine_.get(), options);
+    ASSERT_TRUE(server_->Listen().ok());
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  void TearDown() override {
+    server_->Stop();
+    thread_.join();
+  }
+  // Sends raw bytes on a new connection; returns everything read until the
+  // server closes (requests here end with Connection: close).
+  std::string Exchange(const std::string& request) {
+    tcp::socket s(io_);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->http_port()));
+    asio::write(s, asio::buffer(request));
+    std::string got;
+    char buf[4096];
+    boost::system::error_code ec;
+    while (true) {
+      const std::size_t n = s.read_some(asio::buffer(buf), ec);
+      if (ec) break;
+      got.append(buf, n);
+    }
+    return got;
+  }
+  static std::string Post(const std::string& body) {
+    return "POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Connection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+  static std::string Get(const std::string& path) {
+    return "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  }
+  static std::string Body(const std::string& response) {
+    const auto at = response.find("\r\n\r\n");
+    return at == std::string::npos ? "" : response.substr(at + 4);
+  }
+
+  asio::io_context io_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<TcpServer> server_;
+  std::thread thread_;
+};
+
+TEST_F(HttpTest, RpcAnswersLikeTheTcpPort) {
+  const std::string r = Exchange(Post(R"({"jsonrpc":"2.0","id":7,"method":"ping"})"));
+  EXPECT_EQ(r.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r;
+  EXPECT_NE(r.find("Content-Type: application/json"), std::string::npos);
+  EXPECT_EQ(Body(r).rfind(R"({"jsonrpc":"2.0","id":7,"result":{"version":)", 0), 0u) << r;
+  // A batch, as webhooks push them.
+  const std::string batch = Exchange(Post(
+      R"([{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"nope"}])"));
+  EXPECT_EQ(Body(batch).front(), '[');
+  EXPECT_NE(Body(batch).find("-32601"), std::string::npos);
+  // A notification: nothing to answer.
+  EXPECT_EQ(Exchange(Post(R"({"jsonrpc":"2.0","method":"ping"})")).rfind("HTTP/1.1 204", 0), 0u);
+  // Bad JSON: a JSON-RPC parse error, still HTTP 200.
+  EXPECT_NE(Body(Exchange(Post("{nope"))).find("-32700"), std::string::npos);
+}
+
+TEST_F(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  tcp::socket s(io_);
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->http_port()));
+  const std::string body = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
+  std::string two = "POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body;
+  two += two;
+  asio::write(s, asio::buffer(two));
+  std::string got;
+  char buf[4096];
+  while (got.find("HTTP/1.1 200", got.find("HTTP/1.1 200") + 1) == std::string::npos) {
+    boost::system::error_code ec;
+    const std::size_t n = s.read_some(asio::buffer(buf), ec);
+    ASSERT_FALSE(ec) << got;
+    got.append(buf, n);
+  }
+}
+
+TEST_F(HttpTest, HealthAndReadiness) {
+  EXPECT_EQ(Exchange(Get("/livez")).rfind("HTTP/1.1 200", 0), 0u);
+  // No rule set loaded: not ready.
+  EXPECT_EQ(Exchange(Get("/readyz")).rfind("HTTP/1.1 503", 0), 0u);
+  EXPECT_EQ(Exchange(Get("/nowhere")).rfind("HTTP/1.1 404", 0), 0u);
+  const std::string wrong = Exchange(Get("/rpc"));
+  EXPECT_EQ(wrong.rfind("HTTP/1.1 405", 0), 0u);
+  EXPECT_NE(wrong.find("Allow: POST"), std::string::npos);
+}
+
+TEST_F(HttpTest, MetricsCountRequestsAndErrors) {
+  Exchange(Post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})"));
+  Exchange(Post(R"({"jsonrpc":"2.0","id":2,"method":"get_opportunity","params":{"id":"x"}})"));
+  Exchange(Post("{bad"));
+  const std::string m = Body(Exchange(Get("/metrics")));
+  EXPECT_NE(m.find("# TYPE leadroute_requests_total counter"), std::string::npos) << m;
+  EXPECT_NE(m.find("leadroute_requests_total{method=\"ping\"} 1\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("leadroute_request_duration_seconds_count{method=\"ping\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(m.find("leadroute_request_duration_seconds_bucket{method=\"ping\",le=\"+Inf\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(m.find("leadroute_errors_total{code=\"-32001\"} 1\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("leadroute_errors_total{code=\"-32700\"} 1\n"), std::string::npos) << m;
+  // This request's own connection, at least (earlier ones close concurrently).
+  EXPECT_EQ(m.find("leadroute_connections{transport=\"http\"} 0\n"), std::string::npos) << m;
+  EXPECT_NE(m.find("leadroute_build_info{version=\""), std::string::npos);
+  // Every sample line belongs to a family with HELP and TYPE.
+  std::size_t samples = 0;
+  for (std::size_t at = 0; at < m.size();) {
+    const std::size_t nl = m.find('\n', at);
+    const std::string line = m.substr(at, nl - at);
+    at = nl + 1;
+    if (line.empty() || line[0] == '#') continue;
+    ++samples;
+    std::string family = line.substr(0, line.find_first_of("{ "));
+    for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+      if (family.ends_with(suffix) && m.find("# TYPE " + family + " ") == std::string::npos) {
+        family.resize(family.size() - std::string_view(suffix).size());
+      }
+    }
+    EXPECT_NE(m.find("# HELP " + family + " "), std::string::npos) << line;
+    EXPECT_NE(m.find("# TYPE " + family + " "), std::string::npos) << line;
+  }
+  EXPECT_GT(samples, 100u);
+}
+
+TEST_F(HttpTest, BadHttpGetsAStatusAndAClose) {
+  // A body past the line limit.
+  const std::string big(8192, 'x');
+  EXPECT_EQ(Exchange(Post(big)).rfind("HTTP/1.1 413", 0), 0u);
+  // Not HTTP at all: a TLS ClientHello's first bytes.
+  const std::string hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15);
+  const std::string r = Exchange(hello);
+  EXPECT_TRUE(r.empty() || r.rfind("HTTP/1.1 400", 0) == 0) << r;
+  // The server still serves.
+  EXPECT_EQ(Exchange(Get("/livez")).rfind("HTTP/1.1 200", 0), 0u);
+}
+
+}  // namespace
+}  // namespace leadroute::net

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# GET /metrics of a running server passes `promtool check metrics` (the
+# Prometheus project's own linter), after some traffic of each kind.
+set -euo pipefail
+bin="$1"
+root="$2"
+log=$(mktemp)
+trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
+"$bin" serve --listen 127.0.0.1:0 --http 127.0.0.1:0 --rules "$root/rules/demo" 2>"$log" &
+pid=$!
+for _ in $(seq 100); do
+  grep -q '"http":"127.0.0.1:' "$log" && break
+  sleep 0.1
+done
+port=$(grep -o '"http":"127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$')
+[ -n "$port" ] || { echo "server did not start: $(cat "$log")"; exit 1; }
+url="http://127.0.0.1:$port"
+curl -sf -X POST -H 'Content-Type: application/json' \
+  -d '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","company":"Acme GmbH","country":"DE","products":["cloud"],"language":"de"}}}' \
+  "$url/rpc" >/dev/null
+curl -sf -X POST -d '{nope' "$url/rpc" >/dev/null
+curl -sf "$url/readyz" >/dev/null || { echo "not ready with the demo rules"; exit 1; }
+metrics=$(curl -sf "$url/metrics")
+printf '%s\n' "$metrics" | grep -q 'leadroute_requests_total{method="route"} 1' || { echo "route not counted"; exit 1; }
+printf '%s\n' "$metrics" | promtool check metrics
+echo "metrics_promtool: passed"
