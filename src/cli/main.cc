@@ -16,7 +16,9 @@
 #include "json/records.h"
 #include "engine/engine_config.h"
 #include "leadroute/engine.h"
+#include "net/client.h"
 #include "net/tcp_server.h"
+#include "protocol/json_writer.h"
 #include "protocol/dispatcher.h"
 #include "protocol/line_buffer.h"
 #include "rules/rule_set.h"
@@ -36,6 +38,7 @@ const char kUsage[] =
     "  pipe      answer JSON-RPC requests read from stdin, one per line\n"
     "  lint DIR  validate a rule set; every error as FILE:LINE:COL: message\n"
     "  bench-rules  replay a leads file through one rule set or two, compared\n"
+    "  call METHOD [PARAMS]  send one request to a running server, print the answer\n"
     "  version   print the version\n"
     "\n"
     "`leadroute <command> --help` describes a command's options.\n";
@@ -59,6 +62,11 @@ const std::vector<FlagSpec> kBenchRulesFlags = {
     {"opportunities", true, "open opportunities, one JSON object per line, loaded first"},
     {"config", true, "TOML configuration file (see README)"},
     {"default-country", true, "region hint for phones of parties without a country"},
+    {"help", false, "show this help"},
+};
+const std::vector<FlagSpec> kCallFlags = {
+    {"connect", true, "the server's TCP address HOST:PORT (default 127.0.0.1:7411)"},
+    {"timeout", true, "seconds to wait for the answer (default 30)"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kLintFlags = {
@@ -187,6 +195,57 @@ int RunBenchRules(const Flags& flags) {
   }
   std::fputs(FormatReport(*a, b ? &*b : nullptr).c_str(), stdout);
   return 0;
+}
+
+int RunCall(const Flags& flags) {
+  const auto& args = flags.positional();
+  if (flags.Has("help") || args.empty() || args.size() > 2) {
+    std::printf(
+        "usage: leadroute call METHOD [PARAMS_JSON] [--connect HOST:PORT]\n\n"
+        "Sends {\"jsonrpc\":\"2.0\",\"id\":1,\"method\":METHOD,\"params\":PARAMS} to a\n"
+        "running server and prints its answer line. Exit 0 for a result, 1 for\n"
+        "an error answer, 2 when no answer came. Example:\n"
+        "  leadroute call check '{\"deal\":{\"company\":\"ACME GmbH\",\"country\":\"DE\"}}'\n\n%s",
+        FlagHelp(kCallFlags).c_str());
+    return flags.Has("help") ? 0 : 2;
+  }
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 7411;
+  if (auto connect = flags.Get("connect"); connect && !net::ParseHostPort(*connect, &host, &port)) {
+    std::fprintf(stderr, "leadroute: --connect wants HOST:PORT, got '%s'\n", connect->c_str());
+    return 2;
+  }
+  unsigned seconds = 30;
+  if (auto t = flags.Get("timeout")) {
+    const char* end = t->data() + t->size();
+    auto r = std::from_chars(t->data(), end, seconds);
+    if (r.ec != std::errc() || r.ptr != end || seconds < 1 || seconds > 3600) {
+      std::fprintf(stderr, "leadroute: --timeout wants seconds from 1 to 3600\n");
+      return 2;
+    }
+  }
+  std::string request;
+  protocol::JsonWriter w(&request);
+  w.BeginObject();
+  w.Field("jsonrpc", "2.0");
+  w.Field("id", std::int64_t{1});
+  w.Field("method", args[0]);
+  if (args.size() == 2) {
+    w.Key("params");
+    w.Raw(args[1]);  // the server validates it
+  }
+  w.EndObject();
+  auto answer = net::CallOnce(host, port, request, std::chrono::seconds(seconds));
+  if (!answer.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(answer.status().message()).c_str());
+    return 2;
+  }
+  std::printf("%s\n", answer->c_str());
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(*answer).get(doc) != simdjson::SUCCESS) return 2;
+  simdjson::dom::element error;
+  return doc["error"].get(error) == simdjson::SUCCESS ? 1 : 0;
 }
 
 int RunLint(const Flags& flags) {
@@ -333,6 +392,9 @@ int main(int argc, char** argv) {
   } else if (command == "pipe") {
     specs = &kPipeFlags;
     run = &RunPipe;
+  } else if (command == "call") {
+    specs = &kCallFlags;
+    run = &RunCall;
   } else if (command == "bench-rules") {
     specs = &kBenchRulesFlags;
     run = &RunBenchRules;

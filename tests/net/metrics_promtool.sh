@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GET /metrics of a running server passes `promtool check metrics` (the
+# `leadroute call` against a running server, and GET /metrics passes `promtool check metrics` (the
 # Prometheus project's own linter), after some traffic of each kind.
 set -euo pipefail
 bin="$1"
@@ -15,6 +15,14 @@ done
 port=$(grep -o '"http":"127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$')
 [ -n "$port" ] || { echo "server did not start: $(cat "$log")"; exit 1; }
 url="http://127.0.0.1:$port"
+tcp=$(grep -o '"tcp":"127.0.0.1:[0-9]*' "$log" | grep -o '[0-9]*$')
+# leadroute call: a result exits 0, an error answer 1.
+"$bin" call ping --connect "127.0.0.1:$tcp" | grep -q '"result":{"version"' || { echo "call ping"; exit 1; }
+set +e
+"$bin" call get_opportunity '{"id":"nope"}' --connect "127.0.0.1:$tcp" >/dev/null
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { echo "call of an error answer exited $rc"; exit 1; }
 curl -sf -X POST -H 'Content-Type: application/json' \
   -d '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","company":"Acme GmbH","country":"DE","products":["cloud"],"language":"de"}}}' \
   "$url/rpc" >/dev/null

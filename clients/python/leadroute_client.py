@@ -1,0 +1,84 @@
+"""A dependency-free Python client for leadroute (JSON-RPC 2.0 over TCP).
+
+    from leadroute_client import Client, RpcError
+    with Client("127.0.0.1", 7411) as c:
+        c.call("ping")
+        c.call("check", deal={"company": "ACME GmbH", "country": "DE"})
+        # Pipelining: send many requests at once, answers come back in order.
+        results = c.pipeline([("route", {"lead": lead}) for lead in leads])
+
+Only the standard library (socket, json). One Client is one connection; it
+is not thread-safe: use one per thread.
+"""
+import json
+import socket
+
+
+class RpcError(Exception):
+    """An error answer: .code (JSON-RPC code), .message, .data."""
+
+    def __init__(self, code, message, data=None):
+        super().__init__(f"{code}: {message}" + (f" ({data})" if data else ""))
+        self.code = code
+        self.message = message
+        self.data = data
+
+
+class Client:
+    def __init__(self, host="127.0.0.1", port=7411, timeout=30.0):
+        self._sock = socket.create_connection((host, port), timeout=timeout)
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._buf = b""
+        self._next_id = 1
+
+    def close(self):
+        self._sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def call(self, method, params=None, **kwargs):
+        """Sends one request and returns its result; raises RpcError."""
+        return self.pipeline([(method, params if params is not None else kwargs)])[0]
+
+    def pipeline(self, calls, raise_errors=True):
+        """Sends every (method, params) at once and reads the answers in order.
+
+        Returns the results; with raise_errors=False, an RpcError instance
+        stands in for each error answer instead of being raised.
+        """
+        first = self._next_id
+        lines = []
+        for method, params in calls:
+            request = {"jsonrpc": "2.0", "id": self._next_id, "method": method}
+            if params is not None:
+                request["params"] = params
+            self._next_id += 1
+            lines.append(json.dumps(request, separators=(",", ":")))
+        self._sock.sendall(("\n".join(lines) + "\n").encode("utf-8"))
+        results = []
+        for i in range(len(lines)):
+            answer = json.loads(self._read_line())
+            if answer.get("id") != first + i:
+                raise RpcError(-32603, f"answer for id {answer.get('id')}, expected {first + i}")
+            if "error" in answer:
+                e = answer["error"]
+                error = RpcError(e.get("code"), e.get("message"), e.get("data"))
+                if raise_errors:
+                    raise error
+                results.append(error)
+            else:
+                results.append(answer["result"])
+        return results
+
+    def _read_line(self):
+        while b"\n" not in self._buf:
+            chunk = self._sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("leadroute closed the connection")
+            self._buf += chunk
+        line, self._buf = self._buf.split(b"\n", 1)
+        return line.decode("utf-8")

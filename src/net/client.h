@@ -1,0 +1,22 @@
+// A blocking JSON-RPC client over TCP, for `leadroute call` and tests.
+#ifndef LEADROUTE_NET_CLIENT_H_
+#define LEADROUTE_NET_CLIENT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "leadroute/status.h"
+
+namespace leadroute::net {
+
+// Sends one request line (a '\n' is added) to host:port and returns the one
+// response line, without its '\n'. Errors: IoError (cannot connect, closed
+// before answering, no answer within `timeout`).
+Result<std::string> CallOnce(const std::string& host, std::uint16_t port,
+                             const std::string& request,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+}  // namespace leadroute::net
+
+#endif  // LEADROUTE_NET_CLIENT_H_

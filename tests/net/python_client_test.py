@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Integration test: the Python client against a real server.
+
+    python_client_test.py LEADROUTE_BIN REPO_ROOT
+"""
+import os
+import re
+import subprocess
+import sys
+import time
+
+bin_path, root = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(root, "clients", "python"))
+from leadroute_client import Client, RpcError  # noqa: E402
+
+server = subprocess.Popen(
+    [bin_path, "serve", "--listen", "127.0.0.1:0", "--http", "off",
+     "--rules", os.path.join(root, "rules", "demo")],
+    stderr=subprocess.PIPE, text=True)
+try:
+    line = server.stderr.readline()
+    port = int(re.search(r'"tcp":"127\.0\.0\.1:(\d+)"', line).group(1))
+    with Client("127.0.0.1", port) as c:
+        assert c.call("ping")["version"]
+        created = c.call("upsert_opportunity", opportunity={
+            "id": "opp-1", "owner": {"kind": "partner", "id": "p-1"},
+            "company": "ACME Deutschland GmbH", "domain": "acme.de", "country": "DE"})
+        assert created == {"id": "opp-1", "created": True}, created
+        check = c.call("check", deal={"company": "Acme Deutschland G.m.b.H.", "country": "DE",
+                                      "owner": {"kind": "partner", "id": "p-2"}})
+        assert check["status"] == "conflict", check
+        try:
+            c.call("get_opportunity", id="nope")
+            raise AssertionError("no error for a missing opportunity")
+        except RpcError as e:
+            assert e.code == -32001, e
+        # Pipelining: 500 routes in one write, answers in order.
+        leads = [{"id": f"l-{i}", "company": f"Customer {i} GmbH", "country": "DE",
+                  "products": ["cloud"], "language": "de"} for i in range(500)]
+        results = c.pipeline([("route", {"lead": lead, "dry_run": True}) for lead in leads])
+        assert [r["lead_id"] for r in results] == [l["id"] for l in leads]
+        mixed = c.pipeline([("ping", None), ("nope", None), ("ping", None)], raise_errors=False)
+        assert isinstance(mixed[1], RpcError) and mixed[1].code == -32601, mixed
+        assert mixed[2]["version"]
+    print("python_client_test: passed")
+finally:
+    server.terminate()
+    server.wait(timeout=10)
