@@ -22,6 +22,7 @@
 #include "protocol/dispatcher.h"
 #include "protocol/line_buffer.h"
 #include "rules/rule_set.h"
+#include "util/log.h"
 
 namespace leadroute::cli {
 namespace {
@@ -356,12 +357,15 @@ int RunServe(const Flags& flags) {
   }
   const std::string http =
       options.http ? options.http_host + ":" + std::to_string(server.http_port()) : "off";
-  std::fprintf(stderr,
-               "{\"level\":\"info\",\"msg\":\"listening\",\"tcp\":\"%s:%u\","
-               "\"http\":\"%s\",\"version\":\"%s\"}\n",
-               options.host.c_str(), server.port(), http.c_str(),
-               std::string(Version()).c_str());
+  const EngineStats stats = engine->Stats();
+  Log("info", "listening",
+      {{"tcp", options.host + ":" + std::to_string(server.port())},
+       {"http", http},
+       {"version", Version()},
+       {"rules_version", stats.rules_version},
+       {"partners", std::to_string(stats.partners)}});
   server.Run();
+  Log("info", "stopped");
   return 0;
 }
 

@@ -1,36 +1,46 @@
 #include "net/connection.h"
 
-#include <boost/asio/read.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 namespace leadroute::net {
 
 namespace asio = boost::asio;
+namespace beast = boost::beast;
 
 namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, Engine* engine,
-                       std::size_t max_line, std::atomic<std::size_t>* live,
-                       protocol::Metrics* metrics)
-    : socket_(std::move(socket)),
-      in_(max_line),
-      dispatcher_(engine, {}, metrics),
-      live_(live),
-      metrics_(metrics) {
-  live_->fetch_add(1);
-  metrics_->Opened(protocol::Transport::kTcp);
+Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& context)
+    : stream_(std::move(socket)),
+      context_(context),
+      in_(context.max_line),
+      dispatcher_(context.engine, {}, context.metrics) {
+  context_.live->fetch_add(1);
+  context_.metrics->Opened(protocol::Transport::kTcp);
   boost::system::error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
 Connection::~Connection() {
-  metrics_->Closed(protocol::Transport::kTcp);
-  live_->fetch_sub(1);
+  context_.registry->Remove(this);
+  context_.metrics->Closed(protocol::Transport::kTcp);
+  context_.live->fetch_sub(1);
 }
 
-void Connection::Start() { Read(); }
+void Connection::Start() {
+  context_.registry->Add(shared_from_this());
+  Read();
+}
+
+void Connection::Drain() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->draining_ = true;
+    // Waiting for a request: there is none in flight; stop waiting.
+    if (self->reading_) self->stream_.cancel();
+  });
+}
 
 void Connection::Refuse(asio::ip::tcp::socket socket, std::string_view message) {
   std::string line;
@@ -42,11 +52,16 @@ void Connection::Refuse(asio::ip::tcp::socket socket, std::string_view message) 
 }
 
 void Connection::Read() {
+  if (draining_) return Close();
   auto space = in_.Writable(kReadChunk);
-  socket_.async_read_some(
+  reading_ = true;
+  // A started line must be finished sooner than an idle client must speak.
+  stream_.expires_after(in_.pending() > 0 ? context_.line_timeout : context_.idle_timeout);
+  stream_.async_read_some(
       asio::buffer(space.data(), space.size()),
-      [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-        if (ec) return;  // closed or reset: drop the connection
+      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->reading_ = false;
+        if (ec) return self->Close();  // closed, reset, timed out or drained
         self->in_.Commit(n);
         self->Answer();
       });
@@ -64,18 +79,21 @@ void Connection::Answer() {
 }
 
 void Connection::Write() {
+  stream_.expires_after(context_.write_timeout);
   asio::async_write(
-      socket_, asio::buffer(out_),
-      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-        if (ec) return;
+      stream_, asio::buffer(out_),
+      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec) return self->Close();  // a reader too slow, or gone
         self->out_.clear();
-        if (self->close_after_write_) {
-          boost::system::error_code ignored;
-          self->socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-          return;
-        }
+        if (self->close_after_write_) return self->Close();
         self->Read();
       });
+}
+
+void Connection::Close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
 }
 
 }  // namespace leadroute::net

@@ -1,33 +1,47 @@
 // Connection: one TCP client. Reads, frames lines, answers them in order
 // through its Dispatcher, writes the answers, reads again. Only one
-// asynchronous operation is outstanding at a time, so a connection's state is
-// touched by one thread at a time and a client that does not read its answers
-// stops being read (back-pressure).
+// asynchronous operation is outstanding at a time, and every handler runs on
+// the connection's strand, so its state is touched by one thread at a time;
+// a client that does not read its answers stops being read (back-pressure)
+// and is cut off when a write takes longer than the write timeout.
 #ifndef LEADROUTE_NET_CONNECTION_H_
 #define LEADROUTE_NET_CONNECTION_H_
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "leadroute/engine.h"
+#include "net/drain.h"
 #include "protocol/dispatcher.h"
 #include "protocol/line_buffer.h"
+#include "protocol/metrics.h"
 
 namespace leadroute::net {
 
-class Connection : public std::enable_shared_from_this<Connection> {
+struct ConnectionContext {
+  Engine* engine;
+  protocol::Metrics* metrics;
+  DrainRegistry* registry;
+  std::atomic<std::size_t>* live;  // open TCP connections
+  std::size_t max_line;
+  std::chrono::seconds idle_timeout;  // between requests
+  std::chrono::seconds line_timeout;  // to finish a started line (slowloris)
+  std::chrono::seconds write_timeout;
+};
+
+class Connection : public Drainable, public std::enable_shared_from_this<Connection> {
  public:
-  // `live` counts open connections; it is incremented now and decremented
-  // when the connection is destroyed.
-  Connection(boost::asio::ip::tcp::socket socket, Engine* engine,
-             std::size_t max_line, std::atomic<std::size_t>* live,
-             protocol::Metrics* metrics);
-  ~Connection();
+  // `socket` should run on a strand of its own.
+  Connection(boost::asio::ip::tcp::socket socket, const ConnectionContext& context);
+  ~Connection() override;
 
   void Start();
+  void Drain() override;
 
   // Writes one JSON-RPC error line to `socket` and closes it.
   static void Refuse(boost::asio::ip::tcp::socket socket,
@@ -37,14 +51,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Read();
   void Answer();
   void Write();
+  void Close();
 
-  boost::asio::ip::tcp::socket socket_;
+  boost::beast::tcp_stream stream_;
+  ConnectionContext context_;
   protocol::LineBuffer in_;
   protocol::Dispatcher dispatcher_;
   std::string out_;
   bool close_after_write_ = false;
-  std::atomic<std::size_t>* live_;
-  protocol::Metrics* metrics_;
+  bool reading_ = false;
+  bool draining_ = false;
 };
 
 }  // namespace leadroute::net

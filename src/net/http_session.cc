@@ -1,5 +1,7 @@
 #include "net/http_session.h"
 
+#include <boost/asio/post.hpp>
+
 #include "protocol/line_buffer.h"
 
 namespace leadroute::net {
@@ -16,17 +18,37 @@ HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, const HttpContext&
   stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
 }
 
-HttpSession::~HttpSession() { context_.metrics->Closed(protocol::Transport::kHttp); }
+HttpSession::~HttpSession() {
+  context_.registry->Remove(this);
+  context_.metrics->Closed(protocol::Transport::kHttp);
+}
 
-void HttpSession::Start() { Read(); }
+void HttpSession::Start() {
+  context_.registry->Add(shared_from_this());
+  Read();
+}
+
+void HttpSession::Drain() {
+  boost::asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->draining_ = true;
+    if (self->reading_) self->stream_.cancel();
+  });
+}
 
 void HttpSession::Read() {
+  if (draining_) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    return;
+  }
+  reading_ = true;
   parser_.emplace();
   parser_->body_limit(context_.max_body);
   parser_->header_limit(16 * 1024);
   stream_.expires_after(context_.idle_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     self->reading_ = false;
                      if (ec == http::error::body_limit) {
                        self->response_ = self->Make(http::status::payload_too_large,
                                                     "text/plain", "request body too large\n");
@@ -114,8 +136,9 @@ void HttpSession::Answer() {
   }
   // HEAD: the GET's headers, Content-Length included, without the body.
   if (req.method() == http::verb::head) response_.body().clear();
-  response_.keep_alive(req.keep_alive());
-  Write(!req.keep_alive());
+  const bool keep_alive = req.keep_alive() && !draining_;
+  response_.keep_alive(keep_alive);
+  Write(!keep_alive);
 }
 
 void HttpSession::Write(bool close) {

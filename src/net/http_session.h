@@ -23,6 +23,7 @@
 #include <string>
 
 #include "leadroute/engine.h"
+#include "net/drain.h"
 #include "protocol/dispatcher.h"
 #include "protocol/metrics.h"
 
@@ -31,17 +32,20 @@ namespace leadroute::net {
 struct HttpContext {
   Engine* engine;
   protocol::Metrics* metrics;
+  DrainRegistry* registry;
   std::size_t max_body;
   std::chrono::seconds idle_timeout;
   const std::atomic<bool>* draining;  // readiness off
 };
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSession> {
  public:
+  // `socket` should run on a strand of its own.
   HttpSession(boost::asio::ip::tcp::socket socket, const HttpContext& context);
-  ~HttpSession();
+  ~HttpSession() override;
 
   void Start();
+  void Drain() override;
 
  private:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -61,6 +65,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   protocol::Dispatcher dispatcher_;
   std::string padded_;  // the body with simdjson's padding
   std::string out_;
+  bool reading_ = false;
+  bool draining_ = false;
 };
 
 }  // namespace leadroute::net

@@ -5,11 +5,13 @@
 #include <charconv>
 #include <cstdio>
 #include <chrono>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "net/connection.h"
 #include "net/http_session.h"
+#include "util/log.h"
 
 namespace leadroute::net {
 
@@ -33,7 +35,10 @@ struct TcpServer::Impl {
   }
 
   void Accept() {
-    acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
+    // Each connection on a strand of its own: its handlers and a drain
+    // request never run at once.
+    acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec,
+                                                        tcp::socket s) {
       if (ec == asio::error::operation_aborted) return;
       if (ec) {
         // Out of file descriptors (EMFILE) and the like: accepting again at
@@ -47,16 +52,23 @@ struct TcpServer::Impl {
       if (connections.load() >= options.max_connections) {
         Connection::Refuse(std::move(s), "too many connections");
       } else {
-        std::make_shared<Connection>(std::move(s), engine, options.max_line,
-                                     &connections, &metrics)
-            ->Start();
+        const ConnectionContext context{engine,
+                                        &metrics,
+                                        &registry,
+                                        &connections,
+                                        options.max_line,
+                                        std::chrono::seconds(options.idle_seconds),
+                                        std::chrono::seconds(options.line_seconds),
+                                        std::chrono::seconds(options.write_seconds)};
+        std::make_shared<Connection>(std::move(s), context)->Start();
       }
       if (acceptor.is_open()) Accept();
     });
   }
 
   void AcceptHttp() {
-    http_acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
+    http_acceptor.async_accept(asio::make_strand(io), [this](boost::system::error_code ec,
+                                                             tcp::socket s) {
       if (ec == asio::error::operation_aborted) return;
       if (ec) {
         // As for TCP: let connections close before accepting again.
@@ -67,7 +79,7 @@ struct TcpServer::Impl {
         });
         return;
       }
-      const HttpContext context{engine, &metrics, options.max_line,
+      const HttpContext context{engine, &metrics, &registry, options.max_line,
                                 std::chrono::seconds(options.http_idle_seconds), &draining};
       std::make_shared<HttpSession>(std::move(s), context)->Start();
       if (http_acceptor.is_open()) AcceptHttp();
@@ -80,6 +92,7 @@ struct TcpServer::Impl {
   // themselves down in their destructors.
   std::atomic<std::size_t> connections{0};
   protocol::Metrics metrics;
+  DrainRegistry registry;
   std::atomic<bool> draining{false};
   asio::io_context io;
   tcp::acceptor acceptor;
@@ -87,6 +100,22 @@ struct TcpServer::Impl {
   asio::steady_timer retry;  // on the acceptor's strand
   asio::signal_set signals;
   asio::signal_set hangup;  // SIGHUP: reload the rule set
+  std::optional<asio::steady_timer> drain_timer;  // on the acceptor's strand
+  std::chrono::steady_clock::time_point drain_deadline;
+
+  // Waits for the drained connections to close; cuts them at the deadline.
+  void WatchDrain() {
+    drain_timer->expires_after(std::chrono::milliseconds(20));
+    drain_timer->async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      if (registry.size() == 0) return;  // all closed: io runs out of work
+      if (std::chrono::steady_clock::now() >= drain_deadline) {
+        io.stop();
+        return;
+      }
+      WatchDrain();
+    });
+  }
 
   void WaitForHangup() {
     hangup.async_wait([this](boost::system::error_code ec, int) {
@@ -94,19 +123,11 @@ struct TcpServer::Impl {
       // Compiled off to the side; queries keep flowing on the old rules.
       auto info = engine->ReloadRules();
       if (info.ok()) {
-        std::fprintf(stderr,
-                     "{\"level\":\"info\",\"msg\":\"rules reloaded\",\"rules_version\":\"%s\","
-                     "\"partners\":%zu}\n",
-                     info->version.c_str(), info->partners);
+        Log("info", "rules reloaded",
+            {{"rules_version", info->version}, {"partners", std::to_string(info->partners)}});
       } else {
-        std::string message(info.status().message());
-        for (char& c : message) {
-          if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = ' ';
-        }
-        std::fprintf(stderr,
-                     "{\"level\":\"error\",\"msg\":\"rules reload failed; the old rules "
-                     "stay\",\"error\":\"%s\"}\n",
-                     message.c_str());
+        Log("error", "rules reload failed; the old rules stay",
+            {{"error", info.status().message()}});
       }
       WaitForHangup();
     });
@@ -176,8 +197,8 @@ void TcpServer::Run() {
 void TcpServer::Stop() {
   // On the acceptor's strand: its completion handler reads its state.
   asio::post(impl_->acceptor.get_executor(), [this] {
+    if (impl_->draining.exchange(true)) return;  // already stopping
     boost::system::error_code ec;
-    impl_->draining = true;
     impl_->retry.cancel();
     impl_->acceptor.close(ec);
     asio::post(impl_->http_acceptor.get_executor(), [this] {
@@ -186,7 +207,13 @@ void TcpServer::Stop() {
     });
     impl_->signals.cancel(ec);
     impl_->hangup.cancel(ec);
-    impl_->io.stop();
+    // Every open connection answers what it has read, then closes; Run()
+    // returns when none is left, or at the deadline.
+    impl_->registry.DrainAll();
+    impl_->drain_deadline = std::chrono::steady_clock::now() +
+                            std::chrono::seconds(impl_->options.drain_seconds);
+    impl_->drain_timer.emplace(impl_->acceptor.get_executor());
+    impl_->WatchDrain();
   });
 }
 

@@ -30,6 +30,16 @@ struct ServerOptions {
   std::string http_host = "127.0.0.1";
   std::uint16_t http_port = 7412;
   std::size_t http_idle_seconds = 60;
+  // TCP: a silent client is closed after idle_seconds; a started line must
+  // be finished within line_seconds (slowloris); a write to a client that
+  // does not read must finish within write_seconds.
+  std::size_t idle_seconds = 300;
+  std::size_t line_seconds = 30;
+  std::size_t write_seconds = 30;
+  // On Stop() (SIGTERM, SIGINT): readiness off, no new connections, every
+  // open one answers what it has read and closes; after drain_seconds the
+  // rest are cut.
+  std::size_t drain_seconds = 10;
 };
 
 class TcpServer {
@@ -43,8 +53,9 @@ class TcpServer {
   std::uint16_t port() const;
   std::uint16_t http_port() const;
 
-  // Serves until Stop() or SIGINT/SIGTERM; returns after in-flight work is
-  // done and every thread has joined.
+  // Serves until Stop() or SIGINT/SIGTERM; returns once the open
+  // connections have drained (or drain_seconds passed) and every thread has
+  // joined.
   void Run();
   // Thread-safe; may be called from any thread.
   void Stop();

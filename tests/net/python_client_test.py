@@ -16,9 +16,9 @@ from leadroute_client import Client, RpcError  # noqa: E402
 server = subprocess.Popen(
     [bin_path, "serve", "--listen", "127.0.0.1:0", "--http", "off",
      "--rules", os.path.join(root, "rules", "demo")],
-    stderr=subprocess.PIPE, text=True)
+    stdout=subprocess.PIPE, text=True)
 try:
-    line = server.stderr.readline()
+    line = server.stdout.readline()
     port = int(re.search(r'"tcp":"127\.0\.0\.1:(\d+)"', line).group(1))
     with Client("127.0.0.1", port) as c:
         assert c.call("ping")["version"]

@@ -13,11 +13,11 @@ using asio::ip::tcp;
 
 class TcpServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Start({}); }
+  void Start(ServerOptions options) {
     auto e = Engine::Create();
     ASSERT_TRUE(e.ok());
     engine_ = std::move(*e);
-    ServerOptions options;
     options.port = 0;
     options.http_port = 0;
     options.threads = 2;
@@ -27,8 +27,14 @@ class TcpServerTest : public ::testing::Test {
     thread_ = std::thread([this] { server_->Run(); });
   }
   void TearDown() override {
-    server_->Stop();
-    thread_.join();
+    if (thread_.joinable()) {
+      server_->Stop();
+      thread_.join();
+    }
+  }
+  void Restart(ServerOptions options) {
+    TearDown();
+    Start(std::move(options));
   }
   tcp::socket Connect() {
     tcp::socket s(io_);
@@ -96,6 +102,41 @@ TEST_F(TcpServerTest, OverlongLineGetsErrorThenClose) {
   }
   EXPECT_NE(got.find("-32002"), std::string::npos) << got;
   EXPECT_EQ(ec, asio::error::eof);
+}
+
+TEST_F(TcpServerTest, StopDrainsOpenConnectionsPromptly) {
+  auto idle = Connect();
+  auto busy = Connect();
+  const std::string ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})" "\n";
+  asio::write(busy, asio::buffer(ping));
+  EXPECT_NE(ReadLines(busy, 1).find(R"("id":1,"result")"), std::string::npos);
+  const auto t0 = std::chrono::steady_clock::now();
+  server_->Stop();
+  thread_.join();
+  // Both connections were closed at once, not after the idle timeout.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+  char c;
+  boost::system::error_code ec;
+  idle.read_some(asio::buffer(&c, 1), ec);
+  EXPECT_TRUE(ec) << "the idle connection is still open";
+}
+
+TEST_F(TcpServerTest, SilentAndSlowClientsAreClosed) {
+  ServerOptions options;
+  options.idle_seconds = 1;
+  options.line_seconds = 1;
+  Restart(options);
+  auto silent = Connect();
+  auto slow = Connect();
+  asio::write(slow, asio::buffer(std::string(R"({"jsonrpc":"2.0",)")));  // never finished
+  const auto t0 = std::chrono::steady_clock::now();
+  char c;
+  boost::system::error_code ec;
+  silent.read_some(asio::buffer(&c, 1), ec);
+  EXPECT_TRUE(ec);
+  slow.read_some(asio::buffer(&c, 1), ec);
+  EXPECT_TRUE(ec);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
 }  // namespace
