@@ -25,6 +25,11 @@ class Flags {
                              const std::vector<FlagSpec>& specs);
 
   bool Has(const std::string& name) const { return values_.contains(name); }
+  // Sets `name` unless the command line did: lower-priority sources
+  // (environment, configuration file) fill in after parsing.
+  void SetDefault(const std::string& name, std::string value) {
+    values_.try_emplace(name, std::move(value));
+  }
   std::optional<std::string> Get(const std::string& name) const;
   const std::vector<std::string>& positional() const { return positional_; }
 

@@ -12,6 +12,7 @@
 
 #include "cli/bench_rules.h"
 #include "cli/flags.h"
+#include "cli/settings.h"
 #include "json/lines.h"
 #include "json/records.h"
 #include "engine/engine_config.h"
@@ -54,6 +55,15 @@ const std::vector<FlagSpec> kServeFlags = {
     {"default-country", true,
      "region hint for phones of parties without a country (e.g. US)"},
     {"threads", true, "worker threads (default: one per core)"},
+    {"max-line", true, "longest request line or HTTP body, bytes (default 1048576)"},
+    {"max-batch", true, "most requests in one JSON-RPC batch (default 1000)"},
+    {"max-depth", true, "deepest JSON nesting (default 64)"},
+    {"max-connections", true, "most open TCP connections (default 10000)"},
+    {"idle-seconds", true, "close a TCP client silent this long (default 300)"},
+    {"line-seconds", true, "close a TCP client that takes this long to finish a line (default 30)"},
+    {"write-seconds", true, "cut a client that does not read its answers this long (default 30)"},
+    {"http-idle-seconds", true, "close an idle HTTP keep-alive connection (default 60)"},
+    {"drain-seconds", true, "on SIGTERM, wait this long for open connections (default 10)"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kBenchRulesFlags = {
@@ -309,6 +319,24 @@ int RunPipe(const Flags& flags) {
   return 0;
 }
 
+// A whole number from `lo` to `hi` in flag `name`, into *out; false (after
+// saying why) when malformed.
+bool ReadCount(const Flags& flags, const char* name, std::size_t lo, std::size_t hi,
+               std::size_t* out) {
+  const auto v = flags.Get(name);
+  if (!v) return true;
+  std::size_t n = 0;
+  const char* end = v->data() + v->size();
+  auto r = std::from_chars(v->data(), end, n);
+  if (r.ec != std::errc() || r.ptr != end || n < lo || n > hi) {
+    std::fprintf(stderr, "leadroute: --%s wants a number from %zu to %zu, got '%s'\n", name, lo,
+                 hi, v->c_str());
+    return false;
+  }
+  *out = n;
+  return true;
+}
+
 int RunServe(const Flags& flags) {
   if (flags.Has("help")) {
     std::printf(
@@ -338,15 +366,17 @@ int RunServe(const Flags& flags) {
       return 2;
     }
   }
-  if (auto threads = flags.Get("threads")) {
-    unsigned n = 0;
-    const char* end = threads->data() + threads->size();
-    auto r = std::from_chars(threads->data(), end, n);
-    if (r.ec != std::errc() || r.ptr != end || n < 1 || n > 256) {
-      std::fprintf(stderr, "leadroute: --threads wants a number from 1 to 256\n");
-      return 2;
-    }
-    options.threads = n;
+  if (!ReadCount(flags, "threads", 1, 256, &options.threads) ||
+      !ReadCount(flags, "max-line", 1024, 1 << 30, &options.max_line) ||
+      !ReadCount(flags, "max-batch", 1, 1000000, &options.limits.max_batch) ||
+      !ReadCount(flags, "max-depth", 2, 1024, &options.limits.max_depth) ||
+      !ReadCount(flags, "max-connections", 1, 1000000, &options.max_connections) ||
+      !ReadCount(flags, "idle-seconds", 1, 86400, &options.idle_seconds) ||
+      !ReadCount(flags, "line-seconds", 1, 86400, &options.line_seconds) ||
+      !ReadCount(flags, "write-seconds", 1, 86400, &options.write_seconds) ||
+      !ReadCount(flags, "http-idle-seconds", 1, 86400, &options.http_idle_seconds) ||
+      !ReadCount(flags, "drain-seconds", 0, 3600, &options.drain_seconds)) {
+    return 2;
   }
   auto engine = MakeEngine(flags);
   if (!engine) return 1;
@@ -414,6 +444,11 @@ int main(int argc, char** argv) {
   if (!flags.ok()) {
     std::fprintf(stderr, "leadroute %s: %s\n", command.c_str(),
                  std::string(flags.status().message()).c_str());
+    return 2;
+  }
+  // Flags > LEADROUTE_* environment > the configuration file > defaults.
+  if (leadroute::Status s = ApplySettings(*specs, &*flags); !s.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     return 2;
   }
   return run(*flags);

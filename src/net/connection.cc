@@ -16,7 +16,7 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& co
     : stream_(std::move(socket)),
       context_(context),
       in_(context.max_line),
-      dispatcher_(context.engine, {}, context.metrics) {
+      dispatcher_(context.engine, context.limits, context.metrics) {
   context_.live->fetch_add(1);
   context_.metrics->Opened(protocol::Transport::kTcp);
   boost::system::error_code ec;

@@ -29,6 +29,7 @@ struct ConnectionContext {
   DrainRegistry* registry;
   std::atomic<std::size_t>* live;  // open TCP connections
   std::size_t max_line;
+  protocol::DispatcherLimits limits;
   std::chrono::seconds idle_timeout;  // between requests
   std::chrono::seconds line_timeout;  // to finish a started line (slowloris)
   std::chrono::seconds write_timeout;

@@ -12,7 +12,7 @@ namespace http = beast::http;
 HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, const HttpContext& context)
     : stream_(std::move(socket)),
       context_(context),
-      dispatcher_(context.engine, {}, context.metrics) {
+      dispatcher_(context.engine, context.limits, context.metrics) {
   context_.metrics->Opened(protocol::Transport::kHttp);
   boost::system::error_code ec;
   stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);

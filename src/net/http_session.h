@@ -34,6 +34,7 @@ struct HttpContext {
   protocol::Metrics* metrics;
   DrainRegistry* registry;
   std::size_t max_body;
+  protocol::DispatcherLimits limits;
   std::chrono::seconds idle_timeout;
   const std::atomic<bool>* draining;  // readiness off
 };

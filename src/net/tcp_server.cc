@@ -57,6 +57,7 @@ struct TcpServer::Impl {
                                         &registry,
                                         &connections,
                                         options.max_line,
+                                        options.limits,
                                         std::chrono::seconds(options.idle_seconds),
                                         std::chrono::seconds(options.line_seconds),
                                         std::chrono::seconds(options.write_seconds)};
@@ -79,8 +80,10 @@ struct TcpServer::Impl {
         });
         return;
       }
-      const HttpContext context{engine, &metrics, &registry, options.max_line,
-                                std::chrono::seconds(options.http_idle_seconds), &draining};
+      const HttpContext context{engine,         &metrics,
+                                &registry,      options.max_line,
+                                options.limits, std::chrono::seconds(options.http_idle_seconds),
+                                &draining};
       std::make_shared<HttpSession>(std::move(s), context)->Start();
       if (http_acceptor.is_open()) AcceptHttp();
     });

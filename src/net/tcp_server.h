@@ -16,6 +16,7 @@
 
 #include "leadroute/engine.h"
 #include "leadroute/status.h"
+#include "protocol/dispatcher.h"
 
 namespace leadroute::net {
 
@@ -24,6 +25,7 @@ struct ServerOptions {
   std::uint16_t port = 7411;
   std::size_t threads = 0;            // 0: one per core
   std::size_t max_line = 1 << 20;     // bytes; longer: error, then close
+  protocol::DispatcherLimits limits;  // batch size, JSON depth
   std::size_t max_connections = 10000;
   // The HTTP port; http_port 0 picks a free one. Off when http is false.
   bool http = true;

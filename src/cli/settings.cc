@@ -1,0 +1,70 @@
+#include "cli/settings.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "rules/toml_reader.h"
+
+namespace leadroute::cli {
+
+namespace {
+
+std::string EnvName(const std::string& flag) {
+  std::string out = "LEADROUTE_";
+  for (char c : flag) out.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(c)));
+  return out;
+}
+
+const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs, const std::string& name) {
+  for (const FlagSpec& s : specs) {
+    if (s.name == name && s.takes_value) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Status ApplySettings(const std::vector<FlagSpec>& specs, Flags* flags) {
+  for (const FlagSpec& s : specs) {
+    if (!s.takes_value) continue;
+    if (const char* v = std::getenv(EnvName(s.name).c_str())) flags->SetDefault(s.name, v);
+  }
+  const std::optional<std::string> path = flags->Get("config");
+  if (!path) return Status::Ok();
+  std::ifstream in(*path, std::ios::binary);
+  if (!in) return Status::IoError(*path + ": cannot read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  rules::TomlErrors errors(*path);
+  std::optional<toml::table> root = rules::ParseToml(text.str(), *path, &errors);
+  if (!root) return errors.ToStatus();
+  for (const auto& [key, node] : *root) {
+    if (key.str() == "conflict") continue;  // the engine's (engine_config.h)
+    if (key.str() != "server") {
+      errors.Add(key.source(), "unknown section [" + std::string(key.str()) + "]");
+      continue;
+    }
+    const toml::table* server = rules::AsTable(node, "server", &errors);
+    if (server == nullptr) continue;
+    for (const auto& [k, v] : *server) {
+      std::string name(k.str());
+      for (char& c : name) c = c == '_' ? '-' : c;
+      if (name == "config" || FindSpec(specs, name) == nullptr) {
+        errors.Add(k.source(), "unknown key server." + std::string(k.str()));
+        continue;
+      }
+      if (auto s = v.value_exact<std::string>()) {
+        flags->SetDefault(name, *s);
+      } else if (auto i = v.value_exact<std::int64_t>()) {
+        flags->SetDefault(name, std::to_string(*i));
+      } else {
+        errors.Add(v.source(), "server." + std::string(k.str()) + " must be a string or an integer");
+      }
+    }
+  }
+  if (!errors.empty()) return errors.ToStatus();
+  return Status::Ok();
+}
+
+}  // namespace leadroute::cli

@@ -1,0 +1,24 @@
+// Where a command's settings come from, highest priority first: flags,
+// LEADROUTE_* environment variables, the [server] table of the TOML
+// configuration file, defaults. Every flag that takes a value has an
+// environment variable (--max-line: LEADROUTE_MAX_LINE) and a file key
+// (max_line).
+#ifndef LEADROUTE_CLI_SETTINGS_H_
+#define LEADROUTE_CLI_SETTINGS_H_
+
+#include <vector>
+
+#include "cli/flags.h"
+#include "leadroute/status.h"
+
+namespace leadroute::cli {
+
+// Fills the flags the command line left unset from the environment, then
+// from the configuration file named by --config (or LEADROUTE_CONFIG).
+// Errors: the file's, as FILE:LINE:COL: message (an unknown key or section,
+// a wrong type).
+Status ApplySettings(const std::vector<FlagSpec>& specs, Flags* flags);
+
+}  // namespace leadroute::cli
+
+#endif  // LEADROUTE_CLI_SETTINGS_H_

@@ -1,0 +1,61 @@
+#include "cli/settings.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace leadroute::cli {
+namespace {
+
+const std::vector<FlagSpec> kSpecs = {
+    {"listen", true, ""}, {"threads", true, ""}, {"idle-seconds", true, ""},
+    {"config", true, ""}, {"help", false, ""}};
+
+class SettingsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            (std::string("leadroute-settings-") + std::to_string(::getpid()) + ".toml");
+  }
+  void TearDown() override {
+    std::filesystem::remove(path_);
+    ::unsetenv("LEADROUTE_THREADS");
+    ::unsetenv("LEADROUTE_LISTEN");
+  }
+  Flags Parse(std::vector<std::string> args) {
+    auto f = Flags::Parse(args, kSpecs);
+    EXPECT_TRUE(f.ok());
+    return *f;
+  }
+  std::filesystem::path path_;
+};
+
+TEST_F(SettingsTest, FlagsBeatEnvironmentBeatsFile) {
+  std::ofstream(path_) << "[server]\nlisten = \"0.0.0.0:1\"\nthreads = 3\nidle_seconds = 7\n"
+                          "[conflict]\nreview_threshold = 0.4\n";
+  ::setenv("LEADROUTE_THREADS", "5", 1);
+  ::setenv("LEADROUTE_LISTEN", "127.0.0.1:2", 1);
+  Flags flags = Parse({"--config", path_.string(), "--listen", "127.0.0.1:3"});
+  ASSERT_TRUE(ApplySettings(kSpecs, &flags).ok());
+  EXPECT_EQ(flags.Get("listen"), "127.0.0.1:3");  // flag
+  EXPECT_EQ(flags.Get("threads"), "5");           // environment
+  EXPECT_EQ(flags.Get("idle-seconds"), "7");      // file
+}
+
+TEST_F(SettingsTest, FileErrorsHaveTheirPosition) {
+  std::ofstream(path_) << "[server]\nlisten = \"x\"\ncolour = \"red\"\nthreads = 1.5\n[nope]\n";
+  Flags flags = Parse({"--config", path_.string()});
+  const Status s = ApplySettings(kSpecs, &flags);
+  ASSERT_FALSE(s.ok());
+  const std::string m(s.message());
+  EXPECT_NE(m.find(path_.string() + ":3:1: unknown key server.colour"), std::string::npos) << m;
+  EXPECT_NE(m.find(path_.string() + ":4:11: server.threads must be a string or an integer"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find(":5:2: unknown section [nope]"), std::string::npos) << m;
+}
+
+}  // namespace
+}  // namespace leadroute::cli
