@@ -64,6 +64,7 @@ const std::vector<FlagSpec> kServeFlags = {
     {"write-seconds", true, "cut a client that does not read its answers this long (default 30)"},
     {"http-idle-seconds", true, "close an idle HTTP keep-alive connection (default 60)"},
     {"drain-seconds", true, "on SIGTERM, wait this long for open connections (default 10)"},
+    {"token", true, "shared secret clients must present; required beyond loopback"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kBenchRulesFlags = {
@@ -78,6 +79,7 @@ const std::vector<FlagSpec> kBenchRulesFlags = {
 const std::vector<FlagSpec> kCallFlags = {
     {"connect", true, "the server's TCP address HOST:PORT (default 127.0.0.1:7411)"},
     {"timeout", true, "seconds to wait for the answer (default 30)"},
+    {"token", true, "the server's shared secret, sent with hello first"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kLintFlags = {
@@ -246,7 +248,23 @@ int RunCall(const Flags& flags) {
     w.Raw(args[1]);  // the server validates it
   }
   w.EndObject();
-  auto answer = net::CallOnce(host, port, request, std::chrono::seconds(seconds));
+  std::size_t answers = 1;
+  if (auto token = flags.Get("token"); token && !token->empty()) {
+    std::string hello;
+    protocol::JsonWriter h(&hello);
+    h.BeginObject();
+    h.Field("jsonrpc", "2.0");
+    h.Field("id", std::int64_t{0});
+    h.Field("method", "hello");
+    h.Key("params");
+    h.BeginObject();
+    h.Field("token", *token);
+    h.EndObject();
+    h.EndObject();
+    request = hello + "\n" + request;
+    answers = 2;
+  }
+  auto answer = net::CallOnce(host, port, request, std::chrono::seconds(seconds), answers);
   if (!answer.ok()) {
     std::fprintf(stderr, "%s\n", std::string(answer.status().message()).c_str());
     return 2;
@@ -378,6 +396,7 @@ int RunServe(const Flags& flags) {
       !ReadCount(flags, "drain-seconds", 0, 3600, &options.drain_seconds)) {
     return 2;
   }
+  options.token = flags.Get("token").value_or("");
   auto engine = MakeEngine(flags);
   if (!engine) return 1;
   net::TcpServer server(engine.get(), options);

@@ -1,6 +1,8 @@
 #include "net/client.h"
 
 #include <boost/asio.hpp>
+#include <functional>
+#include <memory>
 
 namespace leadroute::net {
 
@@ -8,7 +10,8 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 Result<std::string> CallOnce(const std::string& host, std::uint16_t port,
-                             const std::string& request, std::chrono::milliseconds timeout) {
+                             const std::string& request, std::chrono::milliseconds timeout,
+                             std::size_t answers) {
   asio::io_context io;
   tcp::socket socket(io);
   std::string response;
@@ -22,12 +25,21 @@ Result<std::string> CallOnce(const std::string& host, std::uint16_t port,
       auto line = std::make_shared<std::string>(request + "\n");
       asio::async_write(socket, asio::buffer(*line), [&, line](auto ec, std::size_t) {
         if (ec) return fail(ec);
-        asio::async_read_until(socket, asio::dynamic_buffer(response), '\n',
-                               [&](auto ec, std::size_t n) {
-                                 if (ec) return fail(ec);
-                                 response.resize(n - 1);
-                                 result = {};
-                               });
+        // Reads lines until the last wanted one.
+        auto read = std::make_shared<std::function<void()>>();
+        *read = [&, read] {
+          asio::async_read_until(socket, asio::dynamic_buffer(response), '\n',
+                                 [&, read](auto ec, std::size_t n) {
+                                   if (ec) return fail(ec);
+                                   if (--answers > 0) {
+                                     response.erase(0, n);
+                                     return (*read)();
+                                   }
+                                   response.resize(n - 1);
+                                   result = {};
+                                 });
+        };
+        (*read)();
       });
     });
   });

@@ -10,12 +10,14 @@
 
 namespace leadroute::net {
 
-// Sends one request line (a '\n' is added) to host:port and returns the one
-// response line, without its '\n'. Errors: IoError (cannot connect, closed
-// before answering, no answer within `timeout`).
+// Sends `request` (one or more lines; a '\n' is added) to host:port, reads
+// `answers` response lines and returns the last, without its '\n'. Errors:
+// IoError (cannot connect, closed before answering, no answer within
+// `timeout`).
 Result<std::string> CallOnce(const std::string& host, std::uint16_t port,
                              const std::string& request,
-                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                             std::size_t answers = 1);
 
 }  // namespace leadroute::net
 

@@ -19,6 +19,7 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& co
       dispatcher_(context.engine, context.limits, context.metrics) {
   context_.live->fetch_add(1);
   context_.metrics->Opened(protocol::Transport::kTcp);
+  if (!context_.token.empty()) dispatcher_.RequireToken(context_.token);
   boost::system::error_code ec;
   stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
 }

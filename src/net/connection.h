@@ -33,6 +33,7 @@ struct ConnectionContext {
   std::chrono::seconds idle_timeout;  // between requests
   std::chrono::seconds line_timeout;  // to finish a started line (slowloris)
   std::chrono::seconds write_timeout;
+  std::string token;  // empty: none required
 };
 
 class Connection : public Drainable, public std::enable_shared_from_this<Connection> {

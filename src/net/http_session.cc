@@ -14,6 +14,7 @@ HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, const HttpContext&
       context_(context),
       dispatcher_(context.engine, context.limits, context.metrics) {
   context_.metrics->Opened(protocol::Transport::kHttp);
+  if (!context_.token.empty()) dispatcher_.RequireToken(context_.token);
   boost::system::error_code ec;
   stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
 }
@@ -91,7 +92,24 @@ void HttpSession::Answer() {
     response_ = Make(http::status::method_not_allowed, "text/plain", "method not allowed\n");
     response_.set(http::field::allow, allow);
   };
-  if (path == "/rpc") {
+  // The shared secret guards everything but the probes.
+  const bool guarded = path == "/rpc" || path == "/metrics";
+  bool authorized = context_.token.empty();
+  if (!authorized) {
+    const auto header = req[http::field::authorization];
+    const std::string_view got(header.data(), header.size());
+    const std::string want = "Bearer " + context_.token;
+    unsigned char diff = got.size() == want.size() ? 0 : 1;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      diff |= static_cast<unsigned char>(want[i] ^ (i < got.size() ? got[i] : 0));
+    }
+    authorized = diff == 0;
+    if (authorized) dispatcher_.Authorize();
+  }
+  if (guarded && !authorized) {
+    response_ = Make(http::status::unauthorized, "text/plain", "unauthorized\n");
+    response_.set(http::field::www_authenticate, "Bearer");
+  } else if (path == "/rpc") {
     if (req.method() != http::verb::post) {
       method_not_allowed("POST");
     } else {

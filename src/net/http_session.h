@@ -37,6 +37,7 @@ struct HttpContext {
   protocol::DispatcherLimits limits;
   std::chrono::seconds idle_timeout;
   const std::atomic<bool>* draining;  // readiness off
+  std::string token;                  // empty: none required
 };
 
 class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSession> {

@@ -60,7 +60,8 @@ struct TcpServer::Impl {
                                         options.limits,
                                         std::chrono::seconds(options.idle_seconds),
                                         std::chrono::seconds(options.line_seconds),
-                                        std::chrono::seconds(options.write_seconds)};
+                                        std::chrono::seconds(options.write_seconds),
+                                        options.token};
         std::make_shared<Connection>(std::move(s), context)->Start();
       }
       if (acceptor.is_open()) Accept();
@@ -83,7 +84,7 @@ struct TcpServer::Impl {
       const HttpContext context{engine,         &metrics,
                                 &registry,      options.max_line,
                                 options.limits, std::chrono::seconds(options.http_idle_seconds),
-                                &draining};
+                                &draining,      options.token};
       std::make_shared<HttpSession>(std::move(s), context)->Start();
       if (http_acceptor.is_open()) AcceptHttp();
     });
@@ -169,8 +170,19 @@ std::uint16_t BoundPort(const tcp::acceptor& a) {
 
 }  // namespace
 
+bool IsLoopback(const std::string& host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
 Status TcpServer::Listen() {
   const ServerOptions& o = impl_->options;
+  if (o.token.empty() && (!IsLoopback(o.host) || (o.http && !IsLoopback(o.http_host)))) {
+    return Status::Unauthorized(
+        "listening beyond loopback needs a token (--token or LEADROUTE_TOKEN)");
+  }
   if (Status s = Bind(impl_->acceptor, o.host, o.port, "listen"); !s.ok()) return s;
   if (o.http) return Bind(impl_->http_acceptor, o.http_host, o.http_port, "http");
   return Status::Ok();

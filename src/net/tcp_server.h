@@ -42,6 +42,10 @@ struct ServerOptions {
   // open one answers what it has read and closes; after drain_seconds the
   // rest are cut.
   std::size_t drain_seconds = 10;
+  // A shared secret: TCP clients call `hello {"token"}` first, HTTP clients
+  // send `Authorization: Bearer <token>` (probes excepted). Required when
+  // either address is beyond loopback (see Listen()).
+  std::string token;
 };
 
 class TcpServer {
@@ -50,7 +54,8 @@ class TcpServer {
   ~TcpServer();
 
   // Binds and listens; the bound ports are port() and http_port() (useful
-  // with port 0).
+  // with port 0). Refuses (Unauthorized) an address beyond loopback without
+  // a token.
   Status Listen();
   std::uint16_t port() const;
   std::uint16_t http_port() const;
@@ -66,6 +71,9 @@ class TcpServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
+bool IsLoopback(const std::string& host);
 
 // "host:port" -> host, port. False when malformed.
 bool ParseHostPort(const std::string& text, std::string* host,

@@ -224,6 +224,38 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
   out->append("]\n");
 }
 
+bool Dispatcher::Hello(od::object& obj, bool has_params, bool has_id,
+                       const std::string& id_json, std::string* out) {
+  std::string_view token;
+  od::value params;
+  if (has_params && obj.find_field_unordered("params").get(params) == simdjson::SUCCESS) {
+    od::object p;
+    if (params.get_object().get(p) == simdjson::SUCCESS) {
+      od::value t;
+      if (p.find_field_unordered("token").get(t) == simdjson::SUCCESS) {
+        if (t.get_string().get(token) != simdjson::SUCCESS) token = {};
+      }
+    }
+  }
+  if (!token_.empty()) {
+    // Compared in constant time: no early exit on the first wrong byte.
+    unsigned char diff = token.size() == token_.size() ? 0 : 1;
+    for (std::size_t i = 0; i < token_.size(); ++i) {
+      diff |= static_cast<unsigned char>(token_[i] ^ (i < token.size() ? token[i] : 0));
+    }
+    if (diff != 0) {
+      if (!has_id) return false;
+      Fail(id_json, kUnauthorized, "unauthorized: wrong token", "params.token", out);
+      return true;
+    }
+  }
+  authorized_ = true;
+  if (!has_id) return false;
+  WriteHead(id_json, out);
+  out->append(R"("result":{"authenticated":true}})");
+  return true;
+}
+
 bool Dispatcher::HandleRequest(od::value request, std::string* out) {
   od::object obj;
   if (request.get_object().get(obj) != simdjson::SUCCESS) {
@@ -274,6 +306,13 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
                        !version_ok ? "Invalid Request: jsonrpc must be \"2.0\""
                                    : "Invalid Request: method must be a string",
                        {}, out);
+    return true;
+  }
+  // hello: the shared secret, before anything else when one is required.
+  if (method == "hello") return Hello(obj, has_params, has_id, id_json, out);
+  if (!token_.empty() && !authorized_) {
+    if (!has_id) return false;
+    Fail(id_json, kUnauthorized, "unauthorized: call hello with the token first", {}, out);
     return true;
   }
   const int method_index = MethodIndex(method);

@@ -63,6 +63,13 @@ class Dispatcher {
   // otherwise it is skipped. Returns whether an over-long line was seen.
   bool HandleLines(LineBuffer* in, std::string* out, bool stop_at_overlong);
 
+  // From now on every method but `hello` answers -32003 until a `hello`
+  // with this token (or Authorize()); the server sets it when binding
+  // beyond loopback.
+  void RequireToken(std::string token) { token_ = std::move(token); }
+  // The caller proved the token another way (an HTTP bearer header).
+  void Authorize() { authorized_ = true; }
+
   // Appends an error response with id null, for failures found before a
   // request could be parsed (an over-long line).
   static void WriteError(int code, std::string_view message, std::string* out);
@@ -70,6 +77,9 @@ class Dispatcher {
  private:
   // Handles one request object; returns false if it wrote nothing.
   bool HandleRequest(simdjson::ondemand::value request, std::string* out);
+  // The `hello` method: checks params.token against token_.
+  bool Hello(simdjson::ondemand::object& obj, bool has_params, bool has_id,
+             const std::string& id_json, std::string* out);
   // WriteError(), counted.
   void FailLine(int code, std::string_view message, std::string* out);
   // Writes an error response for a request no method ran for, and counts it.
@@ -79,6 +89,8 @@ class Dispatcher {
   Engine* engine_;
   DispatcherLimits limits_;
   Metrics* metrics_;
+  std::string token_;  // empty: none required
+  bool authorized_ = false;
   simdjson::dom::parser validator_;  // checks the whole line first
   simdjson::ondemand::parser parser_;
 };

@@ -15,11 +15,11 @@ using asio::ip::tcp;
 
 class HttpTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Start({}); }
+  void Start(ServerOptions options) {
     auto e = Engine::Create();
     ASSERT_TRUE(e.ok());
     engine_ = std::move(*e);
-    ServerOptions options;
     options.port = 0;
     options.http_port = 0;
     options.threads = 2;
@@ -29,8 +29,10 @@ class HttpTest : public ::testing::Test {
     thread_ = std::thread([this] { server_->Run(); });
   }
   void TearDown() override {
-    server_->Stop();
-    thread_.join();
+    if (thread_.joinable()) {
+      server_->Stop();
+      thread_.join();
+    }
   }
   // Sends raw bytes on a new connection; returns everything read until the
   // server closes (requests here end with Connection: close).
@@ -48,10 +50,10 @@ class HttpTest : public ::testing::Test {
     }
     return got;
   }
-  static std::string Post(const std::string& body) {
-    return "POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-           "Connection: close\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\n\r\n" + body;
+  static std::string Post(const std::string& body, const std::string& headers = "") {
+    return "POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + headers +
+           "Connection: close\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
   }
   static std::string Get(const std::string& path) {
     return "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
@@ -156,6 +158,23 @@ TEST_F(HttpTest, BadHttpGetsAStatusAndAClose) {
   const std::string r = Exchange(hello);
   EXPECT_TRUE(r.empty() || r.rfind("HTTP/1.1 400", 0) == 0) << r;
   // The server still serves.
+  EXPECT_EQ(Exchange(Get("/livez")).rfind("HTTP/1.1 200", 0), 0u);
+}
+
+TEST_F(HttpTest, BearerTokenGuardsRpcAndMetricsButNotProbes) {
+  TearDown();
+  ServerOptions options;
+  options.token = "s3cret";
+  Start(options);
+  const std::string ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
+  const std::string denied = Exchange(Post(ping));
+  EXPECT_EQ(denied.rfind("HTTP/1.1 401", 0), 0u) << denied;
+  EXPECT_NE(denied.find("WWW-Authenticate: Bearer"), std::string::npos);
+  EXPECT_EQ(Exchange(Post(ping, "Authorization: Bearer wrong\r\n")).rfind("HTTP/1.1 401", 0), 0u);
+  const std::string ok = Exchange(Post(ping, "Authorization: Bearer s3cret\r\n"));
+  EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u) << ok;
+  EXPECT_NE(Body(ok).find(R"("result":{"version")"), std::string::npos) << ok;
+  EXPECT_EQ(Exchange(Get("/metrics")).rfind("HTTP/1.1 401", 0), 0u);
   EXPECT_EQ(Exchange(Get("/livez")).rfind("HTTP/1.1 200", 0), 0u);
 }
 

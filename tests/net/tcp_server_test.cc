@@ -139,5 +139,40 @@ TEST_F(TcpServerTest, SilentAndSlowClientsAreClosed) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
+TEST_F(TcpServerTest, TokenRequiredBeforeAnythingElse) {
+  ServerOptions options;
+  options.token = "s3cret";
+  Restart(options);
+  auto s = Connect();
+  const std::string lines =
+      R"({"jsonrpc":"2.0","id":1,"method":"ping"})" "\n"
+      R"({"jsonrpc":"2.0","id":2,"method":"hello","params":{"token":"wrong"}})" "\n"
+      R"({"jsonrpc":"2.0","id":3,"method":"hello","params":{"token":"s3cret"}})" "\n"
+      R"({"jsonrpc":"2.0","id":4,"method":"ping"})" "\n";
+  asio::write(s, asio::buffer(lines));
+  const std::string got = ReadLines(s, 4);
+  EXPECT_NE(got.find(R"({"jsonrpc":"2.0","id":1,"error":{"code":-32003)"), std::string::npos) << got;
+  EXPECT_NE(got.find(R"({"jsonrpc":"2.0","id":2,"error":{"code":-32003)"), std::string::npos) << got;
+  EXPECT_NE(got.find(R"({"jsonrpc":"2.0","id":3,"result":{"authenticated":true}})"),
+            std::string::npos)
+      << got;
+  EXPECT_NE(got.find(R"({"jsonrpc":"2.0","id":4,"result":{"version")"), std::string::npos) << got;
+}
+
+TEST(TcpServerListenTest, BeyondLoopbackNeedsAToken) {
+  auto e = Engine::Create();
+  ASSERT_TRUE(e.ok());
+  ServerOptions options;
+  options.host = "0.0.0.0";
+  options.port = 0;
+  options.http = false;
+  TcpServer server(e->get(), options);
+  EXPECT_EQ(server.Listen().code(), Status::Code::kUnauthorized);
+  EXPECT_TRUE(IsLoopback("127.0.0.1"));
+  EXPECT_TRUE(IsLoopback("::1"));
+  EXPECT_TRUE(IsLoopback("localhost"));
+  EXPECT_FALSE(IsLoopback("10.0.0.1"));
+}
+
 }  // namespace
 }  // namespace leadroute::net
