@@ -1,0 +1,69 @@
+// leadroute-echo: the floor for network benchmarks. A bare Boost.Asio TCP
+// server that writes back whatever it reads, with leadroute's threading
+// (one io_context, a thread per core) and no parsing at all.
+//
+//   leadroute-echo [--listen HOST:PORT]
+#include <utility>  // before Asio: Boost 1.74 uses std::exchange unincluded
+
+#include <boost/asio.hpp>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  explicit Session(tcp::socket socket) : socket_(std::move(socket)) {
+    socket_.set_option(tcp::no_delay(true));
+  }
+  void Read() {
+    socket_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](auto ec, std::size_t n) {
+      if (ec) return;
+      asio::async_write(self->socket_, asio::buffer(self->buf_.data(), n),
+                        [self](auto ec, std::size_t) {
+                          if (!ec) self->Read();
+                        });
+    });
+  }
+
+ private:
+  tcp::socket socket_;
+  std::array<char, 65536> buf_;
+};
+
+void Accept(tcp::acceptor& acceptor, asio::io_context& io) {
+  acceptor.async_accept(asio::make_strand(io), [&](auto ec, tcp::socket s) {
+    if (!ec) std::make_shared<Session>(std::move(s))->Read();
+    Accept(acceptor, io);
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string host = "127.0.0.1", port = "7419";
+  if (argc == 3 && std::string(argv[1]) == "--listen") {
+    const std::string v = argv[2];
+    host = v.substr(0, v.rfind(':'));
+    port = v.substr(v.rfind(':') + 1);
+  }
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context io(static_cast<int>(threads));
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address(host),
+                                           static_cast<unsigned short>(std::stoi(port))));
+  Accept(acceptor, io);
+  std::printf("{\"msg\":\"echo listening\",\"port\":%u}\n", acceptor.local_endpoint().port());
+  std::fflush(stdout);
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+}
