@@ -94,21 +94,28 @@ std::string Metrics::Render(const Engine& engine) const {
   out += "leadroute_connections{transport=\"http\"} " +
          std::to_string(connections_[1].load(kRelaxed)) + "\n";
   const EngineStats stats = engine.Stats();
-  Header(&out, "leadroute_opportunities", "gauge", "Opportunities stored, any status.");
-  out += "leadroute_opportunities " + std::to_string(stats.opportunities) + "\n";
-  Header(&out, "leadroute_opportunities_active", "gauge",
-         "Opportunities open or pending and unexpired.");
-  out += "leadroute_opportunities_active " + std::to_string(stats.active) + "\n";
-  Header(&out, "leadroute_partners", "gauge", "Partners in the rule set in force.");
-  out += "leadroute_partners " + std::to_string(stats.partners) + "\n";
-  Header(&out, "leadroute_leads_routed_total", "counter",
-         "Leads routed to a partner or an owner.");
-  out += "leadroute_leads_routed_total " + std::to_string(stats.leads_routed) + "\n";
-  Header(&out, "leadroute_leads_unassigned_total", "counter", "Leads no partner could take.");
-  out += "leadroute_leads_unassigned_total " + std::to_string(stats.leads_unassigned) + "\n";
-  Header(&out, "leadroute_leads_open", "gauge",
-         "Leads assigned to a partner and neither closed nor declined.");
-  out += "leadroute_leads_open " + std::to_string(stats.leads_open) + "\n";
+  const struct {
+    const char* name;
+    const char* type;
+    const char* help;
+    std::uint64_t value;
+  } engine_figures[] = {
+      {"leadroute_opportunities", "gauge", "Opportunities stored, any status.",
+       stats.opportunities},
+      {"leadroute_opportunities_active", "gauge", "Opportunities open or pending and unexpired.",
+       stats.active},
+      {"leadroute_partners", "gauge", "Partners in the rule set in force.", stats.partners},
+      {"leadroute_leads_routed_total", "counter", "Leads routed to a partner or an owner.",
+       stats.leads_routed},
+      {"leadroute_leads_unassigned_total", "counter", "Leads no partner could take.",
+       stats.leads_unassigned},
+      {"leadroute_leads_open", "gauge",
+       "Leads assigned to a partner and neither closed nor declined.", stats.leads_open},
+  };
+  for (const auto& f : engine_figures) {
+    Header(&out, f.name, f.type, f.help);
+    out.append(f.name).append(" ").append(std::to_string(f.value)).append("\n");
+  }
   Header(&out, "leadroute_rules_info", "gauge", "The rule set in force (1), by version.");
   out += "leadroute_rules_info{version=\"" + Label(stats.rules_version) + "\"} " +
          (stats.rules_version.empty() ? "0" : "1") + "\n";

@@ -5,7 +5,7 @@
 #include <boost/asio.hpp>
 #include <thread>
 
-#include "net/tcp_server.h"
+#include "net/server_fixture.h"
 
 namespace leadroute::net {
 namespace {
@@ -13,32 +13,12 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-class HttpTest : public ::testing::Test {
+class HttpTest : public ServerFixture {
  protected:
-  void SetUp() override { Start({}); }
-  void Start(ServerOptions options) {
-    auto e = Engine::Create();
-    ASSERT_TRUE(e.ok());
-    engine_ = std::move(*e);
-    options.port = 0;
-    options.http_port = 0;
-    options.threads = 2;
-    options.max_line = 4096;
-    server_ = std::make_unique<TcpServer>(engine_.get(), options);
-    ASSERT_TRUE(server_->Listen().ok());
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-  void TearDown() override {
-    if (thread_.joinable()) {
-      server_->Stop();
-      thread_.join();
-    }
-  }
   // Sends raw bytes on a new connection; returns everything read until the
   // server closes (requests here end with Connection: close).
   std::string Exchange(const std::string& request) {
-    tcp::socket s(io_);
-    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->http_port()));
+    tcp::socket s = Connect(server_->http_port());
     asio::write(s, asio::buffer(request));
     std::string got;
     char buf[4096];
@@ -62,11 +42,6 @@ class HttpTest : public ::testing::Test {
     const auto at = response.find("\r\n\r\n");
     return at == std::string::npos ? "" : response.substr(at + 4);
   }
-
-  asio::io_context io_;
-  std::unique_ptr<Engine> engine_;
-  std::unique_ptr<TcpServer> server_;
-  std::thread thread_;
 };
 
 TEST_F(HttpTest, RpcAnswersLikeTheTcpPort) {
@@ -86,8 +61,7 @@ TEST_F(HttpTest, RpcAnswersLikeTheTcpPort) {
 }
 
 TEST_F(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
-  tcp::socket s(io_);
-  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->http_port()));
+  tcp::socket s = Connect(server_->http_port());
   const std::string body = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
   std::string two = "POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: " +
                     std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -162,10 +136,9 @@ TEST_F(HttpTest, BadHttpGetsAStatusAndAClose) {
 }
 
 TEST_F(HttpTest, BearerTokenGuardsRpcAndMetricsButNotProbes) {
-  TearDown();
   ServerOptions options;
   options.token = "s3cret";
-  Start(options);
+  Restart(options);
   const std::string ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
   const std::string denied = Exchange(Post(ping));
   EXPECT_EQ(denied.rfind("HTTP/1.1 401", 0), 0u) << denied;

@@ -1,4 +1,5 @@
 #include "net/tcp_server.h"
+#include "net/server_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -11,36 +12,9 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-class TcpServerTest : public ::testing::Test {
+class TcpServerTest : public ServerFixture {
  protected:
-  void SetUp() override { Start({}); }
-  void Start(ServerOptions options) {
-    auto e = Engine::Create();
-    ASSERT_TRUE(e.ok());
-    engine_ = std::move(*e);
-    options.port = 0;
-    options.http_port = 0;
-    options.threads = 2;
-    options.max_line = 4096;
-    server_ = std::make_unique<TcpServer>(engine_.get(), options);
-    ASSERT_TRUE(server_->Listen().ok());
-    thread_ = std::thread([this] { server_->Run(); });
-  }
-  void TearDown() override {
-    if (thread_.joinable()) {
-      server_->Stop();
-      thread_.join();
-    }
-  }
-  void Restart(ServerOptions options) {
-    TearDown();
-    Start(std::move(options));
-  }
-  tcp::socket Connect() {
-    tcp::socket s(io_);
-    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
-    return s;
-  }
+  tcp::socket Connect() { return ServerFixture::Connect(server_->port()); }
   static std::string ReadLines(tcp::socket& s, int lines) {
     std::string got;
     char buf[4096];
@@ -52,11 +26,6 @@ class TcpServerTest : public ::testing::Test {
     }
     return got;
   }
-
-  asio::io_context io_;
-  std::unique_ptr<Engine> engine_;
-  std::unique_ptr<TcpServer> server_;
-  std::thread thread_;
 };
 
 TEST_F(TcpServerTest, PipelinedRequestsAnswerInOrder) {
