@@ -143,5 +143,49 @@ TEST(TcpServerListenTest, BeyondLoopbackNeedsAToken) {
   EXPECT_FALSE(IsLoopback("10.0.0.1"));
 }
 
+TEST_F(TcpServerTest, RacingRegistrationsApproveExactlyOne) {
+  // Two connections register the same customer at the same moment, round
+  // after round: exactly one approval per round.
+  constexpr int kRounds = 1000;
+  auto a = Connect();
+  auto b = Connect();
+  auto requests = [](char who) {
+    std::string lines;
+    for (int i = 0; i < kRounds; ++i) {
+      const std::string n = std::to_string(i);
+      lines += std::string(R"({"jsonrpc":"2.0","id":)") + n +
+               R"(,"method":"register","params":{"deal":{"id":"d-)" + who + "-" + n +
+               R"(","owner":{"kind":"partner","id":"p-)" + who + R"("},"company":"Racer )" + n +
+               R"( Systems GmbH","domain":"racer)" + n + R"(.de","country":"DE"}}})" + "\n";
+    }
+    return lines;
+  };
+  const std::string ra = requests('a'), rb = requests('b');
+  std::thread ta([&] { asio::write(a, asio::buffer(ra)); });
+  std::thread tb([&] { asio::write(b, asio::buffer(rb)); });
+  std::string got_a, got_b;
+  std::thread read_a([&] { got_a = ReadLines(a, kRounds); });
+  std::thread read_b([&] { got_b = ReadLines(b, kRounds); });
+  ta.join();
+  tb.join();
+  read_a.join();
+  read_b.join();
+  auto statuses = [](const std::string& got) {
+    std::vector<std::string> out;
+    for (std::size_t at = 0; (at = got.find(R"("status":")", at)) != std::string::npos;) {
+      at += 10;
+      out.push_back(got.substr(at, got.find('"', at) - at));
+    }
+    return out;
+  };
+  const auto sa = statuses(got_a), sb = statuses(got_b);
+  ASSERT_EQ(sa.size(), static_cast<std::size_t>(kRounds));
+  ASSERT_EQ(sb.size(), static_cast<std::size_t>(kRounds));
+  for (int i = 0; i < kRounds; ++i) {
+    const int approved = (sa[i] == "approved") + (sb[i] == "approved");
+    EXPECT_EQ(approved, 1) << "round " << i << ": " << sa[i] << " / " << sb[i];
+  }
+}
+
 }  // namespace
 }  // namespace leadroute::net
