@@ -479,8 +479,10 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   auto state_of = [&](std::uint32_t i) -> PartnerState& {
     return same_rules ? *active_.states[i] : StateOf(rs.partners()[i].partner.id);
   };
+  // The bound assumes a more specific list never scores lower and load
+  // never adds: true for the usual signs of those weights, else no pruning.
   const bool prune = !options.explain && pol.mode != rules::SelectionMode::kRoundRobin &&
-                     pol.weight_load <= 0;
+                     pol.weight_load <= 0 && pol.weight_territory >= 0;
   const std::size_t k = pol.mode == rules::SelectionMode::kWeightedRandom ? pol.top_k : 1;
   std::vector<double> top;  // min-heap of the k best scores so far
   auto threshold = [&] {
@@ -743,6 +745,11 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
   Plan plan = Prepare(lead, declined);
   if (!plan.status.ok()) return plan.status;
   std::lock_guard lock(state_mu_);
+  // Routed again meanwhile (a retry from marketing): that answer stands.
+  if (auto it = assignments_.find(lead.id); it != assignments_.end() && it->second->open) {
+    *rerouted = Repeat(*it->second, RouteOptions{});
+    return Status::Ok();
+  }
   *rerouted = Decide(lead, plan, RouteOptions{}, declined);
   if ((*rerouted)->decision == RouteDecision::kUnassigned) {
     // Keep what it learnt for a later route of the same lead.

@@ -60,7 +60,11 @@ void PostingTable::Remove(std::uint64_t hash, std::uint32_t slot) {
   const std::uint32_t index = b.value & ~kOverflow;
   auto& list = lists_[index];
   list.erase(std::remove(list.begin(), list.end(), slot), list.end());
-  if (list.size() == 1) {
+  if (list.empty()) {
+    std::vector<std::uint32_t>().swap(list);
+    free_lists_.push_back(index);
+    Erase(i);
+  } else if (list.size() == 1) {
     // Back inline; the list's memory goes too.
     b.value = list.front();
     std::vector<std::uint32_t>().swap(list);

@@ -26,8 +26,8 @@ struct TcpServer::Impl {
         acceptor(asio::make_strand(io)),
         http_acceptor(asio::make_strand(io)),
         retry(acceptor.get_executor()),
-        signals(io, SIGINT, SIGTERM),
-        hangup(io, SIGHUP) {}
+        signals(acceptor.get_executor(), SIGINT, SIGTERM),
+        hangup(acceptor.get_executor(), SIGHUP) {}
 
   static std::size_t ThreadCount(const ServerOptions& o) {
     if (o.threads > 0) return o.threads;
@@ -47,6 +47,12 @@ struct TcpServer::Impl {
         retry.async_wait([this](boost::system::error_code wait_ec) {
           if (!wait_ec && acceptor.is_open()) Accept();
         });
+        return;
+      }
+      if (draining.load()) {
+        // Accepted just before the acceptor closed: not served.
+        boost::system::error_code ignored;
+        s.close(ignored);
         return;
       }
       if (connections.load() >= options.max_connections) {
@@ -81,6 +87,11 @@ struct TcpServer::Impl {
         });
         return;
       }
+      if (draining.load()) {
+        boost::system::error_code ignored;
+        s.close(ignored);
+        return;
+      }
       const HttpContext context{engine,         &metrics,
                                 &registry,      options.max_line,
                                 options.limits, std::chrono::seconds(options.http_idle_seconds),
@@ -112,7 +123,10 @@ struct TcpServer::Impl {
     drain_timer->expires_after(std::chrono::milliseconds(20));
     drain_timer->async_wait([this](boost::system::error_code ec) {
       if (ec) return;
-      if (registry.size() == 0) return;  // all closed: io runs out of work
+      if (registry.size() == 0) {  // all closed
+        io.stop();
+        return;
+      }
       if (std::chrono::steady_clock::now() >= drain_deadline) {
         io.stop();
         return;
@@ -121,19 +135,26 @@ struct TcpServer::Impl {
     });
   }
 
+  // SIGHUP: reload the rule set. The signal sets are only touched on the
+  // acceptor's strand (as Stop() does); the reload itself runs elsewhere so
+  // accepting goes on meanwhile, and is not re-armed once draining.
   void WaitForHangup() {
     hangup.async_wait([this](boost::system::error_code ec, int) {
-      if (ec) return;
-      // Compiled off to the side; queries keep flowing on the old rules.
-      auto info = engine->ReloadRules();
-      if (info.ok()) {
-        Log("info", "rules reloaded",
-            {{"rules_version", info->version}, {"partners", std::to_string(info->partners)}});
-      } else {
-        Log("error", "rules reload failed; the old rules stay",
-            {{"error", info.status().message()}});
-      }
-      WaitForHangup();
+      if (ec || draining.load()) return;
+      asio::post(io, [this] {
+        // Compiled off to the side; queries keep flowing on the old rules.
+        auto info = engine->ReloadRules();
+        if (info.ok()) {
+          Log("info", "rules reloaded",
+              {{"rules_version", info->version}, {"partners", std::to_string(info->partners)}});
+        } else {
+          Log("error", "rules reload failed; the old rules stay",
+              {{"error", info.status().message()}});
+        }
+        asio::post(acceptor.get_executor(), [this] {
+          if (!draining.load()) WaitForHangup();
+        });
+      });
     });
   }
 };

@@ -6,41 +6,48 @@ namespace leadroute::rules {
 
 namespace {
 
+enum class Fold : std::uint8_t {
+  kLower,   // compared case-insensitively
+  kUpper,   // codes: "de" -> "DE"
+  kPostal,  // upper-case letters and digits only: "sw1a 1aa" -> "SW1A1AA"
+  kExact,   // ids and names, as written
+};
+
 struct FieldSpec {
   std::string_view name;
   std::uint8_t id;
   FieldType type;
-  bool upper;  // codes fold to upper case
+  Fold fold;
 };
 
 constexpr FieldSpec kLeadFields[] = {
-    {"country", kLeadCountry, FieldType::kString, true},
-    {"region", kLeadRegion, FieldType::kString, true},
-    {"postal_code", kLeadPostalCode, FieldType::kString, true},
-    {"city", kLeadCity, FieldType::kString, false},
-    {"company", kLeadCompany, FieldType::kString, false},
-    {"domain", kLeadDomain, FieldType::kString, false},
-    {"industry", kLeadIndustry, FieldType::kString, false},
-    {"language", kLeadLanguage, FieldType::kString, false},
-    {"source", kLeadSource, FieldType::kString, false},
-    {"employees", kLeadEmployees, FieldType::kNumber, false},
-    {"annual_revenue", kLeadAnnualRevenue, FieldType::kNumber, false},
-    {"products", kLeadProducts, FieldType::kList, false},
+    {"country", kLeadCountry, FieldType::kString, Fold::kUpper},
+    {"region", kLeadRegion, FieldType::kString, Fold::kUpper},
+    {"postal_code", kLeadPostalCode, FieldType::kString, Fold::kPostal},
+    {"city", kLeadCity, FieldType::kString, Fold::kLower},
+    {"company", kLeadCompany, FieldType::kString, Fold::kLower},
+    {"domain", kLeadDomain, FieldType::kString, Fold::kLower},
+    {"industry", kLeadIndustry, FieldType::kString, Fold::kLower},
+    {"language", kLeadLanguage, FieldType::kString, Fold::kLower},
+    {"source", kLeadSource, FieldType::kString, Fold::kLower},
+    {"employees", kLeadEmployees, FieldType::kNumber, Fold::kLower},
+    {"annual_revenue", kLeadAnnualRevenue, FieldType::kNumber, Fold::kLower},
+    {"products", kLeadProducts, FieldType::kList, Fold::kLower},
 };
 
 constexpr FieldSpec kPartnerFields[] = {
-    {"id", kPartnerId, FieldType::kString, false},
-    {"name", kPartnerName, FieldType::kString, false},
-    {"tier", kPartnerTier, FieldType::kString, false},
-    {"capacity", kPartnerCapacity, FieldType::kNumber, false},
-    {"weight", kPartnerWeight, FieldType::kNumber, false},
-    {"performance", kPartnerPerformance, FieldType::kNumber, false},
-    {"products", kPartnerProducts, FieldType::kList, false},
-    {"certifications", kPartnerCertifications, FieldType::kList, false},
-    {"industries", kPartnerIndustries, FieldType::kList, false},
-    {"languages", kPartnerLanguages, FieldType::kList, false},
-    {"territories", kPartnerTerritories, FieldType::kList, true},
-    {"accounts", kPartnerAccounts, FieldType::kList, false},
+    {"id", kPartnerId, FieldType::kString, Fold::kExact},
+    {"name", kPartnerName, FieldType::kString, Fold::kExact},
+    {"tier", kPartnerTier, FieldType::kString, Fold::kLower},
+    {"capacity", kPartnerCapacity, FieldType::kNumber, Fold::kLower},
+    {"weight", kPartnerWeight, FieldType::kNumber, Fold::kLower},
+    {"performance", kPartnerPerformance, FieldType::kNumber, Fold::kLower},
+    {"products", kPartnerProducts, FieldType::kList, Fold::kLower},
+    {"certifications", kPartnerCertifications, FieldType::kList, Fold::kLower},
+    {"industries", kPartnerIndustries, FieldType::kList, Fold::kLower},
+    {"languages", kPartnerLanguages, FieldType::kList, Fold::kLower},
+    {"territories", kPartnerTerritories, FieldType::kList, Fold::kUpper},
+    {"accounts", kPartnerAccounts, FieldType::kList, Fold::kLower},
 };
 
 std::string_view OpName(PredicateOp op) {
@@ -134,7 +141,21 @@ std::string CompilePredicate(Subject subject, Predicate* p) {
       if (p->min && p->max && *p->min > *p->max) return "impossible range: min > max";
       break;
   }
-  for (std::string& v : p->values) v = spec->upper ? FoldUpper(v) : FoldLower(v);
+  for (std::string& v : p->values) {
+    switch (spec->fold) {
+      case Fold::kLower: v = FoldLower(v); break;
+      case Fold::kUpper: v = FoldUpper(v); break;
+      case Fold::kPostal: {
+        std::string key;
+        for (char c : FoldUpper(v)) {
+          if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) key.push_back(c);
+        }
+        v = std::move(key);
+        break;
+      }
+      case Fold::kExact: break;
+    }
+  }
   return {};
 }
 

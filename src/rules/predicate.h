@@ -8,8 +8,10 @@
 // languages, territories, accounts (lists).
 //
 // Strings compare case-insensitively: values are folded when the rule set is
-// compiled (country and region codes to upper case, the rest to lower case),
-// and the facts a predicate reads are folded the same way.
+// compiled (country and region codes to upper case, postal codes to upper-
+// case letters and digits, the rest to lower case), and the facts a
+// predicate reads are folded the same way. Partner ids and names compare
+// exactly, as written.
 #ifndef LEADROUTE_RULES_PREDICATE_H_
 #define LEADROUTE_RULES_PREDICATE_H_
 

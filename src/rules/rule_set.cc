@@ -323,7 +323,17 @@ void RuleSet::CoveringLists(const LeadFacts& lead,
       key.push_back(c);
       take(key);
     }
-    if (!lead.region.empty()) take(lead.region);
+    // The region as an ISO 3166-2 code of the lead's country: "DE-BY", or
+    // "BY" with country DE. Never on its own: "CA" alone is Canada.
+    if (!lead.region.empty()) {
+      const std::string prefixed = lead.country + "-";
+      if (lead.region.starts_with(prefixed)) {
+        take(lead.region);
+      } else if (lead.region.find('-') == std::string::npos &&
+                 IsSubdivisionCode(prefixed + lead.region)) {
+        take(prefixed + lead.region);
+      }
+    }
     take(lead.country);
   }
   std::stable_sort(out->begin(), out->end(), [](const TerritoryList* a, const TerritoryList* b) {

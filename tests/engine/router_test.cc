@@ -257,6 +257,50 @@ TEST_F(RouterTest, PartnersChangeThroughTheApiAndSurviveReload) {
   EXPECT_FALSE(engine_->GetPartner("a"));
 }
 
+TEST_F(RouterTest, NegativeTerritoryWeightDoesNotChangeTheChoice) {
+  // Regression: pruning skipped X in the postal list and then scored it at
+  // country specificity, where a negative weight made it win.
+  Partner z = P("z", {"DE:8"});
+  z.performance = {{"win_rate", 1.0}};
+  Partner x = P("x", {"DE", "DE:8"});
+  x.performance = {{"win_rate", 0.9}};
+  Load("[scoring]\nterritory = -1.0\n[scoring.performance]\nwin_rate = 1.0\n", {z, x});
+  Lead lead = L("l", "DE");
+  lead.party.postal_code = "80331";
+  const RouteResult full = Route(lead, {.dry_run = true, .explain = true});
+  const RouteResult pruned = Route(lead, {.dry_run = true});
+  EXPECT_EQ(full.assignee.id, "z");
+  EXPECT_EQ(pruned.assignee.id, full.assignee.id);
+}
+
+TEST_F(RouterTest, RegionIsASubdivisionOfTheLeadsCountry) {
+  // Regression: region "CA" of a US lead was looked up as Canada.
+  Load("", {P("canada", {"CA"}), P("california", {"US-CA"})});
+  Lead lead = L("l", "US");
+  lead.party.region = "CA";
+  EXPECT_EQ(Route(lead).assignee.id, "california");
+}
+
+TEST_F(RouterTest, PredicatesOnIdsAndPostalCodes) {
+  // Regression: ids were folded to lower case on one side only; postal
+  // values kept their spaces.
+  Partner a = P("P-Acme", {"GB"});
+  Partner b = P("p-other", {"GB"});
+  b.performance = {{"win_rate", 5}};
+  Load(R"([[rules]]
+when = { field = "postal_code", op = "prefix", values = ["sw1a 1"] }
+then = "require"
+partner = { field = "id", op = "in", values = ["P-Acme"] }
+)",
+       {a, b});
+  Lead lead = L("l", "GB");
+  lead.party.postal_code = "SW1A 1AA";
+  EXPECT_EQ(Route(lead).assignee.id, "P-Acme");
+  Lead elsewhere = L("l2", "GB");
+  elsewhere.party.postal_code = "EC1A 1BB";
+  EXPECT_EQ(Route(elsewhere).assignee.id, "p-other");
+}
+
 // --- Randomised properties --------------------------------------------------
 
 class RouterPropertyTest : public RouterTest, public ::testing::WithParamInterface<int> {};
