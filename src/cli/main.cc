@@ -140,6 +140,24 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return text.str();
 }
 
+// A whole number from `lo` to `hi` in flag `name`, into *out; false (after
+// saying why) when malformed.
+bool ReadCount(const Flags& flags, const char* name, std::size_t lo, std::size_t hi,
+               std::size_t* out) {
+  const auto v = flags.Get(name);
+  if (!v) return true;
+  std::size_t n = 0;
+  const char* end = v->data() + v->size();
+  auto r = std::from_chars(v->data(), end, n);
+  if (r.ec != std::errc() || r.ptr != end || n < lo || n > hi) {
+    std::fprintf(stderr, "leadroute: --%s wants a number from %zu to %zu, got '%s'\n", name, lo,
+                 hi, v->c_str());
+    return false;
+  }
+  *out = n;
+  return true;
+}
+
 int RunBenchRules(const Flags& flags) {
   if (flags.Has("help") || !flags.Get("rules") || !flags.Get("leads")) {
     std::printf(
@@ -228,15 +246,8 @@ int RunCall(const Flags& flags) {
     std::fprintf(stderr, "leadroute: --connect wants HOST:PORT, got '%s'\n", connect->c_str());
     return 2;
   }
-  unsigned seconds = 30;
-  if (auto t = flags.Get("timeout")) {
-    const char* end = t->data() + t->size();
-    auto r = std::from_chars(t->data(), end, seconds);
-    if (r.ec != std::errc() || r.ptr != end || seconds < 1 || seconds > 3600) {
-      std::fprintf(stderr, "leadroute: --timeout wants seconds from 1 to 3600\n");
-      return 2;
-    }
-  }
+  std::size_t seconds = 30;
+  if (!ReadCount(flags, "timeout", 1, 3600, &seconds)) return 2;
   std::string request;
   protocol::JsonWriter w(&request);
   w.BeginObject();
@@ -335,24 +346,6 @@ int RunPipe(const Flags& flags) {
     }
   }
   return 0;
-}
-
-// A whole number from `lo` to `hi` in flag `name`, into *out; false (after
-// saying why) when malformed.
-bool ReadCount(const Flags& flags, const char* name, std::size_t lo, std::size_t hi,
-               std::size_t* out) {
-  const auto v = flags.Get(name);
-  if (!v) return true;
-  std::size_t n = 0;
-  const char* end = v->data() + v->size();
-  auto r = std::from_chars(v->data(), end, n);
-  if (r.ec != std::errc() || r.ptr != end || n < lo || n > hi) {
-    std::fprintf(stderr, "leadroute: --%s wants a number from %zu to %zu, got '%s'\n", name, lo,
-                 hi, v->c_str());
-    return false;
-  }
-  *out = n;
-  return true;
 }
 
 int RunServe(const Flags& flags) {

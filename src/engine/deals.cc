@@ -71,7 +71,7 @@ void Engine::Deals::SetPolicy(const ConflictPolicy& policy) {
 
 Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (Status s = ValidateOpportunity(opp, "opportunity"); !s.ok()) return s;
-  const index::Features f = index::ExtractFeatures(*normalizer_, opp.party, options_.default_country);
+  const index::Features f = Features(opp.party);
   std::unique_lock lock(mu_);
   return index_.Upsert(opp, f, created);
 }
@@ -85,8 +85,7 @@ std::vector<Status> Engine::Deals::UpsertMany(
                       for (std::size_t i = r.begin(); i != r.end(); ++i) {
                         statuses[i] = ValidateOpportunity(opps[i], "opportunity");
                         if (statuses[i].ok()) {
-                          features[i] = index::ExtractFeatures(
-                              *normalizer_, opps[i].party, options_.default_country);
+                          features[i] = Features(opps[i].party);
                         }
                       }
                     });
@@ -184,7 +183,7 @@ index::Features Engine::Deals::Features(const Party& party) const {
 
 Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   if (Status s = ValidateOpportunity(deal, "deal"); !s.ok()) return s;
-  const index::Features f = index::ExtractFeatures(*normalizer_, deal.party, options_.default_country);
+  const index::Features f = Features(deal.party);
   const std::int64_t now = options_.now();
   if (deal.registered_at == 0) deal.registered_at = now;
   std::unique_lock lock(mu_);

@@ -521,7 +521,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
         continue;
       }
       const double score = Score(rs, plan, i, list->specificity, lead_terms, state, nullptr);
-      scored.push_back({i, list->specificity, score});
+      scored.push_back({i, list->specificity, lead_terms, score});
       if (top.size() < k) {
         top.push_back(score);
         std::push_heap(top.begin(), top.end(), std::greater<>());
@@ -543,9 +543,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     for (std::size_t i = 0; i < scored.size() && i < kExplainCandidates; ++i) {
       RouteCandidate c;
       c.partner_id = rs.partners()[scored[i].partner].partner.id;
-      double lead_terms = 0;
-      StaticFilter(rs, plan, scored[i].partner, &lead_terms);
-      c.score = Score(rs, plan, scored[i].partner, scored[i].specificity, lead_terms,
+      c.score = Score(rs, plan, scored[i].partner, scored[i].specificity, scored[i].lead_terms,
                       state_of(scored[i].partner), &c.factors);
       out.candidates.push_back(std::move(c));
     }

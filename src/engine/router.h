@@ -68,6 +68,7 @@ class Engine::Router {
   struct Scored {
     std::uint32_t partner;
     float specificity;
+    double lead_terms;  // from StaticFilter()
     double score;
   };
   // What Prepare() found; see the file comment.

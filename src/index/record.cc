@@ -135,13 +135,10 @@ std::string_view RecordView::Get(Field field) const {
 std::size_t RecordView::size() const {
   std::string_view all[kFieldCount];
   Fields(all);
-  // The data ends where the last stored field ends.
-  const char* end = p_ + ReadU16(p_ + 8);
-  const std::uint32_t present = ReadU32(p_);
-  for (int i = 0; i < kFieldCount; ++i) {
-    if ((present >> i) & 1u) end = all[i].data() + all[i].size();
-  }
-  return static_cast<std::size_t>(end - p_);
+  // Every field's view sits at its place in the data, absent ones empty
+  // there, so the last one ends the record (kAmount is never a shared one).
+  static_assert(kRawOf[kFieldCount - 1] == kFieldCount);
+  return static_cast<std::size_t>(all[kFieldCount - 1].data() + all[kFieldCount - 1].size() - p_);
 }
 
 std::int64_t RecordView::registered_at() const {

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "protocol/line_buffer.h"
+#include "util/secret.h"
 
 namespace leadroute::net {
 
@@ -99,11 +100,7 @@ void HttpSession::Answer() {
     const auto header = req[http::field::authorization];
     const std::string_view got(header.data(), header.size());
     const std::string want = "Bearer " + context_.token;
-    unsigned char diff = got.size() == want.size() ? 0 : 1;
-    for (std::size_t i = 0; i < want.size(); ++i) {
-      diff |= static_cast<unsigned char>(want[i] ^ (i < got.size() ? got[i] : 0));
-    }
-    authorized = diff == 0;
+    authorized = SecretEquals(got, want);
     if (authorized) dispatcher_.Authorize();
   }
   if (guarded && !authorized) {

@@ -12,17 +12,6 @@ namespace leadroute::protocol {
 
 namespace {
 
-Status DecodeId(od::value* params, std::string* id) {
-  return DecodeParam(params, "id", id,
-                     [](od::value& v, std::string_view path, std::string* out) {
-                       Status s = ReadString(v, path, out, kMaxStoredField);
-                       if (s.ok() && out->empty()) {
-                         return Status::InvalidArgument("missing", path);
-                       }
-                       return s;
-                     });
-}
-
 void WriteOwner(const Owner& owner, JsonWriter& out) {
   out.BeginObject();
   out.Field("kind", OwnerKindName(owner.kind));

@@ -37,6 +37,15 @@ Status DecodeParam(od::value* params, std::string_view name, T* out,
   return Status::Ok();
 }
 
+// The required, non-empty string param "id" (get_*, remove_*, *_stats).
+inline Status DecodeId(od::value* params, std::string* id) {
+  return DecodeParam(params, "id", id, [](od::value& v, std::string_view path, std::string* out) {
+    Status s = ReadString(v, path, out, kMaxStoredField);
+    if (s.ok() && out->empty()) return Status::InvalidArgument("missing", path);
+    return s;
+  });
+}
+
 }  // namespace leadroute::protocol
 
 #endif  // LEADROUTE_PROTOCOL_DECODE_H_

@@ -4,6 +4,7 @@
 
 #include "protocol/json_writer.h"
 #include "protocol/method_table.h"
+#include "util/secret.h"
 
 namespace leadroute::protocol {
 
@@ -238,12 +239,7 @@ bool Dispatcher::Hello(od::object& obj, bool has_params, bool has_id,
     }
   }
   if (!token_.empty()) {
-    // Compared in constant time: no early exit on the first wrong byte.
-    unsigned char diff = token.size() == token_.size() ? 0 : 1;
-    for (std::size_t i = 0; i < token_.size(); ++i) {
-      diff |= static_cast<unsigned char>(token_[i] ^ (i < token.size() ? token[i] : 0));
-    }
-    if (diff != 0) {
+    if (!SecretEquals(token, token_)) {
       if (!has_id) return false;
       Fail(id_json, kUnauthorized, "unauthorized: wrong token", "params.token", out);
       return true;

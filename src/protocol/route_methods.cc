@@ -77,15 +77,6 @@ Status ReadOptions(std::string_view key, od::value& value, RouteOptions* options
   return Status::Ok();
 }
 
-Status DecodeId(od::value* params, std::string* id) {
-  return DecodeParam(params, "id", id,
-                     [](od::value& v, std::string_view path, std::string* out) {
-                       Status s = ReadString(v, path, out, kMaxStoredField);
-                       if (s.ok() && out->empty()) return Status::InvalidArgument("missing", path);
-                       return s;
-                     });
-}
-
 }  // namespace
 
 Status HandleRoute(Engine& engine, od::value* params, JsonWriter& out) {

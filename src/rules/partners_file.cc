@@ -5,10 +5,6 @@
 
 namespace leadroute::rules {
 
-std::size_t FieldColumn(std::string_view line, std::string_view field) {
-  return json::FieldColumn(line, field);
-}
-
 Status ParsePartnersJsonl(std::string_view text, std::string_view name,
                           std::vector<Partner>* partners,
                           std::vector<PartnerSource>* sources) {

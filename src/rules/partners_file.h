@@ -27,9 +27,6 @@ Status ParsePartnersJsonl(std::string_view text, std::string_view name,
                           std::vector<Partner>* partners,
                           std::vector<PartnerSource>* sources);
 
-// The column (1-based) of `"field"` in `line`, else 1.
-std::size_t FieldColumn(std::string_view line, std::string_view field);
-
 }  // namespace leadroute::rules
 
 #endif  // LEADROUTE_RULES_PARTNERS_FILE_H_

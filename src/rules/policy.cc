@@ -179,7 +179,6 @@ std::optional<Predicate> ReadPredicate(const toml::node& node, Subject subject,
     return std::nullopt;
   }
   Predicate p;
-  p.where = errors->Where(t->source());
   bool has_field = false, has_op = false;
   for (const auto& [key, v] : *t) {
     const std::string_view k = key.str();

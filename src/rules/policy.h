@@ -26,7 +26,6 @@ struct Predicate {
   std::vector<std::string> values;  // eq (one), in, prefix, has_any, has_all
   std::optional<double> number;     // eq on a number field
   std::optional<double> min, max;   // range, inclusive
-  std::string where;                // "FILE:LINE:COL" of its table, for messages
   // Set by validation (predicate.h): which field of the subject it reads.
   std::uint8_t field_id = 0;
   std::string metric;  // "performance.win_rate" -> "win_rate"

@@ -96,6 +96,15 @@ std::string FoldUpper(std::string_view s) {
   return out;
 }
 
+std::string PostalKey(std::string_view postal) {
+  std::string out;
+  for (char c : postal) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) out.push_back(c);
+  }
+  return out;
+}
+
 std::string CompilePredicate(Subject subject, Predicate* p) {
   std::string_view field = p->field;
   if (subject == Subject::kPartner && field.starts_with("performance.")) {
@@ -145,14 +154,7 @@ std::string CompilePredicate(Subject subject, Predicate* p) {
     switch (spec->fold) {
       case Fold::kLower: v = FoldLower(v); break;
       case Fold::kUpper: v = FoldUpper(v); break;
-      case Fold::kPostal: {
-        std::string key;
-        for (char c : FoldUpper(v)) {
-          if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) key.push_back(c);
-        }
-        v = std::move(key);
-        break;
-      }
+      case Fold::kPostal: v = PostalKey(v); break;
       case Fold::kExact: break;
     }
   }

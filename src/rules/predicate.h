@@ -48,6 +48,9 @@ bool Evaluate(const Predicate& p, const FieldValue& value);
 std::string FoldLower(std::string_view s);
 // Upper-cases ASCII letters.
 std::string FoldUpper(std::string_view s);
+// A postal code or prefix as compared: its letters (upper case) and digits
+// only, "sw1a 1aa" -> "SW1A1AA".
+std::string PostalKey(std::string_view postal);
 
 // Lead field ids (Predicate::field_id for Subject::kLead).
 enum LeadField : std::uint8_t {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "json/lines.h"
 #include "rules/iso_codes.h"
 #include "rules/partners_file.h"
 #include "rules/predicate.h"
@@ -17,16 +18,6 @@ constexpr std::size_t kMaxFileBytes = 256 << 20;
 void SetBit(std::vector<std::uint64_t>* bits, std::uint32_t i) {
   if (bits->size() <= i / 64) bits->resize(i / 64 + 1, 0);
   (*bits)[i / 64] |= std::uint64_t{1} << (i % 64);
-}
-
-// Upper-case letters and digits of a postal code: "sw1a 2aa" -> "SW1A2AA".
-std::string PostalKey(std::string_view postal) {
-  std::string out;
-  for (char c : postal) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) out.push_back(c);
-  }
-  return out;
 }
 
 FieldValue PartnerFieldValue(const CompiledPartner& cp, const Predicate& p) {
@@ -89,7 +80,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
   auto error = [&](std::size_t i, std::string_view field, std::string_view message) {
     std::string at = i < sources.size()
                          ? sources[i].where + ":" +
-                               std::to_string(FieldColumn(sources[i].line, field))
+                               std::to_string(json::FieldColumn(sources[i].line, field))
                          : "partner " + partners[i].id;
     errors.push_back(at + ": " + std::string(message));
   };
