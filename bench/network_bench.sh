@@ -27,7 +27,7 @@ cp rules/demo/policy.toml "$work/rules/"
 "$bin/leadroute-gen" --kind partners --count "$partners" > "$work/rules/partners.jsonl"
 echo '{"id":"house-distribution","name":"House desk","territories":[]}' >> "$work/rules/partners.jsonl"
 
-"$bin/leadroute" serve --listen 127.0.0.1:7511 --http off --rules "$work/rules" > "$work/serve.log" &
+"$bin/leadroute" serve --listen 127.0.0.1:7511 --http off --rules "$work/rules" --data "$work/data" > "$work/serve.log" &
 pids+=($!)
 "$bin/leadroute-echo" --listen 127.0.0.1:7519 > /dev/null &
 pids+=($!)

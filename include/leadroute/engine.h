@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "leadroute/change_log.h"
 #include "leadroute/conflict_policy.h"
 #include "leadroute/normalizer.h"
 #include "leadroute/opportunity.h"
@@ -116,12 +117,42 @@ class Engine {
   std::optional<Partner> GetPartner(std::string_view id) const;
   Result<PartnerStats> GetPartnerStats(std::string_view id) const;
 
+  // --- Durability (see leadroute/change_log.h) ---------------------------------
+  // Every later state change goes to `log` before it applies, and write
+  // methods answer only once ChangeLog::Sync says it is durable (null: no
+  // log). REQUIRES: no write running (set it before serving).
+  void SetChangeLog(ChangeLog* log);
+  // Applies a logged change without logging it: replay. Errors: the
+  // change no longer applies (e.g. feedback for a lead not open); replay
+  // reports them and goes on.
+  Status Apply(const Change& change);
+  // The expiry timer's step: marks expired (and logs) the open or pending
+  // opportunities whose expires_at has passed, among the next `max_scan`
+  // stored ones. Returns how many it expired.
+  std::size_t ExpireDue(std::size_t max_scan);
+  // The opportunities as opaque bytes, and the log position of the cut:
+  // every change before it is in them, none after.
+  void SaveOpportunities(std::string* out, std::uint64_t* position) const;
+  // Replaces every opportunity. InvalidArgument when the bytes are
+  // malformed (nothing is then stored).
+  Status RestoreOpportunities(std::string_view bytes);
+  // The routing state, and the log position of its cut.
+  RoutingState SaveRouting(std::uint64_t* position) const;
+  // Replaces the routing state. Partner changes in it are applied on top
+  // of the rule set loaded; errors are those of compiling them.
+  Status RestoreRouting(const RoutingState& state);
+
  private:
   class Deals;
   class Router;
   Engine(std::unique_ptr<Normalizer> normalizer, EngineOptions options);
 
+  // After a write: ChangeLog::Sync, if there is a log. An error says the
+  // change may not be durable.
+  Status Durable() const;
+
   std::unique_ptr<Normalizer> normalizer_;
+  ChangeLog* log_ = nullptr;
   std::unique_ptr<Deals> deals_;
   std::unique_ptr<Router> router_;
 };

@@ -20,6 +20,7 @@ struct RouteOptions {
 
 enum class RouteDecision : std::uint8_t { kOwner, kPartner, kUnassigned };
 std::string_view RouteDecisionName(RouteDecision d);
+std::optional<RouteDecision> ParseRouteDecision(std::string_view name);
 
 // One scored partner: its score and the factors it is the sum of.
 struct RouteCandidate {
@@ -43,6 +44,7 @@ struct RouteResult {
 
 enum class LeadOutcome : std::uint8_t { kAccepted, kDeclined, kClosed };
 std::optional<LeadOutcome> ParseLeadOutcome(std::string_view name);
+std::string_view LeadOutcomeName(LeadOutcome outcome);
 
 // What a channel manager asks of one partner.
 struct PartnerStats {

@@ -23,6 +23,8 @@
 #include "protocol/dispatcher.h"
 #include "protocol/line_buffer.h"
 #include "rules/rule_set.h"
+#include "store/repair.h"
+#include "store/store.h"
 #include "util/log.h"
 
 namespace leadroute::cli {
@@ -39,6 +41,7 @@ const char kUsage[] =
     "  serve     serve JSON-RPC over TCP (newline-delimited)\n"
     "  pipe      answer JSON-RPC requests read from stdin, one per line\n"
     "  lint DIR  validate a rule set; every error as FILE:LINE:COL: message\n"
+    "  repair    make a damaged data directory startable again\n"
     "  bench-rules  replay a leads file through one rule set or two, compared\n"
     "  call METHOD [PARAMS]  send one request to a running server, print the answer\n"
     "  version   print the version\n"
@@ -65,6 +68,10 @@ const std::vector<FlagSpec> kServeFlags = {
     {"http-idle-seconds", true, "close an idle HTTP keep-alive connection (default 60)"},
     {"drain-seconds", true, "on SIGTERM, wait this long for open connections (default 10)"},
     {"token", true, "shared secret clients must present; required beyond loopback"},
+    {"data", true, "data directory: journal and snapshots (default ./var; none: in memory)"},
+    {"sync", true, "when journaled changes reach the disk: always (before the answer; "
+                   "default), interval (about every second), never (the OS decides)"},
+    {"snapshot-seconds", true, "write a snapshot this often if anything changed (default 3600)"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kBenchRulesFlags = {
@@ -90,8 +97,67 @@ const std::vector<FlagSpec> kPipeFlags = {
     {"default-country", true,
      "region hint for phones of parties without a country (e.g. US)"},
     {"config", true, "TOML configuration file (see README)"},
+    {"data", true, "data directory: journal and snapshots (default: none, in memory)"},
+    {"sync", true, "always (default), interval or never; see serve --help"},
+    {"snapshot-seconds", true, "write a snapshot this often if anything changed (default 3600)"},
     {"help", false, "show this help"},
 };
+const std::vector<FlagSpec> kRepairFlags = {
+    {"data", true, "the data directory to repair (default ./var)"},
+    {"help", false, "show this help"},
+};
+
+bool ReadCount(const Flags& flags, const char* name, std::size_t lo, std::size_t hi,
+               std::size_t* out);
+
+// Opens the data directory the flags name (`fallback` when --data is
+// absent; "none" or empty: no directory) and restores the engine from it.
+// *store stays null without a directory. False (after saying why) on error.
+bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, bool log_json,
+               std::unique_ptr<store::Store>* out) {
+  const std::string dir = flags.Get("data").value_or(fallback);
+  if (dir.empty() || dir == "none") return true;
+  store::StoreOptions options;
+  if (auto sync = flags.Get("sync")) {
+    auto policy = store::ParseSyncPolicy(*sync);
+    if (!policy) {
+      std::fprintf(stderr, "leadroute: --sync wants always, interval or never, got '%s'\n",
+                   sync->c_str());
+      return false;
+    }
+    options.sync = *policy;
+  }
+  std::size_t seconds = 3600;
+  if (!ReadCount(flags, "snapshot-seconds", 1, 1u << 30, &seconds)) return false;
+  options.snapshot_seconds = static_cast<std::int64_t>(seconds);
+  // serve logs JSON lines on stdout; pipe's stdout is its answers.
+  auto say = [log_json](std::string_view level, std::string_view msg, std::string_view detail) {
+    if (log_json) {
+      Log(level, msg, {{"detail", detail}});
+    } else {
+      std::fprintf(stderr, "leadroute: %.*s: %.*s\n", static_cast<int>(msg.size()), msg.data(),
+                   static_cast<int>(detail.size()), detail.data());
+    }
+  };
+  options.on_event = say;
+  store::RecoveryReport report;
+  auto opened = store::Store::Open(dir, engine, options, &report);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "leadroute: %s\n", std::string(opened.status().message()).c_str());
+    return false;
+  }
+  for (const std::string& w : report.warnings) say("warn", "recovery", w);
+  if (log_json) {
+    Log("info", "data restored",
+        {{"data", dir},
+         {"sync", store::SyncPolicyName(options.sync)},
+         {"snapshot", report.snapshot},
+         {"replayed", std::to_string(report.replayed)},
+         {"position", std::to_string(report.position)}});
+  }
+  *out = std::move(*opened);
+  return true;
+}
 
 // An engine with the configuration the flags name and the rule set in
 // `rules_dir` (empty: --rules, else the demo when it is there).
@@ -319,6 +385,8 @@ int RunPipe(const Flags& flags) {
   }
   auto engine = MakeEngine(flags);
   if (!engine) return 1;
+  std::unique_ptr<store::Store> data;
+  if (!OpenStore(flags, "", engine.get(), /*log_json=*/false, &data)) return 1;
   protocol::Dispatcher dispatcher(engine.get());
   protocol::LineBuffer in(kMaxLine);
   std::string out;
@@ -344,6 +412,35 @@ int RunPipe(const Flags& flags) {
       std::fflush(stdout);
       out.clear();
     }
+  }
+  if (data) {
+    if (Status s = data->Close(); !s.ok()) {
+      std::fprintf(stderr, "leadroute: %s\n", s.ToString().c_str());
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int RunRepair(const Flags& flags) {
+  if (flags.Has("help")) {
+    std::printf(
+        "usage: leadroute repair [--data DIR]\n\n"
+        "Makes a data directory that serve refuses to start from usable again,\n"
+        "losing as little as possible: an unreadable snapshot is set aside (an\n"
+        "older one or the journal alone takes its place); the journal is cut at\n"
+        "its first bad record. Whatever is set aside goes to DIR/lost. Prints\n"
+        "what it did. Run it only with the server stopped.\n\n%s",
+        FlagHelp(kRepairFlags).c_str());
+    return 0;
+  }
+  std::vector<std::string> actions;
+  const std::string dir = flags.Get("data").value_or("./var");
+  Status s = store::RepairDataDir(store::Env::Default(), dir, &actions);
+  for (const std::string& a : actions) std::printf("%s\n", a.c_str());
+  if (!s.ok()) {
+    std::fprintf(stderr, "leadroute: %s\n", s.ToString().c_str());
+    return 1;
   }
   return 0;
 }
@@ -392,6 +489,8 @@ int RunServe(const Flags& flags) {
   options.token = flags.Get("token").value_or("");
   auto engine = MakeEngine(flags);
   if (!engine) return 1;
+  std::unique_ptr<store::Store> data;
+  if (!OpenStore(flags, "./var", engine.get(), /*log_json=*/true, &data)) return 1;
   net::TcpServer server(engine.get(), options);
   if (Status s = server.Listen(); !s.ok()) {
     std::fprintf(stderr, "leadroute: %s\n", s.ToString().c_str());
@@ -407,6 +506,12 @@ int RunServe(const Flags& flags) {
        {"rules_version", stats.rules_version},
        {"partners", std::to_string(stats.partners)}});
   server.Run();
+  if (data) {
+    if (Status s = data->Close(); !s.ok()) {
+      Log("error", "final snapshot failed", {{"detail", s.message()}});
+      return 1;
+    }
+  }
   Log("info", "stopped");
   return 0;
 }
@@ -444,6 +549,9 @@ int main(int argc, char** argv) {
   } else if (command == "bench-rules") {
     specs = &kBenchRulesFlags;
     run = &RunBenchRules;
+  } else if (command == "repair") {
+    specs = &kRepairFlags;
+    run = &RunRepair;
   } else if (command == "lint") {
     specs = &kLintFlags;
     run = &RunLint;

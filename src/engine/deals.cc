@@ -73,6 +73,8 @@ Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (Status s = ValidateOpportunity(opp, "opportunity"); !s.ok()) return s;
   const index::Features f = Features(opp.party);
   std::unique_lock lock(mu_);
+  Change change{.kind = ChangeKind::kUpsertOpportunity, .at = options_.now(), .opportunity = &opp};
+  if (Status s = Log(change); !s.ok()) return s;
   return index_.Upsert(opp, f, created);
 }
 
@@ -90,9 +92,12 @@ std::vector<Status> Engine::Deals::UpsertMany(
                       }
                     });
   *created = 0;
+  const std::int64_t now = options_.now();
   std::unique_lock lock(mu_);
   for (std::size_t i = 0; i < opps.size(); ++i) {
     if (!statuses[i].ok()) continue;
+    Change change{.kind = ChangeKind::kUpsertOpportunity, .at = now, .opportunity = &opps[i]};
+    if (statuses[i] = Log(change); !statuses[i].ok()) continue;
     bool is_new = false;
     statuses[i] = index_.Upsert(opps[i], features[i], &is_new);
     *created += is_new ? 1 : 0;
@@ -106,8 +111,55 @@ Status Engine::Deals::Close(std::string_view id, OpportunityStatus status) {
                                    "status");
   }
   std::unique_lock lock(mu_);
-  if (!index_.SetStatus(id, status)) return Status::NotFound("no such opportunity");
+  if (!index_.Contains(id)) return Status::NotFound("no such opportunity");
+  Change change{.kind = ChangeKind::kCloseOpportunity, .at = options_.now(), .id = id,
+                .status = status};
+  if (Status s = Log(change); !s.ok()) return s;
+  index_.SetStatus(id, status);
   return Status::Ok();
+}
+
+Status Engine::Deals::Expire(std::string_view id) {
+  std::unique_lock lock(mu_);
+  if (!index_.SetStatus(id, OpportunityStatus::kExpired)) {
+    return Status::NotFound("no such opportunity");
+  }
+  return Status::Ok();
+}
+
+std::size_t Engine::Deals::ExpireDue(std::size_t max_scan) {
+  const std::int64_t now = options_.now();
+  std::vector<std::uint32_t> due;
+  std::uint32_t next;
+  {
+    // The scan shares the lock with checks; only the expiries exclude them.
+    std::shared_lock lock(mu_);
+    next = index_.DueFrom(expiry_cursor_, max_scan, now, &due);
+  }
+  std::unique_lock lock(mu_);
+  expiry_cursor_ = next;
+  std::size_t expired = 0;
+  for (std::uint32_t slot : due) {
+    // Still due: no upsert or close came in between.
+    if (!index_.DueAt(slot, now)) continue;
+    Change change{.kind = ChangeKind::kExpireOpportunity, .at = now, .id = index_.IdOf(slot)};
+    if (!Log(change).ok()) break;  // the log refuses writes; try again later
+    index_.SetStatusOf(slot, OpportunityStatus::kExpired);
+    ++expired;
+  }
+  return expired;
+}
+
+void Engine::Deals::Save(std::string* out, std::uint64_t* position) const {
+  std::shared_lock lock(mu_);
+  *position = log_ ? log_->Position() : 0;
+  index_.Save(out);
+}
+
+Status Engine::Deals::Restore(std::string_view bytes) {
+  std::unique_lock lock(mu_);
+  expiry_cursor_ = 0;
+  return index_.Restore(bytes);
 }
 
 std::optional<Opportunity> Engine::Deals::Get(std::string_view id) const {
@@ -235,6 +287,9 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
     out.status = RegisterStatus::kApproved;
     deal.status = OpportunityStatus::kOpen;
   }
+  Change change{.kind = ChangeKind::kUpsertOpportunity, .at = now, .opportunity = &deal,
+                .registered = true};
+  if (Status s = Log(change); !s.ok()) return s;
   bool created = false;
   if (Status s = index_.Upsert(deal, f, &created); !s.ok()) return s;
   out.expires_at = deal.expires_at;

@@ -9,6 +9,7 @@
 
 #include "index/features.h"
 #include "index/opportunity_index.h"
+#include "leadroute/change_log.h"
 #include "leadroute/engine.h"
 
 namespace leadroute {
@@ -35,6 +36,19 @@ class Engine::Deals {
   Result<RegisterResult> Register(Opportunity deal);
   void Count(std::size_t* stored, std::size_t* active) const;
 
+  // Every later change goes to `log` first (null: none). REQUIRES: no
+  // writer running.
+  void SetLog(ChangeLog* log) { log_ = log; }
+  // Marks expired the active opportunities past their expiry among the next
+  // `max_scan` slots (from where the last call stopped, wrapping). Logged.
+  std::size_t ExpireDue(std::size_t max_scan);
+  // kExpireOpportunity replayed: NotFound if the id is unknown.
+  Status Expire(std::string_view id);
+  // The index as opaque bytes, and the log position of the cut.
+  void Save(std::string* out, std::uint64_t* position) const;
+  // Replaces the index with saved bytes. InvalidArgument when malformed.
+  Status Restore(std::string_view bytes);
+
  private:
   // Matches of the deal at or above the review threshold, best first;
   // *possible (when not null) receives those below the conflict threshold.
@@ -42,10 +56,15 @@ class Engine::Deals {
   CheckResult CheckLocked(const Opportunity& deal, const index::Features& f,
                           std::int64_t now, std::vector<Match>* possible) const;
 
+  // Logs a change before it applies. REQUIRES: mu_ held exclusively.
+  Status Log(const Change& change) { return log_ ? log_->Append(change) : Status::Ok(); }
+
   const Normalizer* normalizer_;
   EngineOptions options_;  // options_.conflict guarded by mu_
+  ChangeLog* log_ = nullptr;
   mutable std::shared_mutex mu_;
   index::OpportunityIndex index_;  // guarded by mu_
+  std::uint32_t expiry_cursor_ = 0;  // guarded by mu_ (exclusive)
 };
 
 // InvalidArgument when a stored record lacks what CONTRACT §3 requires.

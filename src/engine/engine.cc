@@ -19,8 +19,9 @@ Result<std::unique_ptr<Engine>> Engine::Create(EngineOptions options) {
 Engine::Engine(std::unique_ptr<Normalizer> normalizer, EngineOptions options)
     : normalizer_(std::move(normalizer)) {
   const ConflictPolicy base = options.conflict;
+  auto now = options.now;
   deals_ = std::make_unique<Deals>(normalizer_.get(), std::move(options));
-  router_ = std::make_unique<Router>(normalizer_.get(), deals_.get(), base);
+  router_ = std::make_unique<Router>(normalizer_.get(), deals_.get(), base, std::move(now));
 }
 
 Engine::~Engine() = default;
@@ -29,17 +30,27 @@ ConflictPolicy Engine::conflict_policy() const {
   return deals_->policy();
 }
 
+Status Engine::Durable() const { return log_ ? log_->Sync() : Status::Ok(); }
+
 Status Engine::UpsertOpportunity(const Opportunity& opp, bool* created) {
-  return deals_->Upsert(opp, created);
+  Status s = deals_->Upsert(opp, created);
+  return s.ok() ? Durable() : s;
 }
 
 std::vector<Status> Engine::UpsertOpportunities(
     const std::vector<Opportunity>& opps, std::size_t* created) {
-  return deals_->UpsertMany(opps, created);
+  std::vector<Status> statuses = deals_->UpsertMany(opps, created);
+  if (Status s = Durable(); !s.ok()) {
+    for (Status& one : statuses) {
+      if (one.ok()) one = s;
+    }
+  }
+  return statuses;
 }
 
 Status Engine::CloseOpportunity(std::string_view id, OpportunityStatus status) {
-  return deals_->Close(id, status);
+  Status s = deals_->Close(id, status);
+  return s.ok() ? Durable() : s;
 }
 
 std::optional<Opportunity> Engine::GetOpportunity(std::string_view id) const {
@@ -51,7 +62,13 @@ CheckResult Engine::Check(const Opportunity& deal) const {
 }
 
 Result<RegisterResult> Engine::Register(Opportunity deal) {
-  return deals_->Register(std::move(deal));
+  auto r = deals_->Register(std::move(deal));
+  if (!r.ok()) return r;
+  // Conflicts and duplicates changed nothing; the others stored the deal.
+  if (r->status == RegisterStatus::kApproved || r->status == RegisterStatus::kReview) {
+    if (Status s = Durable(); !s.ok()) return s;
+  }
+  return r;
 }
 
 EngineStats Engine::Stats() const {
@@ -68,24 +85,43 @@ Result<RulesInfo> Engine::ReloadRules() { return router_->Reload(); }
 bool Engine::RulesLoaded() const { return router_->Current() != nullptr; }
 
 Result<RouteResult> Engine::Route(const Lead& lead, const RouteOptions& options) {
-  return router_->Route(lead, options);
+  auto r = router_->Route(lead, options);
+  if (r.ok() && !options.dry_run) {
+    if (Status s = Durable(); !s.ok()) return s;
+  }
+  return r;
 }
 
 std::vector<Result<RouteResult>> Engine::RouteBatch(const std::vector<Lead>& leads,
                                                     const RouteOptions& options) {
-  return router_->RouteBatch(leads, options);
+  std::vector<Result<RouteResult>> results = router_->RouteBatch(leads, options);
+  if (options.dry_run) return results;
+  if (Status s = Durable(); !s.ok()) {
+    for (auto& r : results) {
+      if (r.ok()) r = s;
+    }
+  }
+  return results;
 }
 
 Status Engine::LeadFeedback(std::string_view lead_id, std::string_view partner_id,
                             LeadOutcome outcome, std::optional<RouteResult>* rerouted) {
-  return router_->Feedback(lead_id, partner_id, outcome, rerouted);
+  Status s = router_->Feedback(lead_id, partner_id, outcome, rerouted);
+  return s.ok() ? Durable() : s;
 }
 
 Result<bool> Engine::UpsertPartner(const Partner& partner) {
-  return router_->UpsertPartner(partner);
+  auto r = router_->UpsertPartner(partner);
+  if (r.ok()) {
+    if (Status s = Durable(); !s.ok()) return s;
+  }
+  return r;
 }
 
-Status Engine::RemovePartner(std::string_view id) { return router_->RemovePartner(id); }
+Status Engine::RemovePartner(std::string_view id) {
+  Status s = router_->RemovePartner(id);
+  return s.ok() ? Durable() : s;
+}
 
 std::optional<Partner> Engine::GetPartner(std::string_view id) const {
   return router_->GetPartner(id);
@@ -94,5 +130,48 @@ std::optional<Partner> Engine::GetPartner(std::string_view id) const {
 Result<PartnerStats> Engine::GetPartnerStats(std::string_view id) const {
   return router_->Stats(id);
 }
+
+void Engine::SetChangeLog(ChangeLog* log) {
+  log_ = log;
+  deals_->SetLog(log);
+  router_->SetLog(log);
+}
+
+Status Engine::Apply(const Change& change) {
+  switch (change.kind) {
+    case ChangeKind::kUpsertOpportunity: {
+      bool created = false;
+      return deals_->Upsert(*change.opportunity, &created);
+    }
+    case ChangeKind::kCloseOpportunity:
+      return deals_->Close(change.id, change.status);
+    case ChangeKind::kExpireOpportunity:
+      return deals_->Expire(change.id);
+    case ChangeKind::kRoute:
+    case ChangeKind::kFeedback:
+    case ChangeKind::kUpsertPartner:
+    case ChangeKind::kRemovePartner:
+      return router_->Replay(change);
+  }
+  return Status::Internal("unknown change");
+}
+
+std::size_t Engine::ExpireDue(std::size_t max_scan) {
+  const std::size_t n = deals_->ExpireDue(max_scan);
+  if (n > 0) (void)Durable();  // a failed sync is the log's to report and retry
+  return n;
+}
+
+void Engine::SaveOpportunities(std::string* out, std::uint64_t* position) const {
+  deals_->Save(out, position);
+}
+
+Status Engine::RestoreOpportunities(std::string_view bytes) { return deals_->Restore(bytes); }
+
+RoutingState Engine::SaveRouting(std::uint64_t* position) const {
+  return router_->Save(position);
+}
+
+Status Engine::RestoreRouting(const RoutingState& state) { return router_->Restore(state); }
 
 }  // namespace leadroute

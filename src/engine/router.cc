@@ -100,8 +100,11 @@ std::string EvidenceList(const std::vector<Evidence>& evidence) {
 }  // namespace
 
 Engine::Router::Router(const Normalizer* normalizer, Deals* deals,
-                       ConflictPolicy base_conflict)
-    : normalizer_(normalizer), deals_(deals), base_conflict_(std::move(base_conflict)) {}
+                       ConflictPolicy base_conflict, std::function<std::int64_t()> now)
+    : normalizer_(normalizer),
+      deals_(deals),
+      base_conflict_(std::move(base_conflict)),
+      now_(std::move(now)) {}
 
 // --- Rule sets ----------------------------------------------------------------
 
@@ -187,6 +190,10 @@ Result<bool> Engine::Router::UpsertPartner(const Partner& partner) {
   if (!compiled.ok()) {
     return Status::InvalidArgument(compiled.status().message(), "partner");
   }
+  if (log_) {
+    Change change{.kind = ChangeKind::kUpsertPartner, .at = now_(), .partner = &partner};
+    if (Status s = log_->Append(change); !s.ok()) return s;
+  }
   overlay_.emplace_back(partner.id, partner);
   Install(std::move(*compiled));
   return created;
@@ -204,6 +211,10 @@ Status Engine::Router::RemovePartner(std::string_view id) {
   if (!compiled.ok()) {
     // The fallback partner cannot go while the policy names it.
     return Status::InvalidArgument(compiled.status().message(), "id");
+  }
+  if (log_) {
+    Change change{.kind = ChangeKind::kRemovePartner, .at = now_(), .id = id};
+    if (Status s = log_->Append(change); !s.ok()) return s;
   }
   overlay_.emplace_back(std::string(id), std::nullopt);
   Install(std::move(*compiled));
@@ -436,25 +447,13 @@ double Engine::Router::Score(const RuleSet& rs, const Plan& plan, std::uint32_t 
 }
 
 RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOptions& options,
-                                   const std::vector<std::string>& declined) {
+                                   const std::vector<std::string>& declined,
+                                   std::uint64_t* round_robin) {
   RouteResult out;
   out.lead_id = lead.id;
+  *round_robin = round_robin_;
   const RuleSet& rs = *plan.rules;
   const Policy& pol = rs.policy();
-  auto record = [&](const std::string& partner_id) {
-    if (options.dry_run) return;
-    PartnerState& s = StateOf(partner_id);
-    ++s.received;
-    ++s.open;
-    ++open_;
-    Assignment& a = AssignmentOf(lead.id);
-    a.lead = lead;
-    a.partner_id = partner_id;
-    a.open = true;
-    a.accepted = false;
-    a.declined = declined;
-    a.result = out;
-  };
 
   if (plan.owner) {
     const Match& m = *plan.owner;
@@ -465,8 +464,6 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     out.reasons.push_back("customer owned by " + std::string(OwnerKindName(m.owner.kind)) +
                           " " + m.owner.id + " through opportunity " + m.opportunity_id +
                           " (matched on " + EvidenceList(m.matched_on) + ")");
-    if (!options.dry_run) ++routed_;
-    if (m.owner.kind == OwnerKind::kPartner) record(m.owner.id);
     return out;
   }
 
@@ -566,13 +563,10 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
       out.assignee = Owner{OwnerKind::kPartner, pol.fallback_partner};
       out.reasons.push_back(why);
       out.reasons.push_back("fallback partner " + pol.fallback_partner);
-      if (!options.dry_run) ++routed_;
-      record(pol.fallback_partner);
       return out;
     }
     out.decision = RouteDecision::kUnassigned;
     out.reasons.push_back(why);
-    if (!options.dry_run) ++unassigned_;
     return out;
   }
 
@@ -583,7 +577,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
       std::size_t ties = 1;
       while (ties < scored.size() && scored[0].score - scored[ties].score <= kTie) ++ties;
       pick = ties > 1 ? round_robin_ % ties : 0;
-      if (ties > 1 && !options.dry_run) ++round_robin_;
+      if (ties > 1) ++*round_robin;
       out.reasons.push_back(ties > 1 ? "best score, tied with " + std::to_string(ties - 1) +
                                            " (round robin)"
                                      : "best score");
@@ -617,7 +611,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
       std::sort(scored.begin(), scored.end(),
                 [](const Scored& a, const Scored& b) { return a.partner < b.partner; });
       pick = round_robin_ % scored.size();
-      if (!options.dry_run) ++round_robin_;
+      ++*round_robin;
       out.reasons.push_back("round robin among " + std::to_string(scored.size()) + " eligible");
       break;
     }
@@ -629,9 +623,44 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   out.score = chosen.score;
   out.reasons.push_back("territory covers the lead (specificity " +
                         std::to_string(chosen.specificity).substr(0, 4) + ")");
-  if (!options.dry_run) ++routed_;
-  record(p.id);
   return out;
+}
+
+Status Engine::Router::Record(const Lead& lead, const RouteResult& result,
+                              const std::vector<std::string>& declined,
+                              std::uint64_t round_robin, std::int64_t now) {
+  if (log_) {
+    Change change{.kind = ChangeKind::kRoute, .at = now, .lead = &lead, .result = &result,
+                  .declined = &declined, .round_robin = round_robin};
+    if (Status s = log_->Append(change); !s.ok()) return s;
+  }
+  ApplyRoute(lead, result, declined, round_robin);
+  return Status::Ok();
+}
+
+void Engine::Router::ApplyRoute(const Lead& lead, const RouteResult& result,
+                                const std::vector<std::string>& declined,
+                                std::uint64_t round_robin) {
+  round_robin_ = round_robin;
+  if (result.decision == RouteDecision::kUnassigned) {
+    ++unassigned_;
+    // Keep what it learnt for a later route of the same lead.
+    if (!declined.empty()) AssignmentOf(lead.id).declined = declined;
+    return;
+  }
+  ++routed_;
+  if (result.assignee.kind != OwnerKind::kPartner) return;  // a direct owner
+  PartnerState& s = StateOf(result.assignee.id);
+  ++s.received;
+  ++s.open;
+  ++open_;
+  Assignment& a = AssignmentOf(lead.id);
+  a.lead = lead;
+  a.partner_id = result.assignee.id;
+  a.open = true;
+  a.accepted = false;
+  a.declined = declined;
+  a.result = result;
 }
 
 Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& options) {
@@ -653,7 +682,12 @@ Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& 
   if (auto it = assignments_.find(lead.id); it != assignments_.end() && it->second->open) {
     return Repeat(*it->second, options);
   }
-  return Decide(lead, plan, options, declined);
+  std::uint64_t round_robin;
+  RouteResult out = Decide(lead, plan, options, declined, &round_robin);
+  if (!options.dry_run) {
+    if (Status s = Record(lead, out, declined, round_robin, now_()); !s.ok()) return s;
+  }
+  return out;
 }
 
 RouteResult Engine::Router::Repeat(const Assignment& a, const RouteOptions& options) {
@@ -686,6 +720,7 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
                     });
   std::vector<Result<RouteResult>> out;
   out.reserve(leads.size());
+  const std::int64_t now = now_();
   std::lock_guard lock(state_mu_);
   for (std::size_t i = 0; i < leads.size(); ++i) {
     if (auto it = assignments_.find(leads[i].id); it != assignments_.end() && it->second->open) {
@@ -696,7 +731,15 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
       out.emplace_back(plans[i].status);
       continue;
     }
-    out.emplace_back(Decide(leads[i], plans[i], options, declined[i]));
+    std::uint64_t round_robin;
+    RouteResult result = Decide(leads[i], plans[i], options, declined[i], &round_robin);
+    if (!options.dry_run) {
+      if (Status s = Record(leads[i], result, declined[i], round_robin, now); !s.ok()) {
+        out.emplace_back(std::move(s));
+        continue;
+      }
+    }
+    out.emplace_back(std::move(result));
   }
   return out;
 }
@@ -706,6 +749,7 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
   rerouted->reset();
   Lead lead;
   std::vector<std::string> declined;
+  const std::int64_t now = now_();
   {
     std::lock_guard lock(state_mu_);
     auto it = assignments_.find(std::string(lead_id));
@@ -713,31 +757,15 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
       return Status::NotFound("lead " + std::string(lead_id) + " is not open with partner " +
                               std::string(partner_id));
     }
-    Assignment& a = *it->second;
-    PartnerState& s = StateOf(partner_id);
-    switch (outcome) {
-      case LeadOutcome::kAccepted:
-        if (!a.accepted) ++s.accepted;
-        a.accepted = true;
-        NoteAcceptRate(partner_id);
-        return Status::Ok();
-      case LeadOutcome::kClosed:
-        ++s.closed;
-        --s.open;
-        --open_;
-        a.open = false;
-        return Status::Ok();
-      case LeadOutcome::kDeclined:
-        ++s.declined;
-        --s.open;
-        --open_;
-        a.open = false;
-        a.declined.push_back(std::string(partner_id));
-        NoteAcceptRate(partner_id);
-        lead = a.lead;
-        declined = a.declined;
-        break;
+    if (log_) {
+      Change change{.kind = ChangeKind::kFeedback, .at = now, .id = lead_id,
+                    .partner_id = partner_id, .outcome = outcome};
+      if (Status s = log_->Append(change); !s.ok()) return s;
     }
+    ApplyFeedback(*it->second, outcome);
+    if (outcome != LeadOutcome::kDeclined) return Status::Ok();
+    lead = it->second->lead;
+    declined = it->second->declined;
   }
   // Routed again without the partners that declined it.
   Plan plan = Prepare(lead, declined);
@@ -748,11 +776,139 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
     *rerouted = Repeat(*it->second, RouteOptions{});
     return Status::Ok();
   }
-  *rerouted = Decide(lead, plan, RouteOptions{}, declined);
-  if ((*rerouted)->decision == RouteDecision::kUnassigned) {
-    // Keep what it learnt for a later route of the same lead.
-    AssignmentOf(lead.id).declined = declined;
+  std::uint64_t round_robin;
+  RouteResult again = Decide(lead, plan, RouteOptions{}, declined, &round_robin);
+  if (Status s = Record(lead, again, declined, round_robin, now); !s.ok()) return s;
+  *rerouted = std::move(again);
+  return Status::Ok();
+}
+
+void Engine::Router::ApplyFeedback(Assignment& a, LeadOutcome outcome) {
+  PartnerState& s = StateOf(a.partner_id);
+  switch (outcome) {
+    case LeadOutcome::kAccepted:
+      if (!a.accepted) ++s.accepted;
+      a.accepted = true;
+      NoteAcceptRate(a.partner_id);
+      return;
+    case LeadOutcome::kClosed:
+      ++s.closed;
+      --s.open;
+      --open_;
+      a.open = false;
+      return;
+    case LeadOutcome::kDeclined:
+      ++s.declined;
+      --s.open;
+      --open_;
+      a.open = false;
+      a.declined.push_back(a.partner_id);
+      NoteAcceptRate(a.partner_id);
+      return;
   }
+}
+
+Status Engine::Router::Replay(const Change& change) {
+  switch (change.kind) {
+    case ChangeKind::kRoute: {
+      std::lock_guard lock(state_mu_);
+      ApplyRoute(*change.lead, *change.result, *change.declined, change.round_robin);
+      return Status::Ok();
+    }
+    case ChangeKind::kFeedback: {
+      std::lock_guard lock(state_mu_);
+      auto it = assignments_.find(std::string(change.id));
+      if (it == assignments_.end() || !it->second->open ||
+          it->second->partner_id != change.partner_id) {
+        return Status::NotFound("feedback for lead " + std::string(change.id) +
+                                " not open with partner " + std::string(change.partner_id));
+      }
+      ApplyFeedback(*it->second, change.outcome);
+      return Status::Ok();
+    }
+    case ChangeKind::kUpsertPartner:
+      return UpsertPartner(*change.partner).status();
+    case ChangeKind::kRemovePartner:
+      return RemovePartner(change.id);
+    default:
+      return Status::Internal("not a routing change");
+  }
+}
+
+RoutingState Engine::Router::Save(std::uint64_t* position) const {
+  std::lock_guard rules_lock(rules_mu_);
+  std::lock_guard lock(state_mu_);
+  *position = log_ ? log_->Position() : 0;
+  RoutingState out;
+  for (const auto& [id, change] : overlay_) {
+    RoutingState::PartnerChange& c = out.overlay.emplace_back();
+    if (change) {
+      c.partner = *change;
+    } else {
+      c.partner.id = id;
+      c.removed = true;
+    }
+  }
+  for (const auto& [id, state] : states_) {
+    out.partners.push_back({id, state->received, state->open, state->accepted,
+                            state->declined, state->closed});
+  }
+  for (const auto& [id, a] : assignments_) {
+    out.assignments.push_back({a->lead, a->partner_id, a->open, a->accepted, a->declined,
+                               a->result});
+    // An assignment made empty by AssignmentOf() for declines has no lead.
+    if (out.assignments.back().lead.id.empty()) out.assignments.back().lead.id = id;
+  }
+  out.round_robin = round_robin_;
+  out.routed = routed_;
+  out.unassigned = unassigned_;
+  out.open = open_;
+  return out;
+}
+
+Status Engine::Router::Restore(const RoutingState& state) {
+  std::lock_guard rules_lock(rules_mu_);
+  {
+    std::lock_guard lock(state_mu_);
+    states_.clear();
+    assignments_.clear();
+    for (const RoutingState::Counters& c : state.partners) {
+      PartnerState& s = StateOf(c.partner_id);
+      s = PartnerState{c.received, c.open, c.accepted, c.declined, c.closed};
+    }
+    for (const RoutingState::Assignment& in : state.assignments) {
+      Assignment& a = AssignmentOf(in.lead.id);
+      a.lead = in.lead;
+      a.partner_id = in.partner_id;
+      a.open = in.open;
+      a.accepted = in.accepted;
+      a.declined = in.declined;
+      a.result = in.result;
+    }
+    round_robin_ = state.round_robin;
+    routed_ = state.routed;
+    unassigned_ = state.unassigned;
+    open_ = state.open;
+    // The rule set's partners point at the new states.
+    if (active_.rules) {
+      for (std::size_t i = 0; i < active_.rules->partners().size(); ++i) {
+        active_.states[i] = &StateOf(active_.rules->partners()[i].partner.id);
+      }
+    }
+  }
+  overlay_.clear();
+  for (const RoutingState::PartnerChange& c : state.overlay) {
+    overlay_.emplace_back(c.partner.id,
+                          c.removed ? std::nullopt : std::optional<Partner>(c.partner));
+  }
+  std::shared_ptr<const RuleSet> current = Current();
+  if (!current) return Status::Ok();
+  std::vector<Partner> partners;
+  for (const auto& cp : current->partners()) partners.push_back(cp.partner);
+  ApplyOverlay(&partners);
+  auto compiled = RuleSet::Compile(current->policy(), std::move(partners), {}, *normalizer_);
+  if (!compiled.ok()) return compiled.status();
+  Install(std::move(*compiled));
   return Status::Ok();
 }
 

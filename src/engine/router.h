@@ -12,6 +12,7 @@
 #ifndef LEADROUTE_ENGINE_ROUTER_H_
 #define LEADROUTE_ENGINE_ROUTER_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,6 +22,7 @@
 #include <tsl/robin_map.h>
 
 #include "engine/deals.h"
+#include "leadroute/change_log.h"
 #include "leadroute/engine.h"
 #include "rules/rule_set.h"
 
@@ -28,7 +30,8 @@ namespace leadroute {
 
 class Engine::Router {
  public:
-  Router(const Normalizer* normalizer, Deals* deals, ConflictPolicy base_conflict);
+  Router(const Normalizer* normalizer, Deals* deals, ConflictPolicy base_conflict,
+         std::function<std::int64_t()> now);
 
   Result<RulesInfo> Load(const std::string& dir);
   // The rule set in force, or null.
@@ -46,6 +49,17 @@ class Engine::Router {
   std::optional<Partner> GetPartner(std::string_view id) const;
   Result<PartnerStats> Stats(std::string_view id) const;
   void Totals(EngineStats* stats) const;
+
+  // Every later change goes to `log` first (null: none). REQUIRES: no
+  // writer running.
+  void SetLog(ChangeLog* log) { log_ = log; }
+  // Applies a logged routing change (not logged again).
+  Status Replay(const Change& change);
+  // The routing state, and the log position of the cut.
+  RoutingState Save(std::uint64_t* position) const;
+  // Replaces the routing state; partner changes in it apply on top of the
+  // rule set loaded. Errors: those of compiling the partners.
+  Status Restore(const RoutingState& state);
 
  private:
   struct PartnerState {
@@ -93,8 +107,20 @@ class Engine::Router {
 
   Plan Prepare(const Lead& lead, const std::vector<std::string>& declined) const;
   // REQUIRES: state_mu_ held.
+  // Changes nothing; *round_robin receives the round-robin position after
+  // this decision. REQUIRES: state_mu_ held.
   RouteResult Decide(const Lead& lead, Plan& plan, const RouteOptions& options,
-                     const std::vector<std::string>& declined);
+                     const std::vector<std::string>& declined, std::uint64_t* round_robin);
+  // Logs a decision, then applies it (ApplyRoute). REQUIRES: state_mu_ held.
+  Status Record(const Lead& lead, const RouteResult& result,
+                const std::vector<std::string>& declined, std::uint64_t round_robin,
+                std::int64_t now);
+  // What a decision changes: counters, the assignment, the round-robin
+  // position. REQUIRES: state_mu_ held.
+  void ApplyRoute(const Lead& lead, const RouteResult& result,
+                  const std::vector<std::string>& declined, std::uint64_t round_robin);
+  // What a partner's answer changes. REQUIRES: state_mu_ held.
+  void ApplyFeedback(Assignment& a, LeadOutcome outcome);
   // A repeated route of an open lead: its first answer.
   static RouteResult Repeat(const Assignment& a, const RouteOptions& options);
   // The filters that do not depend on state: kPass, or the one that failed.
@@ -125,10 +151,12 @@ class Engine::Router {
   const Normalizer* normalizer_;
   Deals* deals_;
   const ConflictPolicy base_conflict_;  // without a rule set's [conflict]
+  const std::function<std::int64_t()> now_;
+  ChangeLog* log_ = nullptr;
 
   // Writers of the rule set (load, reload, partner changes) take rules_mu_;
   // readers copy the shared_ptr under state_mu_ (active_).
-  std::mutex rules_mu_;
+  mutable std::mutex rules_mu_;
   std::string dir_;
   std::vector<std::pair<std::string, std::optional<Partner>>> overlay_;  // by rules_mu_
 

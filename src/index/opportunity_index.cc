@@ -1,6 +1,7 @@
 #include "index/opportunity_index.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace leadroute::index {
 
@@ -133,6 +134,129 @@ bool OpportunityIndex::ActiveAt(std::uint32_t slot, std::int64_t now) const {
   return (s.status == OpportunityStatus::kOpen ||
           s.status == OpportunityStatus::kPending) &&
          (s.expires_at == 0 || s.expires_at > now);
+}
+
+bool OpportunityIndex::DueAt(std::uint32_t slot, std::int64_t now) const {
+  const Slot& s = slots_[slot];
+  return (s.status == OpportunityStatus::kOpen || s.status == OpportunityStatus::kPending) &&
+         s.expires_at != 0 && s.expires_at <= now;
+}
+
+std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan,
+                                        std::int64_t now,
+                                        std::vector<std::uint32_t>* out) const {
+  const std::size_t n = slots_.size();
+  if (n == 0) return 0;
+  std::size_t i = from < n ? from : 0;
+  for (std::size_t scanned = 0; scanned < std::min(max_scan, n); ++scanned) {
+    if (DueAt(static_cast<std::uint32_t>(i), now)) out->push_back(static_cast<std::uint32_t>(i));
+    if (++i == n) i = 0;
+  }
+  return static_cast<std::uint32_t>(i);
+}
+
+// Save() format, little-endian: "LROI0001"; u32 owner count, each owner
+// as u8 kind, u32 length, id bytes; u64 record count, each record as i64
+// expires_at, u32 owner, u8 status, u32 length, packed bytes.
+namespace {
+
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '1'};
+
+template <typename T>
+void Put(std::string* out, T v) {
+  char b[sizeof(T)];
+  std::memcpy(b, &v, sizeof(T));
+  out->append(b, sizeof(T));
+}
+
+// Reads from the front of *in; false when it is too short.
+template <typename T>
+bool Take(std::string_view* in, T* v) {
+  if (in->size() < sizeof(T)) return false;
+  std::memcpy(v, in->data(), sizeof(T));
+  in->remove_prefix(sizeof(T));
+  return true;
+}
+
+bool TakeBytes(std::string_view* in, std::uint32_t n, std::string_view* v) {
+  if (in->size() < n) return false;
+  *v = in->substr(0, n);
+  in->remove_prefix(n);
+  return true;
+}
+
+}  // namespace
+
+void OpportunityIndex::Save(std::string* out) const {
+  out->append(kSaveMagic, sizeof(kSaveMagic));
+  Put<std::uint32_t>(out, static_cast<std::uint32_t>(owners_.size()));
+  for (const Owner& o : owners_) {
+    Put<std::uint8_t>(out, static_cast<std::uint8_t>(o.kind));
+    Put<std::uint32_t>(out, static_cast<std::uint32_t>(o.id.size()));
+    out->append(o.id);
+  }
+  Put<std::uint64_t>(out, slots_.size());
+  for (const Slot& s : slots_) {
+    const std::size_t size = RecordView(s.packed).size();
+    Put<std::int64_t>(out, s.expires_at);
+    Put<std::uint32_t>(out, s.owner);
+    Put<std::uint8_t>(out, static_cast<std::uint8_t>(s.status));
+    Put<std::uint32_t>(out, static_cast<std::uint32_t>(size));
+    out->append(s.packed, size);
+  }
+}
+
+Status OpportunityIndex::Restore(std::string_view in) {
+  *this = OpportunityIndex(limits_);
+  auto malformed = [this](std::string_view what) {
+    *this = OpportunityIndex(limits_);
+    return Status::InvalidArgument("malformed opportunity snapshot: " + std::string(what));
+  };
+  if (in.size() < sizeof(kSaveMagic) ||
+      std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
+    return malformed("not a snapshot of this version");
+  }
+  in.remove_prefix(sizeof(kSaveMagic));
+  std::uint32_t owners = 0;
+  if (!Take(&in, &owners) || owners > in.size()) return malformed("owners");
+  for (std::uint32_t i = 0; i < owners; ++i) {
+    std::uint8_t kind = 0;
+    std::uint32_t len = 0;
+    std::string_view id;
+    if (!Take(&in, &kind) || kind > static_cast<std::uint8_t>(OwnerKind::kDirect) ||
+        !Take(&in, &len) || !TakeBytes(&in, len, &id)) {
+      return malformed("owner");
+    }
+    InternOwner(Owner{static_cast<OwnerKind>(kind), std::string(id)});
+  }
+  if (owners_.size() != owners) return malformed("an owner twice");
+  std::uint64_t records = 0;
+  if (!Take(&in, &records) || records > in.size() / 17) return malformed("record count");
+  slots_.reserve(records);
+  std::vector<LookupKey> keys;
+  for (std::uint64_t i = 0; i < records; ++i) {
+    Slot s;
+    std::uint8_t status = 0;
+    std::uint32_t len = 0;
+    std::string_view packed;
+    if (!Take(&in, &s.expires_at) || !Take(&in, &s.owner) || s.owner >= owners ||
+        !Take(&in, &status) || status > static_cast<std::uint8_t>(OpportunityStatus::kPending) ||
+        !Take(&in, &len) || !TakeBytes(&in, len, &packed) || !RecordView::Valid(packed)) {
+      return malformed("record " + std::to_string(i));
+    }
+    s.status = static_cast<OpportunityStatus>(status);
+    s.packed = arena_.Store(packed);
+    const RecordView view(s.packed);
+    const auto slot = static_cast<std::uint32_t>(slots_.size());
+    if (Find(view.Get(kId)) >= 0) return malformed("an id twice");
+    slots_.push_back(s);
+    postings_.Add(IdKey(view.Get(kId)), slot);
+    keys.clear();
+    StoredKeys(FeaturesOf(view), &keys);
+    AddPostings(slot, keys);
+  }
+  if (!in.empty()) return malformed("trailing bytes");
+  return Status::Ok();
 }
 
 std::size_t OpportunityIndex::CountActive(std::int64_t now) const {

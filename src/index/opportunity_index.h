@@ -58,6 +58,7 @@ class OpportunityIndex {
   bool SetStatus(std::string_view id, OpportunityStatus status);
 
   std::optional<Opportunity> Get(std::string_view id) const;
+  bool Contains(std::string_view id) const { return Find(id) >= 0; }
 
   // The slots stored under any of `keys`, each once, at most
   // limits.max_candidates; appended to *out in key order.
@@ -73,6 +74,21 @@ class OpportunityIndex {
   std::string_view IdOf(std::uint32_t slot) const { return View(slot).Get(kId); }
 
   std::size_t size() const { return slots_.size(); }
+  // Whether the slot is open or pending with an expiry at or before `now`.
+  bool DueAt(std::uint32_t slot, std::int64_t now) const;
+  // Appends to *out the due slots among `max_scan` slots from `from`
+  // (wrapping at the end); returns where the next scan starts.
+  std::uint32_t DueFrom(std::uint32_t from, std::size_t max_scan, std::int64_t now,
+                        std::vector<std::uint32_t>* out) const;
+  void SetStatusOf(std::uint32_t slot, OpportunityStatus status) {
+    slots_[slot].status = status;
+  }
+  // Every record, its expiry, owner and status, as bytes for Restore().
+  void Save(std::string* out) const;
+  // Replaces everything with what Save() wrote; the postings are rebuilt
+  // from the records' features (no normalizing). InvalidArgument when the
+  // bytes are malformed (the index is then empty).
+  Status Restore(std::string_view bytes);
   // Opportunities active at `now`: a scan, O(size()).
   std::size_t CountActive(std::int64_t now) const;
   // Bytes held by records (live and dead), slots and postings.

@@ -132,6 +132,28 @@ std::string_view RecordView::Get(Field field) const {
   }
 }
 
+bool RecordView::Valid(std::string_view b) {
+  if (b.size() < kHeader || b.size() > kMaxRecordBytes) return false;
+  const std::uint32_t present = ReadU32(b.data());
+  const std::uint32_t same = ReadU32(b.data() + 4);
+  constexpr std::uint32_t kAll = (1u << kFieldCount) - 1;
+  if ((present & ~kAll) != 0 || (same & ~kAll) != 0 || (present & same) != 0) return false;
+  std::size_t at = kHeader, total = 0;
+  for (int i = 0; i < kFieldCount; ++i) {
+    if ((same >> i) & 1u && kRawOf[i] == kFieldCount) return false;
+    if (((present >> i) & 1u) == 0) continue;
+    if (at >= b.size()) return false;
+    std::size_t n = static_cast<unsigned char>(b[at++]);
+    if (n == kLongLength) {
+      if (at + 2 > b.size()) return false;
+      n = ReadU16(b.data() + at);
+      at += 2;
+    }
+    total += n;
+  }
+  return ReadU16(b.data() + 8) == at && at + total == b.size();
+}
+
 std::size_t RecordView::size() const {
   std::string_view all[kFieldCount];
   Fields(all);

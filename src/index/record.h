@@ -68,6 +68,9 @@ class RecordView {
  public:
   explicit RecordView(const char* packed) : p_(packed) {}
   std::string_view Get(Field field) const;
+  // Whether `bytes` are exactly one well-formed packed record (a check of
+  // bytes read back from a file before they are viewed).
+  static bool Valid(std::string_view bytes);
   // Bytes the record occupies.
   std::size_t size() const;
   std::int64_t registered_at() const;

@@ -12,13 +12,6 @@ namespace leadroute::protocol {
 
 namespace {
 
-void WriteOwner(const Owner& owner, JsonWriter& out) {
-  out.BeginObject();
-  out.Field("kind", OwnerKindName(owner.kind));
-  out.Field("id", owner.id);
-  out.EndObject();
-}
-
 void WriteMatches(std::string_view key, const std::vector<Match>& matches,
                   JsonWriter& out) {
   out.Key(key);
@@ -36,32 +29,6 @@ void WriteMatches(std::string_view key, const std::vector<Match>& matches,
     out.EndObject();
   }
   out.EndArray();
-}
-
-void WriteTime(std::string_view key, std::int64_t t, JsonWriter& out) {
-  out.Key(key);
-  if (t == 0) {
-    out.Null();
-  } else {
-    out.String(FormatRfc3339(t));
-  }
-}
-
-void WriteOpportunity(const Opportunity& o, JsonWriter& out) {
-  out.BeginObject();
-  out.Field("id", o.id);
-  out.Key("owner");
-  WriteOwner(o.owner, out);
-  WritePartyFields(o.party, out);
-  out.Key("products");
-  out.BeginArray();
-  for (const auto& product : o.products) out.String(product);
-  out.EndArray();
-  if (o.amount) out.Field("amount", *o.amount);
-  out.Field("status", StatusName(o.status));
-  WriteTime("registered_at", o.registered_at, out);
-  WriteTime("expires_at", o.expires_at, out);
-  out.EndObject();
 }
 
 }  // namespace

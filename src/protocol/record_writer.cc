@@ -1,5 +1,7 @@
 #include "protocol/record_writer.h"
 
+#include <cmath>
+
 #include "util/time.h"
 
 namespace leadroute::protocol {
@@ -61,6 +63,82 @@ void WriteLead(const Lead& lead, JsonWriter& out) {
   if (!lead.language.empty()) out.Field("language", lead.language);
   if (!lead.source.empty()) out.Field("source", lead.source);
   if (lead.received_at != 0) out.Field("received_at", FormatRfc3339(lead.received_at));
+  out.EndObject();
+}
+
+void WriteOwner(const Owner& owner, JsonWriter& out) {
+  out.BeginObject();
+  out.Field("kind", OwnerKindName(owner.kind));
+  out.Field("id", owner.id);
+  out.EndObject();
+}
+
+void WriteTime(std::string_view key, std::int64_t t, JsonWriter& out) {
+  out.Key(key);
+  if (t == 0) {
+    out.Null();
+  } else {
+    out.String(FormatRfc3339(t));
+  }
+}
+
+void WriteOpportunity(const Opportunity& o, JsonWriter& out) {
+  out.BeginObject();
+  out.Field("id", o.id);
+  out.Key("owner");
+  WriteOwner(o.owner, out);
+  WritePartyFields(o.party, out);
+  out.Key("products");
+  out.BeginArray();
+  for (const auto& product : o.products) out.String(product);
+  out.EndArray();
+  if (o.amount) out.Field("amount", *o.amount);
+  out.Field("status", StatusName(o.status));
+  WriteTime("registered_at", o.registered_at, out);
+  WriteTime("expires_at", o.expires_at, out);
+  out.EndObject();
+}
+
+void WriteRoute(const RouteResult& r, bool explain, JsonWriter& out) {
+  out.BeginObject();
+  out.Field("lead_id", r.lead_id);
+  out.Field("decision", RouteDecisionName(r.decision));
+  out.Key("assignee");
+  if (r.decision == RouteDecision::kUnassigned) {
+    out.Null();
+  } else {
+    out.BeginObject();
+    out.Field("kind", OwnerKindName(r.assignee.kind));
+    out.Field("id", r.assignee.id);
+    out.EndObject();
+  }
+  if (r.decision == RouteDecision::kOwner) out.Field("opportunity_id", r.opportunity_id);
+  out.Field("score", Rounded(r.score));
+  out.Key("reasons");
+  out.BeginArray();
+  for (const auto& reason : r.reasons) out.String(reason);
+  out.EndArray();
+  if (explain) {
+    out.Key("candidates");
+    out.BeginArray();
+    for (const RouteCandidate& c : r.candidates) {
+      out.BeginObject();
+      out.Field("partner_id", c.partner_id);
+      out.Field("score", Rounded(c.score));
+      out.Key("factors");
+      out.BeginObject();
+      for (const auto& [name, value] : c.factors) out.Field(name, Rounded(value));
+      out.EndObject();
+      out.EndObject();
+    }
+    out.EndArray();
+    out.Key("excluded");
+    out.BeginObject();
+    for (const auto& [name, count] : r.excluded) {
+      out.Field(name, static_cast<std::uint64_t>(count));
+    }
+    out.EndObject();
+  }
   out.EndObject();
 }
 

@@ -3,15 +3,30 @@
 #ifndef LEADROUTE_PROTOCOL_RECORD_WRITER_H_
 #define LEADROUTE_PROTOCOL_RECORD_WRITER_H_
 
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+
+#include "leadroute/opportunity.h"
 #include "leadroute/partner.h"
+#include "leadroute/routing.h"
 #include "protocol/json_writer.h"
 
 namespace leadroute::protocol {
+
+// Four decimals, as scores are answered; never "-0".
+inline double Rounded(double v) { return std::round(v * 10000) / 10000 + 0.0; }
 
 // The party's non-empty fields, into the object being written.
 void WritePartyFields(const Party& p, JsonWriter& out);
 void WritePartner(const Partner& p, JsonWriter& out);
 void WriteLead(const Lead& lead, JsonWriter& out);
+void WriteOwner(const Owner& owner, JsonWriter& out);
+// `key`: an RFC 3339 string, or null for 0 (unknown, never).
+void WriteTime(std::string_view key, std::int64_t t, JsonWriter& out);
+void WriteOpportunity(const Opportunity& o, JsonWriter& out);
+// What route answers; the candidates and exclusions with `explain`.
+void WriteRoute(const RouteResult& r, bool explain, JsonWriter& out);
 
 }  // namespace leadroute::protocol
 

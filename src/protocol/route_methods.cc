@@ -14,52 +14,6 @@ namespace {
 // Most leads in one route_batch.
 constexpr std::size_t kMaxBatchLeads = 10000;
 
-// Four decimals; never "-0".
-double Rounded(double v) { return std::round(v * 10000) / 10000 + 0.0; }
-
-void WriteRoute(const RouteResult& r, bool explain, JsonWriter& out) {
-  out.BeginObject();
-  out.Field("lead_id", r.lead_id);
-  out.Field("decision", RouteDecisionName(r.decision));
-  out.Key("assignee");
-  if (r.decision == RouteDecision::kUnassigned) {
-    out.Null();
-  } else {
-    out.BeginObject();
-    out.Field("kind", OwnerKindName(r.assignee.kind));
-    out.Field("id", r.assignee.id);
-    out.EndObject();
-  }
-  if (r.decision == RouteDecision::kOwner) out.Field("opportunity_id", r.opportunity_id);
-  out.Field("score", Rounded(r.score));
-  out.Key("reasons");
-  out.BeginArray();
-  for (const auto& reason : r.reasons) out.String(reason);
-  out.EndArray();
-  if (explain) {
-    out.Key("candidates");
-    out.BeginArray();
-    for (const RouteCandidate& c : r.candidates) {
-      out.BeginObject();
-      out.Field("partner_id", c.partner_id);
-      out.Field("score", Rounded(c.score));
-      out.Key("factors");
-      out.BeginObject();
-      for (const auto& [name, value] : c.factors) out.Field(name, Rounded(value));
-      out.EndObject();
-      out.EndObject();
-    }
-    out.EndArray();
-    out.Key("excluded");
-    out.BeginObject();
-    for (const auto& [name, count] : r.excluded) {
-      out.Field(name, static_cast<std::uint64_t>(count));
-    }
-    out.EndObject();
-  }
-  out.EndObject();
-}
-
 // An error inside a batch answer: the JSON-RPC error object's shape.
 void WriteBatchError(const Status& s, JsonWriter& out) {
   out.BeginObject();

@@ -12,6 +12,23 @@ std::string_view RouteDecisionName(RouteDecision d) {
   return "unassigned";
 }
 
+std::optional<RouteDecision> ParseRouteDecision(std::string_view name) {
+  for (RouteDecision d : {RouteDecision::kOwner, RouteDecision::kPartner,
+                          RouteDecision::kUnassigned}) {
+    if (RouteDecisionName(d) == name) return d;
+  }
+  return std::nullopt;
+}
+
+std::string_view LeadOutcomeName(LeadOutcome o) {
+  switch (o) {
+    case LeadOutcome::kAccepted: return "accepted";
+    case LeadOutcome::kDeclined: return "declined";
+    case LeadOutcome::kClosed: return "closed";
+  }
+  return "accepted";
+}
+
 std::optional<LeadOutcome> ParseLeadOutcome(std::string_view name) {
   if (name == "accepted") return LeadOutcome::kAccepted;
   if (name == "declined") return LeadOutcome::kDeclined;

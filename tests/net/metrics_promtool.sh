@@ -5,8 +5,9 @@ set -euo pipefail
 bin="$1"
 root="$2"
 log=$(mktemp)
-trap 'kill "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
-"$bin" serve --listen 127.0.0.1:0 --http 127.0.0.1:0 --rules "$root/rules/demo" >"$log" &
+data=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$log" "$data"' EXIT
+"$bin" serve --listen 127.0.0.1:0 --http 127.0.0.1:0 --rules "$root/rules/demo" --data "$data" >"$log" &
 pid=$!
 for _ in $(seq 100); do
   grep -q '"http":"127.0.0.1:' "$log" && break

@@ -7,19 +7,25 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 bin_path, root = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(root, "clients", "python"))
 from leadroute_client import Client, RpcError  # noqa: E402
 
+data = tempfile.TemporaryDirectory()
 server = subprocess.Popen(
     [bin_path, "serve", "--listen", "127.0.0.1:0", "--http", "off",
-     "--rules", os.path.join(root, "rules", "demo")],
+     "--rules", os.path.join(root, "rules", "demo"), "--data", data.name],
     stdout=subprocess.PIPE, text=True)
 try:
-    line = server.stdout.readline()
-    port = int(re.search(r'"tcp":"127\.0\.0\.1:(\d+)"', line).group(1))
+    found = None
+    while found is None:
+        line = server.stdout.readline()
+        assert line, "the server stopped before listening"
+        found = re.search(r'"tcp":"127\.0\.0\.1:(\d+)"', line)
+    port = int(found.group(1))
     with Client("127.0.0.1", port) as c:
         assert c.call("ping")["version"]
         created = c.call("upsert_opportunity", opportunity={

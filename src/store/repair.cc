@@ -1,0 +1,119 @@
+#include "store/repair.h"
+
+#include <algorithm>
+
+#include <simdjson.h>
+
+#include "store/change_codec.h"
+#include "store/journal.h"
+#include "store/snapshot.h"
+
+namespace leadroute::store {
+
+namespace {
+
+// Writes `bytes` durably to `path`.
+Status WriteWhole(Env* env, const std::string& path, std::string_view bytes) {
+  auto file = env->OpenWritable(path, /*truncate=*/true);
+  if (!file.ok()) return file.status();
+  Status s = (*file)->Append(bytes);
+  if (s.ok()) s = (*file)->Sync();
+  return s;
+}
+
+}  // namespace
+
+Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>* actions) {
+  auto lock = env->Lock(dir + "/LOCK");
+  if (!lock.ok()) return lock.status();
+  const std::string lost = dir + "/lost";
+  auto names = env->ListDir(dir);
+  if (!names.ok()) return names.status();
+  std::vector<std::uint64_t> snapshots, segments;
+  for (const std::string& name : *names) {
+    std::uint64_t position = 0;
+    if (ParseSnapshotName(name, &position)) snapshots.push_back(position);
+    if (ParseSegmentName(name, &position)) segments.push_back(position);
+  }
+  std::sort(snapshots.begin(), snapshots.end());
+  std::sort(segments.begin(), segments.end());
+  auto move_to_lost = [&](const std::string& name, std::string_view why) -> Status {
+    if (Status s = env->CreateDir(lost); !s.ok()) return s;
+    if (Status s = env->Rename(dir + "/" + name, lost + "/" + name); !s.ok()) return s;
+    actions->push_back("moved " + name + " to " + lost + "/: " + std::string(why));
+    return Status::Ok();
+  };
+
+  // The newest snapshot that reads back whole.
+  std::uint64_t from = 0;
+  while (!snapshots.empty()) {
+    SnapshotImage image;
+    const std::string name = SnapshotName(snapshots.back());
+    Status s = ReadSnapshot(env, dir + "/" + name, &image);
+    if (s.ok()) {
+      RoutingState routing;
+      s = DecodeRoutingState(image.routing, &routing);
+    }
+    if (s.ok()) {
+      from = image.position();
+      break;
+    }
+    if (Status m = move_to_lost(name, s.message()); !m.ok()) return m;
+    snapshots.pop_back();
+  }
+
+  // The journal from there, up to its first bad record.
+  std::size_t first = 0;
+  while (first + 1 < segments.size() && segments[first + 1] <= from) ++first;
+  std::uint64_t expect = first < segments.size() ? std::min(segments[first], from) : from;
+  bool cut = false;
+  DecodedChange decoded;
+  for (std::size_t i = first; i < segments.size(); ++i) {
+    const std::string name = SegmentName(segments[i]);
+    if (cut) {
+      if (Status m = move_to_lost(name, "after the cut"); !m.ok()) return m;
+      continue;
+    }
+    if (segments[i] != expect) {
+      cut = true;
+      if (Status m = move_to_lost(name, "does not go on from position " + std::to_string(expect));
+          !m.ok()) {
+        return m;
+      }
+      continue;
+    }
+    const std::string path = dir + "/" + name;
+    auto bytes = env->ReadFile(path);
+    if (!bytes.ok()) return bytes.status();
+    const std::size_t size = bytes->size();
+    bytes->append(simdjson::SIMDJSON_PADDING, '\0');
+    SegmentScan scan;
+    Status bad = ScanSegment(
+        *bytes, size, segments[i],
+        [&](std::uint64_t, std::string_view payload) { return DecodeChange(payload, &decoded); },
+        &scan);
+    expect = scan.records > 0 ? scan.last_position + 1 : segments[i];
+    if (bad.ok() && scan.end == SegmentScan::End::kClean) continue;
+    const std::string why = bad.ok() ? scan.problem : "a change that does not decode";
+    if (scan.valid_bytes < size) {
+      if (Status s = env->CreateDir(lost); !s.ok()) return s;
+      const std::string kept = lost + "/" + name + ".cut";
+      if (Status s = WriteWhole(env, kept, std::string_view(*bytes).substr(
+                                               scan.valid_bytes, size - scan.valid_bytes));
+          !s.ok()) {
+        return s;
+      }
+      if (Status s = env->Truncate(path, scan.valid_bytes); !s.ok()) return s;
+      actions->push_back("cut " + name + " at byte " + std::to_string(scan.valid_bytes) +
+                         " (" + why + "); " + std::to_string(size - scan.valid_bytes) +
+                         " bytes kept in " + kept);
+    }
+    // A torn tail is what a crash leaves; anything else ends the journal.
+    if (!bad.ok() || scan.end == SegmentScan::End::kCorrupt) cut = true;
+  }
+  if (Status s = env->SyncDir(dir); !s.ok()) return s;
+  if (actions->empty()) actions->push_back("nothing to repair");
+  return Status::Ok();
+}
+
+}  // namespace leadroute::store

@@ -1,0 +1,44 @@
+// Snapshot: the whole engine state in one file, "snapshot-<position, 20
+// digits>.lrs", written to a temporary file, synced, renamed and the
+// directory synced, so a snapshot is either whole or absent.
+//
+// Format, little-endian: "LRSNAP01"; u64 opportunities position; u64
+// routing position; i64 created at; u64 length of each of the two parts;
+// the opportunities (Engine::SaveOpportunities); the routing state
+// (EncodeRoutingState); u32 CRC32C of every byte before it. The file name's
+// position is the smaller of the two: replay starts there.
+#ifndef LEADROUTE_STORE_SNAPSHOT_H_
+#define LEADROUTE_STORE_SNAPSHOT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "leadroute/status.h"
+#include "store/env.h"
+
+namespace leadroute::store {
+
+struct SnapshotImage {
+  std::uint64_t opportunities_position = 0;  // changes before it are in it
+  std::uint64_t routing_position = 0;
+  std::int64_t created_at = 0;
+  std::string opportunities;
+  std::string routing;
+  std::uint64_t position() const {
+    return std::min(opportunities_position, routing_position);
+  }
+};
+
+std::string SnapshotName(std::uint64_t position);
+bool ParseSnapshotName(std::string_view name, std::uint64_t* position);
+
+// Writes `image` durably as dir/SnapshotName(image.position()).
+Status WriteSnapshot(Env* env, const std::string& dir, const SnapshotImage& image);
+// Reads and verifies a snapshot file. IoError when unreadable,
+// InvalidArgument when corrupt (with what is wrong).
+Status ReadSnapshot(Env* env, const std::string& path, SnapshotImage* image);
+
+}  // namespace leadroute::store
+
+#endif  // LEADROUTE_STORE_SNAPSHOT_H_

@@ -1,0 +1,285 @@
+#include "store/store.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <simdjson.h>
+
+#include "store/change_codec.h"
+#include "store/snapshot.h"
+#include "util/time.h"
+
+namespace leadroute::store {
+
+namespace {
+
+constexpr char kLockName[] = "LOCK";
+
+// The position of the last record this thread appended, per store.
+thread_local const Store* tl_store = nullptr;
+thread_local std::uint64_t tl_position = 0;
+
+std::string Repair(const std::string& dir) {
+  return "; `leadroute repair --data " + dir +
+         "` cuts the journal there (the changes after it are lost; the cut bytes are kept "
+         "under " + dir + "/lost)";
+}
+
+}  // namespace
+
+Store::Store(std::string dir, Engine* engine, StoreOptions options,
+             std::unique_ptr<FileLock> lock)
+    : dir_(std::move(dir)),
+      engine_(engine),
+      options_(std::move(options)),
+      env_(options_.env ? options_.env : Env::Default()),
+      lock_(std::move(lock)),
+      journal_(env_, dir_, options_.sync) {}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Engine* engine,
+                                           StoreOptions options, RecoveryReport* report) {
+  Env* env = options.env ? options.env : Env::Default();
+  if (Status s = env->CreateDir(dir); !s.ok()) return s;
+  auto lock = env->Lock(dir + "/" + kLockName);
+  if (!lock.ok()) return lock.status();
+  std::unique_ptr<Store> store(new Store(dir, engine, std::move(options), std::move(*lock)));
+  *report = RecoveryReport{};
+  if (Status s = store->Recover(report); !s.ok()) return s;
+  engine->SetChangeLog(store.get());
+  if (store->options_.timer) {
+    store->timer_ = std::thread([s = store.get()] {
+      std::unique_lock lock(s->timer_mu_);
+      while (!s->stopping_) {
+        s->timer_cv_.wait_for(lock, std::chrono::seconds(1));
+        if (s->stopping_) break;
+        lock.unlock();
+        s->Tick();
+        lock.lock();
+      }
+    });
+  }
+  return store;
+}
+
+Store::~Store() { (void)Close(); }
+
+void Store::Event(std::string_view level, std::string_view msg, std::string_view detail) const {
+  if (options_.on_event) options_.on_event(level, msg, detail);
+}
+
+Status Store::Recover(RecoveryReport* report) {
+  auto names = env_->ListDir(dir_);
+  if (!names.ok()) return names.status();
+  std::vector<std::uint64_t> snapshots, segments;
+  for (const std::string& name : *names) {
+    std::uint64_t position = 0;
+    if (ParseSnapshotName(name, &position)) {
+      snapshots.push_back(position);
+    } else if (ParseSegmentName(name, &position)) {
+      segments.push_back(position);
+    } else if (name.ends_with(".tmp")) {
+      (void)env_->Remove(dir_ + "/" + name);  // a snapshot never finished
+    }
+  }
+  std::sort(snapshots.begin(), snapshots.end());
+  std::sort(segments.begin(), segments.end());
+
+  std::uint64_t opportunities_from = 0, routing_from = 0;
+  if (!snapshots.empty()) {
+    const std::string path = dir_ + "/" + SnapshotName(snapshots.back());
+    SnapshotImage image;
+    Status s = ReadSnapshot(env_, path, &image);
+    if (s.ok()) s = engine_->RestoreOpportunities(image.opportunities);
+    RoutingState routing;
+    if (s.ok()) s = DecodeRoutingState(image.routing, &routing);
+    if (s.ok()) s = engine_->RestoreRouting(routing);
+    if (!s.ok()) {
+      return Status::IoError(
+          "cannot restore " + path + ": " + std::string(s.message()) +
+          "; move it away to start from an older snapshot or from the journal alone "
+          "(`leadroute repair --data " + dir_ + "` does, keeping it under " + dir_ + "/lost)");
+    }
+    opportunities_from = image.opportunities_position;
+    routing_from = image.routing_position;
+    report->snapshot = path;
+    report->snapshot_opportunities_position = opportunities_from;
+    have_snapshot_ = true;
+    last_snapshot_position_ = std::max(opportunities_from, routing_from);
+  }
+  const std::uint64_t from = std::min(opportunities_from, routing_from);
+
+  // The segments that may hold records from `from` on.
+  std::size_t first = 0;
+  while (first + 1 < segments.size() && segments[first + 1] <= from) ++first;
+  std::uint64_t expect = from;
+  if (first < segments.size() && segments[first] > from) {
+    return Status::IoError("the journal in " + dir_ + " starts at position " +
+                           std::to_string(segments[first]) + " but the state needs it from " +
+                           std::to_string(from) +
+                           (have_snapshot_ ? " (after the snapshot)" : " (there is no snapshot)") +
+                           ": changes are missing");
+  }
+  if (first < segments.size()) expect = segments[first];
+  DecodedChange decoded;
+  for (std::size_t i = first; i < segments.size(); ++i) {
+    const std::string path = dir_ + "/" + SegmentName(segments[i]);
+    if (segments[i] != expect) {
+      return Status::IoError(path + ": starts at position " + std::to_string(segments[i]) +
+                             " where " + std::to_string(expect) + " was expected" +
+                             Repair(dir_));
+    }
+    auto bytes = env_->ReadFile(path);
+    if (!bytes.ok()) return bytes.status();
+    const std::size_t size = bytes->size();
+    bytes->append(simdjson::SIMDJSON_PADDING, '\0');
+    SegmentScan scan;
+    Status s = ScanSegment(
+        *bytes, size, segments[i],
+        [&](std::uint64_t position, std::string_view payload) -> Status {
+          if (Status d = DecodeChange(payload, &decoded); !d.ok()) {
+            return Status::IoError(path + ": the change at position " + std::to_string(position) +
+                                   " does not decode (" + std::string(d.field()) + ": " +
+                                   std::string(d.message()) + ")" + Repair(dir_));
+          }
+          const bool routing = IsRoutingChange(decoded.change.kind);
+          if (position < (routing ? routing_from : opportunities_from)) return Status::Ok();
+          if (Status a = engine_->Apply(decoded.change); !a.ok()) {
+            ++report->failed;
+            if (report->warnings.size() < 100) {
+              report->warnings.push_back("change " + std::to_string(position) + " (" +
+                                         std::string(ChangeKindName(decoded.change.kind)) +
+                                         ") no longer applies: " + a.ToString());
+            }
+          } else {
+            ++report->replayed;
+          }
+          return Status::Ok();
+        },
+        &scan);
+    if (!s.ok()) return s;
+    ++report->segments;
+    expect = scan.records > 0 ? scan.last_position + 1 : segments[i];
+    if (scan.end == SegmentScan::End::kCorrupt) {
+      return Status::IoError(path + ": " + scan.problem + Repair(dir_));
+    }
+    if (scan.end == SegmentScan::End::kTorn) {
+      const bool last = i + 1 == segments.size();
+      if (!last && segments[i + 1] != expect) {
+        return Status::IoError(path + ": " + scan.problem + " and the next segment does not "
+                               "go on from there" + Repair(dir_));
+      }
+      if (Status t = env_->Truncate(path, scan.valid_bytes); !t.ok()) return t;
+      report->warnings.push_back(path + ": cut a torn tail (" + scan.problem +
+                                 "): a write the crash interrupted, never acknowledged");
+    }
+  }
+  const std::uint64_t next = std::max({expect, opportunities_from, routing_from});
+  if (Status s = journal_.StartSegment(next); !s.ok()) return s;
+  report->position = next;
+  last_snapshot_at_ = NowSeconds();
+  return Status::Ok();
+}
+
+Status Store::Append(const Change& change) {
+  thread_local std::string payload;
+  payload.clear();
+  EncodeChange(change, &payload);
+  auto position = journal_.Append(payload);
+  if (!position.ok()) return position.status();
+  tl_store = this;
+  tl_position = *position;
+  return Status::Ok();
+}
+
+Status Store::Sync() {
+  if (tl_store == this) return journal_.SyncTo(tl_position);
+  // Nothing appended here (a repeated answer): whatever it repeats must be
+  // durable too.
+  const std::uint64_t next = journal_.position();
+  if (next == 0) return journal_.failure();
+  return journal_.SyncTo(next - 1);
+}
+
+Status Store::Snapshot() {
+  std::lock_guard lock(snapshot_mu_);
+  return SnapshotLocked();
+}
+
+Status Store::SnapshotLocked() {
+  auto rotated = journal_.Rotate();
+  if (!rotated.ok()) return rotated.status();
+  SnapshotImage image;
+  image.created_at = NowSeconds();
+  engine_->SaveOpportunities(&image.opportunities, &image.opportunities_position);
+  const RoutingState routing = engine_->SaveRouting(&image.routing_position);
+  EncodeRoutingState(routing, &image.routing);
+  if (Status s = WriteSnapshot(env_, dir_, image); !s.ok()) return s;
+  last_snapshot_at_ = image.created_at;
+  last_snapshot_position_ = std::max(image.opportunities_position, image.routing_position);
+  have_snapshot_ = true;
+  // What the new snapshot covers: older snapshots, segments before the
+  // rotation.
+  auto names = env_->ListDir(dir_);
+  if (!names.ok()) return Status::Ok();  // tidied next time
+  const std::string keep = SnapshotName(image.position());
+  for (const std::string& name : *names) {
+    std::uint64_t position = 0;
+    if ((ParseSnapshotName(name, &position) && name != keep) ||
+        (ParseSegmentName(name, &position) && position < *rotated)) {
+      (void)env_->Remove(dir_ + "/" + name);
+    }
+  }
+  return Status::Ok();
+}
+
+void Store::Tick() {
+  if (Status failed = journal_.failure(); !failed.ok()) {
+    // Writes are refused, so the state holds still: a snapshot of it on a
+    // fresh segment covers whatever the failed writes left in doubt.
+    std::lock_guard lock(snapshot_mu_);
+    if (Status s = SnapshotLocked(); s.ok()) {
+      journal_.ClearFailure();
+      Event("info", "journal recovered; writes accepted again", failed.message());
+    }
+    return;
+  }
+  if (journal_.policy() == SyncPolicy::kInterval) {
+    if (Status s = journal_.SyncAll(); !s.ok()) {
+      Event("error", "journal sync failed; writes refused until it recovers", s.message());
+      return;
+    }
+  }
+  if (options_.expiry_scan > 0) engine_->ExpireDue(options_.expiry_scan);
+  std::lock_guard lock(snapshot_mu_);
+  const std::uint64_t position = journal_.position();
+  const bool changed = !have_snapshot_ || position != last_snapshot_position_;
+  const bool due = NowSeconds() - last_snapshot_at_ >= options_.snapshot_seconds ||
+                   journal_.segment_bytes() >= options_.snapshot_bytes;
+  if (changed && due) {
+    if (Status s = SnapshotLocked(); !s.ok()) {
+      Event("error", "snapshot failed", s.message());
+    }
+  }
+}
+
+Status Store::Close() {
+  if (closed_) return Status::Ok();
+  closed_ = true;
+  {
+    std::lock_guard lock(timer_mu_);
+    stopping_ = true;
+  }
+  timer_cv_.notify_all();
+  if (timer_.joinable()) timer_.join();
+  Status s;
+  {
+    std::lock_guard lock(snapshot_mu_);
+    const bool changed = !have_snapshot_ || journal_.position() != last_snapshot_position_;
+    if (changed) s = SnapshotLocked();
+    if (s.ok()) s = journal_.SyncAll();
+  }
+  engine_->SetChangeLog(nullptr);
+  return s;
+}
+
+}  // namespace leadroute::store

@@ -1,0 +1,115 @@
+// Store: a data directory that makes an Engine durable. It restores the
+// engine at startup (newest snapshot + journal tail), then is the engine's
+// ChangeLog: each change is journaled before it applies, and answers wait
+// for the sync policy. A timer runs the interval sync, the expiry of
+// protection periods, periodic snapshots, and the recovery after an I/O
+// error.
+//
+// The directory holds LOCK (one process at a time), snapshot-*.lrs (the
+// newest is used) and journal-*.lrj segments. After a write or sync error
+// the journal refuses writes (reads go on); each tick then tries to start
+// a new segment and write a snapshot of the state in memory, and writes
+// resume once that is on disk.
+#ifndef LEADROUTE_STORE_STORE_H_
+#define LEADROUTE_STORE_STORE_H_
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "leadroute/change_log.h"
+#include "leadroute/engine.h"
+#include "store/env.h"
+#include "store/journal.h"
+
+namespace leadroute::store {
+
+struct StoreOptions {
+  SyncPolicy sync = SyncPolicy::kAlways;
+  // A snapshot once this long has passed since the last one, or once the
+  // journal has grown this much, whichever comes first (if anything changed).
+  std::int64_t snapshot_seconds = 3600;
+  std::uint64_t snapshot_bytes = 256u << 20;
+  // Opportunities the expiry timer looks at per tick (0: no expiry timer;
+  // expired ones still never match).
+  std::size_t expiry_scan = 1u << 17;
+  // Ticks come from a thread once a second; tests call Tick() themselves.
+  bool timer = true;
+  Env* env = nullptr;  // Env::Default()
+  // Events worth a log line after startup: (level, message, detail).
+  std::function<void(std::string_view, std::string_view, std::string_view)> on_event;
+};
+
+// What startup found and did.
+struct RecoveryReport {
+  std::string snapshot;                 // the file restored, or empty
+  std::uint64_t snapshot_opportunities_position = 0;
+  std::uint64_t segments = 0;           // journal segments read
+  std::uint64_t replayed = 0;           // changes applied from the journal
+  std::uint64_t failed = 0;             // changes that no longer applied
+  std::uint64_t position = 0;           // where the journal goes on
+  std::vector<std::string> warnings;    // torn tails cut, failed changes
+};
+
+class Store final : public ChangeLog {
+ public:
+  // Opens (creating) `dir`, restores `engine` from it and attaches itself
+  // as its change log. The engine should hold its rule set already (partner
+  // changes replay on top of it) and no opportunities. Errors: the
+  // directory is locked or unreadable, a snapshot or the journal is
+  // corrupt (the message says what and how to repair).
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, Engine* engine,
+                                             StoreOptions options, RecoveryReport* report);
+  ~Store() override;
+
+  // Stops the timer, writes a last snapshot and detaches from the engine.
+  Status Close();
+  // Rotates the journal and writes a snapshot now; older snapshots and
+  // segments it covers are deleted.
+  Status Snapshot();
+  // One timer step (see the file comment).
+  void Tick();
+
+  // ChangeLog.
+  Status Append(const Change& change) override;
+  Status Sync() override;
+  std::uint64_t Position() const override { return journal_.position(); }
+
+  // Ok, or the I/O error that has writes refused.
+  Status health() const { return journal_.failure(); }
+  const std::string& dir() const { return dir_; }
+  SyncPolicy sync_policy() const { return journal_.policy(); }
+
+ private:
+  Store(std::string dir, Engine* engine, StoreOptions options, std::unique_ptr<FileLock> lock);
+  Status Recover(RecoveryReport* report);
+  // REQUIRES: snapshot_mu_ held.
+  Status SnapshotLocked();
+  void Event(std::string_view level, std::string_view msg, std::string_view detail) const;
+
+  const std::string dir_;
+  Engine* const engine_;
+  const StoreOptions options_;
+  Env* const env_;
+  std::unique_ptr<FileLock> lock_;
+  Journal journal_;
+
+  std::mutex snapshot_mu_;
+  std::int64_t last_snapshot_at_ = 0;        // guarded by snapshot_mu_
+  std::uint64_t last_snapshot_position_ = 0;  // guarded by snapshot_mu_
+  bool have_snapshot_ = false;               // guarded by snapshot_mu_
+
+  std::mutex timer_mu_;
+  std::condition_variable timer_cv_;
+  bool stopping_ = false;  // guarded by timer_mu_
+  std::thread timer_;
+  bool closed_ = false;
+};
+
+}  // namespace leadroute::store
+
+#endif  // LEADROUTE_STORE_STORE_H_
