@@ -35,11 +35,18 @@ __attribute__((target("sse4.2"))) std::uint32_t Crc32cHardware(std::string_view 
 const bool kHaveSse42 = __builtin_cpu_supports("sse4.2");
 #endif
 
+// The bits of `x` in reverse order.
+std::uint32_t Reflect(std::uint32_t x) {
+  std::uint32_t r = 0;
+  for (int i = 0; i < 32; ++i, x >>= 1) r = (r << 1) | (x & 1u);
+  return r;
+}
+
 }  // namespace
 
 std::uint32_t Crc32cPortable(std::string_view data, std::uint32_t crc) {
-  // Boost's augmented state is the register before the final xor.
-  Crc32cTable c(~crc);
+  // Continuing: Boost takes the register before the final xor, unreflected.
+  Crc32cTable c(Reflect(~crc));
   c.process_bytes(data.data(), data.size());
   return c.checksum();
 }

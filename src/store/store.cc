@@ -44,7 +44,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Engine* engin
   if (!lock.ok()) return lock.status();
   std::unique_ptr<Store> store(new Store(dir, engine, std::move(options), std::move(*lock)));
   *report = RecoveryReport{};
-  if (Status s = store->Recover(report); !s.ok()) return s;
+  if (Status s = store->Recover(report); !s.ok()) {
+    // Leave the directory exactly as found: no closing snapshot over it.
+    store->closed_ = true;
+    return s;
+  }
   engine->SetChangeLog(store.get());
   if (store->options_.timer) {
     store->timer_ = std::thread([s = store.get()] {

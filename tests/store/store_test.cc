@@ -1,0 +1,441 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include "protocol/json_writer.h"
+#include "protocol/record_writer.h"
+#include "store/fault_env.h"
+#include "store/repair.h"
+#include "store/snapshot.h"
+
+namespace leadroute::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::int64_t kNow = 1795000000;  // 2026-11-18
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("leadroute-store-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    dir_ = (root_ / "data").string();
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::unique_ptr<Engine> NewEngine() {
+    EngineOptions options;
+    options.now = [this] { return now_.load(); };
+    auto e = Engine::Create(std::move(options));
+    EXPECT_TRUE(e.ok());
+    auto rules = (*e)->LoadRules(std::string(LEADROUTE_TEST_DATA) + "/../rules/demo");
+    EXPECT_TRUE(rules.ok()) << rules.status().ToString();
+    return std::move(*e);
+  }
+
+  std::unique_ptr<Store> Open(const std::string& dir, Engine* engine,
+                              RecoveryReport* report = nullptr) {
+    RecoveryReport ignored;
+    StoreOptions options;
+    options.timer = false;
+    options.env = &env_;
+    auto s = Store::Open(dir, engine, options, report ? report : &ignored);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+
+  // What a SIGKILL leaves: the directory's files as they are now.
+  std::string CrashImage() {
+    const std::string image = (root_ / ("crash" + std::to_string(++images_))).string();
+    fs::copy(dir_, image);
+    return image;
+  }
+
+  static Opportunity Deal(const std::string& id, const std::string& owner,
+                          const std::string& company, const std::string& domain) {
+    Opportunity o;
+    o.id = id;
+    o.owner = Owner{OwnerKind::kPartner, owner};
+    o.party.company = company;
+    o.party.domain = domain;
+    o.party.country = "DE";
+    return o;
+  }
+
+  static Lead NewLead(const std::string& id, const std::string& company) {
+    Lead lead;
+    lead.id = id;
+    lead.party.company = company;
+    lead.party.country = "DE";
+    lead.party.city = "Berlin";
+    return lead;
+  }
+
+  // Every kind of change, the routed lead ids into *leads.
+  void Traffic(Engine& e, int from, int to, std::vector<std::string>* leads) {
+    for (int i = from; i < to; ++i) {
+      const std::string n = std::to_string(i);
+      bool created = false;
+      ASSERT_TRUE(e.UpsertOpportunity(Deal("o" + n, "p-" + n, "Firma " + n + " GmbH",
+                                           "firma" + n + ".de"),
+                                      &created)
+                      .ok());
+      auto r = e.Register(Deal("d" + n, "p-x" + n, "Gesellschaft " + n + " AG",
+                               "gesellschaft" + n + ".de"));
+      ASSERT_TRUE(r.ok());
+      if (i % 3 == 0) ASSERT_TRUE(e.CloseOpportunity("o" + n, OpportunityStatus::kWon).ok());
+      auto routed = e.Route(NewLead("l" + n, "Kunde " + n + " GmbH"), RouteOptions{});
+      ASSERT_TRUE(routed.ok());
+      leads->push_back("l" + n);
+      if (i % 4 == 1 && routed->decision == RouteDecision::kPartner) {
+        std::optional<RouteResult> again;
+        ASSERT_TRUE(e.LeadFeedback("l" + n, routed->assignee.id, LeadOutcome::kDeclined, &again)
+                        .ok());
+      } else if (i % 4 == 2 && routed->decision == RouteDecision::kPartner) {
+        std::optional<RouteResult> none;
+        ASSERT_TRUE(
+            e.LeadFeedback("l" + n, routed->assignee.id, LeadOutcome::kAccepted, &none).ok());
+      }
+    }
+    Partner p;
+    p.id = "partner-api-" + std::to_string(from);
+    p.territories = {"DE"};
+    p.products = {"network"};
+    ASSERT_TRUE(e.UpsertPartner(p).ok());
+    ASSERT_TRUE(e.RemovePartner("partner-5").ok() || from > 0);
+  }
+
+  // Everything observable about the state, as text.
+  static std::string Fingerprint(Engine& e, int n, const std::vector<std::string>& leads) {
+    std::string out;
+    protocol::JsonWriter w(&out);
+    w.BeginArray();
+    for (int i = 0; i < n; ++i) {
+      for (const char* prefix : {"o", "d"}) {
+        if (auto o = e.GetOpportunity(prefix + std::to_string(i))) {
+          protocol::WriteOpportunity(*o, w);
+        } else {
+          w.Null();
+        }
+      }
+    }
+    RouteOptions dry;
+    dry.dry_run = true;
+    for (const std::string& id : leads) {
+      auto r = e.Route(NewLead(id, "ignored"), dry);
+      EXPECT_TRUE(r.ok());
+      if (r.ok()) protocol::WriteRoute(*r, false, w);
+    }
+    const EngineStats s = e.Stats();
+    w.Uint(s.opportunities);
+    w.Uint(s.active);
+    w.Uint(s.partners);
+    w.Uint(s.leads_routed);
+    w.Uint(s.leads_unassigned);
+    w.Uint(s.leads_open);
+    for (const char* id : {"partner-5", "partner-api-0", "partner-143", "partner-83"}) {
+      if (auto p = e.GetPartner(id)) protocol::WritePartner(*p, w);
+      if (auto ps = e.GetPartnerStats(id); ps.ok()) {
+        w.Uint(ps->received);
+        w.Uint(ps->open);
+        w.Uint(ps->accepted);
+        w.Uint(ps->declined);
+        w.Uint(ps->closed);
+      }
+    }
+    w.EndArray();
+    return out;
+  }
+
+  std::string NewestSegment(const std::string& dir) {
+    std::string newest;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      std::uint64_t p;
+      if (ParseSegmentName(name, &p) && name > newest) newest = name;
+    }
+    return dir + "/" + newest;
+  }
+
+  fs::path root_;
+  std::string dir_;
+  FaultEnv env_;
+  std::atomic<std::int64_t> now_{kNow};
+  int images_ = 0;
+};
+
+TEST_F(StoreTest, AnEmptyDirectoryStartsEmpty) {
+  auto engine = NewEngine();
+  RecoveryReport report;
+  auto store = Open(dir_, engine.get(), &report);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(report.position, 0u);
+  EXPECT_TRUE(report.snapshot.empty());
+  EXPECT_EQ(engine->Stats().opportunities, 0u);
+}
+
+TEST_F(StoreTest, TheJournalAloneRestoresEverythingAfterACrash) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::vector<std::string> leads;
+  Traffic(*engine, 0, 40, &leads);
+  const std::string want = Fingerprint(*engine, 40, leads);
+  const std::string image = CrashImage();
+
+  auto again = NewEngine();
+  RecoveryReport report;
+  auto restored = Open(image, again.get(), &report);
+  ASSERT_TRUE(restored);
+  EXPECT_TRUE(report.snapshot.empty());
+  EXPECT_GT(report.replayed, 150u);
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_EQ(Fingerprint(*again, 40, leads), want);
+}
+
+TEST_F(StoreTest, ASnapshotAndTheJournalAfterItRestoreEverything) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::vector<std::string> leads;
+  Traffic(*engine, 0, 30, &leads);
+  ASSERT_TRUE(store->Snapshot().ok());
+  Traffic(*engine, 30, 50, &leads);
+  const std::string want = Fingerprint(*engine, 50, leads);
+  const std::string image = CrashImage();
+  // The snapshot replaced the segments before it.
+  int snapshots = 0, segments = 0;
+  for (const auto& entry : fs::directory_iterator(image)) {
+    std::uint64_t p;
+    snapshots += ParseSnapshotName(entry.path().filename().string(), &p);
+    segments += ParseSegmentName(entry.path().filename().string(), &p);
+  }
+  EXPECT_EQ(snapshots, 1);
+  EXPECT_EQ(segments, 1);
+
+  auto again = NewEngine();
+  RecoveryReport report;
+  auto restored = Open(image, again.get(), &report);
+  ASSERT_TRUE(restored);
+  EXPECT_FALSE(report.snapshot.empty());
+  EXPECT_EQ(report.failed, 0u);
+  EXPECT_EQ(Fingerprint(*again, 50, leads), want);
+}
+
+TEST_F(StoreTest, CloseSnapshotsAndRestartsAreIdempotent) {
+  std::vector<std::string> leads;
+  std::string want;
+  {
+    auto engine = NewEngine();
+    auto store = Open(dir_, engine.get());
+    Traffic(*engine, 0, 25, &leads);
+    want = Fingerprint(*engine, 25, leads);
+    ASSERT_TRUE(store->Close().ok());
+  }
+  for (int restart = 0; restart < 3; ++restart) {
+    auto engine = NewEngine();
+    RecoveryReport report;
+    auto store = Open(dir_, engine.get(), &report);
+    ASSERT_TRUE(store);
+    EXPECT_EQ(report.replayed, 0u) << restart;
+    EXPECT_EQ(Fingerprint(*engine, 25, leads), want) << restart;
+  }
+}
+
+TEST_F(StoreTest, ATornTailIsCutAndTheRestRestored) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::vector<std::string> leads;
+  Traffic(*engine, 0, 10, &leads);
+  const std::string want = Fingerprint(*engine, 10, leads);
+  const std::string image = CrashImage();
+  {
+    // Half a record: a crash in the middle of a write.
+    std::string torn;
+    EncodeRecord(1u << 20, "{\"op\":\"expire_opportunity\",\"id\":\"o1\"}", &torn);
+    std::ofstream f(NewestSegment(image), std::ios::app | std::ios::binary);
+    f.write(torn.data(), static_cast<std::streamsize>(torn.size() / 2));
+  }
+  auto again = NewEngine();
+  RecoveryReport report;
+  auto restored = Open(image, again.get(), &report);
+  ASSERT_TRUE(restored);
+  ASSERT_FALSE(report.warnings.empty());
+  EXPECT_NE(report.warnings[0].find("torn tail"), std::string::npos);
+  EXPECT_EQ(Fingerprint(*again, 10, leads), want);
+}
+
+TEST_F(StoreTest, CorruptionMidJournalStopsStartupUntilRepaired) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::vector<std::string> leads;
+  Traffic(*engine, 0, 10, &leads);
+  const std::string image = CrashImage();
+  const std::string segment = NewestSegment(image);
+  {
+    std::fstream f(segment, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(sizeof(kJournalMagic) + kRecordHeader + 20);  // inside the first change
+    f.put('#');
+  }
+  auto again = NewEngine();
+  RecoveryReport report;
+  StoreOptions options;
+  options.timer = false;
+  const auto size = fs::file_size(segment);
+  auto refused = Store::Open(image, again.get(), options, &report);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("leadroute repair"), std::string_view::npos)
+      << refused.status().message();
+  // Regression: a store that failed to open wrote a closing snapshot and a
+  // fresh (truncated) segment over the journal it refused.
+  EXPECT_EQ(fs::file_size(segment), size);
+  int files = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(image)) ++files;
+  EXPECT_EQ(files, 2);  // LOCK and the segment
+
+  std::vector<std::string> actions;
+  ASSERT_TRUE(RepairDataDir(Env::Default(), image, &actions).ok());
+  ASSERT_FALSE(actions.empty());
+  EXPECT_NE(actions[0].find("cut"), std::string::npos) << actions[0];
+  EXPECT_TRUE(fs::exists(image + "/lost"));
+  auto repaired = NewEngine();
+  auto reopened = Open(image, repaired.get(), &report);
+  ASSERT_TRUE(reopened);
+  // Cut at the first change: nothing before it survives, nothing after.
+  EXPECT_EQ(repaired->Stats().opportunities, 0u);
+  // And writes go on from there.
+  bool created = false;
+  EXPECT_TRUE(repaired->UpsertOpportunity(Deal("o1", "p", "X GmbH", "x.de"), &created).ok());
+}
+
+TEST_F(StoreTest, AMissingSnapshotIsReportedNotIgnored) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::vector<std::string> leads;
+  Traffic(*engine, 0, 5, &leads);
+  ASSERT_TRUE(store->Snapshot().ok());
+  Traffic(*engine, 5, 8, &leads);
+  const std::string image = CrashImage();
+  for (const auto& entry : fs::directory_iterator(image)) {
+    std::uint64_t p;
+    if (ParseSnapshotName(entry.path().filename().string(), &p)) fs::remove(entry.path());
+  }
+  auto again = NewEngine();
+  RecoveryReport report;
+  StoreOptions options;
+  options.timer = false;
+  auto refused = Store::Open(image, again.get(), options, &report);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("changes are missing"), std::string_view::npos)
+      << refused.status().message();
+}
+
+TEST_F(StoreTest, AnotherProcessCannotOpenTheSameDirectory) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  auto other = NewEngine();
+  RecoveryReport report;
+  StoreOptions options;
+  options.timer = false;
+  auto refused = Store::Open(dir_, other.get(), options, &report);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("in use"), std::string_view::npos);
+}
+
+TEST_F(StoreTest, ADiskFullRefusesWritesKeepsReadsAndRecovers) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::vector<std::string> leads;
+  Traffic(*engine, 0, 5, &leads);
+  const std::string before = Fingerprint(*engine, 5, leads);
+
+  env_.fail_writes = true;
+  auto r = engine->Register(Deal("late", "p-late", "Spaet GmbH", "spaet.de"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kIoError);
+  EXPECT_NE(r.status().message().find("No space left"), std::string_view::npos);
+  bool created = false;
+  EXPECT_FALSE(engine->UpsertOpportunity(Deal("o99", "p", "Y GmbH", "y.de"), &created).ok());
+  EXPECT_FALSE(engine->Route(NewLead("l-late", "Z GmbH"), RouteOptions{}).ok());
+  Partner p;
+  p.id = "partner-late";
+  p.territories = {"DE"};
+  EXPECT_FALSE(engine->UpsertPartner(p).ok());
+  // Nothing changed; reads go on.
+  EXPECT_FALSE(engine->GetOpportunity("late"));
+  EXPECT_EQ(Fingerprint(*engine, 5, leads), before);
+  EXPECT_EQ(engine->Check(Deal("", "p-other", "Spaet GmbH", "spaet.de")).status,
+            CheckStatus::kClear);
+  store->Tick();  // the disk is still full: stays refused
+  EXPECT_FALSE(store->health().ok());
+
+  env_.fail_writes = false;
+  store->Tick();
+  EXPECT_TRUE(store->health().ok());
+  auto ok = engine->Register(Deal("late", "p-late", "Spaet GmbH", "spaet.de"));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->status, RegisterStatus::kApproved);
+  leads.push_back("l-after");
+  ASSERT_TRUE(engine->Route(NewLead("l-after", "Nachher GmbH"), RouteOptions{}).ok());
+  const std::string want = Fingerprint(*engine, 5, leads);
+
+  auto again = NewEngine();
+  auto restored = Open(CrashImage(), again.get());
+  ASSERT_TRUE(restored);
+  EXPECT_TRUE(again->GetOpportunity("late"));
+  EXPECT_EQ(Fingerprint(*again, 5, leads), want);
+}
+
+TEST_F(StoreTest, AFailedSyncIsNeverAcknowledgedAndRecovers) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  env_.fail_syncs = true;
+  auto r = engine->Register(Deal("d1", "p-1", "Eins GmbH", "eins.de"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("not durable"), std::string_view::npos);
+  // The retry is not acknowledged either while the journal is down.
+  EXPECT_FALSE(engine->Register(Deal("d1", "p-1", "Eins GmbH", "eins.de")).ok());
+  env_.fail_syncs = false;
+  store->Tick();
+  ASSERT_TRUE(store->health().ok());
+  // Now the retry gets its answer, and it is on disk (in the snapshot the
+  // recovery wrote).
+  auto retried = engine->Register(Deal("d1", "p-1", "Eins GmbH", "eins.de"));
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(retried->status, RegisterStatus::kApproved);
+  auto again = NewEngine();
+  auto restored = Open(CrashImage(), again.get());
+  ASSERT_TRUE(restored);
+  EXPECT_TRUE(again->GetOpportunity("d1"));
+}
+
+TEST_F(StoreTest, TheExpiryTimerExpiresOnTimeAndJournalsIt) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  Opportunity d = Deal("d1", "p-1", "Eins GmbH", "eins.de");
+  d.expires_at = kNow + 60;
+  ASSERT_TRUE(engine->Register(d).ok());
+  Opportunity keep = Deal("d2", "p-2", "Zwei GmbH", "zwei.de");
+  keep.expires_at = kNow + 3600;
+  ASSERT_TRUE(engine->Register(keep).ok());
+  store->Tick();
+  EXPECT_EQ(engine->GetOpportunity("d1")->status, OpportunityStatus::kOpen);
+  now_ = kNow + 61;
+  store->Tick();
+  EXPECT_EQ(engine->GetOpportunity("d1")->status, OpportunityStatus::kExpired);
+  EXPECT_EQ(engine->GetOpportunity("d2")->status, OpportunityStatus::kOpen);
+  auto again = NewEngine();
+  auto restored = Open(CrashImage(), again.get());
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(again->GetOpportunity("d1")->status, OpportunityStatus::kExpired);
+  EXPECT_EQ(again->GetOpportunity("d2")->status, OpportunityStatus::kOpen);
+}
+
+}  // namespace
+}  // namespace leadroute::store
