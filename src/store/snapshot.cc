@@ -83,7 +83,10 @@ Status WriteSnapshot(Env* env, const std::string& dir, const SnapshotImage& imag
 Status ReadSnapshot(Env* env, const std::string& path, SnapshotImage* image) {
   auto bytes = env->ReadFile(path);
   if (!bytes.ok()) return bytes.status();
-  const std::string& b = *bytes;
+  return ParseSnapshot(*bytes, path, image);
+}
+
+Status ParseSnapshot(std::string_view b, const std::string& path, SnapshotImage* image) {
   auto corrupt = [&](std::string_view why) {
     return Status::InvalidArgument(path + ": corrupt snapshot: " + std::string(why));
   };

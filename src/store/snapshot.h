@@ -38,6 +38,8 @@ Status WriteSnapshot(Env* env, const std::string& dir, const SnapshotImage& imag
 // Reads and verifies a snapshot file. IoError when unreadable,
 // InvalidArgument when corrupt (with what is wrong).
 Status ReadSnapshot(Env* env, const std::string& path, SnapshotImage* image);
+// The same from the file's bytes; `path` names it in errors.
+Status ParseSnapshot(std::string_view bytes, const std::string& path, SnapshotImage* image);
 
 }  // namespace leadroute::store
 
