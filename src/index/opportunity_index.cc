@@ -155,12 +155,13 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0001"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0002"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
-// expires_at, u32 owner, u8 status, u32 length, packed bytes.
+// expires_at, u32 owner, u8 status, u32 length, packed bytes; the posting
+// table (PostingTable::Save), so a restore hashes nothing.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '1'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '2'};
 
 template <typename T>
 void Put(std::string* out, T v) {
@@ -204,6 +205,7 @@ void OpportunityIndex::Save(std::string* out) const {
     Put<std::uint32_t>(out, static_cast<std::uint32_t>(size));
     out->append(s.packed, size);
   }
+  postings_.Save(out);
 }
 
 Status OpportunityIndex::Restore(std::string_view in) {
@@ -233,7 +235,6 @@ Status OpportunityIndex::Restore(std::string_view in) {
   std::uint64_t records = 0;
   if (!Take(&in, &records) || records > in.size() / 17) return malformed("record count");
   slots_.reserve(records);
-  std::vector<LookupKey> keys;
   for (std::uint64_t i = 0; i < records; ++i) {
     Slot s;
     std::uint8_t status = 0;
@@ -246,14 +247,10 @@ Status OpportunityIndex::Restore(std::string_view in) {
     }
     s.status = static_cast<OpportunityStatus>(status);
     s.packed = arena_.Store(packed);
-    const RecordView view(s.packed);
-    const auto slot = static_cast<std::uint32_t>(slots_.size());
-    if (Find(view.Get(kId)) >= 0) return malformed("an id twice");
     slots_.push_back(s);
-    postings_.Add(IdKey(view.Get(kId)), slot);
-    keys.clear();
-    StoredKeys(FeaturesOf(view), &keys);
-    AddPostings(slot, keys);
+  }
+  if (!postings_.Restore(&in, static_cast<std::uint32_t>(slots_.size()))) {
+    return malformed("postings");
   }
   if (!in.empty()) return malformed("trailing bytes");
   return Status::Ok();

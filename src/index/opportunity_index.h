@@ -27,6 +27,7 @@
 #include "index/posting_table.h"
 #include "index/record.h"
 #include "index/record_arena.h"
+#include "util/huge_pages.h"
 #include "leadroute/opportunity.h"
 #include "leadroute/status.h"
 
@@ -113,7 +114,7 @@ class OpportunityIndex {
   void MaybeCompact();
 
   IndexLimits limits_;
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   RecordArena arena_;
   PostingTable postings_;  // match keys and ids
   std::string pack_buffer_;

@@ -1,6 +1,7 @@
 #include "index/posting_table.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace leadroute::index {
 
@@ -101,7 +102,7 @@ void PostingTable::Erase(std::size_t i) {
 }
 
 void PostingTable::Grow() {
-  std::vector<Bucket> old(buckets_.size() + buckets_.size() / 2, Bucket{0, 0, kEmpty});
+  decltype(buckets_) old(buckets_.size() + buckets_.size() / 2, Bucket{0, 0, kEmpty});
   old.swap(buckets_);
   for (const Bucket& b : old) {
     if (b.value == kEmpty) continue;
@@ -109,6 +110,65 @@ void PostingTable::Grow() {
     while (buckets_[i].value != kEmpty) i = Next(i);
     buckets_[i] = b;
   }
+}
+
+// Save() format, little-endian: u64 buckets, then each as u32 hash_lo,
+// hash_hi, value; u64 lists, each as u32 length and its slots.
+void PostingTable::Save(std::string* out) const {
+  auto put64 = [out](std::uint64_t v) { out->append(reinterpret_cast<const char*>(&v), 8); };
+  auto put32 = [out](std::uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); };
+  static_assert(sizeof(Bucket) == 12);
+  put64(buckets_.size());
+  out->append(reinterpret_cast<const char*>(buckets_.data()), buckets_.size() * sizeof(Bucket));
+  put64(lists_.size());
+  for (const auto& list : lists_) {
+    put32(static_cast<std::uint32_t>(list.size()));
+    out->append(reinterpret_cast<const char*>(list.data()), list.size() * 4);
+  }
+}
+
+bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
+  auto fail = [this] {
+    *this = PostingTable();
+    return false;
+  };
+  auto take = [in](void* to, std::size_t n) {
+    if (in->size() < n) return false;
+    std::memcpy(to, in->data(), n);
+    in->remove_prefix(n);
+    return true;
+  };
+  std::uint64_t count = 0;
+  if (!take(&count, 8) || count == 0 || count > in->size() / sizeof(Bucket)) return fail();
+  buckets_.resize(count);
+  if (!take(buckets_.data(), count * sizeof(Bucket))) return fail();
+  std::uint64_t lists = 0;
+  if (!take(&lists, 8) || lists > in->size() / 4 || lists >= kOverflow) return fail();
+  lists_.assign(lists, {});
+  free_lists_.clear();
+  for (std::uint64_t i = 0; i < lists; ++i) {
+    std::uint32_t length = 0;
+    if (!take(&length, 4) || length > in->size() / 4) return fail();
+    auto& list = lists_[i];
+    list.resize(length);
+    if (!take(list.data(), std::size_t{length} * 4)) return fail();
+    for (std::uint32_t slot : list) {
+      if (slot >= slot_limit) return fail();
+    }
+    if (list.empty()) free_lists_.push_back(static_cast<std::uint32_t>(i));
+  }
+  size_ = 0;
+  for (const Bucket& b : buckets_) {
+    if (b.value == kEmpty) continue;
+    ++size_;
+    if ((b.value & kOverflow) == 0 ? b.value >= slot_limit
+                                   : (b.value & ~kOverflow) >= lists ||
+                                         lists_[b.value & ~kOverflow].empty()) {
+      return fail();
+    }
+  }
+  if (size_ >= buckets_.size()) return fail();  // probing needs an empty bucket
+  return true;
 }
 
 std::size_t PostingTable::bytes() const {

@@ -17,7 +17,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
+
+#include "util/huge_pages.h"
 
 namespace leadroute::index {
 
@@ -34,6 +38,14 @@ class PostingTable {
   std::span<const std::uint32_t> Find(std::uint64_t hash) const;
 
   std::size_t keys() const { return size_; }
+
+  // The table as bytes, appended to *out, for Restore().
+  void Save(std::string* out) const;
+  // Replaces the table with what Save() wrote, from the front of *in
+  // (advanced past it). False when malformed (a slot not below
+  // `slot_limit`, a list that does not exist, no empty bucket); the table
+  // is then empty.
+  bool Restore(std::string_view* in, std::uint32_t slot_limit);
   // Bytes held: the bucket array and the overflow lists.
   std::size_t bytes() const;
 
@@ -60,7 +72,7 @@ class PostingTable {
   void Erase(std::size_t i);
   std::uint32_t NewList();
 
-  std::vector<Bucket> buckets_;
+  std::vector<Bucket, HugePageAllocator<Bucket>> buckets_;
   std::size_t size_ = 0;
   std::vector<std::vector<std::uint32_t>> lists_;
   std::vector<std::uint32_t> free_lists_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "util/huge_pages.h"
+
 namespace leadroute::index {
 
 const char* RecordArena::Store(std::string_view bytes) {
@@ -10,7 +12,7 @@ const char* RecordArena::Store(std::string_view bytes) {
     // A record larger than a chunk gets a chunk of its own; the rest of the
     // current chunk is left as it is (records are at most 60 KB).
     const std::size_t size = std::max(kChunk, bytes.size());
-    chunks_.push_back(std::unique_ptr<char[]>(new char[size]));  // not zeroed
+    chunks_.emplace_back(static_cast<char*>(AllocateHuge(size)));  // not zeroed
     next_ = chunks_.back().get();
     left_ = size;
     reserved_ += size;

@@ -5,6 +5,7 @@
 #define LEADROUTE_INDEX_RECORD_ARENA_H_
 
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -23,8 +24,12 @@ class RecordArena {
   std::size_t reserved() const { return reserved_; }
 
  private:
-  static constexpr std::size_t kChunk = 1 << 20;
-  std::vector<std::unique_ptr<char[]>> chunks_;
+  // One huge page each (util/huge_pages.h).
+  static constexpr std::size_t kChunk = 2 << 20;
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  std::vector<std::unique_ptr<char[], Free>> chunks_;
   char* next_ = nullptr;
   std::size_t left_ = 0;
   std::size_t used_ = 0, dead_ = 0, reserved_ = 0;

@@ -3,9 +3,11 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -58,8 +60,48 @@ class PosixLock final : public FileLock {
   const int fd_;
 };
 
+class PosixMapped final : public MappedFile {
+ public:
+  PosixMapped(void* base, std::size_t size) : base_(base), size_(size) {}
+  ~PosixMapped() override {
+    if (size_ > 0) ::munmap(base_, size_);
+  }
+  std::string_view data() const override {
+    return size_ > 0 ? std::string_view(static_cast<const char*>(base_), size_)
+                     : std::string_view();
+  }
+
+ private:
+  void* const base_;
+  const std::size_t size_;
+};
+
 class PosixEnv final : public Env {
  public:
+  Result<std::unique_ptr<MappedFile>> MapFile(const std::string& path) override {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Errno("open", path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      const int err = errno;
+      ::close(fd);
+      return Errno("stat", path, err);
+    }
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* base = nullptr;
+    if (size > 0) {
+      base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (base == MAP_FAILED) {
+        const int err = errno;
+        ::close(fd);
+        return Errno("mmap", path, err);
+      }
+      ::madvise(base, size, MADV_SEQUENTIAL);
+    }
+    ::close(fd);
+    return std::unique_ptr<MappedFile>(new PosixMapped(base, size));
+  }
+
   Result<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
                                                      bool truncate) override {
     const int fd = ::open(path.c_str(),
@@ -79,12 +121,15 @@ class PosixEnv final : public Env {
   Result<std::string> ReadFile(const std::string& path) override {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return Errno("open", path, errno);
+    // Straight into the string: sized by fstat, grown if the file grew.
     std::string out;
     struct stat st;
-    if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
-    char buf[1 << 16];
+    std::size_t want = 1 << 16;
+    if (::fstat(fd, &st) == 0 && st.st_size > 0) want = static_cast<std::size_t>(st.st_size) + 1;
+    std::size_t have = 0;
     while (true) {
-      const ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (out.size() < have + 1) out.resize(std::max(want, out.size() * 2));
+      const ssize_t n = ::read(fd, out.data() + have, out.size() - have);
       if (n < 0) {
         if (errno == EINTR) continue;
         const int err = errno;
@@ -92,9 +137,10 @@ class PosixEnv final : public Env {
         return Errno("read", path, err);
       }
       if (n == 0) break;
-      out.append(buf, static_cast<std::size_t>(n));
+      have += static_cast<std::size_t>(n);
     }
     ::close(fd);
+    out.resize(have);
     return out;
   }
 

@@ -27,6 +27,13 @@ class WritableFile {
   virtual std::uint64_t size() const = 0;
 };
 
+// A file's bytes mapped into memory, read-only, until destroyed.
+class MappedFile {
+ public:
+  virtual ~MappedFile() = default;
+  virtual std::string_view data() const = 0;
+};
+
 // A lock on a directory, held until destroyed.
 class FileLock {
  public:
@@ -44,6 +51,8 @@ class Env {
                                                              bool truncate) = 0;
   // The whole file.
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
+  // The whole file, mapped (no copy: snapshots may be gigabytes).
+  virtual Result<std::unique_ptr<MappedFile>> MapFile(const std::string& path) = 0;
   // The names in `dir` (not "." and "..").
   virtual Result<std::vector<std::string>> ListDir(const std::string& dir) = 0;
   virtual Status CreateDir(const std::string& dir) = 0;  // ok if it exists

@@ -81,9 +81,10 @@ Status WriteSnapshot(Env* env, const std::string& dir, const SnapshotImage& imag
 }
 
 Status ReadSnapshot(Env* env, const std::string& path, SnapshotImage* image) {
-  auto bytes = env->ReadFile(path);
-  if (!bytes.ok()) return bytes.status();
-  return ParseSnapshot(*bytes, path, image);
+  auto mapped = env->MapFile(path);
+  if (!mapped.ok()) return mapped.status();
+  image->file = std::move(*mapped);
+  return ParseSnapshot(image->file->data(), path, image);
 }
 
 Status ParseSnapshot(std::string_view b, const std::string& path, SnapshotImage* image) {
@@ -106,8 +107,8 @@ Status ParseSnapshot(std::string_view b, const std::string& path, SnapshotImage*
   image->opportunities_position = Load<std::uint64_t>(b.data() + 8);
   image->routing_position = Load<std::uint64_t>(b.data() + 16);
   image->created_at = Load<std::int64_t>(b.data() + 24);
-  image->opportunities.assign(b.data() + kHeader, opp_len);
-  image->routing.assign(b.data() + kHeader + opp_len, routing_len);
+  image->opportunities = b.substr(kHeader, opp_len);
+  image->routing = b.substr(kHeader + opp_len, routing_len);
   return Status::Ok();
 }
 

@@ -10,7 +10,9 @@
 #ifndef LEADROUTE_STORE_SNAPSHOT_H_
 #define LEADROUTE_STORE_SNAPSHOT_H_
 
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -23,8 +25,11 @@ struct SnapshotImage {
   std::uint64_t opportunities_position = 0;  // changes before it are in it
   std::uint64_t routing_position = 0;
   std::int64_t created_at = 0;
-  std::string opportunities;
-  std::string routing;
+  // The two parts: the writer's own strings, or views into `file` when
+  // read (mapped, not copied: a snapshot may be gigabytes).
+  std::string_view opportunities;
+  std::string_view routing;
+  std::unique_ptr<MappedFile> file;
   std::uint64_t position() const {
     return std::min(opportunities_position, routing_position);
   }

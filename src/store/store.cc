@@ -214,9 +214,11 @@ Status Store::SnapshotLocked() {
   if (!rotated.ok()) return rotated.status();
   SnapshotImage image;
   image.created_at = NowSeconds();
-  engine_->SaveOpportunities(&image.opportunities, &image.opportunities_position);
-  const RoutingState routing = engine_->SaveRouting(&image.routing_position);
-  EncodeRoutingState(routing, &image.routing);
+  std::string opportunities, routing;
+  engine_->SaveOpportunities(&opportunities, &image.opportunities_position);
+  EncodeRoutingState(engine_->SaveRouting(&image.routing_position), &routing);
+  image.opportunities = opportunities;
+  image.routing = routing;
   if (Status s = WriteSnapshot(env_, dir_, image); !s.ok()) return s;
   last_snapshot_at_ = image.created_at;
   last_snapshot_position_ = std::max(image.opportunities_position, image.routing_position);

@@ -89,7 +89,7 @@ TEST(RecordTest, PacksAndReadsEveryField) {
 TEST(OpportunityIndexTest, ReplacedRecordsAreReclaimed) {
   OpportunityIndex index({.compact_after_bytes = 1 << 16});
   Features f;
-  for (int round = 0; round < 30; ++round) {
+  for (int round = 0; round < 60; ++round) {
     for (int i = 0; i < 200; ++i) {
       Opportunity o;
       o.id = std::string("opp-") + std::to_string(i);
@@ -103,14 +103,14 @@ TEST(OpportunityIndexTest, ReplacedRecordsAreReclaimed) {
     }
   }
   EXPECT_EQ(index.size(), 200u);
-  // 30 rounds of ~230-byte records are ~1.4 MB: two 1 MB chunks without
+  // 60 rounds of ~230-byte records are ~2.8 MB: two 2 MB chunks without
   // reclaiming, one with.
-  EXPECT_LT(index.bytes(), (1u << 20) + (256u << 10));
+  EXPECT_LT(index.bytes(), (2u << 20) + (256u << 10));
   for (int i = 0; i < 200; ++i) {
     auto o = index.Get(std::string("opp-") + std::to_string(i));
     ASSERT_TRUE(o);
-    EXPECT_EQ(o->owner.id, "p29");
-    EXPECT_NE(o->party.company.find("round 29"), std::string::npos);
+    EXPECT_EQ(o->owner.id, "p59");
+    EXPECT_NE(o->party.company.find("round 59"), std::string::npos);
   }
   // The postings follow the last version only.
   std::vector<LookupKey> keys;

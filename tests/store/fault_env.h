@@ -23,6 +23,9 @@ class FaultEnv final : public Env {
     return std::unique_ptr<WritableFile>(new File(this, std::move(*f)));
   }
   Result<std::string> ReadFile(const std::string& path) override { return base_->ReadFile(path); }
+  Result<std::unique_ptr<MappedFile>> MapFile(const std::string& path) override {
+    return base_->MapFile(path);
+  }
   Result<std::vector<std::string>> ListDir(const std::string& dir) override {
     return base_->ListDir(dir);
   }
