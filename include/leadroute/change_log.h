@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,12 @@ class ChangeLog {
   // Records `change`, which is about to be applied. Called under the lock
   // that orders it. An error refuses the change.
   virtual Status Append(const Change& change) = 0;
+  // For bulk writes: encodes a change ahead of time (outside any lock, in
+  // parallel), for AppendEncoded.
+  virtual std::string Encode(const Change& change) const = 0;
+  // Records changes Encode() made, in order, as one write: all or none.
+  // Called under the lock that orders them, like Append.
+  virtual Status AppendEncoded(std::span<const std::string> changes) = 0;
   // Waits until the changes this thread appended are as durable as the
   // log promises. An error: they may not be (the changes are applied in
   // memory; the answer must not claim them).

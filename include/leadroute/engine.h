@@ -68,10 +68,12 @@ class Engine {
   // Errors: InvalidArgument (no id, no identity, no owner id), TooLarge.
   Status UpsertOpportunity(const Opportunity& opp, bool* created);
   // Stores many at once: normalization runs in parallel (oneTBB), the
-  // inserts under one writer lock. statuses[i] is the outcome of opps[i];
-  // *created counts the new ones.
+  // inserts under the writer lock a few hundred at a time (checks wait
+  // for one such group at most). statuses[i] is the outcome of opps[i];
+  // *created counts the new ones and (*created_each)[i] says which.
   std::vector<Status> UpsertOpportunities(const std::vector<Opportunity>& opps,
-                                          std::size_t* created);
+                                          std::size_t* created,
+                                          std::vector<bool>* created_each = nullptr);
   // Sets a closing status (won, lost, expired, withdrawn). NotFound if the
   // id is unknown; InvalidArgument for open or pending.
   Status CloseOpportunity(std::string_view id, OpportunityStatus status);

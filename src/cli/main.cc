@@ -41,6 +41,7 @@ const char kUsage[] =
     "  serve     serve JSON-RPC over TCP (newline-delimited)\n"
     "  pipe      answer JSON-RPC requests read from stdin, one per line\n"
     "  lint DIR  validate a rule set; every error as FILE:LINE:COL: message\n"
+    "  import FILE.jsonl  load opportunities into a running server\n"
     "  repair    make a damaged data directory startable again\n"
     "  bench-rules  replay a leads file through one rule set or two, compared\n"
     "  call METHOD [PARAMS]  send one request to a running server, print the answer\n"
@@ -100,6 +101,13 @@ const std::vector<FlagSpec> kPipeFlags = {
     {"data", true, "data directory: journal and snapshots (default: none, in memory)"},
     {"sync", true, "always (default), interval or never; see serve --help"},
     {"snapshot-seconds", true, "write a snapshot this often if anything changed (default 3600)"},
+    {"help", false, "show this help"},
+};
+const std::vector<FlagSpec> kImportFlags = {
+    {"connect", true, "the server's TCP address HOST:PORT (default 127.0.0.1:7411)"},
+    {"batch", true, "opportunities per upsert_opportunities request (default 5000, at most 10000)"},
+    {"timeout", true, "seconds to wait for each answer (default 120)"},
+    {"token", true, "the server's shared secret, sent with hello first"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kRepairFlags = {
@@ -422,6 +430,174 @@ int RunPipe(const Flags& flags) {
   return 0;
 }
 
+// The longest upsert_opportunities request import sends: under serve's
+// default --max-line (1 MiB).
+constexpr std::size_t kMaxImportRequest = 1000000;
+
+int RunImport(const Flags& flags) {
+  const auto& args = flags.positional();
+  if (flags.Has("help") || args.size() != 1) {
+    std::printf(
+        "usage: leadroute import FILE.jsonl [--connect HOST:PORT] [--batch N]\n\n"
+        "Loads opportunities, one JSON object per line (a CRM's export), into a\n"
+        "running server with upsert_opportunities, two batches in flight. Prints\n"
+        "FILE:LINE: message for each record refused and a summary; exit 0 when\n"
+        "every record was stored, 1 when some were refused, 2 on a failure to\n"
+        "talk to the server.\n\n%s",
+        FlagHelp(kImportFlags).c_str());
+    return flags.Has("help") ? 0 : 2;
+  }
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 7411;
+  if (auto connect = flags.Get("connect"); connect && !net::ParseHostPort(*connect, &host, &port)) {
+    std::fprintf(stderr, "leadroute: --connect wants HOST:PORT, got '%s'\n", connect->c_str());
+    return 2;
+  }
+  std::size_t batch = 5000, seconds = 120;
+  if (!ReadCount(flags, "batch", 1, 10000, &batch) ||
+      !ReadCount(flags, "timeout", 1, 3600, &seconds)) {
+    return 2;
+  }
+  const std::string& path = args[0];
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "leadroute: %s: cannot read\n", path.c_str());
+    return 2;
+  }
+  auto client = net::LineClient::Connect(host, port, std::chrono::seconds(seconds));
+  if (!client.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(client.status().message()).c_str());
+    return 2;
+  }
+  simdjson::dom::parser parser;
+  if (auto token = flags.Get("token"); token && !token->empty()) {
+    std::string hello;
+    protocol::JsonWriter h(&hello);
+    h.BeginObject();
+    h.Field("jsonrpc", "2.0");
+    h.Field("id", std::int64_t{0});
+    h.Field("method", "hello");
+    h.Key("params");
+    h.BeginObject();
+    h.Field("token", *token);
+    h.EndObject();
+    h.EndObject();
+    hello.push_back('\n');
+    auto answer = client->Send(hello).ok() ? client->ReadLine()
+                                            : Result<std::string>(Status::IoError("send"));
+    simdjson::dom::element doc;
+    if (!answer.ok() || parser.parse(*answer).get(doc) != simdjson::SUCCESS ||
+        doc["result"].error() != simdjson::SUCCESS) {
+      std::fprintf(stderr, "leadroute: hello refused\n");
+      return 2;
+    }
+  }
+  std::size_t created = 0, updated = 0, refused = 0, shown = 0;
+  auto refuse = [&](std::size_t line_no, std::string_view message) {
+    ++refused;
+    if (++shown <= 50) {
+      std::fprintf(stderr, "%s:%zu: %.*s\n", path.c_str(), line_no,
+                   static_cast<int>(message.size()), message.data());
+    }
+  };
+  // The line numbers of each batch in flight, oldest first.
+  std::vector<std::vector<std::size_t>> in_flight;
+  auto read_answer = [&]() -> bool {
+    auto answer = client->ReadLine();
+    if (!answer.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(answer.status().message()).c_str());
+      return false;
+    }
+    const std::vector<std::size_t> lines = std::move(in_flight.front());
+    in_flight.erase(in_flight.begin());
+    simdjson::dom::element doc, results, error;
+    if (parser.parse(*answer).get(doc) != simdjson::SUCCESS) {
+      std::fprintf(stderr, "leadroute: an answer that is not JSON\n");
+      return false;
+    }
+    if (doc["error"].get(error) == simdjson::SUCCESS) {
+      std::string_view message = "refused";
+      if (error["message"].get(message) != simdjson::SUCCESS) message = "refused";
+      for (std::size_t line_no : lines) refuse(line_no, message);
+      return true;
+    }
+    simdjson::dom::array array;
+    if (doc["result"]["results"].get(array) != simdjson::SUCCESS || array.size() != lines.size()) {
+      std::fprintf(stderr, "leadroute: an answer without one result per record\n");
+      return false;
+    }
+    std::size_t i = 0;
+    for (simdjson::dom::element r : array) {
+      bool is_new = false;
+      if (r["error"].get(error) == simdjson::SUCCESS) {
+        std::string_view message = "refused", field;
+        if (error["message"].get(message) != simdjson::SUCCESS) message = "refused";
+        if (error["field"].get(field) == simdjson::SUCCESS) {
+          refuse(lines[i], std::string(field) + ": " + std::string(message));
+        } else {
+          refuse(lines[i], message);
+        }
+      } else if (r["created"].get(is_new) == simdjson::SUCCESS && is_new) {
+        ++created;
+      } else {
+        ++updated;
+      }
+      ++i;
+    }
+    return true;
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string request, line;
+  std::vector<std::size_t> lines;
+  std::size_t line_no = 0, id = 0;
+  simdjson::dom::element element;
+  auto flush = [&]() -> bool {
+    if (lines.empty()) return true;
+    request.append("]}}\n");
+    if (Status s = client->Send(request); !s.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
+      return false;
+    }
+    in_flight.push_back(std::move(lines));
+    lines.clear();
+    request.clear();
+    return in_flight.size() < 2 || read_answer();
+  };
+  while (std::getline(in, line)) {
+    ++line_no;
+    // A record that would take the request past the server's line limit
+    // goes into the next one.
+    if (!lines.empty() && request.size() + line.size() > kMaxImportRequest && !flush()) return 2;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (line.size() > kMaxLine || parser.parse(line).get(element) != simdjson::SUCCESS ||
+        !element.is_object()) {
+      refuse(line_no, "not a JSON object");
+      continue;
+    }
+    if (lines.empty()) {
+      request = "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(++id) +
+                ",\"method\":\"upsert_opportunities\",\"params\":{\"opportunities\":[";
+    } else {
+      request.push_back(',');
+    }
+    request += line;
+    lines.push_back(line_no);
+    if ((lines.size() == batch || request.size() > kMaxImportRequest) && !flush()) return 2;
+  }
+  if (!flush()) return 2;
+  while (!in_flight.empty()) {
+    if (!read_answer()) return 2;
+  }
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::size_t stored = created + updated;
+  std::printf("%zu stored (%zu new, %zu updated), %zu refused, in %.2f s: %.0f per second\n",
+              stored, created, updated, refused, elapsed,
+              elapsed > 0 ? static_cast<double>(stored) / elapsed : 0.0);
+  return refused == 0 ? 0 : 1;
+}
+
 int RunRepair(const Flags& flags) {
   if (flags.Has("help")) {
     std::printf(
@@ -549,6 +725,9 @@ int main(int argc, char** argv) {
   } else if (command == "bench-rules") {
     specs = &kBenchRulesFlags;
     run = &RunBenchRules;
+  } else if (command == "import") {
+    specs = &kImportFlags;
+    run = &RunImport;
   } else if (command == "repair") {
     specs = &kRepairFlags;
     run = &RunRepair;

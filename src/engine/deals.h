@@ -25,7 +25,7 @@ class Engine::Deals {
 
   Status Upsert(const Opportunity& opp, bool* created);
   std::vector<Status> UpsertMany(const std::vector<Opportunity>& opps,
-                                 std::size_t* created);
+                                 std::size_t* created, std::vector<bool>* created_each);
   Status Close(std::string_view id, OpportunityStatus status);
   std::optional<Opportunity> Get(std::string_view id) const;
   CheckResult Check(const Opportunity& deal) const;

@@ -38,8 +38,9 @@ Status Engine::UpsertOpportunity(const Opportunity& opp, bool* created) {
 }
 
 std::vector<Status> Engine::UpsertOpportunities(
-    const std::vector<Opportunity>& opps, std::size_t* created) {
-  std::vector<Status> statuses = deals_->UpsertMany(opps, created);
+    const std::vector<Opportunity>& opps, std::size_t* created,
+    std::vector<bool>* created_each) {
+  std::vector<Status> statuses = deals_->UpsertMany(opps, created, created_each);
   if (Status s = Durable(); !s.ok()) {
     for (Status& one : statuses) {
       if (one.ok()) one = s;

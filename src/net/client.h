@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "leadroute/status.h"
 
@@ -18,6 +20,29 @@ Result<std::string> CallOnce(const std::string& host, std::uint16_t port,
                              const std::string& request,
                              std::chrono::milliseconds timeout = std::chrono::seconds(30),
                              std::size_t answers = 1);
+
+// A blocking line client that may pipeline: send request lines, read the
+// answer lines in order. For `leadroute import`.
+class LineClient {
+ public:
+  ~LineClient();
+  LineClient(LineClient&&) noexcept;
+  LineClient& operator=(LineClient&&) = delete;
+
+  // Errors: IoError (cannot connect).
+  static Result<LineClient> Connect(const std::string& host, std::uint16_t port,
+                                    std::chrono::seconds timeout);
+  // Writes all of `lines` (each ending in '\n').
+  Status Send(std::string_view lines);
+  // The next answer line, without its '\n'. IoError when the connection
+  // closed or nothing came within the timeout.
+  Result<std::string> ReadLine();
+
+ private:
+  struct Impl;
+  explicit LineClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace leadroute::net
 

@@ -12,6 +12,9 @@ namespace leadroute::protocol {
 
 namespace {
 
+// Most opportunities in one upsert_opportunities.
+constexpr std::size_t kMaxBatchOpportunities = 10000;
+
 void WriteMatches(std::string_view key, const std::vector<Match>& matches,
                   JsonWriter& out) {
   out.Key(key);
@@ -72,6 +75,93 @@ Status HandleCloseOpportunity(Engine& engine, od::value* params,
   out.BeginObject();
   out.Field("id", id);
   out.Field("status", StatusName(*status));
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& out) {
+  if (params == nullptr) return Status::InvalidArgument("missing", "opportunities");
+  // Each record decodes on its own, so one bad record of a CRM export
+  // refuses only itself: its text is parsed again apart from the request.
+  std::vector<Opportunity> opps;
+  std::vector<Status> decoded;  // per record
+  thread_local od::parser record_parser;
+  bool has = false;
+  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+    if (key != "opportunities") return Status::Ok();
+    has = true;
+    od::array array;
+    if (value.get_array().get(array) != simdjson::SUCCESS) {
+      return Status::InvalidArgument("must be an array of opportunities", "opportunities");
+    }
+    for (auto item : array) {
+      if (decoded.size() == kMaxBatchOpportunities) {
+        return Status::TooLarge("at most " + std::to_string(kMaxBatchOpportunities) +
+                                " opportunities per upsert_opportunities");
+      }
+      const std::string path = "opportunities[" + std::to_string(decoded.size()) + "]";
+      od::value element;
+      od::object object;
+      std::string_view text;
+      if (std::move(item).get(element) != simdjson::SUCCESS) {
+        return Status::InvalidArgument("malformed opportunity", path);
+      }
+      if (element.get_object().get(object) != simdjson::SUCCESS) {
+        decoded.push_back(Status::InvalidArgument("must be an object", path));
+        opps.emplace_back();
+        continue;
+      }
+      if (object.raw_json().get(text) != simdjson::SUCCESS) {
+        return Status::InvalidArgument("malformed opportunity", path);
+      }
+      // The request's own padding lies beyond the record's text.
+      od::document doc;
+      od::value record;
+      Opportunity& opp = opps.emplace_back();
+      if (record_parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING)
+                  .get(doc) != simdjson::SUCCESS ||
+          doc.get_value().get(record) != simdjson::SUCCESS) {
+        decoded.push_back(Status::InvalidArgument("malformed opportunity", path));
+        continue;
+      }
+      decoded.push_back(json::DecodeOpportunity(record, path, &opp));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (!has) return Status::InvalidArgument("missing", "opportunities");
+  std::vector<Opportunity> good;
+  good.reserve(opps.size());
+  for (std::size_t i = 0; i < opps.size(); ++i) {
+    if (decoded[i].ok()) good.push_back(std::move(opps[i]));
+  }
+  std::size_t created = 0;
+  std::vector<bool> created_each;
+  const std::vector<Status> statuses = engine.UpsertOpportunities(good, &created, &created_each);
+  std::size_t failed = 0, next = 0;
+  out.BeginObject();
+  out.Key("results");
+  out.BeginArray();
+  for (std::size_t i = 0; i < decoded.size(); ++i) {
+    if (!decoded[i].ok()) {
+      ++failed;
+      WriteBatchError(decoded[i], out);
+      continue;
+    }
+    const std::size_t j = next++;
+    if (statuses[j].ok()) {
+      out.BeginObject();
+      out.Field("id", good[j].id);
+      out.Field("created", static_cast<bool>(created_each[j]));
+      out.EndObject();
+    } else {
+      ++failed;
+      WriteBatchError(statuses[j], out);
+    }
+  }
+  out.EndArray();
+  out.Field("created", static_cast<std::uint64_t>(created));
+  out.Field("failed", static_cast<std::uint64_t>(failed));
   out.EndObject();
   return Status::Ok();
 }

@@ -6,12 +6,13 @@
 namespace leadroute::protocol {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, MethodHandler>, 16> kMethods = {{
+constexpr std::array<std::pair<std::string_view, MethodHandler>, 17> kMethods = {{
     {"ping", &HandlePing},
     {"normalize", &HandleNormalize},
     {"check", &HandleCheck},
     {"register", &HandleRegister},
     {"upsert_opportunity", &HandleUpsertOpportunity},
+    {"upsert_opportunities", &HandleUpsertOpportunities},
     {"close_opportunity", &HandleCloseOpportunity},
     {"get_opportunity", &HandleGetOpportunity},
     {"stats", &HandleStats},

@@ -37,6 +37,8 @@ Status HandleNormalize(Engine& engine, simdjson::ondemand::value* params,
                        JsonWriter& out);
 Status HandleUpsertOpportunity(Engine& engine, simdjson::ondemand::value* params,
                                JsonWriter& out);
+Status HandleUpsertOpportunities(Engine& engine, simdjson::ondemand::value* params,
+                                 JsonWriter& out);
 Status HandleCloseOpportunity(Engine& engine, simdjson::ondemand::value* params,
                               JsonWriter& out);
 Status HandleGetOpportunity(Engine& engine, simdjson::ondemand::value* params,

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "leadroute/status.h"
 #include "util/time.h"
 
 namespace leadroute::protocol {
@@ -139,6 +140,17 @@ void WriteRoute(const RouteResult& r, bool explain, JsonWriter& out) {
     }
     out.EndObject();
   }
+  out.EndObject();
+}
+
+// An error inside a batch answer: the JSON-RPC error object's shape.
+void WriteBatchError(const Status& s, JsonWriter& out) {
+  out.BeginObject();
+  out.Key("error");
+  out.BeginObject();
+  out.Field("message", s.message());
+  if (!s.field().empty()) out.Field("field", s.field());
+  out.EndObject();
   out.EndObject();
 }
 

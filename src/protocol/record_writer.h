@@ -10,6 +10,7 @@
 #include "leadroute/opportunity.h"
 #include "leadroute/partner.h"
 #include "leadroute/routing.h"
+#include "leadroute/status.h"
 #include "protocol/json_writer.h"
 
 namespace leadroute::protocol {
@@ -27,6 +28,8 @@ void WriteTime(std::string_view key, std::int64_t t, JsonWriter& out);
 void WriteOpportunity(const Opportunity& o, JsonWriter& out);
 // What route answers; the candidates and exclusions with `explain`.
 void WriteRoute(const RouteResult& r, bool explain, JsonWriter& out);
+// An error inside a batch answer: {"error":{"message","field"?}}.
+void WriteBatchError(const Status& s, JsonWriter& out);
 
 }  // namespace leadroute::protocol
 

@@ -14,17 +14,6 @@ namespace {
 // Most leads in one route_batch.
 constexpr std::size_t kMaxBatchLeads = 10000;
 
-// An error inside a batch answer: the JSON-RPC error object's shape.
-void WriteBatchError(const Status& s, JsonWriter& out) {
-  out.BeginObject();
-  out.Key("error");
-  out.BeginObject();
-  out.Field("message", s.message());
-  if (!s.field().empty()) out.Field("field", s.field());
-  out.EndObject();
-  out.EndObject();
-}
-
 Status ReadOptions(std::string_view key, od::value& value, RouteOptions* options) {
   if (key == "dry_run") return ReadBool(value, "dry_run", &options->dry_run);
   if (key == "explain") return ReadBool(value, "explain", &options->explain);

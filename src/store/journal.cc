@@ -181,20 +181,30 @@ Status Journal::StartSegmentLocked(std::unique_lock<std::mutex>& lock, std::uint
 }
 
 Result<std::uint64_t> Journal::Append(std::string_view payload) {
+  const std::string one(payload);
+  return AppendMany(std::span<const std::string>(&one, 1));
+}
+
+Result<std::uint64_t> Journal::AppendMany(std::span<const std::string> payloads) {
   std::lock_guard lock(mu_);
   if (!failed_.ok()) {
     return Status::IoError("not stored: the journal refuses writes since " +
                            std::string(failed_.message()));
   }
   if (!file_) return Status::Internal("the journal has no segment");
-  if (payload.size() > kMaxPayload) return Status::TooLarge("change too large to journal");
+  if (payloads.empty()) return Status::Internal("nothing to append");
   frame_.clear();
-  EncodeRecord(next_, payload, &frame_);
+  std::uint64_t position = next_;
+  for (const std::string& payload : payloads) {
+    if (payload.size() > kMaxPayload) return Status::TooLarge("change too large to journal");
+    EncodeRecord(position++, payload, &frame_);
+  }
   if (Status s = file_->Append(frame_); !s.ok()) {
     failed_ = s;
     return Status::IoError("not stored: " + std::string(s.message()));
   }
-  return next_++;
+  next_ = position;
+  return position - 1;
 }
 
 Status Journal::SyncLocked(std::unique_lock<std::mutex>& lock, std::uint64_t upto) {

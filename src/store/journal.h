@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -89,6 +90,9 @@ class Journal {
   // Writes a record with the next position, returned. An error (and every
   // Append after a failure) refuses it: nothing was assigned.
   Result<std::uint64_t> Append(std::string_view payload);
+  // Appends records for every payload, in order, with one write; returns
+  // the last one's position. All or none, as Append.
+  Result<std::uint64_t> AppendMany(std::span<const std::string> payloads);
 
   // Waits until the record at `position` is as durable as the policy says:
   // under kAlways on disk, sharing one fdatasync with every writer waiting

@@ -195,6 +195,21 @@ Status Store::Append(const Change& change) {
   return Status::Ok();
 }
 
+std::string Store::Encode(const Change& change) const {
+  std::string payload;
+  EncodeChange(change, &payload);
+  return payload;
+}
+
+Status Store::AppendEncoded(std::span<const std::string> changes) {
+  if (changes.empty()) return Status::Ok();
+  auto last = journal_.AppendMany(changes);
+  if (!last.ok()) return last.status();
+  tl_store = this;
+  tl_position = *last;
+  return Status::Ok();
+}
+
 Status Store::Sync() {
   if (tl_store == this) return journal_.SyncTo(tl_position);
   // Nothing appended here (a repeated answer): whatever it repeats must be

@@ -76,6 +76,8 @@ class Store final : public ChangeLog {
 
   // ChangeLog.
   Status Append(const Change& change) override;
+  std::string Encode(const Change& change) const override;
+  Status AppendEncoded(std::span<const std::string> changes) override;
   Status Sync() override;
   std::uint64_t Position() const override { return journal_.position(); }
 

@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   }
   if (argc % 2 == 0) {
     std::fprintf(stderr, "usage: leadroute-gen [--count N] [--seed S] [--start K] "
-                         "[--kind opportunities|variants|fresh|partners|leads] [--method M]\n");
+                         "[--kind opportunities|variants|fresh|partners|leads] [--method M|none]\n");
     return 2;
   }
   if (method.empty()) method = kind == "opportunities" ? "upsert_opportunity" : "check";
@@ -92,13 +92,17 @@ int main(int argc, char** argv) {
                            : gen.OpportunityFor(start + i);
     line.clear();
     leadroute::protocol::JsonWriter w(&line);
-    w.BeginObject();
-    w.Field("jsonrpc", "2.0");
-    w.Field("id", static_cast<std::int64_t>(i));
-    w.Field("method", method);
-    w.Key("params");
-    w.BeginObject();
-    w.Key(method == "upsert_opportunity" ? "opportunity" : "deal");
+    // --method none: the records alone, as a CRM export (leadroute import).
+    const bool bare = method == "none";
+    if (!bare) {
+      w.BeginObject();
+      w.Field("jsonrpc", "2.0");
+      w.Field("id", static_cast<std::int64_t>(i));
+      w.Field("method", method);
+      w.Key("params");
+      w.BeginObject();
+      w.Key(method == "upsert_opportunity" ? "opportunity" : "deal");
+    }
     w.BeginObject();
     w.Field("id", o.id);
     w.Key("owner");
@@ -112,8 +116,10 @@ int main(int argc, char** argv) {
     for (const auto& p : o.products) w.String(p);
     w.EndArray();
     w.EndObject();
-    w.EndObject();
-    w.EndObject();
+    if (!bare) {
+      w.EndObject();
+      w.EndObject();
+    }
     line.push_back('\n');
     std::fwrite(line.data(), 1, line.size(), stdout);
   }
