@@ -73,6 +73,9 @@ const std::vector<FlagSpec> kServeFlags = {
     {"sync", true, "when journaled changes reach the disk: always (before the answer; "
                    "default), interval (about every second), never (the OS decides)"},
     {"snapshot-seconds", true, "write a snapshot this often if anything changed (default 3600)"},
+    {"journal-keep-seconds", true,
+     "keep journal segments a snapshot covers this long, for subscribers resuming "
+     "(default 86400)"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kBenchRulesFlags = {
@@ -138,6 +141,9 @@ bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, 
   std::size_t seconds = 3600;
   if (!ReadCount(flags, "snapshot-seconds", 1, 1u << 30, &seconds)) return false;
   options.snapshot_seconds = static_cast<std::int64_t>(seconds);
+  std::size_t keep = 86400;
+  if (!ReadCount(flags, "journal-keep-seconds", 0, 1u << 30, &keep)) return false;
+  options.journal_keep_seconds = static_cast<std::int64_t>(keep);
   // serve logs JSON lines on stdout; pipe's stdout is its answers.
   auto say = [log_json](std::string_view level, std::string_view msg, std::string_view detail) {
     if (log_json) {
@@ -667,6 +673,7 @@ int RunServe(const Flags& flags) {
   if (!engine) return 1;
   std::unique_ptr<store::Store> data;
   if (!OpenStore(flags, "./var", engine.get(), /*log_json=*/true, &data)) return 1;
+  options.feed = data.get();
   net::TcpServer server(engine.get(), options);
   if (Status s = server.Listen(); !s.ok()) {
     std::fprintf(stderr, "leadroute: %s\n", s.ToString().c_str());

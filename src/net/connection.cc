@@ -3,6 +3,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "protocol/json_writer.h"
+
 namespace leadroute::net {
 
 namespace asio = boost::asio;
@@ -16,7 +18,8 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& co
     : stream_(std::move(socket)),
       context_(context),
       in_(context.max_line),
-      dispatcher_(context.engine, context.limits, context.metrics) {
+      dispatcher_(context.engine, context.limits, context.metrics),
+      heartbeat_(stream_.get_executor()) {
   context_.live->fetch_add(1);
   context_.metrics->Opened(protocol::Transport::kTcp);
   if (!context_.token.empty()) dispatcher_.RequireToken(context_.token);
@@ -32,6 +35,18 @@ Connection::~Connection() {
 
 void Connection::Start() {
   context_.registry->Add(shared_from_this());
+  if (context_.feed != nullptr) {
+    std::weak_ptr<Connection> weak = shared_from_this();
+    auto executor = stream_.get_executor();
+    dispatcher_.EnableSubscribe(context_.feed, [weak, executor] {
+      asio::post(executor, [weak] {
+        if (auto self = weak.lock()) {
+          self->heartbeat_.cancel();
+          self->Stream();
+        }
+      });
+    });
+  }
   Read();
 }
 
@@ -40,6 +55,8 @@ void Connection::Drain() {
     self->draining_ = true;
     // Waiting for a request: there is none in flight; stop waiting.
     if (self->reading_) self->stream_.cancel();
+    // A subscriber waiting for changes: done.
+    if (self->changes_ && !self->writing_) self->Close();
   });
 }
 
@@ -72,6 +89,10 @@ void Connection::Answer() {
   if (dispatcher_.HandleLines(&in_, &out_, /*stop_at_overlong=*/true)) {
     close_after_write_ = true;
   }
+  if (dispatcher_.subscribed() && !changes_) {
+    changes_ = dispatcher_.TakeStream();
+    if (out_.empty()) return Stream();  // subscribed by a notification
+  }
   if (out_.empty()) {
     Read();
   } else {
@@ -80,18 +101,49 @@ void Connection::Answer() {
 }
 
 void Connection::Write() {
+  writing_ = true;
   stream_.expires_after(context_.write_timeout);
   asio::async_write(
       stream_, asio::buffer(out_),
       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->writing_ = false;
         if (ec) return self->Close();  // a reader too slow, or gone
         self->out_.clear();
         if (self->close_after_write_) return self->Close();
+        if (self->changes_) return self->Stream();
         self->Read();
       });
 }
 
+void Connection::Stream() {
+  if (writing_ || !changes_) return;
+  if (draining_) return Close();
+  std::string reason;
+  if (!changes_->Take(&out_, &reason)) {
+    protocol::JsonWriter w(&out_);
+    w.BeginObject();
+    w.Field("jsonrpc", "2.0");
+    w.Field("method", "stream_ended");
+    w.Key("params");
+    w.BeginObject();
+    w.Field("reason", reason);
+    w.EndObject();
+    w.EndObject();
+    out_.push_back('\n');
+    close_after_write_ = true;
+  }
+  if (!out_.empty()) return Write();
+  heartbeat_.expires_after(context_.idle_timeout);
+  heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->writing_ || !self->out_.empty()) return;  // woken instead
+    self->out_ = "{\"jsonrpc\":\"2.0\",\"method\":\"heartbeat\"}\n";
+    self->Write();
+  });
+}
+
 void Connection::Close() {
+  if (changes_) changes_->Cancel();
+  heartbeat_.cancel();
   beast::error_code ignored;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   stream_.socket().close(ignored);

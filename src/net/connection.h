@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <memory>
@@ -34,6 +35,7 @@ struct ConnectionContext {
   std::chrono::seconds line_timeout;  // to finish a started line (slowloris)
   std::chrono::seconds write_timeout;
   std::string token;  // empty: none required
+  protocol::ChangeFeed* feed = nullptr;  // enables subscribe (null: none)
 };
 
 class Connection : public Drainable, public std::enable_shared_from_this<Connection> {
@@ -54,12 +56,19 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   void Answer();
   void Write();
   void Close();
+  // A subscribed connection: writes what its stream has queued, else waits
+  // for a wake (or sends a heartbeat after the idle timeout, which finds
+  // a client that went away). It reads nothing more.
+  void Stream();
 
   boost::beast::tcp_stream stream_;
   ConnectionContext context_;
   protocol::LineBuffer in_;
   protocol::Dispatcher dispatcher_;
   std::string out_;
+  std::shared_ptr<protocol::ChangeStream> changes_;  // once subscribed
+  boost::asio::steady_timer heartbeat_;
+  bool writing_ = false;
   bool close_after_write_ = false;
   bool reading_ = false;
   bool draining_ = false;

@@ -67,7 +67,8 @@ struct TcpServer::Impl {
                                         std::chrono::seconds(options.idle_seconds),
                                         std::chrono::seconds(options.line_seconds),
                                         std::chrono::seconds(options.write_seconds),
-                                        options.token};
+                                        options.token,
+                                        options.feed};
         std::make_shared<Connection>(std::move(s), context)->Start();
       }
       if (acceptor.is_open()) Accept();

@@ -16,6 +16,7 @@
 
 #include "leadroute/engine.h"
 #include "leadroute/status.h"
+#include "protocol/change_feed.h"
 #include "protocol/dispatcher.h"
 
 namespace leadroute::net {
@@ -46,6 +47,8 @@ struct ServerOptions {
   // send `Authorization: Bearer <token>` (probes excepted). Required when
   // either address is beyond loopback (see Listen()).
   std::string token;
+  // The journal's change stream for `subscribe` (null: not offered).
+  protocol::ChangeFeed* feed = nullptr;
 };
 
 class TcpServer {

@@ -115,7 +115,7 @@ bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
                              bool stop_at_overlong) {
   bool overlong = false;
   std::string_view line;
-  while (true) {
+  while (!subscribed_) {
     const auto next = in->NextLine(&line);
     if (next == LineBuffer::Next::kNeedMore) break;
     if (next == LineBuffer::Next::kTooLong) {
@@ -252,6 +252,56 @@ bool Dispatcher::Hello(od::object& obj, bool has_params, bool has_id,
   return true;
 }
 
+bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
+                           const std::string& id_json, std::string* out) {
+  if (feed_ == nullptr || subscribed_) {
+    if (!has_id) return false;
+    Fail(id_json, kMethodNotFound,
+         subscribed_ ? "already subscribed"
+                     : "subscribe needs a TCP connection to a server with a data directory",
+         {}, out);
+    return true;
+  }
+  std::optional<std::uint64_t> from;
+  od::value params;
+  if (has_params && obj.find_field_unordered("params").get(params) == simdjson::SUCCESS) {
+    od::json_type type;
+    if (params.type().get(type) != simdjson::SUCCESS ||
+        (type != od::json_type::object && type != od::json_type::null)) {
+      if (!has_id) return false;
+      Fail(id_json, kInvalidParams, "params must be an object", "params", out);
+      return true;
+    }
+    od::object p;
+    od::value v;
+    if (type == od::json_type::object && params.get_object().get(p) == simdjson::SUCCESS &&
+        p.find_field_unordered("from").get(v) == simdjson::SUCCESS && !v.is_null()) {
+      std::uint64_t position = 0;
+      if (v.get_uint64().get(position) != simdjson::SUCCESS) {
+        if (!has_id) return false;
+        Fail(id_json, kInvalidParams, "must be a journal position (a whole number)", "from",
+             out);
+        return true;
+      }
+      from = position;
+    }
+  }
+  std::uint64_t first = 0, next = 0;
+  auto stream = feed_->Subscribe(from, wake_, &first, &next);
+  if (!stream.ok()) {
+    if (!has_id) return false;
+    Fail(id_json, ErrorCodeFor(stream.status()), stream.status().message(), "from", out);
+    return true;
+  }
+  stream_ = std::move(*stream);
+  subscribed_ = true;
+  if (!has_id) return false;
+  WriteHead(id_json, out);
+  out->append(R"("result":{"from":)" + std::to_string(first) + R"(,"next":)" +
+              std::to_string(next) + "}}");
+  return true;
+}
+
 bool Dispatcher::HandleRequest(od::value request, std::string* out) {
   od::object obj;
   if (request.get_object().get(obj) != simdjson::SUCCESS) {
@@ -311,6 +361,7 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
     Fail(id_json, kUnauthorized, "unauthorized: call hello with the token first", {}, out);
     return true;
   }
+  if (method == "subscribe") return Subscribe(obj, has_params, has_id, id_json, out);
   const int method_index = MethodIndex(method);
   const MethodHandler handler = method_index < 0 ? nullptr : MethodAt(method_index);
   if (handler == nullptr) {

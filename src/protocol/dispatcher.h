@@ -13,11 +13,14 @@
 #include <simdjson.h>
 
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "leadroute/engine.h"
 #include "leadroute/status.h"
+#include "protocol/change_feed.h"
 #include "protocol/line_buffer.h"
 #include "protocol/metrics.h"
 
@@ -70,6 +73,17 @@ class Dispatcher {
   // The caller proved the token another way (an HTTP bearer header).
   void Authorize() { authorized_ = true; }
 
+  // Enables `subscribe` (a TCP connection to a server with a data
+  // directory): `wake` is called when a subscription has lines queued.
+  void EnableSubscribe(ChangeFeed* feed, std::function<void()> wake) {
+    feed_ = feed;
+    wake_ = std::move(wake);
+  }
+  // The stream a `subscribe` just started, once (null if none). After a
+  // subscribe, HandleLines answers nothing more: the connection streams.
+  std::shared_ptr<ChangeStream> TakeStream() { return std::move(stream_); }
+  bool subscribed() const { return subscribed_; }
+
   // Appends an error response with id null, for failures found before a
   // request could be parsed (an over-long line).
   static void WriteError(int code, std::string_view message, std::string* out);
@@ -80,6 +94,9 @@ class Dispatcher {
   // The `hello` method: checks params.token against token_.
   bool Hello(simdjson::ondemand::object& obj, bool has_params, bool has_id,
              const std::string& id_json, std::string* out);
+  // The `subscribe` method: {"from": position} (optional).
+  bool Subscribe(simdjson::ondemand::object& obj, bool has_params, bool has_id,
+                 const std::string& id_json, std::string* out);
   // WriteError(), counted.
   void FailLine(int code, std::string_view message, std::string* out);
   // Writes an error response for a request no method ran for, and counts it.
@@ -91,6 +108,10 @@ class Dispatcher {
   Metrics* metrics_;
   std::string token_;  // empty: none required
   bool authorized_ = false;
+  ChangeFeed* feed_ = nullptr;
+  std::function<void()> wake_;
+  std::shared_ptr<ChangeStream> stream_;
+  bool subscribed_ = false;
   simdjson::dom::parser validator_;  // checks the whole line first
   simdjson::ondemand::parser parser_;
 };

@@ -203,8 +203,19 @@ Result<std::uint64_t> Journal::AppendMany(std::span<const std::string> payloads)
     failed_ = s;
     return Status::IoError("not stored: " + std::string(s.message()));
   }
+  if (observer_) observer_(next_, payloads);
   next_ = position;
   return position - 1;
+}
+
+void Journal::SetObserver(Observer observer) {
+  std::lock_guard lock(mu_);
+  observer_ = std::move(observer);
+}
+
+void Journal::AtPosition(const std::function<void(std::uint64_t)>& fn) {
+  std::lock_guard lock(mu_);
+  fn(next_);
 }
 
 Status Journal::SyncLocked(std::unique_lock<std::mutex>& lock, std::uint64_t upto) {

@@ -109,6 +109,14 @@ class Journal {
   void ClearFailure();
   SyncPolicy policy() const { return policy_; }
 
+  // Called with each successful write's records (the first one's position
+  // and the payloads), under the journal's lock: keep it short.
+  using Observer = std::function<void(std::uint64_t first, std::span<const std::string>)>;
+  void SetObserver(Observer observer);
+  // Runs fn(next position) under the journal's lock: no record is
+  // appended meanwhile (a subscriber joins between two records).
+  void AtPosition(const std::function<void(std::uint64_t)>& fn);
+
  private:
   // REQUIRES: mu_ held (released during syncs).
   Status StartSegmentLocked(std::unique_lock<std::mutex>& lock, std::uint64_t position);
@@ -126,6 +134,7 @@ class Journal {
   bool syncing_ = false;
   Status failed_;
   std::string frame_;  // reused
+  Observer observer_;
 };
 
 }  // namespace leadroute::store

@@ -27,6 +27,84 @@ std::string Repair(const std::string& dir) {
 
 }  // namespace
 
+// A subscriber's queue. Lines come from the journal's observer (under the
+// journal's lock) and from catching up (before it is visible); Take() hands
+// them to the connection.
+class Store::Stream final : public protocol::ChangeStream {
+ public:
+  // More than this queued for a subscriber that does not read ends it.
+  static constexpr std::size_t kMaxQueued = 64u << 20;
+
+  Stream(Store* store, std::function<void()> wake) : store_(store), wake_(std::move(wake)) {}
+
+  bool Take(std::string* out, std::string* reason) override {
+    std::lock_guard lock(mu_);
+    out->append(queue_);
+    queue_.clear();
+    woken_ = false;
+    if (ended_) *reason = reason_;
+    return !ended_;
+  }
+
+  void Cancel() override {
+    {
+      std::lock_guard lock(mu_);
+      if (cancelled_) return;
+      cancelled_ = true;
+    }
+    store_->Unsubscribe(this);
+  }
+
+  // A journaled change.
+  void Push(std::uint64_t position, std::string_view payload) {
+    bool wake = false;
+    {
+      std::lock_guard lock(mu_);
+      if (ended_ || cancelled_) return;
+      if (queue_.size() > kMaxQueued) {
+        End("more than 64 MB of changes waiting for this subscriber; subscribe again from "
+            "the last position received");
+      } else {
+        AppendLine(position, payload, &queue_);
+      }
+      wake = !woken_;
+      woken_ = true;
+    }
+    if (wake) wake_();
+  }
+
+  // The stream is over (the server stops, the subscriber fell behind).
+  void End(std::string reason) {
+    if (ended_) return;
+    ended_ = true;
+    reason_ = std::move(reason);
+  }
+  void EndAndWake(std::string reason) {
+    {
+      std::lock_guard lock(mu_);
+      End(std::move(reason));
+    }
+    wake_();
+  }
+
+  static void AppendLine(std::uint64_t position, std::string_view payload, std::string* out) {
+    out->append(R"({"jsonrpc":"2.0","method":"change","params":{"position":)");
+    out->append(std::to_string(position));
+    out->append(R"(,"change":)");
+    out->append(payload);
+    out->append("}}\n");
+  }
+
+  std::mutex mu_;
+  std::string queue_;  // guarded by mu_
+
+ private:
+  Store* const store_;
+  const std::function<void()> wake_;
+  bool woken_ = false, ended_ = false, cancelled_ = false;  // guarded by mu_
+  std::string reason_;
+};
+
 Store::Store(std::string dir, Engine* engine, StoreOptions options,
              std::unique_ptr<FileLock> lock)
     : dir_(std::move(dir)),
@@ -34,7 +112,102 @@ Store::Store(std::string dir, Engine* engine, StoreOptions options,
       options_(std::move(options)),
       env_(options_.env ? options_.env : Env::Default()),
       lock_(std::move(lock)),
-      journal_(env_, dir_, options_.sync) {}
+      journal_(env_, dir_, options_.sync) {
+  journal_.SetObserver([this](std::uint64_t first, std::span<const std::string> payloads) {
+    if (subscriber_count_.load(std::memory_order_relaxed) == 0) return;
+    std::lock_guard lock(subscribers_mu_);
+    for (const auto& stream : subscribers_) {
+      for (std::size_t i = 0; i < payloads.size(); ++i) stream->Push(first + i, payloads[i]);
+    }
+  });
+}
+
+void Store::Unsubscribe(const Stream* stream) {
+  std::lock_guard lock(subscribers_mu_);
+  std::erase_if(subscribers_, [stream](const auto& s) { return s.get() == stream; });
+  subscriber_count_ = subscribers_.size();
+}
+
+Result<std::shared_ptr<protocol::ChangeStream>> Store::Subscribe(
+    std::optional<std::uint64_t> from, std::function<void()> wake, std::uint64_t* from_out,
+    std::uint64_t* next_out) {
+  auto stream = std::make_shared<Stream>(this, std::move(wake));
+  std::uint64_t next = 0;
+  // Joined between two records: those before `next` come from the disk,
+  // the others from the observer.
+  journal_.AtPosition([&](std::uint64_t position) {
+    next = position;
+    std::lock_guard lock(subscribers_mu_);
+    subscribers_.push_back(stream);
+    subscriber_count_ = subscribers_.size();
+  });
+  const std::uint64_t first = from.value_or(next);
+  Status s;
+  if (first > next) {
+    s = Status::NotFound("position " + std::to_string(first) + " is beyond the journal's end (" +
+                         std::to_string(next) + " comes next)");
+  } else if (first < next) {
+    std::string backlog;
+    s = ReadChanges(first, next, &backlog);
+    if (s.ok()) {
+      std::lock_guard lock(stream->mu_);
+      stream->queue_.insert(0, backlog);
+    }
+  }
+  if (!s.ok()) {
+    Unsubscribe(stream.get());
+    return s;
+  }
+  *from_out = first;
+  *next_out = next;
+  return std::shared_ptr<protocol::ChangeStream>(std::move(stream));
+}
+
+Status Store::ReadChanges(std::uint64_t from, std::uint64_t to, std::string* out) {
+  auto names = env_->ListDir(dir_);
+  if (!names.ok()) return names.status();
+  std::vector<std::uint64_t> segments;
+  for (const std::string& name : *names) {
+    std::uint64_t position = 0;
+    if (ParseSegmentName(name, &position)) segments.push_back(position);
+  }
+  std::sort(segments.begin(), segments.end());
+  auto gone = [&] {
+    return Status::NotFound("position " + std::to_string(from) +
+                            " is no longer in the journal" +
+                            (segments.empty() ? std::string()
+                                              : " (it starts at " +
+                                                    std::to_string(segments.front()) + ")") +
+                            ": read the state anew, then subscribe from a later position");
+  };
+  std::size_t i = 0;
+  while (i + 1 < segments.size() && segments[i + 1] <= from) ++i;
+  if (segments.empty() || segments[i] > from) return gone();
+  std::uint64_t expect = from;
+  for (; i < segments.size() && expect < to; ++i) {
+    auto bytes = env_->ReadFile(dir_ + "/" + SegmentName(segments[i]));
+    if (!bytes.ok()) return gone();  // deleted meanwhile by a snapshot
+    const std::size_t size = bytes->size();
+    bytes->append(simdjson::SIMDJSON_PADDING, '\0');
+    SegmentScan scan;
+    Status s = ScanSegment(*bytes, size, segments[i],
+                           [&](std::uint64_t position, std::string_view payload) -> Status {
+                             if (position < expect || position >= to) return Status::Ok();
+                             if (out->size() > Stream::kMaxQueued) {
+                               return Status::TooLarge(
+                                   "more than 64 MB of changes to catch up from position " +
+                                   std::to_string(from) + "; subscribe from a later one");
+                             }
+                             Stream::AppendLine(position, payload, out);
+                             ++expect;
+                             return Status::Ok();
+                           },
+                           &scan);
+    if (!s.ok()) return s;
+  }
+  if (expect != to) return gone();
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Engine* engine,
                                            StoreOptions options, RecoveryReport* report) {
@@ -181,6 +354,8 @@ Status Store::Recover(RecoveryReport* report) {
   if (Status s = journal_.StartSegment(next); !s.ok()) return s;
   report->position = next;
   last_snapshot_at_ = NowSeconds();
+  for (std::uint64_t segment : segments) segment_started_[segment] = last_snapshot_at_;
+  segment_started_[next] = last_snapshot_at_;
   return Status::Ok();
 }
 
@@ -227,6 +402,7 @@ Status Store::Snapshot() {
 Status Store::SnapshotLocked() {
   auto rotated = journal_.Rotate();
   if (!rotated.ok()) return rotated.status();
+  segment_started_[*rotated] = NowSeconds();
   SnapshotImage image;
   image.created_at = NowSeconds();
   std::string opportunities, routing;
@@ -238,16 +414,25 @@ Status Store::SnapshotLocked() {
   last_snapshot_at_ = image.created_at;
   last_snapshot_position_ = std::max(image.opportunities_position, image.routing_position);
   have_snapshot_ = true;
-  // What the new snapshot covers: older snapshots, segments before the
-  // rotation.
+  // What the new snapshot covers: older snapshots, and segments before
+  // the rotation once the one after them is journal_keep_seconds old
+  // (subscribers may still resume from them).
   auto names = env_->ListDir(dir_);
   if (!names.ok()) return Status::Ok();  // tidied next time
   const std::string keep = SnapshotName(image.position());
+  const std::int64_t now = NowSeconds();
+  auto expired = [&](std::uint64_t segment) {
+    if (segment >= *rotated) return false;
+    auto next = segment_started_.upper_bound(segment);
+    return next == segment_started_.end() ||
+           next->second <= now - options_.journal_keep_seconds;
+  };
   for (const std::string& name : *names) {
     std::uint64_t position = 0;
     if ((ParseSnapshotName(name, &position) && name != keep) ||
-        (ParseSegmentName(name, &position) && position < *rotated)) {
+        (ParseSegmentName(name, &position) && expired(position))) {
       (void)env_->Remove(dir_ + "/" + name);
+      if (name.starts_with("journal-")) segment_started_.erase(position);
     }
   }
   return Status::Ok();
@@ -286,6 +471,10 @@ void Store::Tick() {
 Status Store::Close() {
   if (closed_) return Status::Ok();
   closed_ = true;
+  {
+    std::lock_guard lock(subscribers_mu_);
+    for (const auto& stream : subscribers_) stream->EndAndWake("the server is stopping");
+  }
   {
     std::lock_guard lock(timer_mu_);
     stopping_ = true;

@@ -14,7 +14,9 @@
 #define LEADROUTE_STORE_STORE_H_
 
 #include <condition_variable>
+#include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,6 +25,7 @@
 
 #include "leadroute/change_log.h"
 #include "leadroute/engine.h"
+#include "protocol/change_feed.h"
 #include "store/env.h"
 #include "store/journal.h"
 
@@ -34,6 +37,9 @@ struct StoreOptions {
   // journal has grown this much, whichever comes first (if anything changed).
   std::int64_t snapshot_seconds = 3600;
   std::uint64_t snapshot_bytes = 256u << 20;
+  // Journal segments a snapshot covers are kept this long after the next
+  // one began, for subscribers resuming from a position.
+  std::int64_t journal_keep_seconds = 86400;
   // Opportunities the expiry timer looks at per tick (0: no expiry timer;
   // expired ones still never match).
   std::size_t expiry_scan = 1u << 17;
@@ -55,7 +61,7 @@ struct RecoveryReport {
   std::vector<std::string> warnings;    // torn tails cut, failed changes
 };
 
-class Store final : public ChangeLog {
+class Store final : public ChangeLog, public protocol::ChangeFeed {
  public:
   // Opens (creating) `dir`, restores `engine` from it and attaches itself
   // as its change log. The engine should hold its rule set already (partner
@@ -81,6 +87,12 @@ class Store final : public ChangeLog {
   Status Sync() override;
   std::uint64_t Position() const override { return journal_.position(); }
 
+  // ChangeFeed: catching up reads the journal's segments from disk.
+  Result<std::shared_ptr<protocol::ChangeStream>> Subscribe(std::optional<std::uint64_t> from,
+                                                            std::function<void()> wake,
+                                                            std::uint64_t* from_out,
+                                                            std::uint64_t* next_out) override;
+
   // Ok, or the I/O error that has writes refused.
   Status health() const { return journal_.failure(); }
   const std::string& dir() const { return dir_; }
@@ -92,6 +104,11 @@ class Store final : public ChangeLog {
   // REQUIRES: snapshot_mu_ held.
   Status SnapshotLocked();
   void Event(std::string_view level, std::string_view msg, std::string_view detail) const;
+  class Stream;
+  void Unsubscribe(const Stream* stream);
+  // Appends the notification lines of positions [from, to) read from the
+  // segments on disk to *out.
+  Status ReadChanges(std::uint64_t from, std::uint64_t to, std::string* out);
 
   const std::string dir_;
   Engine* const engine_;
@@ -104,6 +121,14 @@ class Store final : public ChangeLog {
   std::int64_t last_snapshot_at_ = 0;        // guarded by snapshot_mu_
   std::uint64_t last_snapshot_position_ = 0;  // guarded by snapshot_mu_
   bool have_snapshot_ = false;               // guarded by snapshot_mu_
+
+  // When each segment began (first position -> seconds), for
+  // journal_keep_seconds. Guarded by snapshot_mu_.
+  std::map<std::uint64_t, std::int64_t> segment_started_;
+
+  std::mutex subscribers_mu_;  // after the journal's lock
+  std::vector<std::shared_ptr<Stream>> subscribers_;
+  std::atomic<std::size_t> subscriber_count_{0};
 
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;
