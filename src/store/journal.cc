@@ -176,7 +176,7 @@ Status Journal::StartSegmentLocked(std::unique_lock<std::mutex>& lock, std::uint
   if (Status s = env_->SyncDir(dir_); !s.ok()) return s;
   file_ = std::move(f);
   next_ = position;
-  synced_ = position;
+  SetSynced(position);
   return Status::Ok();
 }
 
@@ -208,14 +208,20 @@ Result<std::uint64_t> Journal::AppendMany(std::span<const std::string> payloads)
   return position - 1;
 }
 
-void Journal::SetObserver(Observer observer) {
+void Journal::SetObservers(Observer appended, SyncObserver synced) {
   std::lock_guard lock(mu_);
-  observer_ = std::move(observer);
+  observer_ = std::move(appended);
+  synced_observer_ = std::move(synced);
 }
 
-void Journal::AtPosition(const std::function<void(std::uint64_t)>& fn) {
+void Journal::SetSynced(std::uint64_t durable) {
+  synced_ = durable;
+  if (synced_observer_) synced_observer_(durable);
+}
+
+void Journal::AtPosition(const std::function<void(std::uint64_t, std::uint64_t)>& fn) {
   std::lock_guard lock(mu_);
-  fn(next_);
+  fn(next_, policy_ == SyncPolicy::kAlways ? synced_ : next_);
 }
 
 Status Journal::SyncLocked(std::unique_lock<std::mutex>& lock, std::uint64_t upto) {
@@ -238,7 +244,7 @@ Status Journal::SyncLocked(std::unique_lock<std::mutex>& lock, std::uint64_t upt
     lock.lock();
     syncing_ = false;
     if (s.ok()) {
-      if (file == file_) synced_ = std::max(synced_, covers);
+      if (file == file_ && covers > synced_) SetSynced(covers);
     } else {
       failed_ = s;
     }
@@ -279,7 +285,7 @@ Status Journal::failure() const {
 void Journal::ClearFailure() {
   std::lock_guard lock(mu_);
   failed_ = Status::Ok();
-  synced_ = next_;
+  SetSynced(next_);
 }
 
 }  // namespace leadroute::store

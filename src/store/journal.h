@@ -112,10 +112,13 @@ class Journal {
   // Called with each successful write's records (the first one's position
   // and the payloads), under the journal's lock: keep it short.
   using Observer = std::function<void(std::uint64_t first, std::span<const std::string>)>;
-  void SetObserver(Observer observer);
-  // Runs fn(next position) under the journal's lock: no record is
-  // appended meanwhile (a subscriber joins between two records).
-  void AtPosition(const std::function<void(std::uint64_t)>& fn);
+  // And with the position below which every record is on disk, whenever
+  // that advances (under the lock, too).
+  using SyncObserver = std::function<void(std::uint64_t durable)>;
+  void SetObservers(Observer appended, SyncObserver synced);
+  // Runs fn(next position, durable position) under the journal's lock: no
+  // record is appended or synced meanwhile (a subscriber joins between two).
+  void AtPosition(const std::function<void(std::uint64_t, std::uint64_t)>& fn);
 
  private:
   // REQUIRES: mu_ held (released during syncs).
@@ -135,6 +138,9 @@ class Journal {
   Status failed_;
   std::string frame_;  // reused
   Observer observer_;
+  SyncObserver synced_observer_;
+  // Sets synced_ and tells the observer. REQUIRES: mu_ held.
+  void SetSynced(std::uint64_t durable);
 };
 
 }  // namespace leadroute::store

@@ -55,12 +55,20 @@ class Store::Stream final : public protocol::ChangeStream {
     store_->Unsubscribe(this);
   }
 
-  // A journaled change.
+  // The first position Push() takes; earlier ones come from the disk.
+  void ExpectFrom(std::uint64_t position) {
+    std::lock_guard lock(mu_);
+    expect_ = position;
+  }
+
+  // A journaled change. Positions before the expected one were caught up
+  // from the disk (or precede the subscription) and are dropped.
   void Push(std::uint64_t position, std::string_view payload) {
     bool wake = false;
     {
       std::lock_guard lock(mu_);
-      if (ended_ || cancelled_) return;
+      if (ended_ || cancelled_ || position < expect_) return;
+      expect_ = position + 1;
       if (queue_.size() > kMaxQueued) {
         End("more than 64 MB of changes waiting for this subscriber; subscribe again from "
             "the last position received");
@@ -102,6 +110,7 @@ class Store::Stream final : public protocol::ChangeStream {
   Store* const store_;
   const std::function<void()> wake_;
   bool woken_ = false, ended_ = false, cancelled_ = false;  // guarded by mu_
+  std::uint64_t expect_ = 0;                                // guarded by mu_
   std::string reason_;
 };
 
@@ -113,13 +122,33 @@ Store::Store(std::string dir, Engine* engine, StoreOptions options,
       env_(options_.env ? options_.env : Env::Default()),
       lock_(std::move(lock)),
       journal_(env_, dir_, options_.sync) {
-  journal_.SetObserver([this](std::uint64_t first, std::span<const std::string> payloads) {
-    if (subscriber_count_.load(std::memory_order_relaxed) == 0) return;
-    std::lock_guard lock(subscribers_mu_);
-    for (const auto& stream : subscribers_) {
-      for (std::size_t i = 0; i < payloads.size(); ++i) stream->Push(first + i, payloads[i]);
-    }
-  });
+  // Subscribers hear only of changes as durable as the policy makes them:
+  // under --sync always, once synced (a change a power cut could still
+  // take must never reach a CRM).
+  const bool wait_for_sync = options_.sync == SyncPolicy::kAlways;
+  journal_.SetObservers(
+      [this, wait_for_sync](std::uint64_t first, std::span<const std::string> payloads) {
+        if (!wait_for_sync && subscriber_count_.load(std::memory_order_relaxed) == 0) return;
+        std::lock_guard lock(subscribers_mu_);
+        for (std::size_t i = 0; i < payloads.size(); ++i) {
+          if (wait_for_sync) {
+            undurable_.emplace_back(first + i, payloads[i]);
+          } else {
+            for (const auto& stream : subscribers_) stream->Push(first + i, payloads[i]);
+          }
+        }
+      },
+      [this](std::uint64_t durable) {
+        std::lock_guard lock(subscribers_mu_);
+        std::size_t n = 0;
+        while (n < undurable_.size() && undurable_[n].first < durable) {
+          for (const auto& stream : subscribers_) {
+            stream->Push(undurable_[n].first, undurable_[n].second);
+          }
+          ++n;
+        }
+        undurable_.erase(undurable_.begin(), undurable_.begin() + static_cast<std::ptrdiff_t>(n));
+      });
 }
 
 void Store::Unsubscribe(const Stream* stream) {
@@ -132,23 +161,26 @@ Result<std::shared_ptr<protocol::ChangeStream>> Store::Subscribe(
     std::optional<std::uint64_t> from, std::function<void()> wake, std::uint64_t* from_out,
     std::uint64_t* next_out) {
   auto stream = std::make_shared<Stream>(this, std::move(wake));
-  std::uint64_t next = 0;
-  // Joined between two records: those before `next` come from the disk,
-  // the others from the observer.
-  journal_.AtPosition([&](std::uint64_t position) {
+  std::uint64_t next = 0, durable = 0;
+  // Joined between two records: those before `durable` come from the
+  // disk, the others from the observers.
+  std::uint64_t first = 0;
+  journal_.AtPosition([&](std::uint64_t position, std::uint64_t synced) {
     next = position;
+    durable = synced;
+    first = from.value_or(next);
+    stream->ExpectFrom(std::max(first, durable));
     std::lock_guard lock(subscribers_mu_);
     subscribers_.push_back(stream);
     subscriber_count_ = subscribers_.size();
   });
-  const std::uint64_t first = from.value_or(next);
   Status s;
   if (first > next) {
     s = Status::NotFound("position " + std::to_string(first) + " is beyond the journal's end (" +
                          std::to_string(next) + " comes next)");
-  } else if (first < next) {
+  } else if (first < durable) {
     std::string backlog;
-    s = ReadChanges(first, next, &backlog);
+    s = ReadChanges(first, durable, &backlog);
     if (s.ok()) {
       std::lock_guard lock(stream->mu_);
       stream->queue_.insert(0, backlog);

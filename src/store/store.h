@@ -128,6 +128,9 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
 
   std::mutex subscribers_mu_;  // after the journal's lock
   std::vector<std::shared_ptr<Stream>> subscribers_;
+  // Under --sync always, subscribers hear of a change once it is on disk:
+  // the changes written but not yet synced, oldest first.
+  std::vector<std::pair<std::uint64_t, std::string>> undurable_;  // by subscribers_mu_
   std::atomic<std::size_t> subscriber_count_{0};
 
   std::mutex timer_mu_;

@@ -51,6 +51,8 @@ def word():
     return "".join(rng.choice(string.ascii_lowercase) for _ in range(14))
 
 
+seen = set()       # ids of stored opportunities the subscriber was told of
+last_seen = [-1]   # the last journal position the subscriber received
 acked = set()      # ids whose registration was answered approved or review
 attempted = set()  # every id sent
 lock = threading.Lock()
@@ -83,6 +85,38 @@ def writer(port, prefix, names):
         pass  # the server was killed
 
 
+def follow(port, until=None):
+    """Subscribes from the position after the last one seen; records every
+    change until the connection ends (or position `until` is reached).
+    Positions must follow on without gaps or repeats across reconnects."""
+    import json
+    import socket
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        s.sendall((json.dumps({"jsonrpc": "2.0", "id": 1, "method": "subscribe",
+                               "params": {"from": last_seen[0] + 1}}) + "\n").encode())
+        f = s.makefile("r", encoding="utf-8")
+        answer = json.loads(f.readline())
+        assert "result" in answer, answer
+        if until is None:
+            s.settimeout(None)
+        while until is None or last_seen[0] + 1 < until:
+            line = f.readline()
+            if not line:
+                return
+            note = json.loads(line)
+            if note.get("method") != "change":
+                continue
+            position = note["params"]["position"]
+            assert position == last_seen[0] + 1, f"position {position} after {last_seen[0]}"
+            last_seen[0] = position
+            change = note["params"]["change"]
+            if change["op"] == "upsert_opportunity":
+                seen.add(change["opportunity"]["id"])
+    except (ConnectionError, OSError, ValueError):
+        return  # the server was killed
+
+
 def state(port):
     """What the server holds of the attempted ids, and its totals."""
     ids = sorted(attempted)
@@ -113,6 +147,8 @@ for cycle in range(cycles):
     again, total_again = state(port)
     assert (again, total_again) == (found, total), f"cycle {cycle}: a second restart differs"
 
+    subscriber = threading.Thread(target=follow, args=(port,))
+    subscriber.start()
     names = [word() for _ in range(200000)]
     threads = [threading.Thread(target=writer, args=(port, f"c{cycle}t{t}", names))
                for t in range(4)]
@@ -122,12 +158,27 @@ for cycle in range(cycles):
     kill(server)
     for t in threads:
         t.join(timeout=30)
-    print(f"cycle {cycle}: {len(acked)} acknowledged, {len(attempted)} sent", flush=True)
+    subscriber.join(timeout=30)
+    print(f"cycle {cycle}: {len(acked)} acknowledged, {len(attempted)} sent, "
+          f"{last_seen[0] + 1} changes followed", flush=True)
 
 server, port = start()
 found, total = state(port)
 assert not (acked - {i for i, _ in found})
 assert total == len(found)
+# The subscriber catches up to the end: it was told of every stored one.
+with Client("127.0.0.1", port) as c:
+    pass
+import json, socket  # noqa: E401
+probe = socket.create_connection(("127.0.0.1", port), timeout=30)
+probe.sendall(b'{"jsonrpc":"2.0","id":1,"method":"subscribe"}\n')
+end = json.loads(probe.makefile().readline())["result"]["next"]
+probe.close()
+follow(port, until=end)
+assert last_seen[0] + 1 == end, f"followed to {last_seen[0] + 1}, journal at {end}"
+missing = {i for i, _ in found} - seen
+assert not missing, f"stored but never streamed: {sorted(missing)[:5]}"
 server.terminate()
 server.wait(timeout=30)
-print(f"ok: {cycles} crashes, {len(acked)} acknowledged registrations all restored")
+print(f"ok: {cycles} crashes, {len(acked)} acknowledged registrations all restored, "
+      f"{end} changes streamed to a subscriber that reconnected after each crash")

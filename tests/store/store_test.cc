@@ -529,3 +529,26 @@ TEST_F(StoreTest, ASubscriberResumesAcrossARestart) {
 
 }  // namespace
 }  // namespace leadroute::store
+
+namespace leadroute::store {
+namespace {
+
+TEST_F(StoreTest, SubscribersHearOfAChangeOnlyOnceItIsOnDisk) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::uint64_t first = 0, next = 0;
+  auto stream = store->Subscribe(std::nullopt, [] {}, &first, &next);
+  ASSERT_TRUE(stream.ok());
+  env_.fail_syncs = true;
+  ASSERT_FALSE(engine->Register(Deal("d1", "p-1", "Eins GmbH", "eins.de")).ok());
+  std::string lines, reason;
+  ASSERT_TRUE((*stream)->Take(&lines, &reason));
+  EXPECT_TRUE(lines.empty()) << lines;  // written, not synced: not told
+  env_.fail_syncs = false;
+  store->Tick();  // recovers: the change is in the snapshot now
+  ASSERT_TRUE((*stream)->Take(&lines, &reason));
+  EXPECT_NE(lines.find("\"d1\""), std::string::npos) << lines;
+}
+
+}  // namespace
+}  // namespace leadroute::store
