@@ -57,6 +57,7 @@ struct Change {
   bool registered = false;
   std::string_view id;
   OpportunityStatus status = OpportunityStatus::kOpen;  // kCloseOpportunity
+  std::string_view actor;  // kCloseOpportunity: who closed it (empty: "api")
   // kRoute: the lead, the decision, the partners that had declined it, and
   // the round-robin position after the decision.
   const Lead* lead = nullptr;

@@ -76,8 +76,17 @@ class Engine {
                                           std::vector<bool>* created_each = nullptr);
   // Sets a closing status (won, lost, expired, withdrawn). NotFound if the
   // id is unknown; InvalidArgument for open or pending.
-  Status CloseOpportunity(std::string_view id, OpportunityStatus status);
+  // `actor` (optional: "api") is who closed it, for its history.
+  Status CloseOpportunity(std::string_view id, OpportunityStatus status,
+                          std::string_view actor = {});
   std::optional<Opportunity> GetOpportunity(std::string_view id) const;
+  // What happened to an opportunity, oldest first: created, updated,
+  // approved, review, closed, expired, with times and actors. Nullopt if
+  // there is no such opportunity.
+  std::optional<std::vector<HistoryEntry>> OpportunityHistory(std::string_view id) const;
+  // For disputes: the opportunities that protected this customer (matched
+  // as check matches them) at time `t`, best first, whatever they are now.
+  std::vector<Match> ProtectionAt(const Opportunity& customer, std::int64_t t) const;
 
   // Matches a deal (party + owner) against active opportunities.
   CheckResult Check(const Opportunity& deal) const;

@@ -96,6 +96,25 @@ struct RegisterResult {
   std::vector<Match> matches;
 };
 
+// What happened to an opportunity, in its history.
+enum class HistoryEvent : std::uint8_t {
+  kCreated,   // upsert_opportunity, new
+  kUpdated,   // upsert_opportunity, replaced
+  kApproved,  // register: approved
+  kReview,    // register: stored pending, for review
+  kClosed,    // close_opportunity
+  kExpired,   // its protection ran out (the expiry timer)
+};
+std::string_view HistoryEventName(HistoryEvent e);
+
+struct HistoryEntry {
+  std::int64_t at = 0;  // seconds since the epoch
+  HistoryEvent event = HistoryEvent::kCreated;
+  OpportunityStatus status = OpportunityStatus::kOpen;  // after the event
+  std::int64_t expires_at = 0;                          // after the event
+  std::string actor;  // "partner:ID", "direct:ID", "system", or close's actor
+};
+
 }  // namespace leadroute
 
 #endif  // LEADROUTE_OPPORTUNITY_H_

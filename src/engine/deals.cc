@@ -75,7 +75,60 @@ Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   std::unique_lock lock(mu_);
   Change change{.kind = ChangeKind::kUpsertOpportunity, .at = options_.now(), .opportunity = &opp};
   if (Status s = Log(change); !s.ok()) return s;
-  return index_.Upsert(opp, f, created);
+  return index_.Upsert(opp, f, created, change.at);
+}
+
+Status Engine::Deals::Replay(const Change& c) {
+  switch (c.kind) {
+    case ChangeKind::kUpsertOpportunity: {
+      if (Status s = ValidateOpportunity(*c.opportunity, "opportunity"); !s.ok()) return s;
+      const index::Features f = Features(c.opportunity->party);
+      std::unique_lock lock(mu_);
+      bool created = false;
+      return index_.Upsert(*c.opportunity, f, &created, c.at, c.registered);
+    }
+    case ChangeKind::kCloseOpportunity:
+    case ChangeKind::kExpireOpportunity: {
+      const bool expire = c.kind == ChangeKind::kExpireOpportunity;
+      std::unique_lock lock(mu_);
+      if (!index_.SetStatus(c.id, expire ? OpportunityStatus::kExpired : c.status, c.at,
+                            expire ? HistoryEvent::kExpired : HistoryEvent::kClosed,
+                            expire ? "system" : c.actor.empty() ? "api" : c.actor)) {
+        return Status::NotFound("no such opportunity");
+      }
+      return Status::Ok();
+    }
+    default:
+      return Status::Internal("not an opportunity change");
+  }
+}
+
+std::optional<std::vector<HistoryEntry>> Engine::Deals::History(std::string_view id) const {
+  std::shared_lock lock(mu_);
+  return index_.History(id);
+}
+
+std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64_t t) const {
+  const index::Features f = Features(customer.party);
+  std::vector<index::LookupKey> keys;
+  index::QueryKeys(f, &keys);
+  std::vector<Match> found;
+  std::shared_lock lock(mu_);
+  const ConflictPolicy& policy = options_.conflict;
+  std::vector<std::uint32_t> candidates;
+  index_.Candidates(keys, &candidates);
+  for (std::uint32_t slot : candidates) {
+    if (!index_.HeldAt(slot, t)) continue;
+    index::Scored scored = index::ScoreMatch(f, index_.View(slot).features(), policy.weights);
+    if (scored.score < policy.review_threshold) continue;
+    found.push_back(Match{std::string(index_.IdOf(slot)), index_.OwnerOf(slot), scored.score,
+                          std::move(scored.evidence)});
+  }
+  std::sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
+    return a.score != b.score ? a.score > b.score : a.opportunity_id < b.opportunity_id;
+  });
+  if (found.size() > policy.max_matches) found.resize(policy.max_matches);
+  return found;
 }
 
 std::vector<Status> Engine::Deals::UpsertMany(
@@ -124,7 +177,7 @@ std::vector<Status> Engine::Deals::UpsertMany(
     for (std::size_t i = from; i < to; ++i) {
       if (!statuses[i].ok()) continue;
       bool is_new = false;
-      statuses[i] = index_.Upsert(opps[i], features[i], &is_new);
+      statuses[i] = index_.Upsert(opps[i], features[i], &is_new, now);
       *created += is_new ? 1 : 0;
       if (created_each) (*created_each)[i] = is_new;
     }
@@ -132,7 +185,8 @@ std::vector<Status> Engine::Deals::UpsertMany(
   return statuses;
 }
 
-Status Engine::Deals::Close(std::string_view id, OpportunityStatus status) {
+Status Engine::Deals::Close(std::string_view id, OpportunityStatus status,
+                           std::string_view actor) {
   if (status == OpportunityStatus::kOpen || status == OpportunityStatus::kPending) {
     return Status::InvalidArgument("must be won, lost, expired or withdrawn",
                                    "status");
@@ -140,17 +194,9 @@ Status Engine::Deals::Close(std::string_view id, OpportunityStatus status) {
   std::unique_lock lock(mu_);
   if (!index_.Contains(id)) return Status::NotFound("no such opportunity");
   Change change{.kind = ChangeKind::kCloseOpportunity, .at = options_.now(), .id = id,
-                .status = status};
+                .status = status, .actor = actor};
   if (Status s = Log(change); !s.ok()) return s;
-  index_.SetStatus(id, status);
-  return Status::Ok();
-}
-
-Status Engine::Deals::Expire(std::string_view id) {
-  std::unique_lock lock(mu_);
-  if (!index_.SetStatus(id, OpportunityStatus::kExpired)) {
-    return Status::NotFound("no such opportunity");
-  }
+  index_.SetStatus(id, status, change.at, HistoryEvent::kClosed, actor.empty() ? "api" : actor);
   return Status::Ok();
 }
 
@@ -171,7 +217,7 @@ std::size_t Engine::Deals::ExpireDue(std::size_t max_scan) {
     if (!index_.DueAt(slot, now)) continue;
     Change change{.kind = ChangeKind::kExpireOpportunity, .at = now, .id = index_.IdOf(slot)};
     if (!Log(change).ok()) break;  // the log refuses writes; try again later
-    index_.SetStatusOf(slot, OpportunityStatus::kExpired);
+    index_.SetStatusOf(slot, OpportunityStatus::kExpired, now, HistoryEvent::kExpired, "system");
     ++expired;
   }
   return expired;
@@ -318,7 +364,7 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
                 .registered = true};
   if (Status s = Log(change); !s.ok()) return s;
   bool created = false;
-  if (Status s = index_.Upsert(deal, f, &created); !s.ok()) return s;
+  if (Status s = index_.Upsert(deal, f, &created, now, /*registered=*/true); !s.ok()) return s;
   out.expires_at = deal.expires_at;
   return out;
 }

@@ -26,7 +26,7 @@ class Engine::Deals {
   Status Upsert(const Opportunity& opp, bool* created);
   std::vector<Status> UpsertMany(const std::vector<Opportunity>& opps,
                                  std::size_t* created, std::vector<bool>* created_each);
-  Status Close(std::string_view id, OpportunityStatus status);
+  Status Close(std::string_view id, OpportunityStatus status, std::string_view actor);
   std::optional<Opportunity> Get(std::string_view id) const;
   CheckResult Check(const Opportunity& deal) const;
   // Check() with the deal's features already extracted (Features()).
@@ -42,8 +42,12 @@ class Engine::Deals {
   // Marks expired the active opportunities past their expiry among the next
   // `max_scan` slots (from where the last call stopped, wrapping). Logged.
   std::size_t ExpireDue(std::size_t max_scan);
-  // kExpireOpportunity replayed: NotFound if the id is unknown.
-  Status Expire(std::string_view id);
+  // A logged opportunity change replayed (at its time, not logged again).
+  Status Replay(const Change& change);
+  std::optional<std::vector<HistoryEntry>> History(std::string_view id) const;
+  // The opportunities that protected the customer at `t`, matched as check
+  // matches (at or above the review threshold), best first.
+  std::vector<Match> HeldAt(const Opportunity& customer, std::int64_t t) const;
   // The index as opaque bytes, and the log position of the cut.
   void Save(std::string* out, std::uint64_t* position) const;
   // Replaces the index with saved bytes. InvalidArgument when malformed.

@@ -49,9 +49,18 @@ std::vector<Status> Engine::UpsertOpportunities(
   return statuses;
 }
 
-Status Engine::CloseOpportunity(std::string_view id, OpportunityStatus status) {
-  Status s = deals_->Close(id, status);
+Status Engine::CloseOpportunity(std::string_view id, OpportunityStatus status,
+                               std::string_view actor) {
+  Status s = deals_->Close(id, status, actor);
   return s.ok() ? Durable() : s;
+}
+
+std::optional<std::vector<HistoryEntry>> Engine::OpportunityHistory(std::string_view id) const {
+  return deals_->History(id);
+}
+
+std::vector<Match> Engine::ProtectionAt(const Opportunity& customer, std::int64_t t) const {
+  return deals_->HeldAt(customer, t);
 }
 
 std::optional<Opportunity> Engine::GetOpportunity(std::string_view id) const {
@@ -140,14 +149,10 @@ void Engine::SetChangeLog(ChangeLog* log) {
 
 Status Engine::Apply(const Change& change) {
   switch (change.kind) {
-    case ChangeKind::kUpsertOpportunity: {
-      bool created = false;
-      return deals_->Upsert(*change.opportunity, &created);
-    }
+    case ChangeKind::kUpsertOpportunity:
     case ChangeKind::kCloseOpportunity:
-      return deals_->Close(change.id, change.status);
     case ChangeKind::kExpireOpportunity:
-      return deals_->Expire(change.id);
+      return deals_->Replay(change);
     case ChangeKind::kRoute:
     case ChangeKind::kFeedback:
     case ChangeKind::kUpsertPartner:

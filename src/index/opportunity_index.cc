@@ -59,8 +59,75 @@ std::int64_t OpportunityIndex::Find(std::string_view id) const {
   return -1;
 }
 
+namespace {
+
+std::uint32_t ToU32Seconds(std::int64_t t) {
+  return static_cast<std::uint32_t>(std::clamp<std::int64_t>(t, 0, 0xFFFFFFFFll));
+}
+
+std::string OwnerActor(const Owner& owner) {
+  std::string actor(OwnerKindName(owner.kind));
+  actor.push_back(':');
+  actor += owner.id;
+  return actor;
+}
+
+}  // namespace
+
+std::uint32_t OpportunityIndex::InternActor(std::string_view actor) {
+  auto it = actor_ids_.find(std::string(actor));
+  if (it != actor_ids_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(actors_.size());
+  actors_.emplace_back(actor);
+  actor_ids_.emplace(std::string(actor), id);
+  return id;
+}
+
+void OpportunityIndex::Note(std::uint32_t slot, std::int64_t at, HistoryEvent event,
+                            std::string_view actor) {
+  if (last_event_.size() <= slot) last_event_.resize(slot + 1, kNoEvent);
+  const Slot& s = slots_[slot];
+  events_.push_back(Event{ToU32Seconds(at), ToU32Seconds(s.expires_at), last_event_[slot],
+                          InternActor(actor), event, s.status});
+  last_event_[slot] = static_cast<std::uint32_t>(events_.size() - 1);
+}
+
+void OpportunityIndex::SetStatusOf(std::uint32_t slot, OpportunityStatus status,
+                                   std::int64_t at, HistoryEvent event,
+                                   std::string_view actor) {
+  slots_[slot].status = status;
+  Note(slot, at, event, actor);
+}
+
+std::optional<std::vector<HistoryEntry>> OpportunityIndex::History(std::string_view id) const {
+  const std::int64_t slot = Find(id);
+  if (slot < 0) return std::nullopt;
+  std::vector<HistoryEntry> out;
+  const auto s = static_cast<std::size_t>(slot);
+  for (std::uint32_t e = s < last_event_.size() ? last_event_[s] : kNoEvent; e != kNoEvent;
+       e = events_[e].prev) {
+    const Event& ev = events_[e];
+    out.push_back(HistoryEntry{ev.at, ev.event, ev.status, ev.expires_at, actors_[ev.actor]});
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+bool OpportunityIndex::HeldAt(std::uint32_t slot, std::int64_t t) const {
+  // The newest event at or before t says what held then.
+  for (std::uint32_t e = slot < last_event_.size() ? last_event_[slot] : kNoEvent;
+       e != kNoEvent; e = events_[e].prev) {
+    const Event& ev = events_[e];
+    if (ev.at > t) continue;
+    const bool active =
+        ev.status == OpportunityStatus::kOpen || ev.status == OpportunityStatus::kPending;
+    return active && (ev.expires_at == 0 || ev.expires_at > t);
+  }
+  return false;
+}
+
 Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
-                                bool* created) {
+                                bool* created, std::int64_t at, bool registered) {
   if (!Pack(opp, f, &pack_buffer_)) return Status::TooLarge("opportunity too large to store");
   const std::int64_t found = Find(opp.id);
   *created = found < 0;
@@ -82,6 +149,12 @@ Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
   std::vector<LookupKey> keys;
   StoredKeys(f, &keys);
   AddPostings(slot, keys);
+  const HistoryEvent event = registered ? (opp.status == OpportunityStatus::kPending
+                                               ? HistoryEvent::kReview
+                                               : HistoryEvent::kApproved)
+                             : *created ? HistoryEvent::kCreated
+                                        : HistoryEvent::kUpdated;
+  Note(slot, at, event, OwnerActor(opp.owner));
   MaybeCompact();
   return Status::Ok();
 }
@@ -95,10 +168,11 @@ void OpportunityIndex::MaybeCompact() {
   arena_ = std::move(fresh);
 }
 
-bool OpportunityIndex::SetStatus(std::string_view id, OpportunityStatus status) {
+bool OpportunityIndex::SetStatus(std::string_view id, OpportunityStatus status,
+                                 std::int64_t at, HistoryEvent event, std::string_view actor) {
   const std::int64_t slot = Find(id);
   if (slot < 0) return false;
-  slots_[static_cast<std::size_t>(slot)].status = status;
+  SetStatusOf(static_cast<std::uint32_t>(slot), status, at, event, actor);
   return true;
 }
 
@@ -155,13 +229,16 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0002"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0003"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status, u32 length, packed bytes; the posting
-// table (PostingTable::Save), so a restore hashes nothing.
+// table (PostingTable::Save), so a restore hashes nothing; the histories:
+// u32 actor count, each as u32 length and bytes; u64 event count, each as
+// u32 at, expires_at, prev, actor, u8 event, status; u32 per record, its
+// newest event.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '2'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '3'};
 
 template <typename T>
 void Put(std::string* out, T v) {
@@ -206,6 +283,23 @@ void OpportunityIndex::Save(std::string* out) const {
     out->append(s.packed, size);
   }
   postings_.Save(out);
+  Put<std::uint32_t>(out, static_cast<std::uint32_t>(actors_.size()));
+  for (const std::string& a : actors_) {
+    Put<std::uint32_t>(out, static_cast<std::uint32_t>(a.size()));
+    out->append(a);
+  }
+  Put<std::uint64_t>(out, events_.size());
+  for (const Event& e : events_) {
+    Put<std::uint32_t>(out, e.at);
+    Put<std::uint32_t>(out, e.expires_at);
+    Put<std::uint32_t>(out, e.prev);
+    Put<std::uint32_t>(out, e.actor);
+    Put<std::uint8_t>(out, static_cast<std::uint8_t>(e.event));
+    Put<std::uint8_t>(out, static_cast<std::uint8_t>(e.status));
+  }
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Put<std::uint32_t>(out, i < last_event_.size() ? last_event_[i] : kNoEvent);
+  }
 }
 
 Status OpportunityIndex::Restore(std::string_view in) {
@@ -251,6 +345,36 @@ Status OpportunityIndex::Restore(std::string_view in) {
   }
   if (!postings_.Restore(&in, static_cast<std::uint32_t>(slots_.size()))) {
     return malformed("postings");
+  }
+  std::uint32_t actors = 0;
+  if (!Take(&in, &actors) || actors > in.size() / 4) return malformed("actors");
+  for (std::uint32_t i = 0; i < actors; ++i) {
+    std::uint32_t len = 0;
+    std::string_view actor;
+    if (!Take(&in, &len) || !TakeBytes(&in, len, &actor)) return malformed("actor");
+    InternActor(actor);
+  }
+  if (actors_.size() != actors) return malformed("an actor twice");
+  std::uint64_t events = 0;
+  if (!Take(&in, &events) || events > in.size() / 18) return malformed("event count");
+  events_.reserve(events);
+  for (std::uint64_t i = 0; i < events; ++i) {
+    Event e;
+    std::uint8_t event = 0, status = 0;
+    if (!Take(&in, &e.at) || !Take(&in, &e.expires_at) || !Take(&in, &e.prev) ||
+        !Take(&in, &e.actor) || !Take(&in, &event) || !Take(&in, &status) ||
+        (e.prev != kNoEvent && e.prev >= i) || e.actor >= actors ||
+        event > static_cast<std::uint8_t>(HistoryEvent::kExpired) ||
+        status > static_cast<std::uint8_t>(OpportunityStatus::kPending)) {
+      return malformed("event " + std::to_string(i));
+    }
+    e.event = static_cast<HistoryEvent>(event);
+    e.status = static_cast<OpportunityStatus>(status);
+    events_.push_back(e);
+  }
+  last_event_.resize(slots_.size());
+  for (std::uint32_t& last : last_event_) {
+    if (!Take(&in, &last) || (last != kNoEvent && last >= events)) return malformed("histories");
   }
   if (!in.empty()) return malformed("trailing bytes");
   return Status::Ok();

@@ -51,12 +51,21 @@ class OpportunityIndex {
   explicit OpportunityIndex(IndexLimits limits = {});
 
   // Inserts, or replaces the opportunity with the same id. Sets *created.
-  // Fails (nothing changed) when the record is too large to pack.
+  // Fails (nothing changed) when the record is too large to pack. Its
+  // history notes the event at `at` (created or updated; for a
+  // registration, approved or review by its status), by its owner.
   Status Upsert(const Opportunity& opp, const Features& features,
-                bool* created);
+                bool* created, std::int64_t at = 0, bool registered = false);
 
-  // Sets the status of a stored opportunity; false if there is none.
-  bool SetStatus(std::string_view id, OpportunityStatus status);
+  // Sets the status of a stored opportunity (noting `event` at `at` by
+  // `actor` in its history); false if there is none.
+  bool SetStatus(std::string_view id, OpportunityStatus status, std::int64_t at = 0,
+                 HistoryEvent event = HistoryEvent::kClosed, std::string_view actor = {});
+  // The history of an opportunity, oldest first; nullopt if there is none.
+  std::optional<std::vector<HistoryEntry>> History(std::string_view id) const;
+  // Whether the slot's opportunity protected its customer at `t`: open or
+  // pending and unexpired then, by its history.
+  bool HeldAt(std::uint32_t slot, std::int64_t t) const;
 
   std::optional<Opportunity> Get(std::string_view id) const;
   bool Contains(std::string_view id) const { return Find(id) >= 0; }
@@ -81,9 +90,8 @@ class OpportunityIndex {
   // (wrapping at the end); returns where the next scan starts.
   std::uint32_t DueFrom(std::uint32_t from, std::size_t max_scan, std::int64_t now,
                         std::vector<std::uint32_t>* out) const;
-  void SetStatusOf(std::uint32_t slot, OpportunityStatus status) {
-    slots_[slot].status = status;
-  }
+  void SetStatusOf(std::uint32_t slot, OpportunityStatus status, std::int64_t at,
+                   HistoryEvent event, std::string_view actor);
   // Every record, its expiry, owner and status, as bytes for Restore().
   void Save(std::string* out) const;
   // Replaces everything with what Save() wrote; the postings are rebuilt
@@ -113,8 +121,27 @@ class OpportunityIndex {
   // Copies the live records into a fresh arena once dead ones dominate.
   void MaybeCompact();
 
+  // One history event: 20 bytes. Times as unsigned 32-bit seconds since
+  // the epoch (good until 2106).
+  struct Event {
+    std::uint32_t at;
+    std::uint32_t expires_at;  // 0: never
+    std::uint32_t prev;        // the slot's previous event, or kNoEvent
+    std::uint32_t actor;       // in actors_
+    HistoryEvent event;
+    OpportunityStatus status;
+  };
+  static constexpr std::uint32_t kNoEvent = 0xFFFFFFFFu;
+  void Note(std::uint32_t slot, std::int64_t at, HistoryEvent event, std::string_view actor);
+  std::uint32_t InternActor(std::string_view actor);
+
   IndexLimits limits_;
   std::vector<Slot, HugePageAllocator<Slot>> slots_;
+  // Histories: each slot's newest event, events linked back to older ones.
+  std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> last_event_;
+  std::vector<Event, HugePageAllocator<Event>> events_;
+  std::vector<std::string> actors_;
+  tsl::robin_map<std::string, std::uint32_t> actor_ids_;
   RecordArena arena_;
   PostingTable postings_;  // match keys and ids
   std::string pack_buffer_;

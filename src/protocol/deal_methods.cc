@@ -57,10 +57,12 @@ Status HandleCloseOpportunity(Engine& engine, od::value* params,
   if (params == nullptr) return Status::InvalidArgument("missing", "id");
   std::string id;
   std::string status_name;
+  std::string actor;
   Status s = ForEachField(*params, "params", [&](std::string_view key,
                                                  od::value& value) {
     if (key == "id") return ReadString(value, "id", &id, kMaxStoredField);
     if (key == "status") return ReadString(value, "status", &status_name, 32);
+    if (key == "actor") return ReadString(value, "actor", &actor, kMaxStoredField);
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -71,7 +73,7 @@ Status HandleCloseOpportunity(Engine& engine, od::value* params,
     return Status::InvalidArgument("must be won, lost, expired or withdrawn",
                                    "status");
   }
-  if (Status c = engine.CloseOpportunity(id, *status); !c.ok()) return c;
+  if (Status c = engine.CloseOpportunity(id, *status, actor); !c.ok()) return c;
   out.BeginObject();
   out.Field("id", id);
   out.Field("status", StatusName(*status));
@@ -162,6 +164,57 @@ Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& 
   out.EndArray();
   out.Field("created", static_cast<std::uint64_t>(created));
   out.Field("failed", static_cast<std::uint64_t>(failed));
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleOpportunityHistory(Engine& engine, od::value* params, JsonWriter& out) {
+  std::string id;
+  if (Status s = DecodeId(params, &id); !s.ok()) return s;
+  auto history = engine.OpportunityHistory(id);
+  if (!history) return Status::NotFound("no such opportunity");
+  out.BeginObject();
+  out.Field("id", id);
+  out.Key("events");
+  out.BeginArray();
+  for (const HistoryEntry& e : *history) {
+    out.BeginObject();
+    WriteTime("at", e.at, out);
+    out.Field("event", HistoryEventName(e.event));
+    out.Field("status", StatusName(e.status));
+    WriteTime("expires_at", e.expires_at, out);
+    out.Field("actor", e.actor);
+    out.EndObject();
+  }
+  out.EndArray();
+  out.EndObject();
+  return Status::Ok();
+}
+
+Status HandleProtectionAt(Engine& engine, od::value* params, JsonWriter& out) {
+  if (params == nullptr) return Status::InvalidArgument("missing", "customer");
+  Opportunity customer;
+  std::int64_t at = 0;
+  bool has_customer = false;
+  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+    if (key == "customer") {
+      has_customer = true;
+      return DecodeParty(value, "customer", &customer.party, kMaxStoredField);
+    }
+    if (key == "at") return ReadTime(value, "at", &at);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (!has_customer || !customer.party.HasIdentity()) {
+    return Status::InvalidArgument(
+        "needs at least one of company, domain, email, phone, a full name or a street",
+        "customer");
+  }
+  if (at == 0) return Status::InvalidArgument("missing", "at");
+  const std::vector<Match> holders = engine.ProtectionAt(customer, at);
+  out.BeginObject();
+  WriteTime("at", at, out);
+  WriteMatches("holders", holders, out);
   out.EndObject();
   return Status::Ok();
 }

@@ -6,7 +6,7 @@
 namespace leadroute::protocol {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, MethodHandler>, 17> kMethods = {{
+constexpr std::array<std::pair<std::string_view, MethodHandler>, 19> kMethods = {{
     {"ping", &HandlePing},
     {"normalize", &HandleNormalize},
     {"check", &HandleCheck},
@@ -15,6 +15,8 @@ constexpr std::array<std::pair<std::string_view, MethodHandler>, 17> kMethods = 
     {"upsert_opportunities", &HandleUpsertOpportunities},
     {"close_opportunity", &HandleCloseOpportunity},
     {"get_opportunity", &HandleGetOpportunity},
+    {"opportunity_history", &HandleOpportunityHistory},
+    {"protection_at", &HandleProtectionAt},
     {"stats", &HandleStats},
     {"route", &HandleRoute},
     {"route_batch", &HandleRouteBatch},

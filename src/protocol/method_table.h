@@ -39,6 +39,10 @@ Status HandleUpsertOpportunity(Engine& engine, simdjson::ondemand::value* params
                                JsonWriter& out);
 Status HandleUpsertOpportunities(Engine& engine, simdjson::ondemand::value* params,
                                  JsonWriter& out);
+Status HandleOpportunityHistory(Engine& engine, simdjson::ondemand::value* params,
+                                JsonWriter& out);
+Status HandleProtectionAt(Engine& engine, simdjson::ondemand::value* params,
+                          JsonWriter& out);
 Status HandleCloseOpportunity(Engine& engine, simdjson::ondemand::value* params,
                               JsonWriter& out);
 Status HandleGetOpportunity(Engine& engine, simdjson::ondemand::value* params,

@@ -54,6 +54,18 @@ std::string_view CheckStatusName(CheckStatus s) {
   return "clear";
 }
 
+std::string_view HistoryEventName(HistoryEvent e) {
+  switch (e) {
+    case HistoryEvent::kCreated: return "created";
+    case HistoryEvent::kUpdated: return "updated";
+    case HistoryEvent::kApproved: return "approved";
+    case HistoryEvent::kReview: return "review";
+    case HistoryEvent::kClosed: return "closed";
+    case HistoryEvent::kExpired: return "expired";
+  }
+  return "updated";
+}
+
 std::string_view RegisterStatusName(RegisterStatus s) {
   switch (s) {
     case RegisterStatus::kApproved: return "approved";

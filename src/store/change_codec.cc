@@ -89,6 +89,7 @@ void EncodeChange(const Change& c, std::string* out) {
     case ChangeKind::kCloseOpportunity:
       w.Field("id", c.id);
       w.Field("status", StatusName(c.status));
+      if (!c.actor.empty()) w.Field("actor", c.actor);
       break;
     case ChangeKind::kExpireOpportunity:
       w.Field("id", c.id);
@@ -128,6 +129,15 @@ Status DecodeChange(std::string_view text, DecodedChange* out) {
   }
   bool has_op = false, pending = false, has_opportunity = false, has_lead = false,
        has_result = false, has_partner = false;
+  // The records decode into what a previous change left: start afresh.
+  out->opportunity = Opportunity{};
+  out->id.clear();
+  out->actor.clear();
+  out->lead = Lead{};
+  out->result = RouteResult{};
+  out->declined.clear();
+  out->partner_id.clear();
+  out->partner = Partner{};
   Change& c = out->change;
   c = Change{};
   Status s = json::ForEachField(root, "", [&](std::string_view key, od::value& v) -> Status {
@@ -143,6 +153,7 @@ Status DecodeChange(std::string_view text, DecodedChange* out) {
     if (key == "registered") return json::ReadBool(v, "registered", &c.registered);
     if (key == "pending") return json::ReadBool(v, "pending", &pending);
     if (key == "id") return json::ReadString(v, "id", &out->id);
+    if (key == "actor") return json::ReadString(v, "actor", &out->actor, 256);
     if (key == "status") {
       return ReadEnum(v, "status", ParseStatus, &c.status);
     }
@@ -171,6 +182,7 @@ Status DecodeChange(std::string_view text, DecodedChange* out) {
   if (pending) out->opportunity.status = OpportunityStatus::kPending;
   c.opportunity = &out->opportunity;
   c.id = out->id;
+  c.actor = out->actor;
   c.lead = &out->lead;
   c.result = &out->result;
   c.declined = &out->declined;

@@ -30,6 +30,7 @@ struct DecodedChange {
   Change change;
   Opportunity opportunity;
   std::string id;
+  std::string actor;
   Lead lead;
   RouteResult result;
   std::vector<std::string> declined;

@@ -552,3 +552,86 @@ TEST_F(StoreTest, SubscribersHearOfAChangeOnlyOnceItIsOnDisk) {
 
 }  // namespace
 }  // namespace leadroute::store
+
+namespace leadroute::store {
+namespace {
+
+// Regression: replay decoded every change into the same records, so a
+// field one opportunity had and the next lacked carried over to it.
+TEST_F(StoreTest, ReplayDoesNotCarryFieldsFromOneChangeToTheNext) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  Opportunity rich = Deal("o1", "p-1", "Eins GmbH", "eins.de");
+  rich.amount = 5000;
+  rich.products = {"firewall"};
+  rich.party.phone = "+49 89 1234567";
+  bool created = false;
+  ASSERT_TRUE(engine->UpsertOpportunity(rich, &created).ok());
+  ASSERT_TRUE(engine->UpsertOpportunity(Deal("o2", "p-2", "Zwei GmbH", "zwei.de"), &created).ok());
+  auto again = NewEngine();
+  auto restored = Open(CrashImage(), again.get());
+  ASSERT_TRUE(restored);
+  auto o2 = again->GetOpportunity("o2");
+  ASSERT_TRUE(o2);
+  EXPECT_FALSE(o2->amount);
+  EXPECT_TRUE(o2->products.empty());
+  EXPECT_TRUE(o2->party.phone.empty());
+}
+
+TEST_F(StoreTest, HistoriesAndProtectionAtATimeSurviveRestarts) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  Opportunity d = Deal("d1", "p-1", "Eins GmbH", "eins.de");
+  d.expires_at = kNow + 1000;
+  ASSERT_TRUE(engine->Register(d).ok());  // approved at kNow
+  now_ = kNow + 100;
+  ASSERT_TRUE(store->Snapshot().ok());    // history in the snapshot too
+  ASSERT_TRUE(engine->CloseOpportunity("d1", OpportunityStatus::kWithdrawn, "manager:anna").ok());
+  now_ = kNow + 200;
+  Opportunity d2 = Deal("d2", "p-2", "Eins GmbH", "eins.de");
+  d2.expires_at = kNow + 300;
+  auto r2 = engine->Register(d2);
+  ASSERT_TRUE(r2.ok());
+  ASSERT_EQ(r2->status, RegisterStatus::kApproved);  // d1 was withdrawn
+  now_ = kNow + 400;
+  store->Tick();  // d2 expires
+
+  auto check = [&](Engine& e) {
+    auto h = e.OpportunityHistory("d1");
+    ASSERT_TRUE(h);
+    ASSERT_EQ(h->size(), 2u);
+    EXPECT_EQ((*h)[0].event, HistoryEvent::kApproved);
+    EXPECT_EQ((*h)[0].at, kNow);
+    EXPECT_EQ((*h)[0].actor, "partner:p-1");
+    EXPECT_EQ((*h)[1].event, HistoryEvent::kClosed);
+    EXPECT_EQ((*h)[1].status, OpportunityStatus::kWithdrawn);
+    EXPECT_EQ((*h)[1].at, kNow + 100);
+    EXPECT_EQ((*h)[1].actor, "manager:anna");
+    auto h2 = e.OpportunityHistory("d2");
+    ASSERT_TRUE(h2);
+    ASSERT_EQ(h2->size(), 2u);
+    EXPECT_EQ((*h2)[1].event, HistoryEvent::kExpired);
+    EXPECT_EQ((*h2)[1].actor, "system");
+    EXPECT_FALSE(e.OpportunityHistory("nope"));
+
+    const Opportunity customer = Deal("", "p-9", "Eins GmbH", "eins.de");
+    auto holders = [&](std::int64_t t) {
+      std::vector<std::string> ids;
+      for (const Match& m : e.ProtectionAt(customer, t)) ids.push_back(m.opportunity_id);
+      return ids;
+    };
+    EXPECT_TRUE(holders(kNow - 1).empty());
+    EXPECT_EQ(holders(kNow + 50), std::vector<std::string>{"d1"});
+    EXPECT_TRUE(holders(kNow + 150).empty());  // withdrawn, not yet re-registered
+    EXPECT_EQ(holders(kNow + 250), std::vector<std::string>{"d2"});
+    EXPECT_TRUE(holders(kNow + 350).empty());  // d2's protection ran out at +300
+  };
+  check(*engine);
+  auto again = NewEngine();
+  auto restored = Open(CrashImage(), again.get());
+  ASSERT_TRUE(restored);
+  check(*again);
+}
+
+}  // namespace
+}  // namespace leadroute::store
