@@ -674,6 +674,7 @@ int RunServe(const Flags& flags) {
   std::unique_ptr<store::Store> data;
   if (!OpenStore(flags, "./var", engine.get(), /*log_json=*/true, &data)) return 1;
   options.feed = data.get();
+  if (data) options.extra_metrics = [store = data.get()](std::string* out) { store->RenderMetrics(out); };
   net::TcpServer server(engine.get(), options);
   if (Status s = server.Listen(); !s.ok()) {
     std::fprintf(stderr, "leadroute: %s\n", s.ToString().c_str());

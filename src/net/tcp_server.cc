@@ -27,7 +27,9 @@ struct TcpServer::Impl {
         http_acceptor(asio::make_strand(io)),
         retry(acceptor.get_executor()),
         signals(acceptor.get_executor(), SIGINT, SIGTERM),
-        hangup(acceptor.get_executor(), SIGHUP) {}
+        hangup(acceptor.get_executor(), SIGHUP) {
+    if (options.extra_metrics) metrics.AddSource(options.extra_metrics);
+  }
 
   static std::size_t ThreadCount(const ServerOptions& o) {
     if (o.threads > 0) return o.threads;

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -49,6 +50,8 @@ struct ServerOptions {
   std::string token;
   // The journal's change stream for `subscribe` (null: not offered).
   protocol::ChangeFeed* feed = nullptr;
+  // More lines for GET /metrics (the data directory's figures).
+  std::function<void(std::string*)> extra_metrics;
 };
 
 class TcpServer {

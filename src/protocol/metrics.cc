@@ -30,13 +30,13 @@ std::string Number(double v) {
   return buf;
 }
 
-void Header(std::string* out, std::string_view name, std::string_view type,
-            std::string_view help) {
+}  // namespace
+
+void Metrics::Header(std::string* out, std::string_view name, std::string_view type,
+                     std::string_view help) {
   out->append("# HELP ").append(name).append(" ").append(help).append("\n");
   out->append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
-
-}  // namespace
 
 Metrics::Metrics() : methods_(std::make_unique<PerMethod[]>(MethodCount())) {}
 
@@ -121,6 +121,7 @@ std::string Metrics::Render(const Engine& engine) const {
          (stats.rules_version.empty() ? "0" : "1") + "\n";
   Header(&out, "leadroute_build_info", "gauge", "The build (always 1), by version.");
   out += "leadroute_build_info{version=\"" + Label(Version()) + "\"} 1\n";
+  for (const auto& source : sources_) source(&out);
   return out;
 }
 

@@ -9,6 +9,9 @@
 #define LEADROUTE_PROTOCOL_METRICS_H_
 
 #include <array>
+#include <functional>
+#include <string_view>
+#include <vector>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -34,6 +37,12 @@ class Metrics {
 
   // Every metric, with HELP and TYPE lines.
   std::string Render(const Engine& engine) const;
+  // A source of more metrics (the data directory's), appended by Render.
+  // Set before serving.
+  void AddSource(std::function<void(std::string*)> source) { sources_.push_back(std::move(source)); }
+  // A metric's HELP and TYPE lines.
+  static void Header(std::string* out, std::string_view name, std::string_view type,
+                     std::string_view help);
 
  private:
   static constexpr auto kRelaxed = std::memory_order_relaxed;
@@ -52,6 +61,7 @@ class Metrics {
   std::unique_ptr<PerMethod[]> methods_;
   std::array<std::atomic<std::uint64_t>, kCodes.size()> errors_{};
   std::array<std::atomic<std::int64_t>, 2> connections_{};
+  std::vector<std::function<void(std::string*)>> sources_;
 };
 
 }  // namespace leadroute::protocol

@@ -241,6 +241,7 @@ Status Journal::SyncLocked(std::unique_lock<std::mutex>& lock, std::uint64_t upt
     std::shared_ptr<WritableFile> file = file_;
     lock.unlock();
     Status s = file->Sync();
+    syncs_.fetch_add(1, std::memory_order_relaxed);
     lock.lock();
     syncing_ = false;
     if (s.ok()) {

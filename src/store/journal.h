@@ -14,6 +14,7 @@
 #ifndef LEADROUTE_STORE_JOURNAL_H_
 #define LEADROUTE_STORE_JOURNAL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -102,6 +103,7 @@ class Journal {
   Status SyncAll();
 
   std::uint64_t position() const;  // the next record's
+  std::uint64_t syncs() const { return syncs_.load(std::memory_order_relaxed); }
   std::uint64_t segment_bytes() const;  // of the current segment
   // The error that stopped writes, or ok.
   Status failure() const;
@@ -138,6 +140,7 @@ class Journal {
   Status failed_;
   std::string frame_;  // reused
   Observer observer_;
+  std::atomic<std::uint64_t> syncs_{0};
   SyncObserver synced_observer_;
   // Sets synced_ and tells the observer. REQUIRES: mu_ held.
   void SetSynced(std::uint64_t durable);

@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include "protocol/metrics.h"
 #include "store/change_codec.h"
 #include "store/snapshot.h"
 #include "util/time.h"
@@ -431,7 +432,31 @@ Status Store::Snapshot() {
   return SnapshotLocked();
 }
 
+void Store::RenderMetrics(std::string* out) const {
+  using protocol::Metrics;
+  auto line = [out](std::string_view name, auto value) {
+    out->append(name).append(" ").append(std::to_string(value)).append("\n");
+  };
+  Metrics::Header(out, "leadroute_journal_position", "gauge",
+                  "The position the next journaled change gets.");
+  line("leadroute_journal_position", journal_.position());
+  Metrics::Header(out, "leadroute_journal_healthy", "gauge",
+                  "1 while the journal accepts writes; 0 after an I/O error, until it recovers.");
+  line("leadroute_journal_healthy", journal_.failure().ok() ? 1 : 0);
+  Metrics::Header(out, "leadroute_journal_syncs_total", "counter",
+                  "fdatasync calls on the journal (one covers every writer waiting).");
+  line("leadroute_journal_syncs_total", journal_.syncs());
+  Metrics::Header(out, "leadroute_snapshots_total", "counter", "Snapshots written.");
+  line("leadroute_snapshots_total", snapshots_.load());
+  Metrics::Header(out, "leadroute_snapshot_last_duration_seconds", "gauge",
+                  "How long the last snapshot took.");
+  line("leadroute_snapshot_last_duration_seconds", last_snapshot_seconds_.load());
+  Metrics::Header(out, "leadroute_subscribers", "gauge", "Connections following the journal.");
+  line("leadroute_subscribers", subscriber_count_.load());
+}
+
 Status Store::SnapshotLocked() {
+  const auto started = std::chrono::steady_clock::now();
   auto rotated = journal_.Rotate();
   if (!rotated.ok()) return rotated.status();
   segment_started_[*rotated] = NowSeconds();
@@ -443,6 +468,9 @@ Status Store::SnapshotLocked() {
   image.opportunities = opportunities;
   image.routing = routing;
   if (Status s = WriteSnapshot(env_, dir_, image); !s.ok()) return s;
+  ++snapshots_;
+  last_snapshot_seconds_ =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   last_snapshot_at_ = image.created_at;
   last_snapshot_position_ = std::max(image.opportunities_position, image.routing_position);
   have_snapshot_ = true;

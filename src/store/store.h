@@ -93,6 +93,10 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
                                                             std::uint64_t* from_out,
                                                             std::uint64_t* next_out) override;
 
+  // The data directory's figures in Prometheus text format (for GET
+  // /metrics): journal position, health, syncs, snapshots, subscribers.
+  void RenderMetrics(std::string* out) const;
+
   // Ok, or the I/O error that has writes refused.
   Status health() const { return journal_.failure(); }
   const std::string& dir() const { return dir_; }
@@ -117,6 +121,8 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
   std::unique_ptr<FileLock> lock_;
   Journal journal_;
 
+  std::atomic<std::uint64_t> snapshots_{0};
+  std::atomic<double> last_snapshot_seconds_{0};
   std::mutex snapshot_mu_;
   std::int64_t last_snapshot_at_ = 0;        // guarded by snapshot_mu_
   std::uint64_t last_snapshot_position_ = 0;  // guarded by snapshot_mu_
