@@ -60,6 +60,7 @@ std::unique_ptr<store::Store> OpenStore(const std::string& dir, Engine* engine,
   store::StoreOptions options;
   options.timer = false;
   options.sync = sync;
+  options.journal_keep_seconds = 0;  // a snapshot replaces the journal before it
   auto s = store::Store::Open(dir, engine, options, report);
   if (!s.ok()) {
     std::fprintf(stderr, "%s\n", s.status().ToString().c_str());

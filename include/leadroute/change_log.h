@@ -81,9 +81,9 @@ class ChangeLog {
   // Records changes Encode() made, in order, as one write: all or none.
   // Called under the lock that orders them, like Append.
   virtual Status AppendEncoded(std::span<const std::string> changes) = 0;
-  // Waits until the changes this thread appended are as durable as the
-  // log promises. An error: they may not be (the changes are applied in
-  // memory; the answer must not claim them).
+  // Waits until every change appended before the call (the caller's among
+  // them) is as durable as the log promises. An error: they may not be
+  // (the changes are applied in memory; the answer must not claim them).
   virtual Status Sync() = 0;
   // The position the next Append gets. Read under the lock that orders
   // appends, it marks a consistent cut (see Engine::SaveOpportunities).

@@ -16,10 +16,6 @@ namespace {
 
 constexpr char kLockName[] = "LOCK";
 
-// The position of the last record this thread appended, per store.
-thread_local const Store* tl_store = nullptr;
-thread_local std::uint64_t tl_position = 0;
-
 std::string Repair(const std::string& dir) {
   return "; `leadroute repair --data " + dir +
          "` cuts the journal there (the changes after it are lost; the cut bytes are kept "
@@ -397,10 +393,7 @@ Status Store::Append(const Change& change) {
   payload.clear();
   EncodeChange(change, &payload);
   auto position = journal_.Append(payload);
-  if (!position.ok()) return position.status();
-  tl_store = this;
-  tl_position = *position;
-  return Status::Ok();
+  return position.ok() ? Status::Ok() : position.status();
 }
 
 std::string Store::Encode(const Change& change) const {
@@ -412,16 +405,13 @@ std::string Store::Encode(const Change& change) const {
 Status Store::AppendEncoded(std::span<const std::string> changes) {
   if (changes.empty()) return Status::Ok();
   auto last = journal_.AppendMany(changes);
-  if (!last.ok()) return last.status();
-  tl_store = this;
-  tl_position = *last;
-  return Status::Ok();
+  return last.ok() ? Status::Ok() : last.status();
 }
 
 Status Store::Sync() {
-  if (tl_store == this) return journal_.SyncTo(tl_position);
-  // Nothing appended here (a repeated answer): whatever it repeats must be
-  // durable too.
+  // Everything appended so far, the caller's own changes among them, or
+  // what a repeated answer (a retried registration) stands on. Group
+  // commit: one fdatasync covers every caller waiting.
   const std::uint64_t next = journal_.position();
   if (next == 0) return journal_.failure();
   return journal_.SyncTo(next - 1);
