@@ -5,6 +5,9 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <thread>
 
 #include "index/match_scorer.h"
 #include "util/field_path.h"
@@ -72,17 +75,31 @@ void Engine::Deals::SetPolicy(const ConflictPolicy& policy) {
 Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (Status s = ValidateOpportunity(opp, "opportunity"); !s.ok()) return s;
   const index::Features f = Features(opp.party);
+  std::lock_guard write(write_mu_);
+  MakeRoom(1, 1);
   std::unique_lock lock(mu_);
   Change change{.kind = ChangeKind::kUpsertOpportunity, .at = options_.now(), .opportunity = &opp};
   if (Status s = Log(change); !s.ok()) return s;
   return index_.Upsert(opp, f, created, change.at);
 }
 
+void Engine::Deals::MakeRoom(std::size_t records, std::size_t events) {
+  index::OpportunityIndex::Growth growth;
+  {
+    std::shared_lock lock(mu_);
+    growth = index_.PrepareGrowth(records, events);
+  }
+  if (growth.empty()) return;
+  std::unique_lock lock(mu_);
+  index_.InstallGrowth(&growth);
+}  // the old arrays go here, outside the lock
+
 Status Engine::Deals::Replay(const Change& c) {
   switch (c.kind) {
     case ChangeKind::kUpsertOpportunity: {
       if (Status s = ValidateOpportunity(*c.opportunity, "opportunity"); !s.ok()) return s;
       const index::Features f = Features(c.opportunity->party);
+      std::lock_guard write(write_mu_);
       std::unique_lock lock(mu_);
       bool created = false;
       return index_.Upsert(*c.opportunity, f, &created, c.at, c.registered);
@@ -90,6 +107,7 @@ Status Engine::Deals::Replay(const Change& c) {
     case ChangeKind::kCloseOpportunity:
     case ChangeKind::kExpireOpportunity: {
       const bool expire = c.kind == ChangeKind::kExpireOpportunity;
+      std::lock_guard write(write_mu_);
       std::unique_lock lock(mu_);
       if (!index_.SetStatus(c.id, expire ? OpportunityStatus::kExpired : c.status, c.at,
                             expire ? HistoryEvent::kExpired : HistoryEvent::kClosed,
@@ -138,7 +156,13 @@ std::vector<Status> Engine::Deals::UpsertMany(
   std::vector<index::Features> features(opps.size());
   std::vector<std::string> encoded(log_ ? opps.size() : 0);
   const std::int64_t now = options_.now();
-  // Normalizing and encoding for the log run in parallel, outside the lock.
+  // Normalizing and encoding for the log run in parallel, outside the lock,
+  // on all cores but one: a bulk load leaves a core to the checks.
+  static tbb::task_arena bulk(
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()) > 1
+                           ? std::thread::hardware_concurrency() - 1
+                           : 1));
+  bulk.execute([&] {
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, opps.size(), 256),
                     [&](const tbb::blocked_range<std::size_t>& r) {
                       for (std::size_t i = r.begin(); i != r.end(); ++i) {
@@ -152,6 +176,7 @@ std::vector<Status> Engine::Deals::UpsertMany(
                         }
                       }
                     });
+  });
   *created = 0;
   if (created_each) created_each->assign(opps.size(), false);
   // A few hundred inserts per hold of the writer lock, logged with one
@@ -165,6 +190,8 @@ std::vector<Status> Engine::Deals::UpsertMany(
     for (std::size_t i = from; i < to && log_; ++i) {
       if (statuses[i].ok()) group.push_back(std::move(encoded[i]));
     }
+    std::lock_guard write(write_mu_);
+    MakeRoom(to - from, to - from);
     std::unique_lock lock(mu_);
     if (log_) {
       if (Status s = log_->AppendEncoded(group); !s.ok()) {
@@ -191,6 +218,8 @@ Status Engine::Deals::Close(std::string_view id, OpportunityStatus status,
     return Status::InvalidArgument("must be won, lost, expired or withdrawn",
                                    "status");
   }
+  std::lock_guard write(write_mu_);
+  MakeRoom(0, 1);
   std::unique_lock lock(mu_);
   if (!index_.Contains(id)) return Status::NotFound("no such opportunity");
   Change change{.kind = ChangeKind::kCloseOpportunity, .at = options_.now(), .id = id,
@@ -204,11 +233,13 @@ std::size_t Engine::Deals::ExpireDue(std::size_t max_scan) {
   const std::int64_t now = options_.now();
   std::vector<std::uint32_t> due;
   std::uint32_t next;
+  std::lock_guard write(write_mu_);
   {
     // The scan shares the lock with checks; only the expiries exclude them.
     std::shared_lock lock(mu_);
     next = index_.DueFrom(expiry_cursor_, max_scan, now, &due);
   }
+  MakeRoom(0, due.size());
   std::unique_lock lock(mu_);
   expiry_cursor_ = next;
   std::size_t expired = 0;
@@ -230,6 +261,7 @@ void Engine::Deals::Save(std::string* out, std::uint64_t* position) const {
 }
 
 Status Engine::Deals::Restore(std::string_view bytes) {
+  std::lock_guard write(write_mu_);
   std::unique_lock lock(mu_);
   expiry_cursor_ = 0;
   return index_.Restore(bytes);
@@ -311,6 +343,8 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   const index::Features f = Features(deal.party);
   const std::int64_t now = options_.now();
   if (deal.registered_at == 0) deal.registered_at = now;
+  std::lock_guard write(write_mu_);
+  MakeRoom(1, 1);
   std::unique_lock lock(mu_);
   if (deal.expires_at == 0) {
     deal.expires_at = now + options_.conflict.protection_days * kDay;

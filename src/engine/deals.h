@@ -3,6 +3,7 @@
 #ifndef LEADROUTE_ENGINE_DEALS_H_
 #define LEADROUTE_ENGINE_DEALS_H_
 
+#include <mutex>
 #include <shared_mutex>
 #include <string_view>
 #include <vector>
@@ -60,12 +61,21 @@ class Engine::Deals {
   CheckResult CheckLocked(const Opportunity& deal, const index::Features& f,
                           std::int64_t now, std::vector<Match>* possible) const;
 
+  // Grows the index's arrays for `records` more records and `events` more
+  // history events ahead of a write: the copying happens under the shared
+  // lock (checks go on), only the swap under the exclusive one.
+  // REQUIRES: write_mu_ held.
+  void MakeRoom(std::size_t records, std::size_t events);
+
   // Logs a change before it applies. REQUIRES: mu_ held exclusively.
   Status Log(const Change& change) { return log_ ? log_->Append(change) : Status::Ok(); }
 
   const Normalizer* normalizer_;
   EngineOptions options_;  // options_.conflict guarded by mu_
   ChangeLog* log_ = nullptr;
+  // Writers take write_mu_ first, then mu_: one writer at a time, and
+  // MakeRoom's two phases see no other writer in between.
+  std::mutex write_mu_;
   mutable std::shared_mutex mu_;
   index::OpportunityIndex index_;  // guarded by mu_
   std::uint32_t expiry_cursor_ = 0;  // guarded by mu_ (exclusive)

@@ -380,6 +380,42 @@ Status OpportunityIndex::Restore(std::string_view in) {
   return Status::Ok();
 }
 
+namespace {
+
+// Most keys one record adds (StoredKeys), for growing ahead; more only
+// means a growth inside Upsert after all.
+constexpr std::size_t kKeysPerRecord = 16;
+
+// A copy of `v` with room for `more` elements if it has not, else empty.
+template <typename Vec>
+Vec Roomier(const Vec& v, std::size_t more) {
+  if (v.size() + more <= v.capacity()) return {};
+  Vec bigger;
+  bigger.reserve(std::max(v.capacity() * 2, v.size() + more));
+  bigger.assign(v.begin(), v.end());
+  return bigger;
+}
+
+}  // namespace
+
+OpportunityIndex::Growth OpportunityIndex::PrepareGrowth(std::size_t records,
+                                                         std::size_t events) const {
+  Growth g;
+  // +1: each record's id is a key too.
+  g.buckets = postings_.GrownFor(records * (kKeysPerRecord + 1));
+  g.slots = Roomier(slots_, records);
+  g.last_event = Roomier(last_event_, records);
+  g.events = Roomier(events_, events);
+  return g;
+}
+
+void OpportunityIndex::InstallGrowth(Growth* g) {
+  if (g->buckets.capacity() > 0) postings_.Install(&g->buckets);
+  if (g->slots.capacity() > 0) slots_.swap(g->slots);
+  if (g->last_event.capacity() > 0) last_event_.swap(g->last_event);
+  if (g->events.capacity() > 0) events_.swap(g->events);
+}
+
 std::size_t OpportunityIndex::CountActive(std::int64_t now) const {
   std::size_t n = 0;
   for (std::uint32_t i = 0; i < slots_.size(); ++i) {

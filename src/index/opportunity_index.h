@@ -98,6 +98,16 @@ class OpportunityIndex {
   // from the records' features (no normalizing). InvalidArgument when the
   // bytes are malformed (the index is then empty).
   Status Restore(std::string_view bytes);
+  // Growing without making readers wait (see Growth below):
+  // PrepareGrowth() copies into larger arrays whatever `records` more
+  // records and `events` more history events would otherwise grow in
+  // place, reading only; InstallGrowth() swaps them in. REQUIRES: no
+  // writer between the two.
+  struct Growth;
+  Growth PrepareGrowth(std::size_t records, std::size_t events) const;
+  // *growth then holds the old arrays (free them after unlocking).
+  void InstallGrowth(Growth* growth);
+
   // Opportunities active at `now`: a scan, O(size()).
   std::size_t CountActive(std::int64_t now) const;
   // Bytes held by records (live and dead), slots and postings.
@@ -142,6 +152,19 @@ class OpportunityIndex {
   std::vector<Event, HugePageAllocator<Event>> events_;
   std::vector<std::string> actors_;
   tsl::robin_map<std::string, std::uint32_t> actor_ids_;
+
+ public:
+  // Larger arrays built by PrepareGrowth(); empty ones are not swapped.
+  struct Growth {
+    PostingTable::Buckets buckets;
+    std::vector<Slot, HugePageAllocator<Slot>> slots;
+    std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> last_event;
+    std::vector<Event, HugePageAllocator<Event>> events;
+    bool empty() const {
+      return buckets.capacity() == 0 && slots.capacity() == 0 &&
+             last_event.capacity() == 0 && events.capacity() == 0;
+    }
+  };
   RecordArena arena_;
   PostingTable postings_;  // match keys and ids
   std::string pack_buffer_;

@@ -101,15 +101,26 @@ void PostingTable::Erase(std::size_t i) {
   --size_;
 }
 
-void PostingTable::Grow() {
-  decltype(buckets_) old(buckets_.size() + buckets_.size() / 2, Bucket{0, 0, kEmpty});
-  old.swap(buckets_);
-  for (const Bucket& b : old) {
+PostingTable::Buckets PostingTable::Rehashed(std::size_t n) const {
+  Buckets fresh(n, Bucket{0, 0, kEmpty});
+  for (const Bucket& b : buckets_) {
     if (b.value == kEmpty) continue;
-    std::size_t i = Home(b.hash());
-    while (buckets_[i].value != kEmpty) i = Next(i);
-    buckets_[i] = b;
+    std::size_t i = static_cast<std::size_t>(((b.hash() >> 32) * n) >> 32);
+    while (fresh[i].value != kEmpty) i = i + 1 == n ? 0 : i + 1;
+    fresh[i] = b;
   }
+  return fresh;
+}
+
+void PostingTable::Grow() {
+  Buckets fresh = Rehashed(buckets_.size() + buckets_.size() / 2);
+  buckets_.swap(fresh);
+}
+
+PostingTable::Buckets PostingTable::GrownFor(std::size_t more_keys) const {
+  const std::size_t keys = size_ + more_keys;
+  if (keys * kLoadDen <= buckets_.size() * kLoadNum) return {};
+  return Rehashed(std::max(buckets_.size() + buckets_.size() / 2, keys * kLoadDen / kLoadNum + 1));
 }
 
 // Save() format, little-endian: u64 buckets, then each as u32 hash_lo,

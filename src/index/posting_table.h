@@ -39,6 +39,16 @@ class PostingTable {
 
   std::size_t keys() const { return size_; }
 
+  // Growing without making readers wait: GrownFor() builds a larger
+  // bucket array holding every key (a const pass: readers may run), and
+  // Install() swaps it in. Empty when `more_keys` fit without growing.
+  // REQUIRES: no Add or Remove between the two.
+  struct Bucket;
+  using Buckets = std::vector<Bucket, HugePageAllocator<Bucket>>;
+  Buckets GrownFor(std::size_t more_keys) const;
+  // Swaps `buckets` in; *buckets then holds the old array.
+  void Install(Buckets* buckets) { buckets_.swap(*buckets); }
+
   // The table as bytes, appended to *out, for Restore().
   void Save(std::string* out) const;
   // Replaces the table with what Save() wrote, from the front of *in
@@ -49,7 +59,6 @@ class PostingTable {
   // Bytes held: the bucket array and the overflow lists.
   std::size_t bytes() const;
 
- private:
   // 12 bytes, 4-aligned: the hash in two halves.
   struct Bucket {
     std::uint32_t hash_lo;
@@ -59,6 +68,8 @@ class PostingTable {
       return (std::uint64_t{hash_hi} << 32) | hash_lo;
     }
   };
+
+ private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
   static constexpr std::uint32_t kOverflow = 0x80000000u;
 
@@ -69,10 +80,12 @@ class PostingTable {
   }
   std::size_t Next(std::size_t i) const { return i + 1 == buckets_.size() ? 0 : i + 1; }
   void Grow();
+  // The buckets rehashed into an array of `n`.
+  Buckets Rehashed(std::size_t n) const;
   void Erase(std::size_t i);
   std::uint32_t NewList();
 
-  std::vector<Bucket, HugePageAllocator<Bucket>> buckets_;
+  Buckets buckets_;
   std::size_t size_ = 0;
   std::vector<std::vector<std::uint32_t>> lists_;
   std::vector<std::uint32_t> free_lists_;
