@@ -75,6 +75,9 @@ void Engine::Deals::SetPolicy(const ConflictPolicy& policy) {
 Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (Status s = ValidateOpportunity(opp, "opportunity"); !s.ok()) return s;
   const index::Features f = Features(opp.party);
+  if (!index::OpportunityIndex::Fits(opp, f)) {
+    return Status::TooLarge("opportunity too large to store");
+  }
   std::lock_guard write(write_mu_);
   MakeRoom(1, 1);
   std::unique_lock lock(mu_);
@@ -169,6 +172,10 @@ std::vector<Status> Engine::Deals::UpsertMany(
                         statuses[i] = ValidateOpportunity(opps[i], "opportunity");
                         if (!statuses[i].ok()) continue;
                         features[i] = Features(opps[i].party);
+                        if (!index::OpportunityIndex::Fits(opps[i], features[i])) {
+                          statuses[i] = Status::TooLarge("opportunity too large to store");
+                          continue;
+                        }
                         if (log_) {
                           encoded[i] = log_->Encode(Change{.kind = ChangeKind::kUpsertOpportunity,
                                                            .at = now,
@@ -393,6 +400,9 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   } else {
     out.status = RegisterStatus::kApproved;
     deal.status = OpportunityStatus::kOpen;
+  }
+  if (!index::OpportunityIndex::Fits(deal, f)) {
+    return Status::TooLarge("opportunity too large to store");
   }
   Change change{.kind = ChangeKind::kUpsertOpportunity, .at = now, .opportunity = &deal,
                 .registered = true};

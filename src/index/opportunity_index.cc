@@ -74,6 +74,11 @@ std::string OwnerActor(const Owner& owner) {
 
 }  // namespace
 
+bool OpportunityIndex::Fits(const Opportunity& opp, const Features& f) {
+  thread_local std::string packed;
+  return Pack(opp, f, &packed);
+}
+
 std::uint32_t OpportunityIndex::InternActor(std::string_view actor) {
   auto it = actor_ids_.find(std::string(actor));
   if (it != actor_ids_.end()) return it->second;

@@ -67,6 +67,9 @@ class OpportunityIndex {
   // pending and unexpired then, by its history.
   bool HeldAt(std::uint32_t slot, std::int64_t t) const;
 
+  // Whether Upsert would take the record (it packs within kMaxRecordBytes);
+  // writers ask before they log it.
+  static bool Fits(const Opportunity& opp, const Features& features);
   std::optional<Opportunity> Get(std::string_view id) const;
   bool Contains(std::string_view id) const { return Find(id) >= 0; }
 

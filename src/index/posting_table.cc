@@ -169,14 +169,17 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
     if (list.empty()) free_lists_.push_back(static_cast<std::uint32_t>(i));
   }
   size_ = 0;
+  std::vector<bool> referenced(lists, false);  // each list by one key only
   for (const Bucket& b : buckets_) {
     if (b.value == kEmpty) continue;
     ++size_;
-    if ((b.value & kOverflow) == 0 ? b.value >= slot_limit
-                                   : (b.value & ~kOverflow) >= lists ||
-                                         lists_[b.value & ~kOverflow].empty()) {
-      return fail();
+    if ((b.value & kOverflow) == 0) {
+      if (b.value >= slot_limit) return fail();
+      continue;
     }
+    const std::uint32_t list = b.value & ~kOverflow;
+    if (list >= lists || lists_[list].empty() || referenced[list]) return fail();
+    referenced[list] = true;
   }
   if (size_ >= buckets_.size()) return fail();  // probing needs an empty bucket
   return true;

@@ -62,7 +62,8 @@ Status DecodeParty(od::value& v, std::string_view path, Party* out,
 }
 
 Status ReadStringArray(od::value& v, std::string_view path,
-                       std::vector<std::string>* out, std::size_t max_entries) {
+                       std::vector<std::string>* out, std::size_t max_entries,
+                       std::size_t max_len) {
   out->clear();
   od::json_type type;
   if (v.type().get(type) != simdjson::SUCCESS) {
@@ -80,7 +81,7 @@ Status ReadStringArray(od::value& v, std::string_view path,
         element.get_string().get(s) != simdjson::SUCCESS) {
       return Status::InvalidArgument("must be an array of strings", path);
     }
-    if (s.size() > kMaxStoredField || out->size() >= max_entries) {
+    if ((max_len > 0 && s.size() > max_len) || out->size() >= max_entries) {
       return Status::InvalidArgument("too many or too long entries", path);
     }
     out->emplace_back(s);

@@ -65,11 +65,12 @@ Status ForEachField(od::value& v, std::string_view path, Fn&& fn) {
   return Status::Ok();
 }
 
-// An array of strings (null: empty), each at most kMaxStoredField bytes, at
-// most `max_entries` of them.
+// An array of strings (null: empty), each at most `max_len` bytes (0:
+// unlimited), at most `max_entries` of them.
 Status ReadStringArray(od::value& v, std::string_view path,
                        std::vector<std::string>* out,
-                       std::size_t max_entries = kMaxProducts);
+                       std::size_t max_entries = kMaxProducts,
+                       std::size_t max_len = kMaxStoredField);
 
 // true or false (null: *out unchanged).
 Status ReadBool(od::value& v, std::string_view path, bool* out);

@@ -1,5 +1,7 @@
 #include "store/change_codec.h"
 
+#include <functional>
+
 #include "json/lines.h"
 #include "json/records.h"
 #include "protocol/json_writer.h"
@@ -69,7 +71,10 @@ Status DecodeRouteResult(od::value& v, std::string_view path, RouteResult* out) 
       out->score = d.value_or(0);
       return Status::Ok();
     }
-    if (key == "reasons") return json::ReadStringArray(value, field, &out->reasons, 1024);
+    // Whatever the router wrote: reasons quote ids and the lead's fields.
+    if (key == "reasons") {
+      return json::ReadStringArray(value, field, &out->reasons, 1u << 20, /*max_len=*/0);
+    }
     return Status::Ok();
   });
 }
@@ -153,7 +158,7 @@ Status DecodeChange(std::string_view text, DecodedChange* out) {
     if (key == "registered") return json::ReadBool(v, "registered", &c.registered);
     if (key == "pending") return json::ReadBool(v, "pending", &pending);
     if (key == "id") return json::ReadString(v, "id", &out->id);
-    if (key == "actor") return json::ReadString(v, "actor", &out->actor, 256);
+    if (key == "actor") return json::ReadString(v, "actor", &out->actor, json::kMaxStoredField);
     if (key == "status") {
       return ReadEnum(v, "status", ParseStatus, &c.status);
     }
@@ -166,7 +171,7 @@ Status DecodeChange(std::string_view text, DecodedChange* out) {
       return DecodeRouteResult(v, "result", &out->result);
     }
     if (key == "declined") {
-      return json::ReadStringArray(v, "declined", &out->declined, 1 << 20);
+      return json::ReadStringArray(v, "declined", &out->declined, 1 << 20, /*max_len=*/0);
     }
     if (key == "round_robin") return ReadUint(v, "round_robin", &c.round_robin);
     if (key == "partner_id") return json::ReadString(v, "partner_id", &out->partner_id);
@@ -260,11 +265,46 @@ void EncodeRoutingState(const RoutingState& state, std::string* out) {
   }
 }
 
+namespace {
+
+// Calls fn(object) for each line of `text`; no limit on a line's length
+// (what the encoder wrote, it reads back).
+Status ForEachLine(std::string_view text, const std::function<Status(od::value&)>& fn) {
+  od::parser parser;
+  simdjson::padded_string padded;
+  std::size_t line_no = 0;
+  while (!text.empty()) {
+    ++line_no;
+    const std::size_t nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (line.empty()) continue;
+    padded = simdjson::padded_string(line);
+    od::document doc;
+    od::value value;
+    Status s;
+    if (parser.iterate(padded).get(doc) != simdjson::SUCCESS ||
+        doc.get_value().get(value) != simdjson::SUCCESS) {
+      s = Status::InvalidArgument("not valid JSON");
+    } else {
+      s = fn(value);
+    }
+    if (!s.ok()) {
+      return Status::InvalidArgument("routing state line " + std::to_string(line_no) + ": " +
+                                     (s.field().empty() ? "" : std::string(s.field()) + ": ") +
+                                     std::string(s.message()));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status DecodeRoutingState(std::string_view text, RoutingState* out) {
   *out = RoutingState{};
   bool header = false;
-  return json::ForEachJsonLine(
-      text, "routing state", [&](od::value& v, std::string_view, std::size_t) -> Status {
+  return ForEachLine(
+      text, [&](od::value& v) -> Status {
         if (!header) {
           header = true;
           return json::ForEachField(v, "", [&](std::string_view key, od::value& f) -> Status {
@@ -308,7 +348,7 @@ Status DecodeRoutingState(std::string_view text, RoutingState* out) {
           }
           if (key == "declined") {
             if (kind == kAssignment) {
-              return json::ReadStringArray(f, key, &assignment.declined, 1 << 20);
+              return json::ReadStringArray(f, key, &assignment.declined, 1 << 20, 0);
             }
             return ReadUint(f, key, &counters.declined);
           }

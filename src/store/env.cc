@@ -43,6 +43,12 @@ class PosixFile final : public WritableFile {
     return Status::Ok();
   }
 
+  Status Truncate(std::uint64_t size) override {
+    if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) return Errno("ftruncate", path_, errno);
+    size_ = size;
+    return Status::Ok();
+  }
+
   std::uint64_t size() const override { return size_; }
 
  private:

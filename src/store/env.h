@@ -23,6 +23,8 @@ class WritableFile {
   virtual Status Append(std::string_view data) = 0;
   // fdatasync: what was appended is on disk.
   virtual Status Sync() = 0;
+  // Cuts the file back to `size` bytes (what a failed Append left).
+  virtual Status Truncate(std::uint64_t size) = 0;
   // Bytes appended so far (the file's size when opened, plus appends).
   virtual std::uint64_t size() const = 0;
 };

@@ -176,7 +176,13 @@ Status Journal::StartSegmentLocked(std::unique_lock<std::mutex>& lock, std::uint
   if (Status s = env_->SyncDir(dir_); !s.ok()) return s;
   file_ = std::move(f);
   next_ = position;
-  SetSynced(position);
+  if (failed_.ok()) {
+    SetSynced(position);
+  } else {
+    // The old segment's tail is in doubt until a snapshot covers it
+    // (ClearFailure): nothing counts as durable meanwhile.
+    synced_ = position;
+  }
   return Status::Ok();
 }
 
@@ -199,7 +205,12 @@ Result<std::uint64_t> Journal::AppendMany(std::span<const std::string> payloads)
     if (payload.size() > kMaxPayload) return Status::TooLarge("change too large to journal");
     EncodeRecord(position++, payload, &frame_);
   }
+  const std::uint64_t before = file_->size();
   if (Status s = file_->Append(frame_); !s.ok()) {
+    // Part of the frame may be in the file: whole records of changes that
+    // were refused. Cut them off (if this fails too, recovery's snapshot
+    // supersedes the segment, and readers stop at the next segment).
+    (void)file_->Truncate(before);
     failed_ = s;
     return Status::IoError("not stored: " + std::string(s.message()));
   }
@@ -216,12 +227,13 @@ void Journal::SetObservers(Observer appended, SyncObserver synced) {
 
 void Journal::SetSynced(std::uint64_t durable) {
   synced_ = durable;
+  durable_ = durable;
   if (synced_observer_) synced_observer_(durable);
 }
 
 void Journal::AtPosition(const std::function<void(std::uint64_t, std::uint64_t)>& fn) {
   std::lock_guard lock(mu_);
-  fn(next_, policy_ == SyncPolicy::kAlways ? synced_ : next_);
+  fn(next_, policy_ == SyncPolicy::kAlways ? durable_ : next_);
 }
 
 Status Journal::SyncLocked(std::unique_lock<std::mutex>& lock, std::uint64_t upto) {

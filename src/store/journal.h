@@ -135,7 +135,8 @@ class Journal {
   std::condition_variable synced_cv_;
   std::shared_ptr<WritableFile> file_;  // guarded by mu_
   std::uint64_t next_ = 0;              // guarded by mu_
-  std::uint64_t synced_ = 0;            // every record below is on disk
+  std::uint64_t synced_ = 0;   // every record below is synced (group commit)
+  std::uint64_t durable_ = 0;  // and durable: not after a failure, until cleared
   bool syncing_ = false;
   Status failed_;
   std::string frame_;  // reused

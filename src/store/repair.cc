@@ -44,9 +44,12 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
     return Status::Ok();
   };
 
-  // The newest snapshot that reads back whole.
+  // The newest snapshot that reads back whole; the newer ones go, but only
+  // once it is certain that what remains can start.
   std::uint64_t from = 0;
-  while (!snapshots.empty()) {
+  std::vector<std::pair<std::string, std::string>> unreadable;  // name, why
+  bool found = false;
+  while (!snapshots.empty() && !found) {
     SnapshotImage image;
     const std::string name = SnapshotName(snapshots.back());
     Status s = ReadSnapshot(env, dir + "/" + name, &image);
@@ -56,10 +59,21 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
     }
     if (s.ok()) {
       from = image.position();
-      break;
+      found = true;
+    } else {
+      unreadable.emplace_back(name, std::string(s.message()));
+      snapshots.pop_back();
     }
-    if (Status m = move_to_lost(name, s.message()); !m.ok()) return m;
-    snapshots.pop_back();
+  }
+  if (!found && !segments.empty() && segments.front() > 0) {
+    return Status::IoError(
+        "no snapshot reads back and the journal starts at position " +
+        std::to_string(segments.front()) +
+        ": what came before is in no file that can be read; nothing was changed. "
+        "Restore the directory from a backup");
+  }
+  for (const auto& [name, why] : unreadable) {
+    if (Status m = move_to_lost(name, why); !m.ok()) return m;
   }
 
   // The journal from there, up to its first bad record.

@@ -15,6 +15,9 @@ namespace leadroute::store {
 namespace {
 
 constexpr char kLockName[] = "LOCK";
+// Connections following the journal at once: each costs a queue and, while
+// catching up, a read of the segments.
+constexpr std::size_t kMaxSubscribers = 64;
 
 std::string Repair(const std::string& dir) {
   return "; `leadroute repair --data " + dir +
@@ -157,6 +160,12 @@ void Store::Unsubscribe(const Stream* stream) {
 Result<std::shared_ptr<protocol::ChangeStream>> Store::Subscribe(
     std::optional<std::uint64_t> from, std::function<void()> wake, std::uint64_t* from_out,
     std::uint64_t* next_out) {
+  {
+    std::lock_guard lock(subscribers_mu_);
+    if (subscribers_.size() >= kMaxSubscribers) {
+      return Status::TooLarge("too many subscribers (" + std::to_string(kMaxSubscribers) + ")");
+    }
+  }
   auto stream = std::make_shared<Stream>(this, std::move(wake));
   std::uint64_t next = 0, durable = 0;
   // Joined between two records: those before `durable` come from the
@@ -214,6 +223,7 @@ Status Store::ReadChanges(std::uint64_t from, std::uint64_t to, std::string* out
   if (segments.empty() || segments[i] > from) return gone();
   std::uint64_t expect = from;
   for (; i < segments.size() && expect < to; ++i) {
+    const std::uint64_t limit = i + 1 < segments.size() ? segments[i + 1] : ~0ull;
     auto bytes = env_->ReadFile(dir_ + "/" + SegmentName(segments[i]));
     if (!bytes.ok()) return gone();  // deleted meanwhile by a snapshot
     const std::size_t size = bytes->size();
@@ -221,7 +231,9 @@ Status Store::ReadChanges(std::uint64_t from, std::uint64_t to, std::string* out
     SegmentScan scan;
     Status s = ScanSegment(*bytes, size, segments[i],
                            [&](std::uint64_t position, std::string_view payload) -> Status {
-                             if (position < expect || position >= to) return Status::Ok();
+                             if (position < expect || position >= to || position >= limit) {
+                               return Status::Ok();
+                             }
                              if (out->size() > Stream::kMaxQueued) {
                                return Status::TooLarge(
                                    "more than 64 MB of changes to catch up from position " +
@@ -277,6 +289,10 @@ Status Store::Recover(RecoveryReport* report) {
   auto names = env_->ListDir(dir_);
   if (!names.ok()) return names.status();
   std::vector<std::uint64_t> snapshots, segments;
+  // What startup tidies, done only once everything checked out: a store
+  // that refuses to open leaves the directory as it found it.
+  std::vector<std::string> unfinished;
+  std::vector<std::pair<std::string, std::uint64_t>> cuts;
   for (const std::string& name : *names) {
     std::uint64_t position = 0;
     if (ParseSnapshotName(name, &position)) {
@@ -284,7 +300,7 @@ Status Store::Recover(RecoveryReport* report) {
     } else if (ParseSegmentName(name, &position)) {
       segments.push_back(position);
     } else if (name.ends_with(".tmp")) {
-      (void)env_->Remove(dir_ + "/" + name);  // a snapshot never finished
+      unfinished.push_back(dir_ + "/" + name);  // a snapshot never finished
     }
   }
   std::sort(snapshots.begin(), snapshots.end());
@@ -302,9 +318,10 @@ Status Store::Recover(RecoveryReport* report) {
     if (!s.ok()) {
       return Status::IoError(
           "cannot restore " + path + ": " + std::string(s.message()) +
-          "; move it away to start from an older snapshot or from the journal alone "
-          "(`leadroute repair --data " + dir_ + "` does, keeping it under " + dir_ + "/lost)");
+          "; `leadroute repair --data " + dir_ + "` sets it aside (under " + dir_ +
+          "/lost) for the snapshot before it, whose journal is kept");
     }
+    newest_from_ = image.position();
     opportunities_from = image.opportunities_position;
     routing_from = image.routing_position;
     report->snapshot = path;
@@ -338,10 +355,14 @@ Status Store::Recover(RecoveryReport* report) {
     if (!bytes.ok()) return bytes.status();
     const std::size_t size = bytes->size();
     bytes->append(simdjson::SIMDJSON_PADDING, '\0');
+    // Records past the next segment's start are changes a failed write
+    // left behind, refused: not replayed.
+    const std::uint64_t limit = i + 1 < segments.size() ? segments[i + 1] : ~0ull;
     SegmentScan scan;
     Status s = ScanSegment(
         *bytes, size, segments[i],
         [&](std::uint64_t position, std::string_view payload) -> Status {
+          if (position >= limit) return Status::Ok();
           if (Status d = DecodeChange(payload, &decoded); !d.ok()) {
             return Status::IoError(path + ": the change at position " + std::to_string(position) +
                                    " does not decode (" + std::string(d.field()) + ": " +
@@ -364,7 +385,7 @@ Status Store::Recover(RecoveryReport* report) {
         &scan);
     if (!s.ok()) return s;
     ++report->segments;
-    expect = scan.records > 0 ? scan.last_position + 1 : segments[i];
+    expect = scan.records > 0 ? std::min(scan.last_position + 1, limit) : segments[i];
     if (scan.end == SegmentScan::End::kCorrupt) {
       return Status::IoError(path + ": " + scan.problem + Repair(dir_));
     }
@@ -374,11 +395,15 @@ Status Store::Recover(RecoveryReport* report) {
         return Status::IoError(path + ": " + scan.problem + " and the next segment does not "
                                "go on from there" + Repair(dir_));
       }
-      if (Status t = env_->Truncate(path, scan.valid_bytes); !t.ok()) return t;
+      cuts.emplace_back(path, scan.valid_bytes);
       report->warnings.push_back(path + ": cut a torn tail (" + scan.problem +
                                  "): a write the crash interrupted, never acknowledged");
     }
   }
+  for (const auto& [path, size] : cuts) {
+    if (Status t = env_->Truncate(path, size); !t.ok()) return t;
+  }
+  for (const std::string& path : unfinished) (void)env_->Remove(path);
   const std::uint64_t next = std::max({expect, opportunities_from, routing_from});
   if (Status s = journal_.StartSegment(next); !s.ok()) return s;
   report->position = next;
@@ -463,23 +488,28 @@ Status Store::SnapshotLocked() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   last_snapshot_at_ = image.created_at;
   last_snapshot_position_ = std::max(image.opportunities_position, image.routing_position);
+  // Two snapshots stay, the new one and the one before it, with the journal
+  // from the older one on: should the new one turn out unreadable, `repair`
+  // falls back to the older one and loses nothing. Segments before that go
+  // once the one after them is journal_keep_seconds old (subscribers may
+  // still resume from them).
+  const std::uint64_t keep_from = have_snapshot_ ? newest_from_ : image.position();
+  const std::string keep = SnapshotName(image.position());
+  const std::string keep_older = SnapshotName(keep_from);
   have_snapshot_ = true;
-  // What the new snapshot covers: older snapshots, and segments before
-  // the rotation once the one after them is journal_keep_seconds old
-  // (subscribers may still resume from them).
+  newest_from_ = image.position();
   auto names = env_->ListDir(dir_);
   if (!names.ok()) return Status::Ok();  // tidied next time
-  const std::string keep = SnapshotName(image.position());
   const std::int64_t now = NowSeconds();
   auto expired = [&](std::uint64_t segment) {
     if (segment >= *rotated) return false;
     auto next = segment_started_.upper_bound(segment);
-    return next == segment_started_.end() ||
+    return next != segment_started_.end() && next->first <= keep_from &&
            next->second <= now - options_.journal_keep_seconds;
   };
   for (const std::string& name : *names) {
     std::uint64_t position = 0;
-    if ((ParseSnapshotName(name, &position) && name != keep) ||
+    if ((ParseSnapshotName(name, &position) && name != keep && name != keep_older) ||
         (ParseSegmentName(name, &position) && expired(position))) {
       (void)env_->Remove(dir_ + "/" + name);
       if (name.starts_with("journal-")) segment_started_.erase(position);
@@ -511,9 +541,10 @@ void Store::Tick() {
   const bool changed = !have_snapshot_ || position != last_snapshot_position_;
   const bool due = NowSeconds() - last_snapshot_at_ >= options_.snapshot_seconds ||
                    journal_.segment_bytes() >= options_.snapshot_bytes;
-  if (changed && due) {
+  if (changed && due && NowSeconds() >= retry_snapshot_at_) {
     if (Status s = SnapshotLocked(); !s.ok()) {
-      Event("error", "snapshot failed", s.message());
+      Event("error", "snapshot failed; trying again in a minute", s.message());
+      retry_snapshot_at_ = NowSeconds() + 60;
     }
   }
 }
@@ -534,8 +565,11 @@ Status Store::Close() {
   Status s;
   {
     std::lock_guard lock(snapshot_mu_);
+    const bool failed = !journal_.failure().ok();
     const bool changed = !have_snapshot_ || journal_.position() != last_snapshot_position_;
-    if (changed) s = SnapshotLocked();
+    if (changed || failed) s = SnapshotLocked();
+    // A snapshot after a failure covers whatever the failure left in doubt.
+    if (s.ok() && failed) journal_.ClearFailure();
     if (s.ok()) s = journal_.SyncAll();
   }
   engine_->SetChangeLog(nullptr);

@@ -62,6 +62,7 @@ class FaultEnv final : public Env {
       if (env_->fail_syncs) return Status::IoError("fdatasync: Input/output error");
       return base_->Sync();
     }
+    Status Truncate(std::uint64_t size) override { return base_->Truncate(size); }
     std::uint64_t size() const override { return base_->size(); }
 
    private:

@@ -92,7 +92,9 @@ class StoreTest : public ::testing::Test {
       auto r = e.Register(Deal("d" + n, "p-x" + n, "Gesellschaft " + n + " AG",
                                "gesellschaft" + n + ".de"));
       ASSERT_TRUE(r.ok());
-      if (i % 3 == 0) ASSERT_TRUE(e.CloseOpportunity("o" + n, OpportunityStatus::kWon).ok());
+      if (i % 3 == 0) {
+        ASSERT_TRUE(e.CloseOpportunity("o" + n, OpportunityStatus::kWon).ok());
+      }
       auto routed = e.Route(NewLead("l" + n, "Kunde " + n + " GmbH"), RouteOptions{});
       ASSERT_TRUE(routed.ok());
       leads->push_back("l" + n);
@@ -631,6 +633,208 @@ TEST_F(StoreTest, HistoriesAndProtectionAtATimeSurviveRestarts) {
   auto restored = Open(CrashImage(), again.get());
   ASSERT_TRUE(restored);
   check(*again);
+}
+
+}  // namespace
+}  // namespace leadroute::store
+
+// Regressions from a review of the store.
+namespace leadroute::store {
+namespace {
+
+TEST_F(StoreTest, ChangesWithLongIdsAndReasonsReadBack) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  const std::string long_id(1000, 'x');
+  bool created = false;
+  Opportunity o = Deal(long_id, std::string(1000, 'p'), "Lang GmbH", "lang.de");
+  ASSERT_TRUE(engine->UpsertOpportunity(o, &created).ok());
+  ASSERT_TRUE(engine->CloseOpportunity("nope", OpportunityStatus::kLost).code() ==
+              Status::Code::kNotFound);
+  Lead lead = NewLead("l1", "Lang GmbH");
+  lead.party.domain = "lang.de";
+  auto routed = engine->Route(lead, RouteOptions{});
+  ASSERT_TRUE(routed.ok());
+  ASSERT_EQ(routed->decision, RouteDecision::kOwner);  // a reason quoting both ids
+  std::vector<std::string> leads = {"l1"};
+  const std::string want = Fingerprint(*engine, 0, leads);
+  {
+    auto again = NewEngine();
+    RecoveryReport report;
+    auto restored = Open(CrashImage(), again.get(), &report);  // from the journal
+    ASSERT_TRUE(restored);
+    EXPECT_EQ(report.failed, 0u);
+    EXPECT_EQ(Fingerprint(*again, 0, leads), want);
+  }
+  ASSERT_TRUE(store->Snapshot().ok());
+  auto again = NewEngine();
+  auto restored = Open(CrashImage(), again.get());  // from the snapshot
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(Fingerprint(*again, 0, leads), want);
+}
+
+TEST_F(StoreTest, ARefusedWriteLeavesNothingToReplayOrStream) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::uint64_t first = 0, next = 0;
+  auto stream = store->Subscribe(std::nullopt, [] {}, &first, &next);
+  ASSERT_TRUE(stream.ok());
+  // Too large to store: refused before it is journaled.
+  Opportunity big = Deal("big", "p", "Gross GmbH", "gross.de");
+  for (int i = 0; i < 64; ++i) big.products.push_back(std::string(1000, 'a' + i % 26));
+  bool created = false;
+  EXPECT_EQ(engine->UpsertOpportunity(big, &created).code(), Status::Code::kTooLarge);
+  EXPECT_EQ(store->Position(), 0u);
+  // A full disk takes half a batch's frame: cut back, not replayed.
+  std::vector<Opportunity> batch;
+  for (int i = 0; i < 50; ++i) {
+    batch.push_back(Deal(std::string("b") + std::to_string(i), "p",
+                         std::string("Firma ") + std::to_string(i) + " AG",
+                         "firma" + std::to_string(i) + ".de"));
+  }
+  const auto segment = NewestSegment(dir_);
+  const auto size = fs::file_size(segment);
+  env_.fail_writes = true;
+  std::size_t n = 0;
+  for (const Status& s : engine->UpsertOpportunities(batch, &n)) EXPECT_FALSE(s.ok());
+  EXPECT_EQ(fs::file_size(segment), size);
+  const std::string image = CrashImage();  // before any recovery
+  env_.fail_writes = false;
+  auto again = NewEngine();
+  RecoveryReport report;
+  auto restored = Open(image, again.get(), &report);
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(again->Stats().opportunities, 0u);
+  EXPECT_EQ(report.failed, 0u);
+  std::string lines, reason;
+  ASSERT_TRUE((*stream)->Take(&lines, &reason));
+  EXPECT_TRUE(lines.empty()) << lines;
+}
+
+TEST_F(StoreTest, NothingCountsAsDurableWhileTheJournalIsDown) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::uint64_t first = 0, next = 0;
+  auto stream = store->Subscribe(std::nullopt, [] {}, &first, &next);
+  ASSERT_TRUE(stream.ok());
+  env_.fail_syncs = true;
+  ASSERT_FALSE(engine->Register(Deal("d1", "p-1", "Eins GmbH", "eins.de")).ok());
+  env_.fail_syncs = false;
+  env_.fail_writes = true;  // the recovery's snapshot fails too
+  store->Tick();
+  EXPECT_FALSE(store->health().ok());
+  std::string lines, reason;
+  ASSERT_TRUE((*stream)->Take(&lines, &reason));
+  EXPECT_TRUE(lines.empty()) << lines;
+  // Nor does a new subscriber read it from the disk.
+  auto late = store->Subscribe(0, [] {}, &first, &next);
+  ASSERT_TRUE(late.ok());
+  ASSERT_TRUE((*late)->Take(&lines, &reason));
+  EXPECT_TRUE(lines.empty()) << lines;
+  env_.fail_writes = false;
+  store->Tick();
+  ASSERT_TRUE(store->health().ok());
+  ASSERT_TRUE((*stream)->Take(&lines, &reason));
+  EXPECT_NE(lines.find("\"d1\""), std::string::npos);
+}
+
+TEST_F(StoreTest, AFailedOpenLeavesTornTailsAndTemporaryFilesAlone) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::vector<std::string> leads;
+  Traffic(*engine, 0, 3, &leads);
+  const std::string image = CrashImage();
+  const std::string first = NewestSegment(image);
+  // A torn tail in the first segment, and a second one that is corrupt.
+  std::string torn;
+  EncodeRecord(store->Position(), "{\"op\":\"expire_opportunity\",\"id\":\"o1\"}", &torn);
+  {
+    std::ofstream f(first, std::ios::app | std::ios::binary);
+    f.write(torn.data(), static_cast<std::streamsize>(torn.size() / 2));
+  }
+  {
+    std::ofstream f(image + "/" + SegmentName(store->Position()), std::ios::binary);
+    f.write(kJournalMagic, sizeof(kJournalMagic));
+    std::string bad;
+    EncodeRecord(store->Position(), "{}", &bad);
+    EncodeRecord(store->Position() + 1, "{}", &bad);
+    bad[5] ^= 1;  // the first record's length
+    f.write(bad.data(), static_cast<std::streamsize>(bad.size()));
+  }
+  { std::ofstream(image + "/snapshot-00000000000000000001.lrs.tmp") << "half"; }
+  const auto size = fs::file_size(first);
+  auto again = NewEngine();
+  RecoveryReport report;
+  StoreOptions options;
+  options.timer = false;
+  ASSERT_FALSE(Store::Open(image, again.get(), options, &report).ok());
+  EXPECT_EQ(fs::file_size(first), size);
+  EXPECT_TRUE(fs::exists(image + "/snapshot-00000000000000000001.lrs.tmp"));
+}
+
+TEST_F(StoreTest, RepairFallsBackToTheSnapshotBeforeAnUnreadableOne) {
+  std::vector<std::string> leads;
+  std::string want;
+  {
+    auto engine = NewEngine();
+    auto store = Open(dir_, engine.get());
+    Traffic(*engine, 0, 10, &leads);
+    ASSERT_TRUE(store->Snapshot().ok());
+    Traffic(*engine, 10, 20, &leads);
+    ASSERT_TRUE(store->Snapshot().ok());
+    Traffic(*engine, 20, 25, &leads);
+    want = Fingerprint(*engine, 25, leads);
+  }
+  // The newest snapshot (written at close) loses a byte.
+  std::string newest;
+  int snapshots = 0;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    std::uint64_t p;
+    const std::string name = entry.path().filename().string();
+    if (ParseSnapshotName(name, &p)) {
+      ++snapshots;
+      if (name > newest) newest = name;
+    }
+  }
+  EXPECT_EQ(snapshots, 2);
+  {
+    std::fstream f(dir_ + "/" + newest, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f.put('#');
+  }
+  auto refused = NewEngine();
+  RecoveryReport report;
+  StoreOptions options;
+  options.timer = false;
+  auto failed = Store::Open(dir_, refused.get(), options, &report);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("leadroute repair"), std::string_view::npos);
+  std::vector<std::string> actions;
+  ASSERT_TRUE(RepairDataDir(Env::Default(), dir_, &actions).ok());
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(Fingerprint(*engine, 25, leads), want);  // nothing lost
+}
+
+TEST_F(StoreTest, RepairRefusesWhatWouldLoseEverything) {
+  {
+    auto engine = NewEngine();
+    auto store = Open(dir_, engine.get());
+    std::vector<std::string> leads;
+    Traffic(*engine, 0, 5, &leads);
+  }  // closed: one snapshot, the journal after it
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    std::uint64_t p;
+    if (ParseSnapshotName(entry.path().filename().string(), &p)) {
+      std::ofstream(entry.path(), std::ios::trunc) << "garbage";
+    }
+  }
+  std::vector<std::string> actions;
+  Status s = RepairDataDir(Env::Default(), dir_, &actions);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("nothing was changed"), std::string_view::npos);
+  EXPECT_FALSE(fs::exists(dir_ + "/lost"));
 }
 
 }  // namespace
