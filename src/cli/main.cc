@@ -308,6 +308,18 @@ int RunBenchRules(const Flags& flags) {
   return 0;
 }
 
+// --connect HOST:PORT (default 127.0.0.1:7411); false (after saying why)
+// when malformed.
+bool ReadConnect(const Flags& flags, std::string* host, std::uint16_t* port) {
+  *host = "127.0.0.1";
+  *port = 7411;
+  if (auto connect = flags.Get("connect"); connect && !net::ParseHostPort(*connect, host, port)) {
+    std::fprintf(stderr, "leadroute: --connect wants HOST:PORT, got '%s'\n", connect->c_str());
+    return false;
+  }
+  return true;
+}
+
 int RunCall(const Flags& flags) {
   const auto& args = flags.positional();
   if (flags.Has("help") || args.empty() || args.size() > 2) {
@@ -320,12 +332,9 @@ int RunCall(const Flags& flags) {
         FlagHelp(kCallFlags).c_str());
     return flags.Has("help") ? 0 : 2;
   }
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 7411;
-  if (auto connect = flags.Get("connect"); connect && !net::ParseHostPort(*connect, &host, &port)) {
-    std::fprintf(stderr, "leadroute: --connect wants HOST:PORT, got '%s'\n", connect->c_str());
-    return 2;
-  }
+  std::string host;
+  std::uint16_t port = 0;
+  if (!ReadConnect(flags, &host, &port)) return 2;
   std::size_t seconds = 30;
   if (!ReadCount(flags, "timeout", 1, 3600, &seconds)) return 2;
   std::string request;
@@ -453,12 +462,9 @@ int RunImport(const Flags& flags) {
         FlagHelp(kImportFlags).c_str());
     return flags.Has("help") ? 0 : 2;
   }
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 7411;
-  if (auto connect = flags.Get("connect"); connect && !net::ParseHostPort(*connect, &host, &port)) {
-    std::fprintf(stderr, "leadroute: --connect wants HOST:PORT, got '%s'\n", connect->c_str());
-    return 2;
-  }
+  std::string host;
+  std::uint16_t port = 0;
+  if (!ReadConnect(flags, &host, &port)) return 2;
   std::size_t batch = 5000, seconds = 120;
   if (!ReadCount(flags, "batch", 1, 10000, &batch) ||
       !ReadCount(flags, "timeout", 1, 3600, &seconds)) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "util/fixed.h"
+
 namespace leadroute::index {
 
 namespace {
@@ -245,22 +247,6 @@ namespace {
 
 constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '3'};
 
-template <typename T>
-void Put(std::string* out, T v) {
-  char b[sizeof(T)];
-  std::memcpy(b, &v, sizeof(T));
-  out->append(b, sizeof(T));
-}
-
-// Reads from the front of *in; false when it is too short.
-template <typename T>
-bool Take(std::string_view* in, T* v) {
-  if (in->size() < sizeof(T)) return false;
-  std::memcpy(v, in->data(), sizeof(T));
-  in->remove_prefix(sizeof(T));
-  return true;
-}
-
 bool TakeBytes(std::string_view* in, std::uint32_t n, std::string_view* v) {
   if (in->size() < n) return false;
   *v = in->substr(0, n);
@@ -272,38 +258,38 @@ bool TakeBytes(std::string_view* in, std::uint32_t n, std::string_view* v) {
 
 void OpportunityIndex::Save(std::string* out) const {
   out->append(kSaveMagic, sizeof(kSaveMagic));
-  Put<std::uint32_t>(out, static_cast<std::uint32_t>(owners_.size()));
+  PutFixed<std::uint32_t>(out, static_cast<std::uint32_t>(owners_.size()));
   for (const Owner& o : owners_) {
-    Put<std::uint8_t>(out, static_cast<std::uint8_t>(o.kind));
-    Put<std::uint32_t>(out, static_cast<std::uint32_t>(o.id.size()));
+    PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(o.kind));
+    PutFixed<std::uint32_t>(out, static_cast<std::uint32_t>(o.id.size()));
     out->append(o.id);
   }
-  Put<std::uint64_t>(out, slots_.size());
+  PutFixed<std::uint64_t>(out, slots_.size());
   for (const Slot& s : slots_) {
     const std::size_t size = RecordView(s.packed).size();
-    Put<std::int64_t>(out, s.expires_at);
-    Put<std::uint32_t>(out, s.owner);
-    Put<std::uint8_t>(out, static_cast<std::uint8_t>(s.status));
-    Put<std::uint32_t>(out, static_cast<std::uint32_t>(size));
+    PutFixed<std::int64_t>(out, s.expires_at);
+    PutFixed<std::uint32_t>(out, s.owner);
+    PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(s.status));
+    PutFixed<std::uint32_t>(out, static_cast<std::uint32_t>(size));
     out->append(s.packed, size);
   }
   postings_.Save(out);
-  Put<std::uint32_t>(out, static_cast<std::uint32_t>(actors_.size()));
+  PutFixed<std::uint32_t>(out, static_cast<std::uint32_t>(actors_.size()));
   for (const std::string& a : actors_) {
-    Put<std::uint32_t>(out, static_cast<std::uint32_t>(a.size()));
+    PutFixed<std::uint32_t>(out, static_cast<std::uint32_t>(a.size()));
     out->append(a);
   }
-  Put<std::uint64_t>(out, events_.size());
+  PutFixed<std::uint64_t>(out, events_.size());
   for (const Event& e : events_) {
-    Put<std::uint32_t>(out, e.at);
-    Put<std::uint32_t>(out, e.expires_at);
-    Put<std::uint32_t>(out, e.prev);
-    Put<std::uint32_t>(out, e.actor);
-    Put<std::uint8_t>(out, static_cast<std::uint8_t>(e.event));
-    Put<std::uint8_t>(out, static_cast<std::uint8_t>(e.status));
+    PutFixed<std::uint32_t>(out, e.at);
+    PutFixed<std::uint32_t>(out, e.expires_at);
+    PutFixed<std::uint32_t>(out, e.prev);
+    PutFixed<std::uint32_t>(out, e.actor);
+    PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(e.event));
+    PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(e.status));
   }
   for (std::size_t i = 0; i < slots_.size(); ++i) {
-    Put<std::uint32_t>(out, i < last_event_.size() ? last_event_[i] : kNoEvent);
+    PutFixed<std::uint32_t>(out, i < last_event_.size() ? last_event_[i] : kNoEvent);
   }
 }
 
@@ -319,29 +305,29 @@ Status OpportunityIndex::Restore(std::string_view in) {
   }
   in.remove_prefix(sizeof(kSaveMagic));
   std::uint32_t owners = 0;
-  if (!Take(&in, &owners) || owners > in.size()) return malformed("owners");
+  if (!TakeFixed(&in, &owners) || owners > in.size()) return malformed("owners");
   for (std::uint32_t i = 0; i < owners; ++i) {
     std::uint8_t kind = 0;
     std::uint32_t len = 0;
     std::string_view id;
-    if (!Take(&in, &kind) || kind > static_cast<std::uint8_t>(OwnerKind::kDirect) ||
-        !Take(&in, &len) || !TakeBytes(&in, len, &id)) {
+    if (!TakeFixed(&in, &kind) || kind > static_cast<std::uint8_t>(OwnerKind::kDirect) ||
+        !TakeFixed(&in, &len) || !TakeBytes(&in, len, &id)) {
       return malformed("owner");
     }
     InternOwner(Owner{static_cast<OwnerKind>(kind), std::string(id)});
   }
   if (owners_.size() != owners) return malformed("an owner twice");
   std::uint64_t records = 0;
-  if (!Take(&in, &records) || records > in.size() / 17) return malformed("record count");
+  if (!TakeFixed(&in, &records) || records > in.size() / 17) return malformed("record count");
   slots_.reserve(records);
   for (std::uint64_t i = 0; i < records; ++i) {
     Slot s;
     std::uint8_t status = 0;
     std::uint32_t len = 0;
     std::string_view packed;
-    if (!Take(&in, &s.expires_at) || !Take(&in, &s.owner) || s.owner >= owners ||
-        !Take(&in, &status) || status > static_cast<std::uint8_t>(OpportunityStatus::kPending) ||
-        !Take(&in, &len) || !TakeBytes(&in, len, &packed) || !RecordView::Valid(packed)) {
+    if (!TakeFixed(&in, &s.expires_at) || !TakeFixed(&in, &s.owner) || s.owner >= owners ||
+        !TakeFixed(&in, &status) || status > static_cast<std::uint8_t>(OpportunityStatus::kPending) ||
+        !TakeFixed(&in, &len) || !TakeBytes(&in, len, &packed) || !RecordView::Valid(packed)) {
       return malformed("record " + std::to_string(i));
     }
     s.status = static_cast<OpportunityStatus>(status);
@@ -352,22 +338,22 @@ Status OpportunityIndex::Restore(std::string_view in) {
     return malformed("postings");
   }
   std::uint32_t actors = 0;
-  if (!Take(&in, &actors) || actors > in.size() / 4) return malformed("actors");
+  if (!TakeFixed(&in, &actors) || actors > in.size() / 4) return malformed("actors");
   for (std::uint32_t i = 0; i < actors; ++i) {
     std::uint32_t len = 0;
     std::string_view actor;
-    if (!Take(&in, &len) || !TakeBytes(&in, len, &actor)) return malformed("actor");
+    if (!TakeFixed(&in, &len) || !TakeBytes(&in, len, &actor)) return malformed("actor");
     InternActor(actor);
   }
   if (actors_.size() != actors) return malformed("an actor twice");
   std::uint64_t events = 0;
-  if (!Take(&in, &events) || events > in.size() / 18) return malformed("event count");
+  if (!TakeFixed(&in, &events) || events > in.size() / 18) return malformed("event count");
   events_.reserve(events);
   for (std::uint64_t i = 0; i < events; ++i) {
     Event e;
     std::uint8_t event = 0, status = 0;
-    if (!Take(&in, &e.at) || !Take(&in, &e.expires_at) || !Take(&in, &e.prev) ||
-        !Take(&in, &e.actor) || !Take(&in, &event) || !Take(&in, &status) ||
+    if (!TakeFixed(&in, &e.at) || !TakeFixed(&in, &e.expires_at) || !TakeFixed(&in, &e.prev) ||
+        !TakeFixed(&in, &e.actor) || !TakeFixed(&in, &event) || !TakeFixed(&in, &status) ||
         (e.prev != kNoEvent && e.prev >= i) || e.actor >= actors ||
         event > static_cast<std::uint8_t>(HistoryEvent::kExpired) ||
         status > static_cast<std::uint8_t>(OpportunityStatus::kPending)) {
@@ -379,7 +365,7 @@ Status OpportunityIndex::Restore(std::string_view in) {
   }
   last_event_.resize(slots_.size());
   for (std::uint32_t& last : last_event_) {
-    if (!Take(&in, &last) || (last != kNoEvent && last >= events)) return malformed("histories");
+    if (!TakeFixed(&in, &last) || (last != kNoEvent && last >= events)) return malformed("histories");
   }
   if (!in.empty()) return malformed("trailing bytes");
   return Status::Ok();

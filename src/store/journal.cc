@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "store/crc32c.h"
+#include "store/file_names.h"
+#include "util/fixed.h"
 
 namespace leadroute::store {
 
@@ -13,17 +15,8 @@ namespace {
 constexpr char kSegmentPrefix[] = "journal-";
 constexpr char kSegmentSuffix[] = ".lrj";
 
-std::uint32_t LoadU32(const char* p) {
-  std::uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
-std::uint64_t LoadU64(const char* p) {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
+std::uint32_t LoadU32(const char* p) { return LoadFixed<std::uint32_t>(p); }
+std::uint64_t LoadU64(const char* p) { return LoadFixed<std::uint64_t>(p); }
 
 // Whether a valid record of a position from `min` on starts at `at`.
 bool ValidRecordAt(std::string_view file, std::size_t at, std::uint64_t min) {
@@ -54,21 +47,11 @@ std::optional<SyncPolicy> ParseSyncPolicy(std::string_view name) {
 }
 
 std::string SegmentName(std::uint64_t position) {
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "%s%020llu%s", kSegmentPrefix,
-                static_cast<unsigned long long>(position), kSegmentSuffix);
-  return buf;
+  return PositionedName(kSegmentPrefix, position, kSegmentSuffix);
 }
 
 bool ParseSegmentName(std::string_view name, std::uint64_t* position) {
-  const std::string_view prefix = kSegmentPrefix, suffix = kSegmentSuffix;
-  if (name.size() != prefix.size() + 20 + suffix.size() || !name.starts_with(prefix) ||
-      !name.ends_with(suffix)) {
-    return false;
-  }
-  const char* begin = name.data() + prefix.size();
-  auto r = std::from_chars(begin, begin + 20, *position);
-  return r.ec == std::errc() && r.ptr == begin + 20;
+  return ParsePositionedName(name, kSegmentPrefix, kSegmentSuffix, position);
 }
 
 void EncodeRecord(std::uint64_t position, std::string_view payload, std::string* out) {

@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "store/crc32c.h"
+#include "store/file_names.h"
+#include "util/fixed.h"
 
 namespace leadroute::store {
 
@@ -16,53 +18,29 @@ constexpr std::size_t kHeader = 8 + 5 * 8;
 constexpr char kPrefix[] = "snapshot-";
 constexpr char kSuffix[] = ".lrs";
 
-template <typename T>
-void Put(std::string* out, T v) {
-  char b[sizeof(T)];
-  std::memcpy(b, &v, sizeof(T));
-  out->append(b, sizeof(T));
-}
-
-template <typename T>
-T Load(const char* p) {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return v;
-}
-
 }  // namespace
 
 std::string SnapshotName(std::uint64_t position) {
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "%s%020llu%s", kPrefix,
-                static_cast<unsigned long long>(position), kSuffix);
-  return buf;
+  return PositionedName(kPrefix, position, kSuffix);
 }
 
 bool ParseSnapshotName(std::string_view name, std::uint64_t* position) {
-  const std::string_view prefix = kPrefix, suffix = kSuffix;
-  if (name.size() != prefix.size() + 20 + suffix.size() || !name.starts_with(prefix) ||
-      !name.ends_with(suffix)) {
-    return false;
-  }
-  const char* begin = name.data() + prefix.size();
-  auto r = std::from_chars(begin, begin + 20, *position);
-  return r.ec == std::errc() && r.ptr == begin + 20;
+  return ParsePositionedName(name, kPrefix, kSuffix, position);
 }
 
 Status WriteSnapshot(Env* env, const std::string& dir, const SnapshotImage& image) {
   std::string head;
   head.append(kMagic, sizeof(kMagic));
-  Put<std::uint64_t>(&head, image.opportunities_position);
-  Put<std::uint64_t>(&head, image.routing_position);
-  Put<std::int64_t>(&head, image.created_at);
-  Put<std::uint64_t>(&head, image.opportunities.size());
-  Put<std::uint64_t>(&head, image.routing.size());
+  PutFixed<std::uint64_t>(&head, image.opportunities_position);
+  PutFixed<std::uint64_t>(&head, image.routing_position);
+  PutFixed<std::int64_t>(&head, image.created_at);
+  PutFixed<std::uint64_t>(&head, image.opportunities.size());
+  PutFixed<std::uint64_t>(&head, image.routing.size());
   std::uint32_t crc = Crc32c(head);
   crc = Crc32c(image.opportunities, crc);
   crc = Crc32c(image.routing, crc);
   std::string tail;
-  Put<std::uint32_t>(&tail, crc);
+  PutFixed<std::uint32_t>(&tail, crc);
 
   const std::string name = SnapshotName(image.position());
   const std::string tmp = dir + "/" + name + ".tmp";
@@ -94,19 +72,19 @@ Status ParseSnapshot(std::string_view b, const std::string& path, SnapshotImage*
   if (b.size() < kHeader + 4 || std::memcmp(b.data(), kMagic, sizeof(kMagic)) != 0) {
     return corrupt("not a leadroute snapshot of this version");
   }
-  const std::uint64_t opp_len = Load<std::uint64_t>(b.data() + 32);
-  const std::uint64_t routing_len = Load<std::uint64_t>(b.data() + 40);
+  const std::uint64_t opp_len = LoadFixed<std::uint64_t>(b.data() + 32);
+  const std::uint64_t routing_len = LoadFixed<std::uint64_t>(b.data() + 40);
   if (opp_len > b.size() || routing_len > b.size() ||
       kHeader + opp_len + routing_len + 4 != b.size()) {
     return corrupt("its lengths do not add up to its size");
   }
   const std::size_t body = b.size() - 4;
-  if (Crc32c(std::string_view(b.data(), body)) != Load<std::uint32_t>(b.data() + body)) {
+  if (Crc32c(std::string_view(b.data(), body)) != LoadFixed<std::uint32_t>(b.data() + body)) {
     return corrupt("checksum mismatch");
   }
-  image->opportunities_position = Load<std::uint64_t>(b.data() + 8);
-  image->routing_position = Load<std::uint64_t>(b.data() + 16);
-  image->created_at = Load<std::int64_t>(b.data() + 24);
+  image->opportunities_position = LoadFixed<std::uint64_t>(b.data() + 8);
+  image->routing_position = LoadFixed<std::uint64_t>(b.data() + 16);
+  image->created_at = LoadFixed<std::int64_t>(b.data() + 24);
   image->opportunities = b.substr(kHeader, opp_len);
   image->routing = b.substr(kHeader + opp_len, routing_len);
   return Status::Ok();
