@@ -55,16 +55,16 @@ struct Change {
   // stored it (approved: open; review: pending).
   const Opportunity* opportunity = nullptr;
   bool registered = false;
-  std::string_view id;
+  std::string_view id{};
   OpportunityStatus status = OpportunityStatus::kOpen;  // kCloseOpportunity
-  std::string_view actor;  // kCloseOpportunity: who closed it (empty: "api")
+  std::string_view actor{};  // kCloseOpportunity: who closed it (empty: "api")
   // kRoute: the lead, the decision, the partners that had declined it, and
   // the round-robin position after the decision.
   const Lead* lead = nullptr;
   const RouteResult* result = nullptr;
   const std::vector<std::string>* declined = nullptr;
   std::uint64_t round_robin = 0;
-  std::string_view partner_id;                 // kFeedback
+  std::string_view partner_id{};               // kFeedback
   LeadOutcome outcome = LeadOutcome::kAccepted;  // kFeedback
   const Partner* partner = nullptr;            // kUpsertPartner
 };
