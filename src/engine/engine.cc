@@ -106,12 +106,13 @@ std::vector<Result<RouteResult>> Engine::RouteBatch(const std::vector<Lead>& lea
                                                     const RouteOptions& options) {
   std::vector<Result<RouteResult>> results = router_->RouteBatch(leads, options);
   if (options.dry_run) return results;
-  if (Status s = Durable(); !s.ok()) {
-    for (auto& r : results) {
-      if (r.ok()) r = s;
-    }
-  }
-  return results;
+  Status s = Durable();
+  if (s.ok()) return results;
+  // Not durable: no decision may be claimed.
+  std::vector<Result<RouteResult>> refused;
+  refused.reserve(results.size());
+  for (auto& r : results) refused.push_back(r.ok() ? Result<RouteResult>(s) : std::move(r));
+  return refused;
 }
 
 Status Engine::LeadFeedback(std::string_view lead_id, std::string_view partner_id,
