@@ -308,6 +308,22 @@ int RunBenchRules(const Flags& flags) {
   return 0;
 }
 
+// The `hello` request line (without '\n') presenting `token`.
+std::string HelloRequest(std::string_view token) {
+  std::string hello;
+  protocol::JsonWriter h(&hello);
+  h.BeginObject();
+  h.Field("jsonrpc", "2.0");
+  h.Field("id", std::int64_t{0});
+  h.Field("method", "hello");
+  h.Key("params");
+  h.BeginObject();
+  h.Field("token", token);
+  h.EndObject();
+  h.EndObject();
+  return hello;
+}
+
 // --connect HOST:PORT (default 127.0.0.1:7411); false (after saying why)
 // when malformed.
 bool ReadConnect(const Flags& flags, std::string* host, std::uint16_t* port) {
@@ -350,17 +366,7 @@ int RunCall(const Flags& flags) {
   w.EndObject();
   std::size_t answers = 1;
   if (auto token = flags.Get("token"); token && !token->empty()) {
-    std::string hello;
-    protocol::JsonWriter h(&hello);
-    h.BeginObject();
-    h.Field("jsonrpc", "2.0");
-    h.Field("id", std::int64_t{0});
-    h.Field("method", "hello");
-    h.Key("params");
-    h.BeginObject();
-    h.Field("token", *token);
-    h.EndObject();
-    h.EndObject();
+    std::string hello = HelloRequest(*token);
     request = hello + "\n" + request;
     answers = 2;
   }
@@ -483,17 +489,7 @@ int RunImport(const Flags& flags) {
   }
   simdjson::dom::parser parser;
   if (auto token = flags.Get("token"); token && !token->empty()) {
-    std::string hello;
-    protocol::JsonWriter h(&hello);
-    h.BeginObject();
-    h.Field("jsonrpc", "2.0");
-    h.Field("id", std::int64_t{0});
-    h.Field("method", "hello");
-    h.Key("params");
-    h.BeginObject();
-    h.Field("token", *token);
-    h.EndObject();
-    h.EndObject();
+    std::string hello = HelloRequest(*token);
     hello.push_back('\n');
     auto answer = client->Send(hello).ok() ? client->ReadLine()
                                             : Result<std::string>(Status::IoError("send"));
