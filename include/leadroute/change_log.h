@@ -101,8 +101,8 @@ struct RoutingState {
     std::string partner_id;
     bool open = true;
     bool accepted = false;
-    std::vector<std::string> declined;
-    RouteResult result;
+    std::vector<std::string> declined;  // partners that declined it
+    RouteResult result;                 // what route answered
   };
   // Partners changed through the API, in order: a partner, or its removal
   // (partner.id set, `removed`).

@@ -854,8 +854,7 @@ RoutingState Engine::Router::Save(std::uint64_t* position) const {
                             state->declined, state->closed});
   }
   for (const auto& [id, a] : assignments_) {
-    out.assignments.push_back({a->lead, a->partner_id, a->open, a->accepted, a->declined,
-                               a->result});
+    out.assignments.push_back(*a);
     // An assignment made empty by AssignmentOf() for declines has no lead.
     if (out.assignments.back().lead.id.empty()) out.assignments.back().lead.id = id;
   }
@@ -876,15 +875,7 @@ Status Engine::Router::Restore(const RoutingState& state) {
       PartnerState& s = StateOf(c.partner_id);
       s = PartnerState{c.received, c.open, c.accepted, c.declined, c.closed};
     }
-    for (const RoutingState::Assignment& in : state.assignments) {
-      Assignment& a = AssignmentOf(in.lead.id);
-      a.lead = in.lead;
-      a.partner_id = in.partner_id;
-      a.open = in.open;
-      a.accepted = in.accepted;
-      a.declined = in.declined;
-      a.result = in.result;
-    }
+    for (const Assignment& in : state.assignments) AssignmentOf(in.lead.id) = in;
     round_robin_ = state.round_robin;
     routed_ = state.routed;
     unassigned_ = state.unassigned;

@@ -65,14 +65,8 @@ class Engine::Router {
   struct PartnerState {
     std::uint64_t received = 0, open = 0, accepted = 0, declined = 0, closed = 0;
   };
-  struct Assignment {
-    Lead lead;
-    std::string partner_id;
-    bool open = true;
-    bool accepted = false;
-    std::vector<std::string> declined;  // partners that declined it
-    RouteResult result;                 // what route answered
-  };
+  // A routed lead: as snapshots hold it (leadroute/change_log.h).
+  using Assignment = RoutingState::Assignment;
   // A rule set with the state of each of its partners, by index.
   struct Active {
     std::shared_ptr<const rules::RuleSet> rules;

@@ -2,7 +2,6 @@
 
 #include <functional>
 
-#include "json/lines.h"
 #include "json/records.h"
 #include "protocol/json_writer.h"
 #include "protocol/record_writer.h"

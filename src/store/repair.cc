@@ -27,16 +27,10 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
   auto lock = env->Lock(dir + "/LOCK");
   if (!lock.ok()) return lock.status();
   const std::string lost = dir + "/lost";
-  auto names = env->ListDir(dir);
-  if (!names.ok()) return names.status();
-  std::vector<std::uint64_t> snapshots, segments;
-  for (const std::string& name : *names) {
-    std::uint64_t position = 0;
-    if (ParseSnapshotName(name, &position)) snapshots.push_back(position);
-    if (ParseSegmentName(name, &position)) segments.push_back(position);
-  }
-  std::sort(snapshots.begin(), snapshots.end());
-  std::sort(segments.begin(), segments.end());
+  auto files = ListDataFiles(env, dir);
+  if (!files.ok()) return files.status();
+  std::vector<std::uint64_t>& snapshots = files->snapshots;
+  const std::vector<std::uint64_t>& segments = files->segments;
   auto move_to_lost = [&](const std::string& name, std::string_view why) -> Status {
     if (Status s = env->CreateDir(lost); !s.ok()) return s;
     if (Status s = env->Rename(dir + "/" + name, lost + "/" + name); !s.ok()) return s;

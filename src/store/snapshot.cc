@@ -7,6 +7,7 @@
 
 #include "store/crc32c.h"
 #include "store/file_names.h"
+#include "store/journal.h"
 #include "util/fixed.h"
 
 namespace leadroute::store {
@@ -26,6 +27,26 @@ std::string SnapshotName(std::uint64_t position) {
 
 bool ParseSnapshotName(std::string_view name, std::uint64_t* position) {
   return ParsePositionedName(name, kPrefix, kSuffix, position);
+}
+
+Result<DataFiles> ListDataFiles(Env* env, const std::string& dir) {
+  auto names = env->ListDir(dir);
+  if (!names.ok()) return names.status();
+  DataFiles files;
+  for (const std::string& name : *names) {
+    std::uint64_t position = 0;
+    if (ParseSnapshotName(name, &position)) {
+      files.snapshots.push_back(position);
+    } else if (ParseSegmentName(name, &position)) {
+      files.segments.push_back(position);
+    } else if (name.ends_with(".tmp")) {
+      files.unfinished.push_back(name);
+    }
+  }
+  std::sort(files.snapshots.begin(), files.snapshots.end());
+  std::sort(files.segments.begin(), files.segments.end());
+  std::sort(files.unfinished.begin(), files.unfinished.end());
+  return files;
 }
 
 Status WriteSnapshot(Env* env, const std::string& dir, const SnapshotImage& image) {

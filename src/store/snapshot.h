@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "leadroute/status.h"
 #include "store/env.h"
@@ -37,6 +38,14 @@ struct SnapshotImage {
 
 std::string SnapshotName(std::uint64_t position);
 bool ParseSnapshotName(std::string_view name, std::uint64_t* position);
+
+// The data directory's positioned files, each list sorted: snapshots and
+// journal segments by position, and unfinished snapshots (*.tmp) by name.
+struct DataFiles {
+  std::vector<std::uint64_t> snapshots, segments;
+  std::vector<std::string> unfinished;
+};
+Result<DataFiles> ListDataFiles(Env* env, const std::string& dir);
 
 // Writes `image` durably as dir/SnapshotName(image.position()).
 Status WriteSnapshot(Env* env, const std::string& dir, const SnapshotImage& image);

@@ -202,14 +202,9 @@ Result<std::shared_ptr<protocol::ChangeStream>> Store::Subscribe(
 }
 
 Status Store::ReadChanges(std::uint64_t from, std::uint64_t to, std::string* out) {
-  auto names = env_->ListDir(dir_);
-  if (!names.ok()) return names.status();
-  std::vector<std::uint64_t> segments;
-  for (const std::string& name : *names) {
-    std::uint64_t position = 0;
-    if (ParseSegmentName(name, &position)) segments.push_back(position);
-  }
-  std::sort(segments.begin(), segments.end());
+  auto files = ListDataFiles(env_, dir_);
+  if (!files.ok()) return files.status();
+  const std::vector<std::uint64_t>& segments = files->segments;
   auto gone = [&] {
     return Status::NotFound("position " + std::to_string(from) +
                             " is no longer in the journal" +
@@ -286,25 +281,14 @@ void Store::Event(std::string_view level, std::string_view msg, std::string_view
 }
 
 Status Store::Recover(RecoveryReport* report) {
-  auto names = env_->ListDir(dir_);
-  if (!names.ok()) return names.status();
-  std::vector<std::uint64_t> snapshots, segments;
-  // What startup tidies, done only once everything checked out: a store
-  // that refuses to open leaves the directory as it found it.
-  std::vector<std::string> unfinished;
+  auto files = ListDataFiles(env_, dir_);
+  if (!files.ok()) return files.status();
+  const std::vector<std::uint64_t>& snapshots = files->snapshots;
+  const std::vector<std::uint64_t>& segments = files->segments;
+  // What startup tidies (unfinished snapshots, torn tails) is done only
+  // once everything checked out: a store that refuses to open leaves the
+  // directory as it found it.
   std::vector<std::pair<std::string, std::uint64_t>> cuts;
-  for (const std::string& name : *names) {
-    std::uint64_t position = 0;
-    if (ParseSnapshotName(name, &position)) {
-      snapshots.push_back(position);
-    } else if (ParseSegmentName(name, &position)) {
-      segments.push_back(position);
-    } else if (name.ends_with(".tmp")) {
-      unfinished.push_back(dir_ + "/" + name);  // a snapshot never finished
-    }
-  }
-  std::sort(snapshots.begin(), snapshots.end());
-  std::sort(segments.begin(), segments.end());
 
   std::uint64_t opportunities_from = 0, routing_from = 0;
   if (!snapshots.empty()) {
@@ -403,7 +387,7 @@ Status Store::Recover(RecoveryReport* report) {
   for (const auto& [path, size] : cuts) {
     if (Status t = env_->Truncate(path, size); !t.ok()) return t;
   }
-  for (const std::string& path : unfinished) (void)env_->Remove(path);
+  for (const std::string& name : files->unfinished) (void)env_->Remove(dir_ + "/" + name);
   const std::uint64_t next = std::max({expect, opportunities_from, routing_from});
   if (Status s = journal_.StartSegment(next); !s.ok()) return s;
   report->position = next;

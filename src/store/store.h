@@ -99,8 +99,6 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
 
   // Ok, or the I/O error that has writes refused.
   Status health() const { return journal_.failure(); }
-  const std::string& dir() const { return dir_; }
-  SyncPolicy sync_policy() const { return journal_.policy(); }
 
  private:
   Store(std::string dir, Engine* engine, StoreOptions options, std::unique_ptr<FileLock> lock);
