@@ -137,6 +137,16 @@ void BM_CheckMiss(benchmark::State& state) {
 }
 BENCHMARK(BM_CheckMiss)->Iterations(100000);
 
+// The normalization share of a check: the same deals' match keys alone.
+void BM_KeysHit(benchmark::State& state) {
+  Fixture& f = F();
+  const Normalizer& norm = f.engine->normalizer();
+  Timed(state, f.hits, [&](const Opportunity& d) {
+    benchmark::DoNotOptimize(norm.Keys(d.party));
+  });
+}
+BENCHMARK(BM_KeysHit)->Iterations(100000);
+
 void BM_CheckHitNoPhone(benchmark::State& state) {
   static const auto deals = WithoutPhones(F().hits);
   Timed(state, deals, [&](const Opportunity& d) {

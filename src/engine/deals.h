@@ -61,11 +61,12 @@ class Engine::Deals {
   CheckResult CheckLocked(const Opportunity& deal, const index::Features& f,
                           std::int64_t now, std::vector<Match>* possible) const;
 
-  // Grows the index's arrays for `records` more records and `events` more
-  // history events ahead of a write: the copying happens under the shared
-  // lock (checks go on), only the swap under the exclusive one.
+  // Grows the index's arrays for `records` more records of `bytes` packed
+  // bytes and `events` more history events ahead of a write: the copying
+  // (and faulting in a fresh arena chunk) happens under the shared lock
+  // (checks go on), only the swap under the exclusive one.
   // REQUIRES: write_mu_ held.
-  void MakeRoom(std::size_t records, std::size_t events);
+  void MakeRoom(std::size_t records, std::size_t bytes, std::size_t events);
 
   // Logs a change before it applies. REQUIRES: mu_ held exclusively.
   Status Log(const Change& change) { return log_ ? log_->Append(change) : Status::Ok(); }

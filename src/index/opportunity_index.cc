@@ -76,9 +76,16 @@ std::string OwnerActor(const Owner& owner) {
 
 }  // namespace
 
-bool OpportunityIndex::Fits(const Opportunity& opp, const Features& f) {
-  thread_local std::string packed;
-  return Pack(opp, f, &packed);
+bool OpportunityIndex::Prepare(const Opportunity& opp, const Features& f, Prepared* out) {
+  if (!Pack(opp, f, &out->packed)) return false;
+  out->id_key = IdKey(opp.id);
+  StoredKeys(f, &out->keys);
+  return true;
+}
+
+void OpportunityIndex::Prefetch(const Prepared& r) const {
+  postings_.Prefetch(r.id_key);
+  for (const LookupKey& k : r.keys) postings_.Prefetch(k.hash);
 }
 
 std::uint32_t OpportunityIndex::InternActor(std::string_view actor) {
@@ -135,8 +142,20 @@ bool OpportunityIndex::HeldAt(std::uint32_t slot, std::int64_t t) const {
 
 Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
                                 bool* created, std::int64_t at, bool registered) {
-  if (!Pack(opp, f, &pack_buffer_)) return Status::TooLarge("opportunity too large to store");
-  const std::int64_t found = Find(opp.id);
+  if (!Prepare(opp, f, &prepared_)) return Status::TooLarge("opportunity too large to store");
+  Upsert(opp, prepared_, created, at, registered);
+  return Status::Ok();
+}
+
+void OpportunityIndex::Upsert(const Opportunity& opp, const Prepared& r, bool* created,
+                              std::int64_t at, bool registered) {
+  std::int64_t found = -1;
+  for (std::uint32_t slot : postings_.Find(r.id_key)) {
+    if (IdOf(slot) == opp.id) {
+      found = slot;
+      break;
+    }
+  }
   *created = found < 0;
   std::uint32_t slot;
   if (*created) {
@@ -148,14 +167,12 @@ Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
     arena_.Release(View(slot).size());
   }
   Slot& s = slots_[slot];
-  s.packed = arena_.Store(pack_buffer_);
+  s.packed = arena_.Store(r.packed);
   s.expires_at = opp.expires_at;
   s.owner = InternOwner(opp.owner);
   s.status = opp.status;
-  if (*created) postings_.Add(IdKey(opp.id), slot);
-  std::vector<LookupKey> keys;
-  StoredKeys(f, &keys);
-  AddPostings(slot, keys);
+  if (*created) postings_.Add(r.id_key, slot);
+  AddPostings(slot, r.keys);
   const HistoryEvent event = registered ? (opp.status == OpportunityStatus::kPending
                                                ? HistoryEvent::kReview
                                                : HistoryEvent::kApproved)
@@ -163,7 +180,6 @@ Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
                                         : HistoryEvent::kUpdated;
   Note(slot, at, event, OwnerActor(opp.owner));
   MaybeCompact();
-  return Status::Ok();
 }
 
 void OpportunityIndex::MaybeCompact() {
@@ -390,8 +406,10 @@ Vec Roomier(const Vec& v, std::size_t more) {
 }  // namespace
 
 OpportunityIndex::Growth OpportunityIndex::PrepareGrowth(std::size_t records,
+                                                         std::size_t bytes,
                                                          std::size_t events) const {
   Growth g;
+  if (bytes > 0 && arena_.NeedsChunk(bytes)) g.chunk = RecordArena::NewChunk(bytes);
   // +1: each record's id is a key too.
   g.buckets = postings_.GrownFor(records * (kKeysPerRecord + 1));
   g.slots = Roomier(slots_, records);
@@ -405,6 +423,7 @@ void OpportunityIndex::InstallGrowth(Growth* g) {
   if (g->slots.capacity() > 0) slots_.swap(g->slots);
   if (g->last_event.capacity() > 0) last_event_.swap(g->last_event);
   if (g->events.capacity() > 0) events_.swap(g->events);
+  if (g->chunk.size > 0) arena_.AddSpare(std::move(g->chunk));
 }
 
 std::size_t OpportunityIndex::CountActive(std::int64_t now) const {
@@ -430,6 +449,15 @@ void OpportunityIndex::RemovePostings(std::uint32_t slot) {
   for (const LookupKey& k : keys) postings_.Remove(k.hash, slot);
 }
 
+void OpportunityIndex::Prefetch(const std::vector<std::uint32_t>& slots) const {
+  for (std::uint32_t s : slots) __builtin_prefetch(&slots_[s]);
+  for (std::uint32_t s : slots) {
+    // A record's header, and the line after it where its fields begin.
+    __builtin_prefetch(slots_[s].packed);
+    __builtin_prefetch(slots_[s].packed + 64);
+  }
+}
+
 void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
                                   std::vector<std::uint32_t>* out) const {
   auto add = [&](std::uint32_t slot) {
@@ -438,6 +466,7 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
       out->push_back(slot);
     }
   };
+  for (const LookupKey& k : keys) postings_.Prefetch(k.hash);
   for (const LookupKey& k : keys) {
     const std::span<const std::uint32_t> list = postings_.Find(k.hash);
     if (list.empty()) continue;

@@ -50,12 +50,32 @@ class OpportunityIndex {
  public:
   explicit OpportunityIndex(IndexLimits limits = {});
 
+  // What an upsert stores, made without the index (so outside the
+  // Engine's locks, and in parallel for a batch): the packed record and the
+  // hashes of its id and match keys.
+  struct Prepared {
+    std::string packed;
+    std::uint64_t id_key = 0;
+    std::vector<LookupKey> keys;
+  };
+  // Fills *out for `opp` with `features`; false when the record is too
+  // large to pack (kMaxRecordBytes), which Upsert would refuse.
+  static bool Prepare(const Opportunity& opp, const Features& features, Prepared* out);
+  // Starts loading the posting buckets an Upsert of `r` touches, so a
+  // writer can take them into the cache before it excludes readers.
+  void Prefetch(const Prepared& r) const;
+
   // Inserts, or replaces the opportunity with the same id. Sets *created.
   // Fails (nothing changed) when the record is too large to pack. Its
   // history notes the event at `at` (created or updated; for a
   // registration, approved or review by its status), by its owner.
   Status Upsert(const Opportunity& opp, const Features& features,
                 bool* created, std::int64_t at = 0, bool registered = false);
+  // The same, for a record Prepare()d from `opp`; its status and expiry
+  // are taken from `opp`, which may have changed since (they are not
+  // packed).
+  void Upsert(const Opportunity& opp, const Prepared& r, bool* created,
+              std::int64_t at = 0, bool registered = false);
 
   // Sets the status of a stored opportunity (noting `event` at `at` by
   // `actor` in its history); false if there is none.
@@ -67,9 +87,6 @@ class OpportunityIndex {
   // pending and unexpired then, by its history.
   bool HeldAt(std::uint32_t slot, std::int64_t t) const;
 
-  // Whether Upsert would take the record (it packs within kMaxRecordBytes);
-  // writers ask before they log it.
-  static bool Fits(const Opportunity& opp, const Features& features);
   std::optional<Opportunity> Get(std::string_view id) const;
   bool Contains(std::string_view id) const { return Find(id) >= 0; }
 
@@ -77,6 +94,10 @@ class OpportunityIndex {
   // limits.max_candidates; appended to *out in key order.
   void Candidates(const std::vector<LookupKey>& keys,
                   std::vector<std::uint32_t>* out) const;
+
+  // Starts loading what scoring `slots` reads (each slot, then its
+  // record), so the cache misses of all candidates overlap.
+  void Prefetch(const std::vector<std::uint32_t>& slots) const;
 
   // Slot accessors for scoring. REQUIRES: slot came from Candidates().
   RecordView View(std::uint32_t slot) const { return RecordView(slots_[slot].packed); }
@@ -103,11 +124,12 @@ class OpportunityIndex {
   Status Restore(std::string_view bytes);
   // Growing without making readers wait (see Growth below):
   // PrepareGrowth() copies into larger arrays whatever `records` more
-  // records and `events` more history events would otherwise grow in
-  // place, reading only; InstallGrowth() swaps them in. REQUIRES: no
-  // writer between the two.
+  // records of `bytes` packed bytes and `events` more history events would
+  // otherwise grow in place, and readies a fresh arena chunk if they need
+  // one, reading only; InstallGrowth() swaps them in. REQUIRES: no writer
+  // between the two.
   struct Growth;
-  Growth PrepareGrowth(std::size_t records, std::size_t events) const;
+  Growth PrepareGrowth(std::size_t records, std::size_t bytes, std::size_t events) const;
   // *growth then holds the old arrays (free them after unlocking).
   void InstallGrowth(Growth* growth);
 
@@ -163,14 +185,15 @@ class OpportunityIndex {
     std::vector<Slot, HugePageAllocator<Slot>> slots;
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> last_event;
     std::vector<Event, HugePageAllocator<Event>> events;
+    RecordArena::Chunk chunk;
     bool empty() const {
       return buckets.capacity() == 0 && slots.capacity() == 0 &&
-             last_event.capacity() == 0 && events.capacity() == 0;
+             last_event.capacity() == 0 && events.capacity() == 0 && chunk.size == 0;
     }
   };
   RecordArena arena_;
   PostingTable postings_;  // match keys and ids
-  std::string pack_buffer_;
+  Prepared prepared_;  // Upsert(opp, features)'s, reused
   std::vector<Owner> owners_;
   tsl::robin_map<std::string, std::uint32_t> owner_ids_;
 };

@@ -188,7 +188,7 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
 std::size_t PostingTable::bytes() const {
   std::size_t total = buckets_.capacity() * sizeof(Bucket);
   for (const auto& list : lists_) total += list.capacity() * sizeof(std::uint32_t);
-  return total + lists_.capacity() * sizeof(lists_[0]);
+  return total + lists_.size() * sizeof(lists_[0]);
 }
 
 }  // namespace leadroute::index

@@ -7,15 +7,23 @@
 
 namespace leadroute::index {
 
+RecordArena::Chunk RecordArena::NewChunk(std::size_t bytes) {
+  Chunk c;
+  c.size = std::max(kChunk, bytes);
+  c.bytes.reset(static_cast<char*>(AllocateHuge(c.size)));  // faulted in, not zeroed
+  return c;
+}
+
 const char* RecordArena::Store(std::string_view bytes) {
   if (bytes.size() > left_) {
     // A record larger than a chunk gets a chunk of its own; the rest of the
     // current chunk is left as it is (records are at most 60 KB).
-    const std::size_t size = std::max(kChunk, bytes.size());
-    chunks_.emplace_back(static_cast<char*>(AllocateHuge(size)));  // not zeroed
+    Chunk c = bytes.size() <= spare_.size ? std::move(spare_) : NewChunk(bytes.size());
+    spare_ = Chunk{};
+    chunks_.push_back(std::move(c.bytes));
     next_ = chunks_.back().get();
-    left_ = size;
-    reserved_ += size;
+    left_ = c.size;
+    reserved_ += c.size;
   }
   char* at = next_;
   std::memcpy(at, bytes.data(), bytes.size());

@@ -19,17 +19,35 @@ class RecordArena {
   // Counts `bytes` of a stored record as dead.
   void Release(std::size_t bytes) { dead_ += bytes; }
 
+  // A chunk made ready away from the owner's lock: allocated, its pages
+  // faulted in (AllocateHuge), which Store() would otherwise pay while the
+  // index excludes readers.
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  struct Chunk {
+    std::unique_ptr<char[], Free> bytes;
+    std::size_t size = 0;
+  };
+  // Whether Store()ing `bytes` more would allocate: they do not fit in the
+  // current chunk nor in a spare one.
+  bool NeedsChunk(std::size_t bytes) const {
+    return bytes > left_ && bytes > spare_.size;
+  }
+  // A ready chunk for at least `bytes`.
+  static Chunk NewChunk(std::size_t bytes);
+  // The chunk Store() moves to when the current one is full.
+  void AddSpare(Chunk chunk) { spare_ = std::move(chunk); }
+
   std::size_t live() const { return used_ - dead_; }
   std::size_t dead() const { return dead_; }
-  std::size_t reserved() const { return reserved_; }
+  std::size_t reserved() const { return reserved_ + spare_.size; }
 
  private:
   // One huge page each (util/huge_pages.h).
   static constexpr std::size_t kChunk = 2 << 20;
-  struct Free {
-    void operator()(char* p) const { std::free(p); }
-  };
   std::vector<std::unique_ptr<char[], Free>> chunks_;
+  Chunk spare_;
   char* next_ = nullptr;
   std::size_t left_ = 0;
   std::size_t used_ = 0, dead_ = 0, reserved_ = 0;

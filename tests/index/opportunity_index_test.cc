@@ -10,6 +10,7 @@
 
 #include "index/posting_table.h"
 #include "index/record.h"
+#include "index/record_arena.h"
 
 namespace leadroute::index {
 namespace {
@@ -120,6 +121,88 @@ TEST(OpportunityIndexTest, ReplacedRecordsAreReclaimed) {
   index.Candidates(keys, &candidates);
   ASSERT_EQ(candidates.size(), 1u);
   EXPECT_EQ(index.IdOf(candidates[0]), "opp-7");
+}
+
+
+TEST(RecordArenaTest, MovesToTheSpareChunkWhenFull) {
+  RecordArena arena;
+  const std::string record(1000, 'r');
+  const char* first = arena.Store(record);
+  EXPECT_FALSE(arena.NeedsChunk(record.size()));
+  // Fill the first chunk to within a record of its end.
+  while (!arena.NeedsChunk(2 * record.size())) arena.Store(record);
+  ASSERT_TRUE(arena.NeedsChunk(2 * record.size()));
+  RecordArena::Chunk spare = RecordArena::NewChunk(2 * record.size());
+  const char* spare_begin = spare.bytes.get();
+  const std::size_t spare_size = spare.size;
+  EXPECT_GE(spare_size, 2 * record.size());
+  arena.AddSpare(std::move(spare));
+  EXPECT_FALSE(arena.NeedsChunk(2 * record.size()));
+  const std::size_t reserved = arena.reserved();  // the spare counts
+  // The rest of the first chunk is used first, then the spare.
+  const char* a = arena.Store(record);
+  EXPECT_FALSE(a >= spare_begin && a < spare_begin + spare_size);
+  const char* b = arena.Store(record);
+  EXPECT_EQ(b, spare_begin);
+  EXPECT_EQ(arena.reserved(), reserved);
+  EXPECT_EQ(std::string_view(first, record.size()), record);
+  EXPECT_EQ(std::string_view(b, record.size()), record);
+  // A record larger than the spare gets a chunk of its own.
+  arena.AddSpare(RecordArena::NewChunk(1));
+  const std::string big(3u << 20, 'b');
+  const char* c = arena.Store(big);
+  EXPECT_EQ(std::string_view(c, big.size()), big);
+}
+
+TEST(OpportunityIndexTest, PreparedUpsertsEqualPlainOnes) {
+  OpportunityIndex plain, prepared;
+  Features f;
+  f.company = "acme";
+  f.domain = "acme.de";
+  for (int i = 0; i < 3000; ++i) {
+    Opportunity o;
+    o.id = "opp-" + std::to_string(i % 2000);  // the last 1000 replace
+    o.owner = {OwnerKind::kPartner, "p" + std::to_string(i)};
+    o.party.company = "Acme " + std::to_string(i);
+    o.status = i % 3 == 0 ? OpportunityStatus::kPending : OpportunityStatus::kOpen;
+    o.expires_at = 1000 + i;
+    f.company = "acme " + std::to_string(i % 500);
+    bool a = false, b = false;
+    ASSERT_TRUE(plain.Upsert(o, f, &a, i).ok());
+    // Grown (a fresh arena chunk readied) and prefetched first, as the
+    // Engine's writers do.
+    OpportunityIndex::Prepared r;
+    ASSERT_TRUE(OpportunityIndex::Prepare(o, f, &r));
+    OpportunityIndex::Growth growth = prepared.PrepareGrowth(1, r.packed.size(), 1);
+    prepared.InstallGrowth(&growth);
+    prepared.Prefetch(r);
+    prepared.Upsert(o, r, &b, i);
+    EXPECT_EQ(a, b) << i;
+  }
+  ASSERT_EQ(plain.size(), prepared.size());
+  for (int i = 0; i < 2000; ++i) {
+    const std::string id = "opp-" + std::to_string(i);
+    auto x = plain.Get(id), y = prepared.Get(id);
+    ASSERT_TRUE(x && y) << id;
+    EXPECT_EQ(x->owner.id, y->owner.id);
+    EXPECT_EQ(x->party.company, y->party.company);
+    EXPECT_EQ(x->status, y->status);
+    EXPECT_EQ(x->expires_at, y->expires_at);
+    EXPECT_EQ(plain.History(id)->size(), prepared.History(id)->size());
+  }
+  std::vector<LookupKey> keys;
+  f.company = "acme 7";
+  StoredKeys(f, &keys);
+  std::vector<std::uint32_t> from_plain, from_prepared;
+  plain.Candidates(keys, &from_plain);
+  prepared.Candidates(keys, &from_prepared);
+  EXPECT_EQ(from_plain, from_prepared);
+  // Too large to pack: refused before anything is stored.
+  Opportunity huge;
+  huge.id = "huge";
+  huge.party.company = std::string(kMaxRecordBytes, 'x');
+  OpportunityIndex::Prepared r;
+  EXPECT_FALSE(OpportunityIndex::Prepare(huge, f, &r));
 }
 
 }  // namespace
