@@ -272,6 +272,20 @@ std::size_t Engine::Deals::ExpireDue(std::size_t max_scan) {
 }
 
 void Engine::Deals::Save(std::string* out, std::uint64_t* position) const {
+  // The copy is made under the shared lock, which holds writers off. Its
+  // buffer is sized and faulted in before, without the lock: grown inside
+  // (reallocating, faulting in fresh pages), 1M records held writers off
+  // for ~5 s; copied into ready memory, for a fraction of a second.
+  std::size_t bound;
+  {
+    std::shared_lock lock(mu_);
+    bound = index_.SaveSizeBound();
+  }
+  // Room for what writers add meanwhile; more is grown as before.
+  const std::size_t room = bound + bound / 32 + (1u << 20);
+  out->clear();
+  out->resize(room);  // zeroing faults every page in
+  out->clear();       // the capacity stays
   std::shared_lock lock(mu_);
   *position = log_ ? log_->Position() : 0;
   index_.Save(out);

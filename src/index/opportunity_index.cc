@@ -309,6 +309,16 @@ void OpportunityIndex::Save(std::string* out) const {
   }
 }
 
+std::size_t OpportunityIndex::SaveSizeBound() const {
+  std::size_t total = sizeof(kSaveMagic) + 4 + 8 + 4 + 8;
+  for (const Owner& o : owners_) total += 1 + 4 + o.id.size();
+  // Each record's fixed fields and its packed bytes (the arena's live ones).
+  total += slots_.size() * (8 + 4 + 1 + 4 + 4) + arena_.live();
+  total += postings_.SaveSize();
+  for (const std::string& a : actors_) total += 4 + a.size();
+  return total + events_.size() * (4 * 4 + 2);
+}
+
 Status OpportunityIndex::Restore(std::string_view in) {
   *this = OpportunityIndex(limits_);
   auto malformed = [this](std::string_view what) {

@@ -118,6 +118,9 @@ class OpportunityIndex {
                    HistoryEvent event, std::string_view actor);
   // Every record, its expiry, owner and status, as bytes for Restore().
   void Save(std::string* out) const;
+  // At least the bytes Save() appends, computed without copying: a writer
+  // sizes (and faults in) the buffer before it takes the lock Save() needs.
+  std::size_t SaveSizeBound() const;
   // Replaces everything with what Save() wrote; the postings are rebuilt
   // from the records' features (no normalizing). InvalidArgument when the
   // bytes are malformed (the index is then empty).

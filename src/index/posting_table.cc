@@ -185,6 +185,12 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
   return true;
 }
 
+std::size_t PostingTable::SaveSize() const {
+  std::size_t total = 8 + buckets_.size() * sizeof(Bucket) + 8;
+  for (const auto& list : lists_) total += 4 + list.size() * sizeof(std::uint32_t);
+  return total;
+}
+
 std::size_t PostingTable::bytes() const {
   std::size_t total = buckets_.capacity() * sizeof(Bucket);
   for (const auto& list : lists_) total += list.capacity() * sizeof(std::uint32_t);

@@ -64,6 +64,8 @@ class PostingTable {
   bool Restore(std::string_view* in, std::uint32_t slot_limit);
   // Bytes held: the bucket array and the overflow lists.
   std::size_t bytes() const;
+  // Bytes Save() appends.
+  std::size_t SaveSize() const;
 
   // 12 bytes, 4-aligned: the hash in two halves.
   struct Bucket {

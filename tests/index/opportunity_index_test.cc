@@ -197,6 +197,12 @@ TEST(OpportunityIndexTest, PreparedUpsertsEqualPlainOnes) {
   plain.Candidates(keys, &from_plain);
   prepared.Candidates(keys, &from_prepared);
   EXPECT_EQ(from_plain, from_prepared);
+  // The bound a snapshot sizes its buffer by holds, lists and histories
+  // included.
+  std::string saved;
+  prepared.Save(&saved);
+  EXPECT_GE(prepared.SaveSizeBound(), saved.size());
+  EXPECT_LT(prepared.SaveSizeBound(), saved.size() + 64);
   // Too large to pack: refused before anything is stored.
   Opportunity huge;
   huge.id = "huge";
