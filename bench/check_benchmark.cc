@@ -11,10 +11,12 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -180,6 +182,56 @@ void BM_RegisterFresh(benchmark::State& state) {
   state.counters["approved_share"] = static_cast<double>(approved) / state.iterations();
 }
 BENCHMARK(BM_RegisterFresh)->Iterations(20000);
+
+// Checks while a writer thread upserts all N again (a CRM's nightly
+// re-sync: every record replaced, so the arena compacts once on the way),
+// in batches of 10,000. Every check is timed; p99.9 and the longest show
+// whether writes (and the compaction) hold checks off.
+void BM_CheckDuringResync(benchmark::State& state) {
+  Fixture& f = F();
+  std::atomic<bool> done{false};
+  double resync_seconds = 0;
+  std::vector<double> ns;
+  ns.reserve(1 << 24);
+  for (auto _ : state) {
+    std::thread writer([&] {
+      gen::Generator gen;
+      const auto t0 = std::chrono::steady_clock::now();
+      for (std::size_t i = 0; i < f.n; i += 10000) {
+        std::vector<Opportunity> batch;
+        for (std::size_t j = i; j < std::min(f.n, i + 10000); ++j) {
+          Opportunity o = gen.OpportunityFor(j);
+          o.amount = 1000.0 + static_cast<double>(j);
+          batch.push_back(std::move(o));
+        }
+        std::size_t created;
+        for (const Status& s : f.engine->UpsertOpportunities(batch, &created)) {
+          if (!s.ok()) std::abort();
+        }
+      }
+      resync_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      done = true;
+    });
+    for (std::size_t i = 0; !done.load(); ++i) {
+      const Opportunity& d = f.hits[i % f.hits.size()];
+      const auto t0 = std::chrono::steady_clock::now();
+      benchmark::DoNotOptimize(f.engine->Check(d));
+      ns.push_back(std::chrono::duration<double, std::nano>(
+                       std::chrono::steady_clock::now() - t0).count());
+    }
+    writer.join();
+  }
+  std::sort(ns.begin(), ns.end());
+  if (ns.empty()) return;
+  state.counters["checks"] = static_cast<double>(ns.size());
+  state.counters["p50_ns"] = ns[ns.size() / 2];
+  state.counters["p99_ns"] = ns[ns.size() * 99 / 100];
+  state.counters["p999_ns"] = ns[ns.size() * 999 / 1000];
+  state.counters["max_ns"] = ns.back();
+  state.counters["resync_per_s"] = static_cast<double>(f.n) / resync_seconds;
+}
+BENCHMARK(BM_CheckDuringResync)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 void BM_Baseline_ExactKeyMap(benchmark::State& state) {
   Fixture& f = F();

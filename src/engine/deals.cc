@@ -60,7 +60,9 @@ Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
 }
 
 Engine::Deals::Deals(const Normalizer* normalizer, EngineOptions options)
-    : normalizer_(normalizer), options_(std::move(options)) {}
+    : normalizer_(normalizer),
+      options_(std::move(options)),
+      index_(index::IndexLimits{.compact_in_upsert = false}) {}
 
 ConflictPolicy Engine::Deals::policy() const {
   std::shared_lock lock(mu_);
@@ -85,8 +87,21 @@ Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   Change change{.kind = ChangeKind::kUpsertOpportunity, .at = options_.now(), .opportunity = &opp};
   if (Status s = Log(change); !s.ok()) return s;
   index_.Upsert(opp, record, created, change.at);
+  lock.unlock();
+  Compact();
   return Status::Ok();
 }
+
+void Engine::Deals::Compact() {
+  index::OpportunityIndex::Compaction compaction;
+  {
+    std::shared_lock lock(mu_);
+    if (!index_.NeedsCompaction()) return;
+    compaction = index_.PrepareCompaction();
+  }
+  std::unique_lock lock(mu_);
+  index_.InstallCompaction(&compaction);
+}  // the old arena goes here, outside the lock
 
 void Engine::Deals::MakeRoom(std::size_t records, std::size_t bytes, std::size_t events) {
   index::OpportunityIndex::Growth growth;
@@ -107,7 +122,12 @@ Status Engine::Deals::Replay(const Change& c) {
       std::lock_guard write(write_mu_);
       std::unique_lock lock(mu_);
       bool created = false;
-      return index_.Upsert(*c.opportunity, f, &created, c.at, c.registered);
+      if (Status s = index_.Upsert(*c.opportunity, f, &created, c.at, c.registered); !s.ok()) {
+        return s;
+      }
+      lock.unlock();
+      Compact();
+      return Status::Ok();
     }
     case ChangeKind::kCloseOpportunity:
     case ChangeKind::kExpireOpportunity: {
@@ -225,6 +245,8 @@ std::vector<Status> Engine::Deals::UpsertMany(
       *created += is_new ? 1 : 0;
       if (created_each) (*created_each)[i] = is_new;
     }
+    lock.unlock();
+    Compact();
   }
   return statuses;
 }

@@ -68,6 +68,11 @@ class Engine::Deals {
   // REQUIRES: write_mu_ held.
   void MakeRoom(std::size_t records, std::size_t bytes, std::size_t events);
 
+  // Reclaims replaced records' bytes once they dominate: the copy is made
+  // under the shared lock (checks go on), only the repointing under the
+  // exclusive one. REQUIRES: write_mu_ held, mu_ not.
+  void Compact();
+
   // Logs a change before it applies. REQUIRES: mu_ held exclusively.
   Status Log(const Change& change) { return log_ ? log_->Append(change) : Status::Ok(); }
 

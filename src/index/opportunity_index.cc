@@ -182,13 +182,32 @@ void OpportunityIndex::Upsert(const Opportunity& opp, const Prepared& r, bool* c
   MaybeCompact();
 }
 
-void OpportunityIndex::MaybeCompact() {
-  if (arena_.dead() < limits_.compact_after_bytes || arena_.dead() < arena_.live()) return;
-  RecordArena fresh;
-  for (Slot& s : slots_) {
-    if (s.packed != nullptr) s.packed = fresh.Store({s.packed, RecordView(s.packed).size()});
+bool OpportunityIndex::NeedsCompaction() const {
+  return arena_.dead() >= limits_.compact_after_bytes && arena_.dead() >= arena_.live();
+}
+
+OpportunityIndex::Compaction OpportunityIndex::PrepareCompaction() const {
+  Compaction c;
+  c.packed.reserve(slots_.size());
+  for (const Slot& s : slots_) {
+    c.packed.push_back(s.packed == nullptr
+                           ? nullptr
+                           : c.arena.Store({s.packed, RecordView(s.packed).size()}));
   }
-  arena_ = std::move(fresh);
+  return c;
+}
+
+void OpportunityIndex::InstallCompaction(Compaction* c) {
+  for (std::size_t i = 0; i < slots_.size() && i < c->packed.size(); ++i) {
+    slots_[i].packed = c->packed[i];
+  }
+  std::swap(arena_, c->arena);
+}
+
+void OpportunityIndex::MaybeCompact() {
+  if (!limits_.compact_in_upsert || !NeedsCompaction()) return;
+  Compaction c = PrepareCompaction();
+  InstallCompaction(&c);
 }
 
 bool OpportunityIndex::SetStatus(std::string_view id, OpportunityStatus status,

@@ -44,6 +44,9 @@ struct IndexLimits {
   // Replaced records' bytes are reclaimed (the live ones copied to a fresh
   // arena) once they exceed the live bytes and this much.
   std::size_t compact_after_bytes = 16 << 20;
+  // Whether Upsert reclaims them itself; an owner that excludes readers
+  // while it writes compacts in two phases instead (PrepareCompaction).
+  bool compact_in_upsert = true;
 };
 
 class OpportunityIndex {
@@ -135,6 +138,19 @@ class OpportunityIndex {
   Growth PrepareGrowth(std::size_t records, std::size_t bytes, std::size_t events) const;
   // *growth then holds the old arrays (free them after unlocking).
   void InstallGrowth(Growth* growth);
+
+  // Reclaiming replaced records' bytes without making readers wait: when
+  // NeedsCompaction(), PrepareCompaction() copies the live records into a
+  // fresh arena, reading only; InstallCompaction() points the slots at the
+  // copies and takes the fresh arena (*compaction then holds the old one:
+  // free it after unlocking). REQUIRES: no writer between the two.
+  struct Compaction {
+    RecordArena arena;
+    std::vector<const char*> packed;  // per slot
+  };
+  bool NeedsCompaction() const;
+  Compaction PrepareCompaction() const;
+  void InstallCompaction(Compaction* compaction);
 
   // Opportunities active at `now`: a scan, O(size()).
   std::size_t CountActive(std::int64_t now) const;

@@ -124,6 +124,42 @@ TEST(OpportunityIndexTest, ReplacedRecordsAreReclaimed) {
 }
 
 
+TEST(OpportunityIndexTest, CompactsInTwoPhasesWhenAskedTo) {
+  OpportunityIndex index({.compact_after_bytes = 1 << 16, .compact_in_upsert = false});
+  Features f;
+  auto upsert_round = [&](int round) {
+    for (int i = 0; i < 200; ++i) {
+      Opportunity o;
+      o.id = "opp-" + std::to_string(i);
+      o.party.company = "Company " + std::to_string(i) + " round " + std::to_string(round) +
+                        std::string(200, '.');
+      f.company = "company " + std::to_string(i);
+      bool created;
+      ASSERT_TRUE(index.Upsert(o, f, &created).ok());
+    }
+  };
+  for (int round = 0; round < 3; ++round) upsert_round(round);
+  // Upsert left the dead bytes alone; the owner compacts.
+  ASSERT_TRUE(index.NeedsCompaction());
+  const std::size_t before = index.bytes();
+  OpportunityIndex::Compaction c = index.PrepareCompaction();
+  EXPECT_TRUE(index.NeedsCompaction());  // preparing changes nothing
+  index.InstallCompaction(&c);
+  EXPECT_FALSE(index.NeedsCompaction());
+  c = {};  // the old arena goes
+  EXPECT_LE(index.bytes(), before);
+  for (int i = 0; i < 200; ++i) {
+    auto o = index.Get("opp-" + std::to_string(i));
+    ASSERT_TRUE(o);
+    EXPECT_NE(o->party.company.find("round 2"), std::string::npos);
+  }
+  // Writes go on into the fresh arena.
+  upsert_round(3);
+  auto o = index.Get("opp-7");
+  ASSERT_TRUE(o);
+  EXPECT_NE(o->party.company.find("round 3"), std::string::npos);
+}
+
 TEST(RecordArenaTest, MovesToTheSpareChunkWhenFull) {
   RecordArena arena;
   const std::string record(1000, 'r');
