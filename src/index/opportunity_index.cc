@@ -481,9 +481,11 @@ void OpportunityIndex::RemovePostings(std::uint32_t slot) {
 void OpportunityIndex::Prefetch(const std::vector<std::uint32_t>& slots) const {
   for (std::uint32_t s : slots) __builtin_prefetch(&slots_[s]);
   for (std::uint32_t s : slots) {
-    // A record's header, and the line after it where its fields begin.
-    __builtin_prefetch(slots_[s].packed);
-    __builtin_prefetch(slots_[s].packed + 64);
+    // A record's header, and the line after it where its fields begin
+    // (an address only: it may lie past the record's chunk).
+    const auto at = reinterpret_cast<std::uintptr_t>(slots_[s].packed);
+    __builtin_prefetch(reinterpret_cast<const void*>(at));
+    __builtin_prefetch(reinterpret_cast<const void*>(at + 64));
   }
 }
 
