@@ -3,13 +3,14 @@
 # see meanwhile.
 #
 #   bench/import_bench.sh [N] [RATE]
-#   IMPORT_SYNC=never IMPORT_DATA=none bench/import_bench.sh 300000 2000
+#   IMPORT_SYNC=never IMPORT_DATA=none IMPORT_CONNECTIONS=2 bench/import_bench.sh 300000 2000
 #
 # Starts `leadroute serve` (data directory in a temporary directory unless
 # IMPORT_DATA=none; --sync IMPORT_SYNC, default always), then measures
 # checks at RATE per second, open loop, on one connection, by
 # build/bin/leadroute-load: 5 s with the server idle (the baseline), then
-# while `leadroute import` loads N generated opportunities. Prints both
+# while `leadroute import` loads N generated opportunities (over
+# IMPORT_CONNECTIONS connections, default 1). Prints both
 # latency lines, the import's wall time and rate, and the server's own
 # check latency histogram (from /metrics) for the whole run. Needs a
 # Release build (tools/build build); LEADROUTE_BIN names another build's
@@ -38,7 +39,8 @@ load() {
 }
 echo "checks, idle:        $(load 5 | tail -1)"
 start=$(date +%s.%N)
-"$bin/leadroute" import "$work/opps.jsonl" --connect 127.0.0.1:7611 > "$work/import.log" 2>&1 &
+"$bin/leadroute" import "$work/opps.jsonl" --connect 127.0.0.1:7611 \
+  --connections "${IMPORT_CONNECTIONS:-1}" > "$work/import.log" 2>&1 &
 import=$!
 echo "checks, importing:   $(load 3 | tail -1)"
 wait "$import"

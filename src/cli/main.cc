@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <deque>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <iostream>
 #include <string>
@@ -109,6 +111,7 @@ const std::vector<FlagSpec> kPipeFlags = {
 const std::vector<FlagSpec> kImportFlags = {
     {"connect", true, "the server's TCP address HOST:PORT (default 127.0.0.1:7411)"},
     {"batch", true, "opportunities per upsert_opportunities request (default 5000, at most 10000)"},
+    {"connections", true, "connections loading in parallel, each record by its id's hash so that one id's records stay in file order (default 1; see --help)"},
     {"timeout", true, "seconds to wait for each answer (default 120)"},
     {"token", true, "the server's shared secret, sent with hello first"},
     {"help", false, "show this help"},
@@ -459,9 +462,14 @@ int RunImport(const Flags& flags) {
   const auto& args = flags.positional();
   if (flags.Has("help") || args.size() != 1) {
     std::printf(
-        "usage: leadroute import FILE.jsonl [--connect HOST:PORT] [--batch N]\n\n"
+        "usage: leadroute import FILE.jsonl [--connect HOST:PORT] [--batch N]\n"
+        "                       [--connections N]\n\n"
         "Loads opportunities, one JSON object per line (a CRM's export), into a\n"
-        "running server with upsert_opportunities, two batches in flight. Prints\n"
+        "running server with upsert_opportunities, two batches in flight.\n"
+        "With --connections N the server works on N connections in parallel\n"
+        "(the records of one id go over one connection, in file order); each\n"
+        "then holds one of its I/O threads while a batch runs, so with as many\n"
+        "as it has threads, its other clients wait for batches. Prints\n"
         "FILE:LINE: message for each record refused and a summary; exit 0 when\n"
         "every record was stored, 1 when some were refused, 2 on a failure to\n"
         "talk to the server.\n\n%s",
@@ -471,8 +479,9 @@ int RunImport(const Flags& flags) {
   std::string host;
   std::uint16_t port = 0;
   if (!ReadConnect(flags, &host, &port)) return 2;
-  std::size_t batch = 5000, seconds = 120;
+  std::size_t batch = 5000, seconds = 120, connections = 1;
   if (!ReadCount(flags, "batch", 1, 10000, &batch) ||
+      !ReadCount(flags, "connections", 1, 64, &connections) ||
       !ReadCount(flags, "timeout", 1, 3600, &seconds)) {
     return 2;
   }
@@ -482,22 +491,35 @@ int RunImport(const Flags& flags) {
     std::fprintf(stderr, "leadroute: %s: cannot read\n", path.c_str());
     return 2;
   }
-  auto client = net::LineClient::Connect(host, port, std::chrono::seconds(seconds));
-  if (!client.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(client.status().message()).c_str());
-    return 2;
-  }
   simdjson::dom::parser parser;
-  if (auto token = flags.Get("token"); token && !token->empty()) {
-    std::string hello = HelloRequest(*token);
-    hello.push_back('\n');
-    auto answer = client->Send(hello).ok() ? client->ReadLine()
-                                            : Result<std::string>(Status::IoError("send"));
-    simdjson::dom::element doc;
-    if (!answer.ok() || parser.parse(*answer).get(doc) != simdjson::SUCCESS ||
-        doc["result"].error() != simdjson::SUCCESS) {
-      std::fprintf(stderr, "leadroute: hello refused\n");
+  // One connection's state: the request being built, and the line numbers
+  // of each batch in flight, oldest first.
+  struct Lane {
+    net::LineClient client;
+    std::string request;
+    std::vector<std::size_t> lines;
+    std::deque<std::vector<std::size_t>> in_flight;
+  };
+  std::vector<Lane> lanes;
+  for (std::size_t i = 0; i < connections; ++i) {
+    auto client = net::LineClient::Connect(host, port, std::chrono::seconds(seconds));
+    if (!client.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(client.status().message()).c_str());
       return 2;
+    }
+    lanes.push_back(Lane{std::move(*client), {}, {}, {}});
+    if (auto token = flags.Get("token"); token && !token->empty()) {
+      std::string hello = HelloRequest(*token);
+      hello.push_back('\n');
+      Lane& lane = lanes.back();
+      auto answer = lane.client.Send(hello).ok() ? lane.client.ReadLine()
+                                                 : Result<std::string>(Status::IoError("send"));
+      simdjson::dom::element doc;
+      if (!answer.ok() || parser.parse(*answer).get(doc) != simdjson::SUCCESS ||
+          doc["result"].error() != simdjson::SUCCESS) {
+        std::fprintf(stderr, "leadroute: hello refused\n");
+        return 2;
+      }
     }
   }
   std::size_t created = 0, updated = 0, refused = 0, shown = 0;
@@ -508,16 +530,14 @@ int RunImport(const Flags& flags) {
                    static_cast<int>(message.size()), message.data());
     }
   };
-  // The line numbers of each batch in flight, oldest first.
-  std::vector<std::vector<std::size_t>> in_flight;
-  auto read_answer = [&]() -> bool {
-    auto answer = client->ReadLine();
+  auto read_answer = [&](Lane& lane) -> bool {
+    auto answer = lane.client.ReadLine();
     if (!answer.ok()) {
       std::fprintf(stderr, "%s\n", std::string(answer.status().message()).c_str());
       return false;
     }
-    const std::vector<std::size_t> lines = std::move(in_flight.front());
-    in_flight.erase(in_flight.begin());
+    const std::vector<std::size_t> lines = std::move(lane.in_flight.front());
+    lane.in_flight.pop_front();
     simdjson::dom::element doc, results, error;
     if (parser.parse(*answer).get(doc) != simdjson::SUCCESS) {
       std::fprintf(stderr, "leadroute: an answer that is not JSON\n");
@@ -555,27 +575,23 @@ int RunImport(const Flags& flags) {
     return true;
   };
   const auto t0 = std::chrono::steady_clock::now();
-  std::string request, line;
-  std::vector<std::size_t> lines;
+  std::string line;
   std::size_t line_no = 0, id = 0;
   simdjson::dom::element element;
-  auto flush = [&]() -> bool {
-    if (lines.empty()) return true;
-    request.append("]}}\n");
-    if (Status s = client->Send(request); !s.ok()) {
+  auto flush = [&](Lane& lane) -> bool {
+    if (lane.lines.empty()) return true;
+    lane.request.append("]}}\n");
+    if (Status s = lane.client.Send(lane.request); !s.ok()) {
       std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
       return false;
     }
-    in_flight.push_back(std::move(lines));
-    lines.clear();
-    request.clear();
-    return in_flight.size() < 2 || read_answer();
+    lane.in_flight.push_back(std::move(lane.lines));
+    lane.lines.clear();
+    lane.request.clear();
+    return lane.in_flight.size() < 2 || read_answer(lane);
   };
   while (std::getline(in, line)) {
     ++line_no;
-    // A record that would take the request past the server's line limit
-    // goes into the next one.
-    if (!lines.empty() && request.size() + line.size() > kMaxImportRequest && !flush()) return 2;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     if (line.size() > kMaxLine || parser.parse(line).get(element) != simdjson::SUCCESS ||
@@ -583,19 +599,36 @@ int RunImport(const Flags& flags) {
       refuse(line_no, "not a JSON object");
       continue;
     }
-    if (lines.empty()) {
-      request = "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(++id) +
-                ",\"method\":\"upsert_opportunities\",\"params\":{\"opportunities\":[";
-    } else {
-      request.push_back(',');
+    // One id, one connection: its records apply in file order. A record
+    // without an id string is refused by the server wherever it goes.
+    std::string_view record_id;
+    if (element["id"].get(record_id) != simdjson::SUCCESS) record_id = {};
+    Lane& lane = lanes[std::hash<std::string_view>{}(record_id) % lanes.size()];
+    // A record that would take the request past the server's line limit
+    // goes into the next one.
+    if (!lane.lines.empty() && lane.request.size() + line.size() > kMaxImportRequest &&
+        !flush(lane)) {
+      return 2;
     }
-    request += line;
-    lines.push_back(line_no);
-    if ((lines.size() == batch || request.size() > kMaxImportRequest) && !flush()) return 2;
+    if (lane.lines.empty()) {
+      lane.request = "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(++id) +
+                     ",\"method\":\"upsert_opportunities\",\"params\":{\"opportunities\":[";
+    } else {
+      lane.request.push_back(',');
+    }
+    lane.request += line;
+    lane.lines.push_back(line_no);
+    if ((lane.lines.size() == batch || lane.request.size() > kMaxImportRequest) && !flush(lane)) {
+      return 2;
+    }
   }
-  if (!flush()) return 2;
-  while (!in_flight.empty()) {
-    if (!read_answer()) return 2;
+  for (Lane& lane : lanes) {
+    if (!flush(lane)) return 2;
+  }
+  for (Lane& lane : lanes) {
+    while (!lane.in_flight.empty()) {
+      if (!read_answer(lane)) return 2;
+    }
   }
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

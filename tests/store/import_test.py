@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Integration test: `leadroute import` into a running server.
+
+    import_test.py LEADROUTE_BIN REPO_ROOT
+
+A file with good records, an id that comes back later in the file, a line
+that is not JSON and records the server refuses, loaded over three
+connections in batches of two: every good record is stored, the later
+version of the repeated id wins, each bad line is reported as FILE:LINE,
+and the exit code says some were refused.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+bin_path, root = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(root, "clients", "python"))
+from leadroute_client import Client  # noqa: E402
+
+work = tempfile.TemporaryDirectory()
+path = os.path.join(work.name, "export.jsonl")
+good = {}
+lines = []
+for i in range(200):
+    rec = {"id": f"opp-{i}", "owner": {"kind": "partner", "id": f"p-{i % 7}"},
+           "company": f"Customer {i} GmbH", "country": "DE", "amount": i}
+    good[rec["id"]] = rec
+    lines.append(json.dumps(rec))
+    if i == 50:
+        lines.append("{not json")                       # line 52
+    if i == 80:
+        lines.append(json.dumps({"company": "no id"}))  # line 83: refused
+    if i == 120:
+        lines.append("")                                # blank: skipped
+# opp-3 again, later: this version must win whichever connection it takes.
+again = dict(good["opp-3"], company="Customer 3 Renamed GmbH", amount=3000)
+good["opp-3"] = again
+lines.append(json.dumps(again))
+lines.append(json.dumps({"id": "opp-bad", "owner": {"kind": "nobody", "id": "x"},
+                         "company": "Bad Owner AG"}))   # last line: refused
+with open(path, "w") as f:
+    f.write("\n".join(lines) + "\n")
+bad_lines = {52, 83, len(lines)}
+
+server = subprocess.Popen(
+    [bin_path, "serve", "--listen", "127.0.0.1:0", "--http", "off",
+     "--rules", os.path.join(root, "rules", "demo"), "--data", "none"],
+    stdout=subprocess.PIPE, text=True)
+try:
+    found = None
+    while found is None:
+        line = server.stdout.readline()
+        assert line, "the server stopped before listening"
+        found = re.search(r'"tcp":"127\.0\.0\.1:(\d+)"', line)
+    port = int(found.group(1))
+    run = subprocess.run(
+        [bin_path, "import", path, "--connect", f"127.0.0.1:{port}",
+         "--connections", "3", "--batch", "2"],
+        capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, (run.returncode, run.stdout, run.stderr)
+    reported = {int(m.group(1)) for m in re.finditer(re.escape(path) + r":(\d+): ", run.stderr)}
+    assert reported == bad_lines, (reported, run.stderr)
+    assert "200 new" in run.stdout and "1 updated" in run.stdout and "3 refused" in run.stdout, \
+        run.stdout
+    with Client("127.0.0.1", port) as c:
+        for rec_id, rec in good.items():
+            got = c.call("get_opportunity", id=rec_id)
+            assert got["company"] == rec["company"], (rec_id, got)
+            assert got["amount"] == rec["amount"], (rec_id, got)
+        assert c.call("stats")["opportunities"] == 200
+    # A server that is not there: exit 2.
+    gone = subprocess.run([bin_path, "import", path, "--connect", "127.0.0.1:1"],
+                          capture_output=True, text=True, timeout=60)
+    assert gone.returncode == 2, (gone.returncode, gone.stderr)
+    print("import_test: passed")
+finally:
+    server.terminate()
+    server.wait(timeout=10)
