@@ -4,28 +4,18 @@
     python_client_test.py LEADROUTE_BIN REPO_ROOT
 """
 import os
-import re
-import subprocess
 import sys
 import tempfile
-import time
 
 bin_path, root = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(root, "clients", "python"))
+sys.path.insert(0, os.path.join(root, "tests"))
 from leadroute_client import Client, RpcError  # noqa: E402
+from serve_process import start_server  # noqa: E402
 
 data = tempfile.TemporaryDirectory()
-server = subprocess.Popen(
-    [bin_path, "serve", "--listen", "127.0.0.1:0", "--http", "off",
-     "--rules", os.path.join(root, "rules", "demo"), "--data", data.name],
-    stdout=subprocess.PIPE, text=True)
+server, port = start_server(bin_path, root, data.name)
 try:
-    found = None
-    while found is None:
-        line = server.stdout.readline()
-        assert line, "the server stopped before listening"
-        found = re.search(r'"tcp":"127\.0\.0\.1:(\d+)"', line)
-    port = int(found.group(1))
     with Client("127.0.0.1", port) as c:
         assert c.call("ping")["version"]
         created = c.call("upsert_opportunity", opportunity={

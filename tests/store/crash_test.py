@@ -10,10 +10,8 @@ CYCLES defaults to $LEADROUTE_CRASH_CYCLES, else 3 (the long mode: 50).
 """
 import os
 import random
-import re
 import signal
 import string
-import subprocess
 import sys
 import tempfile
 import threading
@@ -22,24 +20,16 @@ import time
 bin_path, root = sys.argv[1], sys.argv[2]
 cycles = int(sys.argv[3] if len(sys.argv) > 3 else os.environ.get("LEADROUTE_CRASH_CYCLES", "3"))
 sys.path.insert(0, os.path.join(root, "clients", "python"))
+sys.path.insert(0, os.path.join(root, "tests"))
 from leadroute_client import Client, RpcError  # noqa: E402
+from serve_process import start_server  # noqa: E402
 
 rng = random.Random(int(os.environ.get("LEADROUTE_CRASH_SEED", "20261128")))
 data = tempfile.TemporaryDirectory()
 
 
 def start():
-    server = subprocess.Popen(
-        [bin_path, "serve", "--listen", "127.0.0.1:0", "--http", "off",
-         "--rules", os.path.join(root, "rules", "demo"), "--data", data.name],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    while True:
-        line = server.stdout.readline()
-        if not line:
-            raise SystemExit("server did not start: " + server.stderr.read())
-        found = re.search(r'"tcp":"127\.0\.0\.1:(\d+)"', line)
-        if found:
-            return server, int(found.group(1))
+    return start_server(bin_path, root, data.name)
 
 
 def kill(server):

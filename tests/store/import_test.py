@@ -18,7 +18,9 @@ import tempfile
 
 bin_path, root = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(root, "clients", "python"))
+sys.path.insert(0, os.path.join(root, "tests"))
 from leadroute_client import Client  # noqa: E402
+from serve_process import start_server  # noqa: E402
 
 work = tempfile.TemporaryDirectory()
 path = os.path.join(work.name, "export.jsonl")
@@ -45,17 +47,8 @@ with open(path, "w") as f:
     f.write("\n".join(lines) + "\n")
 bad_lines = {52, 83, len(lines)}
 
-server = subprocess.Popen(
-    [bin_path, "serve", "--listen", "127.0.0.1:0", "--http", "off",
-     "--rules", os.path.join(root, "rules", "demo"), "--data", "none"],
-    stdout=subprocess.PIPE, text=True)
+server, port = start_server(bin_path, root)
 try:
-    found = None
-    while found is None:
-        line = server.stdout.readline()
-        assert line, "the server stopped before listening"
-        found = re.search(r'"tcp":"127\.0\.0\.1:(\d+)"', line)
-    port = int(found.group(1))
     run = subprocess.run(
         [bin_path, "import", path, "--connect", f"127.0.0.1:{port}",
          "--connections", "3", "--batch", "2"],
