@@ -217,12 +217,11 @@ std::vector<Status> Engine::Deals::UpsertMany(
   for (std::size_t from = 0; from < opps.size(); from += kGroup) {
     const std::size_t to = std::min(opps.size(), from + kGroup);
     group.clear();
-    for (std::size_t i = from; i < to && log_; ++i) {
-      if (statuses[i].ok()) group.push_back(std::move(encoded[i]));
-    }
     std::size_t bytes = 0;
     for (std::size_t i = from; i < to; ++i) {
-      if (statuses[i].ok()) bytes += records[i].packed.size();
+      if (!statuses[i].ok()) continue;
+      bytes += records[i].packed.size();
+      if (log_) group.push_back(std::move(encoded[i]));
     }
     std::lock_guard write(write_mu_);
     MakeRoom(to - from, bytes, to - from);

@@ -54,8 +54,8 @@ std::uint32_t OpportunityIndex::InternOwner(const Owner& owner) {
   return it->second;
 }
 
-std::int64_t OpportunityIndex::Find(std::string_view id) const {
-  for (std::uint32_t slot : postings_.Find(IdKey(id))) {
+std::int64_t OpportunityIndex::Find(std::string_view id, std::uint64_t id_key) const {
+  for (std::uint32_t slot : postings_.Find(id_key)) {
     if (IdOf(slot) == id) return slot;
   }
   return -1;
@@ -149,13 +149,7 @@ Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
 
 void OpportunityIndex::Upsert(const Opportunity& opp, const Prepared& r, bool* created,
                               std::int64_t at, bool registered) {
-  std::int64_t found = -1;
-  for (std::uint32_t slot : postings_.Find(r.id_key)) {
-    if (IdOf(slot) == opp.id) {
-      found = slot;
-      break;
-    }
-  }
+  const std::int64_t found = Find(opp.id, r.id_key);
   *created = found < 0;
   std::uint32_t slot;
   if (*created) {

@@ -167,8 +167,9 @@ class OpportunityIndex {
   };
   static_assert(sizeof(Slot) == 24);
 
-  // The slot of `id`, or -1.
-  std::int64_t Find(std::string_view id) const;
+  // The slot of `id`, or -1; `id_key` is IdKey(id) when the caller has it.
+  std::int64_t Find(std::string_view id) const { return Find(id, IdKey(id)); }
+  std::int64_t Find(std::string_view id, std::uint64_t id_key) const;
   std::uint32_t InternOwner(const Owner& owner);
   void AddPostings(std::uint32_t slot, const std::vector<LookupKey>& keys);
   void RemovePostings(std::uint32_t slot);
