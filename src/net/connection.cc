@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <cstdint>
 
 #include "protocol/json_writer.h"
 
@@ -86,9 +87,13 @@ void Connection::Read() {
 }
 
 void Connection::Answer() {
-  if (dispatcher_.HandleLines(&in_, &out_, /*stop_at_overlong=*/true)) {
+  std::string_view bulk;
+  if (dispatcher_.HandleLines(&in_, &out_, /*stop_at_overlong=*/true,
+                              context_.bulk != nullptr ? context_.bulk_line : SIZE_MAX,
+                              &bulk)) {
     close_after_write_ = true;
   }
+  if (!bulk.empty()) return AnswerOnBulkPool(bulk);
   if (dispatcher_.subscribed() && !changes_) {
     changes_ = dispatcher_.TakeStream();
     if (out_.empty()) return Stream();  // subscribed by a notification
@@ -98,6 +103,13 @@ void Connection::Answer() {
   } else {
     Write();
   }
+}
+
+void Connection::AnswerOnBulkPool(std::string_view line) {
+  asio::post(context_.bulk->executor(), [self = shared_from_this(), line] {
+    self->dispatcher_.Handle(line, &self->out_);
+    asio::post(self->stream_.get_executor(), [self] { self->Answer(); });
+  });
 }
 
 void Connection::Write() {

@@ -12,11 +12,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "leadroute/engine.h"
+#include "net/bulk_pool.h"
 #include "net/drain.h"
 #include "protocol/dispatcher.h"
 #include "protocol/line_buffer.h"
@@ -36,6 +38,10 @@ struct ConnectionContext {
   std::chrono::seconds write_timeout;
   std::string token;  // empty: none required
   protocol::ChangeFeed* feed = nullptr;  // enables subscribe (null: none)
+  // Lines of bulk_line bytes or more are answered on `bulk` (null: on the
+  // I/O thread, like the others).
+  BulkPool* bulk = nullptr;
+  std::size_t bulk_line = SIZE_MAX;
 };
 
 class Connection : public Drainable, public std::enable_shared_from_this<Connection> {
@@ -54,6 +60,11 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
  private:
   void Read();
   void Answer();
+  // Answers `line` on the bulk pool, then Answer()s the rest on the strand.
+  // Meanwhile no other handler of this connection touches in_, out_ or
+  // dispatcher_: nothing else is outstanding but a Drain(), which reads
+  // none of them.
+  void AnswerOnBulkPool(std::string_view line);
   void Write();
   void Close();
   // A subscribed connection: writes what its stream has queued, else waits

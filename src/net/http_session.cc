@@ -114,14 +114,21 @@ void HttpSession::Answer() {
       padded_.assign(body);
       padded_.append(protocol::kLinePadding, '\0');
       out_.clear();
-      dispatcher_.Handle(std::string_view(padded_.data(), body.size()), &out_);
-      if (out_.empty()) {
-        response_ = Make(http::status::no_content, "application/json", "");
-      } else {
-        if (out_.back() == '\n') out_.pop_back();
-        response_ = Make(http::status::ok, "application/json", std::move(out_));
-        out_ = std::string();
+      const std::string_view line(padded_.data(), body.size());
+      if (context_.bulk != nullptr && body.size() >= context_.bulk_line) {
+        // Nothing else of this session runs meanwhile but a Drain(), which
+        // reads none of what Handle() touches.
+        boost::asio::post(context_.bulk->executor(), [self = shared_from_this(), line] {
+          self->dispatcher_.Handle(line, &self->out_);
+          boost::asio::post(self->stream_.get_executor(), [self] {
+            self->RpcAnswered();
+            self->Reply();
+          });
+        });
+        return;
       }
+      dispatcher_.Handle(line, &out_);
+      RpcAnswered();
     }
   } else if (path == "/metrics") {
     if (!get) {
@@ -149,6 +156,21 @@ void HttpSession::Answer() {
   } else {
     response_ = Make(http::status::not_found, "text/plain", "not found\n");
   }
+  Reply();
+}
+
+void HttpSession::RpcAnswered() {
+  if (out_.empty()) {
+    response_ = Make(http::status::no_content, "application/json", "");
+  } else {
+    if (out_.back() == '\n') out_.pop_back();
+    response_ = Make(http::status::ok, "application/json", std::move(out_));
+    out_ = std::string();
+  }
+}
+
+void HttpSession::Reply() {
+  const Request& req = parser_->get();
   // HEAD: the GET's headers, Content-Length included, without the body.
   if (req.method() == http::verb::head) response_.body().clear();
   const bool keep_alive = req.keep_alive() && !draining_;

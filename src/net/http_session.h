@@ -18,11 +18,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "leadroute/engine.h"
+#include "net/bulk_pool.h"
 #include "net/drain.h"
 #include "protocol/dispatcher.h"
 #include "protocol/metrics.h"
@@ -38,6 +40,10 @@ struct HttpContext {
   std::chrono::seconds idle_timeout;
   const std::atomic<bool>* draining;  // readiness off
   std::string token;                  // empty: none required
+  // POST /rpc bodies of bulk_line bytes or more are answered on `bulk`
+  // (null: on the I/O thread).
+  BulkPool* bulk = nullptr;
+  std::size_t bulk_line = SIZE_MAX;
 };
 
 class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSession> {
@@ -55,6 +61,11 @@ class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSe
 
   void Read();
   void Answer();
+  // The response to POST /rpc, from what the dispatcher wrote to out_.
+  void RpcAnswered();
+  // Sends response_ (headers only for HEAD), then reads the next request
+  // unless it closes.
+  void Reply();
   void Write(bool close);
   Response Make(boost::beast::http::status status, std::string_view content_type,
                 std::string body) const;

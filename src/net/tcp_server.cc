@@ -29,6 +29,12 @@ struct TcpServer::Impl {
         signals(acceptor.get_executor(), SIGINT, SIGTERM),
         hangup(acceptor.get_executor(), SIGHUP) {
     if (options.extra_metrics) metrics.AddSource(options.extra_metrics);
+    if (options.bulk_line > 0) {
+      const std::size_t n = options.bulk_threads > 0
+                                ? options.bulk_threads
+                                : std::max(1u, std::thread::hardware_concurrency());
+      bulk = std::make_unique<BulkPool>(n, options.bulk_nice);
+    }
   }
 
   static std::size_t ThreadCount(const ServerOptions& o) {
@@ -70,7 +76,9 @@ struct TcpServer::Impl {
                                         std::chrono::seconds(options.line_seconds),
                                         std::chrono::seconds(options.write_seconds),
                                         options.token,
-                                        options.feed};
+                                        options.feed,
+                                        bulk.get(),
+                                        options.bulk_line};
         std::make_shared<Connection>(std::move(s), context)->Start();
       }
       if (acceptor.is_open()) Accept();
@@ -98,7 +106,8 @@ struct TcpServer::Impl {
       const HttpContext context{engine,         &metrics,
                                 &registry,      options.max_line,
                                 options.limits, std::chrono::seconds(options.http_idle_seconds),
-                                &draining,      options.token};
+                                &draining,      options.token,
+                                bulk.get(),     options.bulk_line};
       std::make_shared<HttpSession>(std::move(s), context)->Start();
       if (http_acceptor.is_open()) AcceptHttp();
     });
@@ -113,6 +122,9 @@ struct TcpServer::Impl {
   DrainRegistry registry;
   std::atomic<bool> draining{false};
   asio::io_context io;
+  // After io: stopped (its work done) before io goes, since that work ends
+  // by posting to connections' strands.
+  std::unique_ptr<BulkPool> bulk;
   tcp::acceptor acceptor;
   tcp::acceptor http_acceptor;
   asio::steady_timer retry;  // on the acceptor's strand
@@ -231,6 +243,9 @@ void TcpServer::Run() {
   }
   impl_->io.run();
   for (auto& t : threads) t.join();
+  // A drain cut at its deadline may leave bulk work running: it finishes
+  // (its changes logged and applied) before the server returns.
+  if (impl_->bulk) impl_->bulk->Stop();
 }
 
 void TcpServer::Stop() {

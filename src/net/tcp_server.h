@@ -26,6 +26,13 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 7411;
   std::size_t threads = 0;            // 0: one per core
+  // Requests of bulk_line bytes or more (bulk loads, batches) run on
+  // bulk_threads threads of lower priority (nice bulk_nice), not on the I/O
+  // threads, which keep answering other connections meanwhile. bulk_line 0:
+  // every request on the I/O threads.
+  std::size_t bulk_line = 64 * 1024;
+  std::size_t bulk_threads = 0;  // 0: one per core
+  int bulk_nice = 10;
   std::size_t max_line = 1 << 20;     // bytes; longer: error, then close
   protocol::DispatcherLimits limits;  // batch size, JSON depth
   std::size_t max_connections = 10000;

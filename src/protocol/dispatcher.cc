@@ -1,6 +1,7 @@
 #include "protocol/dispatcher.h"
 
 #include <chrono>
+#include <cstdint>
 
 #include "protocol/json_writer.h"
 #include "protocol/method_table.h"
@@ -113,6 +114,14 @@ void Dispatcher::WriteError(int code, std::string_view message,
 
 bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
                              bool stop_at_overlong) {
+  std::string_view unused;
+  return HandleLines(in, out, stop_at_overlong, SIZE_MAX, &unused);
+}
+
+bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
+                             bool stop_at_overlong, std::size_t defer_at,
+                             std::string_view* deferred) {
+  *deferred = {};
   bool overlong = false;
   std::string_view line;
   while (!subscribed_) {
@@ -123,6 +132,10 @@ bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
       overlong = true;
       if (stop_at_overlong) break;
       continue;
+    }
+    if (line.size() >= defer_at) {
+      *deferred = line;
+      break;
     }
     Handle(line, out);
   }

@@ -66,6 +66,14 @@ class Dispatcher {
   // otherwise it is skipped. Returns whether an over-long line was seen.
   bool HandleLines(LineBuffer* in, std::string* out, bool stop_at_overlong);
 
+  // As HandleLines(), but stops before a line of `defer_at` bytes or more
+  // and returns it in *deferred (empty if none) instead of answering it: the
+  // caller answers it through Handle() elsewhere (a server runs bulk
+  // requests off its I/O threads), then calls this again for the rest.
+  // *deferred stays valid until `in` is written to again.
+  bool HandleLines(LineBuffer* in, std::string* out, bool stop_at_overlong,
+                   std::size_t defer_at, std::string_view* deferred);
+
   // From now on every method but `hello` answers -32003 until a `hello`
   // with this token (or Authorize()); the server sets it when binding
   // beyond loopback.

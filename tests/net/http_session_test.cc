@@ -60,6 +60,22 @@ TEST_F(HttpTest, RpcAnswersLikeTheTcpPort) {
   EXPECT_NE(Body(Exchange(Post("{nope"))).find("-32700"), std::string::npos);
 }
 
+TEST_F(HttpTest, BulkBodiesAnswerOnTheBulkPool) {
+  ServerOptions options;
+  options.bulk_line = 64;
+  Restart(options);
+  const std::string body =
+      R"({"jsonrpc":"2.0","id":3,"method":"upsert_opportunities","params":{"opportunities":[)"
+      R"({"id":"o-1","owner":{"kind":"direct","id":"r-1"},"company":"Bulk GmbH","country":"DE"}]}})";
+  const std::string r = Exchange(Post(body));
+  EXPECT_EQ(r.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << r;
+  EXPECT_EQ(Body(r).rfind(R"({"jsonrpc":"2.0","id":3,"result":)", 0), 0u) << r;
+  EXPECT_EQ(engine_->Stats().opportunities, 1u);
+  // A small request still answers on the I/O thread.
+  EXPECT_EQ(Exchange(Post(R"({"jsonrpc":"2.0","id":4,"method":"ping"})")).rfind("HTTP/1.1 200", 0),
+            0u);
+}
+
 TEST_F(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   tcp::socket s = Connect(server_->http_port());
   const std::string body = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";

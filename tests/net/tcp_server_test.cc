@@ -45,6 +45,43 @@ TEST_F(TcpServerTest, PipelinedRequestsAnswerInOrder) {
   }
 }
 
+TEST_F(TcpServerTest, BulkLinesRunOffTheIoThreadsAndStillAnswerInOrder) {
+  // Lines of 100 bytes or more go to the bulk pool; the others are answered
+  // on the I/O thread, before and after them, in order.
+  ServerOptions options;
+  options.bulk_line = 100;
+  options.bulk_threads = 2;
+  Restart(options);
+  auto s = Connect();
+  std::string requests;
+  constexpr int kRounds = 100;
+  for (int i = 0; i < kRounds; ++i) {
+    const std::string n = std::to_string(i);
+    requests += R"({"jsonrpc":"2.0","id":")" + n + R"(a","method":"ping"})" "\n";
+    requests += R"({"jsonrpc":"2.0","id":")" + n +
+                R"(b","method":"upsert_opportunities","params":{"opportunities":[{"id":"o-)" + n +
+                R"(","owner":{"kind":"partner","id":"p-1"},"company":"Bulk )" + n +
+                R"( GmbH","country":"DE"}]}})" "\n";
+    requests += R"({"jsonrpc":"2.0","id":")" + n + R"(c","method":"get_opportunity",)" +
+                R"("params":{"id":"o-)" + n + R"("}})" "\n";
+  }
+  asio::write(s, asio::buffer(requests));
+  const std::string got = ReadLines(s, 3 * kRounds);
+  std::size_t pos = 0;
+  for (int i = 0; i < kRounds; ++i) {
+    for (const char* part : {"a", "b", "c"}) {
+      const std::string want =
+          R"({"jsonrpc":"2.0","id":")" + std::to_string(i) + part + R"(","result":)";
+      ASSERT_EQ(got.compare(pos, want.size(), want), 0)
+          << "response " << i << part << ": " << got.substr(pos, 200);
+      pos = got.find('\n', pos) + 1;
+    }
+  }
+  // Every get saw the upsert before it.
+  EXPECT_EQ(got.find("not found"), std::string::npos);
+  EXPECT_EQ(engine_->Stats().opportunities, static_cast<std::size_t>(kRounds));
+}
+
 TEST_F(TcpServerTest, BadRequestKeepsConnectionOpen) {
   auto s = Connect();
   // A TLS ClientHello's first bytes (with a NUL), an HTTP request line, then

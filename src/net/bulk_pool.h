@@ -1,0 +1,41 @@
+// BulkPool: threads, below the I/O threads' priority, for requests whose
+// work is proportional to their size (upsert_opportunities, route_batch,
+// JSON-RPC batch arrays): an import running on an I/O thread would hold it
+// for the whole batch (~75 ms per 5,000 opportunities), and every other
+// connection on that thread would wait.
+#ifndef LEADROUTE_NET_BULK_POOL_H_
+#define LEADROUTE_NET_BULK_POOL_H_
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <cstddef>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace leadroute::net {
+
+class BulkPool {
+ public:
+  // `threads` threads at `nice` (Linux: per thread; 0 leaves it as is).
+  BulkPool(std::size_t threads, int nice);
+  // Stop().
+  ~BulkPool();
+
+  BulkPool(const BulkPool&) = delete;
+  BulkPool& operator=(const BulkPool&) = delete;
+
+  boost::asio::io_context::executor_type executor() { return io_.get_executor(); }
+
+  // Finishes the work posted so far, then joins the threads. Idempotent.
+  void Stop();
+
+ private:
+  boost::asio::io_context io_;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace leadroute::net
+
+#endif  // LEADROUTE_NET_BULK_POOL_H_
