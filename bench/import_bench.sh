@@ -38,13 +38,18 @@ load() {
     --rate "$rate" --seconds "$1" --warmup 1
 }
 echo "checks, idle:        $(load 5 | tail -1)"
-start=$(date +%s.%N)
-"$bin/leadroute" import "$work/opps.jsonl" --connect 127.0.0.1:7611 \
-  --connections "${IMPORT_CONNECTIONS:-1}" > "$work/import.log" 2>&1 &
+# The import times itself: it may end before the checks do.
+(
+  start=$(date +%s.%N)
+  "$bin/leadroute" import "$work/opps.jsonl" --connect 127.0.0.1:7611 \
+    --connections "${IMPORT_CONNECTIONS:-1}" > "$work/import.log" 2>&1
+  end=$(date +%s.%N)
+  echo "$start $end" > "$work/import.time"
+) &
 import=$!
 echo "checks, importing:   $(load 3 | tail -1)"
 wait "$import"
-end=$(date +%s.%N)
+read -r start end < "$work/import.time"
 awk -v n="$n" -v s="$start" -v e="$end" \
   'BEGIN { printf "import: %d opportunities in %.2f s, %.0f per second\n", n, e - s, n / (e - s) }'
 echo "server-side check latency (cumulative buckets, seconds):"

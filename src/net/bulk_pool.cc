@@ -4,17 +4,48 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <oneapi/tbb/task_scheduler_observer.h>
+
 namespace leadroute::net {
 
-BulkPool::BulkPool(std::size_t threads, int nice) {
+namespace {
+
+// Linux applies a nice value to the calling thread alone when given its
+// thread id. Best effort: raising it is always permitted.
+void NiceThisThread(int nice) {
+  if (nice != 0) {
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice);
+  }
+}
+
+}  // namespace
+
+// Every oneTBB worker thread, on its first entry into any arena. Lowering
+// a nice value again needs a privilege, so it stays: the workers run only
+// bulk work (bulk upserts, route_batch) in this process.
+class BulkPool::NiceWorkers : public tbb::task_scheduler_observer {
+ public:
+  explicit NiceWorkers(int nice) : nice_(nice) { observe(true); }
+  ~NiceWorkers() override { observe(false); }
+
+  void on_scheduler_entry(bool worker) override {
+    thread_local bool done = false;
+    if (worker && !done) {
+      NiceThisThread(nice_);
+      done = true;
+    }
+  }
+
+ private:
+  int nice_;
+};
+
+BulkPool::BulkPool(std::size_t threads, int nice)
+    : workers_(std::make_unique<NiceWorkers>(nice)) {
   work_.emplace(io_.get_executor());
   for (std::size_t i = 0; i < threads; ++i) {
     threads_.emplace_back([this, nice] {
-      // Linux applies a nice value to the calling thread alone when given
-      // its thread id. Best effort: raising it is always permitted.
-      if (nice != 0) {
-        (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), nice);
-      }
+      NiceThisThread(nice);
       io_.run();
     });
   }
