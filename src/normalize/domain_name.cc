@@ -3,6 +3,9 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include <array>
+#include <atomic>
+#include <cstdint>
 #include <cstdlib>
 
 #include "normalize/text_fold.h"
@@ -60,6 +63,38 @@ bool IsAsciiHost(std::string_view host) {
   return label != 0;
 }
 
+// The last few answers of one kind, per thread, for one DomainName each:
+// one party names its host twice ("acme.de" and "j.doe@acme.de"), and
+// libpsl costs ~0.2 µs a lookup. Exact: keyed by the whole host.
+template <typename V>
+class RecentHosts {
+ public:
+  const V* Find(std::uint64_t owner, std::string_view host) const {
+    for (const Entry& e : entries_) {
+      if (e.owner == owner && e.host == host) return &e.value;
+    }
+    return nullptr;
+  }
+  void Put(std::uint64_t owner, std::string_view host, const V& value) {
+    Entry& e = entries_[next_];
+    next_ = (next_ + 1) % entries_.size();
+    e.owner = owner;
+    e.host.assign(host);
+    e.value = value;
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t owner = 0;  // 0: empty
+    std::string host;
+    V value{};
+  };
+  std::array<Entry, 4> entries_;
+  std::size_t next_ = 0;
+};
+
+std::atomic<std::uint64_t> next_instance{1};
+
 }  // namespace
 
 Result<std::unique_ptr<DomainName>> DomainName::Create() {
@@ -74,7 +109,7 @@ Result<std::unique_ptr<DomainName>> DomainName::Create() {
 }
 
 DomainName::DomainName(const psl_ctx_st* psl, bool owned)
-    : psl_(psl), owned_(owned) {}
+    : psl_(psl), owned_(owned), instance_(next_instance.fetch_add(1)) {}
 
 DomainName::~DomainName() {
   if (owned_) psl_free(const_cast<psl_ctx_t*>(psl_));
@@ -113,7 +148,14 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
   bool numeric = true;
   for (char c : std::string_view(host).substr(dot + 1)) numeric &= IsAsciiDigit(c);
   if (numeric) return std::nullopt;  // an IPv4 address
-  if (!HasListedSuffix(host, dot)) return std::nullopt;
+  thread_local RecentHosts<bool> listed;
+  if (const bool* known = listed.Find(instance_, host)) {
+    if (!*known) return std::nullopt;
+    return host;
+  }
+  const bool ok = HasListedSuffix(host, dot);
+  listed.Put(instance_, host, ok);
+  if (!ok) return std::nullopt;
   return host;
 }
 
@@ -132,10 +174,14 @@ bool DomainName::HasListedSuffix(const std::string& host,
 }
 
 std::optional<std::string> DomainName::Registrable(std::string_view host) const {
+  thread_local RecentHosts<std::optional<std::string>> registrable;
+  if (const auto* known = registrable.Find(instance_, host)) return *known;
   const std::string h(host);
   const char* reg = psl_registrable_domain(psl_, h.c_str());
-  if (reg == nullptr) return std::nullopt;
-  return std::string(reg);
+  std::optional<std::string> out;
+  if (reg != nullptr) out.emplace(reg);
+  registrable.Put(instance_, host, out);
+  return out;
 }
 
 }  // namespace leadroute::normalize

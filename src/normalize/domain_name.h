@@ -3,6 +3,7 @@
 #ifndef LEADROUTE_NORMALIZE_DOMAIN_NAME_H_
 #define LEADROUTE_NORMALIZE_DOMAIN_NAME_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,7 @@ class DomainName {
   bool HasListedSuffix(const std::string& host, std::size_t last_dot) const;
   const psl_ctx_st* psl_;
   bool owned_;
+  std::uint64_t instance_;  // distinct per DomainName: keys per-thread memos
 };
 
 }  // namespace leadroute::normalize
