@@ -33,7 +33,8 @@ std::optional<std::string> PhoneKeyLibphonenumber(std::string_view number,
 
 // PhoneKey() behind a bounded cache: the same number arrives again and again
 // (a deal is checked, then registered; a lead is routed, then re-routed), and
-// a hit costs a hash lookup instead of libphonenumber's parse.
+// a hit costs a hash lookup instead of libphonenumber's parse. Numbers the
+// fast path answers alone are not kept: it costs about what a lookup does.
 // Thread-safe: sharded, one mutex per shard.
 class PhoneKeyCache {
  public:
