@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace leadroute::protocol {
 
@@ -9,6 +11,17 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
 bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// Whether any of eight bytes needs escaping (a control character, '"' or
+// '\\'), eight at a time: bytes of 0x80 and up never do. Exact as a yes/no.
+bool AnyNeedsEscape(std::uint64_t w) {
+  constexpr std::uint64_t k01 = 0x0101010101010101ULL;
+  constexpr std::uint64_t k80 = 0x8080808080808080ULL;
+  auto less_than = [&](std::uint64_t v, std::uint64_t n) { return (v - k01 * n) & ~v & k80; };
+  const std::uint64_t quote = w ^ (k01 * '"');
+  const std::uint64_t backslash = w ^ (k01 * '\\');
+  return (less_than(w, 0x20) | less_than(quote, 1) | less_than(backslash, 1)) != 0;
+}
 }  // namespace
 
 void JsonWriter::Key(std::string_view key) {
@@ -19,9 +32,18 @@ void JsonWriter::Key(std::string_view key) {
 }
 
 void JsonWriter::AppendQuoted(std::string_view s) {
+  out_->reserve(out_->size() + s.size() + 2);
   out_->push_back('"');
   std::size_t run = 0;  // start of the pending run that needs no escaping
   for (std::size_t i = 0; i < s.size(); ++i) {
+    // Eight bytes that need nothing are skipped at once.
+    while (i + 8 <= s.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      if (AnyNeedsEscape(w)) break;
+      i += 8;
+    }
+    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (!NeedsEscape(c)) continue;
     out_->append(s.data() + run, i - run);

@@ -31,6 +31,52 @@ TEST(JsonWriterTest, EscapesQuotesBackslashesAndControls) {
   EXPECT_EQ(out, R"("a\"b\\c\n\u0001\u001f")");
 }
 
+// Escaping looks at eight bytes at a time: every byte value, at every
+// position of strings of every length up to 40, against a byte-by-byte
+// reference.
+TEST(JsonWriterTest, EscapesEveryByteAtEveryPosition) {
+  auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (unsigned char c : s) {
+      if (c == '"') {
+        out += "\\\"";
+      } else if (c == '\\') {
+        out += "\\\\";
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c == '\b') {
+        out += "\\b";
+      } else if (c == '\f') {
+        out += "\\f";
+      } else if (c < 0x20) {
+        const char* hex = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    return out + "\"";
+  };
+  for (std::size_t len = 1; len <= 40; ++len) {
+    for (std::size_t at = 0; at < len; ++at) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string s(len, 'x');
+        s[at] = static_cast<char>(byte);
+        if (at + 9 < len) s[at + 9] = static_cast<char>(0xC3);  // UTF-8 lead byte
+        std::string out;
+        JsonWriter(&out).String(s);
+        ASSERT_EQ(out, reference(s)) << "length " << len << ", byte " << byte << " at " << at;
+      }
+    }
+  }
+}
+
 TEST(JsonWriterTest, NumbersRoundTripAndNonFiniteIsNull) {
   std::string out;
   JsonWriter w(&out);

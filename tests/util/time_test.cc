@@ -30,6 +30,17 @@ TEST(TimeTest, FormatsAndRoundTrips) {
   for (std::int64_t t = 0; t < 4'000'000'000LL; t += 86'399'123) {
     EXPECT_EQ(ParseRfc3339(FormatRfc3339(t)), t);
   }
+  // Every field's digits, and the edges of four-digit years.
+  EXPECT_EQ(FormatRfc3339(951782399), "2000-02-28T23:59:59Z");
+  EXPECT_EQ(FormatRfc3339(951868800), "2000-03-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(1234567890), "2009-02-13T23:31:30Z");
+  EXPECT_EQ(FormatRfc3339(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatRfc3339(-62135596800LL), "0001-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(253402300799LL), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(FormatRfc3339(253402300800LL), "10000-01-01T00:00:00Z");
+  for (std::int64_t t = 0; t < 253402300799LL; t += 777'777'777LL) {  // parsing takes 1970 on
+    EXPECT_EQ(ParseRfc3339(FormatRfc3339(t)), t) << FormatRfc3339(t);
+  }
 }
 
 }  // namespace
