@@ -93,6 +93,8 @@ Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
 }
 
 void Engine::Deals::Compact() {
+  std::unique_lock pinned(records_pinned_, std::try_to_lock);
+  if (!pinned.owns_lock()) return;  // a snapshot is copying the records
   index::OpportunityIndex::Compaction compaction;
   {
     std::shared_lock lock(mu_);
@@ -293,27 +295,37 @@ std::size_t Engine::Deals::ExpireDue(std::size_t max_scan) {
 }
 
 void Engine::Deals::Save(std::string* out, std::uint64_t* position) const {
-  // The copy is made under the shared lock, which holds writers off. Its
-  // buffer is sized and faulted in before, without the lock: grown inside
-  // (reallocating, faulting in fresh pages), 1M records held writers off
-  // for ~5 s; copied into ready memory, for a fraction of a second.
-  std::size_t bound;
+  // The tables are copied under the shared lock, which holds writers off.
+  // The buffer is sized and faulted in before, without the lock: grown
+  // inside (reallocating, faulting in fresh pages), 1M records held writers
+  // off for ~5 s; copied into ready memory, for a fraction of a second.
+  std::size_t bound, slots;
   {
     std::shared_lock lock(mu_);
     bound = index_.SaveSizeBound();
+    slots = index_.size();
   }
   // Room for what writers add meanwhile; more is grown as before.
   const std::size_t room = bound + bound / 32 + (1u << 20);
   out->clear();
   out->resize(room);  // zeroing faults every page in
   out->clear();       // the capacity stays
-  std::shared_lock lock(mu_);
-  *position = log_ ? log_->Position() : 0;
-  index_.Save(out);
+  std::vector<const char*> records;
+  records.reserve(slots + slots / 32 + 1024);
+  // Only the tables are copied under the lock; the records' bytes (two
+  // thirds of a snapshot) after it, pinned where they are.
+  std::lock_guard pinned(records_pinned_);
+  {
+    std::shared_lock lock(mu_);
+    *position = log_ ? log_->Position() : 0;
+    index_.SaveTables(out, &records);
+  }
+  index::OpportunityIndex::SaveRecords(records, out);
 }
 
 Status Engine::Deals::Restore(std::string_view bytes) {
   std::lock_guard write(write_mu_);
+  std::lock_guard pinned(records_pinned_);
   std::unique_lock lock(mu_);
   expiry_cursor_ = 0;
   return index_.Restore(bytes);

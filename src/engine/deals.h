@@ -70,7 +70,8 @@ class Engine::Deals {
 
   // Reclaims replaced records' bytes once they dominate: the copy is made
   // under the shared lock (checks go on), only the repointing under the
-  // exclusive one. REQUIRES: write_mu_ held, mu_ not.
+  // exclusive one. Waits for a later call while a Save() copies records.
+  // REQUIRES: write_mu_ held, mu_ not.
   void Compact();
 
   // Logs a change before it applies. REQUIRES: mu_ held exclusively.
@@ -82,6 +83,10 @@ class Engine::Deals {
   // Writers take write_mu_ first, then mu_: one writer at a time, and
   // MakeRoom's two phases see no other writer in between.
   std::mutex write_mu_;
+  // Held by Save() while it copies records outside mu_, which keeps them
+  // where they are: Compact() and Restore() take it between write_mu_ and
+  // mu_.
+  mutable std::mutex records_pinned_;
   mutable std::shared_mutex mu_;
   index::OpportunityIndex index_;  // guarded by mu_
   std::uint32_t expiry_cursor_ = 0;  // guarded by mu_ (exclusive)

@@ -265,16 +265,20 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0003"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0004"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
-// expires_at, u32 owner, u8 status, u32 length, packed bytes; the posting
-// table (PostingTable::Save), so a restore hashes nothing; the histories:
-// u32 actor count, each as u32 length and bytes; u64 event count, each as
-// u32 at, expires_at, prev, actor, u8 event, status; u32 per record, its
-// newest event.
+// expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
+// so a restore hashes nothing; the histories: u32 actor count, each as u32
+// length and bytes; u64 event count, each as u32 at, expires_at, prev,
+// actor, u8 event, status; u32 per record, its newest event; last, each
+// record's packed bytes as u32 length and bytes (last, so that a snapshot
+// copies them after letting writers in again: see SaveTables()).
+// "LROI0003" (read too) had each record's length and bytes after its
+// status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '3'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '4'};
+constexpr char kSaveMagicV3[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '3'};
 
 bool TakeBytes(std::string_view* in, std::uint32_t n, std::string_view* v) {
   if (in->size() < n) return false;
@@ -286,6 +290,12 @@ bool TakeBytes(std::string_view* in, std::uint32_t n, std::string_view* v) {
 }  // namespace
 
 void OpportunityIndex::Save(std::string* out) const {
+  std::vector<const char*> records;
+  SaveTables(out, &records);
+  SaveRecords(records, out);
+}
+
+void OpportunityIndex::SaveTables(std::string* out, std::vector<const char*>* records) const {
   out->append(kSaveMagic, sizeof(kSaveMagic));
   PutFixed<std::uint32_t>(out, static_cast<std::uint32_t>(owners_.size()));
   for (const Owner& o : owners_) {
@@ -294,13 +304,13 @@ void OpportunityIndex::Save(std::string* out) const {
     out->append(o.id);
   }
   PutFixed<std::uint64_t>(out, slots_.size());
+  records->clear();
+  records->reserve(slots_.size());
   for (const Slot& s : slots_) {
-    const std::size_t size = RecordView(s.packed).size();
     PutFixed<std::int64_t>(out, s.expires_at);
     PutFixed<std::uint32_t>(out, s.owner);
     PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(s.status));
-    PutFixed<std::uint32_t>(out, static_cast<std::uint32_t>(size));
-    out->append(s.packed, size);
+    records->push_back(s.packed);
   }
   postings_.Save(out);
   PutFixed<std::uint32_t>(out, static_cast<std::uint32_t>(actors_.size()));
@@ -317,8 +327,17 @@ void OpportunityIndex::Save(std::string* out) const {
     PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(e.event));
     PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(e.status));
   }
-  for (std::size_t i = 0; i < slots_.size(); ++i) {
-    PutFixed<std::uint32_t>(out, i < last_event_.size() ? last_event_[i] : kNoEvent);
+  // The newest events: as stored, then kNoEvent for slots past them.
+  const std::size_t have = std::min(last_event_.size(), slots_.size());
+  out->append(reinterpret_cast<const char*>(last_event_.data()), have * sizeof(std::uint32_t));
+  for (std::size_t i = have; i < slots_.size(); ++i) PutFixed<std::uint32_t>(out, kNoEvent);
+}
+
+void OpportunityIndex::SaveRecords(const std::vector<const char*>& records, std::string* out) {
+  for (const char* packed : records) {
+    const std::size_t size = RecordView(packed).size();
+    PutFixed<std::uint32_t>(out, static_cast<std::uint32_t>(size));
+    out->append(packed, size);
   }
 }
 
@@ -338,11 +357,22 @@ Status OpportunityIndex::Restore(std::string_view in) {
     *this = OpportunityIndex(limits_);
     return Status::InvalidArgument("malformed opportunity snapshot: " + std::string(what));
   };
-  if (in.size() < sizeof(kSaveMagic) ||
-      std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
+  if (in.size() < sizeof(kSaveMagic)) return malformed("not a snapshot of this version");
+  const bool v3 = std::memcmp(in.data(), kSaveMagicV3, sizeof(kSaveMagicV3)) == 0;
+  if (!v3 && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");
   }
   in.remove_prefix(sizeof(kSaveMagic));
+  // A record's packed bytes: checked, then stored.
+  auto take_record = [&](const char** packed) {
+    std::uint32_t len = 0;
+    std::string_view bytes;
+    if (!TakeFixed(&in, &len) || !TakeBytes(&in, len, &bytes) || !RecordView::Valid(bytes)) {
+      return false;
+    }
+    *packed = arena_.Store(bytes);
+    return true;
+  };
   std::uint32_t owners = 0;
   if (!TakeFixed(&in, &owners) || owners > in.size()) return malformed("owners");
   for (std::uint32_t i = 0; i < owners; ++i) {
@@ -362,15 +392,12 @@ Status OpportunityIndex::Restore(std::string_view in) {
   for (std::uint64_t i = 0; i < records; ++i) {
     Slot s;
     std::uint8_t status = 0;
-    std::uint32_t len = 0;
-    std::string_view packed;
     if (!TakeFixed(&in, &s.expires_at) || !TakeFixed(&in, &s.owner) || s.owner >= owners ||
         !TakeFixed(&in, &status) || status > static_cast<std::uint8_t>(OpportunityStatus::kPending) ||
-        !TakeFixed(&in, &len) || !TakeBytes(&in, len, &packed) || !RecordView::Valid(packed)) {
+        (v3 && !take_record(&s.packed))) {
       return malformed("record " + std::to_string(i));
     }
     s.status = static_cast<OpportunityStatus>(status);
-    s.packed = arena_.Store(packed);
     slots_.push_back(s);
   }
   if (!postings_.Restore(&in, static_cast<std::uint32_t>(slots_.size()))) {
@@ -405,6 +432,11 @@ Status OpportunityIndex::Restore(std::string_view in) {
   last_event_.resize(slots_.size());
   for (std::uint32_t& last : last_event_) {
     if (!TakeFixed(&in, &last) || (last != kNoEvent && last >= events)) return malformed("histories");
+  }
+  if (!v3) {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (!take_record(&slots_[i].packed)) return malformed("record " + std::to_string(i));
+    }
   }
   if (!in.empty()) return malformed("trailing bytes");
   return Status::Ok();

@@ -121,6 +121,14 @@ class OpportunityIndex {
                    HistoryEvent event, std::string_view actor);
   // Every record, its expiry, owner and status, as bytes for Restore().
   void Save(std::string* out) const;
+  // Save() in two steps, for a caller that keeps writers out during the
+  // first only: SaveTables() appends everything but the records' packed
+  // bytes, whose addresses it puts in *records; SaveRecords() appends those
+  // bytes. Records are never changed in place (a replaced one is left
+  // behind, dead), so between the two they only have to stay where they
+  // are: no InstallCompaction(), Restore() or destruction.
+  void SaveTables(std::string* out, std::vector<const char*>* records) const;
+  static void SaveRecords(const std::vector<const char*>& records, std::string* out);
   // At least the bytes Save() appends, computed without copying: a writer
   // sizes (and faults in) the buffer before it takes the lock Save() needs.
   std::size_t SaveSizeBound() const;
