@@ -145,6 +145,7 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
   };
   auto take = [in](void* to, std::size_t n) {
     if (in->size() < n) return false;
+    if (n == 0) return true;  // `to` may be null (an empty list's data())
     std::memcpy(to, in->data(), n);
     in->remove_prefix(n);
     return true;

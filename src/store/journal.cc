@@ -76,7 +76,8 @@ Status ScanSegment(std::string_view bytes, std::size_t size, std::uint64_t first
       std::memcmp(file.data(), kJournalMagic, sizeof(kJournalMagic)) != 0) {
     // A segment created but never written past its magic is torn; anything
     // else is not a journal.
-    const bool prefix = std::memcmp(file.data(), kJournalMagic, file.size()) == 0;
+    const bool prefix = file.size() < sizeof(kJournalMagic) &&
+                        std::memcmp(file.data(), kJournalMagic, file.size()) == 0;
     scan->end = prefix ? SegmentScan::End::kTorn : SegmentScan::End::kCorrupt;
     scan->problem = prefix ? "the segment ends inside its magic" : "not a leadroute journal";
     return Status::Ok();

@@ -51,6 +51,26 @@ TEST(PostingTableTest, MatchesAReferenceUnderRandomOperations) {
   EXPECT_TRUE(table.Find(0xDEADBEEF).empty());
 }
 
+// Regression (fuzz_journal, UBSan): a list emptied by removals is saved
+// with length 0, and restoring it copied zero bytes to a null pointer.
+TEST(PostingTableTest, EmptiedListsSaveAndRestore) {
+  PostingTable table;
+  for (std::uint32_t slot = 0; slot < 3; ++slot) table.Add(42, slot);
+  for (std::uint32_t slot = 0; slot < 3; ++slot) table.Remove(42, slot);
+  table.Add(7, 1);
+  table.Add(7, 2);
+  std::string saved;
+  table.Save(&saved);
+  PostingTable restored;
+  std::string_view in = saved;
+  ASSERT_TRUE(restored.Restore(&in, 3));
+  EXPECT_TRUE(in.empty());
+  EXPECT_TRUE(restored.Find(42).empty());
+  const auto seven = restored.Find(7);
+  EXPECT_EQ(std::vector<std::uint32_t>(seven.begin(), seven.end()),
+            (std::vector<std::uint32_t>{1, 2}));
+}
+
 TEST(RecordTest, PacksAndReadsEveryField) {
   Opportunity o;
   o.id = "opp-1";

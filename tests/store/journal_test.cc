@@ -124,6 +124,9 @@ TEST(JournalScanTest, PositionsOutOfOrderAreCorruption) {
   EXPECT_TRUE(got.empty());
   EXPECT_EQ(Scan("LRJOU", 0, &got).end, SegmentScan::End::kTorn);
   EXPECT_EQ(Scan("not a journal", 0, &got).end, SegmentScan::End::kCorrupt);
+  // Regression (fuzz_journal): a file longer than the magic that does not
+  // start with it was compared over its whole length, past the magic's end.
+  EXPECT_EQ(Scan(std::string(64 << 10, 'x'), 0, &got).end, SegmentScan::End::kCorrupt);
 }
 
 class JournalTest : public ::testing::Test {
