@@ -14,7 +14,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstddef>
-#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -37,8 +36,6 @@ class BulkPool {
   void Stop();
 
  private:
-  class NiceWorkers;
-  std::unique_ptr<NiceWorkers> workers_;
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
