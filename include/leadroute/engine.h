@@ -133,6 +133,27 @@ class Engine {
   // methods answer only once ChangeLog::Sync says it is durable (null: no
   // log). REQUIRES: no write running (set it before serving).
   void SetChangeLog(ChangeLog* log);
+  // While a DeferSync lives on a thread, the write methods called on that
+  // thread do not wait for ChangeLog::Sync; its owner calls SyncDeferred()
+  // before it sends any of their answers. A connection answering a pipeline
+  // of writes so waits for one sync instead of one each.
+  class DeferSync {
+   public:
+    DeferSync();
+    ~DeferSync();
+    DeferSync(const DeferSync&) = delete;
+    DeferSync& operator=(const DeferSync&) = delete;
+    // Whether a write ran that has not been synced.
+    bool pending() const { return pending_; }
+
+   private:
+    friend class Engine;
+    DeferSync* outer_;
+    bool pending_ = false;
+  };
+  // Waits until every change logged so far is durable, as a write method
+  // would have. Errors as theirs: the changes may not be durable.
+  Status SyncDeferred() const { return log_ ? SyncLog() : Status::Ok(); }
   // Applies a logged change without logging it: replay. Errors: the
   // change no longer applies (e.g. feedback for a lead not open); replay
   // reports them and goes on.
@@ -158,9 +179,11 @@ class Engine {
   class Router;
   Engine(std::unique_ptr<Normalizer> normalizer, EngineOptions options);
 
-  // After a write: ChangeLog::Sync, if there is a log. An error says the
-  // change may not be durable.
+  // After a write: ChangeLog::Sync, if there is a log (deferred while a
+  // DeferSync lives on this thread). An error says the change may not be
+  // durable.
   Status Durable() const;
+  Status SyncLog() const;
 
   std::unique_ptr<Normalizer> normalizer_;
   ChangeLog* log_ = nullptr;

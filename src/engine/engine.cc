@@ -30,7 +30,27 @@ ConflictPolicy Engine::conflict_policy() const {
   return deals_->policy();
 }
 
-Status Engine::Durable() const { return log_ ? log_->Sync() : Status::Ok(); }
+namespace {
+thread_local Engine::DeferSync* deferring = nullptr;
+}  // namespace
+
+Engine::DeferSync::DeferSync() : outer_(deferring) { deferring = this; }
+
+Engine::DeferSync::~DeferSync() {
+  deferring = outer_;
+  if (outer_ != nullptr && pending_) outer_->pending_ = true;
+}
+
+Status Engine::SyncLog() const { return log_->Sync(); }
+
+Status Engine::Durable() const {
+  if (log_ == nullptr) return Status::Ok();
+  if (deferring != nullptr) {
+    deferring->pending_ = true;
+    return Status::Ok();
+  }
+  return log_->Sync();
+}
 
 Status Engine::UpsertOpportunity(const Opportunity& opp, bool* created) {
   Status s = deals_->Upsert(opp, created);

@@ -88,10 +88,24 @@ void Connection::Read() {
 
 void Connection::Answer() {
   std::string_view bulk;
-  if (dispatcher_.HandleLines(&in_, &out_, /*stop_at_overlong=*/true,
-                              context_.bulk != nullptr ? context_.bulk_line : SIZE_MAX,
-                              &bulk)) {
-    close_after_write_ = true;
+  bool unsynced;
+  {
+    // Every write among the lines read waits for one sync, here, before
+    // any answer goes out (group commit within a pipeline).
+    Engine::DeferSync defer;
+    if (dispatcher_.HandleLines(&in_, &out_, /*stop_at_overlong=*/true,
+                                context_.bulk != nullptr ? context_.bulk_line : SIZE_MAX,
+                                &bulk)) {
+      close_after_write_ = true;
+    }
+    unsynced = defer.pending();
+  }
+  if (unsynced && !context_.engine->SyncDeferred().ok()) {
+    // The writes may not be on disk, and an answer would say they are:
+    // none is sent. The client sees the connection close, as after a
+    // crash, and retries (a retried registration is recognised).
+    out_.clear();
+    return Close();
   }
   if (!bulk.empty()) return AnswerOnBulkPool(bulk);
   if (dispatcher_.subscribed() && !changes_) {

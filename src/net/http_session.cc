@@ -127,8 +127,20 @@ void HttpSession::Answer() {
         });
         return;
       }
-      dispatcher_.Handle(line, &out_);
-      RpcAnswered();
+      bool unsynced;
+      {
+        // A batch's writes wait for one sync, before the response.
+        Engine::DeferSync defer;
+        dispatcher_.Handle(line, &out_);
+        unsynced = defer.pending();
+      }
+      if (unsynced && !context_.engine->SyncDeferred().ok()) {
+        out_.clear();
+        response_ = Make(http::status::service_unavailable, "text/plain",
+                         "not durable: the journal could not be synced; retry\n");
+      } else {
+        RpcAnswered();
+      }
     }
   } else if (path == "/metrics") {
     if (!get) {

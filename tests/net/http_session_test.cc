@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <thread>
 
+#include "net/counting_log.h"
 #include "net/server_fixture.h"
 
 namespace leadroute::net {
@@ -74,6 +75,36 @@ TEST_F(HttpTest, BulkBodiesAnswerOnTheBulkPool) {
   // A small request still answers on the I/O thread.
   EXPECT_EQ(Exchange(Post(R"({"jsonrpc":"2.0","id":4,"method":"ping"})")).rfind("HTTP/1.1 200", 0),
             0u);
+}
+
+// A batch of writes waits for one sync; when it fails, the response is a
+// 503, not the batch's answers.
+TEST_F(HttpTest, ABatchOfWritesSharesOneSync) {
+  CountingLog log;
+  change_log_ = &log;
+  Restart({});
+  std::string batch = "[";
+  for (int i = 0; i < 5; ++i) {
+    const std::string n = std::to_string(i);
+    if (i > 0) batch += ",";
+    batch += R"({"jsonrpc":"2.0","id":)" + n +
+             R"(,"method":"upsert_opportunity","params":{"opportunity":{"id":"h-)" + n +
+             R"(","owner":{"kind":"direct","id":"r-1"},"company":"Batch )" + n +
+             R"( GmbH","country":"DE"}}})";
+  }
+  batch += "]";
+  const std::string ok = Exchange(Post(batch));
+  EXPECT_EQ(ok.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << ok;
+  EXPECT_EQ(log.appends.load(), 5u);
+  EXPECT_EQ(log.syncs.load(), 1u);
+  log.fail_syncs = true;
+  const std::string failed = Exchange(Post(batch));
+  EXPECT_EQ(failed.rfind("HTTP/1.1 503", 0), 0u) << failed;
+  EXPECT_NE(failed.find("not durable"), std::string::npos) << failed;
+  EXPECT_EQ(failed.find("\"result\""), std::string::npos) << failed;
+  TearDown();
+  engine_->SetChangeLog(nullptr);
+  change_log_ = nullptr;
 }
 
 TEST_F(HttpTest, KeepAliveServesSeveralRequestsOnOneConnection) {

@@ -20,6 +20,7 @@ class ServerFixture : public ::testing::Test {
     auto e = Engine::Create();
     ASSERT_TRUE(e.ok());
     engine_ = std::move(*e);
+    if (change_log_ != nullptr) engine_->SetChangeLog(change_log_);  // before any thread
     options.port = 0;
     options.http_port = 0;
     options.threads = 2;
@@ -45,6 +46,7 @@ class ServerFixture : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
+  ChangeLog* change_log_ = nullptr;  // set on the engine of the next Start()
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<TcpServer> server_;
   std::thread thread_;

@@ -1,4 +1,5 @@
 #include "net/tcp_server.h"
+#include "net/counting_log.h"
 #include "net/server_fixture.h"
 
 #include <gtest/gtest.h>
@@ -80,6 +81,50 @@ TEST_F(TcpServerTest, BulkLinesRunOffTheIoThreadsAndStillAnswerInOrder) {
   // Every get saw the upsert before it.
   EXPECT_EQ(got.find("not found"), std::string::npos);
   EXPECT_EQ(engine_->Stats().opportunities, static_cast<std::size_t>(kRounds));
+}
+
+// A pipeline of writes waits for one sync, not one each, and its answers
+// go out only after it; when that sync fails, none goes out.
+TEST_F(TcpServerTest, PipelinedWritesShareOneSyncAndNoAnswerPrecedesIt) {
+  CountingLog log;
+  change_log_ = &log;
+  Restart({});
+  constexpr int kWrites = 200;
+  auto upserts = [](const std::string& prefix) {
+    std::string lines;
+    for (int i = 0; i < kWrites; ++i) {
+      const std::string n = std::to_string(i);
+      lines += R"({"jsonrpc":"2.0","id":)" + n +
+               R"(,"method":"upsert_opportunity","params":{"opportunity":{"id":")" + prefix + n +
+               R"(","owner":{"kind":"partner","id":"p-1"},"company":"Sync )" + n +
+               R"( GmbH","country":"DE"}}})" "\n";
+    }
+    return lines;
+  };
+  auto s = Connect();
+  asio::write(s, asio::buffer(upserts("a-")));
+  const std::string got = ReadLines(s, kWrites);
+  EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), kWrites);
+  EXPECT_EQ(got.find("error"), std::string::npos) << got.substr(0, 300);
+  EXPECT_EQ(log.appends.load(), static_cast<std::size_t>(kWrites));
+  // The lines arrive in a few reads, each answered after one sync.
+  EXPECT_GE(log.syncs.load(), 1u);
+  EXPECT_LT(log.syncs.load(), static_cast<std::size_t>(kWrites) / 4) << "one sync per write";
+
+  log.fail_syncs = true;
+  auto t = Connect();
+  asio::write(t, asio::buffer(upserts("b-")));
+  std::string after;
+  char buf[4096];
+  boost::system::error_code ec;
+  while (!ec) {
+    const std::size_t n = t.read_some(asio::buffer(buf), ec);
+    after.append(buf, n);
+  }
+  EXPECT_EQ(after, "") << "an answer was sent for writes not on disk";
+  TearDown();  // the server's threads are done with the log
+  engine_->SetChangeLog(nullptr);
+  change_log_ = nullptr;
 }
 
 TEST_F(TcpServerTest, BadRequestKeepsConnectionOpen) {
