@@ -153,7 +153,7 @@ class Engine {
   };
   // Waits until every change logged so far is durable, as a write method
   // would have. Errors as theirs: the changes may not be durable.
-  Status SyncDeferred() const { return log_ ? SyncLog() : Status::Ok(); }
+  Status SyncDeferred() const;
   // Applies a logged change without logging it: replay. Errors: the
   // change no longer applies (e.g. feedback for a lead not open); replay
   // reports them and goes on.
@@ -183,7 +183,6 @@ class Engine {
   // DeferSync lives on this thread). An error says the change may not be
   // durable.
   Status Durable() const;
-  Status SyncLog() const;
 
   std::unique_ptr<Normalizer> normalizer_;
   ChangeLog* log_ = nullptr;

@@ -111,7 +111,7 @@ const std::vector<FlagSpec> kPipeFlags = {
 const std::vector<FlagSpec> kImportFlags = {
     {"connect", true, "the server's TCP address HOST:PORT (default 127.0.0.1:7411)"},
     {"batch", true, "opportunities per upsert_opportunities request (default 5000, at most 10000)"},
-    {"connections", true, "connections loading in parallel, each record by its id's hash so that one id's records stay in file order (default 1; see --help)"},
+    {"connections", true, "connections loading in parallel, each record by its id's hash so that one id's records stay in file order (default 1)"},
     {"timeout", true, "seconds to wait for each answer (default 120)"},
     {"token", true, "the server's shared secret, sent with hello first"},
     {"help", false, "show this help"},
@@ -467,9 +467,8 @@ int RunImport(const Flags& flags) {
         "Loads opportunities, one JSON object per line (a CRM's export), into a\n"
         "running server with upsert_opportunities, two batches in flight.\n"
         "With --connections N the server works on N connections in parallel\n"
-        "(the records of one id go over one connection, in file order); each\n"
-        "then holds one of its I/O threads while a batch runs, so with as many\n"
-        "as it has threads, its other clients wait for batches. Prints\n"
+        "(the records of one id go over one connection, in file order), on its\n"
+        "bulk threads, below its other clients' priority. Prints\n"
         "FILE:LINE: message for each record refused and a summary; exit 0 when\n"
         "every record was stored, 1 when some were refused, 2 on a failure to\n"
         "talk to the server.\n\n%s",

@@ -41,15 +41,14 @@ Engine::DeferSync::~DeferSync() {
   if (outer_ != nullptr && pending_) outer_->pending_ = true;
 }
 
-Status Engine::SyncLog() const { return log_->Sync(); }
+Status Engine::SyncDeferred() const { return log_ ? log_->Sync() : Status::Ok(); }
 
 Status Engine::Durable() const {
-  if (log_ == nullptr) return Status::Ok();
-  if (deferring != nullptr) {
+  if (log_ != nullptr && deferring != nullptr) {
     deferring->pending_ = true;
     return Status::Ok();
   }
-  return log_->Sync();
+  return SyncDeferred();
 }
 
 Status Engine::UpsertOpportunity(const Opportunity& opp, bool* created) {

@@ -30,17 +30,15 @@ struct TcpServer::Impl {
         hangup(acceptor.get_executor(), SIGHUP) {
     if (options.extra_metrics) metrics.AddSource(options.extra_metrics);
     if (options.bulk_line > 0) {
-      const std::size_t n = options.bulk_threads > 0
-                                ? options.bulk_threads
-                                : std::max(1u, std::thread::hardware_concurrency());
-      bulk = std::make_unique<BulkPool>(n, options.bulk_nice);
+      bulk = std::make_unique<BulkPool>(OrCores(options.bulk_threads), options.bulk_nice);
     }
   }
 
-  static std::size_t ThreadCount(const ServerOptions& o) {
-    if (o.threads > 0) return o.threads;
-    return std::max(1u, std::thread::hardware_concurrency());
+  // `n`, or one per core when 0.
+  static std::size_t OrCores(std::size_t n) {
+    return n > 0 ? n : std::max(1u, std::thread::hardware_concurrency());
   }
+  static std::size_t ThreadCount(const ServerOptions& o) { return OrCores(o.threads); }
 
   void Accept() {
     // Each connection on a strand of its own: its handlers and a drain
