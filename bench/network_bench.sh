@@ -8,13 +8,14 @@
 #
 # leadroute is loaded with NETBENCH_N opportunities and NETBENCH_PARTNERS
 # partners first. The echo server gets the same request bytes as leadroute's
-# check. Needs a Release build (tools/build build) and redis-server.
+# check. Needs a Release build (tools/build build) and redis-server;
+# LEADROUTE_BIN names another build's bin directory (to compare two builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"
 n="${NETBENCH_N:-1000000}"
 partners="${NETBENCH_PARTNERS:-20000}"
-bin=build/bin
+bin="${LEADROUTE_BIN:-build/bin}"
 command -v redis-server >/dev/null || { echo "needs redis-server (apt-get install redis-server)"; exit 1; }
 work=$(mktemp -d)
 pids=()

@@ -5,9 +5,9 @@
 // connection on that thread would wait. The engine spreads a bulk request
 // over oneTBB's worker threads, which run nothing but bulk work: they get
 // the same lower priority when they first join an arena. (A bulk upsert
-// still leaves one core out: measured on 2 cores, spreading it over both
-// niced gave the import 10-25% more and checks' p90 0.35 -> 0.8-1.0 ms;
-// SCHED_IDLE instead of nice gave 0.58 ms and a slower import.)
+// still leaves one core out: on 2 cores, a build that spread it over both,
+// niced, imported 10-25% faster but nearly tripled checks' p90 during the
+// import, by bench/import_bench.sh; SCHED_IDLE instead of nice was slower.)
 #ifndef LEADROUTE_NET_BULK_POOL_H_
 #define LEADROUTE_NET_BULK_POOL_H_
 
