@@ -59,21 +59,32 @@ bool Contains(const std::vector<std::string>& list, std::string_view v) {
   return std::find(list.begin(), list.end(), v) != list.end();
 }
 
-// Whether every bit of `need` is in `have`.
-bool Covers(const std::vector<std::uint64_t>& have, const std::vector<std::uint64_t>& need) {
-  for (std::size_t i = 0; i < need.size(); ++i) {
-    const std::uint64_t h = i < have.size() ? have[i] : 0;
-    if ((need[i] & ~h) != 0) return false;
-  }
-  return true;
-}
+// A partner's bitset: `first` is word 0 (from PackedPartner), `all` the
+// whole set, read only past word 0.
+struct Bits {
+  std::uint64_t first;
+  const std::vector<std::uint64_t>& all;
 
-bool Intersects(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b) {
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    if ((a[i] & b[i]) != 0) return true;
+  std::uint64_t Word(std::size_t i) const {
+    return i == 0 ? first : i < all.size() ? all[i] : 0;
   }
-  return false;
-}
+  bool Has(std::int32_t id) const {
+    return id >= 0 && (Word(static_cast<std::size_t>(id) / 64) >> (id % 64)) & 1u;
+  }
+  // Whether every bit of `need` is set.
+  bool Covers(const std::vector<std::uint64_t>& need) const {
+    for (std::size_t i = 0; i < need.size(); ++i) {
+      if ((need[i] & ~Word(i)) != 0) return false;
+    }
+    return true;
+  }
+  bool Intersects(const std::vector<std::uint64_t>& other) const {
+    for (std::size_t i = 0; i < other.size(); ++i) {
+      if ((other[i] & Word(i)) != 0) return true;
+    }
+    return false;
+  }
+};
 
 std::uint64_t SplitMix64(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -321,6 +332,8 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   plan.products_known = rs.ProductBits(f, &plan.product_bits);
   rs.RequiredCertifications(f, &plan.cert_bits);
   plan.min_rank = rs.MinTierRank(f);
+  if (!f.industry.empty()) plan.industry = rs.IndustryId(f.industry);
+  if (!f.language.empty()) plan.language = rs.LanguageId(f.language);
   for (std::size_t r = 0; r < pol.rules.size(); ++r) {
     bool all = true;
     for (const auto& pred : pol.rules[r].when) all = all && rules::Evaluate(pred, LeadField(f, pred));
@@ -343,26 +356,28 @@ Engine::Router::Filter Engine::Router::StaticFilter(const RuleSet& rs, const Pla
                                                     std::uint32_t partner,
                                                     double* lead_terms) {
   const Policy& pol = rs.policy();
-  const rules::CompiledPartner& cp = rs.partners()[partner];
-  const Partner& p = cp.partner;
+  const rules::PackedPartner& pp = rs.packed(partner);
   const LeadFacts& f = plan.facts;
-  if (!p.active) return kInactive;
-  if (cp.tier_rank < plan.min_rank) return kTier;
+  if (!pp.active) return kInactive;
+  if (pp.tier_rank < plan.min_rank) return kTier;
+  // CompiledPartner is read only for ids past 63.
+  const rules::CompiledPartner& cp = rs.partners()[partner];
   if (!f.products.empty() && pol.products != ProductMatch::kIgnore) {
+    const Bits products{pp.products, cp.products};
     const bool ok = pol.products == ProductMatch::kAll
-                        ? plan.products_known && Covers(cp.products, plan.product_bits)
-                        : Intersects(cp.products, plan.product_bits);
+                        ? plan.products_known && products.Covers(plan.product_bits)
+                        : products.Intersects(plan.product_bits);
     if (!ok) return kProducts;
   }
-  if (!Covers(cp.certifications, plan.cert_bits)) return kCertifications;
+  if (!Bits{pp.certifications, cp.certifications}.Covers(plan.cert_bits)) return kCertifications;
   double terms = 0;
   if (!f.industry.empty() && pol.industry != Preference::kIgnore) {
-    const bool match = Contains(p.industries, f.industry);
+    const bool match = Bits{pp.industries, cp.industries}.Has(plan.industry);
     if (pol.industry == Preference::kRequire && !match) return kIndustry;
     if (pol.industry == Preference::kPrefer && match) terms += pol.weight_industry;
   }
   if (!f.language.empty() && pol.language != Preference::kIgnore) {
-    const bool match = Contains(p.languages, f.language);
+    const bool match = Bits{pp.languages, cp.languages}.Has(plan.language);
     if (pol.language == Preference::kRequire && !match) return kLanguage;
     if (pol.language == Preference::kPrefer && match) terms += pol.weight_language;
   }
@@ -384,13 +399,13 @@ Engine::Router::Filter Engine::Router::StaticFilter(const RuleSet& rs, const Pla
   return kPass;
 }
 
-double Engine::Router::AcceptRate(const RuleSet& rs, const rules::CompiledPartner& cp,
+double Engine::Router::AcceptRate(const RuleSet& rs, const rules::PackedPartner& pp,
                                   const PartnerState& state) {
   const std::uint32_t after = rs.policy().observed_accept_after;
   const std::uint64_t outcomes = state.accepted + state.declined;
   return after > 0 && outcomes >= after
              ? static_cast<double>(state.accepted) / static_cast<double>(outcomes)
-             : cp.file_accept_rate;
+             : pp.file_accept_rate;
 }
 
 void Engine::Router::NoteAcceptRate(std::string_view partner_id) {
@@ -398,10 +413,10 @@ void Engine::Router::NoteAcceptRate(std::string_view partner_id) {
   const RuleSet& rs = *active_.rules;
   const int i = rs.Find(partner_id);
   if (i < 0) return;
-  const rules::CompiledPartner& cp = rs.partners()[static_cast<std::size_t>(i)];
+  const rules::PackedPartner& pp = rs.packed(static_cast<std::uint32_t>(i));
   const double rise =
-      rs.accept_weight() * (AcceptRate(rs, cp, *active_.states[static_cast<std::size_t>(i)]) -
-                            cp.file_accept_rate);
+      rs.accept_weight() * (AcceptRate(rs, pp, *active_.states[static_cast<std::size_t>(i)]) -
+                            pp.file_accept_rate);
   accept_uplift_ = std::max(accept_uplift_, rise);
 }
 
@@ -409,15 +424,16 @@ double Engine::Router::Score(const RuleSet& rs, const Plan& plan, std::uint32_t 
                              float specificity, double lead_terms, const PartnerState& state,
                              std::vector<std::pair<std::string, double>>* factors) const {
   const Policy& pol = rs.policy();
-  const rules::CompiledPartner& cp = rs.partners()[partner];
-  const double accept_rate = AcceptRate(rs, cp, state);
-  const double load = cp.partner.capacity && *cp.partner.capacity > 0
-                          ? static_cast<double>(state.open) / *cp.partner.capacity
+  const rules::PackedPartner& pp = rs.packed(partner);
+  const double accept_rate = AcceptRate(rs, pp, state);
+  const double load = pp.has_capacity && pp.capacity > 0
+                          ? static_cast<double>(state.open) / pp.capacity
                           : 0;
-  const double score = cp.static_score + pol.weight_territory * specificity + lead_terms +
+  const double score = pp.static_score + pol.weight_territory * specificity + lead_terms +
                        rs.accept_weight() * accept_rate + pol.weight_load * load;
   if (factors != nullptr) {
     // The same sum, term by term.
+    const rules::CompiledPartner& cp = rs.partners()[partner];
     const Partner& p = cp.partner;
     const LeadFacts& f = plan.facts;
     factors->clear();
@@ -500,17 +516,22 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   for (const rules::TerritoryList* list : plan.lists) {
     const double slack =
         pol.weight_territory * list->specificity + plan.lead_bound + accept_uplift_;
-    for (std::uint32_t i : list->partners) {
-      if (prune && rs.partners()[i].base_score + slack < threshold()) break;
+    for (std::size_t j = 0; j < list->partners.size(); ++j) {
+      if (prune && list->base_scores[j] + slack < threshold()) break;
+      const std::uint32_t i = list->partners[j];
       if (seen_[i] == epoch_) continue;
       seen_[i] = epoch_;
       ++considered;
       double lead_terms = 0;
       Filter filter = StaticFilter(rs, plan, i, &lead_terms);
-      const Partner& p = rs.partners()[i].partner;
-      if (filter == kPass && Contains(declined, p.id)) filter = kDeclined;
+      if (filter == kPass && !declined.empty() &&
+          Contains(declined, rs.partners()[i].partner.id)) {
+        filter = kDeclined;
+      }
       PartnerState& state = state_of(i);
-      if (filter == kPass && pol.enforce_capacity && p.capacity && state.open >= *p.capacity) {
+      const rules::PackedPartner& pp = rs.packed(i);
+      if (filter == kPass && pol.enforce_capacity && pp.has_capacity &&
+          state.open >= pp.capacity) {
         filter = kCapacity;
       }
       if (filter != kPass) {

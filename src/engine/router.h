@@ -87,6 +87,8 @@ class Engine::Router {
     std::optional<Match> owner;
     std::vector<const rules::TerritoryList*> lists;  // most specific first
     std::vector<std::uint64_t> product_bits, cert_bits;
+    // The lead's industry and language ids (-1: none, or no partner's).
+    std::int32_t industry = -1, language = -1;
     bool products_known = true;
     int min_rank = 0;
     std::vector<std::size_t> applying;  // the conditional rules that apply
@@ -129,7 +131,7 @@ class Engine::Router {
                std::vector<std::pair<std::string, double>>* factors) const;
   // The accept rate scored for a partner: observed once there are enough
   // outcomes, else the file's.
-  static double AcceptRate(const rules::RuleSet& rs, const rules::CompiledPartner& cp,
+  static double AcceptRate(const rules::RuleSet& rs, const rules::PackedPartner& pp,
                            const PartnerState& state);
   // Raises accept_uplift_ for the partner's current rate. REQUIRES: state_mu_.
   void NoteAcceptRate(std::string_view partner_id);

@@ -150,6 +150,16 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
           cert, static_cast<std::uint32_t>(rs->certification_ids_.size()));
       SetBit(&cp.certifications, it->second);
     }
+    for (const std::string& industry : p.industries) {
+      auto [it, inserted] = rs->industry_ids_.emplace(
+          industry, static_cast<std::uint32_t>(rs->industry_ids_.size()));
+      SetBit(&cp.industries, it->second);
+    }
+    for (const std::string& language : p.languages) {
+      auto [it, inserted] = rs->language_ids_.emplace(
+          language, static_cast<std::uint32_t>(rs->language_ids_.size()));
+      SetBit(&cp.languages, it->second);
+    }
     cp.partner = std::move(p);
     rs->partners_.push_back(std::move(cp));
   }
@@ -160,6 +170,35 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
   }
   for (CompiledPartner& cp : rs->partners_) {
     cp.base_score = cp.static_score + accept_weight * cp.file_accept_rate;
+  }
+  // Certifications per product, over the dictionaries.
+  for (const auto& [product, certs] : pol.certifications) {
+    auto [it, inserted] = rs->product_ids_.emplace(
+        product, static_cast<std::uint32_t>(rs->product_ids_.size()));
+    std::vector<std::uint32_t> ids;
+    for (const std::string& c : certs) {
+      auto [cit, cinserted] = rs->certification_ids_.emplace(
+          c, static_cast<std::uint32_t>(rs->certification_ids_.size()));
+      ids.push_back(cit->second);
+    }
+    rs->certs_per_product_.emplace_back(it->second, std::move(ids));
+  }
+  rs->packed_.reserve(rs->partners_.size());
+  for (const CompiledPartner& cp : rs->partners_) {
+    auto first = [](const std::vector<std::uint64_t>& bits) {
+      return bits.empty() ? std::uint64_t{0} : bits[0];
+    };
+    PackedPartner& pp = rs->packed_.emplace_back();
+    pp.static_score = cp.static_score;
+    pp.file_accept_rate = cp.file_accept_rate;
+    pp.products = first(cp.products);
+    pp.certifications = first(cp.certifications);
+    pp.industries = first(cp.industries);
+    pp.languages = first(cp.languages);
+    pp.has_capacity = cp.partner.capacity.has_value();
+    pp.capacity = cp.partner.capacity.value_or(0);
+    pp.tier_rank = cp.tier_rank;
+    pp.active = cp.partner.active;
   }
   rs->accept_weight_ = accept_weight;
   // Territory lists: each partner under each key once.
@@ -191,18 +230,9 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
       return x != y ? x > y : a < b;
     });
     partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
-  }
-  // Certifications per product, over the dictionaries.
-  for (const auto& [product, certs] : pol.certifications) {
-    auto [it, inserted] = rs->product_ids_.emplace(
-        product, static_cast<std::uint32_t>(rs->product_ids_.size()));
-    std::vector<std::uint32_t> ids;
-    for (const std::string& c : certs) {
-      auto [cit, cinserted] = rs->certification_ids_.emplace(
-          c, static_cast<std::uint32_t>(rs->certification_ids_.size()));
-      ids.push_back(cit->second);
-    }
-    rs->certs_per_product_.emplace_back(it->second, std::move(ids));
+    auto& base_scores = it.value().base_scores;
+    base_scores.reserve(partners.size());
+    for (std::uint32_t p : partners) base_scores.push_back(rs->partners_[p].base_score);
   }
   // Each rule's partners, evaluated once.
   for (const ConditionalRule& rule : pol.rules) {
@@ -387,6 +417,16 @@ int RuleSet::MinTierRank(const LeadFacts& lead) const {
     }
   }
   return rank;
+}
+
+std::int32_t RuleSet::IndustryId(const std::string& industry) const {
+  auto it = industry_ids_.find(industry);
+  return it == industry_ids_.end() ? -1 : static_cast<std::int32_t>(it->second);
+}
+
+std::int32_t RuleSet::LanguageId(const std::string& language) const {
+  auto it = language_ids_.find(language);
+  return it == language_ids_.end() ? -1 : static_cast<std::int32_t>(it->second);
 }
 
 std::vector<std::string> Lint(const std::string& dir, const Normalizer& normalizer) {

@@ -38,6 +38,21 @@ struct CompiledPartner {
   double base_score = 0;
   std::vector<std::uint64_t> products;        // bit per product id
   std::vector<std::uint64_t> certifications;  // bit per certification id
+  std::vector<std::uint64_t> industries;      // bit per industry id
+  std::vector<std::uint64_t> languages;       // bit per language id
+};
+
+// What the candidate walk reads of a partner, in one cache line: the first
+// word of each capability bitset (ids 0-63; the rest stay in
+// CompiledPartner) and the score's static parts.
+struct alignas(64) PackedPartner {
+  double static_score = 0;
+  double file_accept_rate = 0;
+  std::uint64_t products = 0, certifications = 0, industries = 0, languages = 0;
+  std::uint32_t capacity = 0;  // when has_capacity
+  std::int32_t tier_rank = 0;
+  bool active = true;
+  bool has_capacity = false;
 };
 
 // Where a partner's territory covers a lead, and how specific that is.
@@ -51,6 +66,7 @@ struct TerritoryHit {
 struct TerritoryList {
   float specificity = 0;
   std::vector<std::uint32_t> partners;
+  std::vector<double> base_scores;  // partners[i]'s base_score, read in order
 };
 
 // The lead facts routing and predicates read, folded once per lead.
@@ -80,6 +96,8 @@ class RuleSet {
   // The weight of the accept_rate performance metric (0 if unweighted).
   double accept_weight() const { return accept_weight_; }
   const std::vector<CompiledPartner>& partners() const { return partners_; }
+  // partners()[i] packed; see PackedPartner.
+  const PackedPartner& packed(std::uint32_t i) const { return packed_[i]; }
   // The partner's index, or -1.
   int Find(std::string_view id) const;
 
@@ -111,15 +129,22 @@ class RuleSet {
   // The lowest tier rank a lead of this size may go to.
   int MinTierRank(const LeadFacts& lead) const;
 
+  // The id of an industry or language (folded) some partner names, or -1.
+  std::int32_t IndustryId(const std::string& industry) const;
+  std::int32_t LanguageId(const std::string& language) const;
+
  private:
   RuleSet() = default;
 
   Policy policy_;
   double accept_weight_ = 0;
   std::vector<CompiledPartner> partners_;
+  std::vector<PackedPartner> packed_;
   tsl::robin_map<std::string, std::uint32_t> ids_;
   tsl::robin_map<std::string, std::uint32_t> product_ids_;
   tsl::robin_map<std::string, std::uint32_t> certification_ids_;
+  tsl::robin_map<std::string, std::uint32_t> industry_ids_;
+  tsl::robin_map<std::string, std::uint32_t> language_ids_;
   // Territory key -> partners: "DE", "US-CA", "US:941", "@acme.de".
   tsl::robin_map<std::string, TerritoryList> territories_;
   std::vector<std::vector<std::uint64_t>> rule_partners_;  // per rule, a bitset

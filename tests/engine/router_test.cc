@@ -301,6 +301,56 @@ partner = { field = "id", op = "in", values = ["P-Acme"] }
   EXPECT_EQ(Route(elsewhere).assignee.id, "p-other");
 }
 
+// Capability ids past 63 are not in the packed partner; they still count.
+TEST_F(RouterTest, CapabilitiesPastTheFirstWord) {
+  std::vector<Partner> partners;
+  for (int i = 0; i < 70; ++i) {
+    const std::string n = std::to_string(i);
+    Partner p = P("p" + n, {"DE"}, {"product-" + n});
+    p.languages = {"lang-" + n};
+    p.industries = {"industry-" + n};
+    p.certifications = {"cert-" + n};
+    partners.push_back(std::move(p));
+  }
+  Partner both = P("both", {"DE"}, {"product-1", "product-68"});
+  both.languages = {"lang-68"};
+  both.industries = {"industry-68"};
+  both.certifications = {"cert-69"};
+  partners.push_back(both);
+  Load(R"([capability]
+industry = "require"
+language = "require"
+[capability.certifications]
+product-68 = ["cert-69"]
+)",
+       partners);
+  Lead lead = L("l1", "DE", {"product-68"});
+  lead.language = "lang-68";
+  lead.industry = "industry-68";
+  RouteResult r = Route(lead, {.explain = true});
+  EXPECT_EQ(r.assignee.id, "both");
+  auto excluded = [&](const RouteResult& result, const std::string& filter) {
+    for (const auto& [name, n] : result.excluded) {
+      if (name == filter) return n;
+    }
+    return std::uint32_t{0};
+  };
+  EXPECT_EQ(excluded(r, "products"), 69u);
+  EXPECT_EQ(excluded(r, "certifications"), 1u);  // p68: not cert-69
+  lead.id = "l2";
+  lead.products = {"product-1", "product-68"};
+  EXPECT_EQ(Route(lead).assignee.id, "both");
+  lead.id = "l3";
+  lead.language = "lang-3";
+  r = Route(lead, {.explain = true});
+  EXPECT_EQ(r.decision, RouteDecision::kUnassigned);
+  EXPECT_EQ(excluded(r, "language"), 1u);
+  lead.id = "l4";
+  lead.language = "lang-68";
+  lead.industry = "industry-67";
+  EXPECT_EQ(Route(lead).decision, RouteDecision::kUnassigned);
+}
+
 // --- Randomised properties --------------------------------------------------
 
 class RouterPropertyTest : public RouterTest, public ::testing::WithParamInterface<int> {};
