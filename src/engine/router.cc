@@ -330,6 +330,9 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
     return plan;
   }
   plan.products_known = rs.ProductBits(f, &plan.product_bits);
+  if (pol.products == ProductMatch::kAll && plan.products_known && !f.products.empty()) {
+    rs.ProductIds(f, &plan.walk_products);
+  }
   rs.RequiredCertifications(f, &plan.cert_bits);
   plan.min_rank = rs.MinTierRank(f);
   if (!f.industry.empty()) plan.industry = rs.IndustryId(f.industry);
@@ -506,19 +509,22 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     seen_.assign(rs.partners().size(), 0);
     epoch_ = 0;
   }
-  if (++epoch_ == 0) {
-    std::fill(seen_.begin(), seen_.end(), 0);
-    epoch_ = 1;
-  }
+  auto next_epoch = [&] {
+    if (++epoch_ == 0) {
+      std::fill(seen_.begin(), seen_.end(), 0);
+      epoch_ = 1;
+    }
+  };
   std::uint32_t excluded[kFilterCount] = {};
   std::uint32_t considered = 0;
   std::vector<Scored> scored;
-  for (const rules::TerritoryList* list : plan.lists) {
+  auto visit = [&](const rules::TerritoryList& list, const std::vector<std::uint32_t>& partners,
+                   const std::vector<double>& base_scores) {
     const double slack =
-        pol.weight_territory * list->specificity + plan.lead_bound + accept_uplift_;
-    for (std::size_t j = 0; j < list->partners.size(); ++j) {
-      if (prune && list->base_scores[j] + slack < threshold()) break;
-      const std::uint32_t i = list->partners[j];
+        pol.weight_territory * list.specificity + plan.lead_bound + accept_uplift_;
+    for (std::size_t j = 0; j < partners.size(); ++j) {
+      if (prune && base_scores[j] + slack < threshold()) break;
+      const std::uint32_t i = partners[j];
       if (seen_[i] == epoch_) continue;
       seen_[i] = epoch_;
       ++considered;
@@ -538,8 +544,8 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
         ++excluded[filter];
         continue;
       }
-      const double score = Score(rs, plan, i, list->specificity, lead_terms, state, nullptr);
-      scored.push_back({i, list->specificity, lead_terms, score});
+      const double score = Score(rs, plan, i, list.specificity, lead_terms, state, nullptr);
+      scored.push_back({i, list.specificity, lead_terms, score});
       if (top.size() < k) {
         top.push_back(score);
         std::push_heap(top.begin(), top.end(), std::greater<>());
@@ -548,6 +554,39 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
         top.back() = score;
         std::push_heap(top.begin(), top.end(), std::greater<>());
       }
+    }
+  };
+  // When every product of the lead is required, only a list's partners
+  // carrying one of them can pass: walk the shortest such sublist. It
+  // holds every partner that passes, in the list's order, so the walk
+  // scores the same partners and stops at the same bound.
+  const bool by_product = !options.explain && !plan.walk_products.empty();
+  next_epoch();
+  for (const rules::TerritoryList* list : plan.lists) {
+    if (!by_product) {
+      visit(*list, list->partners, list->base_scores);
+      continue;
+    }
+    const rules::TerritoryList::ProductList* shortest = nullptr;
+    for (std::uint32_t product : plan.walk_products) {
+      const rules::TerritoryList::ProductList* with = list->WithProduct(product);
+      if (with == nullptr) {  // nobody on this list carries it
+        shortest = nullptr;
+        break;
+      }
+      if (shortest == nullptr || with->partners.size() < shortest->partners.size()) {
+        shortest = with;
+      }
+    }
+    if (shortest != nullptr) visit(*list, shortest->partners, shortest->base_scores);
+  }
+  if (by_product && scored.empty()) {
+    // Nobody passed. Walk every partner, so the reason counts each filter.
+    next_epoch();
+    considered = 0;
+    std::fill(std::begin(excluded), std::end(excluded), 0);
+    for (const rules::TerritoryList* list : plan.lists) {
+      visit(*list, list->partners, list->base_scores);
     }
   }
   std::sort(scored.begin(), scored.end(), [&](const Scored& a, const Scored& b) {

@@ -90,6 +90,9 @@ class Engine::Router {
     // The lead's industry and language ids (-1: none, or no partner's).
     std::int32_t industry = -1, language = -1;
     bool products_known = true;
+    // With products = "all": the lead's product ids, whose partner lists
+    // Decide() walks instead of whole territory lists; else empty.
+    std::vector<std::uint32_t> walk_products;
     int min_rank = 0;
     std::vector<std::size_t> applying;  // the conditional rules that apply
     // The most the lead's industry, language and boost rules can add.

@@ -66,6 +66,12 @@ Result<std::string> ReadFile(const std::string& path) {
 
 }  // namespace
 
+const TerritoryList::ProductList* TerritoryList::WithProduct(std::uint32_t product) const {
+  auto at = std::lower_bound(by_product.begin(), by_product.end(), product,
+                             [](const ProductList& l, std::uint32_t v) { return l.product < v; });
+  return at != by_product.end() && at->product == product ? &*at : nullptr;
+}
+
 int RuleSet::Find(std::string_view id) const {
   auto it = ids_.find(std::string(id));
   return it == ids_.end() ? -1 : static_cast<int>(it->second);
@@ -233,6 +239,22 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     auto& base_scores = it.value().base_scores;
     base_scores.reserve(partners.size());
     for (std::uint32_t p : partners) base_scores.push_back(rs->partners_[p].base_score);
+    std::vector<TerritoryList::ProductList>& by_product = it.value().by_product;
+    for (std::uint32_t p : partners) {
+      for (const std::string& product : rs->partners_[p].partner.products) {
+        const std::uint32_t id = rs->product_ids_.at(product);
+        auto at = std::lower_bound(by_product.begin(), by_product.end(), id,
+                                   [](const auto& l, std::uint32_t v) { return l.product < v; });
+        if (at == by_product.end() || at->product != id) {
+          at = by_product.insert(at, TerritoryList::ProductList{id, {}, {}});
+        }
+        // A partner naming a product twice is listed once.
+        if (at->partners.empty() || at->partners.back() != p) {
+          at->partners.push_back(p);
+          at->base_scores.push_back(rs->partners_[p].base_score);
+        }
+      }
+    }
   }
   // Each rule's partners, evaluated once.
   for (const ConditionalRule& rule : pol.rules) {
@@ -392,6 +414,14 @@ bool RuleSet::ProductBits(const LeadFacts& lead, std::vector<std::uint64_t>* bit
     SetBit(bits, it->second);
   }
   return all_known;
+}
+
+void RuleSet::ProductIds(const LeadFacts& lead, std::vector<std::uint32_t>* ids) const {
+  ids->clear();
+  for (const std::string& p : lead.products) {
+    auto it = product_ids_.find(p);
+    if (it != product_ids_.end()) ids->push_back(it->second);
+  }
 }
 
 void RuleSet::RequiredCertifications(const LeadFacts& lead,

@@ -64,9 +64,20 @@ struct TerritoryHit {
 // The partners under one territory key ("DE", "US-CA", "US:941",
 // "@acme.de"), best base_score first, and how specific the key is.
 struct TerritoryList {
+  // Partners of the list carrying one product, in the list's order.
+  struct ProductList {
+    std::uint32_t product;
+    std::vector<std::uint32_t> partners;
+    std::vector<double> base_scores;
+  };
+
   float specificity = 0;
   std::vector<std::uint32_t> partners;
   std::vector<double> base_scores;  // partners[i]'s base_score, read in order
+  std::vector<ProductList> by_product;  // by product id
+
+  // The partners carrying `product`, or null if none does.
+  const ProductList* WithProduct(std::uint32_t product) const;
 };
 
 // The lead facts routing and predicates read, folded once per lead.
@@ -117,6 +128,8 @@ class RuleSet {
   // Lead products as bits over the product dictionary; false if the lead
   // names a product no partner carries.
   bool ProductBits(const LeadFacts& lead, std::vector<std::uint64_t>* bits) const;
+  // The ids of the lead's products no partner carries are left out.
+  void ProductIds(const LeadFacts& lead, std::vector<std::uint32_t>* ids) const;
   // Certifications the lead's products require, as bits.
   void RequiredCertifications(const LeadFacts& lead,
                               std::vector<std::uint64_t>* bits) const;
