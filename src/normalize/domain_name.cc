@@ -3,10 +3,13 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+
+#include <tsl/robin_map.h>
 
 #include "normalize/text_fold.h"
 
@@ -165,9 +168,25 @@ bool DomainName::HasListedSuffix(const std::string& host,
   // that list only second levels ("co.za", "ac.za"), the last two labels are.
   // Without this check libpsl's implicit "*" rule would accept any TLD.
   constexpr int kExplicit = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
-  if (psl_is_public_suffix2(psl_, host.c_str() + last_dot + 1, kExplicit)) {
-    return true;
+  // The first answer depends on the TLD alone, and a few hundred are in
+  // use: each thread remembers them (up to kMaxTlds, then starts over).
+  struct Tlds {
+    std::uint64_t owner = 0;
+    tsl::robin_map<std::string, bool> listed;
+  };
+  constexpr std::size_t kMaxTlds = 4096;
+  thread_local Tlds tlds;
+  if (tlds.owner != instance_ || tlds.listed.size() >= kMaxTlds) {
+    tlds.owner = instance_;
+    tlds.listed.clear();
   }
+  std::string tld = host.substr(last_dot + 1);  // short: no allocation
+  auto it = tlds.listed.find(tld);
+  if (it == tlds.listed.end()) {
+    const bool listed = psl_is_public_suffix2(psl_, tld.c_str(), kExplicit) != 0;
+    it = tlds.listed.emplace(std::move(tld), listed).first;
+  }
+  if (it->second) return true;
   const std::size_t second = host.rfind('.', last_dot - 1);
   const char* two = host.c_str() + (second == std::string::npos ? 0 : second + 1);
   return last_dot > 0 && psl_is_public_suffix2(psl_, two, kExplicit);
@@ -177,9 +196,15 @@ std::optional<std::string> DomainName::Registrable(std::string_view host) const 
   thread_local RecentHosts<std::optional<std::string>> registrable;
   if (const auto* known = registrable.Find(instance_, host)) return *known;
   const std::string h(host);
-  const char* reg = psl_registrable_domain(psl_, h.c_str());
   std::optional<std::string> out;
-  if (reg != nullptr) out.emplace(reg);
+  if (std::count(h.begin(), h.end(), '.') == 1) {
+    // "acme.de": registrable unless a public suffix itself ("co.uk", a
+    // wildcard's "x.ck"). psl_registrable_domain() asks libpsl exactly this
+    // and then the TLD, which is always one; this asks once.
+    if (!psl_is_public_suffix2(psl_, h.c_str(), PSL_TYPE_ANY)) out = h;
+  } else if (const char* reg = psl_registrable_domain(psl_, h.c_str()); reg != nullptr) {
+    out.emplace(reg);
+  }
   registrable.Put(instance_, host, out);
   return out;
 }

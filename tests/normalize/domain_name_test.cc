@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
+#include <libpsl.h>
 
+#include <fstream>
+
+#include "normalize/domain_name.h"
 #include "normalize/table.h"
 
 namespace leadroute {
@@ -43,6 +47,53 @@ TEST(DomainNameTest, RememberedHostsAnswerAsTheFirstTime) {
   EXPECT_FALSE(TestNormalizer().Domain("example.invalidtld").has_value());
   EXPECT_FALSE(TestNormalizer().Domain("co.uk").has_value());
   EXPECT_FALSE(TestNormalizer().Domain("co.uk").has_value());
+}
+
+// DomainName answers from its own shortcuts (a two-label host asks libpsl
+// once; each thread remembers which TLDs are listed): the same as libpsl
+// asked in full, for every rule of the public suffix list (wildcards and
+// exceptions included), a name under it and one two levels down. Each
+// host is asked twice, so the remembered answers are compared too.
+TEST(DomainNameTest, AgreesWithLibpslOnEveryRule) {
+  std::ifstream list("/usr/share/publicsuffix/public_suffix_list.dat");
+  if (!list) GTEST_SKIP() << "the publicsuffix package is not installed";
+  auto domains = normalize::DomainName::Create();
+  ASSERT_TRUE(domains.ok());
+  const psl_ctx_t* psl = psl_latest(nullptr);
+  ASSERT_NE(psl, nullptr);
+  std::vector<std::string> hosts;
+  std::string line;
+  while (std::getline(list, line)) {
+    if (line.empty() || line.starts_with("//")) continue;
+    std::string rule = line.substr(0, line.find_first_of(" \t"));
+    if (rule.starts_with("!")) rule.erase(0, 1);
+    if (rule.starts_with("*.")) rule[0] = 'w';
+    if (std::any_of(rule.begin(), rule.end(), [](char c) { return c & 0x80; })) continue;
+    for (const std::string& h : {rule, "acme." + rule, "a.acme." + rule}) hosts.push_back(h);
+  }
+  ASSERT_GT(hosts.size(), 10000u);
+  constexpr int kExplicit = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
+  std::size_t registrable = 0;
+  for (const std::string& h : hosts) {
+    SCOPED_TRACE(h);
+    const std::size_t dot = h.rfind('.');
+    const std::size_t second = dot == std::string::npos ? dot : h.rfind('.', dot - 1);
+    const bool listed =
+        dot != std::string::npos &&
+        (psl_is_public_suffix2(psl, h.c_str() + dot + 1, kExplicit) ||
+         psl_is_public_suffix2(psl, h.c_str() + (second == std::string::npos ? 0 : second + 1),
+                               kExplicit));
+    const char* reg = psl_registrable_domain(psl, h.c_str());
+    registrable += reg != nullptr;
+    for (int twice = 0; twice < 2; ++twice) {
+      EXPECT_EQ((*domains)->Host(h).has_value(), listed);
+      EXPECT_EQ((*domains)->Registrable(h).value_or("-"), reg ? reg : "-");
+    }
+  }
+  // Both answers occur often.
+  EXPECT_GT(registrable, hosts.size() / 3);
+  EXPECT_LT(registrable, hosts.size() * 9 / 10);
+  psl_free(const_cast<psl_ctx_t*>(psl));
 }
 
 }  // namespace
