@@ -5,8 +5,10 @@
 #include <functional>
 #include <limits>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
+#include <atomic>
+
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include "rules/predicate.h"
 
@@ -288,9 +290,10 @@ void Engine::Router::Totals(EngineStats* stats) const {
 // --- Routing --------------------------------------------------------------------
 
 Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
-                                             const std::vector<std::string>& declined) const {
+                                             const std::vector<std::string>& declined,
+                                             std::shared_ptr<const RuleSet> rules) const {
   Plan plan;
-  plan.rules = Current();
+  plan.rules = std::move(rules);
   if (!plan.rules) {
     plan.status = Status::InvalidRules("no rule set loaded");
     return plan;
@@ -735,7 +738,7 @@ Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& 
       declined = it->second->declined;
     }
   }
-  Plan plan = Prepare(lead, declined);
+  Plan plan = Prepare(lead, declined, Current());
   if (!plan.status.ok()) return plan.status;
   std::lock_guard lock(state_mu_);
   // Routed meanwhile by another caller: its answer stands.
@@ -771,36 +774,76 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
       }
     }
   }
+  // Chunks of leads are prepared in parallel, each by whichever thread
+  // claims it first. This thread claims them in order and decides each
+  // chunk once it is prepared (preparing later ones while another thread
+  // finishes it), so deciding overlaps preparing the rest.
+  const std::shared_ptr<const RuleSet> rules = Current();
   std::vector<Plan> plans(leads.size());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, leads.size(), 16),
-                    [&](const tbb::blocked_range<std::size_t>& r) {
-                      for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                        plans[i] = Prepare(leads[i], declined[i]);
-                      }
-                    });
+  constexpr std::size_t kChunk = 32;
+  const std::size_t chunks = (leads.size() + kChunk - 1) / kChunk;
+  enum : std::uint8_t { kFree, kTaken, kPrepared };
+  std::unique_ptr<std::atomic<std::uint8_t>[]> chunk_state(
+      new std::atomic<std::uint8_t>[chunks]);
+  for (std::size_t c = 0; c < chunks; ++c) chunk_state[c].store(kFree, std::memory_order_relaxed);
+  auto claim = [&](std::size_t c) {
+    std::uint8_t free = kFree;
+    return chunk_state[c].compare_exchange_strong(free, kTaken, std::memory_order_acq_rel);
+  };
+  auto prepare = [&](std::size_t c) {
+    for (std::size_t i = c * kChunk; i < std::min(leads.size(), (c + 1) * kChunk); ++i) {
+      plans[i] = Prepare(leads[i], declined[i], rules);
+    }
+    chunk_state[c].store(kPrepared, std::memory_order_release);
+    chunk_state[c].notify_one();
+  };
+  std::atomic<std::size_t> next_chunk{0};
+  tbb::task_group helpers;
+  const int helper_count = chunks > 1 ? tbb::this_task_arena::max_concurrency() - 1 : 0;
+  for (int h = 0; h < helper_count; ++h) {
+    helpers.run([&] {
+      for (std::size_t c; (c = next_chunk.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
+        if (claim(c)) prepare(c);
+      }
+    });
+  }
   std::vector<Result<RouteResult>> out;
   out.reserve(leads.size());
   const std::int64_t now = now_();
-  std::lock_guard lock(state_mu_);
-  for (std::size_t i = 0; i < leads.size(); ++i) {
-    if (auto it = assignments_.find(leads[i].id); it != assignments_.end() && it->second->open) {
-      out.emplace_back(Repeat(*it->second, options));
-      continue;
-    }
-    if (!plans[i].status.ok()) {
-      out.emplace_back(plans[i].status);
-      continue;
-    }
-    std::uint64_t round_robin;
-    RouteResult result = Decide(leads[i], plans[i], options, declined[i], &round_robin);
-    if (!options.dry_run) {
-      if (Status s = Record(leads[i], result, declined[i], round_robin, now); !s.ok()) {
-        out.emplace_back(std::move(s));
-        continue;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    if (claim(c)) prepare(c);
+    while (chunk_state[c].load(std::memory_order_acquire) != kPrepared) {
+      // Another thread is preparing it: prepare a later chunk meanwhile.
+      const std::size_t later = next_chunk.fetch_add(1, std::memory_order_relaxed);
+      if (later >= chunks) {
+        chunk_state[c].wait(kTaken, std::memory_order_acquire);
+      } else if (claim(later)) {
+        prepare(later);
       }
     }
-    out.emplace_back(std::move(result));
+    std::lock_guard lock(state_mu_);
+    for (std::size_t i = c * kChunk; i < std::min(leads.size(), (c + 1) * kChunk); ++i) {
+      if (auto it = assignments_.find(leads[i].id);
+          it != assignments_.end() && it->second->open) {
+        out.emplace_back(Repeat(*it->second, options));
+        continue;
+      }
+      if (!plans[i].status.ok()) {
+        out.emplace_back(plans[i].status);
+        continue;
+      }
+      std::uint64_t round_robin;
+      RouteResult result = Decide(leads[i], plans[i], options, declined[i], &round_robin);
+      if (!options.dry_run) {
+        if (Status s = Record(leads[i], result, declined[i], round_robin, now); !s.ok()) {
+          out.emplace_back(std::move(s));
+          continue;
+        }
+      }
+      out.emplace_back(std::move(result));
+    }
   }
+  helpers.wait();
   return out;
 }
 
@@ -828,7 +871,7 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
     declined = it->second->declined;
   }
   // Routed again without the partners that declined it.
-  Plan plan = Prepare(lead, declined);
+  Plan plan = Prepare(lead, declined, Current());
   if (!plan.status.ok()) return plan.status;
   std::lock_guard lock(state_mu_);
   // Routed again meanwhile (a retry from marketing): that answer stands.

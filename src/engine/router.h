@@ -8,7 +8,8 @@
 // state lock and applies what depends on state (declines, capacity, load,
 // observed accept rates, round robin), selects, and records. route_batch
 // runs Prepare() in parallel and Decide() in order, so it answers exactly
-// what routing one by one would.
+// what routing one by one would; the calling thread decides each chunk of
+// leads as soon as it is prepared, while other threads prepare the next.
 #ifndef LEADROUTE_ENGINE_ROUTER_H_
 #define LEADROUTE_ENGINE_ROUTER_H_
 
@@ -104,7 +105,9 @@ class Engine::Router {
     kRules, kDeclined, kCapacity, kFilterCount
   };
 
-  Plan Prepare(const Lead& lead, const std::vector<std::string>& declined) const;
+  // `rules`: the rule set in force (Current()), or null.
+  Plan Prepare(const Lead& lead, const std::vector<std::string>& declined,
+               std::shared_ptr<const rules::RuleSet> rules) const;
   // REQUIRES: state_mu_ held.
   // Changes nothing; *round_robin receives the round-robin position after
   // this decision. REQUIRES: state_mu_ held.
