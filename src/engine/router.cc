@@ -1,11 +1,11 @@
 #include "engine/router.h"
 
 #include <algorithm>
+#include <atomic>
+#include <charconv>
 #include <cmath>
 #include <functional>
 #include <limits>
-
-#include <atomic>
 
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
@@ -308,8 +308,8 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   const Policy& pol = rs.policy();
 
   // The customer's owner comes first.
+  // The check reads the features, and of the deal only its products.
   Opportunity probe;
-  probe.party = lead.party;
   probe.products = lead.products;
   // Normalized once: for the owner check and for the lead's domain.
   const index::Features features = deals_->Features(lead.party);
@@ -684,8 +684,13 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   out.decision = RouteDecision::kPartner;
   out.assignee = Owner{OwnerKind::kPartner, p.id};
   out.score = chosen.score;
-  out.reasons.push_back("territory covers the lead (specificity " +
-                        std::to_string(chosen.specificity).substr(0, 4) + ")");
+  // As std::to_string() ("%f") writes it, cut to four characters.
+  char specificity[64];
+  const auto written = std::to_chars(specificity, specificity + sizeof specificity,
+                                     chosen.specificity, std::chars_format::fixed, 6);
+  out.reasons.push_back(
+      "territory covers the lead (specificity " +
+      std::string(specificity, std::min<std::size_t>(4, written.ptr - specificity)) + ")");
   return out;
 }
 

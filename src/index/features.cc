@@ -110,9 +110,9 @@ bool IsStrongKind(KeyKind kind) {
 Features ExtractFeatures(const Normalizer& n, const Party& party,
                          std::string_view default_country) {
   Features f;
-  const MatchKeys keys = n.Keys(party);
+  MatchKeys keys = n.Keys(party);  // its strings move into f
   if (keys.company) {
-    f.company = *keys.company;
+    f.company = std::move(*keys.company);
     for (const auto& t : keys.company_tokens) {
       if (!f.company_tokens.empty()) f.company_tokens.push_back(' ');
       f.company_tokens += t;
@@ -130,11 +130,11 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
     }
     if (words >= 2) f.company_acronym = std::move(initials);
   }
-  if (keys.domain) f.domain = *keys.domain;
-  if (keys.email) f.email = *keys.email;
+  if (keys.domain) f.domain = std::move(*keys.domain);
+  if (keys.email) f.email = std::move(*keys.email);
   f.email_freemail = keys.email_freemail;
   if (keys.phone) {
-    f.phone = *keys.phone;
+    f.phone = std::move(*keys.phone);
   } else if (!party.phone.empty() && !keys.country && !default_country.empty()) {
     if (auto phone = n.Phone(party.phone, default_country)) f.phone = *phone;
   }
@@ -143,7 +143,7 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
     const auto space = full.find(' ');
     f.given = full.substr(0, space);
     f.surname = full.substr(space + 1);
-    f.person_swapped = keys.person->swapped;
+    f.person_swapped = std::move(keys.person->swapped);
   } else {
     // One name part is still evidence, weaker.
     if (auto given = n.GivenName(party.first_name)) f.given = *given;
@@ -158,7 +158,7 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
     f.street = a.substr(p2 + 1, p3 - p2 - 1);
     f.number = a.substr(p3 + 1);
   }
-  if (keys.postal_code) f.postal = *keys.postal_code;
+  if (keys.postal_code) f.postal = std::move(*keys.postal_code);
   if (!party.city.empty()) {
     std::string folded;
     if (normalize::FoldToAscii(party.city, &folded)) {
@@ -167,7 +167,7 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
       }
     }
   }
-  if (keys.country) f.country = *keys.country;
+  if (keys.country) f.country = std::move(*keys.country);
   return f;
 }
 

@@ -100,7 +100,10 @@ TEST_F(RouterTest, MoreSpecificTerritoryWins) {
   Lead lead = L("l", "DE");
   lead.party.region = "DE-BY";
   lead.party.postal_code = "80331";
-  EXPECT_EQ(Route(lead).assignee.id, "postal");
+  const RouteResult postal = Route(lead);
+  EXPECT_EQ(postal.assignee.id, "postal");
+  ASSERT_FALSE(postal.reasons.empty());
+  EXPECT_EQ(postal.reasons.back(), "territory covers the lead (specificity 0.78)");
   lead.id = "l2";
   lead.party.postal_code = "90402";
   EXPECT_EQ(Route(lead).assignee.id, "state");
