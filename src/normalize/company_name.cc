@@ -53,12 +53,25 @@ std::string_view WithoutMarkSigns(std::string_view name, std::string* scratch) {
 
 void TokenizeName(std::string_view folded, std::vector<std::string>* tokens) {
   tokens->clear();
-  // Pass 1: raw tokens; "&" and "+" become the connective "&".
-  std::vector<std::string> raw;
+  // One pass over raw tokens (runs of letters and digits; "&" and "+" are
+  // the connective "&"): runs of single characters join (initialisms),
+  // connectives are dropped and end a run.
+  std::size_t raw = 0;
+  bool in_run = false;  // tokens->back() is a run of single characters
   std::string cur;
-  auto flush = [&] {
-    if (!cur.empty()) raw.push_back(std::move(cur));
-    cur.clear();
+  auto emit = [&](std::string_view t) {
+    ++raw;
+    if (t.size() == 1 && t != "&") {
+      if (in_run) {
+        tokens->back().push_back(t[0]);
+      } else {
+        tokens->emplace_back(t);
+        in_run = true;
+      }
+      return;
+    }
+    in_run = false;
+    if (!IsConnective(t)) tokens->emplace_back(t);
   };
   for (char c : folded) {
     if (IsAsciiAlnum(c)) {
@@ -66,25 +79,13 @@ void TokenizeName(std::string_view folded, std::vector<std::string>* tokens) {
     } else if (c == '\'' || c == '`') {
       // "McDonald's": apostrophes do not split a word.
     } else {
-      flush();
-      if (c == '&' || c == '+') raw.emplace_back("&");
+      if (!cur.empty()) emit(cur);
+      cur.clear();
+      if (c == '&' || c == '+') emit("&");
     }
-    if (raw.size() > kMaxTokens) break;
+    if (raw > kMaxTokens) break;
   }
-  flush();
-  // Pass 2: join runs of single characters (initialisms), drop connectives.
-  for (std::size_t i = 0; i < raw.size();) {
-    if (raw[i].size() == 1 && raw[i] != "&") {
-      std::string joined;
-      while (i < raw.size() && raw[i].size() == 1 && raw[i] != "&") {
-        joined += raw[i++];
-      }
-      tokens->push_back(std::move(joined));
-      continue;
-    }
-    if (!IsConnective(raw[i])) tokens->push_back(std::move(raw[i]));
-    ++i;
-  }
+  if (!cur.empty()) emit(cur);  // (a break leaves cur empty)
   if (tokens->size() > 1 && tokens->front() == "the") {
     tokens->erase(tokens->begin());
   }
@@ -101,8 +102,16 @@ CompanyName::CompanyName(std::string_view legal_forms,
     if (tokens.empty()) return;
     JoinTokens(tokens, 0, tokens.size(), &joined);
     const std::string_view position = cols.size() > 1 ? cols[1] : "suffix";
-    if (position == "suffix" || position == "both") suffix_forms_.insert(joined);
-    if (position == "prefix" || position == "both") prefix_forms_.insert(joined);
+    if (position == "suffix" || position == "both") {
+      suffix_forms_.insert(joined);
+      std::size_t& k = suffix_last_words_[tokens.back()];
+      k = std::max(k, tokens.size());
+    }
+    if (position == "prefix" || position == "both") {
+      prefix_forms_.insert(joined);
+      std::size_t& k = prefix_first_words_[tokens.front()];
+      k = std::max(k, tokens.size());
+    }
     max_form_tokens_ = std::max(max_form_tokens_, tokens.size());
   });
   ForEachDataLine(stopwords, [&](const std::vector<std::string_view>& cols) {
@@ -113,7 +122,10 @@ CompanyName::CompanyName(std::string_view legal_forms,
 std::size_t CompanyName::MatchSuffix(const std::vector<std::string>& tokens,
                                      std::string* scratch) const {
   const std::size_t n = tokens.size();
-  for (std::size_t k = std::min(max_form_tokens_, n - 1); k >= 1; --k) {
+  // Only forms ending in the last word can match.
+  auto last = suffix_last_words_.find(tokens.back());
+  if (last == suffix_last_words_.end()) return 0;
+  for (std::size_t k = std::min(last->second, n - 1); k >= 1; --k) {
     JoinTokens(tokens, n - k, n, scratch);
     if (suffix_forms_.contains(*scratch)) return k;
   }
@@ -123,7 +135,9 @@ std::size_t CompanyName::MatchSuffix(const std::vector<std::string>& tokens,
 std::size_t CompanyName::MatchPrefix(const std::vector<std::string>& tokens,
                                      std::string* scratch) const {
   const std::size_t n = tokens.size();
-  for (std::size_t k = std::min(max_form_tokens_, n - 1); k >= 1; --k) {
+  auto first = prefix_first_words_.find(tokens.front());
+  if (first == prefix_first_words_.end()) return 0;
+  for (std::size_t k = std::min(first->second, n - 1); k >= 1; --k) {
     JoinTokens(tokens, 0, k, scratch);
     if (prefix_forms_.contains(*scratch)) return k;
   }
@@ -144,9 +158,11 @@ bool CompanyName::Tokens(std::string_view name,
   std::string scratch;
   // A name that is nothing but a legal form ("AG", "Kabushiki Kaisha") is
   // kept whole rather than cut down to an arbitrary part of the form.
-  JoinTokens(*tokens, 0, tokens->size(), &scratch);
-  if (suffix_forms_.contains(scratch) || prefix_forms_.contains(scratch)) {
-    return true;
+  if (tokens->size() <= max_form_tokens_) {
+    JoinTokens(*tokens, 0, tokens->size(), &scratch);
+    if (suffix_forms_.contains(scratch) || prefix_forms_.contains(scratch)) {
+      return true;
+    }
   }
   for (int round = 0; round < kMaxStripRounds && tokens->size() > 1; ++round) {
     const std::size_t k = MatchSuffix(*tokens, &scratch);

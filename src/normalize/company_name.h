@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include <tsl/robin_map.h>
 #include <tsl/robin_set.h>
 
 namespace leadroute::normalize {
@@ -48,6 +49,10 @@ class CompanyName {
   // Legal forms as their tokens joined by spaces: "gmbh co kg".
   tsl::robin_set<std::string> suffix_forms_;
   tsl::robin_set<std::string> prefix_forms_;
+  // The last (first) word of suffix (prefix) forms, and the most tokens of
+  // a form ending (starting) with it.
+  tsl::robin_map<std::string, std::size_t> suffix_last_words_;
+  tsl::robin_map<std::string, std::size_t> prefix_first_words_;
   std::size_t max_form_tokens_ = 0;
   tsl::robin_set<std::string> stopwords_;
 };

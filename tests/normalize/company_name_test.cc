@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "normalize/company_name.h"
 #include "normalize/table.h"
 
@@ -45,6 +47,55 @@ TEST(CompanyNameTest, TokenizerJoinsInitialismsAndDropsConnectives) {
   EXPECT_EQ(t, (std::vector<std::string>{"mcdonalds", "company"}));
   normalize::TokenizeName("the", &t);
   EXPECT_EQ(t, (std::vector<std::string>{"the"}));
+}
+
+// The tokenizer in one pass agrees with the plain two-pass reading of its
+// contract (raw tokens first, then runs of single characters joined and
+// connectives dropped) on random text over the characters that matter.
+TEST(CompanyNameTest, TokenizerAgreesWithTwoPassReference) {
+  auto reference = [](std::string_view folded) {
+    std::vector<std::string> raw, out;
+    std::string cur;
+    auto flush = [&] {
+      if (!cur.empty()) raw.push_back(cur);
+      cur.clear();
+    };
+    for (char c : folded) {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        cur.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      } else if (c != '\'' && c != '`') {
+        flush();
+        if (c == '&' || c == '+') raw.emplace_back("&");
+      }
+      if (raw.size() > 64) break;
+    }
+    flush();
+    for (std::size_t i = 0; i < raw.size();) {
+      if (raw[i].size() == 1 && raw[i] != "&") {
+        std::string joined;
+        while (i < raw.size() && raw[i].size() == 1 && raw[i] != "&") joined += raw[i++];
+        out.push_back(joined);
+        continue;
+      }
+      if (raw[i] != "&" && raw[i] != "and" && raw[i] != "und" && raw[i] != "et") {
+        out.push_back(raw[i]);
+      }
+      ++i;
+    }
+    if (out.size() > 1 && out.front() == "the") out.erase(out.begin());
+    return out;
+  };
+  const std::vector<std::string> pieces = {"a", "b", "7", "ab", "and", "und", "et", "the",
+                                           "gmbh", " ", " ", ".", "&", "+", "'", "-", ","};
+  std::mt19937 rng(20261128);
+  std::vector<std::string> tokens;
+  for (int n = 0; n < 20000; ++n) {
+    std::string text;
+    const int parts = static_cast<int>(rng() % (n < 19000 ? 12 : 200));
+    for (int i = 0; i < parts; ++i) text += pieces[rng() % pieces.size()];
+    normalize::TokenizeName(text, &tokens);
+    ASSERT_EQ(tokens, reference(text)) << "\"" << text << "\"";
+  }
 }
 
 TEST(CompanyNameTest, TokensDropGenericWords) {
