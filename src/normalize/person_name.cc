@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <vector>
 
 #include "normalize/text_fold.h"
 #include "normalize/word_list.h"
@@ -21,27 +20,34 @@ bool IsTitleOrSuffix(std::string_view w) {
          kTitlesAndSuffixes.end();
 }
 
-// Letter-only words of a folded name, titles and suffixes removed.
-std::vector<std::string> NameWords(std::string_view raw) {
-  std::vector<std::string> words;
+// The letter-only words of a folded name, titles and suffixes removed: the
+// first, and all of them joined. False when there are none.
+bool NameWords(std::string_view raw, std::string* first, std::string* joined) {
+  first->clear();
+  joined->clear();
   std::string folded;
-  if (!FoldToAscii(raw, &folded)) return words;
-  std::string cur;
-  auto flush = [&] {
-    if (!cur.empty() && !IsTitleOrSuffix(cur)) words.push_back(cur);
-    cur.clear();
+  if (!FoldToAscii(raw, &folded)) return false;
+  std::size_t word = 0;  // where the current word starts in *joined
+  auto end_word = [&] {
+    const std::string_view w = std::string_view(*joined).substr(word);
+    if (!w.empty() && IsTitleOrSuffix(w)) {
+      joined->resize(word);
+    } else if (!w.empty() && first->empty()) {
+      first->assign(w);
+    }
+    word = joined->size();
   };
   for (char c : folded) {
     if (IsAsciiAlpha(c)) {
-      cur.push_back(c);
+      joined->push_back(c);
     } else if (c == '\'') {
       // "O'Brien" -> "obrien"
     } else {
-      flush();
+      end_word();
     }
   }
-  flush();
-  return words;
+  end_word();
+  return !joined->empty();
 }
 
 }  // namespace
@@ -60,16 +66,14 @@ PersonName::PersonName(std::string_view nicknames) {
 }
 
 std::optional<std::string> PersonName::Given(std::string_view first) const {
-  const std::vector<std::string> words = NameWords(first);
-  if (words.empty()) return std::nullopt;
-  return std::string(Canonical(words.front()));
+  std::string word, joined;
+  if (!NameWords(first, &word, &joined)) return std::nullopt;
+  return std::string(Canonical(word));
 }
 
 std::optional<std::string> PersonName::Surname(std::string_view last) {
-  const std::vector<std::string> words = NameWords(last);
-  if (words.empty()) return std::nullopt;
-  std::string joined;
-  for (const auto& w : words) joined += w;
+  std::string word, joined;
+  if (!NameWords(last, &word, &joined)) return std::nullopt;
   return joined;
 }
 
@@ -80,21 +84,18 @@ std::string_view PersonName::Canonical(std::string_view folded) const {
 
 std::optional<PersonKey> PersonName::Key(std::string_view first,
                                          std::string_view last) const {
-  const std::vector<std::string> given = NameWords(first);
-  const std::vector<std::string> family = NameWords(last);
-  if (given.empty() || family.empty()) return std::nullopt;
-  std::string surname;
-  for (const auto& w : family) surname += w;
-  std::string forenames;
-  for (const auto& w : given) forenames += w;
-  const std::string& given_name = given.front();
+  std::string given_name, forenames, family_first, surname;
+  if (!NameWords(first, &given_name, &forenames) ||
+      !NameWords(last, &family_first, &surname)) {
+    return std::nullopt;
+  }
   const std::string_view canonical = Canonical(given_name);
 
   PersonKey key;
   key.full.reserve(canonical.size() + 1 + surname.size());
   key.full.append(canonical).append(" ").append(surname);
   // The same person with first and last name entered the other way round.
-  key.swapped.append(Canonical(family.front())).append(" ").append(forenames);
+  key.swapped.append(Canonical(family_first)).append(" ").append(forenames);
   key.initials.push_back(surname + " " + given_name.front());
   if (canonical.front() != given_name.front()) {
     key.initials.push_back(surname + " " + canonical.front());
