@@ -2,12 +2,14 @@
 
 #include <idn2.h>
 #include <libpsl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 
 #include <tsl/robin_map.h>
 
@@ -107,6 +109,22 @@ std::atomic<std::uint64_t> next_instance{1};
 }  // namespace
 
 Result<std::unique_ptr<DomainName>> DomainName::Create() {
+  // The system list as text beside its DAFSA form (Debian's publicsuffix
+  // ships both): libpsl looks a name up in it about twice as fast (a
+  // binary search over the rules, not a walk of the automaton), ~15 ms to
+  // load. Used when it is no older than the list built into libpsl.
+  if (const char* dafsa = psl_dist_filename(); dafsa != nullptr && *dafsa != '\0') {
+    std::string text(dafsa);
+    if (text.ends_with(".dafsa")) {
+      text.replace(text.size() - 6, 6, ".dat");
+      struct stat st;
+      if (::stat(text.c_str(), &st) == 0 && st.st_mtime >= psl_builtin_file_time()) {
+        if (psl_ctx_t* psl = psl_load_file(text.c_str()); psl != nullptr) {
+          return std::unique_ptr<DomainName>(new DomainName(psl, true));
+        }
+      }
+    }
+  }
   // psl_latest() picks the newer of the system list and libpsl's own.
   if (const psl_ctx_t* psl = psl_latest(nullptr); psl != nullptr) {
     return std::unique_ptr<DomainName>(new DomainName(psl, true));
