@@ -152,8 +152,8 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
   bool ascii = true;
   for (char c : part) ascii &= static_cast<unsigned char>(c) < 0x80;
   if (ascii) {
-    host.reserve(part.size());
-    for (char c : part) host.push_back(AsciiLower(c));
+    host.resize(part.size());
+    std::transform(part.begin(), part.end(), host.begin(), AsciiLower);
   } else {
     // IDNA 2008 with UTS #46 mapping (lower-casing, NFC), to punycode.
     const std::string in(part);

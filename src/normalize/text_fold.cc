@@ -15,6 +15,10 @@ namespace {
 // Appends ASCII bytes of `s` lower-cased; other bytes (and controls) become a
 // single space.
 void AppendLowerAscii(std::string_view s, std::string* out) {
+  // Never longer than `s`: written in place, then cut to length.
+  const std::size_t start = out->size();
+  out->resize(start + s.size());
+  char* w = out->data() + start;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
@@ -23,13 +27,14 @@ void AppendLowerAscii(std::string_view s, std::string* out) {
              (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
         ++i;
       }
-      out->push_back(' ');
+      *w++ = ' ';
     } else if (c < 0x20 || c == 0x7F) {
-      out->push_back(' ');
+      *w++ = ' ';
     } else {
-      out->push_back(AsciiLower(static_cast<char>(c)));
+      *w++ = AsciiLower(static_cast<char>(c));
     }
   }
+  out->resize(static_cast<std::size_t>(w - out->data()));
 }
 
 bool IsAscii(std::string_view s) {
