@@ -2,6 +2,9 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 
 #include "protocol/json_writer.h"
@@ -20,7 +23,11 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& co
       context_(context),
       in_(context.max_line),
       dispatcher_(context.engine, context.limits, context.metrics),
-      heartbeat_(stream_.get_executor()) {
+      heartbeat_(stream_.get_executor()),
+      watchdog_(stream_.get_executor()),
+      tick_(std::clamp<std::chrono::steady_clock::duration>(
+          std::min({context.idle_timeout, context.line_timeout, context.write_timeout}) / 8,
+          std::chrono::milliseconds(10), std::chrono::seconds(5))) {
   context_.live->fetch_add(1);
   context_.metrics->Opened(protocol::Transport::kTcp);
   if (!context_.token.empty()) dispatcher_.RequireToken(context_.token);
@@ -48,7 +55,21 @@ void Connection::Start() {
       });
     });
   }
+  Watch();
   Read();
+}
+
+void Connection::Watch() {
+  watchdog_.expires_after(tick_);
+  watchdog_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;  // closed
+    const auto now = std::chrono::steady_clock::now();
+    if ((self->reading_ && now >= self->read_deadline_) ||
+        (self->writing_ && now >= self->write_deadline_)) {
+      return self->Close();  // the read or write then fails, and ends
+    }
+    self->Watch();
+  });
 }
 
 void Connection::Drain() {
@@ -75,7 +96,8 @@ void Connection::Read() {
   auto space = in_.Writable(kReadChunk);
   reading_ = true;
   // A started line must be finished sooner than an idle client must speak.
-  stream_.expires_after(in_.pending() > 0 ? context_.line_timeout : context_.idle_timeout);
+  read_deadline_ = std::chrono::steady_clock::now() +
+                   (in_.pending() > 0 ? context_.line_timeout : context_.idle_timeout);
   stream_.async_read_some(
       asio::buffer(space.data(), space.size()),
       [self = shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -128,7 +150,7 @@ void Connection::AnswerOnBulkPool(std::string_view line) {
 
 void Connection::Write() {
   writing_ = true;
-  stream_.expires_after(context_.write_timeout);
+  write_deadline_ = std::chrono::steady_clock::now() + context_.write_timeout;
   asio::async_write(
       stream_, asio::buffer(out_),
       [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -170,6 +192,7 @@ void Connection::Stream() {
 void Connection::Close() {
   if (changes_) changes_->Cancel();
   heartbeat_.cancel();
+  watchdog_.cancel();
   beast::error_code ignored;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   stream_.socket().close(ignored);

@@ -190,6 +190,39 @@ TEST_F(TcpServerTest, SilentAndSlowClientsAreClosed) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
+// A client that sends requests but never reads their answers is cut off
+// once a write has waited write_seconds: its requests stop being read.
+TEST_F(TcpServerTest, ClientThatNeverReadsIsCutOff) {
+  ServerOptions options;
+  options.write_seconds = 1;
+  Restart(options);
+  auto s = Connect();
+  s.set_option(asio::socket_base::receive_buffer_size(4096));
+  std::string lines;
+  for (int i = 0; i < 2000; ++i) {
+    lines += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+             R"(,"method":"normalize","params":{"party":{"company":"Acme Deutschland GmbH",)"
+             R"("email":"j.doe@acme.de","phone":"+49 89 1234567","country":"DE"}}})" "\n";
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  boost::system::error_code ec;
+  // Writes until the server closes: its answers fill both buffers, its
+  // write waits, and after a second it gives up on this client. (Without
+  // blocking, so that a server that never gives up fails the test.)
+  s.non_blocking(true);
+  std::size_t at = 0;
+  while (!ec && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(20)) {
+    at += s.write_some(asio::buffer(lines.data() + at, lines.size() - at), ec);
+    if (at == lines.size()) at = 0;
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec.clear();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  EXPECT_TRUE(ec) << "the server kept reading from a client that never reads";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
 TEST_F(TcpServerTest, TokenRequiredBeforeAnythingElse) {
   ServerOptions options;
   options.token = "s3cret";
