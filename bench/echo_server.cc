@@ -1,6 +1,7 @@
 // leadroute-echo: the floor for network benchmarks. A bare Boost.Asio TCP
 // server that writes back whatever it reads, with leadroute's threading
-// (one io_context, a thread per core) and no parsing at all.
+// (a thread per core, each running an io_context of its own; connections
+// dealt out round robin) and no parsing at all.
 //
 //   leadroute-echo [--listen HOST:PORT]
 #include <utility>  // before Asio: Boost 1.74 uses std::exchange unincluded
@@ -39,10 +40,12 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 65536> buf_;
 };
 
-void Accept(tcp::acceptor& acceptor, asio::io_context& io) {
-  acceptor.async_accept(asio::make_strand(io), [&](auto ec, tcp::socket s) {
+using Contexts = std::vector<std::unique_ptr<asio::io_context>>;
+
+void Accept(tcp::acceptor& acceptor, Contexts& ios, std::size_t next) {
+  acceptor.async_accept(*ios[next % ios.size()], [&, next](auto ec, tcp::socket s) {
     if (!ec) std::make_shared<Session>(std::move(s))->Read();
-    Accept(acceptor, io);
+    Accept(acceptor, ios, next + 1);
   });
 }
 
@@ -56,14 +59,19 @@ int main(int argc, char** argv) {
     port = v.substr(v.rfind(':') + 1);
   }
   const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  asio::io_context io(static_cast<int>(threads));
-  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address(host),
-                                           static_cast<unsigned short>(std::stoi(port))));
-  Accept(acceptor, io);
+  Contexts ios;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> busy;
+  for (unsigned i = 0; i < threads; ++i) {
+    ios.push_back(std::make_unique<asio::io_context>(1));
+    busy.push_back(asio::make_work_guard(*ios.back()));
+  }
+  tcp::acceptor acceptor(*ios[0], tcp::endpoint(asio::ip::make_address(host),
+                                                static_cast<unsigned short>(std::stoi(port))));
+  Accept(acceptor, ios, 0);
   std::printf("{\"msg\":\"echo listening\",\"port\":%u}\n", acceptor.local_endpoint().port());
   std::fflush(stdout);
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
-  io.run();
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&, i] { ios[i]->run(); });
+  ios[0]->run();
   for (auto& t : pool) t.join();
 }
