@@ -521,11 +521,11 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   std::uint32_t excluded[kFilterCount] = {};
   std::uint32_t considered = 0;
   std::vector<Scored> scored;
-  auto visit = [&](const rules::TerritoryList& list, const std::vector<std::uint32_t>& partners,
-                   const std::vector<double>& base_scores) {
+  auto visit = [&](const rules::TerritoryList& list, const std::uint32_t* partners,
+                   const double* base_scores, std::size_t n) {
     const double slack =
         pol.weight_territory * list.specificity + plan.lead_bound + accept_uplift_;
-    for (std::size_t j = 0; j < partners.size(); ++j) {
+    for (std::size_t j = 0; j < n; ++j) {
       if (prune && base_scores[j] + slack < threshold()) break;
       const std::uint32_t i = partners[j];
       if (seen_[i] == epoch_) continue;
@@ -567,7 +567,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   next_epoch();
   for (const rules::TerritoryList* list : plan.lists) {
     if (!by_product) {
-      visit(*list, list->partners, list->base_scores);
+      visit(*list, list->partners.data(), list->base_scores.data(), list->partners.size());
       continue;
     }
     const rules::TerritoryList::ProductList* shortest = nullptr;
@@ -577,11 +577,14 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
         shortest = nullptr;
         break;
       }
-      if (shortest == nullptr || with->partners.size() < shortest->partners.size()) {
+      if (shortest == nullptr || with->end - with->begin < shortest->end - shortest->begin) {
         shortest = with;
       }
     }
-    if (shortest != nullptr) visit(*list, shortest->partners, shortest->base_scores);
+    if (shortest != nullptr) {
+      visit(*list, list->product_partners.data() + shortest->begin,
+            list->product_base_scores.data() + shortest->begin, shortest->end - shortest->begin);
+    }
   }
   if (by_product && scored.empty()) {
     // Nobody passed. Walk every partner, so the reason counts each filter.
@@ -589,7 +592,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     considered = 0;
     std::fill(std::begin(excluded), std::end(excluded), 0);
     for (const rules::TerritoryList* list : plan.lists) {
-      visit(*list, list->partners, list->base_scores);
+      visit(*list, list->partners.data(), list->base_scores.data(), list->partners.size());
     }
   }
   std::sort(scored.begin(), scored.end(), [&](const Scored& a, const Scored& b) {

@@ -1,6 +1,7 @@
 #include "rules/rule_set.h"
 
 #include <algorithm>
+#include <bit>
 #include <fstream>
 #include <sstream>
 
@@ -239,21 +240,30 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     auto& base_scores = it.value().base_scores;
     base_scores.reserve(partners.size());
     for (std::uint32_t p : partners) base_scores.push_back(rs->partners_[p].base_score);
-    std::vector<TerritoryList::ProductList>& by_product = it.value().by_product;
+    // Sublists per product: (product, partner) in list order, then grouped
+    // by product keeping that order.
+    TerritoryList& list = it.value();
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
     for (std::uint32_t p : partners) {
-      for (const std::string& product : rs->partners_[p].partner.products) {
-        const std::uint32_t id = rs->product_ids_.at(product);
-        auto at = std::lower_bound(by_product.begin(), by_product.end(), id,
-                                   [](const auto& l, std::uint32_t v) { return l.product < v; });
-        if (at == by_product.end() || at->product != id) {
-          at = by_product.insert(at, TerritoryList::ProductList{id, {}, {}});
-        }
-        // A partner naming a product twice is listed once.
-        if (at->partners.empty() || at->partners.back() != p) {
-          at->partners.push_back(p);
-          at->base_scores.push_back(rs->partners_[p].base_score);
+      const std::vector<std::uint64_t>& products = rs->partners_[p].products;
+      for (std::uint32_t word = 0; word < products.size(); ++word) {
+        for (std::uint64_t bits = products[word]; bits != 0; bits &= bits - 1) {
+          pairs.emplace_back(word * 64 + static_cast<std::uint32_t>(std::countr_zero(bits)), p);
         }
       }
+    }
+    std::stable_sort(pairs.begin(), pairs.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    list.product_partners.reserve(pairs.size());
+    list.product_base_scores.reserve(pairs.size());
+    for (const auto& [product, p] : pairs) {
+      if (list.by_product.empty() || list.by_product.back().product != product) {
+        const auto at = static_cast<std::uint32_t>(list.product_partners.size());
+        list.by_product.push_back({product, at, at});
+      }
+      list.product_partners.push_back(p);
+      list.product_base_scores.push_back(rs->partners_[p].base_score);
+      ++list.by_product.back().end;
     }
   }
   // Each rule's partners, evaluated once.

@@ -64,17 +64,20 @@ struct TerritoryHit {
 // The partners under one territory key ("DE", "US-CA", "US:941",
 // "@acme.de"), best base_score first, and how specific the key is.
 struct TerritoryList {
-  // Partners of the list carrying one product, in the list's order.
+  // The list's partners carrying one product, in the list's order:
+  // product_partners[begin, end) and their base scores.
   struct ProductList {
     std::uint32_t product;
-    std::vector<std::uint32_t> partners;
-    std::vector<double> base_scores;
+    std::uint32_t begin, end;
   };
 
   float specificity = 0;
   std::vector<std::uint32_t> partners;
   std::vector<double> base_scores;  // partners[i]'s base_score, read in order
   std::vector<ProductList> by_product;  // by product id
+  // Every product's sublist, end to end (few allocations per list).
+  std::vector<std::uint32_t> product_partners;
+  std::vector<double> product_base_scores;
 
   // The partners carrying `product`, or null if none does.
   const ProductList* WithProduct(std::uint32_t product) const;
