@@ -798,9 +798,18 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
     std::uint8_t free = kFree;
     return chunk_state[c].compare_exchange_strong(free, kTaken, std::memory_order_acq_rel);
   };
+  auto prepare_lead = [&](std::size_t i) {
+    try {
+      plans[i] = Prepare(leads[i], declined[i], rules);
+    } catch (const std::exception& e) {
+      // That lead gets an error; a chunk must never stay unprepared.
+      plans[i] = Plan{};
+      plans[i].status = Status::Internal(std::string("preparing the lead failed: ") + e.what());
+    }
+  };
   auto prepare = [&](std::size_t c) {
     for (std::size_t i = c * kChunk; i < std::min(leads.size(), (c + 1) * kChunk); ++i) {
-      plans[i] = Prepare(leads[i], declined[i], rules);
+      prepare_lead(i);
     }
     chunk_state[c].store(kPrepared, std::memory_order_release);
     chunk_state[c].notify_one();
@@ -829,8 +838,25 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
         prepare(later);
       }
     }
-    std::lock_guard lock(state_mu_);
-    for (std::size_t i = c * kChunk; i < std::min(leads.size(), (c + 1) * kChunk); ++i) {
+    const std::size_t end = std::min(leads.size(), (c + 1) * kChunk);
+    std::unique_lock lock(state_mu_);
+    // A lead declined since the batch began (feedback between two chunks)
+    // is prepared again with its declines, as routing it now would be.
+    for (std::vector<std::size_t> stale;;) {
+      stale.clear();
+      for (std::size_t i = c * kChunk; i < end; ++i) {
+        auto it = assignments_.find(leads[i].id);
+        if (it != assignments_.end() && !it->second->open && it->second->declined != declined[i]) {
+          declined[i] = it->second->declined;
+          stale.push_back(i);
+        }
+      }
+      if (stale.empty()) break;
+      lock.unlock();
+      for (std::size_t i : stale) prepare_lead(i);
+      lock.lock();
+    }
+    for (std::size_t i = c * kChunk; i < end; ++i) {
       if (auto it = assignments_.find(leads[i].id);
           it != assignments_.end() && it->second->open) {
         out.emplace_back(Repeat(*it->second, options));

@@ -1,5 +1,6 @@
 #include "net/connection.h"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
@@ -26,7 +27,8 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& co
       heartbeat_(stream_.get_executor()),
       watchdog_(stream_.get_executor()),
       tick_(std::clamp<std::chrono::steady_clock::duration>(
-          std::min({context.idle_timeout, context.line_timeout, context.write_timeout}) / 8,
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::min(
+              {context.idle_timeout, context.line_timeout, context.write_timeout})) / 8,
           std::chrono::milliseconds(10), std::chrono::seconds(5))) {
   context_.live->fetch_add(1);
   context_.metrics->Opened(protocol::Transport::kTcp);
@@ -55,14 +57,20 @@ void Connection::Start() {
       });
     });
   }
-  Watch();
-  Read();
+  // On the connection's own strand from here on (Start() runs on the
+  // acceptor's thread), so the watchdog never sees a half-started read.
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->Watch();
+    self->Read();
+  });
 }
 
 void Connection::Watch() {
   watchdog_.expires_after(tick_);
   watchdog_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (ec) return;  // closed
+    // A cancel cannot recall a wait already completed and queued: closed_
+    // stops one that runs after Close(), or it would re-arm for ever.
+    if (ec || self->closed_) return;
     const auto now = std::chrono::steady_clock::now();
     if ((self->reading_ && now >= self->read_deadline_) ||
         (self->writing_ && now >= self->write_deadline_)) {
@@ -92,6 +100,7 @@ void Connection::Refuse(asio::ip::tcp::socket socket, std::string_view message) 
 }
 
 void Connection::Read() {
+  if (closed_) return;
   if (draining_) return Close();
   auto space = in_.Writable(kReadChunk);
   reading_ = true;
@@ -149,6 +158,7 @@ void Connection::AnswerOnBulkPool(std::string_view line) {
 }
 
 void Connection::Write() {
+  if (closed_) return;
   writing_ = true;
   write_deadline_ = std::chrono::steady_clock::now() + context_.write_timeout;
   asio::async_write(
@@ -164,7 +174,7 @@ void Connection::Write() {
 }
 
 void Connection::Stream() {
-  if (writing_ || !changes_) return;
+  if (closed_ || writing_ || !changes_) return;
   if (draining_) return Close();
   std::string reason;
   if (!changes_->Take(&out_, &reason)) {
@@ -190,6 +200,7 @@ void Connection::Stream() {
 }
 
 void Connection::Close() {
+  closed_ = true;
   if (changes_) changes_->Cancel();
   heartbeat_.cancel();
   watchdog_.cancel();

@@ -89,6 +89,7 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   boost::asio::steady_timer watchdog_;
   std::chrono::steady_clock::duration tick_;
   std::chrono::steady_clock::time_point read_deadline_, write_deadline_;
+  bool closed_ = false;  // Close() ran
   bool writing_ = false;
   bool close_after_write_ = false;
   bool reading_ = false;

@@ -223,6 +223,34 @@ TEST_F(TcpServerTest, ClientThatNeverReadsIsCutOff) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
 }
 
+// Connections that were closed are gone: nothing (a watchdog timer, a
+// handler) keeps them alive, so a drain finds none and stops at once,
+// not at its deadline. (The watchdog once re-armed when its tick was
+// already queued as the client closed; that race is rare, this guards the
+// property.)
+TEST_F(TcpServerTest, ClosedConnectionsAreReleased) {
+  ServerOptions options;
+  options.idle_seconds = 1;
+  options.line_seconds = 1;
+  options.write_seconds = 1;
+  options.drain_seconds = 20;
+  Restart(options);
+  const std::string ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})" "\n";
+  for (int i = 0; i < 400; ++i) {
+    auto s = Connect();
+    asio::write(s, asio::buffer(ping));
+    if (i % 2 == 0) {
+      char buf[256];
+      s.read_some(asio::buffer(buf));
+    }
+    if (i % 40 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }  // each closed as it goes out of scope
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto t0 = std::chrono::steady_clock::now();
+  TearDown();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
 TEST_F(TcpServerTest, TokenRequiredBeforeAnythingElse) {
   ServerOptions options;
   options.token = "s3cret";
