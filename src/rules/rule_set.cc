@@ -21,6 +21,16 @@ void SetBit(std::vector<std::uint64_t>* bits, std::uint32_t i) {
   (*bits)[i / 64] |= std::uint64_t{1} << (i % 64);
 }
 
+// A bit in *bits for each name, by its id in *ids (a new name gets the
+// next id).
+void AddBits(const std::vector<std::string>& names,
+             tsl::robin_map<std::string, std::uint32_t>* ids, std::vector<std::uint64_t>* bits) {
+  for (const std::string& name : names) {
+    auto [it, inserted] = ids->emplace(name, static_cast<std::uint32_t>(ids->size()));
+    SetBit(bits, it->second);
+  }
+}
+
 FieldValue PartnerFieldValue(const CompiledPartner& cp, const Predicate& p) {
   const Partner& partner = cp.partner;
   FieldValue v;
@@ -147,26 +157,10 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
       }
       if (v) cp.static_score += weight * *v;
     }
-    for (const std::string& product : p.products) {
-      auto [it, inserted] = rs->product_ids_.emplace(
-          product, static_cast<std::uint32_t>(rs->product_ids_.size()));
-      SetBit(&cp.products, it->second);
-    }
-    for (const std::string& cert : p.certifications) {
-      auto [it, inserted] = rs->certification_ids_.emplace(
-          cert, static_cast<std::uint32_t>(rs->certification_ids_.size()));
-      SetBit(&cp.certifications, it->second);
-    }
-    for (const std::string& industry : p.industries) {
-      auto [it, inserted] = rs->industry_ids_.emplace(
-          industry, static_cast<std::uint32_t>(rs->industry_ids_.size()));
-      SetBit(&cp.industries, it->second);
-    }
-    for (const std::string& language : p.languages) {
-      auto [it, inserted] = rs->language_ids_.emplace(
-          language, static_cast<std::uint32_t>(rs->language_ids_.size()));
-      SetBit(&cp.languages, it->second);
-    }
+    AddBits(p.products, &rs->product_ids_, &cp.products);
+    AddBits(p.certifications, &rs->certification_ids_, &cp.certifications);
+    AddBits(p.industries, &rs->industry_ids_, &cp.industries);
+    AddBits(p.languages, &rs->language_ids_, &cp.languages);
     cp.partner = std::move(p);
     rs->partners_.push_back(std::move(cp));
   }
