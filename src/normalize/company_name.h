@@ -8,8 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include <tsl/robin_map.h>
-#include <tsl/robin_set.h>
+#include "normalize/word_list.h"
 
 namespace leadroute::normalize {
 
@@ -35,7 +34,7 @@ class CompanyName {
   std::optional<std::string> Key(std::string_view name) const;
 
   bool IsStopword(std::string_view token) const {
-    return stopwords_.contains(std::string(token));
+    return stopwords_.contains(token);
   }
 
  private:
@@ -47,14 +46,14 @@ class CompanyName {
                           std::string* scratch) const;
 
   // Legal forms as their tokens joined by spaces: "gmbh co kg".
-  tsl::robin_set<std::string> suffix_forms_;
-  tsl::robin_set<std::string> prefix_forms_;
+  StringSet suffix_forms_;
+  StringSet prefix_forms_;
   // The last (first) word of suffix (prefix) forms, and the most tokens of
   // a form ending (starting) with it.
-  tsl::robin_map<std::string, std::size_t> suffix_last_words_;
-  tsl::robin_map<std::string, std::size_t> prefix_first_words_;
+  StringMap<std::size_t> suffix_last_words_;
+  StringMap<std::size_t> prefix_first_words_;
   std::size_t max_form_tokens_ = 0;
-  tsl::robin_set<std::string> stopwords_;
+  StringSet stopwords_;
 };
 
 }  // namespace leadroute::normalize

@@ -6,10 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include <tsl/robin_set.h>
-
 #include "leadroute/normalizer.h"
 #include "normalize/domain_name.h"
+#include "normalize/word_list.h"
 
 namespace leadroute::normalize {
 
@@ -29,12 +28,12 @@ class EmailAddress {
   std::optional<EmailKey> Key(std::string_view input) const;
 
   bool IsFreemail(std::string_view host_or_domain) const {
-    return freemail_.contains(std::string(host_or_domain));
+    return freemail_.contains(host_or_domain);
   }
 
  private:
   const DomainName* domains_;
-  tsl::robin_set<std::string> freemail_;
+  StringSet freemail_;
 };
 
 }  // namespace leadroute::normalize

@@ -78,7 +78,7 @@ std::optional<std::string> PersonName::Surname(std::string_view last) {
 }
 
 std::string_view PersonName::Canonical(std::string_view folded) const {
-  auto it = canonical_.find(std::string(folded));
+  auto it = canonical_.find(folded);
   return it == canonical_.end() ? folded : std::string_view(it->second);
 }
 

@@ -6,10 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include <tsl/robin_map.h>
-#include <tsl/robin_set.h>
-
 #include "leadroute/normalizer.h"
+#include "normalize/word_list.h"
 
 namespace leadroute::normalize {
 
@@ -35,7 +33,7 @@ class PersonName {
   std::string_view Canonical(std::string_view folded) const;
 
  private:
-  tsl::robin_map<std::string, std::string> canonical_;
+  StringMap<std::string> canonical_;
 };
 
 }  // namespace leadroute::normalize

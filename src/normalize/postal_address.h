@@ -6,8 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include <tsl/robin_map.h>
-#include <tsl/robin_set.h>
+#include "normalize/word_list.h"
 
 namespace leadroute::normalize {
 
@@ -50,10 +49,11 @@ class PostalAddress {
   // Street() on one comma-separated part of the folded street line.
   std::optional<StreetParts> StreetPart(std::string_view part) const;
 
-  tsl::robin_map<std::string, std::string> street_types_;
-  tsl::robin_set<std::string> units_;
+  StringMap<std::string> street_types_;
+  StringSet units_;
 };
 
 }  // namespace leadroute::normalize
 
 #endif  // LEADROUTE_NORMALIZE_POSTAL_ADDRESS_H_
+#include "normalize/word_list.h"

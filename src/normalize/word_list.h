@@ -4,10 +4,28 @@
 #define LEADROUTE_NORMALIZE_WORD_LIST_H_
 
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include <tsl/robin_map.h>
+#include <tsl/robin_set.h>
+
 namespace leadroute::normalize {
+
+// Hash and equality for std::string keys that a string_view looks up as
+// well, without building a std::string for each lookup.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+struct StringEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+};
+using StringSet = tsl::robin_set<std::string, StringHash, StringEqual>;
+template <typename V>
+using StringMap = tsl::robin_map<std::string, V, StringHash, StringEqual>;
 
 // Calls fn with the columns of every data line of `text`.
 void ForEachDataLine(
