@@ -34,21 +34,26 @@ std::string_view HostPart(std::string_view s) {
   } else if (s.size() >= 2 && s[0] == '/' && s[1] == '/') {
     s.remove_prefix(2);
   }
-  // The authority ends at the path, query, fragment or white space.
-  // (A loop: find_first_of() calls memchr() once per byte.)
+  // The authority ends at the path, query, fragment or white space; the
+  // last '@' and ':' before that end, found in the same pass.
+  std::size_t at = std::string_view::npos, colon = std::string_view::npos;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (c == '/' || c == '?' || c == '#' || c == '\\' || c == ' ' || c == '\t') {
       s = s.substr(0, i);
       break;
     }
+    if (c == '@') at = i;
+    if (c == ':') colon = i;
   }
   // Userinfo, or the local part of an email address.
-  if (auto at = s.rfind('@'); at != std::string_view::npos) {
+  if (at != std::string_view::npos) {
     s.remove_prefix(at + 1);
+    colon = colon != std::string_view::npos && colon > at ? colon - at - 1
+                                                          : std::string_view::npos;
   }
   if (!s.empty() && s.front() == '[') return {};  // IPv6 literal
-  if (auto colon = s.rfind(':'); colon != std::string_view::npos) {
+  if (colon != std::string_view::npos) {
     for (char c : s.substr(colon + 1)) {
       if (!IsAsciiDigit(c)) return {};
     }
@@ -148,13 +153,14 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
   const std::string_view part = HostPart(input);
   if (part.empty() || part.size() > kMaxUrlInput) return std::nullopt;
 
-  std::string host;
+  // Lower-cased as it is checked for ASCII, in one pass.
+  std::string host(part.size(), '\0');
   bool ascii = true;
-  for (char c : part) ascii &= static_cast<unsigned char>(c) < 0x80;
-  if (ascii) {
-    host.resize(part.size());
-    std::transform(part.begin(), part.end(), host.begin(), AsciiLower);
-  } else {
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    ascii &= static_cast<unsigned char>(part[i]) < 0x80;
+    host[i] = AsciiLower(part[i]);
+  }
+  if (!ascii) {
     // IDNA 2008 with UTS #46 mapping (lower-casing, NFC), to punycode.
     const std::string in(part);
     char* out = nullptr;
