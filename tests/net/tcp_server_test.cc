@@ -27,6 +27,16 @@ class TcpServerTest : public ServerFixture {
     }
     return got;
   }
+  // Everything read until the server closes; *ec says how it ended.
+  static std::string ReadToEnd(tcp::socket& s, boost::system::error_code* ec) {
+    std::string got;
+    char buf[4096];
+    while (!*ec) {
+      const std::size_t n = s.read_some(asio::buffer(buf), *ec);
+      got.append(buf, n);
+    }
+    return got;
+  }
 };
 
 TEST_F(TcpServerTest, PipelinedRequestsAnswerInOrder) {
@@ -114,13 +124,8 @@ TEST_F(TcpServerTest, PipelinedWritesShareOneSyncAndNoAnswerPrecedesIt) {
   log.fail_syncs = true;
   auto t = Connect();
   asio::write(t, asio::buffer(upserts("b-")));
-  std::string after;
-  char buf[4096];
   boost::system::error_code ec;
-  while (!ec) {
-    const std::size_t n = t.read_some(asio::buffer(buf), ec);
-    after.append(buf, n);
-  }
+  const std::string after = ReadToEnd(t, &ec);
   EXPECT_EQ(after, "") << "an answer was sent for writes not on disk";
   TearDown();  // the server's threads are done with the log
   engine_->SetChangeLog(nullptr);
@@ -144,13 +149,8 @@ TEST_F(TcpServerTest, BadRequestKeepsConnectionOpen) {
 TEST_F(TcpServerTest, OverlongLineGetsErrorThenClose) {
   auto s = Connect();
   asio::write(s, asio::buffer(std::string(10000, 'x')));
-  std::string got;
-  char buf[1024];
   boost::system::error_code ec;
-  while (!ec) {
-    const std::size_t n = s.read_some(asio::buffer(buf), ec);
-    got.append(buf, n);
-  }
+  const std::string got = ReadToEnd(s, &ec);
   EXPECT_NE(got.find("-32002"), std::string::npos) << got;
   EXPECT_EQ(ec, asio::error::eof);
 }
