@@ -332,11 +332,12 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
                                     (f.postal.empty() ? "" : " / " + f.postal));
     return plan;
   }
-  plan.products_known = rs.ProductBits(f, &plan.product_bits);
+  std::vector<std::uint32_t> product_ids;
+  plan.products_known = rs.ProductBits(f, &plan.product_bits, &product_ids);
+  rs.RequiredCertifications(product_ids, &plan.cert_bits);
   if (pol.products == ProductMatch::kAll && plan.products_known && !f.products.empty()) {
-    rs.ProductIds(f, &plan.walk_products);
+    plan.walk_products = std::move(product_ids);
   }
-  rs.RequiredCertifications(f, &plan.cert_bits);
   plan.min_rank = rs.MinTierRank(f);
   if (!f.industry.empty()) plan.industry = rs.IndustryId(f.industry);
   if (!f.language.empty()) plan.language = rs.LanguageId(f.language);

@@ -31,6 +31,12 @@ void AddBits(const std::vector<std::string>& names,
   }
 }
 
+// The id of `name` in a dictionary, or -1.
+std::int32_t IdOf(const tsl::robin_map<std::string, std::uint32_t>& ids, const std::string& name) {
+  auto it = ids.find(name);
+  return it == ids.end() ? -1 : static_cast<std::int32_t>(it->second);
+}
+
 FieldValue PartnerFieldValue(const CompiledPartner& cp, const Predicate& p) {
   const Partner& partner = cp.partner;
   FieldValue v;
@@ -406,8 +412,10 @@ void RuleSet::Covering(const LeadFacts& lead, std::vector<TerritoryHit>* out) co
              out->end());
 }
 
-bool RuleSet::ProductBits(const LeadFacts& lead, std::vector<std::uint64_t>* bits) const {
+bool RuleSet::ProductBits(const LeadFacts& lead, std::vector<std::uint64_t>* bits,
+                          std::vector<std::uint32_t>* ids) const {
   bits->clear();
+  ids->clear();
   bool all_known = true;
   for (const std::string& p : lead.products) {
     auto it = product_ids_.find(p);
@@ -416,27 +424,17 @@ bool RuleSet::ProductBits(const LeadFacts& lead, std::vector<std::uint64_t>* bit
       continue;
     }
     SetBit(bits, it->second);
+    ids->push_back(it->second);
   }
   return all_known;
 }
 
-void RuleSet::ProductIds(const LeadFacts& lead, std::vector<std::uint32_t>* ids) const {
-  ids->clear();
-  for (const std::string& p : lead.products) {
-    auto it = product_ids_.find(p);
-    if (it != product_ids_.end()) ids->push_back(it->second);
-  }
-}
-
-void RuleSet::RequiredCertifications(const LeadFacts& lead,
+void RuleSet::RequiredCertifications(const std::vector<std::uint32_t>& product_ids,
                                      std::vector<std::uint64_t>* bits) const {
   bits->clear();
-  if (certs_per_product_.empty()) return;
-  for (const std::string& p : lead.products) {
-    auto it = product_ids_.find(p);
-    if (it == product_ids_.end()) continue;
+  for (std::uint32_t id : product_ids) {
     for (const auto& [product, certs] : certs_per_product_) {
-      if (product != it->second) continue;
+      if (product != id) continue;
       for (std::uint32_t c : certs) SetBit(bits, c);
     }
   }
@@ -454,13 +452,11 @@ int RuleSet::MinTierRank(const LeadFacts& lead) const {
 }
 
 std::int32_t RuleSet::IndustryId(const std::string& industry) const {
-  auto it = industry_ids_.find(industry);
-  return it == industry_ids_.end() ? -1 : static_cast<std::int32_t>(it->second);
+  return IdOf(industry_ids_, industry);
 }
 
 std::int32_t RuleSet::LanguageId(const std::string& language) const {
-  auto it = language_ids_.find(language);
-  return it == language_ids_.end() ? -1 : static_cast<std::int32_t>(it->second);
+  return IdOf(language_ids_, language);
 }
 
 std::vector<std::string> Lint(const std::string& dir, const Normalizer& normalizer) {

@@ -128,13 +128,13 @@ class RuleSet {
   // specific hit, into *out (cleared first), by partner index.
   void Covering(const LeadFacts& lead, std::vector<TerritoryHit>* out) const;
 
-  // Lead products as bits over the product dictionary; false if the lead
-  // names a product no partner carries.
-  bool ProductBits(const LeadFacts& lead, std::vector<std::uint64_t>* bits) const;
-  // The ids of the lead's products no partner carries are left out.
-  void ProductIds(const LeadFacts& lead, std::vector<std::uint32_t>* ids) const;
-  // Certifications the lead's products require, as bits.
-  void RequiredCertifications(const LeadFacts& lead,
+  // Lead products as bits over the product dictionary, and as ids in the
+  // lead's order; false if the lead names a product no partner carries
+  // (left out of both).
+  bool ProductBits(const LeadFacts& lead, std::vector<std::uint64_t>* bits,
+                   std::vector<std::uint32_t>* ids) const;
+  // Certifications the products (ids from ProductBits) require, as bits.
+  void RequiredCertifications(const std::vector<std::uint32_t>& product_ids,
                               std::vector<std::uint64_t>* bits) const;
 
   // Whether rule `r` names partner `p` (every partner predicate holds).
