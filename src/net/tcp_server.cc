@@ -128,7 +128,7 @@ struct TcpServer::Impl {
 
   Engine* engine;
   ServerOptions options;
-  // Before io: connections still queued in io when it is destroyed count
+  // Before ios: connections still queued in them when they are destroyed count
   // themselves down in their destructors.
   std::atomic<std::size_t> connections{0};
   protocol::Metrics metrics;
@@ -136,8 +136,8 @@ struct TcpServer::Impl {
   std::atomic<bool> draining{false};
   std::vector<std::unique_ptr<asio::io_context>> ios;
   asio::io_context& io;  // ios[0]: acceptors, signals, the drain watch
-  std::size_t next_context = 0;  // on the acceptors' strands
-  // After io: stopped (its work done) before io goes, since that work ends
+  std::size_t next_context = 0;  // on ios[0]'s one thread (both acceptors)
+  // After ios: stopped (its work done) before they go, since that work ends
   // by posting to connections' strands.
   std::unique_ptr<BulkPool> bulk;
   tcp::acceptor acceptor;

@@ -11,9 +11,8 @@
 #include <cstdlib>
 #include <string>
 
-#include <tsl/robin_map.h>
-
 #include "normalize/text_fold.h"
+#include "normalize/word_list.h"
 
 namespace leadroute::normalize {
 
@@ -202,7 +201,7 @@ bool DomainName::HasListedSuffix(const std::string& host,
   // use: each thread remembers them (up to kMaxTlds, then starts over).
   struct Tlds {
     std::uint64_t owner = 0;
-    tsl::robin_map<std::string, bool> listed;
+    StringMap<bool> listed;
   };
   constexpr std::size_t kMaxTlds = 4096;
   thread_local Tlds tlds;
@@ -210,11 +209,10 @@ bool DomainName::HasListedSuffix(const std::string& host,
     tlds.owner = instance_;
     tlds.listed.clear();
   }
-  std::string tld = host.substr(last_dot + 1);  // short: no allocation
-  auto it = tlds.listed.find(tld);
+  const char* tld = host.c_str() + last_dot + 1;
+  auto it = tlds.listed.find(std::string_view(tld));
   if (it == tlds.listed.end()) {
-    const bool listed = psl_is_public_suffix2(psl_, tld.c_str(), kExplicit) != 0;
-    it = tlds.listed.emplace(std::move(tld), listed).first;
+    it = tlds.listed.emplace(tld, psl_is_public_suffix2(psl_, tld, kExplicit) != 0).first;
   }
   if (it->second) return true;
   const std::size_t second = host.rfind('.', last_dot - 1);
