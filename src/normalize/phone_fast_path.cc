@@ -1,5 +1,7 @@
 #include "normalize/phone_fast_path.h"
 
+#include "normalize/digit_dfa.h"
+
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <re2/re2.h>
@@ -8,6 +10,7 @@
 #include <charconv>
 #include <cstdint>
 #include <list>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -54,14 +57,18 @@ bool LookingAt(const RE2& re, std::string_view text, std::size_t* consumed) {
 }
 
 // One PhoneNumberDesc: IsNumberMatchingDesc() and MatchNationalNumber().
+// The pattern is matched by a DigitDfa; RE2 keeps the few that do not
+// compile to one.
 struct Desc {
-  std::unique_ptr<RE2> pattern;  // none: MatchNationalNumber() is false
+  std::optional<DigitDfa> dfa;
+  std::unique_ptr<RE2> pattern;  // neither: MatchNationalNumber() is false
   bool has_lengths = false;
   std::uint32_t lengths = 0;  // bit n: length n possible
 
   void Load(const PhoneNumberDesc& desc, bool* ok) {
     if (desc.has_national_number_pattern() && !desc.national_number_pattern().empty()) {
-      pattern = Compile(desc.national_number_pattern(), ok);
+      dfa = DigitDfa::Compile(desc.national_number_pattern());
+      if (!dfa) pattern = Compile(desc.national_number_pattern(), ok);
     }
     has_lengths = desc.possible_length_size() > 0;
     for (int length : desc.possible_length()) {
@@ -69,6 +76,7 @@ struct Desc {
     }
   }
   bool PatternMatches(std::string_view nsn) const {
+    if (dfa) return dfa->FullMatch(nsn);
     return pattern && RE2::FullMatch(re2::StringPiece(nsn.data(), nsn.size()), *pattern);
   }
   bool Matches(std::string_view nsn) const {

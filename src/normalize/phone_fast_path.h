@@ -6,8 +6,8 @@
 // dots, slashes or parentheses, either "+CC ..." or national with a region.
 // For those, PhoneFastPath replays the steps of PhoneNumberUtil::Parse,
 // IsValidNumber and Format(E164) on libphonenumber's own metadata (the
-// compiled-in PhoneMetadataCollection), with the patterns compiled once into
-// RE2. Whatever it is not sure about (letters, extensions, unusual national
+// compiled-in PhoneMetadataCollection), with the number patterns compiled
+// once into DigitDfa tables and the prefix patterns into RE2. Whatever it is not sure about (letters, extensions, unusual national
 // prefix rules, a country code without "+"), it says so and the caller asks
 // libphonenumber. Differential tests and the fuzz target hold both paths to
 // the same answers.
