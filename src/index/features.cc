@@ -66,6 +66,15 @@ void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
     rest.remove_prefix(std::min(rest.size(), word.size() + 1));
   }
   if (f.has_person()) Add(keys, KeyKind::kPerson, f.given + " " + f.surname);
+  // The same street address: for a company, it finds the spellings of its
+  // name that share no word ("Mullenkrants" for "Müllenkranz"); the scorer
+  // tells them from another company in the same building.
+  if (!f.street.empty() && !f.number.empty()) {
+    const std::string_view place = f.postal.empty() ? f.city : f.postal;
+    if (!place.empty()) {
+      Add(keys, KeyKind::kAddress, f.street + "|" + f.number, place);
+    }
+  }
   // Where a company names the customer, its keys find it; the fuzzy blocks
   // below are for customers who are people. Each pairs two fields, so that
   // one typo does not lose the candidate.
@@ -84,12 +93,6 @@ void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
   }
   if (!f.street.empty() && !f.city.empty()) {
     Add(keys, KeyKind::kCityStreet, f.city, f.street);
-  }
-  if (!f.street.empty() && !f.number.empty()) {
-    const std::string_view place = f.postal.empty() ? f.city : f.postal;
-    if (!place.empty()) {
-      Add(keys, KeyKind::kAddress, f.street + "|" + f.number, place);
-    }
   }
 }
 

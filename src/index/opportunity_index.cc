@@ -265,7 +265,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0004"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0005"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -273,11 +273,14 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // actor, u8 event, status; u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
+// "LROI0004" (read too) is the same layout, written when a record that
+// names a company got no address posting; restoring one adds them.
 // "LROI0003" (read too) had each record's length and bytes after its
-// status.
+// status, and no company's address posting either.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '4'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '5'};
+constexpr char kSaveMagicV4[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '4'};
 constexpr char kSaveMagicV3[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '3'};
 
 bool TakeBytes(std::string_view* in, std::uint32_t n, std::string_view* v) {
@@ -359,7 +362,8 @@ Status OpportunityIndex::Restore(std::string_view in) {
   };
   if (in.size() < sizeof(kSaveMagic)) return malformed("not a snapshot of this version");
   const bool v3 = std::memcmp(in.data(), kSaveMagicV3, sizeof(kSaveMagicV3)) == 0;
-  if (!v3 && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
+  const bool v4 = std::memcmp(in.data(), kSaveMagicV4, sizeof(kSaveMagicV4)) == 0;
+  if (!v3 && !v4 && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");
   }
   in.remove_prefix(sizeof(kSaveMagic));
@@ -439,7 +443,20 @@ Status OpportunityIndex::Restore(std::string_view in) {
     }
   }
   if (!in.empty()) return malformed("trailing bytes");
+  if (v3 || v4) PostCompanyAddresses();
   return Status::Ok();
+}
+
+void OpportunityIndex::PostCompanyAddresses() {
+  std::vector<LookupKey> keys;
+  for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    const Features f = FeaturesOf(View(slot));
+    if (f.company.empty() || f.street.empty()) continue;
+    StoredKeys(f, &keys);
+    for (const LookupKey& k : keys) {
+      if (k.kind == KeyKind::kAddress) postings_.Add(k.hash, slot);
+    }
+  }
 }
 
 namespace {

@@ -2,6 +2,7 @@
 // near misses that must not conflict.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -113,6 +114,28 @@ TEST_F(DealsTest, NearMissesDoNotConflict) {
   Party bare_phone;
   bare_phone.phone = "+49 89 1234567";
   EXPECT_EQ(CheckAs("p2", bare_phone).status, CheckStatus::kClear);
+}
+
+// A company name spelled so that no word is shared is found through its
+// street address; another company in the same building is not a match.
+TEST_F(DealsTest, CompanySpellingsThatShareNoWordMeetAtTheirAddress) {
+  Party stored = Company("Müllenkranz", "DE");
+  stored.street = "Hardenbergstraße 87";
+  stored.postal_code = "66879";
+  Put(Opp("o1", "p1", stored));
+  Party variant = Company("Mullenkrants GmbH", "DE");
+  variant.street = "Hardenbergstrasse 87";
+  variant.postal_code = "66879";
+  const CheckResult r = CheckAs("p2", variant);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  EXPECT_NE(std::find(r.matches[0].matched_on.begin(), r.matches[0].matched_on.end(),
+                      Evidence::kAddress),
+            r.matches[0].matched_on.end());
+  Party neighbour = Company("Globex Software GmbH", "DE");
+  neighbour.street = "Hardenbergstrasse 87";
+  neighbour.postal_code = "66879";
+  EXPECT_EQ(CheckAs("p2", neighbour).status, CheckStatus::kClear);
 }
 
 TEST_F(DealsTest, FreemailAddressesOfDifferentPeopleDoNotMatch) {

@@ -223,7 +223,7 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   FillForSnapshot(&index);
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0004");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0005");
   EXPECT_GE(index.SaveSizeBound(), saved.size());
   // In two steps, as the Engine saves: the same bytes.
   std::string tables;
@@ -272,6 +272,41 @@ TEST(OpportunityIndexTest, RestoresSnapshotsOfTheFormerFormat) {
   EXPECT_EQ(v4, fresh);
   OpportunityIndex cut;
   EXPECT_FALSE(cut.Restore(std::string_view(v3).substr(0, v3.size() / 2)).ok());
+}
+
+// tests/index/data/index-lroi0004.bin: FillForSnapshot() and
+// FillWithAddresses() saved by the build before LROI0005, which posted no
+// address for a record naming a company. Restored, those records are found
+// at their address as if stored by this build.
+TEST(OpportunityIndexTest, RestoringLroi0004PostsCompanyAddresses) {
+  std::ifstream file(std::string(LEADROUTE_TEST_DATA) + "/index/data/index-lroi0004.bin",
+                     std::ios::binary);
+  ASSERT_TRUE(file) << "missing test data";
+  std::stringstream bytes;
+  bytes << file.rdbuf();
+  const std::string v4 = bytes.str();
+  ASSERT_EQ(v4.substr(0, 8), "LROI0004");
+  OpportunityIndex want;
+  FillForSnapshot(&want);
+  FillWithAddresses(&want);
+  OpportunityIndex restored;
+  ASSERT_TRUE(restored.Restore(v4).ok());
+  ExpectSameIndex(want, restored);
+  for (int number = 80; number < 84; ++number) {
+    Features f;
+    f.street = "hardenbergstrasse";
+    f.number = std::to_string(number);
+    f.postal = "66879";
+    std::vector<LookupKey> keys;
+    StoredKeys(f, &keys);
+    std::vector<std::uint32_t> a, b;
+    want.Candidates(keys, &a);
+    restored.Candidates(keys, &b);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    EXPECT_EQ(a.size(), 3u) << number;  // 12 records over 4 numbers
+    EXPECT_EQ(a, b) << number;
+  }
 }
 
 TEST(RecordArenaTest, MovesToTheSpareChunkWhenFull) {

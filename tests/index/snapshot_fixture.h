@@ -42,6 +42,31 @@ inline void FillForSnapshot(OpportunityIndex* index) {
   }
 }
 
+// Records that name a company and give a street address (and one person
+// who gives an address), for the snapshots of LROI0004 and before, whose
+// builds posted addresses only for people.
+inline void FillWithAddresses(OpportunityIndex* index) {
+  for (int i = 0; i < 12; ++i) {
+    Opportunity o;
+    o.id = "addr-" + std::to_string(i);
+    o.owner = {OwnerKind::kPartner, "owner-a"};
+    Features f;
+    if (i != 11) {
+      f.company = "address company " + std::to_string(i);
+      f.company_tokens = f.company;
+    } else {
+      f.given = "jane";
+      f.surname = "doe";
+    }
+    f.street = "hardenbergstrasse";
+    f.number = std::to_string(80 + i % 4);
+    f.postal = "66879";
+    f.country = "DE";
+    bool created = false;
+    (void)index->Upsert(o, f, &created, 1'790'500'000 + i);
+  }
+}
+
 }  // namespace leadroute::index
 
 #endif  // LEADROUTE_TESTS_INDEX_SNAPSHOT_FIXTURE_H_
