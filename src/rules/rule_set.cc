@@ -24,7 +24,7 @@ void SetBit(std::vector<std::uint64_t>* bits, std::uint32_t i) {
 // A bit in *bits for each name, by its id in *ids (a new name gets the
 // next id).
 void AddBits(const std::vector<std::string>& names,
-             tsl::robin_map<std::string, std::uint32_t>* ids, std::vector<std::uint64_t>* bits) {
+             normalize::StringMap<std::uint32_t>* ids, std::vector<std::uint64_t>* bits) {
   for (const std::string& name : names) {
     auto [it, inserted] = ids->emplace(name, static_cast<std::uint32_t>(ids->size()));
     SetBit(bits, it->second);
@@ -32,7 +32,7 @@ void AddBits(const std::vector<std::string>& names,
 }
 
 // The id of `name` in a dictionary, or -1.
-std::int32_t IdOf(const tsl::robin_map<std::string, std::uint32_t>& ids, const std::string& name) {
+std::int32_t IdOf(const normalize::StringMap<std::uint32_t>& ids, std::string_view name) {
   auto it = ids.find(name);
   return it == ids.end() ? -1 : static_cast<std::int32_t>(it->second);
 }
@@ -365,13 +365,18 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain) const {
 void RuleSet::CoveringLists(const LeadFacts& lead,
                             std::vector<const TerritoryList*>* out) const {
   out->clear();
-  auto take = [&](const std::string& key) {
+  auto take = [&](std::string_view key) {
     auto it = territories_.find(key);
     if (it != territories_.end()) out->push_back(&it->second);
   };
-  if (!lead.domain.empty()) take("@" + lead.domain);
+  // Keys are built in one buffer and looked up as views.
+  std::string key;
+  if (!lead.domain.empty()) {
+    key.append("@").append(lead.domain);
+    take(key);
+  }
   if (!lead.country.empty()) {
-    std::string key = lead.country + ":";
+    key.assign(lead.country).push_back(':');
     for (char c : lead.postal) {
       key.push_back(c);
       take(key);
@@ -379,12 +384,12 @@ void RuleSet::CoveringLists(const LeadFacts& lead,
     // The region as an ISO 3166-2 code of the lead's country: "DE-BY", or
     // "BY" with country DE. Never on its own: "CA" alone is Canada.
     if (!lead.region.empty()) {
-      const std::string prefixed = lead.country + "-";
-      if (lead.region.starts_with(prefixed)) {
+      key.assign(lead.country).push_back('-');
+      if (lead.region.starts_with(key)) {
         take(lead.region);
-      } else if (lead.region.find('-') == std::string::npos &&
-                 IsSubdivisionCode(prefixed + lead.region)) {
-        take(prefixed + lead.region);
+      } else if (lead.region.find('-') == std::string::npos) {
+        key.append(lead.region);
+        if (IsSubdivisionCode(key)) take(key);
       }
     }
     take(lead.country);

@@ -19,6 +19,7 @@
 #include <tsl/robin_map.h>
 
 #include "leadroute/normalizer.h"
+#include "normalize/word_list.h"
 #include "leadroute/partner.h"
 #include "leadroute/status.h"
 #include "rules/partners_file.h"
@@ -156,13 +157,13 @@ class RuleSet {
   double accept_weight_ = 0;
   std::vector<CompiledPartner> partners_;
   std::vector<PackedPartner> packed_;
-  tsl::robin_map<std::string, std::uint32_t> ids_;
-  tsl::robin_map<std::string, std::uint32_t> product_ids_;
-  tsl::robin_map<std::string, std::uint32_t> certification_ids_;
-  tsl::robin_map<std::string, std::uint32_t> industry_ids_;
-  tsl::robin_map<std::string, std::uint32_t> language_ids_;
+  normalize::StringMap<std::uint32_t> ids_;
+  normalize::StringMap<std::uint32_t> product_ids_;
+  normalize::StringMap<std::uint32_t> certification_ids_;
+  normalize::StringMap<std::uint32_t> industry_ids_;
+  normalize::StringMap<std::uint32_t> language_ids_;
   // Territory key -> partners: "DE", "US-CA", "US:941", "@acme.de".
-  tsl::robin_map<std::string, TerritoryList> territories_;
+  normalize::StringMap<TerritoryList> territories_;
   std::vector<std::vector<std::uint64_t>> rule_partners_;  // per rule, a bitset
   std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>>
       certs_per_product_;  // product id -> certification ids
