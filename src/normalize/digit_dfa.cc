@@ -10,6 +10,7 @@ namespace {
 constexpr int kMaxDepth = 64;          // nested groups
 constexpr int kMaxRepeat = 64;         // n and m of {n,m}
 constexpr std::size_t kMaxNfa = 1u << 16;
+constexpr std::size_t kMaxWork = 1u << 18;  // Nfa::Compile calls
 constexpr std::uint16_t kAllDigits = 0x3ff;
 
 // The parsed pattern.
@@ -131,8 +132,10 @@ class Parser {
     return true;
   }
 
+  // At most one quantifier per atom: RE2 refuses "1**" and "1{2}{3}", and
+  // a stack of them would nest without bound.
   bool Quantifiers(Node* atom) {
-    while (More()) {
+    if (More()) {
       int min = 0, max = 0;
       const char c = Peek();
       if (c == '?') {
@@ -154,7 +157,10 @@ class Parser {
         return true;
       }
       ++at_;
-      if (More() && (Peek() == '?' || Peek() == '+')) return false;  // lazy, possessive
+      // Lazy and possessive forms, and a second quantifier.
+      if (More() && (Peek() == '?' || Peek() == '+' || Peek() == '*' || Peek() == '{')) {
+        return false;
+      }
       Node repeat;
       repeat.kind = Node::kRepeat;
       repeat.min = min;
@@ -180,6 +186,7 @@ struct Nfa {
   static constexpr int kMatch = 0;
   std::vector<State> states{State{}};  // state 0: the match
   bool too_big = false;
+  std::size_t work = 0;  // Compile() calls
 
   int Add(State s) {
     if (states.size() >= kMaxNfa) {
@@ -191,6 +198,9 @@ struct Nfa {
   }
 
   int Compile(const Node& n, int next) {
+    // Nested counts multiply ("(?:(?:){64}){64}..."): empty pieces add no
+    // state, so the work is bounded apart from the states.
+    if (++work > kMaxWork) too_big = true;
     if (too_big) return kMatch;
     switch (n.kind) {
       case Node::kSet:

@@ -57,9 +57,24 @@ TEST(DigitDfaTest, Quantifiers) {
 TEST(DigitDfaTest, RefusesWhatIsNotInTheSubset) {
   for (const char* p : {"a", "1a", "(?=1)2", "(?i)1", "[^1]", R"((1)\1)", "1{2}?", "1+?",
                         "(1", "1)", "[12", "[]", "[2-1]", "{3}", "1{2", "1{3,2}", "1{65}", ".",
-                        "^1", "1$", R"(\s)", "[a-z]", "1**x"}) {
+                        "^1", "1$", R"(\s)", "[a-z]", "1**x", "1**", "1?*", "1*{2}",
+                        "1{2}{3}", "(?:1){2}?"}) {
     EXPECT_FALSE(DigitDfa::Compile(p).has_value()) << p;
+    // RE2 refuses them too, or reads them as more than digits: either way
+    // they stay with RE2.
   }
+  // A long stack of quantifiers is refused at the second, not recursed into.
+  EXPECT_FALSE(DigitDfa::Compile("1" + std::string(70000, '*')).has_value());
+}
+
+TEST(DigitDfaTest, BoundsTheWorkOfNestedCounts) {
+  // Empty groups add no state, so only the work bound stops these.
+  std::string nested = "1";
+  for (int i = 0; i < 6; ++i) nested = "(?:" + nested + "(?:)){64}";
+  EXPECT_FALSE(DigitDfa::Compile(nested).has_value());
+  std::string empty = "(?:)";
+  for (int i = 0; i < 6; ++i) empty = "(?:" + empty + "){64}";
+  EXPECT_FALSE(DigitDfa::Compile(empty).has_value());
 }
 
 TEST(DigitDfaTest, RefusesAutomataPastTheLimit) {
