@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <span>
 
 #include "util/fixed.h"
 
@@ -448,14 +449,40 @@ Status OpportunityIndex::Restore(std::string_view in) {
 }
 
 void OpportunityIndex::PostCompanyAddresses() {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> added;  // (key, slot)
   std::vector<LookupKey> keys;
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     const Features f = FeaturesOf(View(slot));
     if (f.company.empty() || f.street.empty()) continue;
     StoredKeys(f, &keys);
     for (const LookupKey& k : keys) {
-      if (k.kind == KeyKind::kAddress) postings_.Add(k.hash, slot);
+      if (k.kind == KeyKind::kAddress) added.emplace_back(k.hash, slot);
     }
+  }
+  // Each list as a build that posted them all along would hold it: in the
+  // order of its records' latest upserts (Candidates() takes the newest).
+  auto upserted = [&](std::uint32_t slot) {
+    for (std::uint32_t e = slot < last_event_.size() ? last_event_[slot] : kNoEvent;
+         e != kNoEvent; e = events_[e].prev) {
+      if (events_[e].event != HistoryEvent::kClosed &&
+          events_[e].event != HistoryEvent::kExpired) {
+        return e;
+      }
+    }
+    return std::uint32_t{0};
+  };
+  std::sort(added.begin(), added.end());
+  std::vector<std::uint32_t> list;
+  for (std::size_t i = 0; i < added.size();) {
+    const std::uint64_t key = added[i].first;
+    const std::span<const std::uint32_t> held = postings_.Find(key);
+    list.assign(held.begin(), held.end());
+    for (std::uint32_t slot : list) postings_.Remove(key, slot);
+    for (; i < added.size() && added[i].first == key; ++i) list.push_back(added[i].second);
+    std::stable_sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return upserted(a) < upserted(b);
+    });
+    for (std::uint32_t slot : list) postings_.Add(key, slot);
   }
 }
 

@@ -64,6 +64,18 @@ inline void FillWithAddresses(OpportunityIndex* index) {
     f.country = "DE";
     bool created = false;
     (void)index->Upsert(o, f, &created, 1'790'500'000 + i);
+    // addr-1 again, last: its postings move to the end of their lists.
+    if (i == 11) {
+      o.id = "addr-1";
+      f = Features();
+      f.company = "address company 1";
+      f.company_tokens = f.company;
+      f.street = "hardenbergstrasse";
+      f.number = "81";
+      f.postal = "66879";
+      f.country = "DE";
+      (void)index->Upsert(o, f, &created, 1'790'500'100);
+    }
   }
 }
 
