@@ -49,8 +49,11 @@ std::optional<EmailKey> EmailAddress::Key(std::string_view input) const {
   std::string_view local = s.substr(0, at);
   const std::string_view host_part = s.substr(at + 1);
   if (host_part.empty()) return std::nullopt;
+  bool ascii = true;
   for (char c : local) {
-    if (!IsLocalPartChar(c) && static_cast<unsigned char>(c) < 0x80) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+    } else if (!IsLocalPartChar(c)) {
       return std::nullopt;
     }
   }
@@ -59,32 +62,41 @@ std::optional<EmailKey> EmailAddress::Key(std::string_view input) const {
   // Internationalized local parts (RFC 6531) fold like names do:
   // "josé" -> "jose"; invalid UTF-8 yields no key. The tag is cut and the
   // checks made after folding, which can produce '+' ("±" -> "+/-") or
-  // expose a dot at an edge.
+  // expose a dot at an edge. An ASCII local part is already checked and is
+  // lower-cased below.
   std::string folded_local;
-  if (!FoldToAscii(local, &folded_local)) return std::nullopt;
-  local = folded_local;
+  if (!ascii) {
+    if (!FoldToAscii(local, &folded_local)) return std::nullopt;
+    local = folded_local;
+  }
   if (auto plus = local.find('+'); plus != std::string_view::npos) {
     local = local.substr(0, plus);
   }
-  for (char c : local) {
-    if (!IsLocalPartChar(c)) return std::nullopt;
+  if (!ascii) {
+    for (char c : local) {
+      if (!IsLocalPartChar(c)) return std::nullopt;
+    }
   }
   if (local.empty() || local.size() > kMaxLocalPart) return std::nullopt;
   if (local.front() == '.' || local.back() == '.') return std::nullopt;
-  std::string mailbox_local;
-  mailbox_local.reserve(local.size());
   const bool google = *host == "gmail.com" || *host == "googlemail.com";
+  if (google) *host = "gmail.com";
+  EmailKey key;
+  key.mailbox.reserve(local.size() + 1 + host->size());
   for (char c : local) {
     if (google && c == '.') continue;
-    mailbox_local.push_back(AsciiLower(c));
+    key.mailbox.push_back(AsciiLower(c));
   }
-  if (mailbox_local.empty()) return std::nullopt;
-  if (google) *host = "gmail.com";
-
-  EmailKey key;
-  key.mailbox = mailbox_local + "@" + *host;
+  if (key.mailbox.empty()) return std::nullopt;
+  key.mailbox.push_back('@');
+  key.mailbox.append(*host);
+  // A free-mail host names no company: its registrable domain is not asked.
+  if (IsFreemail(*host)) {
+    key.freemail = true;
+    return key;
+  }
   auto registrable = domains_->Registrable(*host);
-  key.freemail = IsFreemail(*host) || (registrable && IsFreemail(*registrable));
+  key.freemail = registrable && IsFreemail(*registrable);
   if (!key.freemail) key.domain = std::move(registrable);
   return key;
 }
