@@ -21,8 +21,36 @@ namespace {
 constexpr std::size_t kMaxHost = 253;
 constexpr std::size_t kMaxLabel = 63;
 
-// Cuts a URL, host or email down to its host part, ASCII-lower-cased; the
-// result may still be malformed.
+// Byte classes of a host and what delimits one, looked up once a byte.
+enum : std::uint8_t {
+  kHostByte = 1,   // a letter, digit, '-' or '_'
+  kUpperByte = 2,  // 'A'-'Z'
+  kDotByte = 4,
+  kEndByte = 8,    // ends the authority: / ? # \ space tab
+  kAtByte = 16,
+  kColonByte = 32,
+  kHighByte = 64,  // not ASCII
+};
+constexpr std::array<std::uint8_t, 256> kByteClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    std::uint8_t k = 0;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') k = kHostByte;
+    if (c >= 'A' && c <= 'Z') k = kHostByte | kUpperByte;
+    if (c == '.') k = kDotByte;
+    if (c == '/' || c == '?' || c == '#' || c == '\\' || c == ' ' || c == '\t') k = kEndByte;
+    if (c == '@') k = kAtByte;
+    if (c == ':') k = kColonByte;
+    if (c >= 0x80) k = kHighByte;
+    t[c] = k;
+  }
+  return t;
+}();
+
+std::uint8_t ClassOf(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
+
+// Cuts a URL, host or email down to its host part; the result may still be
+// malformed.
 std::string_view HostPart(std::string_view s) {
   s = TrimAscii(s);
   if (s.size() >= 7 && (s.substr(0, 7) == "mailto:" || s.substr(0, 7) == "MAILTO:")) {
@@ -37,13 +65,17 @@ std::string_view HostPart(std::string_view s) {
   // last '@' and ':' before that end, found in the same pass.
   std::size_t at = std::string_view::npos, colon = std::string_view::npos;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '/' || c == '?' || c == '#' || c == '\\' || c == ' ' || c == '\t') {
+    const std::uint8_t k = ClassOf(s[i]);
+    if ((k & (kEndByte | kAtByte | kColonByte)) == 0) continue;
+    if (k & kEndByte) {
       s = s.substr(0, i);
       break;
     }
-    if (c == '@') at = i;
-    if (c == ':') colon = i;
+    if (k & kAtByte) {
+      at = i;
+    } else {
+      colon = i;
+    }
   }
   // Userinfo, or the local part of an email address.
   if (at != std::string_view::npos) {
@@ -66,10 +98,11 @@ std::string_view HostPart(std::string_view s) {
 bool IsAsciiHost(std::string_view host) {
   std::size_t label = 0;
   for (char c : host) {
-    if (c == '.') {
+    const std::uint8_t k = ClassOf(c);
+    if (k & kDotByte) {
       if (label == 0) return false;
       label = 0;
-    } else if (IsAsciiAlnum(c) || c == '-' || c == '_') {
+    } else if (k & kHostByte) {
       if (++label > kMaxLabel) return false;
     } else {
       return false;
@@ -152,13 +185,25 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
   const std::string_view part = HostPart(input);
   if (part.empty() || part.size() > kMaxUrlInput) return std::nullopt;
 
-  // Lower-cased as it is checked for ASCII, in one pass.
+  // Lower-cased as it is checked, in one pass: an ASCII host is valid when
+  // its labels are (letters, digits, '-', '_'; 1 to 63 bytes).
   std::string host(part.size(), '\0');
-  bool ascii = true;
+  std::uint8_t seen = 0;  // the classes met
+  std::size_t label = 0;
+  bool labels_ok = true;
   for (std::size_t i = 0; i < part.size(); ++i) {
-    ascii &= static_cast<unsigned char>(part[i]) < 0x80;
-    host[i] = AsciiLower(part[i]);
+    const std::uint8_t k = ClassOf(part[i]);
+    seen |= k;
+    host[i] = static_cast<char>(part[i] | ((k & kUpperByte) ? 0x20 : 0));
+    if (k & kDotByte) {
+      labels_ok &= label != 0;
+      label = 0;
+    } else {
+      labels_ok &= (k & kHostByte) != 0 && ++label <= kMaxLabel;
+    }
   }
+  labels_ok &= label != 0;
+  const bool ascii = (seen & kHighByte) == 0;
   if (!ascii) {
     // IDNA 2008 with UTS #46 mapping (lower-casing, NFC), to punycode.
     const std::string in(part);
@@ -173,7 +218,7 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
     idn2_free(out);
     for (char& c : host) c = AsciiLower(c);
   }
-  if (host.size() > kMaxHost || !IsAsciiHost(host)) return std::nullopt;
+  if (host.size() > kMaxHost || !(ascii ? labels_ok : IsAsciiHost(host))) return std::nullopt;
 
   const std::size_t dot = host.rfind('.');
   if (dot == std::string::npos) return std::nullopt;  // "localhost", "n"
