@@ -1,5 +1,9 @@
 #include "normalize/text_fold.h"
 
+#include <array>
+#include <cstdint>
+#include <cstring>
+
 #include <unicode/translit.h>
 #include <unicode/uscript.h>
 #include <unicode/unistr.h>
@@ -38,10 +42,35 @@ void AppendLowerAscii(std::string_view s, std::string* out) {
 }
 
 bool IsAscii(std::string_view s) {
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t high = 0;  // the top bits of eight bytes at a time
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    high |= w;
   }
-  return true;
+  for (; n > 0; ++p, --n) high |= static_cast<unsigned char>(*p);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+// ASCII byte -> what AppendLowerAscii writes for it: lower case, controls
+// as a space.
+constexpr std::array<char, 128> kLowerAscii = [] {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    t[c] = (c < 0x20 || c == 0x7F) ? ' ' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32)
+                                                                   : static_cast<char>(c);
+  }
+  return t;
+}();
+
+// AppendLowerAscii() of text known to be ASCII, one lookup a byte.
+void AppendLowerAsciiOnly(std::string_view s, std::string* out) {
+  const std::size_t start = out->size();
+  out->resize(start + s.size());
+  char* w = out->data() + start;
+  for (char c : s) *w++ = kLowerAscii[static_cast<unsigned char>(c)];
 }
 
 // ICU transliterators are not safe to share between threads: one of each
@@ -108,8 +137,7 @@ bool FoldToAscii(std::string_view in, std::string* out) {
   if (in.size() > kMaxFoldInput) return false;
   if (in.find('\0') != std::string_view::npos) return false;
   if (IsAscii(in)) {
-    out->reserve(in.size());
-    AppendLowerAscii(in, out);
+    AppendLowerAsciiOnly(in, out);
     return true;
   }
   // NFKC + case fold + strip marks + lump punctuation in one utf8proc pass.

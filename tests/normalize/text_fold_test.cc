@@ -42,5 +42,33 @@ TEST(TextFoldTest, TrimAscii) {
   EXPECT_EQ(TrimAscii(""), "");
 }
 
+
+// ASCII text folds byte by byte: letters to lower case, controls to a
+// space, the rest as it is; one byte outside ASCII anywhere (the check reads
+// eight bytes at a time) sends the text the Unicode way.
+TEST(TextFoldTest, AsciiBytesAtEveryPosition) {
+  for (int c = 1; c < 128; ++c) {
+    const char ch = static_cast<char>(c);
+    const char want = (c < 0x20 || c == 0x7F) ? ' ' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : ch;
+    for (std::size_t len = 1; len <= 20; ++len) {
+      for (std::size_t at = 0; at < len; ++at) {
+        std::string in(len, 'Q');
+        in[at] = ch;
+        std::string out;
+        ASSERT_TRUE(FoldToAscii(in, &out));
+        std::string expected(len, 'q');
+        expected[at] = want;
+        ASSERT_EQ(out, expected) << c << " at " << at << " of " << len;
+        // An accented letter in place of the byte: folded, not copied.
+        in[at] = '\xC3';
+        in.insert(at + 1, 1, '\xA9');  // é
+        ASSERT_TRUE(FoldToAscii(in, &out));
+        expected[at] = 'e';
+        ASSERT_EQ(out, expected) << "é at " << at << " of " << len;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace leadroute::normalize
