@@ -22,7 +22,12 @@ rate="${2:-2000}"
 bin="${LEADROUTE_BIN:-build/bin}"
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # The servers finish their shutdown (a snapshot) before the directory goes.
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 data="${IMPORT_DATA:-$work/data}"

@@ -12,7 +12,10 @@ n="${1:-3000}"
 bin="${LEADROUTE_BIN:-build/bin}"
 work=$(mktemp -d)
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
 trap cleanup EXIT
 "$bin/leadroute-gen" --kind opportunities --count "$n" > "$work/requests.jsonl"
 for sync in always never; do
