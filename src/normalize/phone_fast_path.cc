@@ -1,6 +1,7 @@
 #include "normalize/phone_fast_path.h"
 
 #include "normalize/digit_dfa.h"
+#include "normalize/phone_metadata.h"
 
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumberutil.h>
@@ -13,14 +14,6 @@
 #include <optional>
 #include <set>
 #include <vector>
-
-// libphonenumber's compiled-in metadata: a serialized
-// PhoneMetadataCollection. Exported by libphonenumber.so (generated
-// metadata.cc) but not declared in an installed header.
-namespace i18n::phonenumbers {
-int metadata_size();
-const void* metadata_get();
-}  // namespace i18n::phonenumbers
 
 namespace leadroute::normalize {
 namespace {

@@ -249,16 +249,20 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   EXPECT_EQ(bad.size(), 0u);
 }
 
+// The bytes of tests/index/data/NAME; empty when it is missing.
+std::string ReadTestData(const std::string& name) {
+  std::ifstream file(std::string(LEADROUTE_TEST_DATA) + "/index/data/" + name,
+                     std::ios::binary);
+  std::stringstream bytes;
+  bytes << file.rdbuf();
+  return bytes.str();
+}
+
 // tests/index/data/index-lroi0003.bin: FillForSnapshot() saved by the
 // build before LROI0004 (records' bytes among their fixed fields). A data
 // directory from before the upgrade still starts.
 TEST(OpportunityIndexTest, RestoresSnapshotsOfTheFormerFormat) {
-  std::ifstream file(std::string(LEADROUTE_TEST_DATA) + "/index/data/index-lroi0003.bin",
-                     std::ios::binary);
-  ASSERT_TRUE(file) << "missing test data";
-  std::stringstream bytes;
-  bytes << file.rdbuf();
-  const std::string v3 = bytes.str();
+  const std::string v3 = ReadTestData("index-lroi0003.bin");
   ASSERT_EQ(v3.substr(0, 8), "LROI0003");
   OpportunityIndex want;
   FillForSnapshot(&want);
@@ -279,12 +283,7 @@ TEST(OpportunityIndexTest, RestoresSnapshotsOfTheFormerFormat) {
 // address for a record naming a company. Restored, those records are found
 // at their address as if stored by this build.
 TEST(OpportunityIndexTest, RestoringLroi0004PostsCompanyAddresses) {
-  std::ifstream file(std::string(LEADROUTE_TEST_DATA) + "/index/data/index-lroi0004.bin",
-                     std::ios::binary);
-  ASSERT_TRUE(file) << "missing test data";
-  std::stringstream bytes;
-  bytes << file.rdbuf();
-  const std::string v4 = bytes.str();
+  const std::string v4 = ReadTestData("index-lroi0004.bin");
   ASSERT_EQ(v4.substr(0, 8), "LROI0004");
   OpportunityIndex want;
   FillForSnapshot(&want);

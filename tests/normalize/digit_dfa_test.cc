@@ -11,10 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace i18n::phonenumbers {
-int metadata_size();
-const void* metadata_get();
-}  // namespace i18n::phonenumbers
+#include "normalize/phone_metadata.h"
 
 namespace leadroute::normalize {
 namespace {
