@@ -186,7 +186,9 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
   if (part.empty() || part.size() > kMaxUrlInput) return std::nullopt;
 
   // Lower-cased as it is checked, in one pass: an ASCII host is valid when
-  // its labels are (letters, digits, '-', '_'; 1 to 63 bytes).
+  // its labels are (letters, digits, '-', '_'; 1 to 63 bytes), IsAsciiHost()'s
+  // rule written out here. (Through a shared checker object it cost ~130
+  // instructions more a party: the byte stores into `host` may alias it.)
   std::string host(part.size(), '\0');
   std::uint8_t seen = 0;  // the classes met
   std::size_t label = 0;

@@ -7,10 +7,11 @@
 // For those, PhoneFastPath replays the steps of PhoneNumberUtil::Parse,
 // IsValidNumber and Format(E164) on libphonenumber's own metadata (the
 // compiled-in PhoneMetadataCollection), with the number patterns compiled
-// once into DigitDfa tables and the prefix patterns into RE2. Whatever it is not sure about (letters, extensions, unusual national
-// prefix rules, a country code without "+"), it says so and the caller asks
-// libphonenumber. Differential tests and the fuzz target hold both paths to
-// the same answers.
+// once into DigitDfa tables and the prefix patterns into RE2. Whatever it
+// is not sure about (letters, extensions, unusual national prefix rules, a
+// country code without "+"), it says so and the caller asks libphonenumber.
+// Differential tests and the fuzz target hold both paths to the same
+// answers.
 #ifndef LEADROUTE_NORMALIZE_PHONE_FAST_PATH_H_
 #define LEADROUTE_NORMALIZE_PHONE_FAST_PATH_H_
 

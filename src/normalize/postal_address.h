@@ -56,4 +56,3 @@ class PostalAddress {
 }  // namespace leadroute::normalize
 
 #endif  // LEADROUTE_NORMALIZE_POSTAL_ADDRESS_H_
-#include "normalize/word_list.h"

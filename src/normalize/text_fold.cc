@@ -16,6 +16,16 @@ namespace leadroute::normalize {
 
 namespace {
 
+// What an ASCII byte folds to: lower case, a control a space.
+constexpr std::array<char, 128> kLowerAscii = [] {
+  std::array<char, 128> t{};
+  for (int c = 0; c < 128; ++c) {
+    t[c] = (c < 0x20 || c == 0x7F) ? ' ' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32)
+                                                                   : static_cast<char>(c);
+  }
+  return t;
+}();
+
 // Appends ASCII bytes of `s` lower-cased; other bytes (and controls) become a
 // single space.
 void AppendLowerAscii(std::string_view s, std::string* out) {
@@ -32,10 +42,8 @@ void AppendLowerAscii(std::string_view s, std::string* out) {
         ++i;
       }
       *w++ = ' ';
-    } else if (c < 0x20 || c == 0x7F) {
-      *w++ = ' ';
     } else {
-      *w++ = AsciiLower(static_cast<char>(c));
+      *w++ = kLowerAscii[c];
     }
   }
   out->resize(static_cast<std::size_t>(w - out->data()));
@@ -53,17 +61,6 @@ bool IsAscii(std::string_view s) {
   for (; n > 0; ++p, --n) high |= static_cast<unsigned char>(*p);
   return (high & 0x8080808080808080ULL) == 0;
 }
-
-// ASCII byte -> what AppendLowerAscii writes for it: lower case, controls
-// as a space.
-constexpr std::array<char, 128> kLowerAscii = [] {
-  std::array<char, 128> t{};
-  for (int c = 0; c < 128; ++c) {
-    t[c] = (c < 0x20 || c == 0x7F) ? ' ' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32)
-                                                                   : static_cast<char>(c);
-  }
-  return t;
-}();
 
 // AppendLowerAscii() of text known to be ASCII, one lookup a byte.
 void AppendLowerAsciiOnly(std::string_view s, std::string* out) {

@@ -16,12 +16,10 @@
 #include <string_view>
 #include <vector>
 
-#include <tsl/robin_map.h>
-
 #include "leadroute/normalizer.h"
-#include "normalize/word_list.h"
 #include "leadroute/partner.h"
 #include "leadroute/status.h"
+#include "normalize/word_list.h"
 #include "rules/partners_file.h"
 #include "rules/policy.h"
 
