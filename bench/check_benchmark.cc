@@ -120,6 +120,16 @@ void BM_BulkUpsert(benchmark::State& state) {
   state.counters["batch_upserts_per_s"] =
       static_cast<double>(f.n - f.n / 2) / f.batch_seconds;
   state.counters["rss_bytes_per_opp"] = f.bytes_per_opportunity;
+  // Where the index's bytes go, per opportunity, as allocated.
+  const EngineStats stats = f.engine->Stats();
+  const double n = static_cast<double>(f.n);
+  state.counters["records_B"] = static_cast<double>(stats.record_bytes) / n;
+  state.counters["live_records_B"] = static_cast<double>(stats.record_live_bytes) / n;
+  state.counters["slots_B"] = static_cast<double>(stats.slot_bytes) / n;
+  state.counters["histories_B"] = static_cast<double>(stats.history_bytes) / n;
+  state.counters["buckets_B"] = static_cast<double>(stats.posting_bytes) / n;
+  state.counters["lists_B"] = static_cast<double>(stats.posting_list_bytes) / n;
+  state.counters["keys_per_opp"] = static_cast<double>(stats.posted_keys) / n;
 }
 BENCHMARK(BM_BulkUpsert)->Iterations(1);
 

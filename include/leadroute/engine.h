@@ -48,6 +48,16 @@ struct EngineStats {
   std::uint64_t leads_routed = 0;    // routed to a partner or an owner, ever
   std::uint64_t leads_unassigned = 0;
   std::uint64_t leads_open = 0;      // assigned to a partner, not closed or declined
+  // The opportunity index's memory, as allocated: packed records (live and
+  // replaced ones not yet reclaimed), the slot array, histories, and the
+  // postings: buckets, and the lists of keys under several opportunities.
+  std::size_t record_bytes = 0;
+  std::size_t record_live_bytes = 0;  // of those, the current records'
+  std::size_t slot_bytes = 0;
+  std::size_t history_bytes = 0;
+  std::size_t posting_bytes = 0;       // buckets
+  std::size_t posting_list_bytes = 0;  // lists
+  std::size_t posted_keys = 0;  // distinct match keys and ids
 };
 
 // What a (re)loaded rule set holds.

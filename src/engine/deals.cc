@@ -475,10 +475,18 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   return out;
 }
 
-void Engine::Deals::Count(std::size_t* stored, std::size_t* active) const {
+void Engine::Deals::Count(EngineStats* stats) const {
   std::shared_lock lock(mu_);
-  *stored = index_.size();
-  *active = index_.CountActive(options_.now());
+  stats->opportunities = index_.size();
+  stats->active = index_.CountActive(options_.now());
+  const index::OpportunityIndex::Footprint f = index_.footprint();
+  stats->record_bytes = f.records;
+  stats->record_live_bytes = f.records_live;
+  stats->slot_bytes = f.slots;
+  stats->history_bytes = f.histories;
+  stats->posting_bytes = f.posting_buckets;
+  stats->posting_list_bytes = f.posting_lists;
+  stats->posted_keys = f.keys;
 }
 
 }  // namespace leadroute

@@ -35,7 +35,8 @@ class Engine::Deals {
   // The features Check() extracts from a party.
   index::Features Features(const Party& party) const;
   Result<RegisterResult> Register(Opportunity deal);
-  void Count(std::size_t* stored, std::size_t* active) const;
+  // Opportunities stored and active, and the index's memory.
+  void Count(EngineStats* stats) const;
 
   // Every later change goes to `log` first (null: none). REQUIRES: no
   // writer running.

@@ -102,7 +102,7 @@ Result<RegisterResult> Engine::Register(Opportunity deal) {
 
 EngineStats Engine::Stats() const {
   EngineStats s;
-  deals_->Count(&s.opportunities, &s.active);
+  deals_->Count(&s);
   router_->Totals(&s);
   return s;
 }

@@ -537,6 +537,19 @@ std::size_t OpportunityIndex::bytes() const {
   return arena_.reserved() + slots_.capacity() * sizeof(Slot) + postings_.bytes();
 }
 
+OpportunityIndex::Footprint OpportunityIndex::footprint() const {
+  Footprint f;
+  f.records = arena_.reserved();
+  f.records_live = arena_.live();
+  f.slots = slots_.capacity() * sizeof(Slot);
+  f.histories = events_.capacity() * sizeof(Event) +
+                last_event_.capacity() * sizeof(std::uint32_t);
+  f.posting_buckets = postings_.bucket_bytes();
+  f.posting_lists = postings_.bytes() - f.posting_buckets;
+  f.keys = postings_.keys();
+  return f;
+}
+
 void OpportunityIndex::AddPostings(std::uint32_t slot,
                                    const std::vector<LookupKey>& keys) {
   for (const LookupKey& k : keys) postings_.Add(k.hash, slot);

@@ -164,6 +164,17 @@ class OpportunityIndex {
   std::size_t CountActive(std::int64_t now) const;
   // Bytes held by records (live and dead), slots and postings.
   std::size_t bytes() const;
+  // Where those bytes go, as allocated (capacity, not size).
+  struct Footprint {
+    std::size_t records = 0;        // arena chunks, live and dead records
+    std::size_t records_live = 0;   // the live records' packed bytes
+    std::size_t slots = 0;          // the slot array
+    std::size_t histories = 0;      // events and each slot's newest
+    std::size_t posting_buckets = 0;
+    std::size_t posting_lists = 0;  // keys under more than one slot
+    std::size_t keys = 0;           // distinct keys posted, ids included
+  };
+  Footprint footprint() const;
 
  private:
   // Records are never removed (closed ones stay for get_opportunity).

@@ -10,7 +10,8 @@ namespace leadroute::index {
 RecordArena::Chunk RecordArena::NewChunk(std::size_t bytes) {
   Chunk c;
   c.size = std::max(kChunk, bytes);
-  c.bytes.reset(static_cast<char*>(AllocateHuge(c.size)));  // faulted in, not zeroed
+  // Faulted in, not zeroed.
+  c.bytes = std::unique_ptr<char[], Free>(static_cast<char*>(AllocateHuge(c.size)), Free{c.size});
   return c;
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/huge_pages.h"
+
 namespace leadroute::index {
 
 class RecordArena {
@@ -23,7 +25,10 @@ class RecordArena {
   // faulted in (AllocateHuge), which Store() would otherwise pay while the
   // index excludes readers.
   struct Free {
-    void operator()(char* p) const { std::free(p); }
+    Free() : size(0) {}  // not a default member initializer: see unique_ptr
+    explicit Free(std::size_t bytes) : size(bytes) {}
+    void operator()(char* p) const { FreeHuge(p, size); }
+    std::size_t size;
   };
   struct Chunk {
     std::unique_ptr<char[], Free> bytes;

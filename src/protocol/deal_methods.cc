@@ -278,6 +278,15 @@ Status HandleStats(Engine& engine, od::value* params, JsonWriter& out) {
   out.Field("leads_routed", stats.leads_routed);
   out.Field("leads_unassigned", stats.leads_unassigned);
   out.Field("leads_open", stats.leads_open);
+  out.Key("index_bytes");
+  out.BeginObject();
+  out.Field("records", static_cast<std::uint64_t>(stats.record_bytes));
+  out.Field("slots", static_cast<std::uint64_t>(stats.slot_bytes));
+  out.Field("histories", static_cast<std::uint64_t>(stats.history_bytes));
+  out.Field("posting_buckets", static_cast<std::uint64_t>(stats.posting_bytes));
+  out.Field("posting_lists", static_cast<std::uint64_t>(stats.posting_list_bytes));
+  out.EndObject();
+  out.Field("index_keys", static_cast<std::uint64_t>(stats.posted_keys));
   out.EndObject();
   return Status::Ok();
 }

@@ -1,6 +1,7 @@
 #include "protocol/metrics.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "protocol/method_table.h"
 
@@ -116,6 +117,21 @@ std::string Metrics::Render(const Engine& engine) const {
     Header(&out, f.name, f.type, f.help);
     out.append(f.name).append(" ").append(std::to_string(f.value)).append("\n");
   }
+  Header(&out, "leadroute_index_bytes", "gauge",
+         "Memory the opportunity index holds, by part (as allocated).");
+  const std::pair<const char*, std::size_t> parts[] = {
+      {"records", stats.record_bytes},
+      {"slots", stats.slot_bytes},
+      {"histories", stats.history_bytes},
+      {"posting_buckets", stats.posting_bytes},
+      {"posting_lists", stats.posting_list_bytes},
+  };
+  for (const auto& [part, value] : parts) {
+    out.append("leadroute_index_bytes{part=\"").append(part).append("\"} ")
+        .append(std::to_string(value)).append("\n");
+  }
+  Header(&out, "leadroute_index_keys", "gauge", "Distinct match keys and ids posted.");
+  out.append("leadroute_index_keys ").append(std::to_string(stats.posted_keys)).append("\n");
   Header(&out, "leadroute_rules_info", "gauge", "The rule set in force (1), by version.");
   out += "leadroute_rules_info{version=\"" + Label(stats.rules_version) + "\"} " +
          (stats.rules_version.empty() ? "0" : "1") + "\n";

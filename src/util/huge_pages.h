@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -21,7 +22,12 @@ inline constexpr std::size_t kHugePage = 2u << 20;
 // page in costs milliseconds (~3 ms on a VM, zeroing included): done here,
 // where the index allocates (away from its exclusive lock), not at the first
 // write, which for a vector's spare capacity comes inside a write. Free with
-// std::free.
+// FreeHuge(p, bytes), the same `bytes`.
+//
+// Whole huge pages are mapped from the kernel and unmapped when freed, not
+// taken from malloc: a malloc keeps what is freed for reuse (tcmalloc in its
+// page heap, glibc below its adaptive mmap threshold), so the arrays an index
+// outgrew would stay resident after it grew (~30 bytes an opportunity at 1M).
 inline void* AllocateHuge(std::size_t bytes) {
   if (bytes < kHugePage) {
     void* p = std::malloc(bytes == 0 ? 1 : bytes);
@@ -29,12 +35,30 @@ inline void* AllocateHuge(std::size_t bytes) {
     return p;
   }
   const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-  void* p = std::aligned_alloc(kHugePage, rounded);
-  if (p == nullptr) throw std::bad_alloc();
+  // Mapped a huge page larger, then trimmed to an aligned start.
+  void* m = ::mmap(nullptr, rounded + kHugePage, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) throw std::bad_alloc();
+  const auto at = reinterpret_cast<std::uintptr_t>(m);
+  const std::uintptr_t aligned = (at + kHugePage - 1) / kHugePage * kHugePage;
+  if (aligned > at) ::munmap(m, aligned - at);
+  if (const std::size_t tail = at + kHugePage - aligned; tail > 0) {
+    ::munmap(reinterpret_cast<void*>(aligned + rounded), tail);
+  }
+  void* p = reinterpret_cast<void*>(aligned);
   ::madvise(p, rounded, MADV_HUGEPAGE);  // advice: failure changes nothing
   volatile char* page = static_cast<char*>(p);
   for (std::size_t at = 0; at < rounded; at += 4096) page[at] = 0;
   return p;
+}
+
+inline void FreeHuge(void* p, std::size_t bytes) {
+  if (p == nullptr) return;
+  if (bytes < kHugePage) {
+    std::free(p);
+    return;
+  }
+  ::munmap(p, (bytes + kHugePage - 1) / kHugePage * kHugePage);
 }
 
 // A std::allocator for vectors that grow large.
@@ -45,7 +69,7 @@ struct HugePageAllocator {
   template <typename U>
   HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: rebinding
   T* allocate(std::size_t n) { return static_cast<T*>(AllocateHuge(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t) { std::free(p); }
+  void deallocate(T* p, std::size_t n) { FreeHuge(p, n * sizeof(T)); }
   template <typename U>
   bool operator==(const HugePageAllocator<U>&) const { return true; }
 };

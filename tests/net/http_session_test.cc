@@ -150,6 +150,9 @@ TEST_F(HttpTest, MetricsCountRequestsAndErrors) {
   // This request's own connection, at least (earlier ones close concurrently).
   EXPECT_EQ(m.find("leadroute_connections{transport=\"http\"} 0\n"), std::string::npos) << m;
   EXPECT_NE(m.find("leadroute_build_info{version=\""), std::string::npos);
+  EXPECT_NE(m.find("# TYPE leadroute_index_bytes gauge\nleadroute_index_bytes{part=\"records\"} "),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("leadroute_index_bytes{part=\"posting_lists\"} "), std::string::npos);
   // Every sample line belongs to a family with HELP and TYPE.
   std::size_t samples = 0;
   for (std::size_t at = 0; at < m.size();) {

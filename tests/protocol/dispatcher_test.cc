@@ -196,8 +196,15 @@ TEST_F(DealMethodsTest, UpsertCheckRegisterGetClose) {
   EXPECT_NE(reg.find(R"("status":"approved","opportunity_id":"d-1","expires_at":"2030-01-01T00:00:00Z","matches":[])"),
             std::string::npos)
       << reg;
-  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})").find(R"("opportunities":2)"),
-            std::string::npos);
+  const std::string stats = Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})");
+  EXPECT_NE(stats.find(R"("opportunities":2)"), std::string::npos);
+  // Where the index's memory goes; the ids and match keys of both records
+  // are posted.
+  EXPECT_NE(stats.find(R"("index_bytes":{"records":)"), std::string::npos) << stats;
+  EXPECT_EQ(stats.find(R"("records":0,)"), std::string::npos) << stats;
+  EXPECT_NE(stats.find(R"("posting_buckets":)"), std::string::npos) << stats;
+  EXPECT_NE(stats.find(R"("index_keys":)"), std::string::npos) << stats;
+  EXPECT_EQ(stats.find(R"("index_keys":0)"), std::string::npos) << stats;
 }
 
 TEST_F(DealMethodsTest, BadParamsNameTheField) {
