@@ -274,13 +274,15 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // actor, u8 event, status; u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// "LROI0004" (read too) is the same layout, written when a record that
-// names a company got no address posting; restoring one adds them.
-// "LROI0003" (read too) had each record's length and bytes after its
-// status, and no company's address posting either.
+// Read too, their postings rebuilt from the records (RebuildPostings):
+// "LROI0005", the same layout with the posting table's former buckets
+// (PostingTable::SkipFormer); "LROI0004", written when a record that names a
+// company got no address posting; "LROI0003", which had each record's
+// length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '5'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '6'};
+constexpr char kSaveMagicV5[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '5'};
 constexpr char kSaveMagicV4[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '4'};
 constexpr char kSaveMagicV3[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '3'};
 
@@ -364,7 +366,9 @@ Status OpportunityIndex::Restore(std::string_view in) {
   if (in.size() < sizeof(kSaveMagic)) return malformed("not a snapshot of this version");
   const bool v3 = std::memcmp(in.data(), kSaveMagicV3, sizeof(kSaveMagicV3)) == 0;
   const bool v4 = std::memcmp(in.data(), kSaveMagicV4, sizeof(kSaveMagicV4)) == 0;
-  if (!v3 && !v4 && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
+  const bool v5 = std::memcmp(in.data(), kSaveMagicV5, sizeof(kSaveMagicV5)) == 0;
+  const bool former = v3 || v4 || v5;
+  if (!former && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");
   }
   in.remove_prefix(sizeof(kSaveMagic));
@@ -405,7 +409,8 @@ Status OpportunityIndex::Restore(std::string_view in) {
     s.status = static_cast<OpportunityStatus>(status);
     slots_.push_back(s);
   }
-  if (!postings_.Restore(&in, static_cast<std::uint32_t>(slots_.size()))) {
+  if (former ? !PostingTable::SkipFormer(&in)
+             : !postings_.Restore(&in, static_cast<std::uint32_t>(slots_.size()))) {
     return malformed("postings");
   }
   std::uint32_t actors = 0;
@@ -444,23 +449,20 @@ Status OpportunityIndex::Restore(std::string_view in) {
     }
   }
   if (!in.empty()) return malformed("trailing bytes");
-  if (v3 || v4) PostCompanyAddresses();
+  if (former) RebuildPostings();
   return Status::Ok();
 }
 
-void OpportunityIndex::PostCompanyAddresses() {
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> added;  // (key, slot)
-  std::vector<LookupKey> keys;
+void OpportunityIndex::RebuildPostings() {
+  postings_ = PostingTable();
+  // Each list as a build that posted them all along would hold it: ids in
+  // the order their records were created (slot order), match keys in the
+  // order of their records' latest upserts (Candidates() takes the newest).
+  std::vector<std::uint32_t> order(slots_.size());
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
-    const Features f = FeaturesOf(View(slot));
-    if (f.company.empty() || f.street.empty()) continue;
-    StoredKeys(f, &keys);
-    for (const LookupKey& k : keys) {
-      if (k.kind == KeyKind::kAddress) added.emplace_back(k.hash, slot);
-    }
+    postings_.Add(IdKey(IdOf(slot)), slot);
+    order[slot] = slot;
   }
-  // Each list as a build that posted them all along would hold it: in the
-  // order of its records' latest upserts (Candidates() takes the newest).
   auto upserted = [&](std::uint32_t slot) {
     for (std::uint32_t e = slot < last_event_.size() ? last_event_[slot] : kNoEvent;
          e != kNoEvent; e = events_[e].prev) {
@@ -471,18 +473,14 @@ void OpportunityIndex::PostCompanyAddresses() {
     }
     return std::uint32_t{0};
   };
-  std::sort(added.begin(), added.end());
-  std::vector<std::uint32_t> list;
-  for (std::size_t i = 0; i < added.size();) {
-    const std::uint64_t key = added[i].first;
-    const std::span<const std::uint32_t> held = postings_.Find(key);
-    list.assign(held.begin(), held.end());
-    for (std::uint32_t slot : list) postings_.Remove(key, slot);
-    for (; i < added.size() && added[i].first == key; ++i) list.push_back(added[i].second);
-    std::stable_sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return upserted(a) < upserted(b);
-    });
-    for (std::uint32_t slot : list) postings_.Add(key, slot);
+  std::vector<std::uint32_t> latest(slots_.size());
+  for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) latest[slot] = upserted(slot);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return latest[a] < latest[b]; });
+  std::vector<LookupKey> keys;
+  for (std::uint32_t slot : order) {
+    StoredKeys(FeaturesOf(View(slot)), &keys);
+    AddPostings(slot, keys);
   }
 }
 

@@ -192,9 +192,10 @@ class OpportunityIndex {
   std::uint32_t InternOwner(const Owner& owner);
   void AddPostings(std::uint32_t slot, const std::vector<LookupKey>& keys);
   void RemovePostings(std::uint32_t slot);
-  // Restoring a snapshot of a format before LROI0005: the address postings
-  // of records that name a company, which those builds did not add.
-  void PostCompanyAddresses();
+  // Restoring a snapshot of a format before LROI0006 (another posting
+  // table; before LROI0005, no address postings for records that name a
+  // company): every posting, from the records' features.
+  void RebuildPostings();
   // Copies the live records into a fresh arena once dead ones dominate.
   void MaybeCompact();
 

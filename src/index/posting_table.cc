@@ -12,11 +12,12 @@ constexpr std::size_t kInitialBuckets = 1024;
 constexpr std::size_t kLoadNum = 4, kLoadDen = 5;
 }  // namespace
 
-PostingTable::PostingTable() : buckets_(kInitialBuckets, Bucket{0, 0, kEmpty}) {}
+PostingTable::PostingTable() : buckets_(kInitialBuckets, Bucket{0, kEmpty}) {}
 
 std::size_t PostingTable::Probe(std::uint64_t hash) const {
+  const std::uint32_t tag = Tag(hash);
   std::size_t i = Home(hash);
-  while (buckets_[i].value != kEmpty && buckets_[i].hash() != hash) i = Next(i);
+  while (buckets_[i].value != kEmpty && buckets_[i].tag != tag) i = Next(i);
   return i;
 }
 
@@ -35,7 +36,7 @@ void PostingTable::Add(std::uint64_t hash, std::uint32_t slot) {
   const std::size_t i = Probe(hash);
   Bucket& b = buckets_[i];
   if (b.value == kEmpty) {
-    b = Bucket{static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(hash >> 32), slot};
+    b = Bucket{Tag(hash), slot};
     ++size_;
     return;
   }
@@ -89,7 +90,7 @@ void PostingTable::Erase(std::size_t i) {
   while (true) {
     j = Next(j);
     if (buckets_[j].value == kEmpty) break;
-    const std::size_t home = Home(buckets_[j].hash());
+    const std::size_t home = HomeOf(buckets_[j].tag, buckets_.size());
     // Is home cyclically outside (hole, j]? Then the entry may move back.
     const bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
     if (movable) {
@@ -97,15 +98,15 @@ void PostingTable::Erase(std::size_t i) {
       hole = j;
     }
   }
-  buckets_[hole] = Bucket{0, 0, kEmpty};
+  buckets_[hole] = Bucket{0, kEmpty};
   --size_;
 }
 
 PostingTable::Buckets PostingTable::Rehashed(std::size_t n) const {
-  Buckets fresh(n, Bucket{0, 0, kEmpty});
+  Buckets fresh(n, Bucket{0, kEmpty});
   for (const Bucket& b : buckets_) {
     if (b.value == kEmpty) continue;
-    std::size_t i = static_cast<std::size_t>(((b.hash() >> 32) * n) >> 32);
+    std::size_t i = HomeOf(b.tag, n);
     while (fresh[i].value != kEmpty) i = i + 1 == n ? 0 : i + 1;
     fresh[i] = b;
   }
@@ -123,12 +124,13 @@ PostingTable::Buckets PostingTable::GrownFor(std::size_t more_keys) const {
   return Rehashed(std::max(buckets_.size() + buckets_.size() / 2, keys * kLoadDen / kLoadNum + 1));
 }
 
-// Save() format, little-endian: u64 buckets, then each as u32 hash_lo,
-// hash_hi, value; u64 lists, each as u32 length and its slots.
+// Save() format, little-endian: u64 buckets, then each as u32 tag, value;
+// u64 lists, each as u32 length and its slots. The former layout had u32
+// hash_lo, hash_hi, value per bucket.
 void PostingTable::Save(std::string* out) const {
   auto put64 = [out](std::uint64_t v) { out->append(reinterpret_cast<const char*>(&v), 8); };
   auto put32 = [out](std::uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); };
-  static_assert(sizeof(Bucket) == 12);
+  static_assert(sizeof(Bucket) == 8);
   put64(buckets_.size());
   out->append(reinterpret_cast<const char*>(buckets_.data()), buckets_.size() * sizeof(Bucket));
   put64(lists_.size());
@@ -183,6 +185,30 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
     referenced[list] = true;
   }
   if (size_ >= buckets_.size()) return fail();  // probing needs an empty bucket
+  return true;
+}
+
+bool PostingTable::SkipFormer(std::string_view* in) {
+  constexpr std::size_t kFormerBucket = 12;
+  auto take = [in](std::uint64_t n, std::uint64_t size) {
+    if (n > in->size() / size) return false;
+    in->remove_prefix(n * size);
+    return true;
+  };
+  std::uint64_t count = 0, lists = 0;
+  if (in->size() < 8) return false;
+  std::memcpy(&count, in->data(), 8);
+  in->remove_prefix(8);
+  if (count == 0 || !take(count, kFormerBucket) || in->size() < 8) return false;
+  std::memcpy(&lists, in->data(), 8);
+  in->remove_prefix(8);
+  for (std::uint64_t i = 0; i < lists; ++i) {
+    std::uint32_t length = 0;
+    if (in->size() < 4) return false;
+    std::memcpy(&length, in->data(), 4);
+    in->remove_prefix(4);
+    if (!take(length, 4)) return false;
+  }
   return true;
 }
 
