@@ -221,11 +221,11 @@ std::optional<Opportunity> OpportunityIndex::Get(std::string_view id) const {
   Opportunity o;
   o.id = r.Get(kId);
   o.owner = owners_[s.owner];
-  o.party.company = r.Get(kCompany);
+  o.party.company = r.Raw(kCompany);
   o.party.domain = r.Get(kDomain);
   o.party.email = r.Get(kEmail);
-  o.party.first_name = r.Get(kFirstName);
-  o.party.last_name = r.Get(kLastName);
+  o.party.first_name = r.Raw(kFirstName);
+  o.party.last_name = r.Raw(kLastName);
   o.party.phone = r.Get(kPhone);
   o.party.street = r.Get(kStreet);
   o.party.city = r.Get(kCity);

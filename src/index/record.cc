@@ -8,7 +8,17 @@ namespace leadroute::index {
 namespace {
 
 constexpr unsigned char kLongLength = 255;
+// In a record flagged kRefs: a field whose bytes are some of the data's
+// bytes before it, as [kRefLength][offset][length].
+constexpr unsigned char kRefLength = 254;
+constexpr std::uint32_t kRefs = 1u << 31;  // in the present bitmap
 constexpr std::size_t kHeader = 10;  // present, same, data offset
+// A feature is looked for among the bytes before it from this length on
+// (a reference takes three bytes).
+constexpr std::size_t kMinRef = 4;
+
+// Features may be references; raw fields and binary ones may not.
+constexpr bool IsFeature(int field) { return field >= kFCompany && field < kRegisteredAt; }
 
 // The raw field a feature may equal, or kFieldCount.
 constexpr std::array<Field, kFieldCount> kRawOf = [] {
@@ -26,18 +36,31 @@ constexpr std::array<Field, kFieldCount> kRawOf = [] {
   return raw;
 }();
 
+// The feature a raw field may be spelled from, its words capitalized
+// ("Acme Systems" + " GmbH" from "acme systems"), or kFieldCount.
+constexpr std::array<Field, kFieldCount> kFeatureOf = [] {
+  std::array<Field, kFieldCount> feature{};
+  feature.fill(kFieldCount);
+  feature[kCompany] = kFCompany;
+  feature[kFirstName] = kFGiven;
+  feature[kLastName] = kFSurname;
+  return feature;
+}();
+
+// `text` with each ASCII letter that begins it or follows a space in upper
+// case, into *out.
+void Capitalize(std::string_view text, std::string* out) {
+  out->assign(text);
+  bool start = true;
+  for (char& c : *out) {
+    if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    start = c == ' ';
+  }
+}
+
 std::uint32_t ReadU32(const char* p) {
   std::uint32_t v;
   std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-// One stored field's length; advances *len past it.
-std::size_t ReadLength(const unsigned char** len) {
-  if (**len < kLongLength) return *(*len)++;
-  std::uint16_t v;
-  std::memcpy(&v, *len + 1, 2);
-  *len += 3;
   return v;
 }
 
@@ -45,6 +68,29 @@ std::uint16_t ReadU16(const char* p) {
   std::uint16_t v;
   std::memcpy(&v, p, sizeof(v));
   return v;
+}
+
+// One stored field's place: its bytes at `offset` in the data (a
+// reference) or next in it; advances *len past its length bytes.
+struct Stored {
+  std::size_t length;
+  bool ref;
+  std::size_t offset;
+};
+Stored ReadStored(const unsigned char** len, bool refs) {
+  const unsigned char b = **len;
+  if (refs && b == kRefLength) {
+    Stored s{(*len)[2], true, (*len)[1]};
+    *len += 3;
+    return s;
+  }
+  if (b < kLongLength) {
+    ++*len;
+    return {b, false, 0};
+  }
+  const std::uint16_t v = ReadU16(reinterpret_cast<const char*>(*len) + 1);
+  *len += 3;
+  return {v, false, 0};
 }
 
 }  // namespace
@@ -68,82 +114,152 @@ bool Pack(const Opportunity& o, const Features& f, std::string* out) {
       f.country,
       o.registered_at != 0 ? std::string_view(registered, 8) : std::string_view(),
       o.amount ? std::string_view(amount, 8) : std::string_view()};
-  std::uint32_t present = 0, same = 0;
-  std::size_t total = kHeader;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (fields[i].empty()) continue;
-    if (kRawOf[i] != kFieldCount && fields[i] == fields[kRawOf[i]]) {
+  std::uint32_t present = kRefs, same = 0;
+  // A raw field spelled from its feature keeps only what follows.
+  thread_local std::string capitalized;
+  for (std::size_t i = 0; i < kFieldCount; ++i) {
+    const Field feature = kFeatureOf[i];
+    if (feature == kFieldCount || fields[feature].empty() || fields[feature] == fields[i]) {
+      continue;  // (a feature equal to its raw field is stored as that field)
+    }
+    Capitalize(fields[feature], &capitalized);
+    if (fields[i].substr(0, capitalized.size()) == capitalized) {
       same |= 1u << i;
-      fields[i] = {};
+      fields[i].remove_prefix(capitalized.size());
+    }
+  }
+  // The data, in field order; the lengths, as they will be written.
+  thread_local std::string data, lengths;
+  data.clear();
+  lengths.clear();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view field = fields[i];
+    if (field.empty()) continue;
+    if (kRawOf[i] != kFieldCount && field == fields[kRawOf[i]] &&
+        ((same >> kRawOf[i]) & 1u) == 0) {
+      same |= 1u << i;
       continue;
     }
     present |= 1u << i;
-    total += (fields[i].size() < kLongLength ? 1 : 3) + fields[i].size();
-  }
-  if (total > kMaxRecordBytes) return false;
-  out->clear();
-  out->reserve(total);
-  out->append(reinterpret_cast<const char*>(&present), 4);
-  out->append(reinterpret_cast<const char*>(&same), 4);
-  out->append(2, '\0');  // the data offset, below
-  for (std::string_view field : fields) {
-    if (field.empty()) continue;
-    if (field.size() < kLongLength) {
-      out->push_back(static_cast<char>(field.size()));
+    if (IsFeature(static_cast<int>(i)) && field.size() >= kMinRef && field.size() < 256) {
+      const std::size_t at = data.find(field);
+      if (at != std::string::npos && at < 256) {
+        lengths.push_back(static_cast<char>(kRefLength));
+        lengths.push_back(static_cast<char>(at));
+        lengths.push_back(static_cast<char>(field.size()));
+        continue;
+      }
+    }
+    if (kHeader + lengths.size() + 3 + data.size() + field.size() > kMaxRecordBytes) return false;
+    if (field.size() < kRefLength) {
+      lengths.push_back(static_cast<char>(field.size()));
     } else {
       const auto n = static_cast<std::uint16_t>(field.size());
-      out->push_back(static_cast<char>(kLongLength));
-      out->append(reinterpret_cast<const char*>(&n), 2);
+      lengths.push_back(static_cast<char>(kLongLength));
+      lengths.append(reinterpret_cast<const char*>(&n), 2);
     }
+    data.append(field);
   }
-  const auto data = static_cast<std::uint16_t>(out->size());
-  std::memcpy(out->data() + 8, &data, 2);
-  for (std::string_view field : fields) out->append(field);
+  out->clear();
+  out->reserve(kHeader + lengths.size() + data.size());
+  out->append(reinterpret_cast<const char*>(&present), 4);
+  out->append(reinterpret_cast<const char*>(&same), 4);
+  const auto offset = static_cast<std::uint16_t>(kHeader + lengths.size());
+  out->append(reinterpret_cast<const char*>(&offset), 2);
+  out->append(lengths);
+  out->append(data);
   return true;
 }
 
 void RecordView::Fields(std::string_view* out) const {
   const std::uint32_t present = ReadU32(p_);
   const std::uint32_t same = ReadU32(p_ + 4);
+  const bool refs = (present & kRefs) != 0;
   const unsigned char* len = reinterpret_cast<const unsigned char*>(p_ + kHeader);
-  const char* data = p_ + ReadU16(p_ + 8);
+  const char* const begin = p_ + ReadU16(p_ + 8);
+  const char* data = begin;
   for (int i = 0; i < kFieldCount; ++i) {
-    const std::size_t n = (present >> i) & 1u ? ReadLength(&len) : 0;
-    out[i] = std::string_view(data, n);
-    data += n;
+    if (((present >> i) & 1u) == 0) {
+      out[i] = std::string_view(data, 0);
+      continue;
+    }
+    const Stored s = ReadStored(&len, refs);
+    if (s.ref) {
+      out[i] = std::string_view(begin + s.offset, s.length);
+    } else {
+      out[i] = std::string_view(data, s.length);
+      data += s.length;
+    }
   }
   for (int i = 0; i < kFieldCount; ++i) {
-    if ((same >> i) & 1u) out[i] = out[kRawOf[i]];
+    if ((same >> i) & 1u && kRawOf[i] != kFieldCount) out[i] = out[kRawOf[i]];
   }
 }
 
 std::string_view RecordView::Get(Field field) const {
   const std::uint32_t present = ReadU32(p_);
-  if ((ReadU32(p_ + 4) >> field) & 1u) field = kRawOf[field];
+  if ((ReadU32(p_ + 4) >> field) & 1u && kRawOf[field] != kFieldCount) field = kRawOf[field];
   if (((present >> field) & 1u) == 0) return {};
+  const bool refs = (present & kRefs) != 0;
   // Only the lengths of the fields before it.
   const unsigned char* len = reinterpret_cast<const unsigned char*>(p_ + kHeader);
-  std::size_t offset = ReadU16(p_ + 8);
+  const std::size_t begin = ReadU16(p_ + 8);
+  std::size_t offset = begin;
   for (int i = 0;; ++i) {
     if (((present >> i) & 1u) == 0) continue;
-    const std::size_t n = ReadLength(&len);
-    if (i == field) return {p_ + offset, n};
-    offset += n;
+    const Stored s = ReadStored(&len, refs);
+    if (i == field) return {p_ + (s.ref ? begin + s.offset : offset), s.length};
+    if (!s.ref) offset += s.length;
   }
+}
+
+std::string RecordView::Raw(Field field) const {
+  const std::string_view stored = Get(field);
+  if (kFeatureOf[field] == kFieldCount || ((ReadU32(p_ + 4) >> field) & 1u) == 0) {
+    return std::string(stored);
+  }
+  std::string raw;
+  Capitalize(Get(kFeatureOf[field]), &raw);
+  raw.append(stored);
+  return raw;
 }
 
 bool RecordView::Valid(std::string_view b) {
   if (b.size() < kHeader || b.size() > kMaxRecordBytes) return false;
   const std::uint32_t present = ReadU32(b.data());
   const std::uint32_t same = ReadU32(b.data() + 4);
+  const bool refs = (present & kRefs) != 0;
   constexpr std::uint32_t kAll = (1u << kFieldCount) - 1;
-  if ((present & ~kAll) != 0 || (same & ~kAll) != 0 || (present & same) != 0) return false;
+  if ((present & ~(kAll | kRefs)) != 0 || (same & ~kAll) != 0) return false;
   std::size_t at = kHeader, total = 0;
+  struct Ref {
+    std::size_t offset, length;
+  };
+  std::array<Ref, kFieldCount> ref_of{};
+  std::size_t ref_count = 0;
   for (int i = 0; i < kFieldCount; ++i) {
-    if ((same >> i) & 1u && kRawOf[i] == kFieldCount) return false;
-    if (((present >> i) & 1u) == 0) continue;
+    const bool is_present = (present >> i) & 1u;
+    if ((same >> i) & 1u) {
+      if (kRawOf[i] != kFieldCount) {
+        // Stored once, as its raw field, which must be stored as itself.
+        if (is_present || ((same >> kRawOf[i]) & 1u)) return false;
+      } else if (kFeatureOf[i] != kFieldCount) {
+        // Spelled from its feature, which must be stored (not as this field).
+        if (((present >> kFeatureOf[i]) & 1u) == 0) return false;
+      } else {
+        return false;
+      }
+    }
+    if (!is_present) continue;
     if (at >= b.size()) return false;
     std::size_t n = static_cast<unsigned char>(b[at++]);
+    if (refs && n == kRefLength) {
+      if (!IsFeature(i) || at + 2 > b.size()) return false;
+      ref_of[ref_count++] = {static_cast<unsigned char>(b[at]),
+                             static_cast<unsigned char>(b[at + 1])};
+      at += 2;
+      continue;
+    }
     if (n == kLongLength) {
       if (at + 2 > b.size()) return false;
       n = ReadU16(b.data() + at);
@@ -151,14 +267,19 @@ bool RecordView::Valid(std::string_view b) {
     }
     total += n;
   }
-  return ReadU16(b.data() + 8) == at && at + total == b.size();
+  if (ReadU16(b.data() + 8) != at || at + total != b.size()) return false;
+  for (std::size_t r = 0; r < ref_count; ++r) {
+    if (ref_of[r].offset + ref_of[r].length > total) return false;
+  }
+  return true;
 }
 
 std::size_t RecordView::size() const {
   std::string_view all[kFieldCount];
   Fields(all);
   // Every field's view sits at its place in the data, absent ones empty
-  // there, so the last one ends the record (kAmount is never a shared one).
+  // there, so the last one ends the record (kAmount is never a shared one
+  // nor a reference).
   static_assert(kRawOf[kFieldCount - 1] == kFieldCount);
   return static_cast<std::size_t>(all[kFieldCount - 1].data() + all[kFieldCount - 1].size() - p_);
 }

@@ -55,19 +55,29 @@ static_assert(kFieldCount <= 32, "the presence bitmap is 32 bits");
 // Largest packed record; Pack refuses larger ones.
 inline constexpr std::size_t kMaxRecordBytes = 60000;
 
-// The packed bytes, into *out: a 32-bit bitmap of the fields stored, a 32-bit
-// bitmap of the features equal to their raw field (stored once, as the raw
-// field: a canonical email or a registrable domain often is), the 16-bit
-// offset of the data, one length per stored field in field order (one byte
-// up to 254; 255 and two more bytes above), then the fields' bytes. A
-// typical record's header is ~25 bytes. False when the fields exceed
-// kMaxRecordBytes.
+// The packed bytes, into *out: a 32-bit bitmap of the fields stored (its top
+// bit set: the record may hold references, below), a 32-bit bitmap of the
+// features equal to their raw field (stored once, as the raw field: a
+// canonical email or a registrable domain often is) and of the raw fields
+// spelled from their feature (company, first and last name: "Acme Systems
+// GmbH" is "acme systems" capitalized, then " GmbH", which alone is
+// stored), the 16-bit offset of the data, one length per stored field in
+// field order (one byte up to 253; 255 and two more bytes above; 254, an
+// offset byte and a length byte for a feature found among the data's first
+// 255 bytes, such as a company's significant words within its key or a
+// given name within the email), then the fields' bytes. Records without
+// the top bit (earlier builds') read 254 as a length. A typical record's
+// header is ~25 bytes. False when the fields exceed kMaxRecordBytes.
 bool Pack(const Opportunity& opp, const Features& f, std::string* out);
 
 class RecordView {
  public:
   explicit RecordView(const char* packed) : p_(packed) {}
+  // A field's bytes as stored: for kCompany, kFirstName and kLastName,
+  // which may be spelled from their features, use Raw().
   std::string_view Get(Field field) const;
+  // A raw field as received.
+  std::string Raw(Field field) const;
   // Whether `bytes` are exactly one well-formed packed record (a check of
   // bytes read back from a file before they are viewed).
   static bool Valid(std::string_view bytes);

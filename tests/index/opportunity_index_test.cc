@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <random>
@@ -110,6 +111,135 @@ TEST(RecordTest, PacksAndReadsEveryField) {
   EXPECT_EQ(RecordView(shared.data()).Get(kFEmail), "other@acme.de");
   o.party.company = std::string(kMaxRecordBytes, 'x');
   EXPECT_FALSE(Pack(o, f, &packed));
+}
+
+// Raw fields spelled from their features, features found within the
+// fields before them, lengths of every size: every field reads back as
+// packed, in random records built to hit each case.
+TEST(RecordTest, RoundTripsSpelledAndReferencedFields) {
+  std::mt19937_64 rng(11);
+  const std::vector<std::string> words = {"acme", "systems", "GmbH", "s.a.", "müller", "x",
+                                          "van der", "Berg", "jo", "anna-lena", "3com", ""};
+  auto word = [&] { return words[rng() % words.size()]; };
+  auto text = [&](int max_words) {
+    std::string t;
+    for (int n = static_cast<int>(rng() % (max_words + 1)); n > 0; --n) {
+      if (!t.empty()) t += ' ';
+      t += word();
+    }
+    if (rng() % 16 == 0) t += std::string(250 + rng() % 10, 'q');  // around 254
+    return t;
+  };
+  auto capitalized = [](std::string t) {
+    bool start = true;
+    for (char& c : t) {
+      if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      start = c == ' ';
+    }
+    return t;
+  };
+  std::size_t spelled = 0, referenced = 0;
+  for (int round = 0; round < 5000; ++round) {
+    Opportunity o;
+    Features f;
+    o.id = "opp-" + std::to_string(round);
+    f.company = text(3);
+    f.company_tokens = rng() % 2 ? f.company.substr(0, rng() % (f.company.size() + 1)) : text(2);
+    f.company_acronym = text(1);
+    f.given = text(1);
+    f.surname = text(2);
+    o.party.company = rng() % 3 ? capitalized(f.company) + text(1) : text(3);
+    o.party.first_name = rng() % 2 ? capitalized(f.given) : text(1);
+    o.party.last_name = rng() % 2 ? capitalized(f.surname) : f.surname;
+    o.party.email = f.given + "." + f.surname + "@" + text(1);
+    f.email = rng() % 2 ? o.party.email : text(1);
+    f.city = text(2);
+    o.party.city = rng() % 2 ? f.city : text(2);
+    f.street = rng() % 2 ? o.party.email.substr(0, rng() % (o.party.email.size() + 1)) : text(2);
+    o.products = {text(1)};
+    if (rng() % 2) o.amount = static_cast<double>(rng() % 100000) / 4;
+    std::string packed;
+    ASSERT_TRUE(Pack(o, f, &packed)) << round;
+    ASSERT_TRUE(RecordView::Valid(packed)) << round;
+    const RecordView r(packed.data());
+    EXPECT_EQ(r.size(), packed.size());
+    EXPECT_EQ(r.Get(kId), o.id);
+    EXPECT_EQ(r.Raw(kCompany), o.party.company) << round;
+    EXPECT_EQ(r.Raw(kFirstName), o.party.first_name) << round;
+    EXPECT_EQ(r.Raw(kLastName), o.party.last_name) << round;
+    EXPECT_EQ(r.Raw(kEmail), o.party.email) << round;
+    EXPECT_EQ(r.Raw(kCity), o.party.city) << round;
+    EXPECT_EQ(r.Get(kProducts), o.products[0]);
+    EXPECT_EQ(r.amount(), o.amount);
+    const RecordView::FeatureView v = r.features();
+    EXPECT_EQ(v.company, f.company) << round;
+    EXPECT_EQ(v.tokens, f.company_tokens) << round;
+    EXPECT_EQ(v.acronym, f.company_acronym) << round;
+    EXPECT_EQ(v.given, f.given) << round;
+    EXPECT_EQ(v.surname, f.surname) << round;
+    EXPECT_EQ(v.email, f.email) << round;
+    EXPECT_EQ(v.city, f.city) << round;
+    EXPECT_EQ(v.street, f.street) << round;
+    EXPECT_EQ(r.Get(kFTokens), f.company_tokens);
+    EXPECT_EQ(r.Get(kFSurname), f.surname);
+    spelled += r.Get(kCompany).size() < o.party.company.size();
+    referenced += !f.company_tokens.empty() && r.Get(kFTokens).data() < r.Get(kFCompany).data() + r.Get(kFCompany).size() &&
+                  r.Get(kFTokens).data() >= r.Get(kFCompany).data();
+  }
+  EXPECT_GT(spelled, 1000u);
+  EXPECT_GT(referenced, 500u);
+}
+
+// A record of an earlier build (no reference flag) with a 254-byte field:
+// 254 there is a length.
+TEST(RecordTest, ReadsRecordsWithoutReferences) {
+  const std::string company(254, 'c');
+  std::string packed;
+  const std::uint32_t present = (1u << kId) | (1u << kCompany), same = 0;
+  packed.append(reinterpret_cast<const char*>(&present), 4);
+  packed.append(reinterpret_cast<const char*>(&same), 4);
+  const std::uint16_t offset = 12;
+  packed.append(reinterpret_cast<const char*>(&offset), 2);
+  packed.push_back(2);
+  packed.push_back(static_cast<char>(254));
+  packed += "id" + company;
+  ASSERT_TRUE(RecordView::Valid(packed));
+  const RecordView r(packed.data());
+  EXPECT_EQ(r.Get(kId), "id");
+  EXPECT_EQ(r.Raw(kCompany), company);
+  EXPECT_EQ(r.size(), packed.size());
+}
+
+// References past the data, on a raw field, or a raw field spelled from a
+// feature that is not stored: refused.
+TEST(RecordTest, RefusesBadReferences) {
+  Opportunity o;
+  o.id = "opp-1";
+  o.party.company = "Acme Systems GmbH";
+  Features f;
+  f.company = "acme systems";
+  f.company_tokens = "acme";
+  std::string packed;
+  ASSERT_TRUE(Pack(o, f, &packed));
+  ASSERT_TRUE(RecordView::Valid(packed));
+  const RecordView r(packed.data());
+  ASSERT_EQ(r.Raw(kCompany), "Acme Systems GmbH");
+  ASSERT_EQ(r.Get(kCompany), " GmbH");  // the rest, after the spelled key
+  ASSERT_EQ(r.features().tokens, "acme");
+  // The tokens' reference, [254][offset][length]: "acme" within the key,
+  // after the id ("opp-1") and the company's rest (" GmbH") in the data.
+  const std::size_t at = packed.find(std::string("\xFE\x0A\x04", 3), 10);
+  ASSERT_NE(at, std::string::npos);
+  std::string bad = packed;
+  bad[at + 2] = 100;  // past the data
+  EXPECT_FALSE(RecordView::Valid(bad));
+  // The company key no longer stored: its raw field cannot be spelled.
+  bad = packed;
+  std::uint32_t present;
+  std::memcpy(&present, bad.data(), 4);
+  present &= ~(1u << kFCompany);
+  std::memcpy(bad.data(), &present, 4);
+  EXPECT_FALSE(RecordView::Valid(bad));
 }
 
 TEST(OpportunityIndexTest, ReplacedRecordsAreReclaimed) {
