@@ -216,7 +216,11 @@ bool OpportunityIndex::SetStatus(std::string_view id, OpportunityStatus status,
 std::optional<Opportunity> OpportunityIndex::Get(std::string_view id) const {
   const std::int64_t slot = Find(id);
   if (slot < 0) return std::nullopt;
-  const Slot& s = slots_[static_cast<std::size_t>(slot)];
+  return OpportunityOf(static_cast<std::uint32_t>(slot));
+}
+
+Opportunity OpportunityIndex::OpportunityOf(std::uint32_t slot) const {
+  const Slot& s = slots_[slot];
   const RecordView r(s.packed);
   Opportunity o;
   o.id = r.Get(kId);
@@ -449,8 +453,24 @@ Status OpportunityIndex::Restore(std::string_view in) {
     }
   }
   if (!in.empty()) return malformed("trailing bytes");
-  if (former) RebuildPostings();
+  if (former) {
+    RepackRecords();
+    RebuildPostings();
+  }
   return Status::Ok();
+}
+
+void OpportunityIndex::RepackRecords() {
+  RecordArena fresh;
+  std::string packed;
+  for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    const RecordView r(slots_[slot].packed);
+    // A record at the size limit may not fit the current layout (254-byte
+    // fields take two length bytes more): it stays as it was.
+    if (!Pack(OpportunityOf(slot), FeaturesOf(r), &packed)) packed.assign(slots_[slot].packed, r.size());
+    slots_[slot].packed = fresh.Store(packed);
+  }
+  arena_ = std::move(fresh);
 }
 
 void OpportunityIndex::RebuildPostings() {

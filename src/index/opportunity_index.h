@@ -196,6 +196,9 @@ class OpportunityIndex {
   // table; before LROI0005, no address postings for records that name a
   // company): every posting, from the records' features.
   void RebuildPostings();
+  // The same: every record packed again, in the current layout.
+  void RepackRecords();
+  Opportunity OpportunityOf(std::uint32_t slot) const;
   // Copies the live records into a fresh arena once dead ones dominate.
   void MaybeCompact();
 

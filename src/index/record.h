@@ -64,7 +64,7 @@ inline constexpr std::size_t kMaxRecordBytes = 60000;
 // stored), the 16-bit offset of the data, one length per stored field in
 // field order (one byte up to 253; 255 and two more bytes above; 254, an
 // offset byte and a length byte for a feature found among the data's first
-// 255 bytes, such as a company's significant words within its key or a
+// 256 bytes, such as a company's significant words within its key or a
 // given name within the email), then the fields' bytes. Records without
 // the top bit (earlier builds') read 254 as a length. A typical record's
 // header is ~25 bytes. False when the fields exceed kMaxRecordBytes.
