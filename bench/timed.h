@@ -11,13 +11,15 @@
 
 namespace leadroute {
 
-// Calls fn(i) for i = 0, 1, ... once per iteration, timing each call.
-template <typename Fn>
-void TimedCalls(benchmark::State& state, Fn fn) {
+// Calls fn(i) for i = 0, 1, ... once per iteration, timing each call;
+// before(i) runs first, untimed.
+template <typename Fn, typename Before = void (*)(std::size_t)>
+void TimedCalls(benchmark::State& state, Fn fn, Before before = [](std::size_t) {}) {
   std::vector<double> ns;
   ns.reserve(1 << 20);
   std::size_t i = 0;
   for (auto _ : state) {
+    before(i);
     const auto t0 = std::chrono::steady_clock::now();
     fn(i++);
     ns.push_back(std::chrono::duration<double, std::nano>(
