@@ -46,13 +46,17 @@ std::vector<std::string> SplitProducts(std::string_view joined) {
 OpportunityIndex::OpportunityIndex(IndexLimits limits) : limits_(limits) {}
 
 std::uint32_t OpportunityIndex::InternOwner(const Owner& owner) {
-  std::string key(OwnerKindName(owner.kind));
-  key.push_back(':');
-  key += owner.id;
-  auto [it, inserted] =
-      owner_ids_.emplace(std::move(key), static_cast<std::uint32_t>(owners_.size()));
-  if (inserted) owners_.push_back(owner);
-  return it->second;
+  owner_key_.assign(OwnerKindName(owner.kind));
+  owner_key_.push_back(':');
+  owner_key_ += owner.id;
+  if (auto it = owner_ids_.find(std::string_view(owner_key_)); it != owner_ids_.end()) {
+    return it->second;
+  }
+  const auto id = static_cast<std::uint32_t>(owners_.size());
+  owner_ids_.emplace(owner_key_, id);
+  owners_.push_back(owner);
+  owner_actors_.push_back(kNoActor);
+  return id;
 }
 
 std::int64_t OpportunityIndex::Find(std::string_view id, std::uint64_t id_key) const {
@@ -90,7 +94,7 @@ void OpportunityIndex::Prefetch(const Prepared& r) const {
 }
 
 std::uint32_t OpportunityIndex::InternActor(std::string_view actor) {
-  auto it = actor_ids_.find(std::string(actor));
+  auto it = actor_ids_.find(actor);
   if (it != actor_ids_.end()) return it->second;
   const auto id = static_cast<std::uint32_t>(actors_.size());
   actors_.emplace_back(actor);
@@ -98,12 +102,21 @@ std::uint32_t OpportunityIndex::InternActor(std::string_view actor) {
   return id;
 }
 
+std::uint32_t OpportunityIndex::OwnerActorOf(std::uint32_t owner) {
+  // Interned when first needed, not with the owner: a restore interns the
+  // owners before the saved actors, whose ids must stay as saved.
+  if (owner_actors_[owner] == kNoActor) {
+    owner_actors_[owner] = InternActor(OwnerActor(owners_[owner]));
+  }
+  return owner_actors_[owner];
+}
+
 void OpportunityIndex::Note(std::uint32_t slot, std::int64_t at, HistoryEvent event,
-                            std::string_view actor) {
+                            std::uint32_t actor) {
   if (last_event_.size() <= slot) last_event_.resize(slot + 1, kNoEvent);
   const Slot& s = slots_[slot];
   events_.push_back(Event{ToU32Seconds(at), ToU32Seconds(s.expires_at), last_event_[slot],
-                          InternActor(actor), event, s.status});
+                          actor, event, s.status});
   last_event_[slot] = static_cast<std::uint32_t>(events_.size() - 1);
 }
 
@@ -173,7 +186,7 @@ void OpportunityIndex::Upsert(const Opportunity& opp, const Prepared& r, bool* c
                                                : HistoryEvent::kApproved)
                              : *created ? HistoryEvent::kCreated
                                         : HistoryEvent::kUpdated;
-  Note(slot, at, event, OwnerActor(opp.owner));
+  Note(slot, at, event, OwnerActorOf(s.owner));
   MaybeCompact();
 }
 

@@ -21,12 +21,11 @@
 #include <string_view>
 #include <vector>
 
-#include <tsl/robin_map.h>
-
 #include "index/features.h"
 #include "index/posting_table.h"
 #include "index/record.h"
 #include "index/record_arena.h"
+#include "normalize/word_list.h"
 #include "util/huge_pages.h"
 #include "leadroute/opportunity.h"
 #include "leadroute/status.h"
@@ -213,8 +212,14 @@ class OpportunityIndex {
     OpportunityStatus status;
   };
   static constexpr std::uint32_t kNoEvent = 0xFFFFFFFFu;
-  void Note(std::uint32_t slot, std::int64_t at, HistoryEvent event, std::string_view actor);
+  static constexpr std::uint32_t kNoActor = 0xFFFFFFFFu;
+  void Note(std::uint32_t slot, std::int64_t at, HistoryEvent event, std::string_view actor) {
+    Note(slot, at, event, InternActor(actor));
+  }
+  void Note(std::uint32_t slot, std::int64_t at, HistoryEvent event, std::uint32_t actor);
   std::uint32_t InternActor(std::string_view actor);
+  // The actor id of owners_[owner], interned on first use.
+  std::uint32_t OwnerActorOf(std::uint32_t owner);
 
   IndexLimits limits_;
   std::vector<Slot, HugePageAllocator<Slot>> slots_;
@@ -222,7 +227,7 @@ class OpportunityIndex {
   std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> last_event_;
   std::vector<Event, HugePageAllocator<Event>> events_;
   std::vector<std::string> actors_;
-  tsl::robin_map<std::string, std::uint32_t> actor_ids_;
+  normalize::StringMap<std::uint32_t> actor_ids_;
 
  public:
   // Larger arrays built by PrepareGrowth(); empty ones are not swapped.
@@ -241,7 +246,11 @@ class OpportunityIndex {
   PostingTable postings_;  // match keys and ids
   Prepared prepared_;  // Upsert(opp, features)'s, reused
   std::vector<Owner> owners_;
-  tsl::robin_map<std::string, std::uint32_t> owner_ids_;
+  normalize::StringMap<std::uint32_t> owner_ids_;  // by OwnerActor()
+  // Each owner's actor id ("partner:p-1"), once an upsert has named it;
+  // kNoActor before.
+  std::vector<std::uint32_t> owner_actors_;
+  std::string owner_key_;  // InternOwner()'s, reused
 };
 
 }  // namespace leadroute::index

@@ -494,6 +494,42 @@ TEST(PostingTableTest, KeysOfOneTagShareAList) {
   EXPECT_TRUE(table.Find(0x1234567900000001ull).empty());
 }
 
+// Each upsert's history event names its owner; other events their actor.
+// After a restore, owners interned before the saved actors still name
+// themselves.
+TEST(OpportunityIndexTest, HistoriesNameOwnersAndActors) {
+  OpportunityIndex index;
+  Opportunity o;
+  o.id = "opp-1";
+  o.owner = {OwnerKind::kPartner, "p-1"};
+  Features f;
+  f.company = "acme";
+  bool created = false;
+  ASSERT_TRUE(index.Upsert(o, f, &created, 1'790'000'000).ok());
+  ASSERT_TRUE(index.SetStatus("opp-1", OpportunityStatus::kPending, 1'790'000'001,
+                              HistoryEvent::kClosed, "crm-sync"));
+  o.owner = {OwnerKind::kDirect, "rep-2"};
+  ASSERT_TRUE(index.Upsert(o, f, &created, 1'790'000'002).ok());
+  std::string saved;
+  index.Save(&saved);
+  OpportunityIndex restored;
+  ASSERT_TRUE(restored.Restore(saved).ok());
+  for (OpportunityIndex* x : {&index, &restored}) {
+    o.owner = {OwnerKind::kPartner, "p-1"};
+    ASSERT_TRUE(x->Upsert(o, f, &created, 1'790'000'003).ok());
+    const auto h = x->History("opp-1");
+    ASSERT_TRUE(h);
+    std::vector<std::string> actors;
+    for (const HistoryEntry& e : *h) actors.push_back(e.actor);
+    EXPECT_EQ(actors, (std::vector<std::string>{"partner:p-1", "crm-sync", "direct:rep-2",
+                                                 "partner:p-1"}));
+  }
+  std::string a, b;
+  index.Save(&a);
+  restored.Save(&b);
+  EXPECT_EQ(a, b);  // the same actors, no second "partner:p-1"
+}
+
 TEST(RecordArenaTest, MovesToTheSpareChunkWhenFull) {
   RecordArena arena;
   const std::string record(1000, 'r');
