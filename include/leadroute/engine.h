@@ -57,7 +57,7 @@ struct EngineStats {
   std::size_t history_bytes = 0;
   std::size_t posting_bytes = 0;       // buckets
   std::size_t posting_list_bytes = 0;  // lists
-  std::size_t posted_keys = 0;  // distinct match keys and ids
+  std::size_t posted_keys = 0;  // distinct keys posted (keys sharing a tag count once)
 };
 
 // What a (re)loaded rule set holds.

@@ -171,7 +171,7 @@ class OpportunityIndex {
     std::size_t histories = 0;      // events and each slot's newest
     std::size_t posting_buckets = 0;
     std::size_t posting_lists = 0;  // keys under more than one slot
-    std::size_t keys = 0;           // distinct keys posted, ids included
+    std::size_t keys = 0;           // key tags posted, ids included
   };
   Footprint footprint() const;
 

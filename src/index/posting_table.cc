@@ -41,14 +41,22 @@ void PostingTable::Add(std::uint64_t hash, std::uint32_t slot) {
     return;
   }
   if ((b.value & kOverflow) == 0) {
-    if (b.value == slot) return;
     const std::uint32_t list = NewList();
     lists_[list] = {b.value, slot};
+    list_bytes_ += lists_[list].capacity() * sizeof(std::uint32_t);
     b.value = kOverflow | list;
     return;
   }
   auto& list = lists_[b.value & ~kOverflow];
-  if (list.back() != slot) list.push_back(slot);
+  const std::size_t before = list.capacity();
+  list.push_back(slot);
+  list_bytes_ += (list.capacity() - before) * sizeof(std::uint32_t);
+}
+
+void PostingTable::FreeList(std::uint32_t index) {
+  list_bytes_ -= lists_[index].capacity() * sizeof(std::uint32_t);
+  std::vector<std::uint32_t>().swap(lists_[index]);
+  free_lists_.push_back(index);
 }
 
 void PostingTable::Remove(std::uint64_t hash, std::uint32_t slot) {
@@ -61,16 +69,17 @@ void PostingTable::Remove(std::uint64_t hash, std::uint32_t slot) {
   }
   const std::uint32_t index = b.value & ~kOverflow;
   auto& list = lists_[index];
-  list.erase(std::remove(list.begin(), list.end(), slot), list.end());
+  // One occurrence, the newest: a slot is in a list once per Add.
+  const auto it = std::find(list.rbegin(), list.rend(), slot);
+  if (it == list.rend()) return;
+  list.erase(std::next(it).base());
   if (list.empty()) {
-    std::vector<std::uint32_t>().swap(list);
-    free_lists_.push_back(index);
+    FreeList(index);
     Erase(i);
   } else if (list.size() == 1) {
     // Back inline; the list's memory goes too.
     b.value = list.front();
-    std::vector<std::uint32_t>().swap(list);
-    free_lists_.push_back(index);
+    FreeList(index);
   }
 }
 
@@ -160,6 +169,7 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
   if (!take(&lists, 8) || lists > in->size() / 4 || lists >= kOverflow) return fail();
   lists_.assign(lists, {});
   free_lists_.clear();
+  list_bytes_ = 0;
   for (std::uint64_t i = 0; i < lists; ++i) {
     std::uint32_t length = 0;
     if (!take(&length, 4) || length > in->size() / 4) return fail();
@@ -170,6 +180,7 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
       if (slot >= slot_limit) return fail();
     }
     if (list.empty()) free_lists_.push_back(static_cast<std::uint32_t>(i));
+    list_bytes_ += list.capacity() * sizeof(std::uint32_t);
   }
   size_ = 0;
   std::vector<bool> referenced(lists, false);  // each list by one key only
@@ -219,9 +230,7 @@ std::size_t PostingTable::SaveSize() const {
 }
 
 std::size_t PostingTable::bytes() const {
-  std::size_t total = buckets_.capacity() * sizeof(Bucket);
-  for (const auto& list : lists_) total += list.capacity() * sizeof(std::uint32_t);
-  return total + lists_.size() * sizeof(lists_[0]);
+  return buckets_.capacity() * sizeof(Bucket) + list_bytes_ + lists_.size() * sizeof(lists_[0]);
 }
 
 }  // namespace leadroute::index

@@ -11,10 +11,13 @@
 // A key is its hash's upper 32 bits, the tag: keys whose hashes share a tag
 // share one list (at 1M opportunities, ~5.5M keys, a few thousand pairs).
 // Callers verify what a key stands for against the record's own fields (an
-// id against the record's id; a candidate is scored on its features), so a
-// shared list costs a candidate scored in vain, not a wrong answer. Half
-// the bytes of a bucket holding the whole hash: 31 bytes less an
-// opportunity at 1M.
+// id against the record's id; a candidate is scored on its features), so
+// mostly a shared list costs a candidate scored in vain. Rarely it hides
+// one: a key that shares its tag with a long weak list is skipped with it,
+// and a strong key's newest entries are taken from both keys' entries. A
+// list holds a slot once per Add, so a record's own keys that share a tag
+// are removed one by one. Half the bytes of a bucket holding the whole
+// hash: 31 bytes less an opportunity at 1M.
 //
 // Not thread-safe; the owner serializes writers against readers.
 #ifndef LEADROUTE_INDEX_POSTING_TABLE_H_
@@ -36,10 +39,13 @@ class PostingTable {
  public:
   PostingTable();
 
-  // Adds `slot` under `hash`, unless it is already the newest there.
-  // (All of these take a key's whole hash; only its tag is kept.)
+  // Adds `slot` under `hash` (again, if it is there: a list holds a slot
+  // once per Add, so that keys of one tag added for the same slot are each
+  // removed on their own). All of these take a key's whole hash; only its
+  // tag is kept.
   void Add(std::uint64_t hash, std::uint32_t slot);
-  // Removes `slot` from under `hash`; the key goes when its last slot does.
+  // Removes one occurrence of `slot` from under `hash`, the newest; the key
+  // goes when its last slot does.
   void Remove(std::uint64_t hash, std::uint32_t slot);
   // The slots under `hash` (and any other key of its tag), oldest first;
   // empty if none. Valid until the next Add or Remove.
@@ -103,6 +109,7 @@ class PostingTable {
   Buckets Rehashed(std::size_t n) const;
   void Erase(std::size_t i);
   std::uint32_t NewList();
+  void FreeList(std::uint32_t index);
 
   Buckets buckets_;
   std::size_t size_ = 0;
@@ -110,6 +117,7 @@ class PostingTable {
   // them would move them all at once, for milliseconds, inside a write).
   std::deque<std::vector<std::uint32_t>> lists_;
   std::vector<std::uint32_t> free_lists_;
+  std::size_t list_bytes_ = 0;  // the lists' capacities, kept as they change
 };
 
 }  // namespace leadroute::index

@@ -160,6 +160,8 @@ bool Pack(const Opportunity& o, const Features& f, std::string* out) {
     }
     data.append(field);
   }
+  // References count too (they may follow the last field checked above).
+  if (kHeader + lengths.size() + data.size() > kMaxRecordBytes) return false;
   out->clear();
   out->reserve(kHeader + lengths.size() + data.size());
   out->append(reinterpret_cast<const char*>(&present), 4);
