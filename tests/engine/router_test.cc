@@ -2,11 +2,13 @@
 // generated partners and leads (seeded, so failures replay).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "gen/synthetic.h"
 #include "leadroute/engine.h"
@@ -177,6 +179,52 @@ TEST_F(RouterTest, CapacityAndFeedback) {
   // Feedback from a partner that does not hold the lead.
   EXPECT_EQ(engine_->LeadFeedback("l3", "a", LeadOutcome::kAccepted, &rerouted).code(),
             Status::Code::kNotFound);
+}
+
+// A lead declined while a batch holding it runs (after the batch read its
+// declines, before it decided the lead) is prepared again with the decline,
+// as routing it then would be: here its owner declined it and no partner
+// covers it, so it must not go back to that owner. Whenever the decline
+// lands, no lead may end up assigned to a partner that declined it.
+TEST_F(RouterTest, BatchesSeeDeclinesMadeWhileTheyRun) {
+  Load("", {P("de", {"DE"})});
+  Opportunity opp;
+  opp.id = "opp-1";
+  opp.owner = {OwnerKind::kPartner, "owner-partner"};
+  opp.party.company = "Lumiere Conseil SARL";
+  opp.party.domain = "lumiere-conseil.fr";
+  opp.party.country = "FR";
+  bool created;
+  ASSERT_TRUE(engine_->UpsertOpportunity(opp, &created).ok());
+  Lead owned = L("owned", "FR");
+  owned.party.company = "Lumiere Conseil";
+  owned.party.email = "anne@lumiere-conseil.fr";
+  ASSERT_EQ(Route(owned).decision, RouteDecision::kOwner);
+  std::vector<Lead> leads;
+  for (int i = 0; i < 20000; ++i) leads.push_back(L("lead-" + std::to_string(i), "DE"));
+  leads.push_back(owned);  // last: decided after all the others
+  const std::uint64_t before = engine_->Stats().leads_routed;
+  std::atomic<bool> declined{false};
+  std::thread feedback([&] {
+    // Once the batch has decided its first leads, it has read the declines.
+    while (engine_->Stats().leads_routed < before + 64) std::this_thread::yield();
+    std::optional<RouteResult> rerouted;
+    ASSERT_TRUE(engine_->LeadFeedback("owned", "owner-partner", LeadOutcome::kDeclined,
+                                      &rerouted).ok());
+    ASSERT_TRUE(rerouted);
+    EXPECT_EQ(rerouted->decision, RouteDecision::kUnassigned);  // nobody covers FR
+    declined = true;
+  });
+  const auto batch = engine_->RouteBatch(leads, {});
+  feedback.join();
+  ASSERT_TRUE(declined);
+  ASSERT_EQ(batch.size(), leads.size());
+  ASSERT_TRUE(batch.back().ok());
+  // Decided before the decline: the owner again (then declined); after:
+  // unassigned. Either way the lead is not held by the owner now.
+  const RouteResult now = Route(owned, {.dry_run = true});
+  EXPECT_NE(now.assignee.id, "owner-partner");
+  EXPECT_EQ(now.decision, RouteDecision::kUnassigned);
 }
 
 TEST_F(RouterTest, TiesGoRoundRobin) {
