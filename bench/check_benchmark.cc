@@ -14,7 +14,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -23,16 +22,10 @@
 #include "gen/synthetic.h"
 #include "timed.h"
 #include "leadroute/engine.h"
+#include "util/resident.h"
 
 namespace leadroute {
 namespace {
-
-std::size_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * 4096;
-}
 
 constexpr std::size_t kDeals = 100000;
 

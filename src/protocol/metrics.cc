@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "protocol/method_table.h"
+#include "util/resident.h"
 
 namespace leadroute::protocol {
 
@@ -130,7 +131,9 @@ std::string Metrics::Render(const Engine& engine) const {
     out.append("leadroute_index_bytes{part=\"").append(part).append("\"} ")
         .append(std::to_string(value)).append("\n");
   }
-  Header(&out, "leadroute_index_keys", "gauge", "Distinct match keys and ids posted.");
+  Header(&out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+  out.append("process_resident_memory_bytes ").append(std::to_string(ResidentBytes())).append("\n");
+  Header(&out, "leadroute_index_keys", "gauge", "Match keys and ids posted (keys that share a 32-bit tag count once).");
   out.append("leadroute_index_keys ").append(std::to_string(stats.posted_keys)).append("\n");
   Header(&out, "leadroute_rules_info", "gauge", "The rule set in force (1), by version.");
   out += "leadroute_rules_info{version=\"" + Label(stats.rules_version) + "\"} " +

@@ -63,6 +63,18 @@ class RouterTest : public ::testing::Test {
     l.products = std::move(products);
     return l;
   }
+  // Stores opportunity "opp-1" of `company` at `domain` in `country`,
+  // owned by partner `owner`.
+  void Own(std::string owner, std::string company, std::string domain, std::string country) {
+    Opportunity opp;
+    opp.id = "opp-1";
+    opp.owner = {OwnerKind::kPartner, std::move(owner)};
+    opp.party.company = std::move(company);
+    opp.party.domain = std::move(domain);
+    opp.party.country = std::move(country);
+    bool created;
+    ASSERT_TRUE(engine_->UpsertOpportunity(opp, &created).ok());
+  }
   RouteResult Route(const Lead& lead, RouteOptions options = {}) {
     auto r = engine_->Route(lead, options);
     EXPECT_TRUE(r.ok()) << r.status().message();
@@ -133,14 +145,7 @@ TEST_F(RouterTest, FallbackPartnerTakesWhatNobodyFits) {
 
 TEST_F(RouterTest, OwnerComesFirst) {
   Load("", {P("de", {"DE"})});
-  Opportunity opp;
-  opp.id = "opp-1";
-  opp.owner = {OwnerKind::kPartner, "owner-partner"};
-  opp.party.company = "ACME Deutschland GmbH";
-  opp.party.domain = "acme.de";
-  opp.party.country = "DE";
-  bool created;
-  ASSERT_TRUE(engine_->UpsertOpportunity(opp, &created).ok());
+  Own("owner-partner", "ACME Deutschland GmbH", "acme.de", "DE");
   Lead lead = L("l", "DE");
   lead.party.company = "Acme Deutschland";
   lead.party.email = "j.doe@acme.de";
@@ -188,14 +193,7 @@ TEST_F(RouterTest, CapacityAndFeedback) {
 // lands, no lead may end up assigned to a partner that declined it.
 TEST_F(RouterTest, BatchesSeeDeclinesMadeWhileTheyRun) {
   Load("", {P("de", {"DE"})});
-  Opportunity opp;
-  opp.id = "opp-1";
-  opp.owner = {OwnerKind::kPartner, "owner-partner"};
-  opp.party.company = "Lumiere Conseil SARL";
-  opp.party.domain = "lumiere-conseil.fr";
-  opp.party.country = "FR";
-  bool created;
-  ASSERT_TRUE(engine_->UpsertOpportunity(opp, &created).ok());
+  Own("owner-partner", "Lumiere Conseil SARL", "lumiere-conseil.fr", "FR");
   Lead owned = L("owned", "FR");
   owned.party.company = "Lumiere Conseil";
   owned.party.email = "anne@lumiere-conseil.fr";

@@ -455,15 +455,21 @@ TEST(OpportunityIndexTest, RestoresSnapshotsOfTheFormerFormat) {
 // FillWithAddresses() saved by the build before LROI0005, which posted no
 // address for a record naming a company. Restored, those records are found
 // at their address as if stored by this build.
+// tests/index/data/NAME, which starts with `magic`, restored into
+// *restored; *want filled as it was when it was written.
+void RestoreFixture(const std::string& name, std::string_view magic, OpportunityIndex* want,
+                    OpportunityIndex* restored) {
+  const std::string saved = ReadTestData(name);
+  ASSERT_EQ(saved.substr(0, 8), magic);
+  FillForSnapshot(want);
+  FillWithAddresses(want);
+  ASSERT_TRUE(restored->Restore(saved).ok());
+  ExpectSameIndex(*want, *restored);
+}
+
 TEST(OpportunityIndexTest, RestoringLroi0004PostsCompanyAddresses) {
-  const std::string v4 = ReadTestData("index-lroi0004.bin");
-  ASSERT_EQ(v4.substr(0, 8), "LROI0004");
-  OpportunityIndex want;
-  FillForSnapshot(&want);
-  FillWithAddresses(&want);
-  OpportunityIndex restored;
-  ASSERT_TRUE(restored.Restore(v4).ok());
-  ExpectSameIndex(want, restored);
+  OpportunityIndex want, restored;
+  RestoreFixture("index-lroi0004.bin", "LROI0004", &want, &restored);
   for (int number = 80; number < 84; ++number) {
     Features f;
     f.street = "hardenbergstrasse";
@@ -487,14 +493,9 @@ TEST(OpportunityIndexTest, RestoringLroi0004PostsCompanyAddresses) {
 // its records are packed again and its postings rebuilt: the same index as
 // a fresh build's.
 TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
+  OpportunityIndex want, restored;
+  RestoreFixture("index-lroi0005.bin", "LROI0005", &want, &restored);
   const std::string v5 = ReadTestData("index-lroi0005.bin");
-  ASSERT_EQ(v5.substr(0, 8), "LROI0005");
-  OpportunityIndex want;
-  FillForSnapshot(&want);
-  FillWithAddresses(&want);
-  OpportunityIndex restored;
-  ASSERT_TRUE(restored.Restore(v5).ok());
-  ExpectSameIndex(want, restored);
   // Saved again, in the current format: restored as it was.
   std::string again;
   restored.Save(&again);

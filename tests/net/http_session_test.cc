@@ -153,6 +153,8 @@ TEST_F(HttpTest, MetricsCountRequestsAndErrors) {
   EXPECT_NE(m.find("# TYPE leadroute_index_bytes gauge\nleadroute_index_bytes{part=\"records\"} "),
             std::string::npos) << m;
   EXPECT_NE(m.find("leadroute_index_bytes{part=\"posting_lists\"} "), std::string::npos);
+  EXPECT_NE(m.find("\nprocess_resident_memory_bytes "), std::string::npos);
+  EXPECT_EQ(m.find("\nprocess_resident_memory_bytes 0\n"), std::string::npos);
   // Every sample line belongs to a family with HELP and TYPE.
   std::size_t samples = 0;
   for (std::size_t at = 0; at < m.size();) {

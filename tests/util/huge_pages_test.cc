@@ -1,21 +1,14 @@
 #include "util/huge_pages.h"
+#include "util/resident.h"
 
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 namespace leadroute {
 namespace {
-
-std::size_t ResidentBytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * 4096;
-}
 
 TEST(HugePagesTest, LargeAllocationsAreAlignedAndUsable) {
   const std::size_t bytes = 5 * kHugePage + 123;
