@@ -476,9 +476,23 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
 }
 
 void Engine::Deals::Count(EngineStats* stats) const {
+  const std::int64_t now = options_.now();
   std::shared_lock lock(mu_);
   stats->opportunities = index_.size();
-  stats->active = index_.CountActive(options_.now());
+  // Active ones by a scan, a slice per hold of the lock: a stats call or a
+  // metrics scrape at 10M would otherwise keep writers waiting ~7 ms (the
+  // scan takes 0.67 ms at 1M, BM_Stats).
+  constexpr std::size_t kSlice = 1 << 16;
+  stats->active = 0;
+  for (std::size_t from = 0; from < stats->opportunities; from += kSlice) {
+    if (from > 0) {
+      lock.unlock();
+      lock.lock();
+    }
+    const std::size_t to = std::min({stats->opportunities, from + kSlice, index_.size()});
+    if (to <= from) break;
+    stats->active += index_.CountActive(now, from, to);
+  }
   const index::OpportunityIndex::Footprint f = index_.footprint();
   stats->record_bytes = f.records;
   stats->record_live_bytes = f.records_live;

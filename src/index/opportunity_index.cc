@@ -556,10 +556,11 @@ void OpportunityIndex::InstallGrowth(Growth* g) {
   if (g->chunk.size > 0) arena_.AddSpare(std::move(g->chunk));
 }
 
-std::size_t OpportunityIndex::CountActive(std::int64_t now) const {
+std::size_t OpportunityIndex::CountActive(std::int64_t now, std::size_t from,
+                                         std::size_t to) const {
   std::size_t n = 0;
-  for (std::uint32_t i = 0; i < slots_.size(); ++i) {
-    if (slots_[i].packed && ActiveAt(i, now)) ++n;
+  for (std::size_t i = from; i < to; ++i) {
+    if (slots_[i].packed && ActiveAt(static_cast<std::uint32_t>(i), now)) ++n;
   }
   return n;
 }

@@ -160,7 +160,9 @@ class OpportunityIndex {
   void InstallCompaction(Compaction* compaction);
 
   // Opportunities active at `now`: a scan, O(size()).
-  std::size_t CountActive(std::int64_t now) const;
+  std::size_t CountActive(std::int64_t now) const { return CountActive(now, 0, size()); }
+  // Of the slots [from, to) (to at most size()).
+  std::size_t CountActive(std::int64_t now, std::size_t from, std::size_t to) const;
   // Bytes held by records (live and dead), slots and postings.
   std::size_t bytes() const;
   // Where those bytes go, as allocated (capacity, not size).

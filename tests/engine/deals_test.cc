@@ -287,6 +287,37 @@ TEST_F(DealsTest, BatchUpsertStoresWhatOneByOneWould) {
   EXPECT_EQ(r.matches[0].opportunity_id, "b617");
 }
 
+// Stats count active opportunities a slice at a time (a scrape must not
+// hold writers off for a whole scan): over several slices, the count is
+// exact. Closed ones and expired ones are not active.
+TEST_F(DealsTest, StatsCountActiveOpportunitiesAcrossSlices) {
+  constexpr int kCount = 140000;  // three slices of 65,536
+  std::vector<Opportunity> batch;
+  std::size_t want = 0;
+  for (int i = 0; i < kCount; ++i) {
+    Opportunity o = Opp(std::string("s").append(std::to_string(i)), "p1",
+                        Company(std::string("Slice ").append(std::to_string(i)), "DE"));
+    if (i % 5 == 0) o.expires_at = kNow - 1;  // expired already
+    if (i % 5 != 0 && i % 7 != 0) ++want;
+    batch.push_back(std::move(o));
+    if (batch.size() == 10000 || i + 1 == kCount) {
+      std::size_t created = 0;
+      for (const Status& st : engine_->UpsertOpportunities(batch, &created)) ASSERT_TRUE(st.ok());
+      batch.clear();
+    }
+  }
+  for (int i = 0; i < kCount; i += 7) {
+    if (i % 5 == 0) continue;
+    ASSERT_TRUE(engine_->CloseOpportunity(std::string("s").append(std::to_string(i)),
+                                          OpportunityStatus::kWon).ok());
+  }
+  const EngineStats stats = engine_->Stats();
+  EXPECT_EQ(stats.opportunities, static_cast<std::size_t>(kCount));
+  EXPECT_EQ(stats.active, want);
+  EXPECT_GT(stats.record_bytes, 0u);
+  EXPECT_GE(stats.posted_keys, static_cast<std::size_t>(kCount));
+}
+
 TEST_F(DealsTest, ChecksRunWhileOthersWrite) {
   // Readers and writers at once: every check sees either the old or the new
   // state of each opportunity, never a torn one (ASan/TSan find the rest).
