@@ -48,6 +48,13 @@ void WriteErrorResponse(std::string_view id_json, int code,
 
 // The id as JSON to echo: a string (re-encoded), an integer, or null.
 // False if the id is of another type.
+// Whether `v` is null; false when it cannot be read (the read after
+// reports it). A simdjson_result read as a bool would throw instead.
+bool IsNull(od::value& v) {
+  bool null = false;
+  return v.is_null().get(null) == simdjson::SUCCESS && null;
+}
+
 bool ReadId(od::value& v, std::string* id_json) {
   od::json_type type;
   if (v.type().get(type) != simdjson::SUCCESS) return false;
@@ -288,7 +295,7 @@ bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
     od::object p;
     od::value v;
     if (type == od::json_type::object && params.get_object().get(p) == simdjson::SUCCESS &&
-        p.find_field_unordered("from").get(v) == simdjson::SUCCESS && !v.is_null()) {
+        p.find_field_unordered("from").get(v) == simdjson::SUCCESS && !IsNull(v)) {
       std::uint64_t position = 0;
       if (v.get_uint64().get(position) != simdjson::SUCCESS) {
         if (!has_id) return false;

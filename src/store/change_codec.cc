@@ -60,7 +60,13 @@ Status DecodeRouteResult(od::value& v, std::string_view path, RouteResult* out) 
     if (key == "lead_id") return json::ReadString(value, field, &out->lead_id);
     if (key == "decision") return ReadEnum(value, field, ParseRouteDecision, &out->decision);
     if (key == "assignee") {
-      if (value.is_null()) return Status::Ok();
+      // Through get(): a simdjson_result read as a bool throws on an error
+      // (found by fuzz_journal: malformed bytes there ended the process).
+      bool null = false;
+      if (value.is_null().get(null) != simdjson::SUCCESS) {
+        return Status::InvalidArgument("not valid JSON", field);
+      }
+      if (null) return Status::Ok();
       return json::DecodeOwner(value, field, &out->assignee);
     }
     if (key == "opportunity_id") return json::ReadString(value, field, &out->opportunity_id);

@@ -8,6 +8,7 @@
 
 #include "protocol/json_writer.h"
 #include "protocol/record_writer.h"
+#include "store/change_codec.h"
 #include "store/fault_env.h"
 #include "store/repair.h"
 #include "store/snapshot.h"
@@ -833,6 +834,23 @@ TEST_F(StoreTest, RepairRefusesWhatWouldLoseEverything) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("nothing was changed"), std::string_view::npos);
   EXPECT_FALSE(fs::exists(dir_ + "/lost"));
+}
+
+// Regression (fuzz_journal): a route result's assignee that is neither null
+// nor an object ("nu...") was tested with a simdjson result read as a bool,
+// which throws: a damaged snapshot's routing part ended the process.
+TEST(RoutingStateCodecTest, AMalformedAssigneeIsAnError) {
+  RoutingState state;
+  // The same line with a good assignee reads.
+  for (std::string_view assignee : {"null", "nul", "nuity 0", "n", "tru"}) {
+    const std::string text =
+        std::string(R"({"round_robin":0,"routed":1,"unassigned":0,"open":1})" "\n"
+                    R"({"assignment":{"id":"l2","country":"DE","products":[]},"partner_id":"p1",)"
+                    R"("open":true,"accepted":false,"declined":[],"result":{"lead_id":"l2",)"
+                    R"("decision":"owner","assignee":)") +
+        std::string(assignee) + "}}\n";
+    EXPECT_EQ(DecodeRoutingState(text, &state).ok(), assignee == "null") << assignee;
+  }
 }
 
 }  // namespace
