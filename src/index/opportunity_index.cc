@@ -53,9 +53,10 @@ std::uint32_t OpportunityIndex::InternOwner(const Owner& owner) {
     return it->second;
   }
   const auto id = static_cast<std::uint32_t>(owners_.size());
-  owner_ids_.emplace(owner_key_, id);
+  // The map last: if a push throws, no id points past the vectors.
   owners_.push_back(owner);
   owner_actors_.push_back(kNoActor);
+  owner_ids_.emplace(owner_key_, id);
   return id;
 }
 

@@ -46,8 +46,6 @@ void WriteErrorResponse(std::string_view id_json, int code,
   WriteErrorBody(code, message, field, out);
 }
 
-// The id as JSON to echo: a string (re-encoded), an integer, or null.
-// False if the id is of another type.
 // Whether `v` is null; false when it cannot be read (the read after
 // reports it). A simdjson_result read as a bool would throw instead.
 bool IsNull(od::value& v) {
@@ -55,6 +53,8 @@ bool IsNull(od::value& v) {
   return v.is_null().get(null) == simdjson::SUCCESS && null;
 }
 
+// The id as JSON to echo: a string (re-encoded), an integer, or null.
+// False if the id is of another type.
 bool ReadId(od::value& v, std::string* id_json) {
   od::json_type type;
   if (v.type().get(type) != simdjson::SUCCESS) return false;

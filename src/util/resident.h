@@ -14,7 +14,8 @@ inline std::size_t ResidentBytes() {
   std::ifstream statm("/proc/self/statm");
   std::size_t pages = 0, resident = 0;
   statm >> pages >> resident;
-  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const long page = ::sysconf(_SC_PAGESIZE);
+  return resident * static_cast<std::size_t>(page > 0 ? page : 4096);
 }
 
 }  // namespace leadroute

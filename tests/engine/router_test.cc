@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -194,35 +195,56 @@ TEST_F(RouterTest, CapacityAndFeedback) {
 TEST_F(RouterTest, BatchesSeeDeclinesMadeWhileTheyRun) {
   Load("", {P("de", {"DE"})});
   Own("owner-partner", "Lumiere Conseil SARL", "lumiere-conseil.fr", "FR");
-  Lead owned = L("owned", "FR");
-  owned.party.company = "Lumiere Conseil";
-  owned.party.email = "anne@lumiere-conseil.fr";
-  ASSERT_EQ(Route(owned).decision, RouteDecision::kOwner);
-  std::vector<Lead> leads;
-  for (int i = 0; i < 20000; ++i) leads.push_back(L("lead-" + std::to_string(i), "DE"));
-  leads.push_back(owned);  // last: decided after all the others
-  const std::uint64_t before = engine_->Stats().leads_routed;
-  std::atomic<bool> declined{false};
-  std::thread feedback([&] {
-    // Once the batch has decided its first leads, it has read the declines.
-    while (engine_->Stats().leads_routed < before + 64) std::this_thread::yield();
-    std::optional<RouteResult> rerouted;
-    ASSERT_TRUE(engine_->LeadFeedback("owned", "owner-partner", LeadOutcome::kDeclined,
-                                      &rerouted).ok());
-    ASSERT_TRUE(rerouted);
-    EXPECT_EQ(rerouted->decision, RouteDecision::kUnassigned);  // nobody covers FR
-    declined = true;
-  });
-  const auto batch = engine_->RouteBatch(leads, {});
-  feedback.join();
-  ASSERT_TRUE(declined);
-  ASSERT_EQ(batch.size(), leads.size());
-  ASSERT_TRUE(batch.back().ok());
-  // Decided before the decline: the owner again (then declined); after:
-  // unassigned. Either way the lead is not held by the owner now.
-  const RouteResult now = Route(owned, {.dry_run = true});
-  EXPECT_NE(now.assignee.id, "owner-partner");
-  EXPECT_EQ(now.decision, RouteDecision::kUnassigned);
+  int seen = 0;  // batches that saw the decline (it landed while they ran)
+  for (int attempt = 0; attempt < 5 && seen == 0; ++attempt) {
+    const std::string id = "owned-" + std::to_string(attempt);
+    Lead owned = L(id, "FR");
+    owned.party.company = "Lumiere Conseil";
+    owned.party.email = "anne@lumiere-conseil.fr";
+    ASSERT_EQ(Route(owned).decision, RouteDecision::kOwner);
+    std::vector<Lead> leads;
+    for (int i = 0; i < 20000; ++i) {
+      leads.push_back(L("lead-" + std::to_string(attempt) + "-" + std::to_string(i), "DE"));
+    }
+    leads.push_back(owned);  // last: decided after all the others
+    const std::uint64_t before = engine_->Stats().leads_routed;
+    std::atomic<bool> batch_done{false}, declined{false};
+    std::thread feedback([&] {
+      // Once the batch has decided its first leads, it has read the
+      // declines (and if it is done, or something is wrong, go on anyway).
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (!batch_done && engine_->Stats().leads_routed < before + 64 &&
+             std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::yield();
+      }
+      std::optional<RouteResult> rerouted;
+      declined = engine_->LeadFeedback(id, "owner-partner", LeadOutcome::kDeclined, &rerouted)
+                     .ok() &&
+                 rerouted && rerouted->decision == RouteDecision::kUnassigned;  // nobody covers FR
+    });
+    std::vector<Result<RouteResult>> batch;
+    {
+      struct Join {  // however RouteBatch returns
+        std::thread& thread;
+        std::atomic<bool>& done;
+        ~Join() {
+          done = true;
+          thread.join();
+        }
+      } join{feedback, batch_done};
+      batch = engine_->RouteBatch(leads, {});
+    }
+    ASSERT_TRUE(declined);
+    ASSERT_EQ(batch.size(), leads.size());
+    ASSERT_TRUE(batch.back().ok());
+    // Decided before the decline: the owner again (then declined); after:
+    // unassigned. Either way the lead is not held by the owner now.
+    if (batch.back()->decision == RouteDecision::kUnassigned) ++seen;
+    const RouteResult now = Route(owned, {.dry_run = true});
+    EXPECT_NE(now.assignee.id, "owner-partner");
+    EXPECT_EQ(now.decision, RouteDecision::kUnassigned);
+  }
+  if (seen == 0) GTEST_SKIP() << "no decline landed while its batch ran";
 }
 
 TEST_F(RouterTest, TiesGoRoundRobin) {

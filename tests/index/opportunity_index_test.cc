@@ -451,10 +451,6 @@ TEST(OpportunityIndexTest, RestoresSnapshotsOfTheFormerFormat) {
   EXPECT_FALSE(cut.Restore(std::string_view(v3).substr(0, v3.size() / 2)).ok());
 }
 
-// tests/index/data/index-lroi0004.bin: FillForSnapshot() and
-// FillWithAddresses() saved by the build before LROI0005, which posted no
-// address for a record naming a company. Restored, those records are found
-// at their address as if stored by this build.
 // tests/index/data/NAME, which starts with `magic`, restored into
 // *restored; *want filled as it was when it was written.
 void RestoreFixture(const std::string& name, std::string_view magic, OpportunityIndex* want,
@@ -467,9 +463,13 @@ void RestoreFixture(const std::string& name, std::string_view magic, Opportunity
   ExpectSameIndex(*want, *restored);
 }
 
+// tests/index/data/index-lroi0004.bin: FillForSnapshot() and
+// FillWithAddresses() saved by the build before LROI0005, which posted no
+// address for a record naming a company. Restored, those records are found
+// at their address as if stored by this build.
 TEST(OpportunityIndexTest, RestoringLroi0004PostsCompanyAddresses) {
   OpportunityIndex want, restored;
-  RestoreFixture("index-lroi0004.bin", "LROI0004", &want, &restored);
+  ASSERT_NO_FATAL_FAILURE(RestoreFixture("index-lroi0004.bin", "LROI0004", &want, &restored));
   for (int number = 80; number < 84; ++number) {
     Features f;
     f.street = "hardenbergstrasse";
@@ -494,7 +494,7 @@ TEST(OpportunityIndexTest, RestoringLroi0004PostsCompanyAddresses) {
 // a fresh build's.
 TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   OpportunityIndex want, restored;
-  RestoreFixture("index-lroi0005.bin", "LROI0005", &want, &restored);
+  ASSERT_NO_FATAL_FAILURE(RestoreFixture("index-lroi0005.bin", "LROI0005", &want, &restored));
   const std::string v5 = ReadTestData("index-lroi0005.bin");
   // Saved again, in the current format: restored as it was.
   std::string again;
