@@ -481,7 +481,9 @@ void OpportunityIndex::RepackRecords() {
     const RecordView r(slots_[slot].packed);
     // A record at the size limit may not fit the current layout (254-byte
     // fields take two length bytes more): it stays as it was.
-    if (!Pack(OpportunityOf(slot), FeaturesOf(r), &packed)) packed.assign(slots_[slot].packed, r.size());
+    if (!Pack(OpportunityOf(slot), FeaturesOf(r), &packed)) {
+      packed.assign(slots_[slot].packed, r.size());
+    }
     slots_[slot].packed = fresh.Store(packed);
   }
   arena_ = std::move(fresh);
@@ -578,7 +580,7 @@ OpportunityIndex::Footprint OpportunityIndex::footprint() const {
   f.histories = events_.capacity() * sizeof(Event) +
                 last_event_.capacity() * sizeof(std::uint32_t);
   f.posting_buckets = postings_.bucket_bytes();
-  f.posting_lists = postings_.bytes() - f.posting_buckets;
+  f.posting_lists = postings_.list_bytes();
   f.keys = postings_.keys();
   return f;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "util/fixed.h"
+
 namespace leadroute::index {
 
 namespace {
@@ -201,24 +203,19 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
 
 bool PostingTable::SkipFormer(std::string_view* in) {
   constexpr std::size_t kFormerBucket = 12;
-  auto take = [in](std::uint64_t n, std::uint64_t size) {
+  auto skip = [in](std::uint64_t n, std::uint64_t size) {
     if (n > in->size() / size) return false;
     in->remove_prefix(n * size);
     return true;
   };
   std::uint64_t count = 0, lists = 0;
-  if (in->size() < 8) return false;
-  std::memcpy(&count, in->data(), 8);
-  in->remove_prefix(8);
-  if (count == 0 || !take(count, kFormerBucket) || in->size() < 8) return false;
-  std::memcpy(&lists, in->data(), 8);
-  in->remove_prefix(8);
+  if (!TakeFixed(in, &count) || count == 0 || !skip(count, kFormerBucket) ||
+      !TakeFixed(in, &lists)) {
+    return false;
+  }
   for (std::uint64_t i = 0; i < lists; ++i) {
     std::uint32_t length = 0;
-    if (in->size() < 4) return false;
-    std::memcpy(&length, in->data(), 4);
-    in->remove_prefix(4);
-    if (!take(length, 4)) return false;
+    if (!TakeFixed(in, &length) || !skip(length, 4)) return false;
   }
   return true;
 }
@@ -229,8 +226,8 @@ std::size_t PostingTable::SaveSize() const {
   return total;
 }
 
-std::size_t PostingTable::bytes() const {
-  return buckets_.capacity() * sizeof(Bucket) + list_bytes_ + lists_.size() * sizeof(lists_[0]);
+std::size_t PostingTable::list_bytes() const {
+  return list_bytes_ + lists_.size() * sizeof(lists_[0]);
 }
 
 }  // namespace leadroute::index

@@ -76,9 +76,9 @@ class PostingTable {
   // is then empty.
   bool Restore(std::string_view* in, std::uint32_t slot_limit);
   // Bytes held: the bucket array and the overflow lists.
-  std::size_t bytes() const;
-  // Bytes of the bucket array alone.
+  std::size_t bytes() const { return bucket_bytes() + list_bytes(); }
   std::size_t bucket_bytes() const { return buckets_.capacity() * sizeof(Bucket); }
+  std::size_t list_bytes() const;
   // Bytes Save() appends.
   std::size_t SaveSize() const;
 

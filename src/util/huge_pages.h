@@ -17,6 +17,11 @@ namespace leadroute {
 
 inline constexpr std::size_t kHugePage = 2u << 20;
 
+// `bytes` rounded up to whole huge pages.
+inline constexpr std::size_t RoundUpToHugePage(std::size_t bytes) {
+  return (bytes + kHugePage - 1) / kHugePage * kHugePage;
+}
+
 // `bytes` (rounded up to whole huge pages when at least one), not zeroed,
 // 2 MiB-aligned, marked for huge pages and faulted in. Faulting a fresh huge
 // page in costs milliseconds (~3 ms on a VM, zeroing included): done here,
@@ -34,15 +39,15 @@ inline void* AllocateHuge(std::size_t bytes) {
     if (p == nullptr) throw std::bad_alloc();
     return p;
   }
-  const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  const std::size_t rounded = RoundUpToHugePage(bytes);
   // Mapped a huge page larger, then trimmed to an aligned start.
   void* m = ::mmap(nullptr, rounded + kHugePage, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (m == MAP_FAILED) throw std::bad_alloc();
-  const auto at = reinterpret_cast<std::uintptr_t>(m);
-  const std::uintptr_t aligned = (at + kHugePage - 1) / kHugePage * kHugePage;
-  if (aligned > at) ::munmap(m, aligned - at);
-  if (const std::size_t tail = at + kHugePage - aligned; tail > 0) {
+  const auto mapped = reinterpret_cast<std::uintptr_t>(m);
+  const std::uintptr_t aligned = RoundUpToHugePage(mapped);
+  if (aligned > mapped) ::munmap(m, aligned - mapped);
+  if (const std::size_t tail = mapped + kHugePage - aligned; tail > 0) {
     ::munmap(reinterpret_cast<void*>(aligned + rounded), tail);
   }
   void* p = reinterpret_cast<void*>(aligned);
@@ -58,7 +63,7 @@ inline void FreeHuge(void* p, std::size_t bytes) {
     std::free(p);
     return;
   }
-  ::munmap(p, (bytes + kHugePage - 1) / kHugePage * kHugePage);
+  ::munmap(p, RoundUpToHugePage(bytes));
 }
 
 // A std::allocator for vectors that grow large.
