@@ -34,6 +34,11 @@ struct MatchWeights {
   // Share of email and domain points where the customer is a person: a
   // domain names an employer; a mailbox shared under other names a household.
   double shared_mailbox = 0.3;
+  // Points at most where the customer is a person, the two given names
+  // differ (not close, not an initial) and both sides give the same mailbox
+  // or phone: two members of a household or an office. Below the conflict
+  // threshold.
+  double other_person_cap = 3.5;
   // A postal address.
   double number = 1.5;
   double number_mismatch = -0.8;

@@ -47,7 +47,12 @@ struct MatchKeys {
   std::optional<std::string> phone;         // E.164, "+49891234567"
   std::optional<PersonKey> person;
   std::optional<std::string> address;       // "de|80331|leopoldstrasse|1"
+  std::optional<std::string> street;        // "leopoldstrasse", even without a place
+  std::optional<std::string> house_number;  // "1", with `street`
+  // From their fields, else from the street line ("Hauptstr. 5, 80331
+  // München").
   std::optional<std::string> postal_code;   // "80331", "SW1A1AA"
+  std::optional<std::string> city;          // "munchen": letters and digits
   std::optional<std::string> country;       // "DE"
 };
 

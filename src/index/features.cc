@@ -152,24 +152,13 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
     if (auto given = n.GivenName(party.first_name)) f.given = *given;
     if (auto surname = n.Surname(party.last_name)) f.surname = *surname;
   }
-  if (keys.address) {
-    // "cc|place|street|number"
-    const std::string& a = *keys.address;
-    const auto p1 = a.find('|');
-    const auto p2 = a.find('|', p1 + 1);
-    const auto p3 = a.find('|', p2 + 1);
-    f.street = a.substr(p2 + 1, p3 - p2 - 1);
-    f.number = a.substr(p3 + 1);
+  // A street without a place still counts against another's street.
+  if (keys.street) {
+    f.street = std::move(*keys.street);
+    f.number = std::move(*keys.house_number);
   }
   if (keys.postal_code) f.postal = std::move(*keys.postal_code);
-  if (!party.city.empty()) {
-    std::string folded;
-    if (normalize::FoldToAscii(party.city, &folded)) {
-      for (char c : folded) {
-        if (normalize::IsAsciiAlnum(c)) f.city.push_back(c);
-      }
-    }
-  }
+  if (keys.city) f.city = std::move(*keys.city);
   if (keys.country) f.country = std::move(*keys.country);
   return f;
 }

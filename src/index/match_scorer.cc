@@ -12,15 +12,21 @@ bool Both(std::string_view a, std::string_view b) {
   return !a.empty() && !b.empty();
 }
 
+// Similarity of two spellings of one name (both non-empty): Jaro-Winkler,
+// with an initial against a full name ("j" vs "jane") as near.
+double NameSimilarity(std::string_view a, std::string_view b) {
+  const double sim = a == b ? 1.0 : JaroWinkler(a, b);
+  if (sim < 0.85 && (a.size() == 1 || b.size() == 1) && a.front() == b.front()) {
+    return 0.85;
+  }
+  return sim;
+}
+
 // Points for two spellings of one field: `full` when equal, a share when
 // close, `mismatch` otherwise. *agreed when at least close.
 double Graded(std::string_view a, std::string_view b, double full,
               double mismatch, const MatchWeights& w, bool* agreed = nullptr) {
-  double sim = a == b ? 1.0 : JaroWinkler(a, b);
-  // An initial against a full name ("j" vs "jane").
-  if (sim < 0.9 && (a.size() == 1 || b.size() == 1) && a.front() == b.front()) {
-    sim = 0.85;
-  }
+  const double sim = NameSimilarity(a, b);
   if (agreed != nullptr) *agreed = sim >= 0.9;
   if (sim == 1.0) return full;
   if (sim >= 0.9) return full * w.name_close;
@@ -40,7 +46,8 @@ double Capped(double points, double cap) { return points > cap ? cap : points; }
 
 struct PersonScore {
   double points = 0;
-  bool agreed = false;  // both names agree
+  bool agreed = false;      // both names agree
+  bool other_given = false; // both give a given name, and they differ
 };
 
 PersonScore ScorePerson(const Features& d, const RecordView::FeatureView& s,
@@ -54,6 +61,9 @@ PersonScore ScorePerson(const Features& d, const RecordView::FeatureView& s,
     out.points += Graded(d.surname, s.surname, w.surname, sm, w, &surname_ok);
   }
   out.agreed = given_ok && surname_ok;
+  // Not even close, nor an initial of the other ("mary" vs "edward"; "j" vs
+  // "jane" and "susan" vs "susanne" are not other names).
+  out.other_given = Both(d.given, s.given) && NameSimilarity(d.given, s.given) < 0.85;
   // First and last name entered the other way round.
   if (!out.agreed && Both(d.given, s.surname) && Both(d.surname, s.given)) {
     bool a = false, b = false;
@@ -68,9 +78,11 @@ PersonScore ScorePerson(const Features& d, const RecordView::FeatureView& s,
     if (nickname_swap) {
       out.points = w.given + w.surname;
       out.agreed = true;
+      out.other_given = false;
     } else if (swapped > out.points) {
       out.points = swapped;
       out.agreed = a && b;
+      out.other_given = false;
     }
   }
   out.points = Capped(out.points, w.person_cap);
@@ -150,6 +162,18 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   points += Capped(address, w.address_cap);
   if (Both(d.country, s.country)) {
     points += d.country == s.country ? w.country : w.country_mismatch;
+  }
+
+  // Two people sharing a mailbox or a phone: where the person is the
+  // customer, another given name on the same mailbox shows it shared (a
+  // household's, an office's), so the rest they share (a surname, an
+  // address) names the household, not the customer. Possible at most, for
+  // review. Without such a sign another given name may be a typing error
+  // and weighs as a mismatch only.
+  const bool shared_contact = (Both(d.email, s.email) && d.email == s.email) || phone;
+  if (person_is_party && person.other_given && shared_contact &&
+      points > w.other_person_cap) {
+    points = w.other_person_cap;
   }
 
   out.score = 1.0 / (1.0 + std::exp(-(points - w.midpoint) * w.slope));

@@ -144,12 +144,15 @@ MatchKeys Normalizer::Keys(const Party& party) const {
   if (!party.first_name.empty() && !party.last_name.empty()) {
     keys.person = Person(party.first_name, party.last_name);
   }
-  if (!party.postal_code.empty()) {
-    keys.postal_code = PostalCode(party.postal_code, cc);
+  normalize::ParsedAddress address =
+      impl_->address.Parse(party.street, party.postal_code, party.city, cc);
+  if (address.street) {
+    keys.street = std::move(address.street->street);
+    keys.house_number = std::move(address.street->number);
   }
-  if (!party.street.empty()) {
-    keys.address = Address(party.street, party.postal_code, party.city, cc);
-  }
+  keys.postal_code = std::move(address.postal_code);
+  if (!address.city.empty()) keys.city = std::move(address.city);
+  keys.address = std::move(address.key);
   return keys;
 }
 

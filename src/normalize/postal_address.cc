@@ -124,20 +124,178 @@ std::optional<std::string> PostalAddress::PostalCode(std::string_view code,
 std::optional<StreetParts> PostalAddress::Street(std::string_view street) const {
   std::string folded;
   if (!FoldToAscii(street, &folded)) return std::nullopt;
+  std::size_t part_index = 0;
+  return FoldedStreet(folded, &part_index);
+}
+
+std::optional<StreetParts> PostalAddress::FoldedStreet(
+    std::string_view folded, std::size_t* part_index) const {
   // Floors and units often follow a comma ("Bahnhofstr. 10, 3. OG"): the
   // street is the first comma-separated part that names one.
   // A part with no letter in it ("12, Rue de la Paix") goes with the next.
   std::string carried;
+  std::size_t index = 0;
   for (std::string_view part : Split(folded, ',')) {
     carried.append(part);
     if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha)) {
       carried.push_back(' ');
+      ++index;
       continue;
     }
-    if (auto parts = StreetPart(carried)) return parts;
+    if (auto parts = StreetPart(carried)) {
+      *part_index = index;
+      return parts;
+    }
     carried.clear();
+    ++index;
   }
   return std::nullopt;
+}
+
+namespace {
+
+// Words of a folded text: runs of ASCII letters and digits.
+std::vector<std::string_view> Words(std::string_view text) {
+  std::vector<std::string_view> words;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && IsAsciiAlnum(text[i])) continue;
+    if (i > start) words.push_back(text.substr(start, i - start));
+    start = i + 1;
+  }
+  return words;
+}
+
+bool AllDigits(std::string_view w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), IsAsciiDigit);
+}
+bool AllLetters(std::string_view w) {
+  return !w.empty() && std::all_of(w.begin(), w.end(), IsAsciiAlpha);
+}
+
+// A British postcode's outward half ("le11", "sw1a", "m1") and inward half
+// ("1uu").
+bool IsOutwardCode(std::string_view w) {
+  return w.size() >= 2 && w.size() <= 4 && IsAsciiAlpha(w[0]) &&
+         std::any_of(w.begin(), w.end(), IsAsciiDigit);
+}
+bool IsInwardCode(std::string_view w) {
+  return w.size() == 3 && IsAsciiDigit(w[0]) && IsAsciiAlpha(w[1]) &&
+         IsAsciiAlpha(w[2]);
+}
+
+}  // namespace
+
+ParsedAddress PostalAddress::Parse(std::string_view street,
+                                   std::string_view postal_code,
+                                   std::string_view city,
+                                   std::string_view country) const {
+  ParsedAddress out;
+  if (!postal_code.empty()) out.postal_code = PostalCode(postal_code, country);
+  std::string folded;
+  if (!city.empty() && FoldToAscii(city, &folded)) {
+    for (char c : folded) {
+      if (IsAsciiAlnum(c)) out.city.push_back(c);
+    }
+  }
+  if (street.empty() || !FoldToAscii(street, &folded)) return out;
+  std::size_t street_part = 0;
+  out.street = FoldedStreet(folded, &street_part);
+  if (!out.street) return out;
+
+  if (postal_code.empty() || city.empty()) {
+    // The words after the street: the rest of its part when the number
+    // leads it ("80 Delaware Ave SE Washington DC 40040"), then the parts
+    // after it, each word with the part it is in.
+    const std::vector<std::string_view> parts = Split(folded, ',');
+    struct Word {
+      std::string_view text;
+      std::size_t part;
+    };
+    std::vector<Word> words;
+    for (std::size_t p = street_part; p < parts.size(); ++p) {
+      const std::vector<std::string_view> in_part = Words(parts[p]);
+      std::size_t from = 0;
+      if (p == street_part) {
+        if (in_part.empty() || !IsAsciiDigit(in_part.front().front())) continue;
+        from = 1;
+      }
+      for (std::size_t i = from; i < in_part.size(); ++i) words.push_back({in_part[i], p});
+    }
+    // The postal code: the last word (or British pair) of its shape.
+    std::size_t postal_at = words.size(), postal_words = 0;
+    std::string found;
+    const bool known_country = !country.empty();
+    for (std::size_t i = words.size(); i-- > 0 && postal_words == 0;) {
+      const std::string_view w = words[i].text;
+      if (i > 0 && IsInwardCode(w) && IsOutwardCode(words[i - 1].text) &&
+          words[i - 1].part == words[i].part) {
+        std::string pair{words[i - 1].text};
+        pair += w;
+        if (auto code = PostalCode(pair, country)) {
+          found = std::move(*code);
+          postal_at = i - 1;
+          postal_words = 2;
+        }
+      } else if (AllDigits(w) &&
+                 (known_country || (w.size() >= 4 && w.size() <= 6) || w.size() == 9) &&
+                 // A unit's number ("Suite 1200"), a marked number ("No
+                 // 1200"); not a state's code ("FL 60527", though "fl" is
+                 // also a floor).
+                 !(i > 0 && words[i - 1].part == words[i].part &&
+                   ((words[i - 1].text.size() > 2 && units_.contains(words[i - 1].text)) ||
+                    IsNumberMarker(words[i - 1].text)))) {
+        if (auto code = PostalCode(w, country)) {
+          found = std::move(*code);
+          postal_at = i;
+          postal_words = 1;
+        }
+      }
+    }
+    if (postal_code.empty() && postal_words > 0) out.postal_code = std::move(found);
+    // The city: the first part after the street with letters only, once the
+    // postal code, a two-letter word next to it ("FL-2198", "CA 95915") and
+    // one ending the part (a state: "Orroville CA") are set aside.
+    if (city.empty()) {
+      auto aside = [&](std::size_t i) {
+        if (i >= postal_at && i < postal_at + postal_words) return true;
+        if (words[i].text.size() != 2) return false;
+        const bool before = i + 1 == postal_at && words[postal_at].part == words[i].part;
+        const bool after = postal_words > 0 && i == postal_at + postal_words &&
+                           words[postal_at].part == words[i].part;
+        const bool last = i + 1 == words.size() || words[i + 1].part != words[i].part;
+        return before || after || last;
+      };
+      std::size_t i = 0;
+      while (i < words.size() && words[i].part == street_part) ++i;
+      while (i < words.size() && out.city.empty()) {
+        const std::size_t part = words[i].part;
+        std::string name;
+        bool letters_only = true;
+        for (; i < words.size() && words[i].part == part; ++i) {
+          if (aside(i)) continue;
+          if (!AllLetters(words[i].text)) letters_only = false;
+          name += words[i].text;
+        }
+        if (letters_only && name.size() >= 3) out.city = std::move(name);
+      }
+    }
+  }
+
+  const std::string_view place =
+      out.postal_code ? std::string_view(*out.postal_code) : std::string_view(out.city);
+  if (!place.empty()) {
+    std::string key = CountryCode(country);
+    for (char& c : key) c = AsciiLower(c);
+    key += '|';
+    key += place;
+    key += '|';
+    key += out.street->street;
+    key += '|';
+    key += out.street->number;
+    out.key = std::move(key);
+  }
+  return out;
 }
 
 std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) const {
@@ -219,28 +377,7 @@ std::optional<std::string> PostalAddress::Key(std::string_view street,
                                               std::string_view postal_code,
                                               std::string_view city,
                                               std::string_view country) const {
-  auto parts = Street(street);
-  if (!parts) return std::nullopt;
-  std::string place;
-  if (auto postal = PostalCode(postal_code, country)) {
-    place = *postal;
-  } else {
-    std::string folded;
-    if (!FoldToAscii(city, &folded)) return std::nullopt;
-    for (char c : folded) {
-      if (IsAsciiAlnum(c)) place.push_back(c);
-    }
-  }
-  if (place.empty()) return std::nullopt;
-  std::string key = CountryCode(country);
-  for (char& c : key) c = AsciiLower(c);
-  key += '|';
-  key += place;
-  key += '|';
-  key += parts->street;
-  key += '|';
-  key += parts->number;
-  return key;
+  return Parse(street, postal_code, city, country).key;
 }
 
 }  // namespace leadroute::normalize

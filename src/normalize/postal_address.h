@@ -16,6 +16,16 @@ struct StreetParts {
   std::string street;  // canonical words joined: "leopoldstrasse"
 };
 
+// An address as the matcher reads it: the street line's parts, and the
+// postal code and city from their fields or, where a field is empty, from
+// the street line ("6371 E Foothill Dr, Orroville, CA 95915").
+struct ParsedAddress {
+  std::optional<StreetParts> street;
+  std::optional<std::string> postal_code;  // canonical, as PostalCode()
+  std::string city;                        // folded letters and digits: "sanramon"
+  std::optional<std::string> key;          // as Key()
+};
+
 // Immutable; thread-safe.
 class PostalAddress {
  public:
@@ -39,15 +49,28 @@ class PostalAddress {
 
   // "<country>|<postal code or city>|<street>|<number>", country lower case
   // or empty. Nullopt when the street has no number or name, or when neither
-  // postal code nor city is usable.
+  // postal code nor city is usable (from its field or the street line).
   std::optional<std::string> Key(std::string_view street,
                                  std::string_view postal_code,
                                  std::string_view city,
                                  std::string_view country) const;
 
+  // Everything above in one pass. An empty `postal_code` or `city` field is
+  // looked for in the street line, after the street: the last word shaped
+  // as a postal code (the country's pattern when known, else 4 to 6 digits,
+  // a ZIP+4, or a British postcode: "60527", "LE11 1UU"), and the first
+  // comma-separated part after the street that has letters only once a
+  // postal code and two-letter words (states: "FL") are set aside
+  // ("Orroville", "Triesen" in "FL-2198 Triesen").
+  ParsedAddress Parse(std::string_view street, std::string_view postal_code,
+                      std::string_view city, std::string_view country) const;
+
  private:
   // Street() on one comma-separated part of the folded street line.
   std::optional<StreetParts> StreetPart(std::string_view part) const;
+  // Street() on a folded line; *part_index is the part that named it.
+  std::optional<StreetParts> FoldedStreet(std::string_view folded,
+                                          std::size_t* part_index) const;
 
   StringMap<std::string> street_types_;
   StringSet units_;

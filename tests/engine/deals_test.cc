@@ -138,6 +138,24 @@ TEST_F(DealsTest, CompanySpellingsThatShareNoWordMeetAtTheirAddress) {
   EXPECT_EQ(CheckAs("p2", neighbour).status, CheckStatus::kClear);
 }
 
+// The same, with the stored address on one line: its postal code and city
+// are read from it, so the address key is there to be found.
+TEST_F(DealsTest, CompaniesMeetAtAnAddressWrittenOnOneLine) {
+  Party stored = Company("Müllenkranz", "DE");
+  stored.street = "Hardenbergstraße 87, 66879 Kaiserslautern";
+  Put(Opp("o1", "p1", stored));
+  Party variant = Company("Mullenkrants GmbH", "DE");
+  variant.street = "Hardenbergstrasse 87";
+  variant.postal_code = "66879";
+  const CheckResult r = CheckAs("p2", variant);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  Party by_city = Company("Mullenkrants GmbH", "DE");
+  by_city.street = "Hardenbergstr. 87, Kaiserslautern";
+  by_city.postal_code = "66879";
+  EXPECT_EQ(CheckAs("p2", by_city).status, CheckStatus::kConflict);
+}
+
 TEST_F(DealsTest, FreemailAddressesOfDifferentPeopleDoNotMatch) {
   Party a;
   a.email = "jane.doe@gmail.com";
@@ -371,6 +389,72 @@ TEST_F(DealsTest, PersonCustomersMatchOnNameAndAddress) {
   address_only.first_name = "Alice";
   address_only.last_name = "Jones";
   EXPECT_EQ(CheckAs("p2", address_only).status, CheckStatus::kClear);
+}
+
+// A one-line address (the whole address in the street field, as many lead
+// forms send it) meets the same address given in its fields; a person
+// customer is then found on their name and it.
+TEST_F(DealsTest, OneLineAddressesMeetAddressesInFields) {
+  Party p;
+  p.first_name = "Maria";
+  p.last_name = "Sentosa";
+  p.street = "9304 W. 15th St, La Blanca, FL 60527";
+  Put(Opp("o1", "p1", p));
+  Party q;
+  q.first_name = "Maria";
+  q.last_name = "Sentosa";
+  q.street = "9304 W 15th Street";
+  q.postal_code = "60527";
+  q.city = "La Blanca";
+  const CheckResult r = CheckAs("p2", q);
+  EXPECT_EQ(r.status, CheckStatus::kConflict);
+  ASSERT_FALSE(r.matches.empty());
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  // A street without any place still counts against the other's street:
+  // the same name at another house number is not a conflict.
+  Party other = q;
+  other.street = "12 Lakeside Drive";
+  other.postal_code.clear();
+  other.city.clear();
+  EXPECT_NE(CheckAs("p2", other).status, CheckStatus::kConflict);
+  Party same = other;
+  same.street = "9304 W 15th St";
+  EXPECT_EQ(CheckAs("p2", same).status, CheckStatus::kConflict);
+}
+
+// Regression (senzing truth set): two people of one household sharing a
+// mailbox and an address were one customer, because the surname, mailbox
+// and address agreed. Another given name on a shared mailbox is another
+// person: at most a match for review. An initial or a close spelling is not
+// another name.
+TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
+  Party p;
+  p.first_name = "Mary";
+  p.last_name = "Kusha";
+  p.email = "kusha123@gmail.com";
+  p.street = "1304 Poppy Hills Dr";
+  p.postal_code = "43004";
+  p.city = "Blacklick";
+  Put(Opp("o1", "p1", p));
+  Party edward = p;
+  edward.first_name = "Edward";
+  EXPECT_EQ(CheckAs("p2", edward).status, CheckStatus::kClear);
+  auto r = engine_->Register(Opp("d1", "p2", edward));  // for a channel manager
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kReview);
+  Party initial = p;
+  initial.first_name = "M";
+  EXPECT_EQ(CheckAs("p2", initial).status, CheckStatus::kConflict);
+  Party same = p;
+  same.first_name = "Marie";
+  EXPECT_EQ(CheckAs("p2", same).status, CheckStatus::kConflict);
+  // Where a company names the customer, its people are only contacts.
+  Party firm = p;
+  firm.company = "Kusha Consulting";
+  Put(Opp("o2", "p1", firm));
+  Party colleague = firm;
+  colleague.first_name = "Edward";
+  EXPECT_EQ(CheckAs("p2", colleague).status, CheckStatus::kConflict);
 }
 
 }  // namespace

@@ -31,5 +31,40 @@ TEST(PostalAddressTest, PostalCodeTable) {
   }
 }
 
+// The postal code and city a street line carries become the party's where
+// their fields are empty; the street's parts are kept without any place.
+TEST(PostalAddressTest, OneLineAddressesFillTheEmptyFields) {
+  Party p;
+  p.street = "6371 E Foothill Dr, Orroville, CA 95915";
+  MatchKeys keys = TestNormalizer().Keys(p);
+  EXPECT_EQ(keys.postal_code.value_or("-"), "95915");
+  EXPECT_EQ(keys.city.value_or("-"), "orroville");
+  EXPECT_EQ(keys.street.value_or("-"), "eastfoothilldrive");
+  EXPECT_EQ(keys.house_number.value_or("-"), "6371");
+
+  p.street = "18 Danver Place, Loughborough, Leicestershire, LE11 1UU, United Kingdom";
+  keys = TestNormalizer().Keys(p);
+  EXPECT_EQ(keys.postal_code.value_or("-"), "LE111UU");
+  EXPECT_EQ(keys.city.value_or("-"), "loughborough");
+
+  // Fields win.
+  p.street = "6371 E Foothill Dr, Orroville, CA 95915";
+  p.postal_code = "95916";
+  p.city = "Oroville";
+  keys = TestNormalizer().Keys(p);
+  EXPECT_EQ(keys.postal_code.value_or("-"), "95916");
+  EXPECT_EQ(keys.city.value_or("-"), "oroville");
+
+  // No place: the street without an address key.
+  Party q;
+  q.street = "445 Overpass Rd";
+  keys = TestNormalizer().Keys(q);
+  EXPECT_FALSE(keys.address.has_value());
+  EXPECT_FALSE(keys.postal_code.has_value());
+  EXPECT_FALSE(keys.city.has_value());
+  EXPECT_EQ(keys.street.value_or("-"), "overpassroad");
+  EXPECT_EQ(keys.house_number.value_or("-"), "445");
+}
+
 }  // namespace
 }  // namespace leadroute
