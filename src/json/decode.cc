@@ -26,6 +26,11 @@ Status ReadString(od::value& v, std::string_view path, std::string* out,
   return Status::Ok();
 }
 
+Status AtField(Status s, std::string_view prefix, std::string_view key) {
+  if (s.ok()) return s;
+  return Status::InvalidArgument(s.message(), FieldPath(prefix, key));
+}
+
 Status DecodePartyField(std::string_view key, od::value& v,
                         std::string_view prefix, Party* out, bool* handled,
                         std::size_t max_len) {
@@ -50,7 +55,7 @@ Status DecodePartyField(std::string_view key, od::value& v,
   }
   *handled = dest != nullptr;
   if (dest == nullptr) return Status::Ok();
-  return ReadString(v, FieldPath(prefix, key), dest, max_len);
+  return AtField(ReadString(v, {}, dest, max_len), prefix, key);
 }
 
 Status DecodeParty(od::value& v, std::string_view path, Party* out,

@@ -36,6 +36,11 @@ inline constexpr std::size_t kMaxProducts = 64;
 Status ReadString(od::value& v, std::string_view path, std::string* out,
                   std::size_t max_len = 0);
 
+// `s`, naming the field `prefix.key` when it is an error (ReadString's are
+// all InvalidArgument): a hot path reads with an empty path and builds the
+// field's path only for an error.
+Status AtField(Status s, std::string_view prefix, std::string_view key);
+
 // If `key` is a party field, decodes `v` into it and sets *handled.
 Status DecodePartyField(std::string_view key, od::value& v,
                         std::string_view prefix, Party* out, bool* handled,

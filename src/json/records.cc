@@ -35,13 +35,11 @@ Status DecodeOwner(od::value& v, std::string_view path, Owner* out) {
   bool has_kind = false;
   Status s = ForEachField(v, path, [&](std::string_view key, od::value& value) {
     if (key == "id") {
-      return ReadString(value, FieldPath(path, "id"), &out->id, kMaxStoredField);
+      return AtField(ReadString(value, {}, &out->id, kMaxStoredField), path, "id");
     }
     if (key == "kind") {
       std::string kind;
-      if (Status k = ReadString(value, FieldPath(path, "kind"), &kind); !k.ok()) {
-        return k;
-      }
+      if (Status k = ReadString(value, {}, &kind); !k.ok()) return AtField(k, path, "kind");
       auto parsed = ParseOwnerKind(kind);
       if (!parsed) {
         return Status::InvalidArgument("must be \"partner\" or \"direct\"",
@@ -64,8 +62,10 @@ Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) 
     Status s = DecodePartyField(key, value, path, &out->party, &handled,
                                 kMaxStoredField);
     if (!s.ok() || handled) return s;
+    if (key == "id") {
+      return AtField(ReadString(value, {}, &out->id, kMaxStoredField), path, key);
+    }
     const std::string field = FieldPath(path, key);
-    if (key == "id") return ReadString(value, field, &out->id, kMaxStoredField);
     if (key == "owner") return DecodeOwner(value, field, &out->owner);
     if (key == "products") return ReadStringArray(value, field, &out->products);
     if (key == "amount") return ReadDouble(value, field, &out->amount);

@@ -96,12 +96,16 @@ Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& 
     if (value.get_array().get(array) != simdjson::SUCCESS) {
       return Status::InvalidArgument("must be an array of opportunities", "opportunities");
     }
+    std::string path = "opportunities[";
+    const std::size_t path_prefix = path.size();
     for (auto item : array) {
       if (decoded.size() == kMaxBatchOpportunities) {
         return Status::TooLarge("at most " + std::to_string(kMaxBatchOpportunities) +
                                 " opportunities per upsert_opportunities");
       }
-      const std::string path = "opportunities[" + std::to_string(decoded.size()) + "]";
+      path.resize(path_prefix);  // "opportunities[N]", one buffer for all
+      path += std::to_string(decoded.size());
+      path.push_back(']');
       od::value element;
       od::object object;
       std::string_view text;

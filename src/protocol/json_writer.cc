@@ -22,17 +22,47 @@ bool AnyNeedsEscape(std::uint64_t w) {
   const std::uint64_t backslash = w ^ (k01 * '\\');
   return (less_than(w, 0x20) | less_than(quote, 1) | less_than(backslash, 1)) != 0;
 }
+
+// Whether any byte of `s` needs escaping: eight bytes at a time, the last
+// eight overlapping the word before; shorter strings a byte at a time.
+inline bool AnyNeedsEscape(std::string_view s) {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (NeedsEscape(static_cast<unsigned char>(p[i]))) return true;
+    }
+    return false;
+  }
+  std::uint64_t w;
+  for (std::size_t i = 0; i + 8 < n; i += 8) {
+    std::memcpy(&w, p + i, 8);
+    if (AnyNeedsEscape(w)) return true;
+  }
+  std::memcpy(&w, p + n - 8, 8);
+  return AnyNeedsEscape(w);
+}
+
 }  // namespace
 
 void JsonWriter::Key(std::string_view key) {
   Separate();
+  after_key_ = true;
+  constexpr std::size_t kShort = 61;
+  if (key.size() <= kShort && !AnyNeedsEscape(key)) {  // "key": in one append
+    char buf[kShort + 3];
+    buf[0] = '"';
+    std::memcpy(buf + 1, key.data(), key.size());
+    buf[key.size() + 1] = '"';
+    buf[key.size() + 2] = ':';
+    out_->append(buf, key.size() + 3);
+    return;
+  }
   AppendQuoted(key);
   out_->push_back(':');
-  after_key_ = true;
 }
 
-void JsonWriter::AppendQuoted(std::string_view s) {
-  out_->reserve(out_->size() + s.size() + 2);
+void JsonWriter::AppendQuotedSlow(std::string_view s) {
   out_->push_back('"');
   std::size_t run = 0;  // start of the pending run that needs no escaping
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -63,6 +93,28 @@ void JsonWriter::AppendQuoted(std::string_view s) {
     }
   }
   out_->append(s.data() + run, s.size() - run);
+  out_->push_back('"');
+}
+
+void JsonWriter::AppendQuoted(std::string_view s) {
+  // Most strings (every key, nearly every value) need no escaping: checked
+  // a word at a time, then copied with their quotes in one append.
+  if (AnyNeedsEscape(s)) {
+    AppendQuotedSlow(s);
+    return;
+  }
+  constexpr std::size_t kShort = 62;
+  if (s.size() <= kShort) {
+    char buf[kShort + 2];
+    buf[0] = '"';
+    std::memcpy(buf + 1, s.data(), s.size());
+    buf[s.size() + 1] = '"';
+    out_->append(buf, s.size() + 2);
+    return;
+  }
+  out_->reserve(out_->size() + s.size() + 2);
+  out_->push_back('"');
+  out_->append(s);
   out_->push_back('"');
 }
 

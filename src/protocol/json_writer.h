@@ -68,6 +68,7 @@ class JsonWriter {
   }
   void Pop() { --depth_; }
   void AppendQuoted(std::string_view s);
+  void AppendQuotedSlow(std::string_view s);  // where something needs escaping
 
   std::string* out_;
   int depth_ = 0;

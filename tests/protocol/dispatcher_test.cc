@@ -232,8 +232,31 @@ TEST_F(DealMethodsTest, BadParamsNameTheField) {
   EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1,"method":"get_opportunity","params":{"id":"missing"}})")
                 .find("-32001"),
             std::string::npos);
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":7,"owner":{"kind":"partner","id":"p"},"company":"A"}}})"),
+            "opportunity.id");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":["A"]}}})"),
+            "opportunity.company");
   // Nothing was stored by any of the bad requests.
   EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})"), before);
+}
+
+// A batch names each refused record's field with the record's place; the
+// good ones are stored.
+TEST_F(DealMethodsTest, BatchErrorsNameTheRecordAndField) {
+  const std::string out = Call(
+      R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunities","params":{"opportunities":[)"
+      R"({"id":"ok1","owner":{"kind":"partner","id":"p"},"company":"A"},)"
+      R"({"id":"bad1","owner":{"kind":"partner","id":"p"},"company":"B","email":5},)"
+      R"({"id":"bad2","owner":{"kind":"partner","id":7},"company":"C"},)"
+      R"({"id":"bad3","owner":{"kind":"reseller","id":"p"},"company":"D"},)"
+      R"({"id":["bad4"],"owner":{"kind":"partner","id":"p"},"company":"E"},)"
+      R"({"id":"ok2","owner":{"kind":"partner","id":"p"},"company":"F"}]}})");
+  for (const char* field : {"opportunities[1].email", "opportunities[2].owner.id",
+                            "opportunities[3].owner.kind", "opportunities[4].id"}) {
+    EXPECT_NE(out.find(std::string(R"("field":")") + field + "\""), std::string::npos)
+        << field << " in " << out;
+  }
+  EXPECT_NE(out.find(R"("created":2,"failed":4)"), std::string::npos) << out;
 }
 
 // Regression: on-demand parsing skips unknown fields without validating

@@ -32,7 +32,8 @@ TEST(JsonWriterTest, EscapesQuotesBackslashesAndControls) {
 }
 
 // Escaping looks at eight bytes at a time: every byte value, at every
-// position of strings of every length up to 40, against a byte-by-byte
+// position of strings of every length up to 70 (past the short strings
+// copied through a buffer), as values and as keys, against a byte-by-byte
 // reference.
 TEST(JsonWriterTest, EscapesEveryByteAtEveryPosition) {
   auto reference = [](std::string_view s) {
@@ -63,7 +64,7 @@ TEST(JsonWriterTest, EscapesEveryByteAtEveryPosition) {
     }
     return out + "\"";
   };
-  for (std::size_t len = 1; len <= 40; ++len) {
+  for (std::size_t len = 1; len <= 70; ++len) {
     for (std::size_t at = 0; at < len; ++at) {
       for (int byte = 0; byte < 256; ++byte) {
         std::string s(len, 'x');
@@ -72,9 +73,22 @@ TEST(JsonWriterTest, EscapesEveryByteAtEveryPosition) {
         std::string out;
         JsonWriter(&out).String(s);
         ASSERT_EQ(out, reference(s)) << "length " << len << ", byte " << byte << " at " << at;
+        out.clear();
+        JsonWriter w(&out);
+        w.BeginObject();
+        w.Key(s);
+        w.Null();
+        w.EndObject();
+        std::string want = reference(s);
+        want.insert(0, 1, '{');
+        want.append(":null}");
+        ASSERT_EQ(out, want) << "key of length " << len;
       }
     }
   }
+  std::string out;
+  JsonWriter(&out).String("");
+  EXPECT_EQ(out, "\"\"");
 }
 
 TEST(JsonWriterTest, NumbersRoundTripAndNonFiniteIsNull) {
