@@ -79,7 +79,8 @@ void WriteTime(std::string_view key, std::int64_t t, JsonWriter& out) {
   if (t == 0) {
     out.Null();
   } else {
-    out.String(FormatRfc3339(t));
+    char buf[kRfc3339Max];
+    out.String(std::string_view(buf, FormatRfc3339(t, buf)));
   }
 }
 

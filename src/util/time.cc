@@ -1,5 +1,6 @@
 #include "util/time.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -90,7 +91,7 @@ std::optional<std::int64_t> ParseRfc3339(std::string_view s) {
   return t;
 }
 
-std::string FormatRfc3339(std::int64_t seconds) {
+std::size_t FormatRfc3339(std::int64_t seconds, char (&buf)[kRfc3339Max]) {
   std::int64_t days = seconds / 86400;
   std::int64_t rem = seconds % 86400;
   if (rem < 0) {
@@ -100,12 +101,11 @@ std::string FormatRfc3339(std::int64_t seconds) {
   int y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[32];
   if (y < 0 || y > 9999) {
-    std::snprintf(buf, sizeof(buf), "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d,
-                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                  static_cast<int>(rem % 60));
-    return buf;
+    const int n = std::snprintf(buf, kRfc3339Max, "%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d,
+                                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                                static_cast<int>(rem % 60));
+    return n < 0 ? 0 : std::min<std::size_t>(static_cast<std::size_t>(n), kRfc3339Max - 1);
   }
   // The common case by hand: every opportunity a journal record or an
   // answer carries has two or three of these (snprintf was ~0.3 µs each).
@@ -127,7 +127,12 @@ std::string FormatRfc3339(std::int64_t seconds) {
   buf[16] = ':';
   two(buf + 17, static_cast<unsigned>(rem % 60));
   buf[19] = 'Z';
-  return std::string(buf, 20);
+  return 20;
+}
+
+std::string FormatRfc3339(std::int64_t seconds) {
+  char buf[kRfc3339Max];
+  return std::string(buf, FormatRfc3339(seconds, buf));
 }
 
 std::int64_t NowSeconds() {

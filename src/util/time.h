@@ -2,6 +2,7 @@
 #ifndef LEADROUTE_UTIL_TIME_H_
 #define LEADROUTE_UTIL_TIME_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,6 +17,9 @@ std::optional<std::int64_t> ParseRfc3339(std::string_view text);
 
 // "2026-11-28T06:20:49Z".
 std::string FormatRfc3339(std::int64_t seconds);
+// The same into `buf`, without allocating; returns its length.
+inline constexpr std::size_t kRfc3339Max = 48;
+std::size_t FormatRfc3339(std::int64_t seconds, char (&buf)[kRfc3339Max]);
 
 // Seconds since the epoch now, from the system clock.
 std::int64_t NowSeconds();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace leadroute {
 namespace {
 
@@ -40,6 +42,16 @@ TEST(TimeTest, FormatsAndRoundTrips) {
   EXPECT_EQ(FormatRfc3339(253402300800LL), "10000-01-01T00:00:00Z");
   for (std::int64_t t = 0; t < 253402300799LL; t += 777'777'777LL) {  // parsing takes 1970 on
     EXPECT_EQ(ParseRfc3339(FormatRfc3339(t)), t) << FormatRfc3339(t);
+  }
+  // Into a caller's buffer (the writers' form): the same text, whole even
+  // at the ends of the range.
+  for (std::int64_t t : {std::int64_t{0}, std::int64_t{1795846849}, std::int64_t{-1},
+                         std::int64_t{253402300800LL}, std::numeric_limits<std::int64_t>::max(),
+                         std::numeric_limits<std::int64_t>::min()}) {
+    char buf[kRfc3339Max];
+    const std::size_t n = FormatRfc3339(t, buf);
+    EXPECT_EQ(std::string_view(buf, n), FormatRfc3339(t));
+    EXPECT_GE(n, 20u);
   }
 }
 
