@@ -260,7 +260,8 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
       auto aside = [&](std::size_t i) {
         if (i >= postal_at && i < postal_at + postal_words) return true;
         if (words[i].text.size() != 2) return false;
-        const bool before = i + 1 == postal_at && words[postal_at].part == words[i].part;
+        const bool before = postal_words > 0 && i + 1 == postal_at &&
+                            words[postal_at].part == words[i].part;
         const bool after = postal_words > 0 && i == postal_at + postal_words &&
                            words[postal_at].part == words[i].part;
         const bool last = i + 1 == words.size() || words[i + 1].part != words[i].part;
