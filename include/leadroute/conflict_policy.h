@@ -36,8 +36,8 @@ struct MatchWeights {
   double shared_mailbox = 0.3;
   // Points at most where the customer is a person, the two given names
   // differ (not close, not an initial) and both sides give the same mailbox
-  // or phone: two members of a household or an office. Below the conflict
-  // threshold.
+  // or phone: two members of a household or an office. With the default
+  // midpoint, slope and thresholds, 3.5 points score 0.61: review.
   double other_person_cap = 3.5;
   // A postal address.
   double number = 1.5;
@@ -50,6 +50,9 @@ struct MatchWeights {
   double city = 1.5;
   double city_mismatch = -0.5;
   double address_cap = 4.0;       // an address alone stays below a conflict
+  // Where one side's address names no place (neither postal code nor
+  // city), it counts for at most this much: the street may lie in any town.
+  double unplaced_address_cap = 1.5;
   double country = 0.5;
   double country_mismatch = -5.0;
   double midpoint = 3.0;          // points at which the score is 0.5

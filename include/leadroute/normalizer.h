@@ -87,7 +87,9 @@ class Normalizer {
   std::optional<std::string> Surname(std::string_view last_name) const;
   std::optional<std::string> PostalCode(std::string_view postal_code,
                                         std::string_view country) const;
-  // House number + normalized street + (postal code, else city) + country.
+  // House number + normalized street + (postal code, else city) + country;
+  // an empty postal code or city field is read from the street line
+  // ("Hauptstr. 5, 80331 München").
   std::optional<std::string> Address(std::string_view street,
                                      std::string_view postal_code,
                                      std::string_view city,

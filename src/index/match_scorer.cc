@@ -159,7 +159,12 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   if (Both(d.city, s.city)) {
     address += Graded(d.city, s.city, w.city, w.city_mismatch, w);
   }
-  points += Capped(address, w.address_cap);
+  // A street of which one side names no place (no postal code, no city)
+  // may lie in any town: it supports other evidence, weakly, and alone
+  // cannot lift a name to a conflict.
+  const bool placed = (!d.postal.empty() || !d.city.empty()) &&
+                      (!s.postal.empty() || !s.city.empty());
+  points += Capped(address, placed ? w.address_cap : w.unplaced_address_cap);
   if (Both(d.country, s.country)) {
     points += d.country == s.country ? w.country : w.country_mismatch;
   }

@@ -27,7 +27,7 @@ Status ReadString(od::value& v, std::string_view path, std::string* out,
 }
 
 Status AtField(Status s, std::string_view prefix, std::string_view key) {
-  if (s.ok()) return s;
+  if (s.code() != Status::Code::kInvalidArgument) return s;
   return Status::InvalidArgument(s.message(), FieldPath(prefix, key));
 }
 

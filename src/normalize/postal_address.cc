@@ -1,6 +1,7 @@
 #include "normalize/postal_address.h"
 
 #include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "normalize/text_fold.h"
@@ -42,6 +43,13 @@ std::string CountryCode(std::string_view country) {
     return {};
   }
   return {AsciiUpper(country[0]), AsciiUpper(country[1])};
+}
+
+// Whether `country` (any case) is one of kPostalPatterns'.
+bool HasPostalPattern(std::string_view country) {
+  const std::string cc = CountryCode(country);
+  return !cc.empty() && std::any_of(std::begin(kPostalPatterns), std::end(kPostalPatterns),
+                                    [&](const PostalPattern& p) { return p.country == cc; });
 }
 
 bool MatchesPattern(std::string_view code, std::string_view pattern) {
@@ -204,9 +212,10 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
   if (!out.street) return out;
 
   if (postal_code.empty() || city.empty()) {
-    // The words after the street: the rest of its part when the number
-    // leads it ("80 Delaware Ave SE Washington DC 40040"), then the parts
-    // after it, each word with the part it is in.
+    // The words after the street: the rest of its part after the number it
+    // leads with ("80 Delaware Ave SE Washington DC 40040"; a range, "12-14
+    // Main St", is all number), then the parts after it, each word with the
+    // part it is in. Words are views into `folded`.
     const std::vector<std::string_view> parts = Split(folded, ',');
     struct Word {
       std::string_view text;
@@ -217,55 +226,82 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
       const std::vector<std::string_view> in_part = Words(parts[p]);
       std::size_t from = 0;
       if (p == street_part) {
-        if (in_part.empty() || !IsAsciiDigit(in_part.front().front())) continue;
-        from = 1;
+        while (from < in_part.size() && IsAsciiDigit(in_part[from].front())) ++from;
+        if (from == 0) continue;
       }
       for (std::size_t i = from; i < in_part.size(); ++i) words.push_back({in_part[i], p});
     }
-    // The postal code: the last word (or British pair) of its shape.
+    auto char_before = [&](const Word& w) {
+      return w.text.data() > folded.data() ? w.text.data()[-1] : '\0';
+    };
+    // Words i-1 and i written as one with a dash between ("95915-1234").
+    auto dashed = [&](std::size_t i) {
+      return i > 0 && words[i - 1].part == words[i].part && char_before(words[i]) == '-' &&
+             words[i - 1].text.data() + words[i - 1].text.size() + 1 == words[i].text.data();
+    };
+    // A number that is not a postal code: a unit's ("Suite 1200", "#5000";
+    // "fl" before a number is a state's code more often than a floor), a
+    // marked one ("No 1200"), a post office box's.
+    auto other_number = [&](std::size_t first) {
+      if (char_before(words[first]) == '#') return true;
+      if (first == 0 || words[first - 1].part != words[first].part) return false;
+      const std::string_view before = words[first - 1].text;
+      return (before.size() > 2 && units_.contains(before)) || IsNumberMarker(before) ||
+             before == "box" || before == "pobox";
+    };
+    // Where the country has no pattern, a code is 4 to 6 digits or a ZIP+4.
+    const bool patterned = HasPostalPattern(country);
+    auto plausible = [&](std::size_t digits) {
+      return patterned || (digits >= 4 && digits <= 6) || digits == 9;
+    };
+    // The postal code: the last word (or British pair, or dashed pair) of
+    // its shape.
     std::size_t postal_at = words.size(), postal_words = 0;
     std::string found;
-    const bool known_country = !country.empty();
+    auto take = [&](std::string_view candidate, std::size_t at, std::size_t count) {
+      if (auto code = PostalCode(candidate, country)) {
+        found = std::move(*code);
+        postal_at = at;
+        postal_words = count;
+      }
+    };
     for (std::size_t i = words.size(); i-- > 0 && postal_words == 0;) {
       const std::string_view w = words[i].text;
       if (i > 0 && IsInwardCode(w) && IsOutwardCode(words[i - 1].text) &&
           words[i - 1].part == words[i].part) {
         std::string pair{words[i - 1].text};
         pair += w;
-        if (auto code = PostalCode(pair, country)) {
-          found = std::move(*code);
-          postal_at = i - 1;
-          postal_words = 2;
-        }
-      } else if (AllDigits(w) &&
-                 (known_country || (w.size() >= 4 && w.size() <= 6) || w.size() == 9) &&
-                 // A unit's number ("Suite 1200"), a marked number ("No
-                 // 1200"); not a state's code ("FL 60527", though "fl" is
-                 // also a floor).
-                 !(i > 0 && words[i - 1].part == words[i].part &&
-                   ((words[i - 1].text.size() > 2 && units_.contains(words[i - 1].text)) ||
-                    IsNumberMarker(words[i - 1].text)))) {
-        if (auto code = PostalCode(w, country)) {
-          found = std::move(*code);
-          postal_at = i;
-          postal_words = 1;
-        }
+        take(pair, i - 1, 2);
+      } else if (AllDigits(w) && dashed(i) && AllDigits(words[i - 1].text)) {
+        std::string joined{words[i - 1].text};
+        joined += w;
+        if (plausible(joined.size()) && !other_number(i - 1)) take(joined, i - 1, 2);
+        if (postal_words == 0) --i;  // the pair is one number, not a code
+      } else if (AllDigits(w) && plausible(w.size()) && !other_number(i)) {
+        take(w, i, 1);
       }
     }
     if (postal_code.empty() && postal_words > 0) out.postal_code = std::move(found);
-    // The city: the first part after the street with letters only, once the
-    // postal code, a two-letter word next to it ("FL-2198", "CA 95915") and
-    // one ending the part (a state: "Orroville CA") are set aside.
+    // The city: the first part after the street with letters only, once
+    // set aside: the postal code; a word of one or two letters just before
+    // it ("FL-2198 Triesen", "CA 95915", "D-80331") or ending the part (a
+    // state: "Orroville CA"); a unit with its number or letter ("Apt B").
     if (city.empty()) {
       auto aside = [&](std::size_t i) {
         if (i >= postal_at && i < postal_at + postal_words) return true;
-        if (words[i].text.size() != 2) return false;
-        const bool before = postal_words > 0 && i + 1 == postal_at &&
-                            words[postal_at].part == words[i].part;
-        const bool after = postal_words > 0 && i == postal_at + postal_words &&
-                           words[postal_at].part == words[i].part;
-        const bool last = i + 1 == words.size() || words[i + 1].part != words[i].part;
-        return before || after || last;
+        const std::string_view w = words[i].text;
+        const bool ends_part = i + 1 == words.size() || words[i + 1].part != words[i].part;
+        if (w.size() <= 2 && AllLetters(w)) {
+          const bool before = postal_words > 0 && i + 1 == postal_at &&
+                              words[postal_at].part == words[i].part;
+          if (before || (w.size() == 2 && ends_part)) return true;
+        }
+        return false;
+      };
+      auto unit_at = [&](std::size_t i) {
+        return units_.contains(words[i].text) && i + 1 < words.size() &&
+               words[i + 1].part == words[i].part &&
+               (IsAsciiDigit(words[i + 1].text.front()) || words[i + 1].text.size() == 1);
       };
       std::size_t i = 0;
       while (i < words.size() && words[i].part == street_part) ++i;
@@ -274,6 +310,10 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
         std::string name;
         bool letters_only = true;
         for (; i < words.size() && words[i].part == part; ++i) {
+          if (unit_at(i)) {
+            ++i;
+            continue;
+          }
           if (aside(i)) continue;
           if (!AllLetters(words[i].text)) letters_only = false;
           name += words[i].text;

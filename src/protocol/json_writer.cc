@@ -52,7 +52,7 @@ void JsonWriter::Key(std::string_view key) {
   if (key.size() <= kShort && !AnyNeedsEscape(key)) {  // "key": in one append
     char buf[kShort + 3];
     buf[0] = '"';
-    std::memcpy(buf + 1, key.data(), key.size());
+    if (!key.empty()) std::memcpy(buf + 1, key.data(), key.size());  // data() may be null
     buf[key.size() + 1] = '"';
     buf[key.size() + 2] = ':';
     out_->append(buf, key.size() + 3);
@@ -107,7 +107,7 @@ void JsonWriter::AppendQuoted(std::string_view s) {
   if (s.size() <= kShort) {
     char buf[kShort + 2];
     buf[0] = '"';
-    std::memcpy(buf + 1, s.data(), s.size());
+    if (!s.empty()) std::memcpy(buf + 1, s.data(), s.size());  // data() may be null
     buf[s.size() + 1] = '"';
     out_->append(buf, s.size() + 2);
     return;

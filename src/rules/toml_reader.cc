@@ -135,6 +135,7 @@ void ReadWeights(const toml::table& table, std::string_view section,
       {"postal", &w->postal}, {"postal_near", &w->postal_near},
       {"postal_mismatch", &w->postal_mismatch}, {"city", &w->city},
       {"city_mismatch", &w->city_mismatch}, {"address_cap", &w->address_cap},
+      {"unplaced_address_cap", &w->unplaced_address_cap},
       {"country", &w->country}, {"country_mismatch", &w->country_mismatch},
       {"midpoint", &w->midpoint}, {"slope", &w->slope}};
   for (const auto& [key, node] : table) {

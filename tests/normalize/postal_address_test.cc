@@ -47,6 +47,24 @@ TEST(PostalAddressTest, OneLineAddressesFillTheEmptyFields) {
   EXPECT_EQ(keys.postal_code.value_or("-"), "LE111UU");
   EXPECT_EQ(keys.city.value_or("-"), "loughborough");
 
+  // Words of one or two letters after the code are part of the city.
+  Party ch;
+  ch.street = "Rosenbergstrasse 12, 9000 St. Gallen";
+  ch.country = "CH";
+  keys = TestNormalizer().Keys(ch);
+  EXPECT_EQ(keys.postal_code.value_or("-"), "9000");
+  EXPECT_EQ(keys.city.value_or("-"), "stgallen");
+  ch.street = "12 Rue de la Paix, 76600 Le Havre";
+  ch.country = "FR";
+  keys = TestNormalizer().Keys(ch);
+  EXPECT_EQ(keys.postal_code.value_or("-"), "76600");
+  EXPECT_EQ(keys.city.value_or("-"), "lehavre");
+  ch.street = "Leopoldstr. 1, D-80331 München";
+  ch.country.clear();
+  keys = TestNormalizer().Keys(ch);
+  EXPECT_EQ(keys.postal_code.value_or("-"), "80331");
+  EXPECT_EQ(keys.city.value_or("-"), "munchen");
+
   // Fields win.
   p.street = "6371 E Foothill Dr, Orroville, CA 95915";
   p.postal_code = "95916";

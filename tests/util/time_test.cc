@@ -43,15 +43,21 @@ TEST(TimeTest, FormatsAndRoundTrips) {
   for (std::int64_t t = 0; t < 253402300799LL; t += 777'777'777LL) {  // parsing takes 1970 on
     EXPECT_EQ(ParseRfc3339(FormatRfc3339(t)), t) << FormatRfc3339(t);
   }
-  // Into a caller's buffer (the writers' form): the same text, whole even
-  // at the ends of the range.
-  for (std::int64_t t : {std::int64_t{0}, std::int64_t{1795846849}, std::int64_t{-1},
-                         std::int64_t{253402300800LL}, std::numeric_limits<std::int64_t>::max(),
-                         std::numeric_limits<std::int64_t>::min()}) {
+  // Into a caller's buffer (the writers' form; the string form is built
+  // from it): the text, whole even at the ends of the range.
+  auto into = [](std::int64_t t) {
     char buf[kRfc3339Max];
-    const std::size_t n = FormatRfc3339(t, buf);
-    EXPECT_EQ(std::string_view(buf, n), FormatRfc3339(t));
-    EXPECT_GE(n, 20u);
+    return std::string(buf, FormatRfc3339(t, buf));
+  };
+  EXPECT_EQ(into(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(into(1795846849), "2026-11-28T06:20:49Z");
+  EXPECT_EQ(into(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(into(253402300800LL), "10000-01-01T00:00:00Z");
+  for (std::int64_t t : {std::numeric_limits<std::int64_t>::max(),
+                         std::numeric_limits<std::int64_t>::min()}) {
+    const std::string text = into(t);
+    EXPECT_GE(text.size(), 20u) << text;
+    EXPECT_EQ(text.back(), 'Z') << text;
   }
 }
 
