@@ -328,7 +328,9 @@ Status Engine::Deals::Restore(std::string_view bytes) {
   std::lock_guard pinned(records_pinned_);
   std::unique_lock lock(mu_);
   expiry_cursor_ = 0;
-  return index_.Restore(bytes);
+  // A snapshot of an earlier format gets its records' features from this
+  // build's normalizer.
+  return index_.Restore(bytes, [this](const Party& party) { return Features(party); });
 }
 
 std::optional<Opportunity> Engine::Deals::Get(std::string_view id) const {

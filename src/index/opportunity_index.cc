@@ -284,7 +284,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0005"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0007"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -292,14 +292,17 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // actor, u8 event, status; u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too, their postings rebuilt from the records (RebuildPostings):
+// Read too: "LROI0006", the same layout, its records' features derived by
+// an earlier normalizer (Restore() with a featurer derives them again);
+// and, their postings rebuilt from the records (RebuildPostings),
 // "LROI0005", the same layout with the posting table's former buckets
 // (PostingTable::SkipFormer); "LROI0004", written when a record that names a
 // company got no address posting; "LROI0003", which had each record's
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '6'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '7'};
+constexpr char kSaveMagicV6[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '6'};
 constexpr char kSaveMagicV5[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '5'};
 constexpr char kSaveMagicV4[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '4'};
 constexpr char kSaveMagicV3[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '3'};
@@ -375,7 +378,7 @@ std::size_t OpportunityIndex::SaveSizeBound() const {
   return total + events_.size() * (4 * 4 + 2);
 }
 
-Status OpportunityIndex::Restore(std::string_view in) {
+Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) {
   *this = OpportunityIndex(limits_);
   auto malformed = [this](std::string_view what) {
     *this = OpportunityIndex(limits_);
@@ -385,8 +388,9 @@ Status OpportunityIndex::Restore(std::string_view in) {
   const bool v3 = std::memcmp(in.data(), kSaveMagicV3, sizeof(kSaveMagicV3)) == 0;
   const bool v4 = std::memcmp(in.data(), kSaveMagicV4, sizeof(kSaveMagicV4)) == 0;
   const bool v5 = std::memcmp(in.data(), kSaveMagicV5, sizeof(kSaveMagicV5)) == 0;
-  const bool former = v3 || v4 || v5;
-  if (!former && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
+  const bool v6 = std::memcmp(in.data(), kSaveMagicV6, sizeof(kSaveMagicV6)) == 0;
+  const bool former = v3 || v4 || v5;  // another posting table
+  if (!former && !v6 && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");
   }
   in.remove_prefix(sizeof(kSaveMagic));
@@ -467,21 +471,27 @@ Status OpportunityIndex::Restore(std::string_view in) {
     }
   }
   if (!in.empty()) return malformed("trailing bytes");
-  if (former) {
-    RepackRecords();
+  // Features an earlier normalizer derived: derived again where a featurer
+  // is given (then every posting is rebuilt); a former posting table's
+  // postings are rebuilt in any case.
+  const bool refeature = (former || v6) && featurer != nullptr;
+  if (former || refeature) {
+    RepackRecords(refeature ? featurer : nullptr);
     RebuildPostings();
   }
   return Status::Ok();
 }
 
-void OpportunityIndex::RepackRecords() {
+void OpportunityIndex::RepackRecords(const Featurer& featurer) {
   RecordArena fresh;
   std::string packed;
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     const RecordView r(slots_[slot].packed);
+    const Opportunity opp = OpportunityOf(slot);
     // A record at the size limit may not fit the current layout (254-byte
-    // fields take two length bytes more): it stays as it was.
-    if (!Pack(OpportunityOf(slot), FeaturesOf(r), &packed)) {
+    // fields take two length bytes more), nor with more features: it stays
+    // as it was.
+    if (!Pack(opp, featurer ? featurer(opp.party) : FeaturesOf(r), &packed)) {
       packed.assign(slots_[slot].packed, r.size());
     }
     slots_[slot].packed = fresh.Store(packed);

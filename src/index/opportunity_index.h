@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -131,10 +132,17 @@ class OpportunityIndex {
   // At least the bytes Save() appends, computed without copying: a writer
   // sizes (and faults in) the buffer before it takes the lock Save() needs.
   std::size_t SaveSizeBound() const;
-  // Replaces everything with what Save() wrote; the postings are rebuilt
-  // from the records' features (no normalizing). InvalidArgument when the
-  // bytes are malformed (the index is then empty).
-  Status Restore(std::string_view bytes);
+  // Features of a party as this build derives them (ExtractFeatures).
+  using Featurer = std::function<Features(const Party&)>;
+  // Replaces everything with what Save() wrote. InvalidArgument when the
+  // bytes are malformed (the index is then empty). A snapshot of this
+  // format restores as saved: nothing is normalized. One written before
+  // LROI0007 holds its records' features as an earlier build's normalizer
+  // derived them: with `featurer`, every record's features are derived
+  // again from its fields (so an improved normalizer reaches stored data,
+  // e.g. one-line addresses) and every posting rebuilt; without, they are
+  // kept and only a former layout's postings rebuilt.
+  Status Restore(std::string_view bytes, const Featurer& featurer = nullptr);
   // Growing without making readers wait (see Growth below):
   // PrepareGrowth() copies into larger arrays whatever `records` more
   // records of `bytes` packed bytes and `events` more history events would
@@ -195,10 +203,12 @@ class OpportunityIndex {
   void RemovePostings(std::uint32_t slot);
   // Restoring a snapshot of a format before LROI0006 (another posting
   // table; before LROI0005, no address postings for records that name a
-  // company): every posting, from the records' features.
+  // company), or one whose features are derived again: every posting,
+  // from the records' features.
   void RebuildPostings();
-  // The same: every record packed again, in the current layout.
-  void RepackRecords();
+  // The same: every record packed again, in the current layout, with its
+  // features from `featurer` when given, else as stored.
+  void RepackRecords(const Featurer& featurer);
   Opportunity OpportunityOf(std::uint32_t slot) const;
   // Copies the live records into a fresh arena once dead ones dominate.
   void MaybeCompact();

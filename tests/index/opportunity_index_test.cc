@@ -8,10 +8,12 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <random>
 #include <sstream>
 
 #include "index/posting_table.h"
+#include "leadroute/normalizer.h"
 #include "index/record.h"
 #include "index/record_arena.h"
 #include "index/snapshot_fixture.h"
@@ -408,7 +410,7 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   FillForSnapshot(&index);
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0006");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0007");
   EXPECT_GE(index.SaveSizeBound(), saved.size());
   // In two steps, as the Engine saves: the same bytes.
   std::string tables;
@@ -506,7 +508,7 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   // Saved again, in the current format: restored as it was.
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0006");
+  ASSERT_EQ(again.substr(0, 8), "LROI0007");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -525,6 +527,74 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   OpportunityIndex cut;
   EXPECT_FALSE(cut.Restore(std::string_view(v5).substr(0, v5.size() / 2)).ok());
   EXPECT_EQ(cut.size(), 0u);
+}
+
+// A snapshot written before LROI0007 holds the features an earlier
+// normalizer derived. Restored with a featurer, every record's features are
+// derived again from its fields and the postings rebuilt: a one-line
+// address the earlier build could not read is found at its address.
+// Without a featurer, or from a snapshot of this format, records restore as
+// saved.
+TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
+  static const std::unique_ptr<Normalizer> normalizer = [] {
+    auto n = Normalizer::Create();
+    return n.ok() ? std::move(*n) : nullptr;
+  }();
+  ASSERT_NE(normalizer, nullptr);
+  const OpportunityIndex::Featurer featurer = [](const Party& party) {
+    return ExtractFeatures(*normalizer, party, "");
+  };
+  OpportunityIndex index;
+  Opportunity o;
+  o.id = "one-line";
+  o.owner = {OwnerKind::kPartner, "p"};
+  o.party.company = "Müllenkranz";
+  o.party.street = "Hardenbergstraße 87, 66879 Kaiserslautern";
+  o.party.country = "DE";
+  Features stale;  // as a build that read no one-line address derived them
+  stale.company = "mullenkranz";
+  stale.company_tokens = "mullenkranz";
+  stale.country = "DE";
+  bool created = false;
+  ASSERT_TRUE(index.Upsert(o, stale, &created, 1'790'000'000).ok());
+  std::string saved;
+  index.Save(&saved);
+  ASSERT_EQ(saved.substr(0, 8), "LROI0007");
+  std::string v6 = saved;
+  v6[7] = '6';
+
+  Features at_address;
+  at_address.street = "hardenbergstrasse";
+  at_address.number = "87";
+  at_address.postal = "66879";
+  at_address.company = "mullenkrants";  // another spelling: only the address meets
+  std::vector<LookupKey> keys;
+  StoredKeys(at_address, &keys);
+  auto found = [&](const OpportunityIndex& restored) {
+    std::vector<std::uint32_t> candidates;
+    restored.Candidates(keys, &candidates);
+    return !candidates.empty();
+  };
+  EXPECT_FALSE(found(index));
+
+  OpportunityIndex kept;
+  ASSERT_TRUE(kept.Restore(v6).ok());
+  EXPECT_FALSE(found(kept));
+  OpportunityIndex current;
+  ASSERT_TRUE(current.Restore(saved, featurer).ok());
+  EXPECT_FALSE(found(current));
+  OpportunityIndex derived;
+  ASSERT_TRUE(derived.Restore(v6, featurer).ok());
+  EXPECT_TRUE(found(derived));
+  // Its fields as they were.
+  const auto got = derived.Get("one-line");
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->party.company, "Müllenkranz");
+  EXPECT_EQ(got->party.street, "Hardenbergstraße 87, 66879 Kaiserslautern");
+  EXPECT_EQ(got->owner.id, "p");
+  std::string again;
+  derived.Save(&again);
+  EXPECT_EQ(again.substr(0, 8), "LROI0007");
 }
 
 // Keys whose hashes share their upper 32 bits share one list: both keys
