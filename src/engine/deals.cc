@@ -333,6 +333,11 @@ Status Engine::Deals::Restore(std::string_view bytes) {
   return index_.Restore(bytes, [this](const Party& party) { return Features(party); });
 }
 
+bool Engine::Deals::RestoredFromEarlierFormat() const {
+  std::shared_lock lock(mu_);
+  return index_.restored_from_earlier_format();
+}
+
 std::optional<Opportunity> Engine::Deals::Get(std::string_view id) const {
   std::shared_lock lock(mu_);
   return index_.Get(id);

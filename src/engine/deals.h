@@ -54,6 +54,7 @@ class Engine::Deals {
   void Save(std::string* out, std::uint64_t* position) const;
   // Replaces the index with saved bytes. InvalidArgument when malformed.
   Status Restore(std::string_view bytes);
+  bool RestoredFromEarlierFormat() const;
 
  private:
   // Matches of the deal at or above the review threshold, best first;

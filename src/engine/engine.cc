@@ -194,6 +194,10 @@ void Engine::SaveOpportunities(std::string* out, std::uint64_t* position) const 
 
 Status Engine::RestoreOpportunities(std::string_view bytes) { return deals_->Restore(bytes); }
 
+bool Engine::OpportunitiesRestoredFromEarlierFormat() const {
+  return deals_->RestoredFromEarlierFormat();
+}
+
 RoutingState Engine::SaveRouting(std::uint64_t* position) const {
   return router_->Save(position);
 }

@@ -143,6 +143,8 @@ class OpportunityIndex {
   // e.g. one-line addresses) and every posting rebuilt; without, they are
   // kept and only a former layout's postings rebuilt.
   Status Restore(std::string_view bytes, const Featurer& featurer = nullptr);
+  // Whether the last Restore() read a format before this build's.
+  bool restored_from_earlier_format() const { return restored_from_earlier_format_; }
   // Growing without making readers wait (see Growth below):
   // PrepareGrowth() copies into larger arrays whatever `records` more
   // records of `bytes` packed bytes and `events` more history events would
@@ -240,6 +242,7 @@ class OpportunityIndex {
   std::vector<Event, HugePageAllocator<Event>> events_;
   std::vector<std::string> actors_;
   normalize::StringMap<std::uint32_t> actor_ids_;
+  bool restored_from_earlier_format_ = false;
 
  public:
   // Larger arrays built by PrepareGrowth(); empty ones are not swapped.

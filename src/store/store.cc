@@ -312,6 +312,10 @@ Status Store::Recover(RecoveryReport* report) {
     report->snapshot_opportunities_position = opportunities_from;
     have_snapshot_ = true;
     last_snapshot_position_ = std::max(opportunities_from, routing_from);
+    snapshot_outdated_ = engine_->OpportunitiesRestoredFromEarlierFormat();
+    if (snapshot_outdated_) {
+      Event("info", "snapshot of an earlier format upgraded; one in this format follows", path);
+    }
   }
   const std::uint64_t from = std::min(opportunities_from, routing_from);
 
@@ -472,6 +476,7 @@ Status Store::SnapshotLocked() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   last_snapshot_at_ = image.created_at;
   last_snapshot_position_ = std::max(image.opportunities_position, image.routing_position);
+  snapshot_outdated_ = false;
   // Two snapshots stay, the new one and the one before it, with the journal
   // from the older one on: should the new one turn out unreadable, `repair`
   // falls back to the older one and loses nothing. Segments before that go
@@ -522,8 +527,10 @@ void Store::Tick() {
   if (options_.expiry_scan > 0) engine_->ExpireDue(options_.expiry_scan);
   std::lock_guard lock(snapshot_mu_);
   const std::uint64_t position = journal_.position();
-  const bool changed = !have_snapshot_ || position != last_snapshot_position_;
-  const bool due = NowSeconds() - last_snapshot_at_ >= options_.snapshot_seconds ||
+  const bool changed =
+      !have_snapshot_ || snapshot_outdated_ || position != last_snapshot_position_;
+  const bool due = snapshot_outdated_ ||
+                   NowSeconds() - last_snapshot_at_ >= options_.snapshot_seconds ||
                    journal_.segment_bytes() >= options_.snapshot_bytes;
   if (changed && due && NowSeconds() >= retry_snapshot_at_) {
     if (Status s = SnapshotLocked(); !s.ok()) {
@@ -550,7 +557,8 @@ Status Store::Close() {
   {
     std::lock_guard lock(snapshot_mu_);
     const bool failed = !journal_.failure().ok();
-    const bool changed = !have_snapshot_ || journal_.position() != last_snapshot_position_;
+    const bool changed = !have_snapshot_ || snapshot_outdated_ ||
+                         journal_.position() != last_snapshot_position_;
     if (changed || failed) s = SnapshotLocked();
     // A snapshot after a failure covers whatever the failure left in doubt.
     if (s.ok() && failed) journal_.ClearFailure();

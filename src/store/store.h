@@ -125,6 +125,9 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
   std::int64_t last_snapshot_at_ = 0;        // guarded by snapshot_mu_
   std::uint64_t last_snapshot_position_ = 0;  // guarded by snapshot_mu_
   bool have_snapshot_ = false;               // guarded by snapshot_mu_
+  // The snapshot restored was of an earlier build's format: the next tick
+  // writes one in this build's, so that the next start needs no upgrade.
+  bool snapshot_outdated_ = false;           // guarded by snapshot_mu_
   std::uint64_t newest_from_ = 0;  // the newest snapshot's position; by snapshot_mu_
   std::int64_t retry_snapshot_at_ = 0;  // after a failed one; by snapshot_mu_
 

@@ -204,6 +204,73 @@ TEST_F(StoreTest, TheJournalAloneRestoresEverythingAfterACrash) {
   EXPECT_EQ(Fingerprint(*again, 40, leads), want);
 }
 
+// Regression: a snapshot of an earlier build's format (upgraded as it is
+// read, seconds at 1M) was upgraded again at every start until something
+// changed and a snapshot fell due. A tick, or closing, writes it again in
+// this build's format.
+TEST_F(StoreTest, ASnapshotOfAnEarlierFormatIsWrittenAgainInThisOne) {
+  std::vector<std::string> leads;
+  std::string want;
+  {
+    auto engine = NewEngine();
+    auto store = Open(dir_, engine.get());
+    Traffic(*engine, 0, 30, &leads);
+    want = Fingerprint(*engine, 30, leads);
+    ASSERT_TRUE(store->Snapshot().ok());
+    ASSERT_TRUE(store->Close().ok());
+  }
+  auto files = ListDataFiles(&env_, dir_);
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->snapshots.size(), 1u);
+  const std::string path = dir_ + "/" + SnapshotName(files->snapshots[0]);
+  auto opportunities_format = [&] {
+    SnapshotImage image;
+    EXPECT_TRUE(ReadSnapshot(&env_, path, &image).ok());
+    return std::string(image.opportunities.substr(0, 8));
+  };
+  // The snapshot as the build before LROI0007 wrote it.
+  auto write_earlier = [&] {
+    std::string opportunities, routing;
+    SnapshotImage earlier;
+    {
+      SnapshotImage image;  // unmapped before the file is replaced
+      ASSERT_TRUE(ReadSnapshot(&env_, path, &image).ok());
+      opportunities = image.opportunities;
+      routing = image.routing;
+      earlier.opportunities_position = image.opportunities_position;
+      earlier.routing_position = image.routing_position;
+      earlier.created_at = image.created_at;
+    }
+    opportunities[7] = '6';
+    earlier.opportunities = opportunities;
+    earlier.routing = routing;
+    ASSERT_TRUE(WriteSnapshot(&env_, dir_, earlier).ok());
+    ASSERT_EQ(opportunities_format(), "LROI0006");
+  };
+  ASSERT_EQ(opportunities_format(), "LROI0007");
+  for (bool tick : {true, false}) {
+    SCOPED_TRACE(tick ? "a tick" : "closing");
+    ASSERT_NO_FATAL_FAILURE(write_earlier());
+    auto engine = NewEngine();
+    auto store = Open(dir_, engine.get());
+    ASSERT_TRUE(store);
+    EXPECT_TRUE(engine->OpportunitiesRestoredFromEarlierFormat());
+    EXPECT_EQ(Fingerprint(*engine, 30, leads), want);
+    if (tick) {
+      store->Tick();  // nothing changed, nothing due but the format
+      EXPECT_EQ(opportunities_format(), "LROI0007");
+    }
+    ASSERT_TRUE(store->Close().ok());
+    EXPECT_EQ(opportunities_format(), "LROI0007");
+  }
+  // The next start reads this format: nothing to upgrade.
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  ASSERT_TRUE(store);
+  EXPECT_FALSE(engine->OpportunitiesRestoredFromEarlierFormat());
+  EXPECT_EQ(Fingerprint(*engine, 30, leads), want);
+}
+
 TEST_F(StoreTest, ASnapshotAndTheJournalAfterItRestoreEverything) {
   auto engine = NewEngine();
   auto store = Open(dir_, engine.get());
