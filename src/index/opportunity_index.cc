@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <span>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "util/fixed.h"
 
@@ -479,8 +481,13 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // postings are rebuilt in any case.
   const bool refeature = (former || v6) && featurer != nullptr;
   if (former || refeature) {
-    RepackRecords(refeature ? featurer : nullptr);
-    RebuildPostings();
+    try {
+      RepackRecords(refeature ? featurer : nullptr);
+      RebuildPostings();
+    } catch (const std::bad_alloc&) {
+      *this = OpportunityIndex(limits_);
+      return Status::Internal("out of memory upgrading the opportunity snapshot");
+    }
   }
   restored_from_earlier_format_ = former || v6;
   return Status::Ok();
@@ -489,31 +496,38 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
 void OpportunityIndex::RepackRecords(const Featurer& featurer) {
   RecordArena fresh;
   // In chunks packed on all cores (deriving features again normalizes
-  // every record, ~2 µs each), then stored in slot order.
+  // every record, ~2 µs each), then stored in slot order. The slots move to
+  // the new bytes only once all are packed: a throw (bad_alloc) leaves
+  // them on the old ones.
   constexpr std::uint32_t kChunk = 16384;
   const auto slots = static_cast<std::uint32_t>(slots_.size());
   std::vector<std::string> packed(std::min(kChunk, slots));
+  std::vector<const char*> stored(slots);
   for (std::uint32_t from = 0; from < slots; from += kChunk) {
     const std::uint32_t to = std::min(slots, from + kChunk);
-    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(from, to, 256),
-                      [&](const tbb::blocked_range<std::uint32_t>& range) {
-                        for (std::uint32_t slot = range.begin(); slot != range.end(); ++slot) {
-                          const RecordView r(slots_[slot].packed);
-                          const Opportunity opp = OpportunityOf(slot);
-                          std::string& out = packed[slot - from];
-                          // A record at the size limit may not fit the
-                          // current layout (254-byte fields take two length
-                          // bytes more), nor with more features: it stays as
-                          // it was.
-                          if (!Pack(opp, featurer ? featurer(opp.party) : FeaturesOf(r), &out)) {
-                            out.assign(slots_[slot].packed, r.size());
-                          }
-                        }
-                      });
+    auto pack = [&](const tbb::blocked_range<std::uint32_t>& range) {
+      for (std::uint32_t slot = range.begin(); slot != range.end(); ++slot) {
+        const RecordView r(slots_[slot].packed);
+        const Opportunity opp = OpportunityOf(slot);
+        std::string& out = packed[slot - from];
+        // A record at the size limit may not fit the current layout
+        // (254-byte fields take two length bytes more), nor with more
+        // features: it stays as it was, its postings from its old features.
+        if (!Pack(opp, featurer ? featurer(opp.party) : FeaturesOf(r), &out)) {
+          out.assign(slots_[slot].packed, r.size());
+        }
+      }
+    };
+    // Isolated: the waiting caller (holding the index's locks) must not
+    // pick up unrelated work, such as a route_batch task that checks.
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(tbb::blocked_range<std::uint32_t>(from, to, 256), pack);
+    });
     for (std::uint32_t slot = from; slot < to; ++slot) {
-      slots_[slot].packed = fresh.Store(packed[slot - from]);
+      stored[slot] = fresh.Store(packed[slot - from]);
     }
   }
+  for (std::uint32_t slot = 0; slot < slots; ++slot) slots_[slot].packed = stored[slot];
   arena_ = std::move(fresh);
 }
 

@@ -580,12 +580,20 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   OpportunityIndex kept;
   ASSERT_TRUE(kept.Restore(v6).ok());
   EXPECT_FALSE(found(kept));
+  EXPECT_TRUE(kept.restored_from_earlier_format());
   OpportunityIndex current;
   ASSERT_TRUE(current.Restore(saved, featurer).ok());
   EXPECT_FALSE(found(current));
+  EXPECT_FALSE(current.restored_from_earlier_format());
   OpportunityIndex derived;
   ASSERT_TRUE(derived.Restore(v6, featurer).ok());
   EXPECT_TRUE(found(derived));
+  EXPECT_TRUE(derived.restored_from_earlier_format());
+  // Refused bytes leave an empty index, not an upgraded one.
+  OpportunityIndex cut;
+  EXPECT_FALSE(cut.Restore(std::string_view(v6).substr(0, v6.size() - 1), featurer).ok());
+  EXPECT_EQ(cut.size(), 0u);
+  EXPECT_FALSE(cut.restored_from_earlier_format());
   // Its fields as they were.
   const auto got = derived.Get("one-line");
   ASSERT_TRUE(got.has_value());
