@@ -178,6 +178,10 @@ class Engine {
   // Replaces every opportunity. InvalidArgument when the bytes are
   // malformed (nothing is then stored).
   Status RestoreOpportunities(std::string_view bytes);
+  // Whether the last RestoreOpportunities() read an earlier build's format
+  // (upgraded as it was read): saving again spares the next start the
+  // upgrade.
+  bool OpportunitiesRestoredFromEarlierFormat() const;
   // The routing state, and the log position of its cut.
   RoutingState SaveRouting(std::uint64_t* position) const;
   // Replaces the routing state. Partner changes in it are applied on top

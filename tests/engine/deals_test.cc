@@ -421,8 +421,8 @@ TEST_F(DealsTest, OneLineAddressesMeetAddressesInFields) {
   same.street = "9304 W 15th St";
   const CheckResult unplaced = CheckAs("p2", same);
   EXPECT_EQ(unplaced.status, CheckStatus::kConflict);
-  // But weaker than the same street in a named place (review: it may lie in
-  // any town): at most a house number's worth of points.
+  // But weaker than the same street in a named place (it may lie in any
+  // town): at most a house number's worth of points.
   ASSERT_FALSE(unplaced.matches.empty());
   EXPECT_LT(unplaced.matches[0].score, 0.9);
   EXPECT_GT(r.matches[0].score, 0.95);
