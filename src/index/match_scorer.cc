@@ -34,6 +34,17 @@ double Graded(std::string_view a, std::string_view b, double full,
   return mismatch;
 }
 
+// Whether the digits of `a` and `b`, in order, are the same.
+bool SameDigits(std::string_view a, std::string_view b) {
+  std::size_t i = 0, j = 0;
+  while (true) {
+    while (i < a.size() && !(a[i] >= '0' && a[i] <= '9')) ++i;
+    while (j < b.size() && !(b[j] >= '0' && b[j] <= '9')) ++j;
+    if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
+    if (a[i++] != b[j++]) return false;
+  }
+}
+
 // Same length, at most one character different.
 bool OneOff(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -149,7 +160,11 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
     address += number_ok ? w.number : w.number_mismatch;
   }
   if (Both(d.street, s.street)) {
-    address += Graded(d.street, s.street, w.street, w.street_mismatch, w, &street_ok);
+    // Numbered streets differ by their number, not by a typo: "west15th
+    // street" is not close to "west16thstreet".
+    address += SameDigits(d.street, s.street)
+                   ? Graded(d.street, s.street, w.street, w.street_mismatch, w, &street_ok)
+                   : w.street_mismatch;
   }
   if (Both(d.postal, s.postal)) {
     address += d.postal == s.postal    ? w.postal

@@ -289,7 +289,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0007"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0008"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -297,8 +297,9 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // actor, u8 event, status; u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0006", the same layout, its records' features derived by
-// an earlier normalizer (Restore() with a featurer derives them again);
+// Read too: "LROI0007" and "LROI0006", the same layout, their records'
+// features derived by an earlier normalizer (Restore() with a featurer
+// derives them again);
 // and, their postings rebuilt from the records (RebuildPostings),
 // "LROI0005", the same layout with the posting table's former buckets
 // (PostingTable::SkipFormer); "LROI0004", written when a record that names a
@@ -306,7 +307,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '7'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '8'};
+constexpr char kSaveMagicV7[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '7'};
 constexpr char kSaveMagicV6[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '6'};
 constexpr char kSaveMagicV5[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '5'};
 constexpr char kSaveMagicV4[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '4'};
@@ -393,7 +395,10 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v3 = std::memcmp(in.data(), kSaveMagicV3, sizeof(kSaveMagicV3)) == 0;
   const bool v4 = std::memcmp(in.data(), kSaveMagicV4, sizeof(kSaveMagicV4)) == 0;
   const bool v5 = std::memcmp(in.data(), kSaveMagicV5, sizeof(kSaveMagicV5)) == 0;
-  const bool v6 = std::memcmp(in.data(), kSaveMagicV6, sizeof(kSaveMagicV6)) == 0;
+  // The same layout, features from an earlier normalizer (LROI0007: street
+  // ordinals dropped, "W 15th St" read as "W St").
+  const bool v6 = std::memcmp(in.data(), kSaveMagicV6, sizeof(kSaveMagicV6)) == 0 ||
+                  std::memcmp(in.data(), kSaveMagicV7, sizeof(kSaveMagicV7)) == 0;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !v6 && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");

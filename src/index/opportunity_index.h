@@ -137,7 +137,7 @@ class OpportunityIndex {
   // Replaces everything with what Save() wrote. InvalidArgument when the
   // bytes are malformed (the index is then empty). A snapshot of this
   // format restores as saved: nothing is normalized. One written before
-  // LROI0007 holds its records' features as an earlier build's normalizer
+  // LROI0008 holds its records' features as an earlier build's normalizer
   // derived them: with `featurer`, every record's features are derived
   // again from its fields (so an improved normalizer reaches stored data,
   // e.g. one-line addresses) and every posting rebuilt; without, they are

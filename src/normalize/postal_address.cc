@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 #include <vector>
 
 #include "normalize/text_fold.h"
@@ -77,6 +78,27 @@ std::size_t PoBoxLength(const std::vector<std::string>& words, std::size_t i) {
   if (at(0, "post") && at(1, "office") && at(2, "box")) return 3;
   return 0;
 }
+
+// "5th", "21st", "32nd", "3rd": the name of a numbered street, not a number.
+bool IsOrdinal(std::string_view w) {
+  if (w.size() < 3) return false;
+  const std::string_view suffix = w.substr(w.size() - 2);
+  if (suffix != "st" && suffix != "nd" && suffix != "rd" && suffix != "th") return false;
+  return std::all_of(w.begin(), w.end() - 2, IsAsciiDigit);
+}
+
+// A number of the street line: a house number, a range's end, a floor.
+bool IsNumber(std::string_view w) { return IsAsciiDigit(w.front()) && !IsOrdinal(w); }
+
+// Ordinals spelled out, as numbered streets are written in digits.
+constexpr std::pair<std::string_view, std::string_view> kSpelledOrdinals[] = {
+    {"first", "1st"},   {"second", "2nd"},  {"third", "3rd"},     {"fourth", "4th"},
+    {"fifth", "5th"},   {"sixth", "6th"},   {"seventh", "7th"},   {"eighth", "8th"},
+    {"ninth", "9th"},   {"tenth", "10th"},  {"eleventh", "11th"}, {"twelfth", "12th"},
+    {"thirteenth", "13th"}, {"fourteenth", "14th"}, {"fifteenth", "15th"},
+    {"sixteenth", "16th"},  {"seventeenth", "17th"}, {"eighteenth", "18th"},
+    {"nineteenth", "19th"}, {"twentieth", "20th"},
+};
 
 // "No. 5", "Nr. 5": words that only announce the house number.
 bool IsNumberMarker(std::string_view w) {
@@ -372,20 +394,20 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) cons
   // The house number leads ("123 Main St", "12 rue de Rivoli") or, where it
   // does not, it is the last number ("Straße des 17. Juni 135"), with a
   // letter written apart joining it ("Hauptstr. 5 a" == "Hauptstr. 5a").
+  // An ordinal names a numbered street ("350 5th Ave"): never the number.
   StreetParts parts;
   std::size_t number_at = words.size();
-  if (IsAsciiDigit(words.front().front())) {
+  if (IsNumber(words.front())) {
     number_at = 0;
   } else {
     for (std::size_t i = words.size(); i-- > 0;) {
-      if (IsAsciiDigit(words[i].front())) {
+      if (IsNumber(words[i])) {
         number_at = i;
         break;
       }
     }
     // A range ("12-14") is known by its first number.
-    while (number_at > 0 && number_at < words.size() &&
-           IsAsciiDigit(words[number_at - 1].front())) {
+    while (number_at > 0 && number_at < words.size() && IsNumber(words[number_at - 1])) {
       --number_at;
     }
   }
@@ -399,8 +421,12 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) cons
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
-    if (i == letter_at || IsAsciiDigit(w.front())) continue;
-    if (auto it = street_types_.find(w); it != street_types_.end()) {
+    if (i == number_at || i == letter_at || IsNumber(w)) continue;
+    const auto spelled = std::find_if(std::begin(kSpelledOrdinals), std::end(kSpelledOrdinals),
+                                      [&](const auto& o) { return o.first == w; });
+    if (spelled != std::end(kSpelledOrdinals)) {
+      parts.street += spelled->second;  // "fifth" -> "5th"
+    } else if (auto it = street_types_.find(w); it != street_types_.end()) {
       parts.street += it->second;
     } else if (w.size() > 3 && w.ends_with("str")) {
       // German compounds: "leopoldstr" -> "leopoldstrasse".

@@ -428,6 +428,36 @@ TEST_F(DealsTest, OneLineAddressesMeetAddressesInFields) {
   EXPECT_GT(r.matches[0].score, 0.95);
 }
 
+// Numbered streets are told apart by their number: the ordinal is part of
+// the street ("W 15th St" and "W 16th St" were one street, "W St"), and a
+// different number is another street, not a typo of it.
+TEST_F(DealsTest, NumberedStreetsAreDifferentStreets) {
+  Party p;
+  p.first_name = "Maria";
+  p.last_name = "Sentosa";
+  p.street = "100 W 15th St";
+  p.postal_code = "10011";
+  p.city = "New York";
+  p.country = "US";
+  Put(Opp("o1", "p1", p));
+  Party same = p;
+  same.street = "100 West Fifteenth Street";
+  const CheckResult r = CheckAs("p2", same);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_NE(std::find(r.matches[0].matched_on.begin(), r.matches[0].matched_on.end(),
+                      Evidence::kAddress),
+            r.matches[0].matched_on.end());
+  Party next = p;
+  next.street = "100 W 16th St";
+  const CheckResult n = CheckAs("p2", next);
+  // The name and the postal code may still make it a conflict, but not
+  // the street.
+  for (const Match& m : n.matches) {
+    EXPECT_EQ(std::find(m.matched_on.begin(), m.matched_on.end(), Evidence::kAddress),
+              m.matched_on.end());
+  }
+}
+
 // Regression (senzing truth set): two people of one household sharing a
 // mailbox and an address were one customer, because the surname, mailbox
 // and address agreed. Another given name on a shared mailbox is another

@@ -410,7 +410,7 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   FillForSnapshot(&index);
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0007");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0008");
   EXPECT_GE(index.SaveSizeBound(), saved.size());
   // In two steps, as the Engine saves: the same bytes.
   std::string tables;
@@ -508,7 +508,7 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   // Saved again, in the current format: restored as it was.
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0007");
+  ASSERT_EQ(again.substr(0, 8), "LROI0008");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -529,7 +529,7 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   EXPECT_EQ(cut.size(), 0u);
 }
 
-// A snapshot written before LROI0007 holds the features an earlier
+// A snapshot written before LROI0008 holds the features an earlier
 // normalizer derived. Restored with a featurer, every record's features are
 // derived again from its fields and the postings rebuilt: a one-line
 // address the earlier build could not read is found at its address.
@@ -559,7 +559,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   ASSERT_TRUE(index.Upsert(o, stale, &created, 1'790'000'000).ok());
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0007");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0008");
   std::string v6 = saved;
   v6[7] = '6';
 
@@ -589,6 +589,13 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   ASSERT_TRUE(derived.Restore(v6, featurer).ok());
   EXPECT_TRUE(found(derived));
   EXPECT_TRUE(derived.restored_from_earlier_format());
+  // LROI0007, whose normalizer dropped street ordinals, likewise.
+  std::string v7 = saved;
+  v7[7] = '7';
+  OpportunityIndex derived7;
+  ASSERT_TRUE(derived7.Restore(v7, featurer).ok());
+  EXPECT_TRUE(found(derived7));
+  EXPECT_TRUE(derived7.restored_from_earlier_format());
   // Refused bytes leave an empty index, not an upgraded one.
   OpportunityIndex cut;
   EXPECT_FALSE(cut.Restore(std::string_view(v6).substr(0, v6.size() - 1), featurer).ok());
@@ -602,7 +609,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   EXPECT_EQ(got->owner.id, "p");
   std::string again;
   derived.Save(&again);
-  EXPECT_EQ(again.substr(0, 8), "LROI0007");
+  EXPECT_EQ(again.substr(0, 8), "LROI0008");
 }
 
 // Keys whose hashes share their upper 32 bits share one list: both keys

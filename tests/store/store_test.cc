@@ -228,7 +228,7 @@ TEST_F(StoreTest, ASnapshotOfAnEarlierFormatIsWrittenAgainInThisOne) {
     EXPECT_TRUE(ReadSnapshot(&env_, path, &image).ok());
     return std::string(image.opportunities.substr(0, 8));
   };
-  // The snapshot as the build before LROI0007 wrote it.
+  // The snapshot as an earlier build (LROI0006) wrote it.
   auto write_earlier = [&] {
     std::string opportunities, routing;
     SnapshotImage earlier;
@@ -247,7 +247,7 @@ TEST_F(StoreTest, ASnapshotOfAnEarlierFormatIsWrittenAgainInThisOne) {
     ASSERT_TRUE(WriteSnapshot(&env_, dir_, earlier).ok());
     ASSERT_EQ(opportunities_format(), "LROI0006");
   };
-  ASSERT_EQ(opportunities_format(), "LROI0007");
+  ASSERT_EQ(opportunities_format(), "LROI0008");
   for (bool tick : {true, false}) {
     SCOPED_TRACE(tick ? "a tick" : "closing");
     ASSERT_NO_FATAL_FAILURE(write_earlier());
@@ -258,10 +258,10 @@ TEST_F(StoreTest, ASnapshotOfAnEarlierFormatIsWrittenAgainInThisOne) {
     EXPECT_EQ(Fingerprint(*engine, 30, leads), want);
     if (tick) {
       store->Tick();  // nothing changed, nothing due but the format
-      EXPECT_EQ(opportunities_format(), "LROI0007");
+      EXPECT_EQ(opportunities_format(), "LROI0008");
     }
     ASSERT_TRUE(store->Close().ok());
-    EXPECT_EQ(opportunities_format(), "LROI0007");
+    EXPECT_EQ(opportunities_format(), "LROI0008");
   }
   // The next start reads this format: nothing to upgrade.
   auto engine = NewEngine();
