@@ -114,7 +114,8 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   const bool person_is_party = d.company.empty() && s.company.empty();
   const PersonScore person = ScorePerson(d, s, person_is_party, w);
   const bool names_disagree = person_is_party && person.points < 0;
-  if (Both(d.email, s.email) && d.email == s.email) {
+  const bool same_mailbox = Both(d.email, s.email) && d.email == s.email;
+  if (same_mailbox) {
     points += names_disagree ? w.email * w.shared_mailbox : w.email;
     email = !names_disagree;
   }
@@ -190,8 +191,7 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   // address) names the household, not the customer. Possible at most, for
   // review. Without such a sign another given name may be a typing error
   // and weighs as a mismatch only.
-  const bool shared_contact = (Both(d.email, s.email) && d.email == s.email) || phone;
-  if (person_is_party && person.other_given && shared_contact &&
+  if (person_is_party && person.other_given && (same_mailbox || phone) &&
       points > w.other_person_cap) {
     points = w.other_person_cap;
   }

@@ -397,10 +397,11 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v5 = std::memcmp(in.data(), kSaveMagicV5, sizeof(kSaveMagicV5)) == 0;
   // The same layout, features from an earlier normalizer (LROI0007: street
   // ordinals dropped, "W 15th St" read as "W St").
-  const bool v6 = std::memcmp(in.data(), kSaveMagicV6, sizeof(kSaveMagicV6)) == 0 ||
-                  std::memcmp(in.data(), kSaveMagicV7, sizeof(kSaveMagicV7)) == 0;
+  const bool earlier_features =
+      std::memcmp(in.data(), kSaveMagicV6, sizeof(kSaveMagicV6)) == 0 ||
+      std::memcmp(in.data(), kSaveMagicV7, sizeof(kSaveMagicV7)) == 0;
   const bool former = v3 || v4 || v5;  // another posting table
-  if (!former && !v6 && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
+  if (!former && !earlier_features && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");
   }
   in.remove_prefix(sizeof(kSaveMagic));
@@ -484,7 +485,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // Features an earlier normalizer derived: derived again where a featurer
   // is given (then every posting is rebuilt); a former posting table's
   // postings are rebuilt in any case.
-  const bool refeature = (former || v6) && featurer != nullptr;
+  const bool refeature = (former || earlier_features) && featurer != nullptr;
   if (former || refeature) {
     try {
       RepackRecords(refeature ? featurer : nullptr);
@@ -494,7 +495,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
       return Status::Internal("out of memory upgrading the opportunity snapshot");
     }
   }
-  restored_from_earlier_format_ = former || v6;
+  restored_from_earlier_format_ = former || earlier_features;
   return Status::Ok();
 }
 

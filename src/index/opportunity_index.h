@@ -135,7 +135,8 @@ class OpportunityIndex {
   // Features of a party as this build derives them (ExtractFeatures).
   using Featurer = std::function<Features(const Party&)>;
   // Replaces everything with what Save() wrote. InvalidArgument when the
-  // bytes are malformed (the index is then empty). A snapshot of this
+  // bytes are malformed, Internal when memory runs out upgrading them (the
+  // index is then empty). A snapshot of this
   // format restores as saved: nothing is normalized. One written before
   // LROI0008 holds its records' features as an earlier build's normalizer
   // derived them: with `featurer`, every record's features are derived

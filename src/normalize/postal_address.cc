@@ -66,9 +66,21 @@ bool MatchesPattern(std::string_view code, std::string_view pattern) {
   return true;
 }
 
+// Words of a folded text: runs of ASCII letters and digits.
+std::vector<std::string_view> Words(std::string_view text) {
+  std::vector<std::string_view> words;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && IsAsciiAlnum(text[i])) continue;
+    if (i > start) words.push_back(text.substr(start, i - start));
+    start = i + 1;
+  }
+  return words;
+}
+
 // Words of a post office box designator starting at words[i] ("po box",
 // "p o box", "pobox", "post office box"), or 0.
-std::size_t PoBoxLength(const std::vector<std::string>& words, std::size_t i) {
+std::size_t PoBoxLength(const std::vector<std::string_view>& words, std::size_t i) {
   auto at = [&](std::size_t k, std::string_view w) {
     return i + k < words.size() && words[i + k] == w;
   };
@@ -183,18 +195,6 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
 }
 
 namespace {
-
-// Words of a folded text: runs of ASCII letters and digits.
-std::vector<std::string_view> Words(std::string_view text) {
-  std::vector<std::string_view> words;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && IsAsciiAlnum(text[i])) continue;
-    if (i > start) words.push_back(text.substr(start, i - start));
-    start = i + 1;
-  }
-  return words;
-}
 
 bool AllDigits(std::string_view w) {
   return !w.empty() && std::all_of(w.begin(), w.end(), IsAsciiDigit);
@@ -362,23 +362,13 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
 }
 
 std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) const {
-  std::vector<std::string> raw;
-  std::string cur;
-  for (char c : part) {
-    if (IsAsciiAlnum(c)) {
-      cur.push_back(c);
-    } else if (!cur.empty()) {
-      raw.push_back(std::move(cur));
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) raw.push_back(std::move(cur));
+  const std::vector<std::string_view> raw = Words(part);
 
   // Units ("Suite 900", "Apt 4b", "Unit C": a designator with its number or
   // letter) and number markers ("No. 5") go; a PO box becomes one word.
-  std::vector<std::string> words;
+  std::vector<std::string_view> words;  // views into `part`, or literals
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    const std::string& w = raw[i];
+    const std::string_view w = raw[i];
     if (units_.contains(w) && i + 1 < raw.size() &&
         (IsAsciiDigit(raw[i + 1].front()) || raw[i + 1].size() == 1)) {
       ++i;
@@ -386,7 +376,7 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) cons
       words.emplace_back("pobox");
       i += len - 1;
     } else if (!IsNumberMarker(w)) {
-      words.push_back(w);
+      words.emplace_back(w);
     }
   }
   if (words.empty()) return std::nullopt;
@@ -412,7 +402,7 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) cons
     }
   }
   if (number_at == words.size()) return std::nullopt;
-  parts.number = words[number_at];
+  parts.number.assign(words[number_at]);
   std::size_t letter_at = words.size();
   if (number_at > 0 && number_at + 1 < words.size() &&
       words[number_at + 1].size() == 1 && IsAsciiAlpha(words[number_at + 1][0])) {
@@ -420,7 +410,7 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) cons
     parts.number += words[letter_at];
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i];
+    const std::string_view w = words[i];
     if (i == number_at || i == letter_at || IsNumber(w)) continue;
     const auto spelled = std::find_if(std::begin(kSpelledOrdinals), std::end(kSpelledOrdinals),
                                       [&](const auto& o) { return o.first == w; });

@@ -57,11 +57,13 @@ class PostalAddress {
 
   // Everything above in one pass. An empty `postal_code` or `city` field is
   // looked for in the street line, after the street: the last word shaped
-  // as a postal code (the country's pattern when known, else 4 to 6 digits,
-  // a ZIP+4, or a British postcode: "60527", "LE11 1UU"), and the first
-  // comma-separated part after the street that has letters only once a
-  // postal code and two-letter words (states: "FL") are set aside
-  // ("Orroville", "Triesen" in "FL-2198 Triesen").
+  // as a postal code (the country's pattern where it has one, else 4 to 6
+  // digits or a ZIP+4, dashed or not; a British postcode: "60527", "LE11
+  // 1UU"; never a unit's, a PO box's or a house-number range's number), and
+  // the first comma-separated part after the street that has letters only
+  // once the code, a word of one or two letters just before it or a
+  // two-letter word ending the part (a state), and a unit with its number
+  // or letter are set aside ("Orroville", "Triesen" in "FL-2198 Triesen").
   ParsedAddress Parse(std::string_view street, std::string_view postal_code,
                       std::string_view city, std::string_view country) const;
 

@@ -45,6 +45,9 @@ inline bool AnyNeedsEscape(std::string_view s) {
 
 }  // namespace
 
+// Key() and AppendQuoted() each copy a clean string through a buffer: one
+// function for both (the colon a parameter or a template argument) cost an
+// import 2-3% more instructions (callgrind), so the few lines stand twice.
 void JsonWriter::Key(std::string_view key) {
   Separate();
   after_key_ = true;

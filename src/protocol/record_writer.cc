@@ -63,7 +63,7 @@ void WriteLead(const Lead& lead, JsonWriter& out) {
   out.EndArray();
   if (!lead.language.empty()) out.Field("language", lead.language);
   if (!lead.source.empty()) out.Field("source", lead.source);
-  if (lead.received_at != 0) out.Field("received_at", FormatRfc3339(lead.received_at));
+  if (lead.received_at != 0) WriteTime("received_at", lead.received_at, out);
   out.EndObject();
 }
 

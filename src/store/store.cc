@@ -507,6 +507,11 @@ Status Store::SnapshotLocked() {
   return Status::Ok();
 }
 
+bool Store::SnapshotStale() const {
+  return !have_snapshot_ || snapshot_outdated_ ||
+         journal_.position() != last_snapshot_position_;
+}
+
 void Store::Tick() {
   if (Status failed = journal_.failure(); !failed.ok()) {
     // Writes are refused, so the state holds still: a snapshot of it on a
@@ -526,9 +531,7 @@ void Store::Tick() {
   }
   if (options_.expiry_scan > 0) engine_->ExpireDue(options_.expiry_scan);
   std::lock_guard lock(snapshot_mu_);
-  const std::uint64_t position = journal_.position();
-  const bool changed =
-      !have_snapshot_ || snapshot_outdated_ || position != last_snapshot_position_;
+  const bool changed = SnapshotStale();
   const bool due = snapshot_outdated_ ||
                    NowSeconds() - last_snapshot_at_ >= options_.snapshot_seconds ||
                    journal_.segment_bytes() >= options_.snapshot_bytes;
@@ -557,9 +560,7 @@ Status Store::Close() {
   {
     std::lock_guard lock(snapshot_mu_);
     const bool failed = !journal_.failure().ok();
-    const bool changed = !have_snapshot_ || snapshot_outdated_ ||
-                         journal_.position() != last_snapshot_position_;
-    if (changed || failed) s = SnapshotLocked();
+    if (SnapshotStale() || failed) s = SnapshotLocked();
     // A snapshot after a failure covers whatever the failure left in doubt.
     if (s.ok() && failed) journal_.ClearFailure();
     if (s.ok()) s = journal_.SyncAll();

@@ -105,6 +105,9 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
   Status Recover(RecoveryReport* report);
   // REQUIRES: snapshot_mu_ held.
   Status SnapshotLocked();
+  // Whether the newest snapshot misses changes, or is in an earlier
+  // format, or there is none. REQUIRES: snapshot_mu_ held.
+  bool SnapshotStale() const;
   void Event(std::string_view level, std::string_view msg, std::string_view detail) const;
   class Stream;
   void Unsubscribe(const Stream* stream);

@@ -34,52 +34,47 @@ TEST(PostalAddressTest, PostalCodeTable) {
 // The postal code and city a street line carries become the party's where
 // their fields are empty; the street's parts are kept without any place.
 TEST(PostalAddressTest, OneLineAddressesFillTheEmptyFields) {
+  struct Case {
+    const char* street;
+    const char* postal_code;  // the fields given
+    const char* city;
+    const char* country;
+    const char* want_postal;  // "-": none
+    const char* want_city;
+  };
+  const Case cases[] = {
+      {"6371 E Foothill Dr, Orroville, CA 95915", "", "", "", "95915", "orroville"},
+      {"18 Danver Place, Loughborough, Leicestershire, LE11 1UU, United Kingdom", "", "", "",
+       "LE111UU", "loughborough"},
+      // Words of one or two letters after the code are part of the city.
+      {"Rosenbergstrasse 12, 9000 St. Gallen", "", "", "CH", "9000", "stgallen"},
+      {"12 Rue de la Paix, 76600 Le Havre", "", "", "FR", "76600", "lehavre"},
+      {"Leopoldstr. 1, D-80331 München", "", "", "", "80331", "munchen"},
+      // Fields win.
+      {"6371 E Foothill Dr, Orroville, CA 95915", "95916", "Oroville", "", "95916", "oroville"},
+      // No place at all.
+      {"445 Overpass Rd", "", "", "", "-", "-"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.street);
+    Party p;
+    p.street = c.street;
+    p.postal_code = c.postal_code;
+    p.city = c.city;
+    p.country = c.country;
+    const MatchKeys keys = TestNormalizer().Keys(p);
+    EXPECT_EQ(keys.postal_code.value_or("-"), c.want_postal);
+    EXPECT_EQ(keys.city.value_or("-"), c.want_city);
+  }
+  // The street's parts, with a place and without (then no address key).
   Party p;
   p.street = "6371 E Foothill Dr, Orroville, CA 95915";
   MatchKeys keys = TestNormalizer().Keys(p);
-  EXPECT_EQ(keys.postal_code.value_or("-"), "95915");
-  EXPECT_EQ(keys.city.value_or("-"), "orroville");
   EXPECT_EQ(keys.street.value_or("-"), "eastfoothilldrive");
   EXPECT_EQ(keys.house_number.value_or("-"), "6371");
-
-  p.street = "18 Danver Place, Loughborough, Leicestershire, LE11 1UU, United Kingdom";
+  p.street = "445 Overpass Rd";
   keys = TestNormalizer().Keys(p);
-  EXPECT_EQ(keys.postal_code.value_or("-"), "LE111UU");
-  EXPECT_EQ(keys.city.value_or("-"), "loughborough");
-
-  // Words of one or two letters after the code are part of the city.
-  Party ch;
-  ch.street = "Rosenbergstrasse 12, 9000 St. Gallen";
-  ch.country = "CH";
-  keys = TestNormalizer().Keys(ch);
-  EXPECT_EQ(keys.postal_code.value_or("-"), "9000");
-  EXPECT_EQ(keys.city.value_or("-"), "stgallen");
-  ch.street = "12 Rue de la Paix, 76600 Le Havre";
-  ch.country = "FR";
-  keys = TestNormalizer().Keys(ch);
-  EXPECT_EQ(keys.postal_code.value_or("-"), "76600");
-  EXPECT_EQ(keys.city.value_or("-"), "lehavre");
-  ch.street = "Leopoldstr. 1, D-80331 München";
-  ch.country.clear();
-  keys = TestNormalizer().Keys(ch);
-  EXPECT_EQ(keys.postal_code.value_or("-"), "80331");
-  EXPECT_EQ(keys.city.value_or("-"), "munchen");
-
-  // Fields win.
-  p.street = "6371 E Foothill Dr, Orroville, CA 95915";
-  p.postal_code = "95916";
-  p.city = "Oroville";
-  keys = TestNormalizer().Keys(p);
-  EXPECT_EQ(keys.postal_code.value_or("-"), "95916");
-  EXPECT_EQ(keys.city.value_or("-"), "oroville");
-
-  // No place: the street without an address key.
-  Party q;
-  q.street = "445 Overpass Rd";
-  keys = TestNormalizer().Keys(q);
   EXPECT_FALSE(keys.address.has_value());
-  EXPECT_FALSE(keys.postal_code.has_value());
-  EXPECT_FALSE(keys.city.has_value());
   EXPECT_EQ(keys.street.value_or("-"), "overpassroad");
   EXPECT_EQ(keys.house_number.value_or("-"), "445");
 }
