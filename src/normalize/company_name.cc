@@ -51,44 +51,74 @@ std::string_view WithoutMarkSigns(std::string_view name, std::string* scratch) {
 
 }  // namespace
 
-void TokenizeName(std::string_view folded, std::vector<std::string>* tokens) {
-  tokens->clear();
-  // One pass over raw tokens (runs of letters and digits; "&" and "+" are
-  // the connective "&"): runs of single characters join (initialisms),
-  // connectives are dropped and end a run.
+void TokenizeName(std::string_view folded, NameTokens* tokens) {
+  // One pass over raw words (runs of letters and digits; "&" and "+" are
+  // the connective "&"), each written straight into the text, which is
+  // never longer than the input: runs of single characters join
+  // (initialisms), connectives are dropped and end a run.
+  std::string& text = tokens->text;
+  text.resize(folded.size());
+  char* const base = text.data();
+  char* w = base;
+  tokens->size = 0;
   std::size_t raw = 0;
-  bool in_run = false;  // tokens->back() is a run of single characters
-  std::string cur;
-  auto emit = [&](std::string_view t) {
+  bool in_run = false;      // the last token is a run of single characters
+  char* word = nullptr;     // where the raw word being written begins
+  auto end_word = [&] {
     ++raw;
-    if (t.size() == 1 && t != "&") {
-      if (in_run) {
-        tokens->back().push_back(t[0]);
+    const std::size_t at = static_cast<std::size_t>(word - base);
+    if (w - word == 1) {
+      if (in_run) {  // onto the run: over the space before it
+        word[-1] = word[0];
+        --w;
       } else {
-        tokens->emplace_back(t);
+        tokens->starts[tokens->size++] = static_cast<std::uint32_t>(at);
         in_run = true;
       }
-      return;
+    } else {
+      in_run = false;
+      if (IsConnective(std::string_view(word, static_cast<std::size_t>(w - word)))) {
+        w = at == 0 ? base : word - 1;  // and its space
+      } else {
+        tokens->starts[tokens->size++] = static_cast<std::uint32_t>(at);
+      }
     }
-    in_run = false;
-    if (!IsConnective(t)) tokens->emplace_back(t);
+    word = nullptr;
   };
   for (char c : folded) {
     if (IsAsciiAlnum(c)) {
-      cur.push_back(AsciiLower(c));
+      if (word == nullptr) {
+        // The space before it: room for it was left by the separator
+        // that ended the word before.
+        if (tokens->size > 0) *w++ = ' ';
+        word = w;
+      }
+      *w++ = AsciiLower(c);
     } else if (c == '\'' || c == '`') {
       // "McDonald's": apostrophes do not split a word.
     } else {
-      if (!cur.empty()) emit(cur);
-      cur.clear();
-      if (c == '&' || c == '+') emit("&");
+      if (word != nullptr) end_word();
+      if (c == '&' || c == '+') {  // the connective "&": dropped, ends a run
+        ++raw;
+        in_run = false;
+      }
     }
-    if (raw > kMaxTokens) break;
+    if (raw > NameTokens::kMaxWords) break;
   }
-  if (!cur.empty()) emit(cur);  // (a break leaves cur empty)
-  if (tokens->size() > 1 && tokens->front() == "the") {
-    tokens->erase(tokens->begin());
+  if (word != nullptr) end_word();  // (a break leaves no word open)
+  text.resize(static_cast<std::size_t>(w - base));
+  if (tokens->size > 1 && tokens->Token(0) == "the") {
+    text.erase(0, 4);
+    for (std::size_t i = 1; i < tokens->size; ++i) tokens->starts[i - 1] = tokens->starts[i] - 4;
+    --tokens->size;
   }
+}
+
+void TokenizeName(std::string_view folded, std::vector<std::string>* tokens) {
+  NameTokens t;
+  TokenizeName(folded, &t);
+  tokens->clear();
+  for (std::size_t i = 0; i < t.size; ++i) tokens->emplace_back(t.Token(i));
 }
 
 CompanyName::CompanyName(std::string_view legal_forms,
@@ -119,69 +149,78 @@ CompanyName::CompanyName(std::string_view legal_forms,
   });
 }
 
-std::size_t CompanyName::MatchSuffix(const std::vector<std::string>& tokens,
-                                     std::string* scratch) const {
-  const std::size_t n = tokens.size();
+std::size_t CompanyName::MatchSuffix(const NameTokens& tokens, std::size_t begin,
+                                     std::size_t end) const {
   // Only forms ending in the last word can match.
-  auto last = suffix_last_words_.find(tokens.back());
+  auto last = suffix_last_words_.find(tokens.Token(end - 1));
   if (last == suffix_last_words_.end()) return 0;
-  for (std::size_t k = std::min(last->second, n - 1); k >= 1; --k) {
-    JoinTokens(tokens, n - k, n, scratch);
-    if (suffix_forms_.contains(*scratch)) return k;
+  for (std::size_t k = std::min(last->second, end - begin - 1); k >= 1; --k) {
+    if (suffix_forms_.contains(tokens.Span(end - k, end))) return k;
   }
   return 0;
 }
 
-std::size_t CompanyName::MatchPrefix(const std::vector<std::string>& tokens,
-                                     std::string* scratch) const {
-  const std::size_t n = tokens.size();
-  auto first = prefix_first_words_.find(tokens.front());
+std::size_t CompanyName::MatchPrefix(const NameTokens& tokens, std::size_t begin,
+                                     std::size_t end) const {
+  auto first = prefix_first_words_.find(tokens.Token(begin));
   if (first == prefix_first_words_.end()) return 0;
-  for (std::size_t k = std::min(first->second, n - 1); k >= 1; --k) {
-    JoinTokens(tokens, 0, k, scratch);
-    if (prefix_forms_.contains(*scratch)) return k;
+  for (std::size_t k = std::min(first->second, end - begin - 1); k >= 1; --k) {
+    if (prefix_forms_.contains(tokens.Span(begin, begin + k))) return k;
   }
   return 0;
 }
 
-bool CompanyName::Tokens(std::string_view name,
-                         std::vector<std::string>* tokens) const {
-  tokens->clear();
-  std::string folded;
-  std::string unmarked;
-  if (!FoldToAscii(WithoutMarkSigns(name, &unmarked), &folded)) return false;
-  TokenizeName(folded, tokens);
-  if (tokens->size() > kMaxTokens) {
-    tokens->clear();
-    return false;
+bool CompanyName::Strip(std::string_view name, NameTokens* tokens, std::size_t* begin,
+                        std::size_t* end) const {
+  if (FoldsToItself(name)) {
+    TokenizeName(name, tokens);  // which lower-cases as it reads
+  } else {
+    thread_local std::string folded;
+    thread_local std::string unmarked;
+    if (!FoldToAscii(WithoutMarkSigns(name, &unmarked), &folded)) return false;
+    TokenizeName(folded, tokens);
   }
-  std::string scratch;
+  if (tokens->size > kMaxTokens || tokens->size == 0) return false;
+  std::size_t b = 0, e = tokens->size;
+  *begin = b;
+  *end = e;
   // A name that is nothing but a legal form ("AG", "Kabushiki Kaisha") is
   // kept whole rather than cut down to an arbitrary part of the form.
-  if (tokens->size() <= max_form_tokens_) {
-    JoinTokens(*tokens, 0, tokens->size(), &scratch);
-    if (suffix_forms_.contains(scratch) || prefix_forms_.contains(scratch)) {
-      return true;
-    }
+  if (e <= max_form_tokens_) {
+    const std::string_view whole = tokens->Span(b, e);
+    if (suffix_forms_.contains(whole) || prefix_forms_.contains(whole)) return true;
   }
-  for (int round = 0; round < kMaxStripRounds && tokens->size() > 1; ++round) {
-    const std::size_t k = MatchSuffix(*tokens, &scratch);
+  for (int round = 0; round < kMaxStripRounds && e - b > 1; ++round) {
+    const std::size_t k = MatchSuffix(*tokens, b, e);
     if (k == 0) break;
-    tokens->resize(tokens->size() - k);
+    e -= k;
   }
-  if (tokens->size() > 1) {
-    const std::size_t k = MatchPrefix(*tokens, &scratch);
-    tokens->erase(tokens->begin(), tokens->begin() + static_cast<long>(k));
+  if (e - b > 1) b += MatchPrefix(*tokens, b, e);
+  *begin = b;
+  *end = e;
+  return true;
+}
+
+bool CompanyName::KeyAndSignificant(std::string_view name, std::string* key,
+                                    std::vector<std::string>* significant) const {
+  key->clear();
+  significant->clear();
+  thread_local NameTokens t;
+  std::size_t b = 0, e = 0;
+  if (!Strip(name, &t, &b, &e)) return false;
+  key->assign(t.Span(b, e));
+  for (std::size_t i = b; i < e; ++i) {
+    const std::string_view token = t.Token(i);
+    if (!IsStopword(token)) significant->emplace_back(token);
   }
-  return !tokens->empty();
+  return true;
 }
 
 std::optional<std::string> CompanyName::Key(std::string_view name) const {
-  std::vector<std::string> tokens;
-  if (!Tokens(name, &tokens)) return std::nullopt;
-  std::string key;
-  JoinTokens(tokens, 0, tokens.size(), &key);
-  return key;
+  thread_local NameTokens t;
+  std::size_t b = 0, e = 0;
+  if (!Strip(name, &t, &b, &e)) return std::nullopt;
+  return std::string(t.Span(b, e));
 }
 
 }  // namespace leadroute::normalize

@@ -2,7 +2,9 @@
 #ifndef LEADROUTE_NORMALIZE_COMPANY_NAME_H_
 #define LEADROUTE_NORMALIZE_COMPANY_NAME_H_
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,10 +14,32 @@
 
 namespace leadroute::normalize {
 
+// Name tokens written once: joined by single spaces in `text`, each one's
+// first byte at starts[i]. A run of tokens is a substring of `text`, so a
+// legal form of several words is looked up without joining them again.
+struct NameTokens {
+  // More raw words than this and the tokenizer stops reading.
+  static constexpr std::size_t kMaxWords = 64;
+
+  std::string text;
+  std::array<std::uint32_t, kMaxWords + 1> starts{};
+  std::size_t size = 0;
+
+  // Tokens [begin, end) as written in `text`; begin < end <= size.
+  std::string_view Span(std::size_t begin, std::size_t end) const {
+    const std::size_t stop = end < size ? starts[end] - 1 : text.size();
+    return std::string_view(text).substr(starts[begin], stop - starts[begin]);
+  }
+  std::string_view Token(std::size_t i) const { return Span(i, i + 1); }
+};
+
 // Splits folded (lower-case ASCII) text into name tokens: runs of letters and
 // digits; apostrophes vanish ("mcdonald's" -> "mcdonalds"); runs of single
 // characters join ("i.b.m." -> "ibm", "g.m.b.h." -> "gmbh"); "&", "+",
-// "and", "und", "et" are dropped, and so is a leading "the".
+// "and", "und", "et" are dropped, and so is a leading "the". Reads at most
+// NameTokens::kMaxWords + 1 raw words.
+void TokenizeName(std::string_view folded, NameTokens* tokens);
+// The same tokens, one string each.
 void TokenizeName(std::string_view folded, std::vector<std::string>* tokens);
 
 // Immutable; thread-safe.
@@ -25,25 +49,32 @@ class CompanyName {
   // `stopwords`: company_stopwords.txt.
   CompanyName(std::string_view legal_forms, std::string_view stopwords);
 
-  // Tokens of the name with legal forms removed (from the end, repeatedly,
-  // and from the start for forms written first such as "OOO"); never removes
-  // the last remaining token. False when the name yields no key.
-  bool Tokens(std::string_view name, std::vector<std::string>* tokens) const;
-
-  // The tokens joined by single spaces.
+  // The name's tokens with legal forms removed (from the end, repeatedly,
+  // and from the start for forms written first such as "OOO"; never the
+  // last remaining token), joined by single spaces; none when the name
+  // yields no key.
   std::optional<std::string> Key(std::string_view name) const;
+
+  // Key() in *key and its tokens that are not stopwords in *significant,
+  // from one reading of the name. False (both empty) when it yields no key.
+  bool KeyAndSignificant(std::string_view name, std::string* key,
+                         std::vector<std::string>* significant) const;
 
   bool IsStopword(std::string_view token) const {
     return stopwords_.contains(token);
   }
 
  private:
-  // Tokens of the longest legal form ending (or, for prefix, starting) the
-  // sequence, or 0.
-  std::size_t MatchSuffix(const std::vector<std::string>& tokens,
-                          std::string* scratch) const;
-  std::size_t MatchPrefix(const std::vector<std::string>& tokens,
-                          std::string* scratch) const;
+  // Reads the name into *tokens and sets [*begin, *end) to the tokens left
+  // once legal forms are stripped; false when the name yields no key.
+  bool Strip(std::string_view name, NameTokens* tokens, std::size_t* begin,
+             std::size_t* end) const;
+  // How many tokens the longest legal form ending (or, for prefix, starting)
+  // tokens [begin, end) spans, or 0; never all of them.
+  std::size_t MatchSuffix(const NameTokens& tokens, std::size_t begin,
+                          std::size_t end) const;
+  std::size_t MatchPrefix(const NameTokens& tokens, std::size_t begin,
+                          std::size_t end) const;
 
   // Legal forms as their tokens joined by spaces: "gmbh co kg".
   StringSet suffix_forms_;

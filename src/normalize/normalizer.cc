@@ -57,11 +57,9 @@ std::optional<std::string> Normalizer::Company(std::string_view name) const {
 }
 
 std::vector<std::string> Normalizer::CompanyTokens(std::string_view name) const {
+  std::string key;
   std::vector<std::string> tokens;
-  if (!impl_->company.Tokens(name, &tokens)) return tokens;
-  std::erase_if(tokens, [&](const std::string& t) {
-    return impl_->company.IsStopword(t);
-  });
+  impl_->company.KeyAndSignificant(name, &key, &tokens);
   return tokens;
 }
 
@@ -118,18 +116,9 @@ MatchKeys Normalizer::Keys(const Party& party) const {
   keys.country = Country(party.country);
   const std::string_view cc = keys.country ? *keys.country : std::string_view();
   if (!party.company.empty()) {
-    std::vector<std::string> tokens;
-    if (impl_->company.Tokens(party.company, &tokens)) {
-      std::string key;
-      for (const auto& t : tokens) {
-        if (!key.empty()) key.push_back(' ');
-        key += t;
-      }
+    std::string key;
+    if (impl_->company.KeyAndSignificant(party.company, &key, &keys.company_tokens)) {
       keys.company = std::move(key);
-      std::erase_if(tokens, [&](const std::string& t) {
-        return impl_->company.IsStopword(t);
-      });
-      keys.company_tokens = std::move(tokens);
     }
   }
   if (!party.domain.empty()) keys.domain = Domain(party.domain);

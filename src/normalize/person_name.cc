@@ -25,8 +25,13 @@ bool IsTitleOrSuffix(std::string_view w) {
 bool NameWords(std::string_view raw, std::string* first, std::string* joined) {
   first->clear();
   joined->clear();
+  // Text that folds to itself is read as it is, lower-cased here.
   std::string folded;
-  if (!FoldToAscii(raw, &folded)) return false;
+  std::string_view text = raw;
+  if (!FoldsToItself(raw)) {
+    if (!FoldToAscii(raw, &folded)) return false;
+    text = folded;
+  }
   std::size_t word = 0;  // where the current word starts in *joined
   auto end_word = [&] {
     const std::string_view w = std::string_view(*joined).substr(word);
@@ -37,9 +42,9 @@ bool NameWords(std::string_view raw, std::string* first, std::string* joined) {
     }
     word = joined->size();
   };
-  for (char c : folded) {
+  for (char c : text) {
     if (IsAsciiAlpha(c)) {
-      joined->push_back(c);
+      joined->push_back(AsciiLower(c));
     } else if (c == '\'') {
       // "O'Brien" -> "obrien"
     } else {

@@ -129,6 +129,24 @@ std::string_view TrimAscii(std::string_view s) {
   return s.substr(b, e - b);
 }
 
+bool FoldsToItself(std::string_view in) {
+  if (in.size() > kMaxFoldInput) return false;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  const char* p = in.data();
+  std::size_t n = in.size();
+  std::uint64_t bad = 0;  // top bits: a byte >= 0x80, or (in effect) a zero byte
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    bad |= w | ((w - kOnes) & ~w);
+  }
+  for (; n > 0; ++p, --n) {
+    const auto c = static_cast<unsigned char>(*p);
+    bad |= c == 0 ? 0x80 : c;
+  }
+  return (bad & kHigh) == 0;
+}
+
 bool FoldToAscii(std::string_view in, std::string* out) {
   out->clear();
   if (in.size() > kMaxFoldInput) return false;

@@ -22,6 +22,11 @@ inline constexpr std::size_t kMaxFoldInput = 1024;
 // Thread-safe.
 bool FoldToAscii(std::string_view in, std::string* out);
 
+// True when FoldToAscii() would do no more than lower-case `in` and make
+// its control characters spaces (ASCII without NUL, not too long): a
+// reader that does both itself may skip the copy.
+bool FoldsToItself(std::string_view in);
+
 inline bool IsAsciiAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
          (c >= 'A' && c <= 'Z');

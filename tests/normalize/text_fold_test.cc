@@ -70,5 +70,32 @@ TEST(TextFoldTest, AsciiBytesAtEveryPosition) {
   }
 }
 
+// FoldsToItself() says yes exactly where FoldToAscii() would only
+// lower-case and space controls: a byte at 0x80 or above, or a NUL, at any
+// position (it reads eight bytes at a time) says no, and so does an input
+// FoldToAscii() rejects for its length.
+TEST(TextFoldTest, FoldsToItselfExactlyWhereFoldingOnlyLowerCases) {
+  EXPECT_TRUE(FoldsToItself(""));
+  EXPECT_TRUE(FoldsToItself(std::string(kMaxFoldInput, 'A')));
+  EXPECT_FALSE(FoldsToItself(std::string(kMaxFoldInput + 1, 'a')));
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t len = 1; len <= 20; ++len) {
+      for (std::size_t at = 0; at < len; ++at) {
+        std::string in(len, 'Q');
+        in[at] = static_cast<char>(c);
+        std::string out;
+        const bool folds = FoldToAscii(in, &out);
+        std::string lowered = in;
+        for (char& ch : lowered) {
+          const auto u = static_cast<unsigned char>(ch);
+          ch = (u < 0x20 || u == 0x7F) ? ' ' : AsciiLower(ch);
+        }
+        const bool itself = folds && out == lowered;
+        ASSERT_EQ(FoldsToItself(in), itself && c < 0x80) << c << " at " << at << " of " << len;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace leadroute::normalize
