@@ -348,9 +348,11 @@ CheckResult Engine::Deals::CheckLocked(const Opportunity& deal,
                                        std::int64_t now,
                                        std::vector<Match>* possible) const {
   const ConflictPolicy& policy = options_.conflict;
-  std::vector<index::LookupKey> keys;
+  // Scratch each thread reuses: a check allocates no key or candidate list.
+  thread_local std::vector<index::LookupKey> keys;
+  thread_local std::vector<std::uint32_t> candidates;
   index::QueryKeys(f, &keys);
-  std::vector<std::uint32_t> candidates;
+  candidates.clear();
   index_.Candidates(keys, &candidates);
   index_.Prefetch(candidates);
 

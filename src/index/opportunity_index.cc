@@ -289,7 +289,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0008"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0009"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -297,9 +297,10 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // actor, u8 event, status; u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0007" and "LROI0006", the same layout, their records'
-// features derived by an earlier normalizer (Restore() with a featurer
-// derives them again);
+// Read too: "LROI0008", the same layout, its posting keys hashed by an
+// earlier function (FNV-1a; the postings are rebuilt from the records);
+// "LROI0007" and "LROI0006", likewise, their records' features derived by an
+// earlier normalizer as well (Restore() with a featurer derives them again);
 // and, their postings rebuilt from the records (RebuildPostings),
 // "LROI0005", the same layout with the posting table's former buckets
 // (PostingTable::SkipFormer); "LROI0004", written when a record that names a
@@ -307,7 +308,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '8'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '9'};
+constexpr char kSaveMagicV8[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '8'};
 constexpr char kSaveMagicV7[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '7'};
 constexpr char kSaveMagicV6[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '6'};
 constexpr char kSaveMagicV5[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '5'};
@@ -400,8 +402,12 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool earlier_features =
       std::memcmp(in.data(), kSaveMagicV6, sizeof(kSaveMagicV6)) == 0 ||
       std::memcmp(in.data(), kSaveMagicV7, sizeof(kSaveMagicV7)) == 0;
+  // The same layout, posting keys hashed by an earlier function (LROI0006
+  // to LROI0008).
+  const bool earlier_hashes =
+      earlier_features || std::memcmp(in.data(), kSaveMagicV8, sizeof(kSaveMagicV8)) == 0;
   const bool former = v3 || v4 || v5;  // another posting table
-  if (!former && !earlier_features && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
+  if (!former && !earlier_hashes && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");
   }
   in.remove_prefix(sizeof(kSaveMagic));
@@ -483,19 +489,19 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   }
   if (!in.empty()) return malformed("trailing bytes");
   // Features an earlier normalizer derived: derived again where a featurer
-  // is given (then every posting is rebuilt); a former posting table's
-  // postings are rebuilt in any case.
+  // is given; a former posting table's records are packed again in any
+  // case. Postings under keys this build does not hash so are rebuilt.
   const bool refeature = (former || earlier_features) && featurer != nullptr;
-  if (former || refeature) {
+  if (former || refeature || earlier_hashes) {
     try {
-      RepackRecords(refeature ? featurer : nullptr);
+      if (former || refeature) RepackRecords(refeature ? featurer : nullptr);
       RebuildPostings();
     } catch (const std::bad_alloc&) {
       *this = OpportunityIndex(limits_);
       return Status::Internal("out of memory upgrading the opportunity snapshot");
     }
   }
-  restored_from_earlier_format_ = former || earlier_features;
+  restored_from_earlier_format_ = former || earlier_hashes;
   return Status::Ok();
 }
 

@@ -137,12 +137,13 @@ class OpportunityIndex {
   // Replaces everything with what Save() wrote. InvalidArgument when the
   // bytes are malformed, Internal when memory runs out upgrading them (the
   // index is then empty). A snapshot of this
-  // format restores as saved: nothing is normalized. One written before
-  // LROI0008 holds its records' features as an earlier build's normalizer
-  // derived them: with `featurer`, every record's features are derived
-  // again from its fields (so an improved normalizer reaches stored data,
-  // e.g. one-line addresses) and every posting rebuilt; without, they are
-  // kept and only a former layout's postings rebuilt.
+  // format restores as saved: nothing is normalized or hashed. One written
+  // before LROI0009 holds its postings under keys an earlier hash function
+  // made: they are rebuilt from the records. One written before LROI0008
+  // holds its records' features as an earlier build's normalizer derived
+  // them: with `featurer`, every record's features are derived again from
+  // its fields (so an improved normalizer reaches stored data, e.g.
+  // one-line addresses) before; without, they are kept.
   Status Restore(std::string_view bytes, const Featurer& featurer = nullptr);
   // Whether the last Restore() read a format before this build's.
   bool restored_from_earlier_format() const { return restored_from_earlier_format_; }

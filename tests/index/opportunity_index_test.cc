@@ -410,7 +410,7 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   FillForSnapshot(&index);
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0008");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0009");
   EXPECT_GE(index.SaveSizeBound(), saved.size());
   // In two steps, as the Engine saves: the same bytes.
   std::string tables;
@@ -508,7 +508,7 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   // Saved again, in the current format: restored as it was.
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0008");
+  ASSERT_EQ(again.substr(0, 8), "LROI0009");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -527,6 +527,31 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   OpportunityIndex cut;
   EXPECT_FALSE(cut.Restore(std::string_view(v5).substr(0, v5.size() / 2)).ok());
   EXPECT_EQ(cut.size(), 0u);
+}
+
+// tests/index/data/index-lroi0008.bin: FillForSnapshot() and
+// FillWithAddresses() saved by the build before LROI0009, whose posting
+// keys were hashed by FNV-1a. Restored, its postings are rebuilt under this
+// build's keys (none would be found under the saved ones): the same index
+// as a fresh build's, saved again in this format.
+TEST(OpportunityIndexTest, RestoresLroi0008WithPostingsUnderThisBuildsKeys) {
+  OpportunityIndex want, restored;
+  ASSERT_NO_FATAL_FAILURE(RestoreFixture("index-lroi0008.bin", "LROI0008", &want, &restored));
+  EXPECT_TRUE(restored.restored_from_earlier_format());
+  std::vector<LookupKey> keys;
+  Features f;
+  f.company = "snapshot company 7";
+  StoredKeys(f, &keys);
+  std::vector<std::uint32_t> found;
+  restored.Candidates(keys, &found);
+  EXPECT_FALSE(found.empty());
+  std::string again;
+  restored.Save(&again);
+  ASSERT_EQ(again.substr(0, 8), "LROI0009");
+  OpportunityIndex twice;
+  ASSERT_TRUE(twice.Restore(again).ok());
+  EXPECT_FALSE(twice.restored_from_earlier_format());
+  ExpectSameIndex(want, twice);
 }
 
 // A snapshot written before LROI0008 holds the features an earlier
@@ -559,7 +584,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   ASSERT_TRUE(index.Upsert(o, stale, &created, 1'790'000'000).ok());
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0008");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0009");
   std::string v6 = saved;
   v6[7] = '6';
 
@@ -609,7 +634,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   EXPECT_EQ(got->owner.id, "p");
   std::string again;
   derived.Save(&again);
-  EXPECT_EQ(again.substr(0, 8), "LROI0008");
+  EXPECT_EQ(again.substr(0, 8), "LROI0009");
 }
 
 // Keys whose hashes share their upper 32 bits share one list: both keys

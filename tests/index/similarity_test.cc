@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <unordered_set>
+
 namespace leadroute::index {
 namespace {
 
@@ -62,6 +65,52 @@ TEST(FeatureKeysTest, KindsDoNotCollideWithNeighbouringValues) {
   for (const auto& s : stored) {
     for (const auto& q : query) EXPECT_NE(s.hash, q.hash);
   }
+}
+
+// Every length up to 40 and beyond (the hash reads up to 16 bytes in
+// overlapping loads, longer texts 16 a step): distinct texts give distinct
+// keys, a byte changed anywhere changes the key, and the upper 32 bits (the
+// posting table's tag) collide about as often as chance has it. A key of
+// two fields is not the key of their concatenation.
+TEST(FeatureKeysTest, KeysSpreadOverEveryLengthAndTag) {
+  std::unordered_set<std::uint64_t> keys, tags;
+  std::size_t count = 0;
+  for (std::size_t len = 0; len <= 70; ++len) {
+    for (int i = 0; i < 3000; ++i) {
+      std::string id(len, 'x');
+      for (std::size_t at = 0; at < len; ++at) {
+        id[at] = static_cast<char>('a' + (i * 7 + at * 13 + (i >> 3) * at) % 26);
+      }
+      // The number spelled at the end, so every text of a length differs.
+      const std::string n = std::to_string(i);
+      if (len >= n.size()) id.replace(len - n.size(), n.size(), n);
+      else if (i > 0) continue;
+      ++count;
+      const std::uint64_t k = IdKey(id);
+      ASSERT_TRUE(keys.insert(k).second) << id;
+      tags.insert(k >> 32);
+      for (std::size_t at = 0; at < len; at += 5) {
+        std::string changed = id;
+        changed[at] ^= 0x20;
+        ASSERT_NE(IdKey(changed), k) << id << " at " << at;
+      }
+    }
+  }
+  // ~200k keys over 2^32 tags: ~5 collisions by chance.
+  EXPECT_LT(count - tags.size(), 40u) << count;
+  // (postal "8033", number "15") and ("80331", "5") spell one text joined.
+  Features a;
+  a.postal = "8033";
+  a.number = "15";
+  Features b;
+  b.postal = "80331";
+  b.number = "5";
+  std::vector<LookupKey> ka, kb;
+  StoredKeys(a, &ka);
+  StoredKeys(b, &kb);
+  ASSERT_FALSE(ka.empty());
+  ASSERT_EQ(ka.size(), kb.size());
+  for (std::size_t i = 0; i < ka.size(); ++i) EXPECT_NE(ka[i].hash, kb[i].hash);
 }
 
 }  // namespace
