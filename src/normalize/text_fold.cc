@@ -1,5 +1,6 @@
 #include "normalize/text_fold.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -147,28 +148,32 @@ bool FoldsToItself(std::string_view in) {
   return (bad & kHigh) == 0;
 }
 
-bool FoldToAscii(std::string_view in, std::string* out) {
-  out->clear();
-  if (in.size() > kMaxFoldInput) return false;
-  if (in.find('\0') != std::string_view::npos) return false;
-  if (IsAscii(in)) {
-    AppendLowerAsciiOnly(in, out);
-    return true;
-  }
-  // NFKC + case fold + strip marks + lump punctuation in one utf8proc pass.
-  utf8proc_uint8_t* mapped = nullptr;
+namespace {
+
+using Mapped = std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)>;
+
+// NFKC + case fold + strip marks + lump punctuation in one utf8proc pass:
+// false for invalid UTF-8.
+bool MapUnicode(std::string_view in, Mapped* mapped, std::string_view* folded) {
+  utf8proc_uint8_t* out = nullptr;
   const utf8proc_ssize_t n = utf8proc_map(
       reinterpret_cast<const utf8proc_uint8_t*>(in.data()),
-      static_cast<utf8proc_ssize_t>(in.size()), &mapped,
+      static_cast<utf8proc_ssize_t>(in.size()), &out,
       static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT |
                                      UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
                                      UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
                                      UTF8PROC_LUMP));
-  if (n < 0) return false;  // invalid UTF-8
-  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(mapped,
-                                                                &std::free);
-  std::string_view folded(reinterpret_cast<const char*>(mapped),
-                          static_cast<std::size_t>(n));
+  if (n < 0) return false;
+  mapped->reset(out);
+  *folded = std::string_view(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+  return true;
+}
+
+// The general path: MapUnicode(), then ICU for what is left outside ASCII.
+bool FoldUnicode(std::string_view in, std::string* out) {
+  Mapped owned(nullptr, &std::free);
+  std::string_view folded;
+  if (!MapUnicode(in, &owned, &folded)) return false;  // invalid UTF-8
   if (IsAscii(folded)) {
     AppendLowerAscii(folded, out);
     return true;
@@ -190,6 +195,109 @@ bool FoldToAscii(std::string_view in, std::string* out) {
     i = j;
   }
   return true;
+}
+
+// Whether utf8proc maps `in` to ASCII or to Latin letters only (which ICU's
+// Latin-ASCII spells one by one), not to another script or to signs whose
+// transliteration follows the script around them ("µ·" is "m:").
+bool MapsToLatin(std::string_view in) {
+  Mapped owned(nullptr, &std::free);
+  std::string_view folded;
+  if (!MapUnicode(in, &owned, &folded)) return false;
+  if (IsAscii(folded)) return true;
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(folded.data(), static_cast<int32_t>(folded.size())));
+  for (int32_t i = 0; i < u.length();) {
+    const UChar32 c = u.char32At(i);
+    UErrorCode status = U_ZERO_ERROR;
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    if (uscript_getScript(c, &status) != USCRIPT_LATIN || U_FAILURE(status)) return false;
+    i += U16_LENGTH(c);
+  }
+  return true;
+}
+
+// Latin letters and signs of two UTF-8 bytes (U+0080 to U+024F: Latin-1,
+// Latin Extended-A and -B) as the general path folds each alone, where
+// that is at most two ASCII letters, digits or spaces ("ü" -> "u", "ß" ->
+// "ss", a no-break space -> " ", a soft hyphen -> ""); `ok` false for the
+// others. Folding is the same letter by letter for these
+// (TextFoldTest.LatinLettersFoldAsTheGeneralPathFoldsThem): what joins or
+// reorders under NFKC is a combining mark, U+0300 and above.
+struct LatinFold {
+  char text[2];
+  std::uint8_t size = 0;
+  bool ok = false;
+};
+constexpr char32_t kLatinEnd = 0x250;
+
+const std::array<LatinFold, kLatinEnd>& LatinFolds() {
+  static const std::array<LatinFold, kLatinEnd> table = [] {
+    std::array<LatinFold, kLatinEnd> t{};
+    std::string out;
+    for (char32_t cp = 0x80; cp < kLatinEnd; ++cp) {
+      const char utf8[2] = {static_cast<char>(0xC0 | (cp >> 6)),
+                            static_cast<char>(0x80 | (cp & 0x3F))};
+      const std::string_view letter(utf8, 2);
+      out.clear();
+      if (!MapsToLatin(letter) || !FoldUnicode(letter, &out) || out.size() > 2) continue;
+      bool plain = true;
+      for (char c : out) plain &= IsAsciiAlnum(c) || c == ' ';
+      if (!plain) continue;
+      LatinFold& f = t[cp];
+      std::copy(out.begin(), out.end(), f.text);
+      f.size = static_cast<std::uint8_t>(out.size());
+      f.ok = true;
+    }
+    return t;
+  }();
+  return table;
+}
+
+// FoldToAscii() of ASCII text with such letters, a table lookup each; false
+// (*out unspecified) at anything else, for the general path.
+bool FoldLatin(std::string_view in, std::string* out) {
+  const auto& folds = LatinFolds();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      out->push_back(kLowerAscii[c]);
+      continue;
+    }
+    if (c < 0xC2 || c > 0xC9 || i + 1 == in.size()) return false;
+    const auto next = static_cast<unsigned char>(in[i + 1]);
+    if ((next & 0xC0) != 0x80) return false;
+    const char32_t cp = (static_cast<char32_t>(c & 0x1F) << 6) | (next & 0x3F);
+    if (cp >= kLatinEnd || !folds[cp].ok) return false;
+    out->append(folds[cp].text, folds[cp].size);
+    ++i;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool FoldToAscii(std::string_view in, std::string* out) {
+  out->clear();
+  if (in.size() > kMaxFoldInput) return false;
+  if (in.find('\0') != std::string_view::npos) return false;
+  if (IsAscii(in)) {
+    AppendLowerAsciiOnly(in, out);
+    return true;
+  }
+  if (FoldLatin(in, out)) return true;
+  out->clear();
+  return FoldUnicode(in, out);
+}
+
+bool FoldToAsciiGenerally(std::string_view in, std::string* out) {
+  out->clear();
+  if (in.size() > kMaxFoldInput) return false;
+  if (in.find('\0') != std::string_view::npos) return false;
+  return FoldUnicode(in, out);
 }
 
 }  // namespace leadroute::normalize

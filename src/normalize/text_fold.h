@@ -22,6 +22,11 @@ inline constexpr std::size_t kMaxFoldInput = 1024;
 // Thread-safe.
 bool FoldToAscii(std::string_view in, std::string* out);
 
+// FoldToAscii() by its general path alone (utf8proc, then ICU), without
+// the shortcuts for ASCII and Latin letters: the same answers, slower. For
+// tests of the shortcuts.
+bool FoldToAsciiGenerally(std::string_view in, std::string* out);
+
 // True when FoldToAscii() would do no more than lower-case `in` and make
 // its control characters spaces (ASCII without NUL, not too long): a
 // reader that does both itself may skip the copy.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "normalize/table.h"
 
 namespace leadroute::normalize {
@@ -95,6 +98,44 @@ TEST(TextFoldTest, FoldsToItselfExactlyWhereFoldingOnlyLowerCases) {
       }
     }
   }
+}
+
+// The Latin shortcut folds letter by letter what the general path folds
+// whole: every pair of two-byte code points (U+0080 to U+07FF: those the
+// shortcut takes and those it leaves to the general path) between and
+// beside ASCII letters, spaces and punctuation, and cut or bad sequences.
+TEST(TextFoldTest, LatinLettersFoldAsTheGeneralPathFoldsThem) {
+  auto utf8 = [](char32_t cp) {
+    return std::string{static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+  };
+  auto expect_same = [](const std::string& in) {
+    std::string fast, general;
+    const bool a = FoldToAscii(in, &fast);
+    const bool b = FoldToAsciiGenerally(in, &general);
+    ASSERT_EQ(a, b) << in;
+    if (a) {
+      ASSERT_EQ(fast, general) << in;
+    }
+  };
+  std::vector<std::string> letters;
+  for (char32_t cp = 0x80; cp < 0x800; ++cp) letters.push_back(utf8(cp));
+  for (const std::string& x : letters) {
+    for (const char* around : {"", "A", "e", " ", ".", "1"}) {
+      ASSERT_NO_FATAL_FAILURE(expect_same(around + x + around));
+      ASSERT_NO_FATAL_FAILURE(expect_same(x + "Mu" + x + "ller" + x));
+    }
+    ASSERT_NO_FATAL_FAILURE(expect_same(x.substr(0, 1)));        // cut short
+    ASSERT_NO_FATAL_FAILURE(expect_same(x.substr(0, 1) + "a"));  // no continuation
+    ASSERT_NO_FATAL_FAILURE(expect_same(x + "\xCC\x81"));        // a combining mark after
+  }
+  for (std::size_t i = 0; i < 0x250 - 0x80; ++i) {
+    for (std::size_t j = 0; j < 0x250 - 0x80; ++j) {
+      ASSERT_NO_FATAL_FAILURE(expect_same(letters[i] + letters[j]));
+    }
+  }
+  std::string out;
+  ASSERT_TRUE(FoldToAscii("Müller Straße Łódź Æsir ĳssel", &out));
+  EXPECT_EQ(out, "muller strasse lodz aesir ijssel");
 }
 
 }  // namespace
