@@ -1,6 +1,7 @@
 #include "normalize/company_name.h"
 
 #include <algorithm>
+#include <array>
 
 #include "normalize/text_fold.h"
 #include "normalize/word_list.h"
@@ -11,6 +12,21 @@ namespace {
 
 constexpr int kMaxStripRounds = 3;
 constexpr std::size_t kMaxTokens = 64;
+
+// What the tokenizer makes of each byte: a letter or digit lower-cased,
+// else one of these.
+constexpr char kSeparator = 0, kApostrophe = 1, kAmpersand = 2;
+constexpr std::array<char, 256> kNameByte = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    t[c] = IsAsciiAlnum(ch) ? AsciiLower(ch)
+           : (ch == '\'' || ch == '`') ? kApostrophe
+           : (ch == '&' || ch == '+')  ? kAmpersand
+                                       : kSeparator;
+  }
+  return t;
+}();
 
 bool IsConnective(std::string_view t) {
   return t == "&" || t == "and" || t == "und" || t == "et";
@@ -86,24 +102,23 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
     word = nullptr;
   };
   for (char c : folded) {
-    if (IsAsciiAlnum(c)) {
+    const char k = kNameByte[static_cast<unsigned char>(c)];
+    if (k > kAmpersand) {  // a letter or digit, lower-cased
       if (word == nullptr) {
         // The space before it: room for it was left by the separator
         // that ended the word before.
         if (tokens->size > 0) *w++ = ' ';
         word = w;
       }
-      *w++ = AsciiLower(c);
-    } else if (c == '\'' || c == '`') {
-      // "McDonald's": apostrophes do not split a word.
-    } else {
+      *w++ = k;
+    } else if (k != kApostrophe) {  // "McDonald's": apostrophes do not split a word
       if (word != nullptr) end_word();
-      if (c == '&' || c == '+') {  // the connective "&": dropped, ends a run
+      if (k == kAmpersand) {  // the connective "&": dropped, ends a run
         ++raw;
         in_run = false;
       }
+      if (raw > NameTokens::kMaxWords) break;
     }
-    if (raw > NameTokens::kMaxWords) break;
   }
   if (word != nullptr) end_word();  // (a break leaves no word open)
   text.resize(static_cast<std::size_t>(w - base));
