@@ -56,12 +56,16 @@ std::uint64_t HashText(std::string_view s, std::uint64_t seed) {
   return normalize::MixHash(kP1 ^ n, normalize::MixHash(a ^ kP1, b ^ seed));
 }
 
-// The kind, the text and (when there is one) a second text: each text
-// hashed with what came before as its seed, the kind first, so no text of
-// one kind spells a key of another and "a" + "b" is not "ab" + "".
+// The kind, the text and (when there is one) a second text: the first
+// seeded with the kind, so no text of one kind spells a key of another;
+// the second hashed on its own and mixed in, so "a" + "b" is not "ab" + "".
+// Every seed a text meets is a constant no valid UTF-8 spells: a text
+// whose last eight bytes equal its seed would hash to one value whatever
+// its other bytes, and one seeded with the first text's hash could be
+// sought offline.
 std::uint64_t HashKey(KeyKind kind, std::string_view a, std::string_view b = {}) {
   std::uint64_t h = HashText(a, (static_cast<std::uint64_t>(kind) + 1) * kP0);
-  if (!b.empty()) h = HashText(b, h ^ kP0);
+  if (!b.empty()) h = normalize::MixHash(h ^ kP0, HashText(b, kP1) ^ kP1);
   return h;
 }
 

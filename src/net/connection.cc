@@ -33,6 +33,9 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& co
   context_.live->fetch_add(1);
   context_.metrics->Opened(protocol::Transport::kTcp);
   if (!context_.token.empty()) dispatcher_.RequireToken(context_.token);
+  // A pipeline of checks is answered on both cores (each I/O thread alone
+  // would leave the other idle with one client).
+  dispatcher_.EnableParallelReads();
   boost::system::error_code ec;
   stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
 }

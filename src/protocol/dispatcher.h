@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "leadroute/engine.h"
 #include "leadroute/status.h"
@@ -74,6 +75,18 @@ class Dispatcher {
   bool HandleLines(LineBuffer* in, std::string* out, bool stop_at_overlong,
                    std::size_t defer_at, std::string_view* deferred);
 
+  // From now on HandleLines() answers a run of pipelined requests that only
+  // read (OnlyReads()) on two threads, half each (oneTBB), the answers in
+  // request order as ever: a client that pipelines checks uses both cores.
+  // A write ends the run; it runs after every read before it and before
+  // any after it, as one by one.
+  void EnableParallelReads();
+  // Whether the line is one request (an object, not a batch) to a method
+  // that changes nothing: ping, normalize, check, get_opportunity,
+  // get_partner, opportunity_history, protection_at, or route with
+  // "dry_run": true. False when in doubt (a key twice, a line that is not
+  // JSON): such a line runs alone, in order.
+  bool OnlyReads(std::string_view line);
   // From now on every method but `hello` answers -32003 until a `hello`
   // with this token (or Authorize()); the server sets it when binding
   // beyond loopback.
@@ -111,6 +124,9 @@ class Dispatcher {
   void Fail(std::string_view id_json, int code, std::string_view message,
             std::string_view field, std::string* out);
 
+  // Answers reads[0..n) in order, on two threads when there are enough.
+  void HandleReads(std::vector<std::string_view>* reads, std::string* out);
+
   Engine* engine_;
   DispatcherLimits limits_;
   Metrics* metrics_;
@@ -122,6 +138,12 @@ class Dispatcher {
   bool subscribed_ = false;
   simdjson::dom::parser validator_;  // checks the whole line first
   simdjson::ondemand::parser parser_;
+  // With parallel reads: the second thread's dispatcher and answers, and
+  // a parser for OnlyReads().
+  std::unique_ptr<Dispatcher> helper_;
+  std::string helper_out_;
+  simdjson::ondemand::parser classifier_;
+  std::vector<std::string_view> reads_;
 };
 
 }  // namespace leadroute::protocol

@@ -1,0 +1,161 @@
+// Pipelined requests that only read, answered on two threads: the same
+// bytes, in the same order, and the same state as answered one by one.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "protocol/dispatcher.h"
+#include "protocol/line_buffer.h"
+
+namespace leadroute::protocol {
+namespace {
+
+std::unique_ptr<Engine> NewEngine() {
+  EngineOptions options;
+  options.now = [] { return std::int64_t{1'790'000'000}; };
+  auto e = Engine::Create(std::move(options));
+  return e.ok() ? std::move(*e) : nullptr;
+}
+
+std::string Padded(std::string_view line) {
+  std::string s(line);
+  s.append(kLinePadding, ' ');
+  return s;
+}
+
+TEST(ParallelReadsTest, OnlyReadsIsSureOrSaysNo) {
+  auto engine = NewEngine();
+  ASSERT_NE(engine, nullptr);
+  Dispatcher d(engine.get());
+  struct Case {
+    const char* line;
+    bool reads;
+  };
+  const Case cases[] = {
+      {R"({"jsonrpc":"2.0","id":1,"method":"check","params":{"deal":{"company":"Acme"}}})", true},
+      {R"({"params":{"deal":{}},"method":"check","jsonrpc":"2.0","id":1})", true},
+      {R"({"jsonrpc":"2.0","method":"ping"})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{}}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"get_opportunity","params":{"id":"x"}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"get_partner","params":{"id":"x"}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"opportunity_history","params":{"id":"x"}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"protection_at","params":{}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"meth\u006fd_x"})", false},
+      {R"({"jsonrpc":"2.0","id":1,"m\u0065thod":"check"})", true},  // an escaped key is the key
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true,"lead":{}}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{},"dry_run":true}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{}}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":false,"lead":{}}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":"true","lead":{}}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true,"dry_run":false}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true},"params":{}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route_batch","params":{"dry_run":true}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"register","params":{"deal":{}}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"hello","params":{"token":"t"}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"subscribe"})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"check","method":"register"})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"register","method":"check"})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":["check"]})", false},
+      {R"([{"jsonrpc":"2.0","id":1,"method":"check"}])", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"check")", false},
+      {R"(not json)", false},
+      {R"()", false},
+  };
+  for (const Case& c : cases) {
+    const std::string padded = Padded(c.line);
+    EXPECT_EQ(d.OnlyReads(std::string_view(padded.data(), std::strlen(c.line))), c.reads)
+        << c.line;
+  }
+}
+
+// A client's pipeline: checks of stored and fresh customers, registrations
+// of some of them (a check after one must see it), reads and junk of every
+// kind, fed in pieces of random size as a socket delivers them.
+TEST(ParallelReadsTest, AnswersAsOneByOne) {
+  auto one = NewEngine(), two = NewEngine();
+  ASSERT_TRUE(one && two);
+  Dispatcher serial(one.get()), parallel(two.get());
+  parallel.EnableParallelReads();
+  std::mt19937 rng(20261129);
+  std::vector<std::string> lines;
+  auto company = [&](int i) { return "Pipeline Customer " + std::to_string(i) + " GmbH"; };
+  for (int i = 0; i < 60; ++i) {
+    lines.push_back(R"({"jsonrpc":"2.0","id":)" + std::to_string(lines.size()) +
+                    R"(,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-)" +
+                    std::to_string(i) + R"(","owner":{"kind":"direct","id":"rep"},"company":")" +
+                    company(i) + R"(","country":"DE"}}})");
+  }
+  for (int n = 0; n < 3000; ++n) {
+    const std::string id = std::to_string(lines.size());
+    const int i = static_cast<int>(rng() % 120);  // half of them stored
+    switch (rng() % 12) {
+      case 0:
+        lines.push_back(R"({"jsonrpc":"2.0","id":)" + id +
+                        R"(,"method":"register","params":{"deal":{"id":"d-)" + id +
+                        R"(","owner":{"kind":"partner","id":"p-)" + std::to_string(rng() % 3) +
+                        R"("},"company":")" + company(i) + R"(","country":"DE"}}})");
+        break;
+      case 1:
+        lines.push_back(R"({"jsonrpc":"2.0","id":)" + id +
+                        R"(,"method":"get_opportunity","params":{"id":"d-)" +
+                        std::to_string(rng() % lines.size()) + R"("}})");
+        break;
+      case 2:
+        lines.push_back(R"({"jsonrpc":"2.0","id":)" + id +
+                        R"(,"method":"normalize","params":{"party":{"company":")" + company(i) +
+                        R"(","email":"a@b)" + std::to_string(i) + R"(.de"}}})");
+        break;
+      case 3:
+        lines.push_back(R"({"jsonrpc":"2.0","method":"ping"})");  // a notification
+        break;
+      case 4:
+        lines.push_back(R"({"jsonrpc":"2.0","id":)" + id + R"(,"method":"check")");  // cut
+        break;
+      case 5:
+        lines.push_back(R"({"jsonrpc":"2.0","id":)" + id +
+                        R"(,"method":"route","params":{"dry_run":true,"lead":{"id":"l)" + id +
+                        R"(","company":")" + company(i) + R"("}}})");
+        break;
+      case 6:
+        lines.push_back(R"([{"jsonrpc":"2.0","id":)" + id +
+                        R"(,"method":"check","params":{"deal":{"company":")" + company(i) +
+                        R"("}}},{"jsonrpc":"2.0","id":"b","method":"stats"}])");
+        break;
+      case 7:
+        lines.push_back("");
+        break;
+      default:
+        lines.push_back(R"({"jsonrpc":"2.0","id":)" + id +
+                        R"(,"method":"check","params":{"deal":{"owner":{"kind":"partner","id":"p-1"},"company":")" +
+                        company(i) + R"(","country":"DE"}}})");
+    }
+  }
+  std::string all;
+  for (const std::string& l : lines) all += l + "\n";
+  LineBuffer in_one(1 << 20), in_two(1 << 20);
+  std::string out_one, out_two;
+  for (std::size_t at = 0; at < all.size();) {
+    const std::size_t n = std::min<std::size_t>(all.size() - at, 1 + rng() % 8192);
+    for (auto [in, d, out] : {std::tuple{&in_one, &serial, &out_one},
+                              std::tuple{&in_two, &parallel, &out_two}}) {
+      auto space = in->Writable(n);
+      std::memcpy(space.data(), all.data() + at, n);
+      in->Commit(n);
+      d->HandleLines(in, out, /*stop_at_overlong=*/false);
+    }
+    at += n;
+  }
+  ASSERT_GT(out_one.size(), 100000u);
+  EXPECT_EQ(out_two, out_one);
+  EXPECT_NE(out_one.find(R"("status":"conflict")"), std::string::npos);
+  EXPECT_NE(out_one.find(R"("status":"approved")"), std::string::npos);
+  EXPECT_EQ(one->Stats().opportunities, two->Stats().opportunities);
+}
+
+}  // namespace
+}  // namespace leadroute::protocol
