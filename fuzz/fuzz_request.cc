@@ -1,5 +1,6 @@
 // The request decoder: any bytes as one request line. The answer must be one
-// line of valid JSON (checked by parsing it back).
+// line of valid JSON (checked by parsing it back), and a line the
+// dispatcher would run beside others (OnlyReads) must change nothing.
 #include <simdjson.h>
 
 #include <cstdlib>
@@ -29,8 +30,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (line.find('\n') != std::string::npos) return 0;  // framing splits these
   const std::size_t n = line.size();
   line.append(leadroute::protocol::kLinePadding, '\0');
+  // A line OnlyReads() lets run beside others must change nothing.
+  const bool reads = dispatcher->OnlyReads(std::string_view(line.data(), n));
+  leadroute::EngineStats before;
+  if (reads) before = engine->Stats();
   std::string out;
   dispatcher->Handle(std::string_view(line.data(), n), &out);
+  if (reads) {
+    const leadroute::EngineStats after = engine->Stats();
+    if (after.opportunities != before.opportunities || after.active != before.active ||
+        after.partners != before.partners || after.leads_routed != before.leads_routed ||
+        after.leads_unassigned != before.leads_unassigned ||
+        after.rules_version != before.rules_version) {
+      std::abort();
+    }
+  }
   if (out.empty()) return 0;
   if (out.back() != '\n' || out.find('\n') != out.size() - 1) std::abort();
   static simdjson::dom::parser parser;

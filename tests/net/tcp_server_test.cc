@@ -6,6 +6,7 @@
 
 #include <boost/asio.hpp>
 #include <thread>
+#include <vector>
 
 namespace leadroute::net {
 namespace {
@@ -53,6 +54,54 @@ TEST_F(TcpServerTest, PipelinedRequestsAnswerInOrder) {
     const std::string want = R"({"jsonrpc":"2.0","id":)" + std::to_string(i) + ",";
     ASSERT_EQ(got.compare(pos, want.size(), want), 0) << "response " << i;
     pos = got.find('\n', pos) + 1;
+  }
+}
+
+// Pipelined checks run on two threads, a write between them does not:
+// every check after a registration sees it, none before does. Three
+// connections at once, so that one finds the helper busy and answers its
+// second half itself.
+TEST_F(TcpServerTest, PipelinedChecksSeeTheWritesBeforeThemAndNoneAfter) {
+  // Uneven, so that a registration taken for a read would land in the
+  // first half while checks after it ran in the second.
+  constexpr int kBefore = 40, kAfter = 80;
+  auto pipeline = [](int c) {
+    const std::string company = "Pipelined Customer " + std::to_string(c) + " GmbH";
+    auto check = [&](int id) {
+      return R"({"jsonrpc":"2.0","id":)" + std::to_string(id) +
+             R"(,"method":"check","params":{"deal":{"owner":{"kind":"partner","id":"p-2"},"company":")" +
+             company + R"(","country":"DE"}}})" + "\n";
+    };
+    std::string lines;
+    for (int i = 0; i < kBefore; ++i) lines += check(i);
+    lines += R"({"jsonrpc":"2.0","id":1000,"method":"register","params":{"deal":{"id":"reg-)" +
+             std::to_string(c) + R"(","owner":{"kind":"partner","id":"p-1"},"company":")" +
+             company + R"(","country":"DE"}}})" + "\n";
+    for (int i = 0; i < kAfter; ++i) lines += check(2000 + i);
+    return lines;
+  };
+  std::vector<tcp::socket> sockets;
+  for (int c = 0; c < 3; ++c) sockets.push_back(Connect());
+  for (int c = 0; c < 3; ++c) asio::write(sockets[c], asio::buffer(pipeline(c)));
+  for (int c = 0; c < 3; ++c) {
+    const std::string got = ReadLines(sockets[c], kBefore + 1 + kAfter);
+    std::size_t pos = 0;
+    for (int n = 0; n < kBefore + 1 + kAfter; ++n) {
+      const std::size_t end = got.find('\n', pos);
+      ASSERT_NE(end, std::string::npos) << c << " " << n;
+      const std::string line = got.substr(pos, end - pos);
+      pos = end + 1;
+      if (n < kBefore) {
+        EXPECT_NE(line.find(R"("id":)" + std::to_string(n) + R"(,"result":{"status":"clear")"),
+                  std::string::npos) << line;
+      } else if (n == kBefore) {
+        EXPECT_NE(line.find(R"("status":"approved")"), std::string::npos) << line;
+      } else {
+        EXPECT_NE(line.find(R"("id":)" + std::to_string(2000 + n - kBefore - 1) +
+                            R"(,"result":{"status":"conflict")"),
+                  std::string::npos) << line;
+      }
+    }
   }
 }
 
