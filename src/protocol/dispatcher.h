@@ -82,10 +82,11 @@ class Dispatcher {
   // any after it, as one by one.
   void EnableParallelReads();
   // Whether the line is one request (an object, not a batch) to a method
-  // that changes nothing: ping, normalize, check, get_opportunity,
-  // get_partner, opportunity_history, protection_at, or route with
-  // "dry_run": true. False when in doubt (a key twice, a line that is not
-  // JSON): such a line runs alone, in order.
+  // that changes nothing and gains from a second thread: ping, normalize,
+  // check, get_opportunity, get_partner, opportunity_history,
+  // protection_at (not a dry route: the router decides under one lock).
+  // False when in doubt (a key twice, a line that is not JSON): such a
+  // line runs alone, in order.
   bool OnlyReads(std::string_view line);
   // From now on every method but `hello` answers -32003 until a `hello`
   // with this token (or Authorize()); the server sets it when binding
