@@ -21,6 +21,10 @@ namespace {
 
 constexpr std::string_view kNullId = "null";
 
+// The longest line run beside others: pipelined reads are short, and the
+// parsers that read them keep the size of the longest line they met.
+constexpr std::size_t kMaxParallelLine = 16 << 10;
+
 // Writes `{"jsonrpc":"2.0","id":<id>,` — the common head of every response.
 void WriteHead(std::string_view id_json, std::string* out) {
   out->append(R"({"jsonrpc":"2.0","id":)");
@@ -114,6 +118,18 @@ class HalfRunner {
     std::lock_guard lock(mu_);
     waiting_.push_back(task);
     wake_.notify_one();
+  }
+
+  // Returns once the task is neither waiting nor running, without running
+  // it here.
+  void Withdraw(Task* task) {
+    std::unique_lock lock(mu_);
+    if (task->state_ == Task::State::kWaiting) {
+      std::erase(waiting_, task);
+      task->state_ = Task::State::kDone;
+      return;
+    }
+    done_.wait(lock, [&] { return task->state_ == Task::State::kDone; });
   }
 
   // Returns once the task ran: here, if it was still waiting.
@@ -221,7 +237,10 @@ bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
       *deferred = line;
       break;
     }
-    if (helper_ != nullptr && OnlyReads(line)) {
+    // A line alone in the buffer (a client waiting for each answer) is not
+    // looked at twice; nor is a long one (pipelined reads are short).
+    if (helper_ != nullptr && (!reads_.empty() || in->pending() > 0) &&
+        line.size() <= kMaxParallelLine && OnlyReads(line)) {
       reads_.push_back(line);
       continue;
     }
@@ -260,7 +279,17 @@ void Dispatcher::HandleReads(std::vector<std::string_view>* reads, std::string* 
   });
   HalfRunner& runner = HalfRunner::Get();
   runner.Offer(&second);
+  // Should the first half throw, the second is withdrawn (or waited for)
+  // before the task it lives in goes.
+  struct Withdraw {
+    HalfRunner& runner;
+    HalfRunner::Task* task;
+    ~Withdraw() {
+      if (task != nullptr) runner.Withdraw(task);
+    }
+  } withdraw{runner, &second};
   for (std::size_t i = 0; i < half; ++i) Handle((*reads)[i], out);
+  withdraw.task = nullptr;
   runner.Finish(&second);
   out->append(helper_out_);
   reads->clear();
