@@ -142,8 +142,8 @@ class OpportunityIndex {
   // made: they are rebuilt from the records. One written before LROI0008
   // holds its records' features as an earlier build's normalizer derived
   // them: with `featurer`, every record's features are derived again from
-  // its fields (so an improved normalizer reaches stored data, e.g.
-  // one-line addresses) before; without, they are kept.
+  // its fields first (so an improved normalizer reaches stored data, e.g.
+  // one-line addresses); without, they are kept.
   Status Restore(std::string_view bytes, const Featurer& featurer = nullptr);
   // Whether the last Restore() read a format before this build's.
   bool restored_from_earlier_format() const { return restored_from_earlier_format_; }

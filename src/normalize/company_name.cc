@@ -11,7 +11,6 @@ namespace leadroute::normalize {
 namespace {
 
 constexpr int kMaxStripRounds = 3;
-constexpr std::size_t kMaxTokens = 64;
 
 // What the tokenizer makes of each byte: a letter or digit lower-cased,
 // else one of these.
@@ -195,7 +194,8 @@ bool CompanyName::Strip(std::string_view name, NameTokens* tokens, std::size_t* 
     if (!FoldToAscii(WithoutMarkSigns(name, &unmarked), &folded)) return false;
     TokenizeName(folded, tokens);
   }
-  if (tokens->size > kMaxTokens || tokens->size == 0) return false;
+  // More tokens than the tokenizer reads words: junk, no key.
+  if (tokens->size > NameTokens::kMaxWords || tokens->size == 0) return false;
   std::size_t b = 0, e = tokens->size;
   *begin = b;
   *end = e;

@@ -278,16 +278,20 @@ bool FoldLatin(std::string_view in, std::string* out) {
   return true;
 }
 
+// What FoldToAscii() refuses before looking at the text: too long, or a NUL.
+bool Refused(std::string_view in) {
+  return in.size() > kMaxFoldInput || in.find('\0') != std::string_view::npos;
+}
+
 }  // namespace
 
 bool FoldToAscii(std::string_view in, std::string* out) {
   out->clear();
-  if (in.size() > kMaxFoldInput) return false;
-  if (in.find('\0') != std::string_view::npos) return false;
-  if (IsAscii(in)) {
+  if (FoldsToItself(in)) {
     AppendLowerAsciiOnly(in, out);
     return true;
   }
+  if (Refused(in)) return false;
   if (FoldLatin(in, out)) return true;
   out->clear();
   return FoldUnicode(in, out);
@@ -295,9 +299,7 @@ bool FoldToAscii(std::string_view in, std::string* out) {
 
 bool FoldToAsciiGenerally(std::string_view in, std::string* out) {
   out->clear();
-  if (in.size() > kMaxFoldInput) return false;
-  if (in.find('\0') != std::string_view::npos) return false;
-  return FoldUnicode(in, out);
+  return !Refused(in) && FoldUnicode(in, out);
 }
 
 }  // namespace leadroute::normalize

@@ -120,29 +120,18 @@ class HalfRunner {
     wake_.notify_one();
   }
 
-  // Returns once the task is neither waiting nor running, without running
-  // it here.
-  void Withdraw(Task* task) {
+  // Returns once the task is neither waiting nor running: one still
+  // waiting is taken back and run here, or with `run` false dropped.
+  void Finish(Task* task, bool run = true) {
     std::unique_lock lock(mu_);
-    if (task->state_ == Task::State::kWaiting) {
-      std::erase(waiting_, task);
-      task->state_ = Task::State::kDone;
+    if (task->state_ != Task::State::kWaiting) {
+      done_.wait(lock, [&] { return task->state_ == Task::State::kDone; });
       return;
     }
-    done_.wait(lock, [&] { return task->state_ == Task::State::kDone; });
-  }
-
-  // Returns once the task ran: here, if it was still waiting.
-  void Finish(Task* task) {
-    std::unique_lock lock(mu_);
-    if (task->state_ == Task::State::kWaiting) {
-      std::erase(waiting_, task);
-      task->state_ = Task::State::kTaken;
-      lock.unlock();
-      task->fn_();
-      return;
-    }
-    done_.wait(lock, [&] { return task->state_ == Task::State::kDone; });
+    std::erase(waiting_, task);
+    task->state_ = Task::State::kTaken;
+    lock.unlock();
+    if (run) task->fn_();
   }
 
  private:
@@ -226,14 +215,14 @@ bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
     const auto next = in->NextLine(&line);
     if (next == LineBuffer::Next::kNeedMore) break;
     if (next == LineBuffer::Next::kTooLong) {
-      HandleReads(&reads_, out);
+      HandleReads(out);
       FailLine(kTooLarge, "request line too long", out);
       overlong = true;
       if (stop_at_overlong) break;
       continue;
     }
     if (line.size() >= defer_at) {
-      HandleReads(&reads_, out);
+      HandleReads(out);
       *deferred = line;
       break;
     }
@@ -244,10 +233,10 @@ bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
       reads_.push_back(line);
       continue;
     }
-    HandleReads(&reads_, out);
+    HandleReads(out);
     Handle(line, out);
   }
-  HandleReads(&reads_, out);
+  HandleReads(out);
   return overlong;
 }
 
@@ -257,12 +246,12 @@ void Dispatcher::EnableParallelReads() {
   helper_->token_ = token_;
 }
 
-void Dispatcher::HandleReads(std::vector<std::string_view>* reads, std::string* out) {
+void Dispatcher::HandleReads(std::string* out) {
   // Fewer than this and a second thread costs more than it saves.
   constexpr std::size_t kParallelFrom = 8;
-  if (reads->size() < kParallelFrom) {
-    for (std::string_view line : *reads) Handle(line, out);
-    reads->clear();
+  if (reads_.size() < kParallelFrom) {
+    for (std::string_view line : reads_) Handle(line, out);
+    reads_.clear();
     return;
   }
   // The second half on the helper, into its own buffer, appended after the
@@ -271,28 +260,26 @@ void Dispatcher::HandleReads(std::vector<std::string_view>* reads, std::string* 
   helper_->token_ = token_;
   helper_->authorized_ = authorized_;
   helper_out_.clear();
-  const std::size_t half = reads->size() / 2;
+  const std::size_t half = reads_.size() / 2;
   HalfRunner::Task second([&] {
-    for (std::size_t i = half; i < reads->size(); ++i) {
-      helper_->Handle((*reads)[i], &helper_out_);
-    }
+    for (std::size_t i = half; i < reads_.size(); ++i) helper_->Handle(reads_[i], &helper_out_);
   });
   HalfRunner& runner = HalfRunner::Get();
   runner.Offer(&second);
-  // Should the first half throw, the second is withdrawn (or waited for)
+  // Should the first half throw, the second is dropped (or waited for)
   // before the task it lives in goes.
   struct Withdraw {
     HalfRunner& runner;
     HalfRunner::Task* task;
     ~Withdraw() {
-      if (task != nullptr) runner.Withdraw(task);
+      if (task != nullptr) runner.Finish(task, /*run=*/false);
     }
   } withdraw{runner, &second};
-  for (std::size_t i = 0; i < half; ++i) Handle((*reads)[i], out);
+  for (std::size_t i = 0; i < half; ++i) Handle(reads_[i], out);
   withdraw.task = nullptr;
   runner.Finish(&second);
   out->append(helper_out_);
-  reads->clear();
+  reads_.clear();
 }
 
 bool Dispatcher::OnlyReads(std::string_view line) {
@@ -320,10 +307,9 @@ bool Dispatcher::OnlyReads(std::string_view line) {
     }
   }
   if (methods != 1 || params > 1) return false;
-  // A dry route changes nothing either, but the router decides under one
-  // lock: a second thread would mostly wait for it (two runs at depth 64
-  // went from 84,000-100,000 routes/s to 58,000-101,000). It runs alone.
-  if (method == "route") return false;
+  // Not a dry route, which changes nothing either: the router decides under
+  // one lock, so a second thread mostly waited for it (two runs at depth 64
+  // went from 84,000-100,000 routes/s to 58,000-101,000).
   return method == "check" || method == "ping" || method == "normalize" ||
          method == "get_opportunity" || method == "get_partner" ||
          method == "opportunity_history" || method == "protection_at";

@@ -128,8 +128,9 @@ class Dispatcher {
   void Fail(std::string_view id_json, int code, std::string_view message,
             std::string_view field, std::string* out);
 
-  // Answers reads[0..n) in order, on two threads when there are enough.
-  void HandleReads(std::vector<std::string_view>* reads, std::string* out);
+  // Answers the gathered reads_ in order, on two threads when there are
+  // enough, and clears them.
+  void HandleReads(std::string* out);
 
   Engine* engine_;
   DispatcherLimits limits_;

@@ -49,11 +49,8 @@ TEST(ParallelReadsTest, OnlyReadsIsSureOrSaysNo) {
       // A dry route changes nothing, but decides under the router's lock.
       {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true,"lead":{}}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{}}})", false},
-      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":false,"lead":{}}})", false},
-      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":"true","lead":{}}})", false},
-      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true,"dry_run":false}})", false},
-      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true},"params":{}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"route_batch","params":{"dry_run":true}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"check","params":{},"params":{}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"register","params":{"deal":{}}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"hello","params":{"token":"t"}})", false},
