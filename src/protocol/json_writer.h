@@ -30,16 +30,18 @@ class JsonWriter {
   void String(std::string_view s) { Separate(); AppendQuoted(s); }
   void Int(std::int64_t v);
   void Uint(std::uint64_t v);
-  void Double(double v);  // non-finite values are written as null
+  // As std::to_chars writes it (the shortest form that reads back the
+  // same); non-finite values are written as null.
+  void Double(double v);
   void Bool(bool v) { Separate(); out_->append(v ? "true" : "false"); }
   void Null() { Separate(); out_->append("null"); }
   // Already-encoded JSON, written as one value.
   void Raw(std::string_view json) { Separate(); out_->append(json); }
 
   // Key + value shorthands.
-  void Field(std::string_view key, std::string_view s) { Key(key); String(s); }
-  void Field(std::string_view key, const char* s) { Key(key); String(s); }
-  void Field(std::string_view key, const std::string& s) { Key(key); String(s); }
+  void Field(std::string_view key, std::string_view s);
+  void Field(std::string_view key, const char* s) { Field(key, std::string_view(s)); }
+  void Field(std::string_view key, const std::string& s) { Field(key, std::string_view(s)); }
   void Field(std::string_view key, bool v) { Key(key); Bool(v); }
   void Field(std::string_view key, std::int64_t v) { Key(key); Int(v); }
   void Field(std::string_view key, std::uint64_t v) { Key(key); Uint(v); }
