@@ -12,6 +12,7 @@
 #include "index/opportunity_index.h"
 #include "leadroute/change_log.h"
 #include "leadroute/engine.h"
+#include "util/sharded_mutex.h"
 
 namespace leadroute {
 
@@ -89,7 +90,7 @@ class Engine::Deals {
   // where they are: Compact() and Restore() take it between write_mu_ and
   // mu_.
   mutable std::mutex records_pinned_;
-  mutable std::shared_mutex mu_;
+  mutable ShardedSharedMutex mu_;
   index::OpportunityIndex index_;  // guarded by mu_
   std::uint32_t expiry_cursor_ = 0;  // guarded by mu_ (exclusive)
 };

@@ -40,11 +40,19 @@ void Metrics::Header(std::string* out, std::string_view name, std::string_view t
   out->append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
 
-Metrics::Metrics() : methods_(std::make_unique<PerMethod[]>(MethodCount())) {}
+Metrics::Metrics()
+    : methods_(std::make_unique<PerMethod[]>(kShards * static_cast<std::size_t>(MethodCount()))) {}
+
+std::size_t Metrics::ThreadShard() {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t shard = next.fetch_add(1, kRelaxed) % kShards;
+  return shard;
+}
 
 void Metrics::Observe(int index, double seconds, int code) {
   if (index >= 0 && index < MethodCount()) {
-    PerMethod& m = methods_[index];
+    PerMethod& m =
+        methods_[ThreadShard() * static_cast<std::size_t>(MethodCount()) + static_cast<std::size_t>(index)];
     m.count.fetch_add(1, kRelaxed);
     m.sum_ns.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), kRelaxed);
     std::size_t b = 0;
@@ -64,24 +72,42 @@ std::string Metrics::Render(const Engine& engine) const {
   std::string out;
   out.reserve(16384);
   Header(&out, "leadroute_requests_total", "counter", "JSON-RPC requests answered, by method.");
-  for (int i = 0; i < MethodCount(); ++i) {
-    out += "leadroute_requests_total{method=\"" + Label(MethodName(i)) + "\"} " +
-           std::to_string(methods_[i].count.load(kRelaxed)) + "\n";
+  const std::size_t method_count = static_cast<std::size_t>(MethodCount());
+  // Method i's figures, summed over the shards.
+  struct Sum {
+    std::uint64_t count = 0, sum_ns = 0;
+    std::array<std::uint64_t, kBuckets.size() + 1> buckets{};
+  };
+  auto sum = [&](std::size_t i) {
+    Sum total;
+    for (std::size_t shard = 0; shard < kShards; ++shard) {
+      const PerMethod& m = methods_[shard * method_count + i];
+      total.count += m.count.load(kRelaxed);
+      total.sum_ns += m.sum_ns.load(kRelaxed);
+      for (std::size_t b = 0; b < total.buckets.size(); ++b) {
+        total.buckets[b] += m.buckets[b].load(kRelaxed);
+      }
+    }
+    return total;
+  };
+  for (std::size_t i = 0; i < method_count; ++i) {
+    out += "leadroute_requests_total{method=\"" + Label(MethodName(static_cast<int>(i))) +
+           "\"} " + std::to_string(sum(i).count) + "\n";
   }
   Header(&out, "leadroute_request_duration_seconds", "histogram",
          "Time from a request's decoded envelope to its answer, by method.");
-  for (int i = 0; i < MethodCount(); ++i) {
-    const PerMethod& m = methods_[i];
-    const std::string method = "method=\"" + Label(MethodName(i)) + "\"";
+  for (std::size_t i = 0; i < method_count; ++i) {
+    const Sum m = sum(i);
+    const std::string method = "method=\"" + Label(MethodName(static_cast<int>(i))) + "\"";
     std::uint64_t cumulative = 0;
     for (std::size_t b = 0; b <= kBuckets.size(); ++b) {
-      cumulative += m.buckets[b].load(kRelaxed);
+      cumulative += m.buckets[b];
       out += "leadroute_request_duration_seconds_bucket{" + method + ",le=\"" +
              (b < kBuckets.size() ? Number(kBuckets[b]) : std::string("+Inf")) + "\"} " +
              std::to_string(cumulative) + "\n";
     }
     out += "leadroute_request_duration_seconds_sum{" + method + "} " +
-           Number(static_cast<double>(m.sum_ns.load(kRelaxed)) / 1e9) + "\n";
+           Number(static_cast<double>(m.sum_ns) / 1e9) + "\n";
     out += "leadroute_request_duration_seconds_count{" + method + "} " +
            std::to_string(cumulative) + "\n";
   }
