@@ -88,6 +88,40 @@ struct Bits {
   }
 };
 
+// Holds a shared mutex shared (a dry run, which changes nothing) or
+// exclusively, as a std::unique_lock would.
+class StateHold {
+ public:
+  StateHold(std::shared_mutex& mu, bool shared) : mu_(mu), shared_(shared) { lock(); }
+  ~StateHold() {
+    if (held_) unlock();
+  }
+  StateHold(const StateHold&) = delete;
+  StateHold& operator=(const StateHold&) = delete;
+
+  void lock() {
+    if (shared_) {
+      mu_.lock_shared();
+    } else {
+      mu_.lock();
+    }
+    held_ = true;
+  }
+  void unlock() {
+    held_ = false;
+    if (shared_) {
+      mu_.unlock_shared();
+    } else {
+      mu_.unlock();
+    }
+  }
+
+ private:
+  std::shared_mutex& mu_;
+  const bool shared_;
+  bool held_ = false;
+};
+
 std::uint64_t SplitMix64(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -179,7 +213,7 @@ Result<RulesInfo> Engine::Router::Reload() {
 }
 
 std::shared_ptr<const RuleSet> Engine::Router::Current() const {
-  std::lock_guard lock(state_mu_);
+  std::shared_lock lock(state_mu_);
   return active_.rules;
 }
 
@@ -250,6 +284,12 @@ Engine::Router::PartnerState& Engine::Router::StateOf(std::string_view partner_i
   return *it->second;
 }
 
+const Engine::Router::PartnerState& Engine::Router::PeekState(std::string_view partner_id) const {
+  static const PartnerState kNone{};
+  auto it = states_.find(std::string(partner_id));
+  return it == states_.end() ? kNone : *it->second;
+}
+
 Engine::Router::Assignment& Engine::Router::AssignmentOf(const std::string& lead_id) {
   std::unique_ptr<Assignment>& a = assignments_[lead_id];
   if (!a) a = std::make_unique<Assignment>();
@@ -259,7 +299,7 @@ Engine::Router::Assignment& Engine::Router::AssignmentOf(const std::string& lead
 Result<PartnerStats> Engine::Router::Stats(std::string_view id) const {
   std::shared_ptr<const RuleSet> rs = Current();
   const int i = rs ? rs->Find(id) : -1;
-  std::lock_guard lock(state_mu_);
+  std::shared_lock lock(state_mu_);
   auto it = states_.find(std::string(id));
   if (i < 0 && it == states_.end()) return Status::NotFound("no such partner");
   PartnerStats out;
@@ -277,7 +317,7 @@ Result<PartnerStats> Engine::Router::Stats(std::string_view id) const {
 }
 
 void Engine::Router::Totals(EngineStats* stats) const {
-  std::lock_guard lock(state_mu_);
+  std::shared_lock lock(state_mu_);
   if (active_.rules) {
     stats->partners = active_.rules->partners().size();
     stats->rules_version = active_.rules->policy().version;
@@ -471,7 +511,7 @@ double Engine::Router::Score(const RuleSet& rs, const Plan& plan, std::uint32_t 
 
 RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOptions& options,
                                    const std::vector<std::string>& declined,
-                                   std::uint64_t* round_robin) {
+                                   std::uint64_t* round_robin) const {
   RouteResult out;
   out.lead_id = lead.id;
   *round_robin = round_robin_;
@@ -496,8 +536,8 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   // next partner's base score plus the most the lead and the state could
   // add falls below it. Explain and round robin look at every partner.
   const bool same_rules = active_.rules == plan.rules;
-  auto state_of = [&](std::uint32_t i) -> PartnerState& {
-    return same_rules ? *active_.states[i] : StateOf(rs.partners()[i].partner.id);
+  auto state_of = [&](std::uint32_t i) -> const PartnerState& {
+    return same_rules ? *active_.states[i] : PeekState(rs.partners()[i].partner.id);
   };
   // The bound assumes a more specific list never scores lower and load
   // never adds: true for the usual signs of those weights, else no pruning.
@@ -509,14 +549,23 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     if (top.size() < k) return -std::numeric_limits<double>::infinity();
     return k == 1 ? top.front() - kTie : top.front();
   };
-  if (seen_.size() != rs.partners().size()) {
-    seen_.assign(rs.partners().size(), 0);
-    epoch_ = 0;
+  // Partners seen while routing this lead: seen[i] == epoch. Each thread
+  // keeps its own, so threads decide at once.
+  struct Seen {
+    std::vector<std::uint32_t> marks;
+    std::uint32_t epoch = 0;
+  };
+  thread_local Seen seen_by_thread;
+  std::vector<std::uint32_t>& seen = seen_by_thread.marks;
+  std::uint32_t& epoch = seen_by_thread.epoch;
+  if (seen.size() != rs.partners().size()) {
+    seen.assign(rs.partners().size(), 0);
+    epoch = 0;
   }
   auto next_epoch = [&] {
-    if (++epoch_ == 0) {
-      std::fill(seen_.begin(), seen_.end(), 0);
-      epoch_ = 1;
+    if (++epoch == 0) {
+      std::fill(seen.begin(), seen.end(), 0);
+      epoch = 1;
     }
   };
   std::uint32_t excluded[kFilterCount] = {};
@@ -529,8 +578,8 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     for (std::size_t j = 0; j < n; ++j) {
       if (prune && base_scores[j] + slack < threshold()) break;
       const std::uint32_t i = partners[j];
-      if (seen_[i] == epoch_) continue;
-      seen_[i] = epoch_;
+      if (seen[i] == epoch) continue;
+      seen[i] = epoch;
       ++considered;
       double lead_terms = 0;
       Filter filter = StaticFilter(rs, plan, i, &lead_terms);
@@ -538,7 +587,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
           Contains(declined, rs.partners()[i].partner.id)) {
         filter = kDeclined;
       }
-      PartnerState& state = state_of(i);
+      const PartnerState& state = state_of(i);
       const rules::PackedPartner& pp = rs.packed(i);
       if (filter == kPass && pol.enforce_capacity && pp.has_capacity &&
           state.open >= pp.capacity) {
@@ -740,7 +789,7 @@ Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& 
   {
     // A lead already routed keeps its answer: marketing retries. One that
     // was declined remembers by whom.
-    std::lock_guard lock(state_mu_);
+    std::shared_lock lock(state_mu_);
     auto it = assignments_.find(lead.id);
     if (it != assignments_.end()) {
       if (it->second->open) return Repeat(*it->second, options);
@@ -749,7 +798,8 @@ Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& 
   }
   Plan plan = Prepare(lead, declined, Current());
   if (!plan.status.ok()) return plan.status;
-  std::lock_guard lock(state_mu_);
+  // A dry run decides beside other dry runs; a real one alone.
+  StateHold lock(state_mu_, options.dry_run);
   // Routed meanwhile by another caller: its answer stands.
   if (auto it = assignments_.find(lead.id); it != assignments_.end() && it->second->open) {
     return Repeat(*it->second, options);
@@ -776,7 +826,7 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
   // Declines known before the batch; nothing in a batch declines.
   std::vector<std::vector<std::string>> declined(leads.size());
   {
-    std::lock_guard lock(state_mu_);
+    std::shared_lock lock(state_mu_);
     for (std::size_t i = 0; i < leads.size(); ++i) {
       if (auto it = assignments_.find(leads[i].id); it != assignments_.end()) {
         declined[i] = it->second->declined;
@@ -840,7 +890,7 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
       }
     }
     const std::size_t end = std::min(leads.size(), (c + 1) * kChunk);
-    std::unique_lock lock(state_mu_);
+    StateHold lock(state_mu_, options.dry_run);
     // A lead declined since the batch began (feedback between two chunks)
     // is prepared again with its declines, as routing it now would be.
     for (std::vector<std::size_t> stale;;) {
@@ -975,7 +1025,7 @@ Status Engine::Router::Replay(const Change& change) {
 
 RoutingState Engine::Router::Save(std::uint64_t* position) const {
   std::lock_guard rules_lock(rules_mu_);
-  std::lock_guard lock(state_mu_);
+  std::shared_lock lock(state_mu_);
   *position = log_ ? log_->Position() : 0;
   RoutingState out;
   for (const auto& [id, change] : overlay_) {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -108,11 +109,12 @@ class Engine::Router {
   // `rules`: the rule set in force (Current()), or null.
   Plan Prepare(const Lead& lead, const std::vector<std::string>& declined,
                std::shared_ptr<const rules::RuleSet> rules) const;
-  // REQUIRES: state_mu_ held.
   // Changes nothing; *round_robin receives the round-robin position after
-  // this decision. REQUIRES: state_mu_ held.
+  // this decision. Threads may decide at once. REQUIRES: state_mu_ held,
+  // shared or exclusive.
   RouteResult Decide(const Lead& lead, Plan& plan, const RouteOptions& options,
-                     const std::vector<std::string>& declined, std::uint64_t* round_robin);
+                     const std::vector<std::string>& declined,
+                     std::uint64_t* round_robin) const;
   // Logs a decision, then applies it (ApplyRoute). REQUIRES: state_mu_ held.
   Status Record(const Lead& lead, const RouteResult& result,
                 const std::vector<std::string>& declined, std::uint64_t round_robin,
@@ -145,8 +147,11 @@ class Engine::Router {
   RulesInfo Install(std::shared_ptr<const rules::RuleSet> rs);
   // Applies overlay_ to `partners`. REQUIRES: rules_mu_ held.
   void ApplyOverlay(std::vector<Partner>* partners) const;
-  // REQUIRES: state_mu_ held.
+  // REQUIRES: state_mu_ held exclusively.
   PartnerState& StateOf(std::string_view partner_id);
+  // The partner's state, or a fresh one's (nothing kept) if it has none.
+  // REQUIRES: state_mu_ held.
+  const PartnerState& PeekState(std::string_view partner_id) const;
   // The lead's assignment, created empty if none. REQUIRES: state_mu_ held.
   Assignment& AssignmentOf(const std::string& lead_id);
 
@@ -162,7 +167,10 @@ class Engine::Router {
   std::string dir_;
   std::vector<std::pair<std::string, std::optional<Partner>>> overlay_;  // by rules_mu_
 
-  mutable std::mutex state_mu_;
+  // Dry runs decide under a shared hold, so that concurrent dry routes
+  // (pipelined reads on two threads, several connections) run at once;
+  // everything that changes state holds it exclusively.
+  mutable std::shared_mutex state_mu_;
   Active active_;  // guarded by state_mu_
   tsl::robin_map<std::string, std::unique_ptr<PartnerState>> states_;
   // By pointer: growing the table moves pointers, not assignments.
@@ -171,9 +179,6 @@ class Engine::Router {
   // How far any partner's scored accept rate has risen above its file rate,
   // weighted (never less than 0): the slack pruning allows for it.
   double accept_uplift_ = 0;
-  // Partners seen while routing one lead: seen_[i] == epoch_.
-  std::vector<std::uint32_t> seen_;
-  std::uint32_t epoch_ = 0;
   std::uint64_t routed_ = 0, unassigned_ = 0, open_ = 0;
 };
 

@@ -76,9 +76,9 @@ class Dispatcher {
                    std::size_t defer_at, std::string_view* deferred);
 
   // From now on HandleLines() answers a run of pipelined requests that only
-  // read (OnlyReads(), lines up to 16 KiB) on two threads, half each, the
-  // answers in request order as ever: a client that pipelines checks uses
-  // both cores. A write ends the run; it runs after every read before it
+  // read (OnlyReads(), lines up to 16 KiB) on two threads, each taking the
+  // next unanswered line, the answers in request order as ever: a client
+  // that pipelines checks uses both cores. A write ends the run; it runs after every read before it
   // and before any after it, as one by one. What the reads of one run see
   // of other clients' writes (and of expiry) is not ordered among them: a
   // later read may see the state before a concurrent write that an earlier
@@ -87,7 +87,7 @@ class Dispatcher {
   // Whether the line is one request (an object, not a batch) to a method
   // that changes nothing and gains from a second thread: ping, normalize,
   // check, get_opportunity, get_partner, opportunity_history,
-  // protection_at (not a dry route: the router decides under one lock).
+  // protection_at, and route with "dry_run": true in its params (once).
   // False when in doubt (a key twice, a line that is not JSON): such a
   // line runs alone, in order.
   bool OnlyReads(std::string_view line);
@@ -143,10 +143,16 @@ class Dispatcher {
   bool subscribed_ = false;
   simdjson::dom::parser validator_;  // checks the whole line first
   simdjson::ondemand::parser parser_;
-  // With parallel reads: the second thread's dispatcher and answers, and
-  // a parser for OnlyReads().
+  // With parallel reads: the second thread's dispatcher, each thread's
+  // answers and where each line's answer lies, and a parser for
+  // OnlyReads().
+  struct Span {
+    std::size_t begin, end;  // in helper_out_ or own_out_
+    bool by_helper;
+  };
   std::unique_ptr<Dispatcher> helper_;
-  std::string helper_out_;
+  std::string helper_out_, own_out_;
+  std::vector<Span> spans_;
   simdjson::ondemand::parser classifier_;
   std::vector<std::string_view> reads_;
 };

@@ -247,6 +247,62 @@ TEST_F(RouterTest, BatchesSeeDeclinesMadeWhileTheyRun) {
   if (seen == 0) GTEST_SKIP() << "no decline landed while its batch ran";
 }
 
+// Dry runs decide under a shared hold of the router's state, beside each
+// other, beside real routes and beside reloads (whose rule set a dry run
+// prepared with may no longer be the one in force when it decides): each
+// dry answer names a partner covering the lead, dry runs change nothing,
+// and no partner goes over its capacity. ThreadSanitizer runs this.
+TEST_F(RouterTest, DryRunsDecideTogether) {
+  std::vector<Partner> partners;
+  for (int i = 0; i < 12; ++i) {
+    Partner p = P("p" + std::to_string(i), {i % 2 ? "DE" : "AT"});
+    p.capacity = 40;
+    partners.push_back(p);
+  }
+  Load("", partners);
+  constexpr int kReal = 300;  // of 480 places: a dry run always finds one
+  std::atomic<bool> real_done{false};
+  std::atomic<int> wrong{0}, dry_runs{0};
+  auto dry = [&](int t) {
+    for (int i = 0; i < 300 || !real_done; ++i) {
+      const bool de = (i + t) % 2 == 0;
+      auto r = engine_->Route(L("dry-" + std::to_string(t) + "-" + std::to_string(i),
+                                de ? "DE" : "AT"),
+                              {.dry_run = true, .explain = i % 4 == 0});
+      ++dry_runs;
+      if (!r.ok() || r->decision != RouteDecision::kPartner ||
+          (std::stoi(r->assignee.id.substr(1)) % 2 == 1) != de) {
+        ++wrong;
+      }
+    }
+  };
+  std::thread dry_one(dry, 0), dry_two(dry, 1);
+  std::thread reload([&] {
+    for (int i = 0; i < 5 && !real_done; ++i) EXPECT_TRUE(engine_->ReloadRules().ok());
+  });
+  int routed = 0;
+  for (int i = 0; i < kReal; ++i) {
+    auto r = engine_->Route(L("real-" + std::to_string(i), i % 2 ? "DE" : "AT"), {});
+    routed += r.ok() && r->decision == RouteDecision::kPartner;
+  }
+  real_done = true;
+  dry_one.join();
+  dry_two.join();
+  reload.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GE(dry_runs.load(), 600);
+  EXPECT_EQ(routed, kReal);
+  EXPECT_EQ(engine_->Stats().leads_routed, static_cast<std::uint64_t>(kReal));
+  std::uint64_t open = 0;
+  for (const Partner& p : partners) {
+    auto stats = engine_->GetPartnerStats(p.id);
+    ASSERT_TRUE(stats.ok());
+    EXPECT_LE(stats->open, 40u) << p.id;
+    open += stats->open;
+  }
+  EXPECT_EQ(open, static_cast<std::uint64_t>(kReal));
+}
+
 TEST_F(RouterTest, TiesGoRoundRobin) {
   Load("", {P("a", {"DE"}), P("b", {"DE"}), P("c", {"DE"})});
   std::multiset<std::string> got;

@@ -14,11 +14,15 @@
 namespace leadroute::protocol {
 namespace {
 
+// With the demo rule set, so that routes choose among partners.
 std::unique_ptr<Engine> NewEngine() {
   EngineOptions options;
   options.now = [] { return std::int64_t{1'790'000'000}; };
   auto e = Engine::Create(std::move(options));
-  return e.ok() ? std::move(*e) : nullptr;
+  if (!e.ok() || !(*e)->LoadRules(std::string(LEADROUTE_TEST_DATA) + "/../rules/demo").ok()) {
+    return nullptr;
+  }
+  return std::move(*e);
 }
 
 std::string Padded(std::string_view line) {
@@ -46,10 +50,22 @@ TEST(ParallelReadsTest, OnlyReadsIsSureOrSaysNo) {
       {R"({"jsonrpc":"2.0","id":1,"method":"protection_at","params":{}})", true},
       {R"({"jsonrpc":"2.0","id":1,"method":"meth\u006fd_x"})", false},
       {R"({"jsonrpc":"2.0","id":1,"m\u0065thod":"check"})", true},  // an escaped key is the key
-      // A dry route changes nothing, but decides under the router's lock.
-      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true,"lead":{}}})", false},
+      // A dry route changes nothing; any other route may.
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true,"lead":{}}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{},"dry_run":true}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry\u005frun":true}})", true},
+      {R"({"params":{"dry_run":true},"jsonrpc":"2.0","id":1,"method":"route"})", true},
       {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{}}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":false}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":"true"}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":null}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true,"dry_run":false}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"dry_run":true,"dry_run":true}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"dry_run":true}}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route","params":[{"dry_run":true}]})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"route"})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"route_batch","params":{"dry_run":true}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"lead_feedback","params":{"dry_run":true}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"check","params":{},"params":{}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"register","params":{"deal":{}}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{}})", false},
@@ -71,8 +87,10 @@ TEST(ParallelReadsTest, OnlyReadsIsSureOrSaysNo) {
 }
 
 // A client's pipeline: checks of stored and fresh customers, registrations
-// of some of them (a check after one must see it), reads and junk of every
-// kind, fed in pieces of random size as a socket delivers them.
+// of some of them (a check after one must see it), routes and dry routes of
+// a few leads (a dry route after a route must see its assignment), reads
+// and junk of every kind, fed in pieces of random size as a socket
+// delivers them.
 TEST(ParallelReadsTest, AnswersAsOneByOne) {
   auto one = NewEngine(), two = NewEngine();
   ASSERT_TRUE(one && two);
@@ -114,10 +132,18 @@ TEST(ParallelReadsTest, AnswersAsOneByOne) {
         lines.push_back(R"({"jsonrpc":"2.0","id":)" + id + R"(,"method":"check")");  // cut
         break;
       case 5:
-        lines.push_back(R"({"jsonrpc":"2.0","id":)" + id +
-                        R"(,"method":"route","params":{"dry_run":true,"lead":{"id":"l)" + id +
-                        R"(","company":")" + company(i) + R"("}}})");
+      case 8: {
+        // Forty leads, each routed for real now and then: a dry route of
+        // one already routed answers its assignment.
+        const int lead = static_cast<int>(rng() % 40);
+        const bool dry = rng() % 5 != 0;
+        lines.push_back(R"({"jsonrpc":"2.0","id":)" + id + R"(,"method":"route","params":{)" +
+                        (dry ? R"("dry_run":true,)" : "") + R"("lead":{"id":"l-)" +
+                        std::to_string(lead) + R"(","company":"Lead )" + std::to_string(lead) +
+                        R"( AG","country":")" + (lead % 2 ? "DE" : "CH") +
+                        R"(","products":["siem"]}}})");
         break;
+      }
       case 6:
         lines.push_back(R"([{"jsonrpc":"2.0","id":)" + id +
                         R"(,"method":"check","params":{"deal":{"company":")" + company(i) +
@@ -151,7 +177,9 @@ TEST(ParallelReadsTest, AnswersAsOneByOne) {
   EXPECT_EQ(out_two, out_one);
   EXPECT_NE(out_one.find(R"("status":"conflict")"), std::string::npos);
   EXPECT_NE(out_one.find(R"("status":"approved")"), std::string::npos);
+  EXPECT_NE(out_one.find(R"("decision":"partner")"), std::string::npos);
   EXPECT_EQ(one->Stats().opportunities, two->Stats().opportunities);
+  EXPECT_EQ(one->Stats().leads_routed, two->Stats().leads_routed);
 }
 
 }  // namespace
