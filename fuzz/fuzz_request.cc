@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const leadroute::EngineStats after = engine->Stats();
     if (after.opportunities != before.opportunities || after.active != before.active ||
         after.partners != before.partners || after.leads_routed != before.leads_routed ||
-        after.leads_unassigned != before.leads_unassigned ||
+        after.leads_unassigned != before.leads_unassigned || after.leads_open != before.leads_open ||
         after.rules_version != before.rules_version) {
       std::abort();
     }
