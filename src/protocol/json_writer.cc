@@ -56,8 +56,8 @@ inline bool AnyNeedsEscape(std::string_view s) {
   return AnyNeedsEscape(w);
 }
 
-// Writes the decimal digits of v (> 0) ending just before `end`; returns
-// where they begin.
+// Writes the decimal digits of v (0 as "0") ending just before `end`;
+// returns where they begin.
 char* DigitsBefore(char* end, std::uint64_t v) {
   do {
     *--end = static_cast<char>('0' + v % 10);
@@ -193,7 +193,8 @@ void JsonWriter::Double(double v) {
   // ten-thousandths: std::to_chars would write the same digits (v is the
   // double nearest that decimal, and no shorter decimal lies as near; in
   // this range its fixed form is never longer than its exponent form),
-  // at a fifth of the cost. Anything else goes through std::to_chars.
+  // for under a third of the instructions. Anything else goes through
+  // std::to_chars.
   const double magnitude = std::fabs(v);
   if (magnitude >= 1e-3 && magnitude < 1e4) {
     const double scaled = std::round(magnitude * 10000);

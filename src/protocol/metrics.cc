@@ -5,6 +5,7 @@
 
 #include "protocol/method_table.h"
 #include "util/resident.h"
+#include "util/sharded_mutex.h"
 
 namespace leadroute::protocol {
 
@@ -43,16 +44,11 @@ void Metrics::Header(std::string* out, std::string_view name, std::string_view t
 Metrics::Metrics()
     : methods_(std::make_unique<PerMethod[]>(kShards * static_cast<std::size_t>(MethodCount()))) {}
 
-std::size_t Metrics::ThreadShard() {
-  static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t shard = next.fetch_add(1, kRelaxed) % kShards;
-  return shard;
-}
-
 void Metrics::Observe(int index, double seconds, int code) {
   if (index >= 0 && index < MethodCount()) {
-    PerMethod& m =
-        methods_[ThreadShard() * static_cast<std::size_t>(MethodCount()) + static_cast<std::size_t>(index)];
+    const std::size_t shard = ThreadSlot() % kShards;
+    PerMethod& m = methods_[shard * static_cast<std::size_t>(MethodCount()) +
+                            static_cast<std::size_t>(index)];
     m.count.fetch_add(1, kRelaxed);
     m.sum_ns.fetch_add(static_cast<std::uint64_t>(seconds * 1e9), kRelaxed);
     std::size_t b = 0;

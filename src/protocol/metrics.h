@@ -49,8 +49,8 @@ class Metrics {
   // Upper bounds (seconds) of the latency buckets; +Inf is implied.
   static constexpr std::array<double, 14> kBuckets = {
       1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 1e-2, 0.1, 1, 10};
-  // Each thread counts into the shard it was given on its first request
-  // (round robin): two threads that count the same method do not pass
+  // Each thread counts into a shard of its own (ThreadSlot() % kShards):
+  // two threads that count the same method do not pass
   // one cache line back and forth (three atomic adds a request). Render
   // sums the shards.
   static constexpr std::size_t kShards = 8;
@@ -62,8 +62,6 @@ class Metrics {
   // The JSON-RPC error codes, in CONTRACT §3 order.
   static constexpr std::array<int, 9> kCodes = {-32700, -32600, -32601, -32602, -32603,
                                                 -32001, -32002, -32003, -32004};
-
-  static std::size_t ThreadShard();
 
   std::unique_ptr<PerMethod[]> methods_;  // kShards × MethodCount(), shard-major
   std::array<std::atomic<std::uint64_t>, kCodes.size()> errors_{};
