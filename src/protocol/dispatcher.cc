@@ -95,8 +95,8 @@ bool ReadId(od::value& v, std::string* id_json) {
 // A thread that helps a connection's thread answer a pipelined run of
 // reads: both take the run's lines one at a time (HandleReads). It only
 // joins a run it finds waiting: a connection whose task no one took (the
-// thread busy with another's) takes it back, so a run never waits for
-// another connection. The helper sleeps between tasks (no spinning: on two
+// thread busy with another's) has answered every line itself by then and
+// drops it, so a run never waits for another connection. The helper sleeps between tasks (no spinning: on two
 // cores the client or the other I/O thread needs the time). A connection
 // that finds no line left spins a little for the one the helper is on
 // before it sleeps: a sleep and a wakeup cost more than the wait (at depth
@@ -127,14 +127,11 @@ class ReadHelper {
   }
 
   // Returns once the task is neither waiting nor running: one still
-  // waiting is taken back and run here, or with `run` false dropped.
-  void Finish(Task* task, bool run = true) {
+  // waiting is dropped.
+  void Finish(Task* task) {
     std::unique_lock lock(mu_);
     if (task->state_.load(std::memory_order_relaxed) == Task::kWaiting) {
       std::erase(waiting_, task);
-      task->state_.store(Task::kTaken, std::memory_order_relaxed);
-      lock.unlock();
-      if (run) task->fn_();
       return;
     }
     lock.unlock();
@@ -282,9 +279,8 @@ void Dispatcher::HandleReads(std::string* out) {
   // then put in request order. A helper that wakes late takes fewer lines,
   // and this thread waits at most for the line the helper is on (with
   // fixed halves it waited for the helper's late half: depth 64, +4-6%
-  // checks/s). Whichever thread
-  // answers a line, each dispatcher (and its parsers) is used by one
-  // thread at a time.
+  // checks/s). Whichever thread answers a line, each dispatcher (and its
+  // parsers) is used by one thread at a time.
   helper_->token_ = token_;
   helper_->authorized_ = authorized_;
   helper_out_.clear();
@@ -300,24 +296,22 @@ void Dispatcher::HandleReads(std::string* out) {
     }
   };
   ReadHelper::Task helping([&] { answer(helper_.get(), &helper_out_, true); });
-  ReadHelper& runner = ReadHelper::Get();
-  runner.Offer(&helping);
-  // Should a line throw here, the helper takes no more and is dropped (or
-  // waited for) before the task it runs goes.
-  struct Withdraw {
-    ReadHelper& runner;
-    ReadHelper::Task* task;
-    std::atomic<std::size_t>& next;
-    std::size_t n;
-    ~Withdraw() {
-      if (task == nullptr) return;
-      next.store(n, std::memory_order_relaxed);
-      runner.Finish(task, /*run=*/false);
-    }
-  } withdraw{runner, &helping, next, n};
-  answer(this, &own_out_, false);
-  withdraw.task = nullptr;
-  runner.Finish(&helping, /*run=*/false);  // every line is taken: only wait
+  {
+    // However this thread leaves (a line may throw), the helper takes no
+    // more lines and is waited for (or its task dropped) before the task
+    // goes.
+    struct Join {
+      ReadHelper::Task* task;
+      std::atomic<std::size_t>& next;
+      std::size_t n;
+      ~Join() {
+        next.store(n, std::memory_order_relaxed);
+        ReadHelper::Get().Finish(task);
+      }
+    } join{&helping, next, n};
+    ReadHelper::Get().Offer(&helping);
+    answer(this, &own_out_, false);
+  }
   if (helper_out_.empty()) {
     out->append(own_out_);
   } else {

@@ -78,11 +78,11 @@ class Dispatcher {
   // From now on HandleLines() answers a run of pipelined requests that only
   // read (OnlyReads(), lines up to 16 KiB) on two threads, each taking the
   // next unanswered line, the answers in request order as ever: a client
-  // that pipelines checks uses both cores. A write ends the run; it runs after every read before it
-  // and before any after it, as one by one. What the reads of one run see
-  // of other clients' writes (and of expiry) is not ordered among them: a
-  // later read may see the state before a concurrent write that an earlier
-  // one saw after it.
+  // that pipelines checks uses both cores. A write ends the run; it runs
+  // after every read before it and before any after it, as one by one.
+  // What the reads of one run see of other clients' writes (and of expiry)
+  // is not ordered among them: a later read may see the state before a
+  // concurrent write that an earlier one saw after it.
   void EnableParallelReads();
   // Whether the line is one request (an object, not a batch) to a method
   // that changes nothing and gains from a second thread: ping, normalize,

@@ -74,26 +74,25 @@ std::string Metrics::Render(const Engine& engine) const {
     std::uint64_t count = 0, sum_ns = 0;
     std::array<std::uint64_t, kBuckets.size() + 1> buckets{};
   };
-  auto sum = [&](std::size_t i) {
-    Sum total;
-    for (std::size_t shard = 0; shard < kShards; ++shard) {
+  std::vector<Sum> sums(method_count);
+  for (std::size_t shard = 0; shard < kShards; ++shard) {
+    for (std::size_t i = 0; i < method_count; ++i) {
       const PerMethod& m = methods_[shard * method_count + i];
-      total.count += m.count.load(kRelaxed);
-      total.sum_ns += m.sum_ns.load(kRelaxed);
-      for (std::size_t b = 0; b < total.buckets.size(); ++b) {
-        total.buckets[b] += m.buckets[b].load(kRelaxed);
+      sums[i].count += m.count.load(kRelaxed);
+      sums[i].sum_ns += m.sum_ns.load(kRelaxed);
+      for (std::size_t b = 0; b < sums[i].buckets.size(); ++b) {
+        sums[i].buckets[b] += m.buckets[b].load(kRelaxed);
       }
     }
-    return total;
-  };
+  }
   for (std::size_t i = 0; i < method_count; ++i) {
     out += "leadroute_requests_total{method=\"" + Label(MethodName(static_cast<int>(i))) +
-           "\"} " + std::to_string(sum(i).count) + "\n";
+           "\"} " + std::to_string(sums[i].count) + "\n";
   }
   Header(&out, "leadroute_request_duration_seconds", "histogram",
          "Time from a request's decoded envelope to its answer, by method.");
   for (std::size_t i = 0; i < method_count; ++i) {
-    const Sum m = sum(i);
+    const Sum& m = sums[i];
     const std::string method = "method=\"" + Label(MethodName(static_cast<int>(i))) + "\"";
     std::uint64_t cumulative = 0;
     for (std::size_t b = 0; b <= kBuckets.size(); ++b) {
