@@ -13,19 +13,18 @@
 namespace leadroute::net {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
 
 namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& context)
-    : stream_(std::move(socket)),
+Connection::Connection(Socket socket, const ConnectionContext& context)
+    : socket_(std::move(socket)),
       context_(context),
       in_(context.max_line),
       dispatcher_(context.engine, context.limits, context.metrics),
-      heartbeat_(stream_.get_executor()),
-      watchdog_(stream_.get_executor()),
+      heartbeat_(socket_.get_executor()),
+      watchdog_(socket_.get_executor()),
       tick_(std::clamp<std::chrono::steady_clock::duration>(
           std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::min(
               {context.idle_timeout, context.line_timeout, context.write_timeout})) / 8,
@@ -37,7 +36,7 @@ Connection::Connection(asio::ip::tcp::socket socket, const ConnectionContext& co
   // would leave the other idle with one client).
   dispatcher_.EnableParallelReads();
   boost::system::error_code ec;
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
 }
 
 Connection::~Connection() {
@@ -50,7 +49,7 @@ void Connection::Start() {
   context_.registry->Add(shared_from_this());
   if (context_.feed != nullptr) {
     std::weak_ptr<Connection> weak = shared_from_this();
-    auto executor = stream_.get_executor();
+    auto executor = socket_.get_executor();
     dispatcher_.EnableSubscribe(context_.feed, [weak, executor] {
       asio::post(executor, [weak] {
         if (auto self = weak.lock()) {
@@ -60,9 +59,9 @@ void Connection::Start() {
       });
     });
   }
-  // On the connection's own strand from here on (Start() runs on the
+  // On the connection's own thread from here on (Start() runs on the
   // acceptor's thread), so the watchdog never sees a half-started read.
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
     self->Watch();
     self->Read();
   });
@@ -70,7 +69,7 @@ void Connection::Start() {
 
 void Connection::Watch() {
   watchdog_.expires_after(tick_);
-  watchdog_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     // A cancel cannot recall a wait already completed and queued: closed_
     // stops one that runs after Close(), or it would re-arm for ever.
     if (ec || self->closed_) return;
@@ -84,16 +83,19 @@ void Connection::Watch() {
 }
 
 void Connection::Drain() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->draining_ = true;
     // Waiting for a request: there is none in flight; stop waiting.
-    if (self->reading_) self->stream_.cancel();
+    if (self->reading_) {
+      boost::system::error_code ignored;
+      self->socket_.cancel(ignored);
+    }
     // A subscriber waiting for changes: done.
     if (self->changes_ && !self->writing_) self->Close();
   });
 }
 
-void Connection::Refuse(asio::ip::tcp::socket socket, std::string_view message) {
+void Connection::Refuse(Socket socket, std::string_view message) {
   std::string line;
   protocol::Dispatcher::WriteError(protocol::kTooLarge, message, &line);
   boost::system::error_code ec;
@@ -110,9 +112,9 @@ void Connection::Read() {
   // A started line must be finished sooner than an idle client must speak.
   read_deadline_ = std::chrono::steady_clock::now() +
                    (in_.pending() > 0 ? context_.line_timeout : context_.idle_timeout);
-  stream_.async_read_some(
+  socket_.async_read_some(
       asio::buffer(space.data(), space.size()),
-      [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
         self->reading_ = false;
         if (ec) return self->Close();  // closed, reset, timed out or drained
         self->in_.Commit(n);
@@ -156,7 +158,7 @@ void Connection::Answer() {
 void Connection::AnswerOnBulkPool(std::string_view line) {
   asio::post(context_.bulk->executor(), [self = shared_from_this(), line] {
     self->dispatcher_.Handle(line, &self->out_);
-    asio::post(self->stream_.get_executor(), [self] { self->Answer(); });
+    asio::post(self->socket_.get_executor(), [self] { self->Answer(); });
   });
 }
 
@@ -165,8 +167,8 @@ void Connection::Write() {
   writing_ = true;
   write_deadline_ = std::chrono::steady_clock::now() + context_.write_timeout;
   asio::async_write(
-      stream_, asio::buffer(out_),
-      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      socket_, asio::buffer(out_),
+      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
         self->writing_ = false;
         if (ec) return self->Close();  // a reader too slow, or gone
         self->out_.clear();
@@ -195,7 +197,7 @@ void Connection::Stream() {
   }
   if (!out_.empty()) return Write();
   heartbeat_.expires_after(context_.idle_timeout);
-  heartbeat_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  heartbeat_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->writing_ || !self->out_.empty()) return;  // woken instead
     self->out_ = "{\"jsonrpc\":\"2.0\",\"method\":\"heartbeat\"}\n";
     self->Write();
@@ -207,9 +209,9 @@ void Connection::Close() {
   if (changes_) changes_->Cancel();
   heartbeat_.cancel();
   watchdog_.cancel();
-  beast::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 }  // namespace leadroute::net

@@ -56,10 +56,10 @@ struct TcpServer::Impl {
   }
 
   void Accept() {
-    // Each connection on a strand of its own: its handlers and a drain
-    // request never run at once.
-    acceptor.async_accept(asio::make_strand(NextContext()), [this](boost::system::error_code ec,
-                                                                   tcp::socket s) {
+    // Each connection on the executor of one context, which one thread
+    // runs: its handlers and a drain request never run at once.
+    acceptor.async_accept(NextContext(), [this](boost::system::error_code ec,
+                                                Connection::Socket s) {
       if (ec == asio::error::operation_aborted) return;
       if (ec) {
         // Out of file descriptors (EMFILE) and the like: accepting again at
