@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "normalize/text_fold.h"
 #include "normalize/word_list.h"
@@ -15,9 +16,32 @@ constexpr std::array<std::string_view, 24> kTitlesAndSuffixes = {
     "frau", "mme", "mlle", "jr",  "sr",  "ii",   "iii", "iv",
     "phd", "md",  "esq", "dds",  "jnr", "snr", "junior", "senior"};
 
+// A word of at most eight bytes as one integer, its first byte lowest.
+constexpr std::uint64_t PackWord(std::string_view w) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(w[i])) << (8 * i);
+  }
+  return v;
+}
+
+static_assert(std::all_of(kTitlesAndSuffixes.begin(), kTitlesAndSuffixes.end(),
+                          [](std::string_view t) { return !t.empty() && t.size() <= 8; }));
+
+// kTitlesAndSuffixes packed and sorted: a word is looked up by a binary
+// search over integers, not compared with each entry in turn (that cost
+// ~200 instructions a word).
+constexpr auto kPackedTitles = [] {
+  std::array<std::uint64_t, kTitlesAndSuffixes.size()> packed{};
+  for (std::size_t i = 0; i < packed.size(); ++i) packed[i] = PackWord(kTitlesAndSuffixes[i]);
+  std::sort(packed.begin(), packed.end());
+  return packed;
+}();
+
+// `w` holds letters only (no NUL), so equal packed words are equal words.
 bool IsTitleOrSuffix(std::string_view w) {
-  return std::find(kTitlesAndSuffixes.begin(), kTitlesAndSuffixes.end(), w) !=
-         kTitlesAndSuffixes.end();
+  if (w.size() > 8) return false;
+  return std::binary_search(kPackedTitles.begin(), kPackedTitles.end(), PackWord(w));
 }
 
 // The letter-only words of a folded name, titles and suffixes removed: the
