@@ -24,6 +24,8 @@ class DomainName {
   // falling back to the list built into libpsl.
   static Result<std::unique_ptr<DomainName>> Create();
   ~DomainName();
+  DomainName(const DomainName&) = delete;
+  DomainName& operator=(const DomainName&) = delete;
 
   // The host of a URL, host or email address, in lower-case ASCII (IDN to
   // punycode), without port, userinfo or trailing dot. Nullopt for
@@ -42,12 +44,19 @@ class DomainName {
   }
 
  private:
-  explicit DomainName(const psl_ctx_st* psl, bool owned);
+  class SuffixFilter;
+
+  DomainName(const psl_ctx_st* psl, bool owned, std::unique_ptr<SuffixFilter> filter);
   // Whether the public suffix list explicitly lists the end of `host`, whose
   // last '.' is at `last_dot`.
   bool HasListedSuffix(const std::string& host, std::size_t last_dot) const;
+  // Whether libpsl could call `host` (lower-case ASCII, two labels or
+  // more) a public suffix: false answers without asking it.
+  bool MayBePublic(std::string_view host) const;
+
   const psl_ctx_st* psl_;
   bool owned_;
+  std::unique_ptr<SuffixFilter> filter_;  // null: every question goes to libpsl
   std::uint64_t instance_;  // distinct per DomainName: keys per-thread memos
 };
 

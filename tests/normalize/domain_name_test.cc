@@ -53,12 +53,12 @@ TEST(DomainNameTest, RememberedHostsAnswerAsTheFirstTime) {
   EXPECT_FALSE(TestNormalizer().Domain("co.uk").has_value());
 }
 
-// DomainName answers from its own shortcuts (a two-label host asks libpsl
-// once; each thread remembers which TLDs are listed): the same as libpsl
-// asked in full, for every rule of the public suffix list (wildcards and
-// exceptions and internationalized rules included), a name under it and
-// one two levels down. Each
-// host is asked twice, so the remembered answers are compared too.
+// DomainName answers from its own shortcuts (names that are no rule's and
+// under no wildcard are not asked of libpsl; each thread remembers which
+// TLDs are listed): the same as libpsl asked in full, for every rule of the
+// public suffix list (wildcards and exceptions and internationalized rules
+// included), a name under it and one two levels down. Each host is asked
+// twice, so the remembered answers are compared too.
 TEST(DomainNameTest, AgreesWithLibpslOnEveryRule) {
   std::ifstream list("/usr/share/publicsuffix/public_suffix_list.dat");
   if (!list) GTEST_SKIP() << "the publicsuffix package is not installed";
