@@ -37,6 +37,10 @@ Connection::Connection(Socket socket, const ConnectionContext& context)
   dispatcher_.EnableParallelReads();
   boost::system::error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // SendEarly()'s send returns rather than blocks when the socket is full
+  // (the asynchronous reads and writes do not depend on this mode).
+  socket_.non_blocking(true, ec);
+  if (!ec) dispatcher_.SetFlush([this](std::string* out) { SendEarly(out); });
 }
 
 Connection::~Connection() {
@@ -129,6 +133,11 @@ void Connection::Answer() {
     // Every write among the lines read waits for one sync, here, before
     // any answer goes out (group commit within a pipeline).
     Engine::DeferSync defer;
+    defer_ = &defer;
+    struct Unset {
+      const Engine::DeferSync** p;
+      ~Unset() { *p = nullptr; }
+    } unset{&defer_};
     if (dispatcher_.HandleLines(&in_, &out_, /*stop_at_overlong=*/true,
                                 context_.bulk != nullptr ? context_.bulk_line : SIZE_MAX,
                                 &bulk)) {
@@ -160,6 +169,15 @@ void Connection::AnswerOnBulkPool(std::string_view line) {
     self->dispatcher_.Handle(line, &self->out_);
     asio::post(self->socket_.get_executor(), [self] { self->Answer(); });
   });
+}
+
+void Connection::SendEarly(std::string* out) {
+  if (closed_ || out->empty() || (defer_ != nullptr && defer_->pending())) return;
+  boost::system::error_code ec;
+  const std::size_t sent = socket_.send(asio::buffer(*out), 0, ec);
+  // would_block: the rest goes with the next write; another error: that
+  // write fails too, and closes.
+  out->erase(0, sent);
 }
 
 void Connection::Write() {

@@ -78,6 +78,10 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   // none of them.
   void AnswerOnBulkPool(std::string_view line);
   void Write();
+  // Sends the answers in *out now, without waiting (the Dispatcher's flush
+  // during a long pipelined run): what the socket takes leaves *out.
+  // Nothing is sent while a write among the lines read awaits its sync.
+  void SendEarly(std::string* out);
   void Close();
   // A subscribed connection: writes what its stream has queued, else waits
   // for a wake (or sends a heartbeat after the idle timeout, which finds
@@ -96,6 +100,8 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   protocol::LineBuffer in_;
   protocol::Dispatcher dispatcher_;
   std::string out_;
+  // While Answer() runs: its deferred sync (whether a write awaits it).
+  const Engine::DeferSync* defer_ = nullptr;
   std::shared_ptr<protocol::ChangeStream> changes_;  // once subscribed
   Timer heartbeat_;
   Timer watchdog_;

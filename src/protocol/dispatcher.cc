@@ -280,22 +280,55 @@ void Dispatcher::HandleReads(std::string* out) {
   // and this thread waits at most for the line the helper is on (with
   // fixed halves it waited for the helper's late half: depth 64, +4-6%
   // checks/s). Whichever thread answers a line, each dispatcher (and its
-  // parsers) is used by one thread at a time.
+  // parsers) is used by one thread at a time. With a flush set, this thread
+  // puts each part of kFlushPart lines in order as soon as all its lines
+  // are answered, and flushes while lines remain.
   helper_->token_ = token_;
   helper_->authorized_ = authorized_;
-  helper_out_.clear();
-  own_out_.clear();
   const std::size_t n = reads_.size();
+  const std::size_t parts = (n + kFlushPart - 1) / kFlushPart;
+  if (part_capacity_ < parts) {
+    part_capacity_ = std::max(parts, 2 * part_capacity_);
+    part_done_ = std::make_unique<std::atomic<std::uint32_t>[]>(part_capacity_);
+    part_out_.resize(2 * part_capacity_);
+  }
+  for (std::size_t p = 0; p < parts; ++p) {
+    part_done_[p].store(0, std::memory_order_relaxed);
+    part_out_[2 * p].clear();
+    part_out_[2 * p + 1].clear();
+  }
   spans_.resize(n);
   std::atomic<std::size_t> next{0};
-  auto answer = [&](Dispatcher* d, std::string* buffer, bool by_helper) {
+  std::size_t stitched = 0;  // parts appended to *out (this thread's)
+  auto part_size = [&](std::size_t p) { return std::min(kFlushPart, n - p * kFlushPart); };
+  // Appends the answers of part `p`, all written, to *out in request order.
+  auto stitch = [&](std::size_t p) {
+    for (std::size_t i = p * kFlushPart; i < p * kFlushPart + part_size(p); ++i) {
+      const std::string& from = part_out_[2 * p + spans_[i].by_helper];
+      out->append(from, spans_[i].begin, spans_[i].end - spans_[i].begin);
+    }
+  };
+  auto answer = [&](Dispatcher* d, bool by_helper) {
     for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+      const std::size_t p = i / kFlushPart;
+      std::string* buffer = &part_out_[2 * p + by_helper];
       const std::size_t begin = buffer->size();
       d->Handle(reads_[i], buffer);
       spans_[i] = Span{begin, buffer->size(), by_helper};
+      part_done_[p].fetch_add(1, std::memory_order_release);
+      if (by_helper || !flush_) continue;
+      // The connection's thread sends the answers of the parts done so far
+      // while lines remain for the helper and itself.
+      bool more = false;
+      while (stitched + 1 < parts &&
+             part_done_[stitched].load(std::memory_order_acquire) == part_size(stitched)) {
+        stitch(stitched++);
+        more = true;
+      }
+      if (more && next.load(std::memory_order_relaxed) < n) flush_(out);
     }
   };
-  ReadHelper::Task helping([&] { answer(helper_.get(), &helper_out_, true); });
+  ReadHelper::Task helping([&] { answer(helper_.get(), true); });
   {
     // However this thread leaves (a line may throw), the helper takes no
     // more lines and is waited for (or its task dropped) before the task
@@ -310,16 +343,9 @@ void Dispatcher::HandleReads(std::string* out) {
       }
     } join{&helping, next, n};
     ReadHelper::Get().Offer(&helping);
-    answer(this, &own_out_, false);
+    answer(this, false);
   }
-  if (helper_out_.empty()) {
-    out->append(own_out_);
-  } else {
-    for (const Span& span : spans_) {
-      const std::string& from = span.by_helper ? helper_out_ : own_out_;
-      out->append(from, span.begin, span.end - span.begin);
-    }
-  }
+  while (stitched < parts) stitch(stitched++);
   reads_.clear();
 }
 

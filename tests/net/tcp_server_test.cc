@@ -181,6 +181,35 @@ TEST_F(TcpServerTest, PipelinedWritesShareOneSyncAndNoAnswerPrecedesIt) {
   change_log_ = nullptr;
 }
 
+// A long run of pipelined checks sends its first answers before the rest
+// are ready, but not while a write read with them awaits its sync: with
+// syncs failing, a registration's answer and the checks' after it never
+// go out.
+TEST_F(TcpServerTest, NoEarlyAnswerPrecedesTheSyncOfAWriteBeforeIt) {
+  CountingLog log;
+  change_log_ = &log;
+  Restart({});
+  std::string lines =
+      R"({"jsonrpc":"2.0","id":"w","method":"upsert_opportunity","params":{"opportunity":{"id":"e-1","owner":{"kind":"partner","id":"p-1"},"company":"Early GmbH","country":"DE"}}})"
+      "\n";
+  for (int i = 0; i < 250; ++i) {
+    lines += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+             R"(,"method":"check","params":{"deal":{"company":"Early GmbH","country":"DE"}}})"
+             "\n";
+  }
+  log.fail_syncs = true;
+  for (int round = 0; round < 5; ++round) {
+    auto s = Connect();
+    asio::write(s, asio::buffer(lines));
+    boost::system::error_code ec;
+    const std::string got = ReadToEnd(s, &ec);
+    EXPECT_EQ(got, "") << "answers went out before the write's sync";
+  }
+  TearDown();  // the server's threads are done with the log
+  engine_->SetChangeLog(nullptr);
+  change_log_ = nullptr;
+}
+
 TEST_F(TcpServerTest, BadRequestKeepsConnectionOpen) {
   auto s = Connect();
   // A TLS ClientHello's first bytes (with a NUL), an HTTP request line, then

@@ -2,6 +2,7 @@
 // bytes, in the same order, and the same state as answered one by one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -180,6 +181,74 @@ TEST(ParallelReadsTest, AnswersAsOneByOne) {
   EXPECT_NE(out_one.find(R"("decision":"partner")"), std::string::npos);
   EXPECT_EQ(one->Stats().opportunities, two->Stats().opportunities);
   EXPECT_EQ(one->Stats().leads_routed, two->Stats().leads_routed);
+}
+
+// A long run of pipelined reads goes out in parts (SetFlush) while its
+// later lines are still answered: what was flushed and what is left, put
+// together, are the one-by-one answers, whatever part of *out the flush
+// takes (all, a prefix, nothing: a socket that is full).
+TEST(ParallelReadsTest, EarlyFlushesKeepTheOrder) {
+  auto one = NewEngine(), two = NewEngine();
+  ASSERT_TRUE(one && two);
+  Dispatcher serial(one.get()), parallel(two.get());
+  parallel.EnableParallelReads();
+  std::string stored, lines;
+  auto company = [](int i) { return "Flush Customer " + std::to_string(i) + " GmbH"; };
+  for (int i = 0; i < 50; ++i) {
+    stored += R"({"jsonrpc":"2.0","id":"u)" + std::to_string(i) +
+             R"(","method":"upsert_opportunity","params":{"opportunity":{"id":"o-)" +
+             std::to_string(i) + R"(","owner":{"kind":"direct","id":"rep"},"company":")" +
+             company(i) + R"(","country":"DE"}}})" "\n";
+  }
+  for (int i = 0; i < 400; ++i) {
+    // Stored and fresh customers, a notification and a broken line now
+    // and then: answers of different lengths, some lines with none.
+    if (i % 37 == 5) {
+      lines += R"({"jsonrpc":"2.0","method":"ping"})" "\n";
+    } else if (i % 41 == 7) {
+      lines += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) + R"(,"method":"check")" "\n";
+    } else {
+      lines += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+               R"(,"method":"check","params":{"deal":{"owner":{"kind":"partner","id":"p-1"},"company":")" +
+               company(i % 100) + R"(","country":"DE"}}})" "\n";
+    }
+  }
+  auto answer = [](Dispatcher* d, const std::string& text) {
+    LineBuffer in(1 << 20);
+    auto space = in.Writable(text.size());
+    std::memcpy(space.data(), text.data(), text.size());
+    in.Commit(text.size());
+    std::string out;
+    d->HandleLines(&in, &out, /*stop_at_overlong=*/false);
+    return out;
+  };
+  // Stored first: the run itself changes nothing, so it can be run again.
+  ASSERT_EQ(answer(&serial, stored), answer(&parallel, stored));
+  const std::string want = answer(&serial, lines);
+  ASSERT_NE(want.find(R"("status":"conflict")"), std::string::npos);
+  ASSERT_GT(std::count(want.begin(), want.end(), '\n'), 350);
+  for (int takes : {0, 1, 2}) {  // all of *out, half of it, none
+    SCOPED_TRACE(takes);
+    int flushes = 0;
+    std::string sent;
+    parallel.SetFlush([&](std::string* out) {
+      // Lines go out whole or not at all here; a socket may cut one, which
+      // only the bytes' order matters for.
+      const std::size_t n = takes == 0 ? out->size() : takes == 1 ? out->size() / 2 : 0;
+      sent.append(*out, 0, n);
+      out->erase(0, n);
+      ++flushes;
+    });
+    // The second thread may be late to join a run, or this one may reach a
+    // part's end only after every line was taken: then nothing is flushed
+    // early, which is allowed. Twenty tries make that all but impossible.
+    for (int round = 0; round < 20 && flushes == 0; ++round) {
+      sent.clear();
+      const std::string rest = answer(&parallel, lines);
+      EXPECT_EQ(sent + rest, want);
+    }
+    EXPECT_GT(flushes, 0) << "no run was flushed early";
+  }
 }
 
 }  // namespace
