@@ -289,11 +289,13 @@ void Dispatcher::HandleReads(std::string* out) {
   const std::size_t parts = (n + kFlushPart - 1) / kFlushPart;
   if (part_capacity_ < parts) {
     part_capacity_ = std::max(parts, 2 * part_capacity_);
-    part_done_ = std::make_unique<std::atomic<std::uint32_t>[]>(part_capacity_);
+    helper_done_ = std::make_unique<std::atomic<std::uint32_t>[]>(part_capacity_);
+    own_done_.resize(part_capacity_);
     part_out_.resize(2 * part_capacity_);
   }
   for (std::size_t p = 0; p < parts; ++p) {
-    part_done_[p].store(0, std::memory_order_relaxed);
+    helper_done_[p].store(0, std::memory_order_relaxed);
+    own_done_[p] = 0;
     part_out_[2 * p].clear();
     part_out_[2 * p + 1].clear();
   }
@@ -308,20 +310,36 @@ void Dispatcher::HandleReads(std::string* out) {
       out->append(from, spans_[i].begin, spans_[i].end - spans_[i].begin);
     }
   };
+  // Each thread counts the lines it answered of each part: the helper in
+  // helper_done_ (stored, read by this thread), this thread in own_done_.
+  // (One counter both incremented cost a contended locked add a line: 2.5%
+  // of the server's cycles at depth 64, perf.)
   auto answer = [&](Dispatcher* d, bool by_helper) {
+    std::size_t part = SIZE_MAX;
+    std::uint32_t answered = 0;  // of `part`, by this thread
     for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
       const std::size_t p = i / kFlushPart;
+      if (p != part) {
+        part = p;
+        answered = 0;
+      }
       std::string* buffer = &part_out_[2 * p + by_helper];
       const std::size_t begin = buffer->size();
       d->Handle(reads_[i], buffer);
       spans_[i] = Span{begin, buffer->size(), by_helper};
-      part_done_[p].fetch_add(1, std::memory_order_release);
-      if (by_helper || !flush_) continue;
+      ++answered;
+      if (by_helper) {
+        helper_done_[p].store(answered, std::memory_order_release);
+        continue;
+      }
+      own_done_[p] = answered;
+      if (!flush_) continue;
       // The connection's thread sends the answers of the parts done so far
       // while lines remain for the helper and itself.
       bool more = false;
       while (stitched + 1 < parts &&
-             part_done_[stitched].load(std::memory_order_acquire) == part_size(stitched)) {
+             own_done_[stitched] + helper_done_[stitched].load(std::memory_order_acquire) ==
+                 part_size(stitched)) {
         stitch(stitched++);
         more = true;
       }

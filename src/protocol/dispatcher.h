@@ -169,7 +169,9 @@ class Dispatcher {
   std::unique_ptr<Dispatcher> helper_;
   std::function<void(std::string*)> flush_;
   std::vector<std::string> part_out_;
-  std::unique_ptr<std::atomic<std::uint32_t>[]> part_done_;  // lines answered a part
+  // Lines of each part answered by the helper, and by this thread.
+  std::unique_ptr<std::atomic<std::uint32_t>[]> helper_done_;
+  std::vector<std::uint32_t> own_done_;
   std::size_t part_capacity_ = 0;
   std::vector<Span> spans_;
   simdjson::ondemand::parser classifier_;
