@@ -22,6 +22,8 @@ namespace leadroute::normalize {
 namespace {
 
 constexpr std::size_t kMaxHost = 253;
+// psl_registrable_domain() starts at the ninth label from the right.
+constexpr std::size_t kLibpslCut = 9;
 constexpr std::size_t kMaxLabel = 63;
 
 // Byte classes of a host and what delimits one, looked up once a byte.
@@ -146,6 +148,16 @@ class RecentHosts {
 
 std::atomic<std::uint64_t> next_instance{1};
 
+bool ReadWholeFile(const std::string& path, std::string* out) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char buf[1 << 16];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out->append(buf, n);
+  const bool ok = std::ferror(f) == 0 && !out->empty();
+  std::fclose(f);
+  return ok;
+}
+
 }  // namespace
 
 // A negative filter in front of libpsl, read from the same list file.
@@ -165,21 +177,27 @@ std::atomic<std::uint64_t> next_instance{1};
 // filter's 32 KB stay in it.
 class DomainName::SuffixFilter {
  public:
-  // Null when the file cannot be read, or when an internationalized rule
-  // does not convert to punycode (libpsl might convert it where libidn2
-  // does not; then the filter could not be sure).
-  static std::unique_ptr<SuffixFilter> Load(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "r");
-    if (f == nullptr) return nullptr;
+  // The filter of a list's text, as psl_load_fp() reads it (libpsl 0.21:
+  // white space is ' ', '\t', '\r', '\n'; a rule ends at white space; "//"
+  // starts a comment; "*." a wildcard, "!" an exception; other "*" rules
+  // are ignored). Null when it could not be sure of that reading: a line of
+  // 254 bytes or more (libpsl reads lines into 256-byte pieces, and a long
+  // comment's second piece would become a rule there), or an
+  // internationalized rule that libidn2 does not convert to punycode
+  // (libpsl might).
+  static std::unique_ptr<SuffixFilter> Parse(std::string_view text) {
     auto filter = std::make_unique<SuffixFilter>();
-    bool ok = true;
-    char buf[512];
-    while (ok && std::fgets(buf, sizeof buf, f) != nullptr) {
-      std::string_view line(buf);
-      while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!text.empty()) {
+      const std::size_t nl = text.find('\n');
+      std::string_view line = text.substr(0, nl);
+      text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+      if (line.size() >= kMaxLine) return nullptr;
+      while (!line.empty() && space(line.front())) line.remove_prefix(1);
       if (line.empty() || line.starts_with("//")) continue;
-      std::string_view rule = line.substr(0, line.find_first_of(" \t\r\n"));
-      if (rule.empty()) continue;
+      std::size_t end = 0;
+      while (end < line.size() && !space(line[end])) ++end;
+      std::string_view rule = line.substr(0, end);
       bool wildcard = false;
       if (rule.front() == '!') {
         rule.remove_prefix(1);
@@ -189,11 +207,9 @@ class DomainName::SuffixFilter {
         wildcard = true;
       }
       if (rule.empty()) continue;
-      ok = filter->Add(rule, wildcard);
+      if (!filter->Add(rule, wildcard)) return nullptr;
     }
-    const bool read_all = std::feof(f) != 0 && std::ferror(f) == 0;
-    std::fclose(f);
-    if (!ok || !read_all || filter->names_ == 0) return nullptr;
+    if (filter->names_ == 0) return nullptr;
     return filter;
   }
 
@@ -249,6 +265,8 @@ class DomainName::SuffixFilter {
   bool Test(std::size_t bit) const { return (bits_[bit / 64] >> (bit % 64)) & 1; }
   bool MayHold(std::uint64_t h) const { return Test(h % kBits) && Test((h >> 32) % kBits); }
 
+  static constexpr std::size_t kMaxLine = 254;
+
   std::array<std::uint64_t, kBits / 64> bits_{};
   std::size_t names_ = 0;  // rule names added
 };
@@ -264,9 +282,10 @@ Result<std::unique_ptr<DomainName>> DomainName::Create() {
       text.replace(text.size() - 6, 6, ".dat");
       struct stat st;
       if (::stat(text.c_str(), &st) == 0 && st.st_mtime >= psl_builtin_file_time()) {
-        if (psl_ctx_t* psl = psl_load_file(text.c_str()); psl != nullptr) {
-          return std::unique_ptr<DomainName>(
-              new DomainName(psl, true, SuffixFilter::Load(text)));
+        // Read once: libpsl and the filter see the same list, even if the
+        // package is upgraded meanwhile.
+        if (std::string list; ReadWholeFile(text, &list)) {
+          if (auto domains = FromList(list); domains.ok()) return domains;
         }
       }
     }
@@ -279,6 +298,15 @@ Result<std::unique_ptr<DomainName>> DomainName::Create() {
     return std::unique_ptr<DomainName>(new DomainName(psl, false, nullptr));
   }
   return Status::Internal("no public suffix list could be loaded");
+}
+
+Result<std::unique_ptr<DomainName>> DomainName::FromList(std::string_view text) {
+  std::string copy(text);  // fmemopen wants a writable buffer
+  std::FILE* f = ::fmemopen(copy.data(), copy.size(), "r");
+  psl_ctx_t* psl = f != nullptr ? psl_load_fp(f) : nullptr;
+  if (f != nullptr) std::fclose(f);
+  if (psl == nullptr) return Status::Internal("the public suffix list could not be read");
+  return std::unique_ptr<DomainName>(new DomainName(psl, true, SuffixFilter::Parse(text)));
 }
 
 DomainName::DomainName(const psl_ctx_st* psl, bool owned, std::unique_ptr<SuffixFilter> filter)
@@ -393,6 +421,16 @@ std::optional<std::string> DomainName::Registrable(std::string_view host) const 
   // suffix is none either ("forgot.his.name"). A name of one label always
   // is one (libpsl's implicit "*" rule), and the filter answers most of
   // the others.
+  if (filter_ == nullptr ||
+      static_cast<std::size_t>(std::count(h.begin(), h.end(), '.')) + 1 >= kLibpslCut) {
+    // libpsl starts at the kLibpslCut-th label from the right (since
+    // 0.20): a name that long is left to it, and the loop below is its
+    // loop for every shorter one.
+    const char* reg = psl_registrable_domain(psl_, h.c_str());
+    if (reg != nullptr) out.emplace(reg);
+    registrable.Put(instance_, host, out);
+    return out;
+  }
   const char* name = h.c_str();
   const char* regdom = nullptr;
   for (;;) {

@@ -23,6 +23,12 @@ class DomainName {
   // Loads the system public suffix list (Debian's `publicsuffix` package),
   // falling back to the list built into libpsl.
   static Result<std::unique_ptr<DomainName>> Create();
+  // From the text of a list in the public suffix list's format, as libpsl's
+  // psl_load_fp() reads it (tests; a deployment with a list of its own).
+  static Result<std::unique_ptr<DomainName>> FromList(std::string_view text);
+  // Whether names are answered through the negative filter in front of
+  // libpsl (false: every name is asked of libpsl).
+  bool filtered() const { return filter_ != nullptr; }
   ~DomainName();
   DomainName(const DomainName&) = delete;
   DomainName& operator=(const DomainName&) = delete;

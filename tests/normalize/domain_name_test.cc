@@ -2,10 +2,12 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "normalize/domain_name.h"
 #include "normalize/table.h"
@@ -163,6 +165,52 @@ std::optional<std::string> ReferenceHost(const normalize::DomainName& domains,
   }
   if (label == 0) return std::nullopt;
   return domains.Host(host);
+}
+
+// A list read by the filter as libpsl reads it: rules after a carriage
+// return or a form libpsl skips, wildcards and exceptions, a comment too
+// long for libpsl's line buffer (its second piece becomes a rule there:
+// the filter must then stand aside), names of nine labels and more (libpsl
+// looks at the last nine only). Every host's registrable domain is
+// libpsl's, loaded from the same text.
+TEST(DomainNameTest, ListsAreReadAsLibpslReadsThem) {
+  const std::string plain =
+      "// ===BEGIN ICANN DOMAINS===\n"
+      "com\nde\nuk\nco.uk\n*.ck\n!www.ck\n"
+      "\rcr.example.com\n"
+      "\t  tab.example.com  trailing words\n"
+      "*.wild.example.com\n"
+      "a.b.c.d.e.f.g.h.example.com\n"
+      "*foo.example.com\n"
+      "// ===END ICANN DOMAINS===\n";
+  const std::string long_comment =
+      plain + "// " + std::string(260, 'x') + " hidden.example.com\n";
+  const std::vector<std::string> hosts = {
+      "acme.de", "www.acme.de", "acme.co.uk", "co.uk", "x.acme.co.uk", "acme.ck", "www.ck",
+      "a.www.ck", "cr.example.com", "x.cr.example.com", "tab.example.com", "x.tab.example.com",
+      "trailing.example.com", "w.wild.example.com", "x.w.wild.example.com",
+      "wild.example.com", "x.a.b.c.d.e.f.g.h.example.com", "a.b.c.d.e.f.g.h.example.com",
+      "b.c.d.e.f.g.h.example.com", "p.q.r.s.t.u.v.w.x.y.z.com", "foo.example.com",
+      "x.hidden.example.com", "hidden.example.com", "example.com"};
+  for (const std::string& list : {plain, long_comment}) {
+    SCOPED_TRACE(list.size());
+    auto domains = normalize::DomainName::FromList(list);
+    ASSERT_TRUE(domains.ok());
+    std::string copy = list;
+    std::FILE* f = ::fmemopen(copy.data(), copy.size(), "r");
+    ASSERT_NE(f, nullptr);
+    psl_ctx_t* psl = psl_load_fp(f);
+    std::fclose(f);
+    ASSERT_NE(psl, nullptr);
+    // The long comment turns the filter off; the plain list keeps it.
+    EXPECT_EQ((*domains)->filtered(), list == plain);
+    for (const std::string& h : hosts) {
+      SCOPED_TRACE(h);
+      const char* reg = psl_registrable_domain(psl, h.c_str());
+      EXPECT_EQ((*domains)->Registrable(h).value_or("-"), reg ? reg : "-");
+    }
+    psl_free(psl);
+  }
 }
 
 TEST(DomainNameTest, HostAgreesWithAPlainReading) {
