@@ -38,6 +38,20 @@ class TcpServerTest : public ServerFixture {
     }
     return got;
   }
+  // Writes `lines` on a new connection; what comes back until it closes.
+  std::string SendAndReadToEnd(const std::string& lines) {
+    auto s = Connect();
+    asio::write(s, asio::buffer(lines));
+    boost::system::error_code ec;
+    return ReadToEnd(s, &ec);
+  }
+  // Stops the server, then takes the test's change log out of the engine
+  // (the server's threads are done with it).
+  void StopAndDetachLog() {
+    TearDown();
+    engine_->SetChangeLog(nullptr);
+    change_log_ = nullptr;
+  }
 };
 
 TEST_F(TcpServerTest, PipelinedRequestsAnswerInOrder) {
@@ -171,14 +185,8 @@ TEST_F(TcpServerTest, PipelinedWritesShareOneSyncAndNoAnswerPrecedesIt) {
   EXPECT_LT(log.syncs.load(), static_cast<std::size_t>(kWrites) / 4) << "one sync per write";
 
   log.fail_syncs = true;
-  auto t = Connect();
-  asio::write(t, asio::buffer(upserts("b-")));
-  boost::system::error_code ec;
-  const std::string after = ReadToEnd(t, &ec);
-  EXPECT_EQ(after, "") << "an answer was sent for writes not on disk";
-  TearDown();  // the server's threads are done with the log
-  engine_->SetChangeLog(nullptr);
-  change_log_ = nullptr;
+  EXPECT_EQ(SendAndReadToEnd(upserts("b-")), "") << "an answer was sent for writes not on disk";
+  StopAndDetachLog();
 }
 
 // A long run of pipelined checks sends its first answers before the rest
@@ -199,15 +207,9 @@ TEST_F(TcpServerTest, NoEarlyAnswerPrecedesTheSyncOfAWriteBeforeIt) {
   }
   log.fail_syncs = true;
   for (int round = 0; round < 5; ++round) {
-    auto s = Connect();
-    asio::write(s, asio::buffer(lines));
-    boost::system::error_code ec;
-    const std::string got = ReadToEnd(s, &ec);
-    EXPECT_EQ(got, "") << "answers went out before the write's sync";
+    EXPECT_EQ(SendAndReadToEnd(lines), "") << "answers went out before the write's sync";
   }
-  TearDown();  // the server's threads are done with the log
-  engine_->SetChangeLog(nullptr);
-  change_log_ = nullptr;
+  StopAndDetachLog();
 }
 
 TEST_F(TcpServerTest, BadRequestKeepsConnectionOpen) {
