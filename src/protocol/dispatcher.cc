@@ -301,7 +301,7 @@ void Dispatcher::HandleReads(std::string* out) {
   }
   spans_.resize(n);
   std::atomic<std::size_t> next{0};
-  std::size_t stitched = 0;  // parts appended to *out (this thread's)
+  std::size_t stitched = 0;  // parts appended to *out so far, by this thread
   auto part_size = [&](std::size_t p) { return std::min(kFlushPart, n - p * kFlushPart); };
   // Appends the answers of part `p`, all written, to *out in request order.
   auto stitch = [&](std::size_t p) {
