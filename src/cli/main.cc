@@ -7,7 +7,6 @@
 #include <deque>
 #include <fstream>
 #include <functional>
-#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -28,6 +27,7 @@
 #include "store/repair.h"
 #include "store/store.h"
 #include "util/log.h"
+#include "util/read_file.h"
 
 namespace leadroute::cli {
 namespace {
@@ -213,14 +213,6 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags, const std::string& rules_
     }
   }
   return std::move(*engine);
-}
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path + ": cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // A whole number from `lo` to `hi` in flag `name`, into *out; false (after

@@ -1,10 +1,9 @@
 #include "cli/settings.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "rules/toml_reader.h"
+#include "util/read_file.h"
 
 namespace leadroute::cli {
 
@@ -32,12 +31,10 @@ Status ApplySettings(const std::vector<FlagSpec>& specs, Flags* flags) {
   }
   const std::optional<std::string> path = flags->Get("config");
   if (!path) return Status::Ok();
-  std::ifstream in(*path, std::ios::binary);
-  if (!in) return Status::IoError(*path + ": cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
+  auto text = ReadWholeFile(*path);
+  if (!text.ok()) return text.status();
   rules::TomlErrors errors(*path);
-  std::optional<toml::table> root = rules::ParseToml(text.str(), *path, &errors);
+  std::optional<toml::table> root = rules::ParseToml(*text, *path, &errors);
   if (!root) return errors.ToStatus();
   for (const auto& [key, node] : *root) {
     if (key.str() == "conflict") continue;  // the engine's (engine_config.h)

@@ -1,10 +1,9 @@
 #include "engine/engine_config.h"
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "rules/toml_reader.h"
+#include "util/read_file.h"
 
 namespace leadroute {
 
@@ -36,11 +35,9 @@ Status ParseEngineConfig(std::string_view text, std::string_view name,
 }
 
 Status LoadEngineConfig(const std::string& path, EngineOptions* options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path + ": cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseEngineConfig(text.str(), path, options);
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  return ParseEngineConfig(*text, path, options);
 }
 
 }  // namespace leadroute

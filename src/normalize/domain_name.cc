@@ -15,6 +15,7 @@
 #include <string>
 
 #include "normalize/text_fold.h"
+#include "util/read_file.h"
 #include "normalize/word_list.h"
 
 namespace leadroute::normalize {
@@ -148,15 +149,6 @@ class RecentHosts {
 
 std::atomic<std::uint64_t> next_instance{1};
 
-bool ReadWholeFile(const std::string& path, std::string* out) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  char buf[1 << 16];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out->append(buf, n);
-  const bool ok = std::ferror(f) == 0 && !out->empty();
-  std::fclose(f);
-  return ok;
-}
 
 }  // namespace
 
@@ -284,8 +276,8 @@ Result<std::unique_ptr<DomainName>> DomainName::Create() {
       if (::stat(text.c_str(), &st) == 0 && st.st_mtime >= psl_builtin_file_time()) {
         // Read once: libpsl and the filter see the same list, even if the
         // package is upgraded meanwhile.
-        if (std::string list; ReadWholeFile(text, &list)) {
-          if (auto domains = FromList(list); domains.ok()) return domains;
+        if (auto list = ReadWholeFile(text); list.ok()) {
+          if (auto domains = FromList(*list); domains.ok()) return domains;
         }
       }
     }

@@ -287,11 +287,11 @@ void Dispatcher::HandleReads(std::string* out) {
   helper_->authorized_ = authorized_;
   const std::size_t n = reads_.size();
   const std::size_t parts = (n + kFlushPart - 1) / kFlushPart;
-  if (part_capacity_ < parts) {
-    part_capacity_ = std::max(parts, 2 * part_capacity_);
-    helper_done_ = std::make_unique<std::atomic<std::uint32_t>[]>(part_capacity_);
-    own_done_.resize(part_capacity_);
-    part_out_.resize(2 * part_capacity_);
+  if (own_done_.size() < parts) {
+    const std::size_t capacity = std::max(parts, 2 * own_done_.size());
+    helper_done_ = std::make_unique<std::atomic<std::uint32_t>[]>(capacity);
+    own_done_.resize(capacity);
+    part_out_.resize(2 * capacity);
   }
   for (std::size_t p = 0; p < parts; ++p) {
     helper_done_[p].store(0, std::memory_order_relaxed);

@@ -169,10 +169,10 @@ class Dispatcher {
   std::unique_ptr<Dispatcher> helper_;
   std::function<void(std::string*)> flush_;
   std::vector<std::string> part_out_;
-  // Lines of each part answered by the helper, and by this thread.
+  // Lines of each part answered by the helper, and by this thread (both
+  // own_done_.size() long).
   std::unique_ptr<std::atomic<std::uint32_t>[]> helper_done_;
   std::vector<std::uint32_t> own_done_;
-  std::size_t part_capacity_ = 0;
   std::vector<Span> spans_;
   simdjson::ondemand::parser classifier_;
   std::vector<std::string_view> reads_;

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <bit>
-#include <fstream>
-#include <sstream>
 
 #include "json/lines.h"
 #include "rules/iso_codes.h"
 #include "rules/partners_file.h"
 #include "rules/predicate.h"
+#include "util/read_file.h"
 
 namespace leadroute::rules {
 
@@ -71,14 +70,12 @@ FieldValue PartnerFieldValue(const CompiledPartner& cp, const Predicate& p) {
 }
 
 Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidRules(path + ":1:1: cannot read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > kMaxFileBytes) {
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) return Status::InvalidRules(path + ":1:1: cannot read");
+  if (text->size() > kMaxFileBytes) {
     return Status::InvalidRules(path + ":1:1: file too large");
   }
-  return text.str();
+  return text;
 }
 
 }  // namespace
