@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <filesystem>
 
 #include "json/lines.h"
 #include "rules/iso_codes.h"
@@ -98,10 +99,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
   std::vector<std::string> errors;
   // "FILE:LINE:COL: message", COL where the field's name starts on its line.
   auto error = [&](std::size_t i, std::string_view field, std::string_view message) {
-    std::string at = i < sources.size()
-                         ? sources[i].where + ":" +
-                               std::to_string(json::FieldColumn(sources[i].line, field))
-                         : "partner " + partners[i].id;
+    std::string at = i < sources.size() ? sources[i].At(field) : "partner " + partners[i].id;
     errors.push_back(at + ": " + std::string(message));
   };
   const Policy& pol = policy;
@@ -295,6 +293,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
                                                      const Normalizer& normalizer) {
   const std::string policy_path = dir + "/policy.toml";
   const std::string partners_path = dir + "/partners.jsonl";
+  const std::string csv_path = dir + "/partners.csv";
   std::vector<std::string> errors;
   std::optional<Policy> policy;
   if (auto text = ReadFile(policy_path); !text.ok()) {
@@ -304,16 +303,33 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
   } else {
     policy = std::move(*parsed);
   }
+  // partners.jsonl, partners.csv or both (a partner in both is a
+  // duplicate id); without either, the missing partners.jsonl is the error.
   std::vector<Partner> partners;
   std::vector<PartnerSource> sources;
-  std::string partners_text;
-  if (auto text = ReadFile(partners_path); !text.ok()) {
-    errors.emplace_back(text.status().message());
-  } else {
-    partners_text = std::move(*text);
-    if (Status s = ParsePartnersJsonl(partners_text, partners_path, &partners, &sources);
-        !s.ok()) {
-      errors.emplace_back(s.message());
+  std::string jsonl_text;
+  std::string csv_text;
+  std::error_code ec;
+  const bool has_csv = std::filesystem::exists(csv_path, ec);
+  if (!has_csv || std::filesystem::exists(partners_path, ec)) {
+    if (auto text = ReadFile(partners_path); !text.ok()) {
+      errors.emplace_back(text.status().message());
+    } else {
+      jsonl_text = std::move(*text);
+      if (Status s = ParsePartnersJsonl(jsonl_text, partners_path, &partners, &sources);
+          !s.ok()) {
+        errors.emplace_back(s.message());
+      }
+    }
+  }
+  if (has_csv) {
+    if (auto text = ReadFile(csv_path); !text.ok()) {
+      errors.emplace_back(text.status().message());
+    } else {
+      csv_text = std::move(*text);
+      if (Status s = ParsePartnersCsv(csv_text, csv_path, &partners, &sources); !s.ok()) {
+        errors.emplace_back(s.message());
+      }
     }
   }
   if (!errors.empty() || !policy) {

@@ -214,6 +214,61 @@ TEST_F(RuleSetDirTest, MissingFilesAreErrors) {
   EXPECT_NE(errors[1].find("partners.jsonl:1:1: cannot read"), std::string::npos);
 }
 
+TEST_F(RuleSetDirTest, PartnersFromCsvAndJsonLines) {
+  Write("policy.toml", "");
+  Write("partners.csv",
+        "id,tier,territories,accounts\n"
+        "c1,Gold,DE-BY,https://www.acme.de/x\n"
+        "c2,,US:941;GB,\n");
+  // partners.csv alone.
+  auto rs = RuleSet::Load(dir_.string(), *normalizer_);
+  ASSERT_TRUE(rs.ok()) << rs.status().message();
+  ASSERT_EQ((*rs)->partners().size(), 2u);
+  EXPECT_EQ((*rs)->partners()[0].partner.tier, "gold");
+  EXPECT_EQ((*rs)->partners()[0].partner.accounts[0], "acme.de");
+  // Both files: JSON Lines first, then the CSV rows.
+  Write("partners.jsonl", "{\"id\":\"j1\",\"territories\":[\"AT\"]}\n");
+  rs = RuleSet::Load(dir_.string(), *normalizer_);
+  ASSERT_TRUE(rs.ok()) << rs.status().message();
+  ASSERT_EQ((*rs)->partners().size(), 3u);
+  EXPECT_EQ((*rs)->partners()[0].partner.id, "j1");
+  EXPECT_EQ((*rs)->partners()[2].partner.id, "c2");
+  Lead lead;
+  lead.party.country = "US";
+  lead.party.postal_code = "94107";
+  std::vector<TerritoryHit> hits;
+  (*rs)->Covering((*rs)->Facts(lead, *normalizer_), &hits);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ((*rs)->partners()[hits[0].partner].partner.id, "c2");
+}
+
+TEST_F(RuleSetDirTest, CsvPartnerErrorsPointAtTheirCell) {
+  Write("policy.toml", "");
+  Write("partners.jsonl", "{\"id\":\"a\"}\n");
+  Write("partners.csv",
+        "id,name,tier,territories,accounts\n"
+        "a,dup,,,\n"
+        "b,\"Bee\nGmbH\",diamond,DE;XX,\n"
+        "c,,,,not a domain\n");
+  std::string all;
+  for (const auto& e : Lint()) all += e + "\n";
+  const std::string file = (dir_ / "partners.csv").string();
+  EXPECT_NE(all.find(file + ":2:1: duplicate partner id \"a\""), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":4:7: partner b: unknown tier \"diamond\""), std::string::npos)
+      << all;
+  EXPECT_NE(all.find(file + ":4:15: partner b: unknown ISO 3166-1 code \"XX\""),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find(file + ":5:6: partner c: \"not a domain\" is not a domain"),
+            std::string::npos)
+      << all;
+  // A CSV that does not parse is reported; nothing compiles.
+  Write("partners.csv", "id,nmae\na,b\n");
+  all.clear();
+  for (const auto& e : Lint()) all += e + "\n";
+  EXPECT_NE(all.find(file + ":1:4: unknown column \"nmae\""), std::string::npos) << all;
+}
+
 TEST_F(RuleSetDirTest, TerritoriesCoverOnlyTheirLeads) {
   Write("policy.toml", "");
   Write("partners.jsonl",

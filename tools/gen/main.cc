@@ -1,7 +1,7 @@
 // leadroute-gen: synthetic requests for benchmarks and load tests.
 //
 //   leadroute-gen [--count N] [--seed S] [--start K]
-//                 [--kind opportunities|variants|fresh|partners|leads]
+//                 [--kind opportunities|variants|fresh|partners|partners-csv|leads]
 //                 [--method upsert_opportunity|check|register|route]
 //
 // opportunities: customers K..K+N-1 as stored opportunities (upsert);
@@ -9,12 +9,15 @@
 // fresh: customers from far beyond K (misses against a load of K..K+N-1).
 // One JSON-RPC request per line on stdout.
 // partners: partners K..K+N-1, one partner object per line (a rule set's
-// partners.jsonl); leads: leads for customers K..K+N-1, one lead object per
-// line, or `route` requests with --method route.
+// partners.jsonl); partners-csv: the same partners as a partners.csv;
+// leads: leads for customers K..K+N-1, one lead object per line, or `route`
+// requests with --method route.
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "gen/synthetic.h"
 #include "protocol/json_writer.h"
@@ -30,6 +33,74 @@ void WriteParty(const leadroute::Party& p, leadroute::protocol::JsonWriter& w) {
   for (const auto& [name, value] : fields) {
     if (!value->empty()) w.Field(name, *value);
   }
+}
+
+// A CSV cell: quoted where it holds a comma, a quote, a line break or
+// spaces at its ends.
+std::string CsvCell(const std::string& s) {
+  const bool quote = s.find_first_of(",\"\r\n") != std::string::npos ||
+                     (!s.empty() && (s.front() == ' ' || s.back() == ' '));
+  if (!quote) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+// The shortest text that reads back as d.
+std::string Number(double d) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
+
+std::string CsvList(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const auto& item : items) {
+    if (!joined.empty()) joined.push_back(';');
+    joined += item;
+  }
+  return CsvCell(joined);
+}
+
+// Partners start..start+count-1 as a partners.csv: a header, then a row each.
+void WritePartnersCsv(leadroute::gen::Generator& gen, std::uint64_t start, std::uint64_t count) {
+  std::vector<leadroute::Partner> partners;
+  std::vector<std::string> metrics;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    partners.push_back(gen.PartnerFor(start + i));
+    for (const auto& [name, value] : partners.back().performance) {
+      bool known = false;
+      for (const auto& m : metrics) known |= m == name;
+      if (!known) metrics.push_back(name);
+    }
+  }
+  std::string out = "id,name,tier,active,capacity,weight,territories,accounts,products,"
+                    "certifications,industries,languages";
+  for (const auto& m : metrics) out += ",performance." + m;
+  out += "\n";
+  for (const leadroute::Partner& p : partners) {
+    out += CsvCell(p.id) + "," + CsvCell(p.name) + "," + CsvCell(p.tier) + "," +
+           (p.active ? "true" : "false") + "," +
+           (p.capacity ? std::to_string(*p.capacity) : std::string()) + "," +
+           (p.weight != 0 ? Number(p.weight) : std::string()) + "," +
+           CsvList(p.territories) + "," + CsvList(p.accounts) + "," + CsvList(p.products) +
+           "," + CsvList(p.certifications) + "," + CsvList(p.industries) + "," +
+           CsvList(p.languages);
+    for (const auto& m : metrics) {
+      out.push_back(',');
+      if (const double* d = p.Performance(m)) out += Number(*d);
+    }
+    out.push_back('\n');
+    if (out.size() > (1 << 20)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
 }
 
 }  // namespace
@@ -52,7 +123,8 @@ int main(int argc, char** argv) {
   }
   if (argc % 2 == 0) {
     std::fprintf(stderr, "usage: leadroute-gen [--count N] [--seed S] [--start K] "
-                         "[--kind opportunities|variants|fresh|partners|leads] [--method M|none]\n");
+                         "[--kind opportunities|variants|fresh|partners|partners-csv|leads] "
+                         "[--method M|none]\n");
     return 2;
   }
   if (method.empty()) method = kind == "opportunities" ? "upsert_opportunity" : "check";
@@ -60,6 +132,10 @@ int main(int argc, char** argv) {
   options.seed = seed;
   leadroute::gen::Generator gen(options);
   std::string line;
+  if (kind == "partners-csv") {
+    WritePartnersCsv(gen, start, count);
+    return 0;
+  }
   if (kind == "partners" || kind == "leads") {
     for (std::uint64_t i = 0; i < count; ++i) {
       line.clear();

@@ -1,0 +1,188 @@
+// Partners files: JSON Lines and CSV read into the same partners, and every
+// bad CSV cell reported at its FILE:LINE:COL.
+#include "rules/partners_file.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace leadroute::rules {
+namespace {
+
+struct Parsed {
+  Status status;
+  std::vector<Partner> partners;
+  std::vector<PartnerSource> sources;
+};
+
+Parsed Csv(std::string_view text) {
+  Parsed p;
+  p.status = ParsePartnersCsv(text, "partners.csv", &p.partners, &p.sources);
+  return p;
+}
+
+std::string Errors(std::string_view text) {
+  const Parsed p = Csv(text);
+  EXPECT_FALSE(p.status.ok());
+  EXPECT_TRUE(p.partners.empty());
+  return std::string(p.status.message());
+}
+
+TEST(PartnersCsvTest, ReadsEveryColumnAsJsonLinesWould) {
+  const std::string csv =
+      "\xEF\xBB\xBFId,Name,Tier,Active,Capacity,Weight,Territories,Accounts,Products,"
+      "Certifications,Industries,Languages,Performance.Win_Rate,performance.avg_response_hours\r\n"
+      "p-1,\"Acme IT, Munich\",Gold,yes,25,1.5,DE; AT ;US:941,acme.de,cloud;backup,"
+      "cloud-pro,health,de;en,0.4,6\r\n"
+      "p-2,\"Say \"\"hi\"\"\",,false,,,,,,,,,,\r\n";
+  const std::string jsonl =
+      R"({"id":"p-1","name":"Acme IT, Munich","tier":"Gold","active":true,"capacity":25,)"
+      R"("weight":1.5,"territories":["DE","AT","US:941"],"accounts":["acme.de"],)"
+      R"("products":["cloud","backup"],"certifications":["cloud-pro"],"industries":["health"],)"
+      R"("languages":["de","en"],"performance":{"win_rate":0.4,"avg_response_hours":6}})"
+      "\n"
+      R"({"id":"p-2","name":"Say \"hi\"","active":false})"
+      "\n";
+  const Parsed from_csv = Csv(csv);
+  ASSERT_TRUE(from_csv.status.ok()) << from_csv.status.message();
+  Parsed from_json;
+  ASSERT_TRUE(ParsePartnersJsonl(jsonl, "partners.jsonl", &from_json.partners,
+                                 &from_json.sources)
+                  .ok());
+  ASSERT_EQ(from_csv.partners.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const Partner& a = from_csv.partners[i];
+    const Partner& b = from_json.partners[i];
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.tier, b.tier);
+    EXPECT_EQ(a.active, b.active);
+    EXPECT_EQ(a.capacity, b.capacity);
+    EXPECT_EQ(a.weight, b.weight);
+    EXPECT_EQ(a.territories, b.territories);
+    EXPECT_EQ(a.accounts, b.accounts);
+    EXPECT_EQ(a.products, b.products);
+    EXPECT_EQ(a.certifications, b.certifications);
+    EXPECT_EQ(a.industries, b.industries);
+    EXPECT_EQ(a.languages, b.languages);
+    EXPECT_EQ(a.performance, b.performance) << i;
+  }
+  EXPECT_FALSE(from_csv.partners[1].capacity.has_value());
+  EXPECT_EQ(from_csv.sources[1].line_no, 3u);
+  // Positions of cells for later checks: the byte order mark is not a column.
+  EXPECT_EQ(from_csv.sources[0].At("tier"), "partners.csv:2:23");
+  EXPECT_EQ(from_csv.sources[0].At("performance"), "partners.csv:2:98");
+  EXPECT_EQ(from_csv.sources[0].At("nothing"), "partners.csv:2:1");
+  EXPECT_EQ(from_json.sources[0].At("tier"), "partners.jsonl:1:38");
+}
+
+TEST(PartnersCsvTest, QuotedCellsSpanLinesAndKeepTheirText) {
+  const Parsed p = Csv(
+      "id,name,products\n"
+      "\n"
+      "a, \"Line one\nline two\" ,x\n"
+      ",,\n"
+      "b,\"\",\"y;z\"\n"
+      "c,plain \t,\"\"");  // no line end at the end
+  ASSERT_TRUE(p.status.ok()) << p.status.message();
+  ASSERT_EQ(p.partners.size(), 3u);
+  EXPECT_EQ(p.partners[0].name, "Line one\nline two");
+  EXPECT_EQ(p.partners[1].name, "");
+  EXPECT_EQ(p.partners[1].products, (std::vector<std::string>{"y", "z"}));
+  EXPECT_EQ(p.partners[2].name, "plain");
+  EXPECT_TRUE(p.partners[2].products.empty());
+  // Lines count the line break inside the quoted cell and the blank rows.
+  EXPECT_EQ(p.sources[0].line_no, 3u);
+  EXPECT_EQ(p.sources[1].line_no, 6u);
+  EXPECT_EQ(p.sources[2].line_no, 7u);
+  EXPECT_EQ(p.sources[1].At("products"), "partners.csv:6:6");
+}
+
+TEST(PartnersCsvTest, EveryBadCellIsReportedWhereItBegins) {
+  const std::string all = Errors(
+      "id,capacity,active,weight,performance.win_rate,territories\n"
+      "a,-1,maybe,1e999,high,DE\n"
+      "b,4294967296,TRUE,x,0.5,\n"
+      ",1,,,,\n"
+      "c,1,1\n"
+      "d,\"unclosed,1,1,1,1,1\n");
+  EXPECT_NE(all.find("partners.csv:2:3: partner.capacity: must be a whole number from 0 to "
+                     "4294967295"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("partners.csv:2:6: partner.active: must be true or false"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("partners.csv:2:12: partner.weight: must be a finite number"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("partners.csv:2:18: partner.performance.win_rate: must be a finite number"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("partners.csv:3:3: partner.capacity"), std::string::npos) << all;
+  EXPECT_NE(all.find("partners.csv:3:19: partner.weight"), std::string::npos) << all;
+  EXPECT_NE(all.find("partners.csv:4:1: partner.id: missing"), std::string::npos) << all;
+  EXPECT_NE(all.find("partners.csv:5:1: 3 fields, the header has 6"), std::string::npos) << all;
+  EXPECT_NE(all.find("partners.csv:6:3: unclosed quote"), std::string::npos) << all;
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 8) << all;
+}
+
+TEST(PartnersCsvTest, MalformedQuotingIsReportedAndTheRestStillRead) {
+  const std::string all = Errors(
+      "id,name\n"
+      "a,say \"hi\"\n"
+      "b,\"x\"y\n"
+      "c,ok\n");
+  EXPECT_NE(all.find("partners.csv:2:3: a quote inside an unquoted field"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("partners.csv:3:6: text after a closing quote"), std::string::npos) << all;
+  EXPECT_EQ(all.find(":4:"), std::string::npos) << all;
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 1) << all;
+}
+
+TEST(PartnersCsvTest, NulBytesAreRefused) {
+  const std::string text("id,name\nd,\"nul\0x\"\n", 19);
+  EXPECT_NE(Errors(text).find("partners.csv:2:3: NUL byte"), std::string::npos);
+}
+
+TEST(PartnersCsvTest, HeaderProblems) {
+  EXPECT_NE(Errors("").find("partners.csv:1:1: no header row"), std::string::npos);
+  EXPECT_NE(Errors("\n , \n").find("partners.csv:1:1: no header row"), std::string::npos);
+  std::string header = "\nname,territory,Name,performance.,performance.";
+  header.append(65, 'x');
+  header.append("\na,b,c,d,e\n");
+  const std::string all = Errors(header);
+  EXPECT_NE(all.find("partners.csv:2:6: unknown column \"territory\""), std::string::npos) << all;
+  EXPECT_NE(all.find("partners.csv:2:16: column \"name\" named twice"), std::string::npos) << all;
+  EXPECT_NE(all.find("partners.csv:2:21: unknown column \"performance.\""), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("partners.csv:2:34: metric name too long"), std::string::npos) << all;
+  EXPECT_NE(all.find("partners.csv:2:1: no id column"), std::string::npos) << all;
+  std::string many = "id";
+  for (int i = 0; i < 65; ++i) many += ",performance.m" + std::to_string(i);
+  EXPECT_NE(Errors(many + "\n").find("partners.csv:1:1: more than 64 performance columns"),
+            std::string::npos);
+}
+
+TEST(PartnersCsvTest, InvalidUtf8NamesItsLine) {
+  EXPECT_NE(Errors("id,name\na,ok\nb,\xC3\x28\n").find("partners.csv:3:1: not valid UTF-8"),
+            std::string::npos);
+}
+
+TEST(PartnersCsvTest, LongValuesAndListsAreRefused) {
+  std::string many;
+  for (int i = 0; i < 4097; ++i) many.append("p").append(std::to_string(i)).append(";");
+  std::string text = "id,name,products\na,";
+  text.append(1025, 'n').append(",").append(many).append("\n");
+  const std::string all = Errors(text);
+  EXPECT_NE(all.find("partners.csv:2:3: partner.name: too long (at most 1024 bytes)"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("partners.csv:2:1029: partner.products: too many or too long entries"),
+            std::string::npos)
+      << all;
+}
+
+}  // namespace
+}  // namespace leadroute::rules
