@@ -36,6 +36,7 @@ enum class ChangeKind : std::uint8_t {
   kFeedback,               // id (the lead), partner_id, outcome
   kUpsertPartner,          // partner
   kRemovePartner,          // id
+  kReviewRegistration,     // id, status (open: approved; withdrawn: rejected), actor
 };
 std::string_view ChangeKindName(ChangeKind kind);
 std::optional<ChangeKind> ParseChangeKind(std::string_view name);
@@ -56,8 +57,10 @@ struct Change {
   const Opportunity* opportunity = nullptr;
   bool registered = false;
   std::string_view id{};
-  OpportunityStatus status = OpportunityStatus::kOpen;  // kCloseOpportunity
-  std::string_view actor{};  // kCloseOpportunity: who closed it (empty: "api")
+  // kCloseOpportunity, kReviewRegistration: the status after, and who
+  // closed or reviewed it (empty: "api").
+  OpportunityStatus status = OpportunityStatus::kOpen;
+  std::string_view actor{};
   // kRoute: the lead, the decision, the partners that had declined it, and
   // the round-robin position after the decision.
   const Lead* lead = nullptr;

@@ -89,6 +89,14 @@ class Engine {
   // `actor` (optional: "api") is who closed it, for its history.
   Status CloseOpportunity(std::string_view id, OpportunityStatus status,
                           std::string_view actor = {});
+  // A channel manager's decision on a registration stored pending (register
+  // answered `review`): approved, it is open and protected until its
+  // expires_at; rejected, it is withdrawn and matches nothing. NotFound for
+  // an unknown id; InvalidArgument unless it is pending and unexpired.
+  // `actor` (optional: "api") is who decided, for its history; *after is
+  // the opportunity after the decision.
+  Status ReviewRegistration(std::string_view id, bool approve, std::string_view actor,
+                            Opportunity* after);
   std::optional<Opportunity> GetOpportunity(std::string_view id) const;
   // What happened to an opportunity, oldest first: created, updated,
   // approved, review, closed, expired, with times and actors. Nullopt if

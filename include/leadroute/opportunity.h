@@ -104,6 +104,8 @@ enum class HistoryEvent : std::uint8_t {
   kReview,    // register: stored pending, for review
   kClosed,    // close_opportunity
   kExpired,   // its protection ran out (the expiry timer)
+  kReviewed,  // review_registration: a pending registration approved (open)
+              // or rejected (withdrawn) by a channel manager
 };
 std::string_view HistoryEventName(HistoryEvent e);
 

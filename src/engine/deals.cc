@@ -143,6 +143,18 @@ Status Engine::Deals::Replay(const Change& c) {
       }
       return Status::Ok();
     }
+    case ChangeKind::kReviewRegistration: {
+      if (c.status != OpportunityStatus::kOpen && c.status != OpportunityStatus::kWithdrawn) {
+        return Status::InvalidArgument("a review leaves a registration open or withdrawn");
+      }
+      std::lock_guard write(write_mu_);
+      std::unique_lock lock(mu_);
+      if (!index_.SetStatus(c.id, c.status, c.at, HistoryEvent::kReviewed,
+                            c.actor.empty() ? "api" : c.actor)) {
+        return Status::NotFound("no such opportunity");
+      }
+      return Status::Ok();
+    }
     default:
       return Status::Internal("not an opportunity change");
   }
@@ -266,6 +278,33 @@ Status Engine::Deals::Close(std::string_view id, OpportunityStatus status,
                 .status = status, .actor = actor};
   if (Status s = Log(change); !s.ok()) return s;
   index_.SetStatus(id, status, change.at, HistoryEvent::kClosed, actor.empty() ? "api" : actor);
+  return Status::Ok();
+}
+
+Status Engine::Deals::Review(std::string_view id, bool approve, std::string_view actor,
+                            Opportunity* after) {
+  std::lock_guard write(write_mu_);
+  MakeRoom(0, 0, 1);
+  std::unique_lock lock(mu_);
+  std::optional<Opportunity> opp = index_.Get(id);
+  if (!opp) return Status::NotFound("no such opportunity");
+  const std::int64_t now = options_.now();
+  if (opp->status != OpportunityStatus::kPending) {
+    return Status::InvalidArgument("not pending review (status " +
+                                       std::string(StatusName(opp->status)) + ")",
+                                   "id");
+  }
+  if (!opp->ActiveAt(now)) {
+    return Status::InvalidArgument("its protection has run out (expires_at passed)", "id");
+  }
+  const OpportunityStatus status =
+      approve ? OpportunityStatus::kOpen : OpportunityStatus::kWithdrawn;
+  Change change{.kind = ChangeKind::kReviewRegistration, .at = now, .id = id,
+                .status = status, .actor = actor};
+  if (Status s = Log(change); !s.ok()) return s;
+  index_.SetStatus(id, status, now, HistoryEvent::kReviewed, actor.empty() ? "api" : actor);
+  opp->status = status;
+  *after = std::move(*opp);
   return Status::Ok();
 }
 

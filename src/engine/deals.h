@@ -29,6 +29,10 @@ class Engine::Deals {
   std::vector<Status> UpsertMany(const std::vector<Opportunity>& opps,
                                  std::size_t* created, std::vector<bool>* created_each);
   Status Close(std::string_view id, OpportunityStatus status, std::string_view actor);
+  // A channel manager's decision on a pending registration: approved, it
+  // is open (protected until its expires_at, as before); rejected, it is
+  // withdrawn. *after is the opportunity then.
+  Status Review(std::string_view id, bool approve, std::string_view actor, Opportunity* after);
   std::optional<Opportunity> Get(std::string_view id) const;
   CheckResult Check(const Opportunity& deal) const;
   // Check() with the deal's features already extracted (Features()).

@@ -74,6 +74,12 @@ Status Engine::CloseOpportunity(std::string_view id, OpportunityStatus status,
   return s.ok() ? Durable() : s;
 }
 
+Status Engine::ReviewRegistration(std::string_view id, bool approve, std::string_view actor,
+                                  Opportunity* after) {
+  Status s = deals_->Review(id, approve, actor, after);
+  return s.ok() ? Durable() : s;
+}
+
 std::optional<std::vector<HistoryEntry>> Engine::OpportunityHistory(std::string_view id) const {
   return deals_->History(id);
 }
@@ -172,6 +178,7 @@ Status Engine::Apply(const Change& change) {
     case ChangeKind::kUpsertOpportunity:
     case ChangeKind::kCloseOpportunity:
     case ChangeKind::kExpireOpportunity:
+    case ChangeKind::kReviewRegistration:
       return deals_->Replay(change);
     case ChangeKind::kRoute:
     case ChangeKind::kFeedback:

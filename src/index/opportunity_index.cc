@@ -470,7 +470,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
     if (!TakeFixed(&in, &e.at) || !TakeFixed(&in, &e.expires_at) || !TakeFixed(&in, &e.prev) ||
         !TakeFixed(&in, &e.actor) || !TakeFixed(&in, &event) || !TakeFixed(&in, &status) ||
         (e.prev != kNoEvent && e.prev >= i) || e.actor >= actors ||
-        event > static_cast<std::uint8_t>(HistoryEvent::kExpired) ||
+        event > static_cast<std::uint8_t>(HistoryEvent::kReviewed) ||
         status > static_cast<std::uint8_t>(OpportunityStatus::kPending)) {
       return malformed("event " + std::to_string(i));
     }
@@ -556,8 +556,11 @@ void OpportunityIndex::RebuildPostings() {
   auto upserted = [&](std::uint32_t slot) {
     for (std::uint32_t e = slot < last_event_.size() ? last_event_[slot] : kNoEvent;
          e != kNoEvent; e = events_[e].prev) {
-      if (events_[e].event != HistoryEvent::kClosed &&
-          events_[e].event != HistoryEvent::kExpired) {
+      // The events that stored the record (a close, an expiry or a
+      // review changes only its status).
+      const HistoryEvent event = events_[e].event;
+      if (event == HistoryEvent::kCreated || event == HistoryEvent::kUpdated ||
+          event == HistoryEvent::kApproved || event == HistoryEvent::kReview) {
         return e;
       }
     }

@@ -81,6 +81,34 @@ Status HandleCloseOpportunity(Engine& engine, od::value* params,
   return Status::Ok();
 }
 
+Status HandleReviewRegistration(Engine& engine, od::value* params, JsonWriter& out) {
+  if (params == nullptr) return Status::InvalidArgument("missing", "id");
+  std::string id;
+  std::string decision;
+  std::string actor;
+  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+    if (key == "id") return ReadString(value, "id", &id, kMaxStoredField);
+    if (key == "decision") return ReadString(value, "decision", &decision, 32);
+    if (key == "actor") return ReadString(value, "actor", &actor, kMaxStoredField);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (id.empty()) return Status::InvalidArgument("missing", "id");
+  if (decision != "approve" && decision != "reject") {
+    return Status::InvalidArgument("must be approve or reject", "decision");
+  }
+  Opportunity after;
+  if (Status r = engine.ReviewRegistration(id, decision == "approve", actor, &after); !r.ok()) {
+    return r;
+  }
+  out.BeginObject();
+  out.Field("id", id);
+  out.Field("status", StatusName(after.status));
+  WriteTime("expires_at", after.expires_at, out);
+  out.EndObject();
+  return Status::Ok();
+}
+
 Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& out) {
   if (params == nullptr) return Status::InvalidArgument("missing", "opportunities");
   // Each record decodes on its own, so one bad record of a CRM export

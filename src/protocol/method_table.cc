@@ -6,7 +6,7 @@
 namespace leadroute::protocol {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, MethodHandler>, 19> kMethods = {{
+constexpr std::array<std::pair<std::string_view, MethodHandler>, 20> kMethods = {{
     {"ping", &HandlePing},
     {"normalize", &HandleNormalize},
     {"check", &HandleCheck},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<std::string_view, MethodHandler>, 19> kMethods = 
     {"upsert_opportunity", &HandleUpsertOpportunity},
     {"upsert_opportunities", &HandleUpsertOpportunities},
     {"close_opportunity", &HandleCloseOpportunity},
+    {"review_registration", &HandleReviewRegistration},
     {"get_opportunity", &HandleGetOpportunity},
     {"opportunity_history", &HandleOpportunityHistory},
     {"protection_at", &HandleProtectionAt},

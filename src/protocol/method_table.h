@@ -43,6 +43,8 @@ Status HandleOpportunityHistory(Engine& engine, simdjson::ondemand::value* param
                                 JsonWriter& out);
 Status HandleProtectionAt(Engine& engine, simdjson::ondemand::value* params,
                           JsonWriter& out);
+Status HandleReviewRegistration(Engine& engine, simdjson::ondemand::value* params,
+                                JsonWriter& out);
 Status HandleCloseOpportunity(Engine& engine, simdjson::ondemand::value* params,
                               JsonWriter& out);
 Status HandleGetOpportunity(Engine& engine, simdjson::ondemand::value* params,

@@ -12,13 +12,14 @@ std::string_view ChangeKindName(ChangeKind kind) {
     case ChangeKind::kFeedback: return "lead_feedback";
     case ChangeKind::kUpsertPartner: return "upsert_partner";
     case ChangeKind::kRemovePartner: return "remove_partner";
+    case ChangeKind::kReviewRegistration: return "review_registration";
   }
   return "unknown";
 }
 
 std::optional<ChangeKind> ParseChangeKind(std::string_view name) {
   for (int k = static_cast<int>(ChangeKind::kUpsertOpportunity);
-       k <= static_cast<int>(ChangeKind::kRemovePartner); ++k) {
+       k <= static_cast<int>(ChangeKind::kReviewRegistration); ++k) {
     if (ChangeKindName(static_cast<ChangeKind>(k)) == name) return static_cast<ChangeKind>(k);
   }
   return std::nullopt;

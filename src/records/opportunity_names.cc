@@ -62,6 +62,7 @@ std::string_view HistoryEventName(HistoryEvent e) {
     case HistoryEvent::kReview: return "review";
     case HistoryEvent::kClosed: return "closed";
     case HistoryEvent::kExpired: return "expired";
+    case HistoryEvent::kReviewed: return "reviewed";
   }
   return "updated";
 }

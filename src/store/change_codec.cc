@@ -97,6 +97,7 @@ void EncodeChange(const Change& c, std::string* out) {
       if (c.registered) w.Field("registered", true);
       break;
     case ChangeKind::kCloseOpportunity:
+    case ChangeKind::kReviewRegistration:
       w.Field("id", c.id);
       w.Field("status", StatusName(c.status));
       if (!c.actor.empty()) w.Field("actor", c.actor);

@@ -256,6 +256,78 @@ TEST_F(DealsTest, RegisterSendsWeakEvidenceToReview) {
   EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kPending);
 }
 
+TEST_F(DealsTest, AChannelManagerDecidesPendingRegistrations) {
+  // An acronym of a stored customer: registrations go to review.
+  Put(Opp("o1", "p1", Company("International Business Machines Corporation", "US")));
+  Put(Opp("o2", "p1", Company("General Electric Company", "US")));
+  ASSERT_EQ(engine_->Register(Opp("d1", "p2", Company("I.B.M.", "US")))->status,
+            RegisterStatus::kReview);
+  ASSERT_EQ(engine_->Register(Opp("d2", "p3", Company("G.E.", "US")))->status,
+            RegisterStatus::kReview);
+  const std::int64_t expires = engine_->GetOpportunity("d1")->expires_at;
+  ASSERT_GT(expires, kNow);
+  auto matches = [&](const char* name) {
+    std::vector<std::string> ids;
+    for (const Match& m : CheckAs("p9", Company(name, "US")).matches) {
+      ids.push_back(m.opportunity_id);
+    }
+    return ids;
+  };
+  // Pending registrations protect their customer already.
+  EXPECT_EQ(matches("IBM"), std::vector<std::string>{"d1"});
+  EXPECT_EQ(matches("GE"), std::vector<std::string>{"d2"});
+
+  // Approved: open, protected until the same expires_at.
+  now_ += 3600;
+  Opportunity after;
+  ASSERT_TRUE(engine_->ReviewRegistration("d1", true, "manager:anna", &after).ok());
+  EXPECT_EQ(after.status, OpportunityStatus::kOpen);
+  EXPECT_EQ(after.expires_at, expires);
+  EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kOpen);
+  EXPECT_EQ(matches("IBM"), std::vector<std::string>{"d1"});
+
+  // Rejected: withdrawn, and it matches nothing any more.
+  ASSERT_TRUE(engine_->ReviewRegistration("d2", false, "", &after).ok());
+  EXPECT_EQ(after.status, OpportunityStatus::kWithdrawn);
+  EXPECT_EQ(engine_->GetOpportunity("d2")->status, OpportunityStatus::kWithdrawn);
+  EXPECT_TRUE(matches("GE").empty());
+
+  // History: stored for review, then reviewed, with who and when.
+  const auto h1 = engine_->OpportunityHistory("d1");
+  ASSERT_TRUE(h1.has_value());
+  ASSERT_EQ(h1->size(), 2u);
+  EXPECT_EQ((*h1)[0].event, HistoryEvent::kReview);
+  EXPECT_EQ((*h1)[1].event, HistoryEvent::kReviewed);
+  EXPECT_EQ((*h1)[1].status, OpportunityStatus::kOpen);
+  EXPECT_EQ((*h1)[1].actor, "manager:anna");
+  EXPECT_EQ((*h1)[1].at, kNow + 3600);
+  EXPECT_EQ(engine_->OpportunityHistory("d2")->back().actor, "api");
+  EXPECT_EQ(engine_->OpportunityHistory("d2")->back().status, OpportunityStatus::kWithdrawn);
+
+  // Only a pending, unexpired registration can be decided; a refusal
+  // changes nothing.
+  Status again = engine_->ReviewRegistration("d1", false, "", &after);
+  EXPECT_EQ(again.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(again.message().find("not pending review (status open)"), std::string::npos);
+  EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kOpen);
+  EXPECT_EQ(engine_->OpportunityHistory("d1")->size(), 2u);
+  EXPECT_EQ(engine_->ReviewRegistration("o1", true, "", &after).code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(engine_->ReviewRegistration("nobody", true, "", &after).code(),
+            Status::Code::kNotFound);
+  ASSERT_EQ(engine_->Register(Opp("d3", "p4", Company("I.B.M. Corp", "US")))->status,
+            RegisterStatus::kConflict);  // d1 is open now
+  ASSERT_EQ(engine_->Register(Opp("d4", "p4", Company("I.B.M.", "DE")))->status,
+            RegisterStatus::kApproved);  // another country
+  // Past its expires_at (before the expiry timer marked it): too late.
+  ASSERT_EQ(engine_->Register(Opp("d5", "p5", Company("G.E.", "US")))->status,
+            RegisterStatus::kReview);
+  now_ = engine_->GetOpportunity("d5")->expires_at;
+  EXPECT_NE(engine_->ReviewRegistration("d5", true, "", &after).message().find("run out"),
+            std::string::npos);
+  EXPECT_EQ(engine_->GetOpportunity("d5")->status, OpportunityStatus::kPending);
+}
+
 TEST_F(DealsTest, RegisterValidates) {
   EXPECT_EQ(engine_->Register(Opp("", "p1", Company("X"))).status().field(), "deal.id");
   EXPECT_EQ(engine_->Register(Opp("d", "", Company("X"))).status().field(),

@@ -207,6 +207,34 @@ TEST_F(DealMethodsTest, UpsertCheckRegisterGetClose) {
   EXPECT_EQ(stats.find(R"("index_keys":0)"), std::string::npos) << stats;
 }
 
+TEST_F(DealMethodsTest, ReviewRegistrationDecidesAPendingOne) {
+  Call(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-1","owner":{"kind":"direct","id":"rep-1"},"company":"International Business Machines Corporation","country":"US"}}})");
+  const std::string reg = Call(
+      R"({"jsonrpc":"2.0","id":2,"method":"register","params":{"deal":{"id":"d-1","company":"I.B.M.","country":"US","owner":{"kind":"partner","id":"p-9"},"expires_at":"2030-01-01T00:00:00Z"}}})");
+  ASSERT_NE(reg.find(R"("status":"review")"), std::string::npos) << reg;
+  EXPECT_EQ(
+      Call(R"({"jsonrpc":"2.0","id":3,"method":"review_registration","params":{"id":"d-1","decision":"approve","actor":"manager:anna"}})"),
+      R"({"jsonrpc":"2.0","id":3,"result":{"id":"d-1","status":"open","expires_at":"2030-01-01T00:00:00Z"}})");
+  const std::string history =
+      Call(R"({"jsonrpc":"2.0","id":4,"method":"opportunity_history","params":{"id":"d-1"}})");
+  EXPECT_NE(history.find(R"("event":"reviewed","status":"open","expires_at":"2030-01-01T00:00:00Z","actor":"manager:anna")"),
+            std::string::npos)
+      << history;
+  // Decided already; a decision that is neither; no id; an unknown id.
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":5,"method":"review_registration","params":{"id":"d-1","decision":"reject"}})")
+                .find(R"x("code":-32602,"message":"not pending review (status open)")x"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":6,"method":"review_registration","params":{"id":"d-1","decision":"maybe"}})")
+                .find(R"("field":"decision")"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":7,"method":"review_registration","params":{"decision":"approve"}})")
+                .find(R"("field":"id")"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":8,"method":"review_registration","params":{"id":"nope","decision":"approve"}})")
+                .find("-32001"),
+            std::string::npos);
+}
+
 TEST_F(DealMethodsTest, BadParamsNameTheField) {
   const std::string before = Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})");
   auto field = [&](std::string_view request) {

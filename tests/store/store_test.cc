@@ -703,6 +703,53 @@ TEST_F(StoreTest, HistoriesAndProtectionAtATimeSurviveRestarts) {
   check(*again);
 }
 
+TEST_F(StoreTest, ReviewDecisionsSurviveRestarts) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  bool created = false;
+  ASSERT_TRUE(engine->UpsertOpportunity(
+      Deal("o1", "p-1", "International Business Machines Corporation", ""), &created).ok());
+  ASSERT_TRUE(engine->UpsertOpportunity(Deal("o2", "p-1", "General Electric Company", ""),
+                                        &created).ok());
+  // Acronyms of stored customers: both registrations wait for review.
+  ASSERT_EQ(engine->Register(Deal("d1", "p-2", "I.B.M.", ""))->status, RegisterStatus::kReview);
+  ASSERT_EQ(engine->Register(Deal("d2", "p-3", "G.E.", ""))->status, RegisterStatus::kReview);
+  Opportunity after;
+  now_ = kNow + 10;
+  ASSERT_TRUE(engine->ReviewRegistration("d1", true, "manager:anna", &after).ok());
+  ASSERT_TRUE(store->Snapshot().ok());  // d1's decision in the snapshot, d2's in the journal
+  now_ = kNow + 20;
+  ASSERT_TRUE(engine->ReviewRegistration("d2", false, "manager:ben", &after).ok());
+
+  auto check = [&](Engine& e) {
+    EXPECT_EQ(e.GetOpportunity("d1")->status, OpportunityStatus::kOpen);
+    EXPECT_EQ(e.GetOpportunity("d2")->status, OpportunityStatus::kWithdrawn);
+    auto h1 = e.OpportunityHistory("d1");
+    ASSERT_TRUE(h1);
+    ASSERT_EQ(h1->size(), 2u);
+    EXPECT_EQ((*h1)[1].event, HistoryEvent::kReviewed);
+    EXPECT_EQ((*h1)[1].at, kNow + 10);
+    EXPECT_EQ((*h1)[1].actor, "manager:anna");
+    auto h2 = e.OpportunityHistory("d2");
+    ASSERT_TRUE(h2);
+    ASSERT_EQ(h2->size(), 2u);
+    EXPECT_EQ((*h2)[1].event, HistoryEvent::kReviewed);
+    EXPECT_EQ((*h2)[1].status, OpportunityStatus::kWithdrawn);
+    EXPECT_EQ((*h2)[1].actor, "manager:ben");
+    // The rejected registration protects nothing; the approved one does.
+    auto r = e.Register(Deal("d3", "p-4", "GE", ""));
+    ASSERT_TRUE(r.ok());
+    EXPECT_NE(r->status, RegisterStatus::kConflict);
+    for (const Match& m : r->matches) EXPECT_NE(m.opportunity_id, "d2");
+    EXPECT_EQ(e.Check(Deal("", "p-4", "IBM", "")).matches.at(0).opportunity_id, "d1");
+  };
+  auto again = NewEngine();
+  auto restored = Open(CrashImage(), again.get());
+  ASSERT_TRUE(restored);
+  check(*again);
+  check(*engine);
+}
+
 }  // namespace
 }  // namespace leadroute::store
 
