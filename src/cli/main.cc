@@ -382,8 +382,9 @@ int RunLint(const Flags& flags) {
   if (flags.Has("help") || flags.positional().size() != 1) {
     std::printf(
         "usage: leadroute lint DIR\n\n"
-        "Validates the rule set in DIR (policy.toml, partners.jsonl). Exit 0\n"
-        "when valid; else 1, with every error as FILE:LINE:COL: message.\n");
+        "Validates the rule set in DIR (policy.toml, and partners.jsonl and/or\n"
+        "partners.csv). Exit 0 when valid; else 1, with every error as\n"
+        "FILE:LINE:COL: message (the first 100 of each partners file).\n");
     return flags.Has("help") ? 0 : 2;
   }
   auto normalizer = Normalizer::Create();

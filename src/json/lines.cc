@@ -33,9 +33,17 @@ Status ForEachJsonLine(std::string_view text, std::string_view name,
                                                   std::size_t line_no)>& fn) {
   simdjson::ondemand::parser parser;
   simdjson::dom::parser validator;
+  // The first 100 errors are kept, the rest counted: a file of junk must
+  // not make a message larger than itself.
+  constexpr std::size_t kMaxErrors = 100;
   std::vector<std::string> errors;
+  std::size_t dropped = 0;
   std::size_t line_no = 0;
   auto error = [&](std::size_t col, std::string_view message) {
+    if (errors.size() >= kMaxErrors) {
+      ++dropped;
+      return;
+    }
     errors.push_back(std::string(name) + ":" + std::to_string(line_no) + ":" +
                      std::to_string(col) + ": " + std::string(message));
   };
@@ -80,6 +88,10 @@ Status ForEachJsonLine(std::string_view text, std::string_view name,
   for (const auto& e : errors) {
     if (!all.empty()) all.push_back('\n');
     all += e;
+  }
+  if (dropped > 0) {
+    all.append("\n").append(name).append(": ").append(std::to_string(dropped));
+    all.append(" more errors");
   }
   return Status::InvalidArgument(all);
 }

@@ -20,15 +20,6 @@ namespace {
 constexpr std::size_t kMaxMetrics = 64;
 constexpr std::size_t kMaxMetricName = 64;
 
-Status Joined(const std::vector<std::string>& errors) {
-  std::string all;
-  for (const auto& e : errors) {
-    if (!all.empty()) all.push_back('\n');
-    all += e;
-  }
-  return Status::InvalidArgument(all);
-}
-
 std::string_view Trim(std::string_view s) {
   const std::size_t first = s.find_first_not_of(" \t");
   if (first == std::string_view::npos) return {};
@@ -43,9 +34,68 @@ bool EqualsFolded(std::string_view s, std::string_view lower) {
                     [](char a, char b) { return AsciiLower(a) == b; });
 }
 
-// One cell of a CSV record: its text (quotes taken off) and where it begins.
+// A CSV record's bytes, and its cells, are at most this long (as a JSON
+// Lines record): a longer one is refused without being kept.
+constexpr std::size_t kMaxRecord = 1 << 20;
+
+// Most errors one file reports; the rest are counted.
+constexpr std::size_t kMaxErrors = 100;
+
+// Control characters of text echoed in an error, written as \xNN so each
+// error stays one line.
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(kHex[(c >> 4) & 0xf]);
+      out.push_back(kHex[c & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Errors of one file, `NAME:LINE:COL: message` each, the first kMaxErrors
+// of them kept.
+class ErrorList {
+ public:
+  explicit ErrorList(std::string_view name) : prefix_(std::string(name) + ":") {}
+  void Add(std::uint32_t line, std::uint32_t col, std::string_view message) {
+    if (kept_.size() < kMaxErrors) {
+      kept_.push_back(prefix_ + std::to_string(line) + ":" + std::to_string(col) + ": " +
+                      std::string(message));
+    } else {
+      ++dropped_;
+    }
+  }
+  bool empty() const { return kept_.empty(); }
+  Status status() const {
+    std::string all;
+    for (const auto& e : kept_) {
+      if (!all.empty()) all.push_back('\n');
+      all += e;
+    }
+    if (dropped_ > 0) {
+      all.append("\n").append(prefix_).append(" ").append(std::to_string(dropped_));
+      all.append(" more errors");
+    }
+    return Status::InvalidArgument(all);
+  }
+
+ private:
+  std::string prefix_;
+  std::vector<std::string> kept_;
+  std::size_t dropped_ = 0;
+};
+
+// One cell of a CSV record: its text (quotes taken off), whether it was
+// quoted, and where it begins.
 struct Cell {
   std::string text;
+  bool quoted = false;
   std::uint32_t line = 0;
   std::uint32_t col = 0;
 };
@@ -62,34 +112,51 @@ class CsvReader {
 
   bool done() const { return pos_ >= text_.size(); }
 
-  // The next record's cells into *cells. A malformed record (an unclosed
-  // quote, text after a closing quote, a quote inside an unquoted cell, a
-  // NUL byte) is skipped to its end: false, and *error says where and why.
-  bool Next(std::vector<Cell>* cells, std::string* error) {
+  // The next record: its first `max_cells` cells into *cells (*count says
+  // how many it has). A malformed record (an unclosed quote, text after a
+  // closing quote, a quote inside an unquoted cell, a carriage return not
+  // before a line feed, a NUL byte, over kMaxRecord bytes) is read to its
+  // end: false, and *error_at and *error say where and why.
+  bool Next(std::size_t max_cells, std::vector<Cell>* cells, std::size_t* count,
+            Cell* error_at, std::string* error) {
     cells->clear();
+    *count = 0;
     bool ok = true;
+    const std::size_t start = pos_;
+    Cell scratch;
+    auto fail = [&](const Cell& at, std::string_view why) {
+      if (!ok) return;
+      ok = false;
+      error_at->line = at.line;
+      error_at->col = at.col;
+      *error = why;
+    };
     for (;;) {
-      Cell& cell = cells->emplace_back();
+      Cell& cell = cells->size() < max_cells ? cells->emplace_back() : scratch;
+      cell = Cell{};
+      ++*count;
       cell.line = line_;
       cell.col = static_cast<std::uint32_t>(pos_ - line_start_ + 1);
+      const bool keep = &cell != &scratch && pos_ - start <= kMaxRecord;
       // Spaces before a quoted cell's quote (`a, "b, c"`) are not its text.
       std::size_t quote_at = pos_;
       while (quote_at < text_.size() && (text_[quote_at] == ' ' || text_[quote_at] == '\t')) {
         ++quote_at;
       }
       if (quote_at < text_.size() && text_[quote_at] == '"') {
+        cell.quoted = true;
         pos_ = quote_at + 1;
         for (;;) {
           const std::size_t quote = text_.find('"', pos_);
           if (quote == std::string_view::npos) {
-            pos_ = text_.size();
-            *error = At(cell) + "unclosed quote";
+            Take(text_.size(), nullptr, 0);
+            fail(cell, "unclosed quote");
             return false;
           }
-          Take(quote, &cell.text);
+          Take(quote, keep ? &cell.text : nullptr, kMaxRecord);
           pos_ = quote + 1;
           if (pos_ < text_.size() && text_[pos_] == '"') {
-            cell.text.push_back('"');
+            if (keep) cell.text.push_back('"');
             ++pos_;
             continue;
           }
@@ -97,8 +164,7 @@ class CsvReader {
         }
         while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
         if (pos_ < text_.size() && !AtRecordEnd() && text_[pos_] != ',') {
-          if (ok) *error = Here() + "text after a closing quote";
-          ok = false;
+          fail(cell, "text after a closing quote");
           const std::size_t stop = text_.find_first_of(",\n", pos_);
           pos_ = stop == std::string_view::npos ? text_.size() : stop;
         }
@@ -110,16 +176,20 @@ class CsvReader {
           --end;
         }
         const std::string_view raw = text_.substr(pos_, end - pos_);
-        if (raw.find('"') != std::string_view::npos && ok) {
-          *error = At(cell) + "a quote inside an unquoted field (quote the field and double its quotes)";
-          ok = false;
+        if (raw.find('"') != std::string_view::npos) {
+          fail(cell, "a quote inside an unquoted field (quote the field and double its quotes)");
+        } else if (raw.find('\r') != std::string_view::npos) {
+          fail(cell, "a carriage return without a line feed (line ends must be LF or CRLF)");
         }
-        cell.text.assign(raw);
+        if (keep) cell.text.assign(raw.substr(0, kMaxRecord));
         pos_ = end;
       }
-      if (cell.text.find('\0') != std::string::npos && ok) {
-        *error = At(cell) + "NUL byte";
-        ok = false;
+      if (cell.text.find('\0') != std::string::npos) fail(cell, "NUL byte");
+      if (pos_ - start > kMaxRecord) {
+        Cell first;
+        first.line = cells->empty() ? cell.line : (*cells)[0].line;
+        first.col = 1;
+        fail(first, "record too long (over 1 MiB)");
       }
       if (pos_ < text_.size() && text_[pos_] == ',') {
         ++pos_;
@@ -136,29 +206,28 @@ class CsvReader {
     }
   }
 
-  std::string At(const Cell& cell) const {
-    return std::to_string(cell.line) + ":" + std::to_string(cell.col) + ": ";
-  }
-
  private:
   bool AtRecordEnd() const {
     return text_[pos_] == '\n' ||
            (text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n'));
   }
 
-  std::string Here() const {
-    return std::to_string(line_) + ":" + std::to_string(pos_ - line_start_ + 1) + ": ";
-  }
-
-  // Appends text_[pos_, end) to *out, counting the line breaks it holds.
-  void Take(std::size_t end, std::string* out) {
+  // Appends text_[pos_, end) to *out (when not null; up to `limit` bytes
+  // in all), counting the line breaks it holds.
+  void Take(std::size_t end, std::string* out, std::size_t limit) {
+    auto append = [&](std::size_t to) {
+      if (out && out->size() < limit) {
+        out->append(text_.substr(pos_, std::min(to - pos_, limit - out->size())));
+      }
+    };
     for (std::size_t nl; (nl = text_.find('\n', pos_)) < end;) {
       ++line_;
       line_start_ = nl + 1;
-      out->append(text_.substr(pos_, nl + 1 - pos_));
+      append(nl + 1);
       pos_ = nl + 1;
     }
-    out->append(text_.substr(pos_, end - pos_));
+    append(end);
+    pos_ = end;
   }
 
   std::string_view text_;
@@ -195,7 +264,7 @@ constexpr NamedColumn kColumns[] = {
 std::optional<double> ParseNumber(std::string_view s) {
   double d = 0;
   const char* end = s.data() + s.size();
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.size() > 1 && s.front() == '+' && s[1] != '-') s.remove_prefix(1);
   const auto [ptr, ec] = std::from_chars(s.data(), end, d);
   if (ec != std::errc() || ptr != end || s.empty() || !std::isfinite(d)) return std::nullopt;
   return d;
@@ -246,12 +315,12 @@ Status SetField(Column column, std::string_view metric, std::string_view value, 
       }
       return Status::InvalidArgument("must be true or false (or yes, no, 1, 0)");
     case Column::kCapacity: {
-      std::uint64_t n = 0;
-      const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || ptr != value.data() + value.size() || n > 4294967295u) {
+      // As in JSON: any number that is whole (12, 12.0, 1e3).
+      const auto d = ParseNumber(value);
+      if (!d || !(*d >= 0 && *d <= 4294967295.0) || std::floor(*d) != *d) {
         return Status::InvalidArgument("must be a whole number from 0 to 4294967295");
       }
-      p->capacity = static_cast<std::uint32_t>(n);
+      p->capacity = static_cast<std::uint32_t>(*d);
       return Status::Ok();
     }
     case Column::kWeight: {
@@ -329,88 +398,120 @@ Status ParsePartnersJsonl(std::string_view text, std::string_view name,
 Status ParsePartnersCsv(std::string_view text, std::string_view name,
                         std::vector<Partner>* partners,
                         std::vector<PartnerSource>* sources) {
-  const std::string prefix = std::string(name) + ":";
+  ErrorList errors(name);
   if (!simdjson::validate_utf8(text.data(), text.size())) {
-    std::size_t line = 1;
+    std::uint32_t line = 1;
     for (std::string_view rest = text; !rest.empty(); ++line) {
       const std::string_view l = rest.substr(0, rest.find('\n'));
       if (!simdjson::validate_utf8(l.data(), l.size())) break;
       rest.remove_prefix(std::min(rest.size(), l.size() + 1));
     }
-    return Status::InvalidArgument(prefix + std::to_string(line) + ":1: not valid UTF-8");
+    errors.Add(line, 1, "not valid UTF-8");
+    return errors.status();
   }
-  std::vector<std::string> errors;
   CsvReader reader(text);
   std::vector<Cell> cells;
+  std::size_t count = 0;
+  Cell error_at;
   std::string error;
   auto blank = [&] {
     return std::all_of(cells.begin(), cells.end(),
                        [](const Cell& c) { return Trim(c.text).empty(); });
   };
+  // A valid header has at most every known column and 64 metrics; one
+  // more is kept to say so.
+  constexpr std::size_t kMaxColumns = std::size(kColumns) + kMaxMetrics;
   // The header: the first row with a name in it.
   bool have_header = false;
   while (!reader.done()) {
-    if (!reader.Next(&cells, &error)) {
-      errors.push_back(prefix + error);
-      return Joined(errors);  // without a header, nothing else can be read
+    if (!reader.Next(kMaxColumns + 1, &cells, &count, &error_at, &error)) {
+      errors.Add(error_at.line, error_at.col, error);
+      return errors.status();  // without a header, nothing else can be read
     }
     if (!blank()) {
       have_header = true;
       break;
     }
   }
-  if (!have_header) return Status::InvalidArgument(prefix + "1:1: no header row");
+  if (!have_header) {
+    errors.Add(1, 1, "no header row");
+    return errors.status();
+  }
+  const std::uint32_t header_line = cells.front().line;
+  if (count > kMaxColumns) {
+    errors.Add(header_line, 1, std::to_string(count) + " columns (at most " +
+                                   std::to_string(kMaxColumns) + ")");
+    return errors.status();
+  }
+  if (cells.size() == 1 && cells[0].text.find(';') != std::string::npos) {
+    errors.Add(header_line, 1,
+               "one column named \"" + Printable(Trim(cells[0].text)) +
+                   "\": fields are separated by commas, not semicolons");
+    return errors.status();
+  }
   auto names = std::make_shared<std::vector<std::string>>();
-  std::vector<Column> kinds;
+  std::vector<std::optional<Column>> kinds;  // none: an unnamed column
   std::optional<std::size_t> id_column;
   std::size_t metrics = 0;
-  const std::uint32_t header_line = cells.front().line;
+  bool unknown = false;
   for (const Cell& cell : cells) {
-    std::string folded(Trim(cell.text));
+    const std::string_view written = Trim(cell.text);
+    // Known columns are matched without regard to case; a metric keeps its
+    // name as written, as the policy names it.
+    std::string folded(written);
     std::transform(folded.begin(), folded.end(), folded.begin(), AsciiLower);
     std::optional<Column> kind;
+    std::string column = folded;
     for (const NamedColumn& c : kColumns) {
       if (folded == c.name) kind = c.column;
     }
     const bool metric = folded.starts_with("performance.") && folded.size() > 12;
-    if (metric) kind = Column::kPerformance;
-    if (metric && folded.size() - 12 > kMaxMetricName) {
-      errors.push_back(prefix + reader.At(cell) + "metric name too long (at most " +
-                       std::to_string(kMaxMetricName) + " bytes)");
+    if (metric) {
+      kind = Column::kPerformance;
+      column = "performance." + std::string(written.substr(12));
+      ++metrics;
+    }
+    if (metric && written.size() - 12 > kMaxMetricName) {
+      errors.Add(cell.line, cell.col, "metric name too long (at most " +
+                                          std::to_string(kMaxMetricName) + " bytes)");
+    } else if (written.empty()) {
+      // An unnamed column (a spreadsheet's trailing comma): its cells must
+      // stay empty.
     } else if (!kind) {
-      errors.push_back(prefix + reader.At(cell) + "unknown column \"" + folded +
-                       "\" (columns: id, name, tier, active, capacity, weight, territories, "
-                       "accounts, products, certifications, industries, languages, "
-                       "performance.NAME)");
-    } else if (std::find(names->begin(), names->end(), folded) != names->end()) {
-      errors.push_back(prefix + reader.At(cell) + "column \"" + folded + "\" named twice");
+      errors.Add(cell.line, cell.col, "unknown column \"" + Printable(written) + "\"");
+      unknown = true;
+    } else if (std::find(names->begin(), names->end(), column) != names->end()) {
+      errors.Add(cell.line, cell.col, "column \"" + Printable(column) + "\" named twice");
     }
     if (kind == Column::kId) id_column = names->size();
-    metrics += kind == Column::kPerformance;
-    names->push_back(std::move(folded));
-    kinds.push_back(kind.value_or(Column::kName));
+    names->push_back(written.empty() ? std::string() : std::move(column));
+    kinds.push_back(written.empty() ? std::nullopt : kind);
   }
-  if (!id_column) {
-    errors.push_back(prefix + std::to_string(header_line) + ":1: no id column");
+  if (unknown) {
+    errors.Add(header_line, 1,
+               "the columns are id, name, tier, active, capacity, weight, territories, "
+               "accounts, products, certifications, industries, languages and "
+               "performance.NAME");
   }
+  if (!id_column) errors.Add(header_line, 1, "no id column");
   if (metrics > kMaxMetrics) {
-    errors.push_back(prefix + std::to_string(header_line) + ":1: more than " +
-                     std::to_string(kMaxMetrics) + " performance columns");
+    errors.Add(header_line, 1,
+               "more than " + std::to_string(kMaxMetrics) + " performance columns");
   }
-  if (!errors.empty()) return Joined(errors);
+  if (!errors.empty()) return errors.status();
 
   std::vector<Partner> out;
   std::vector<PartnerSource> out_sources;
   while (!reader.done()) {
-    if (!reader.Next(&cells, &error)) {
-      errors.push_back(prefix + error);
+    if (!reader.Next(names->size(), &cells, &count, &error_at, &error)) {
+      errors.Add(error_at.line, error_at.col, error);
       continue;
     }
-    if (blank()) continue;
+    if (count == cells.size() && blank()) continue;
     const std::uint32_t line = cells.front().line;
-    if (cells.size() != names->size()) {
-      errors.push_back(prefix + std::to_string(line) + ":1: " + std::to_string(cells.size()) +
-                       " fields, the header has " + std::to_string(names->size()));
+    if (count != names->size()) {
+      errors.Add(line, 1, std::to_string(count) + " fields, the header has " +
+                              std::to_string(names->size()));
       continue;
     }
     Partner p;
@@ -422,25 +523,31 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const Cell& cell = cells[c];
       source.cells.emplace_back(cell.line, cell.col);
-      const std::string_view value = Trim(cell.text);
+      // Spaces inside quotes are the cell's own.
+      const std::string_view value = cell.quoted ? std::string_view(cell.text) : Trim(cell.text);
       if (value.empty()) continue;
+      if (!kinds[c]) {
+        errors.Add(cell.line, cell.col, "a value in a column without a name");
+        ok = false;
+        continue;
+      }
       std::string_view metric;
       if (kinds[c] == Column::kPerformance) metric = std::string_view((*names)[c]).substr(12);
-      if (Status s = SetField(kinds[c], metric, value, &p); !s.ok()) {
-        errors.push_back(prefix + reader.At(cell) + "partner." + (*names)[c] + ": " +
-                         std::string(s.message()));
+      if (Status s = SetField(*kinds[c], metric, value, &p); !s.ok()) {
+        errors.Add(cell.line, cell.col, "partner." + (*names)[c] + ": " + std::string(s.message()));
         ok = false;
       }
     }
-    if (ok && p.id.empty()) {
-      errors.push_back(prefix + reader.At(cells[*id_column]) + "partner.id: missing");
+    if (p.id.empty()) {
+      const Cell& cell = cells[*id_column];
+      errors.Add(cell.line, cell.col, "partner.id: missing");
       ok = false;
     }
     if (!ok) continue;
     out.push_back(std::move(p));
     out_sources.push_back(std::move(source));
   }
-  if (!errors.empty()) return Joined(errors);
+  if (!errors.empty()) return errors.status();
   for (auto& p : out) partners->push_back(std::move(p));
   for (auto& s : out_sources) sources->push_back(std::move(s));
   return Status::Ok();

@@ -309,9 +309,20 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
   std::vector<PartnerSource> sources;
   std::string jsonl_text;
   std::string csv_text;
-  std::error_code ec;
-  const bool has_csv = std::filesystem::exists(csv_path, ec);
-  if (!has_csv || std::filesystem::exists(partners_path, ec)) {
+  // Present unless surely absent: a dangling link or an unreadable
+  // directory entry is read, and reported.
+  auto present = [](const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::symlink_status(path, ec).type() !=
+           std::filesystem::file_type::not_found;
+  };
+  const bool has_csv = present(csv_path);
+  const bool has_jsonl = present(partners_path);
+  if (!has_csv && !has_jsonl) {
+    errors.push_back(partners_path +
+                     ":1:1: cannot read (a rule set needs partners.jsonl or partners.csv)");
+  }
+  if (has_jsonl) {
     if (auto text = ReadFile(partners_path); !text.ok()) {
       errors.emplace_back(text.status().message());
     } else {

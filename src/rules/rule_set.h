@@ -101,7 +101,8 @@ class RuleSet {
       Policy policy, std::vector<Partner> partners,
       const std::vector<PartnerSource>& sources, const Normalizer& normalizer);
 
-  // Loads DIR/policy.toml and DIR/partners.jsonl and compiles them.
+  // Loads DIR/policy.toml and the partners of DIR/partners.jsonl and/or
+  // DIR/partners.csv (JSON Lines first), and compiles them.
   static Result<std::shared_ptr<const RuleSet>> Load(const std::string& dir,
                                                      const Normalizer& normalizer);
 

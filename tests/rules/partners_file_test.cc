@@ -40,7 +40,7 @@ TEST(PartnersCsvTest, ReadsEveryColumnAsJsonLinesWould) {
       R"({"id":"p-1","name":"Acme IT, Munich","tier":"Gold","active":true,"capacity":25,)"
       R"("weight":1.5,"territories":["DE","AT","US:941"],"accounts":["acme.de"],)"
       R"("products":["cloud","backup"],"certifications":["cloud-pro"],"industries":["health"],)"
-      R"("languages":["de","en"],"performance":{"win_rate":0.4,"avg_response_hours":6}})"
+      R"("languages":["de","en"],"performance":{"Win_Rate":0.4,"avg_response_hours":6}})"
       "\n"
       R"({"id":"p-2","name":"Say \"hi\"","active":false})"
       "\n";
@@ -136,14 +136,76 @@ TEST(PartnersCsvTest, MalformedQuotingIsReportedAndTheRestStillRead) {
       "c,ok\n");
   EXPECT_NE(all.find("partners.csv:2:3: a quote inside an unquoted field"), std::string::npos)
       << all;
-  EXPECT_NE(all.find("partners.csv:3:6: text after a closing quote"), std::string::npos) << all;
+  EXPECT_NE(all.find("partners.csv:3:3: text after a closing quote"), std::string::npos) << all;
   EXPECT_EQ(all.find(":4:"), std::string::npos) << all;
   EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 1) << all;
 }
 
 TEST(PartnersCsvTest, NulBytesAreRefused) {
-  const std::string text("id,name\nd,\"nul\0x\"\n", 19);
-  EXPECT_NE(Errors(text).find("partners.csv:2:3: NUL byte"), std::string::npos);
+  static constexpr char kText[] = "id,name\nd,\"nul\0x\"\n";
+  const std::string all = Errors(std::string_view(kText, sizeof kText - 1));
+  EXPECT_NE(all.find("partners.csv:2:3: NUL byte"), std::string::npos) << all;
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 0) << all;
+}
+
+TEST(PartnersCsvTest, QuotedSpacesAndMetricNamesAreKeptAsWritten) {
+  const Parsed p = Csv("id,name,performance.WinRate,capacity\n"
+                       "a,\" spaced \",0.5,12.0\n"
+                       "b,  trimmed\t,+0.25,1e3\n");
+  ASSERT_TRUE(p.status.ok()) << p.status.message();
+  EXPECT_EQ(p.partners[0].name, " spaced ");
+  EXPECT_EQ(p.partners[1].name, "trimmed");
+  ASSERT_NE(p.partners[0].Performance("WinRate"), nullptr);
+  EXPECT_EQ(*p.partners[0].Performance("WinRate"), 0.5);
+  EXPECT_EQ(*p.partners[1].Performance("WinRate"), 0.25);
+  EXPECT_EQ(p.partners[0].capacity, 12u);  // whole numbers as JSON takes them
+  EXPECT_EQ(p.partners[1].capacity, 1000u);
+  EXPECT_EQ(p.sources[0].At("performance"), "partners.csv:2:14");
+}
+
+TEST(PartnersCsvTest, SignsLoneCarriageReturnsAndUnnamedColumns) {
+  std::string all = Errors("id,weight,name\na,+-5,x\nb,1,x\ry\n");
+  EXPECT_NE(all.find("partners.csv:2:3: partner.weight: must be a finite number"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("partners.csv:3:5: a carriage return without a line feed"),
+            std::string::npos)
+      << all;
+  // A trailing comma makes an unnamed column: fine while its cells are empty.
+  const Parsed p = Csv("id,name,\na,x,\nb,y, \n");
+  ASSERT_TRUE(p.status.ok()) << p.status.message();
+  EXPECT_EQ(p.partners.size(), 2u);
+  all = Errors("id,name,\na,x,oops\n");
+  EXPECT_NE(all.find("partners.csv:2:5: a value in a column without a name"), std::string::npos)
+      << all;
+  // A semicolon-separated export says so.
+  EXPECT_NE(Errors("id;name;tier\na;b;c\n").find("separated by commas, not semicolons"),
+            std::string::npos);
+}
+
+TEST(PartnersCsvTest, BoundedOnJunk) {
+  // A row of ten million commas: counted, not kept.
+  std::string text = "id\n";
+  text.append(10000000, ',');
+  std::string all = Errors(text);
+  EXPECT_NE(all.find("partners.csv:2:1: record too long (over 1 MiB)"), std::string::npos)
+      << all.substr(0, 200);
+  // A header of ten thousand columns: refused at once.
+  text = "id";
+  for (int i = 0; i < 10000; ++i) text.append(",performance.m").append(std::to_string(i));
+  all = Errors(text + "\n");
+  EXPECT_NE(all.find("partners.csv:1:1: 10001 columns (at most 76)"), std::string::npos)
+      << all.substr(0, 200);
+  // A hundred errors are listed, the rest counted.
+  text = "id,capacity\n";
+  for (int i = 0; i < 1000; ++i) text.append("p").append(std::to_string(i)).append(",x\n");
+  all = Errors(text);
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 100) << all.substr(0, 200);
+  EXPECT_NE(all.find("partners.csv: 900 more errors"), std::string::npos);
+  // A missing id is reported beside the row's other errors.
+  all = Errors("id,capacity\n ,x\n");
+  EXPECT_NE(all.find("partners.csv:2:1: partner.id: missing"), std::string::npos) << all;
+  EXPECT_NE(all.find("partners.csv:2:3: partner.capacity"), std::string::npos) << all;
 }
 
 TEST(PartnersCsvTest, HeaderProblems) {

@@ -211,7 +211,32 @@ TEST_F(RuleSetDirTest, MissingFilesAreErrors) {
   const auto errors = Lint();
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_NE(errors[0].find("policy.toml:1:1: cannot read"), std::string::npos);
-  EXPECT_NE(errors[1].find("partners.jsonl:1:1: cannot read"), std::string::npos);
+  EXPECT_NE(errors[1].find("partners.jsonl:1:1: cannot read (a rule set needs partners.jsonl "
+                           "or partners.csv)"),
+            std::string::npos)
+      << errors[1];
+}
+
+TEST_F(RuleSetDirTest, PartnersFilesThatCannotBeReadAreErrors) {
+  Write("policy.toml", "");
+  Write("partners.jsonl", "{\"id\":\"a\"}\n");
+  // A directory, and a link to nothing, where partners.csv belongs: both
+  // named, never taken for an empty file or no file.
+  std::filesystem::create_directory(dir_ / "partners.csv");
+  auto errors = Lint();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("partners.csv:1:1: cannot read"), std::string::npos) << errors[0];
+  std::filesystem::remove(dir_ / "partners.csv");
+  std::filesystem::create_symlink(dir_ / "nowhere.csv", dir_ / "partners.csv");
+  errors = Lint();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("partners.csv:1:1: cannot read"), std::string::npos) << errors[0];
+  std::filesystem::remove(dir_ / "partners.csv");
+  std::filesystem::remove(dir_ / "partners.jsonl");
+  std::filesystem::create_directory(dir_ / "partners.jsonl");
+  errors = Lint();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("partners.jsonl:1:1: cannot read"), std::string::npos) << errors[0];
 }
 
 TEST_F(RuleSetDirTest, PartnersFromCsvAndJsonLines) {
