@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "rules/iso_codes.h"
 #include "rules/predicate.h"
 #include "rules/toml_reader.h"
 
@@ -171,8 +172,27 @@ void ReadCapability(const toml::table& table, Policy* p, TomlErrors* errors) {
 }
 
 // One predicate table: { field = "...", op = "...", value/values/min/max }.
+// A predicate's values that name what the rule set knows by name: ISO
+// codes for the lead's country and region, tiers for the partner's tier.
+// The problem, or an empty string.
+std::string UnknownNames(Subject subject, const Predicate& p, const Policy& policy) {
+  if (p.op != PredicateOp::kEq && p.op != PredicateOp::kIn) return {};
+  for (const std::string& v : p.values) {
+    if (subject == Subject::kLead && p.field_id == kLeadCountry && !IsCountryCode(v)) {
+      return "unknown ISO 3166-1 code \"" + v + "\"";
+    }
+    if (subject == Subject::kLead && p.field_id == kLeadRegion && !IsSubdivisionCode(v)) {
+      return "unknown ISO 3166-2 code \"" + v + "\"";
+    }
+    if (subject == Subject::kPartner && p.field_id == kPartnerTier && policy.TierRank(v) < 0) {
+      return "unknown tier \"" + v + "\"";
+    }
+  }
+  return {};
+}
+
 std::optional<Predicate> ReadPredicate(const toml::node& node, Subject subject,
-                                       TomlErrors* errors) {
+                                       const Policy& policy, TomlErrors* errors) {
   const toml::table* t = node.as_table();
   if (t == nullptr) {
     errors->Add(node.source(), "a predicate must be a table {field, op, value}");
@@ -222,16 +242,22 @@ std::optional<Predicate> ReadPredicate(const toml::node& node, Subject subject,
     errors->Add(t->source(), problem);
     return std::nullopt;
   }
+  if (std::string problem = UnknownNames(subject, p, policy); !problem.empty()) {
+    errors->Add(t->source(), problem);
+    return std::nullopt;
+  }
   return p;
 }
 
-void ReadPredicates(const toml::node& node, Subject subject,
+void ReadPredicates(const toml::node& node, Subject subject, const Policy& policy,
                     std::vector<Predicate>* out, TomlErrors* errors) {
   if (const toml::array* array = node.as_array()) {
     for (const toml::node& element : *array) {
-      if (auto p = ReadPredicate(element, subject, errors)) out->push_back(std::move(*p));
+      if (auto p = ReadPredicate(element, subject, policy, errors)) {
+        out->push_back(std::move(*p));
+      }
     }
-  } else if (auto p = ReadPredicate(node, subject, errors)) {
+  } else if (auto p = ReadPredicate(node, subject, policy, errors)) {
     out->push_back(std::move(*p));
   }
 }
@@ -251,7 +277,7 @@ void ReadRules(const toml::node& node, Policy* p, TomlErrors* errors) {
       if (k == "name") {
         ReadString(v, "name", &rule.name, errors);
       } else if (k == "when") {
-        ReadPredicates(v, Subject::kLead, &rule.when, errors);
+        ReadPredicates(v, Subject::kLead, *p, &rule.when, errors);
       } else if (k == "then") {
         ReadChoice<RuleAction>(v, "then",
                                {{"require", RuleAction::kRequire},
@@ -260,7 +286,7 @@ void ReadRules(const toml::node& node, Policy* p, TomlErrors* errors) {
                                &rule.action, errors);
         has_then = true;
       } else if (k == "partner") {
-        ReadPredicates(v, Subject::kPartner, &rule.partner, errors);
+        ReadPredicates(v, Subject::kPartner, *p, &rule.partner, errors);
         has_partner = true;
       } else if (k == "boost") {
         ReadNumber(v, "boost", -kMaxWeight, kMaxWeight, &rule.boost, errors);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -133,6 +134,24 @@ TEST(PolicyTest, OperatorMustFitTheField) {
                      "then = \"boost\"\npartner = { field = \"id\", op = \"eq\", value = \"p\" }\n")
                 .find("then = \"boost\" needs boost"),
             std::string::npos);
+}
+
+TEST(PolicyTest, RuleValuesNameKnownCodesAndTiers) {
+  const std::string all = ErrorsOf(
+      "[tiers]\norder = [\"silver\", \"gold\"]\n"
+      "[[rules]]\nwhen = { field = \"country\", op = \"eq\", value = \"XX\" }\n"
+      "then = \"exclude\"\npartner = { field = \"tier\", op = \"in\", values = [\"gold\", \"Diamond\"] }\n"
+      "[[rules]]\nwhen = { field = \"region\", op = \"in\", values = [\"us-ca\", \"US-ZZ\"] }\n"
+      "then = \"require\"\npartner = { field = \"tier\", op = \"eq\", value = \"Gold\" }\n");
+  EXPECT_NE(all.find("policy.toml:4:8: unknown ISO 3166-1 code \"XX\""), std::string::npos) << all;
+  EXPECT_NE(all.find("policy.toml:6:11: unknown tier \"diamond\""), std::string::npos) << all;
+  EXPECT_NE(all.find("policy.toml:8:8: unknown ISO 3166-2 code \"US-ZZ\""), std::string::npos)
+      << all;
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 2) << all;  // "Gold" and "us-ca" are fine
+  // Prefixes and other fields are not names to look up.
+  EXPECT_EQ(ErrorsOf("[[rules]]\nwhen = { field = \"region\", op = \"prefix\", values = [\"US-\"] }\n"
+                     "then = \"exclude\"\npartner = { field = \"id\", op = \"eq\", value = \"x\" }\n"),
+            "");
 }
 
 class RuleSetDirTest : public ::testing::Test {
