@@ -1,7 +1,7 @@
 """A dependency-free Python client for leadroute (JSON-RPC 2.0 over TCP).
 
     from leadroute_client import Client, RpcError
-    with Client("127.0.0.1", 7411) as c:
+    with Client("127.0.0.1", 7411) as c:   # token="..." when the server has one
         c.call("ping")
         c.call("check", deal={"company": "ACME GmbH", "country": "DE"})
         # Pipelining: send many requests at once, answers come back in order.
@@ -25,11 +25,19 @@ class RpcError(Exception):
 
 
 class Client:
-    def __init__(self, host="127.0.0.1", port=7411, timeout=30.0):
+    def __init__(self, host="127.0.0.1", port=7411, timeout=30.0, token=None):
+        """Connects; with `token`, says hello with it first (a server started
+        with --token answers nothing else until then)."""
         self._sock = socket.create_connection((host, port), timeout=timeout)
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._buf = b""
         self._next_id = 1
+        if token is not None:
+            try:
+                self.call("hello", token=token)
+            except BaseException:
+                self.close()
+                raise
 
     def close(self):
         self._sock.close()
@@ -62,6 +70,10 @@ class Client:
         results = []
         for i in range(len(lines)):
             answer = json.loads(self._read_line())
+            if answer.get("id") is None and "error" in answer:
+                # The server's last word before it closes (idle, a limit).
+                e = answer["error"]
+                raise RpcError(e.get("code"), e.get("message"), e.get("data"))
             if answer.get("id") != first + i:
                 raise RpcError(-32603, f"answer for id {answer.get('id')}, expected {first + i}")
             if "error" in answer:

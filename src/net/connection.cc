@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "protocol/json_writer.h"
+#include "util/log.h"
 
 namespace leadroute::net {
 
@@ -78,12 +79,42 @@ void Connection::Watch() {
     // stops one that runs after Close(), or it would re-arm for ever.
     if (ec || self->closed_) return;
     const auto now = std::chrono::steady_clock::now();
-    if ((self->reading_ && now >= self->read_deadline_) ||
-        (self->writing_ && now >= self->write_deadline_)) {
-      return self->Close();  // the read or write then fails, and ends
-    }
+    // The read or write then fails, and ends.
+    if (self->reading_ && now >= self->read_deadline_) return self->TimedOut(/*writing=*/false);
+    if (self->writing_ && now >= self->write_deadline_) return self->TimedOut(/*writing=*/true);
     self->Watch();
   });
+}
+
+void Connection::TimedOut(bool writing) {
+  boost::system::error_code ec;
+  const auto peer = socket_.remote_endpoint(ec);
+  const std::string who = ec ? std::string("unknown") : peer.address().to_string() + ":" +
+                                                            std::to_string(peer.port());
+  if (writing) {
+    // Its answers are not read: nothing more can reach it.
+    Log("warn", "connection closed: the client did not read its answers",
+        {{"peer", who}, {"seconds", std::to_string(context_.write_timeout.count())}});
+  } else {
+    // A word, without waiting, on why it closes.
+    const bool started = in_.pending() > 0;
+    const std::string seconds =
+        std::to_string((started ? context_.line_timeout : context_.idle_timeout).count());
+    std::string line;
+    protocol::Dispatcher::WriteError(
+        protocol::kTooLarge,
+        started ? "line not finished within " + seconds + " s; closing"
+                : "idle for " + seconds + " s; closing",
+        &line);
+    socket_.send(asio::buffer(line), 0, ec);
+    // A started line never finished is worth a look (slowloris); an idle
+    // client going quiet is not.
+    if (started) {
+      Log("warn", "connection closed: a line was not finished in time",
+          {{"peer", who}, {"seconds", seconds}});
+    }
+  }
+  Close();
 }
 
 void Connection::Drain() {

@@ -94,6 +94,9 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   // request on this VM, measured when all I/O threads shared one
   // io_context). A timeout fires at most a tick late.
   void Watch();
+  // A read or write past its deadline: says why (an error line to a
+  // reader, a log line for a started line or a slow reader), and closes.
+  void TimedOut(bool writing);
 
   Socket socket_;
   ConnectionContext context_;

@@ -38,6 +38,37 @@ try:
         mixed = c.pipeline([("ping", None), ("nope", None), ("ping", None)], raise_errors=False)
         assert isinstance(mixed[1], RpcError) and mixed[1].code == -32601, mixed
         assert mixed[2]["version"]
+finally:
+    server.terminate()
+    server.wait(timeout=10)
+
+# A server with a token and a short idle timeout.
+import time  # noqa: E402
+server, port = start_server(bin_path, root, extra=("--token", "s3cret", "--idle-seconds", "1"))
+try:
+    with Client("127.0.0.1", port, token="s3cret") as c:
+        assert c.call("ping")["version"]
+    with Client("127.0.0.1", port) as c:
+        try:
+            c.call("ping")
+            raise AssertionError("ping answered without the token")
+        except RpcError as e:
+            assert e.code == -32003, e
+    try:
+        Client("127.0.0.1", port, token="wrong")
+        raise AssertionError("a wrong token was accepted")
+    except RpcError as e:
+        assert e.code == -32003, e
+    # Idle past the timeout: the server's last line says why it closed.
+    with Client("127.0.0.1", port, token="s3cret") as c:
+        time.sleep(1.6)
+        try:
+            c.call("ping")
+            raise AssertionError("an idle connection stayed open")
+        except RpcError as e:
+            assert e.code == -32002 and "idle" in e.message, e
+        except ConnectionError:
+            pass  # the close overtook the last line
     print("python_client_test: passed")
 finally:
     server.terminate()

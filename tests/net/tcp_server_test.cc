@@ -261,12 +261,15 @@ TEST_F(TcpServerTest, SilentAndSlowClientsAreClosed) {
   auto slow = Connect();
   asio::write(slow, asio::buffer(std::string(R"({"jsonrpc":"2.0",)")));  // never finished
   const auto t0 = std::chrono::steady_clock::now();
-  char c;
   boost::system::error_code ec;
-  silent.read_some(asio::buffer(&c, 1), ec);
-  EXPECT_TRUE(ec);
-  slow.read_some(asio::buffer(&c, 1), ec);
-  EXPECT_TRUE(ec);
+  // Each is told why, then closed.
+  EXPECT_EQ(ReadToEnd(silent, &ec),
+            R"({"jsonrpc":"2.0","id":null,"error":{"code":-32002,"message":"idle for 1 s; closing"}})"
+            "\n");
+  ec.clear();
+  EXPECT_EQ(ReadToEnd(slow, &ec),
+            R"({"jsonrpc":"2.0","id":null,"error":{"code":-32002,"message":"line not finished within 1 s; closing"}})"
+            "\n");
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
