@@ -4,6 +4,31 @@
 
 namespace leadroute::json {
 
+bool SeenKeys::AddSlow(std::string_view key, std::uint64_t bit) {
+  if ((bits_ & bit) != 0) {
+    for (std::size_t i = 0; i < count_ && i < kInline; ++i) {
+      if (std::string_view(keys_[i].data, keys_[i].size) == key) return false;
+    }
+    if (more_) {
+      for (std::string_view k : *more_) {
+        if (k == key) return false;
+      }
+    }
+  }
+  bits_ |= bit;
+  if (count_ < kInline) {
+    keys_[count_++] = Key{key.data(), key.size()};
+  } else {
+    if (!more_) more_ = std::make_unique<std::vector<std::string_view>>();
+    more_->push_back(key);
+  }
+  return true;
+}
+
+Status GivenTwice(std::string_view path, std::string_view key) {
+  return Status::InvalidArgument("given twice", FieldPath(path, key));
+}
+
 Status ReadString(od::value& v, std::string_view path, std::string* out,
                   std::size_t max_len) {
   od::json_type type;
@@ -33,36 +58,39 @@ Status AtField(Status s, std::string_view prefix, std::string_view key) {
 
 Status DecodePartyField(std::string_view key, od::value& v,
                         std::string_view prefix, Party* out, bool* handled,
-                        std::size_t max_len) {
+                        std::uint64_t* seen, std::size_t max_len) {
   std::string* dest = nullptr;
+  unsigned bit = 0;
   switch (key.size() ? key[0] : '\0') {
     case 'c':
-      if (key == "company") dest = &out->company;
-      else if (key == "city") dest = &out->city;
-      else if (key == "country") dest = &out->country;
+      if (key == "company") dest = &out->company, bit = 0;
+      else if (key == "city") dest = &out->city, bit = 1;
+      else if (key == "country") dest = &out->country, bit = 2;
       break;
-    case 'd': if (key == "domain") dest = &out->domain; break;
-    case 'e': if (key == "email") dest = &out->email; break;
-    case 'f': if (key == "first_name") dest = &out->first_name; break;
-    case 'l': if (key == "last_name") dest = &out->last_name; break;
+    case 'd': if (key == "domain") dest = &out->domain, bit = 3; break;
+    case 'e': if (key == "email") dest = &out->email, bit = 4; break;
+    case 'f': if (key == "first_name") dest = &out->first_name, bit = 5; break;
+    case 'l': if (key == "last_name") dest = &out->last_name, bit = 6; break;
     case 'p':
-      if (key == "phone") dest = &out->phone;
-      else if (key == "postal_code") dest = &out->postal_code;
+      if (key == "phone") dest = &out->phone, bit = 7;
+      else if (key == "postal_code") dest = &out->postal_code, bit = 8;
       break;
-    case 'r': if (key == "region") dest = &out->region; break;
-    case 's': if (key == "street") dest = &out->street; break;
+    case 'r': if (key == "region") dest = &out->region, bit = 9; break;
+    case 's': if (key == "street") dest = &out->street, bit = 10; break;
     default: break;
   }
   *handled = dest != nullptr;
   if (dest == nullptr) return Status::Ok();
+  if (Status s = Once(seen, bit, prefix, key); !s.ok()) return s;
   return AtField(ReadString(v, {}, dest, max_len), prefix, key);
 }
 
 Status DecodeParty(od::value& v, std::string_view path, Party* out,
                    std::size_t max_len) {
-  return ForEachField(v, path, [&](std::string_view key, od::value& value) {
+  std::uint64_t seen = 0;
+  return ForEachFieldUnchecked(v, path, [&](std::string_view key, od::value& value) {
     bool handled = false;
-    return DecodePartyField(key, value, path, out, &handled, max_len);
+    return DecodePartyField(key, value, path, out, &handled, &seen, max_len);
   });
 }
 

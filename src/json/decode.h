@@ -10,6 +10,7 @@
 
 #include <simdjson.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <optional>
@@ -41,19 +42,71 @@ Status ReadString(od::value& v, std::string_view path, std::string* out,
 // field's path only for an error.
 Status AtField(Status s, std::string_view prefix, std::string_view key);
 
-// If `key` is a party field, decodes `v` into it and sets *handled.
+// If `key` is a party field, decodes `v` into it and sets *handled. Party
+// fields take bits 0-11 of *seen (Once()): one given twice is an error.
 Status DecodePartyField(std::string_view key, od::value& v,
                         std::string_view prefix, Party* out, bool* handled,
-                        std::size_t max_len = 0);
+                        std::uint64_t* seen, std::size_t max_len = 0);
 
 // An object of party fields at `path`.
 Status DecodeParty(od::value& v, std::string_view path, Party* out,
                    std::size_t max_len = 0);
 
-// Calls fn(key, value) for each field of the object `v` at `path`; stops at
-// the first error fn returns.
+// The keys of one object seen so far, to refuse a key given twice (which
+// of the two a reader takes is a guess; a proxy in front may guess the
+// other). The views point into the document's own string buffer.
+class SeenKeys {
+ public:
+  SeenKeys() {}  // keys_ stays uninitialized: only [0, count_) is read
+
+  // False when `key` was seen before; else remembers it.
+  bool Add(std::string_view key) {
+    // A bit per key from its length and ends: a key whose bit is clear is
+    // new without comparing (objects of a dozen keys, nearly always).
+    const unsigned ends = key.empty() ? 0u
+                                      : static_cast<unsigned char>(key.front()) * 3u +
+                                            static_cast<unsigned char>(key.back());
+    const std::uint64_t bit = std::uint64_t{1} << ((key.size() * 7 + ends) & 63);
+    if ((bits_ & bit) != 0 || count_ == kInline) return AddSlow(key, bit);
+    bits_ |= bit;
+    keys_[count_++] = Key{key.data(), key.size()};
+    return true;
+  }
+
+ private:
+  struct Key {
+    const char* data;
+    std::size_t size;
+  };
+  static constexpr std::size_t kInline = 24;
+
+  // Add() when the key's bit is set, or past kInline keys.
+  bool AddSlow(std::string_view key, std::uint64_t bit);
+
+  Key keys_[kInline];
+  std::size_t count_ = 0;
+  std::uint64_t bits_ = 0;
+  std::unique_ptr<std::vector<std::string_view>> more_;  // past kInline
+};
+
+// The error for a key given twice (out of line: keeps the decoders small).
+Status GivenTwice(std::string_view path, std::string_view key);
+
+// For decoders on the hot path, which check the keys they read themselves
+// (ForEachFieldUnchecked): marks field number `bit` of the object read; a
+// second time is an error. A key the decoder ignores may repeat harmlessly.
+inline Status Once(std::uint64_t* seen, unsigned bit, std::string_view path,
+                   std::string_view key) {
+  const std::uint64_t b = std::uint64_t{1} << bit;
+  if ((*seen & b) != 0) [[unlikely]] return GivenTwice(path, key);
+  *seen |= b;
+  return Status::Ok();
+}
+
+// ForEachField() for a decoder that refuses the keys it reads given twice
+// itself (Once()): cheaper on the hot path than remembering every key.
 template <typename Fn>
-Status ForEachField(od::value& v, std::string_view path, Fn&& fn) {
+Status ForEachFieldUnchecked(od::value& v, std::string_view path, Fn&& fn) {
   od::object obj;
   if (v.get_object().get(obj) != simdjson::SUCCESS) {
     return Status::InvalidArgument("must be an object", path);
@@ -65,6 +118,28 @@ Status ForEachField(od::value& v, std::string_view path, Fn&& fn) {
         field.unescaped_key().get(key) != simdjson::SUCCESS) {
       return Status::InvalidArgument("malformed object", path);
     }
+    if (Status s = fn(key, field.value()); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Calls fn(key, value) for each field of the object `v` at `path`; stops at
+// the first error fn returns. A key given twice is an error.
+template <typename Fn>
+Status ForEachField(od::value& v, std::string_view path, Fn&& fn) {
+  od::object obj;
+  if (v.get_object().get(obj) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("must be an object", path);
+  }
+  SeenKeys seen;
+  for (auto item : obj) {
+    od::field field;
+    std::string_view key;
+    if (std::move(item).get(field) != simdjson::SUCCESS ||
+        field.unescaped_key().get(key) != simdjson::SUCCESS) {
+      return Status::InvalidArgument("malformed object", path);
+    }
+    if (!seen.Add(key)) return GivenTwice(path, key);
     if (Status s = fn(key, field.value()); !s.ok()) return s;
   }
   return Status::Ok();

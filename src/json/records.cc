@@ -33,11 +33,14 @@ Status ReadPerformance(od::value& v, std::string_view path,
 
 Status DecodeOwner(od::value& v, std::string_view path, Owner* out) {
   bool has_kind = false;
-  Status s = ForEachField(v, path, [&](std::string_view key, od::value& value) {
+  std::uint64_t seen = 0;
+  Status s = ForEachFieldUnchecked(v, path, [&](std::string_view key, od::value& value) {
     if (key == "id") {
+      if (Status once = Once(&seen, 0, path, key); !once.ok()) return once;
       return AtField(ReadString(value, {}, &out->id, kMaxStoredField), path, "id");
     }
     if (key == "kind") {
+      if (Status once = Once(&seen, 1, path, key); !once.ok()) return once;
       std::string kind;
       if (Status k = ReadString(value, {}, &kind); !k.ok()) return AtField(k, path, "kind");
       auto parsed = ParseOwnerKind(kind);
@@ -57,14 +60,22 @@ Status DecodeOwner(od::value& v, std::string_view path, Owner* out) {
 }
 
 Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) {
-  return ForEachField(v, path, [&](std::string_view key, od::value& value) {
+  std::uint64_t seen = 0;  // bits 0-11 party fields, 16- the opportunity's own
+  return ForEachFieldUnchecked(v, path, [&](std::string_view key, od::value& value) {
     bool handled = false;
-    Status s = DecodePartyField(key, value, path, &out->party, &handled,
+    Status s = DecodePartyField(key, value, path, &out->party, &handled, &seen,
                                 kMaxStoredField);
     if (!s.ok() || handled) return s;
     if (key == "id") {
+      if (Status once = Once(&seen, 16, path, key); !once.ok()) return once;
       return AtField(ReadString(value, {}, &out->id, kMaxStoredField), path, key);
     }
+    static constexpr std::string_view kOwn[] = {"owner", "products", "amount",
+                                                "registered_at", "expires_at", "status"};
+    unsigned own = 0;
+    while (own < std::size(kOwn) && key != kOwn[own]) ++own;
+    if (own == std::size(kOwn)) return Status::Ok();  // unknown: ignored
+    if (Status once = Once(&seen, 17 + own, path, key); !once.ok()) return once;
     const std::string field = FieldPath(path, key);
     if (key == "owner") return DecodeOwner(value, field, &out->owner);
     if (key == "products") return ReadStringArray(value, field, &out->products);
@@ -159,10 +170,18 @@ Status DecodePartner(od::value& v, std::string_view path, Partner* out) {
 }
 
 Status DecodeLead(od::value& v, std::string_view path, Lead* out) {
-  Status s = ForEachField(v, path, [&](std::string_view key, od::value& value) {
+  std::uint64_t seen = 0;  // bits 0-11 party fields, 16- the lead's own
+  Status s = ForEachFieldUnchecked(v, path, [&](std::string_view key, od::value& value) {
     bool handled = false;
-    Status r = DecodePartyField(key, value, path, &out->party, &handled, kMaxStoredField);
+    Status r = DecodePartyField(key, value, path, &out->party, &handled, &seen, kMaxStoredField);
     if (!r.ok() || handled) return r;
+    static constexpr std::string_view kOwn[] = {"id",       "industry",  "language",
+                                                "source",   "products",  "employees",
+                                                "annual_revenue", "received_at"};
+    unsigned own = 0;
+    while (own < std::size(kOwn) && key != kOwn[own]) ++own;
+    if (own == std::size(kOwn)) return Status::Ok();  // unknown: ignored
+    if (Status once = Once(&seen, 16 + own, path, key); !once.ok()) return once;
     const std::string field = FieldPath(path, key);
     if (key == "id") return ReadString(value, field, &out->id, kMaxStoredField);
     if (key == "industry") return ReadString(value, field, &out->industry, kMaxStoredField);

@@ -58,7 +58,7 @@ Status HandleCloseOpportunity(Engine& engine, od::value* params,
   std::string id;
   std::string status_name;
   std::string actor;
-  Status s = ForEachField(*params, "params", [&](std::string_view key,
+  Status s = ForEachField(*params, "", [&](std::string_view key,
                                                  od::value& value) {
     if (key == "id") return ReadString(value, "id", &id, kMaxStoredField);
     if (key == "status") return ReadString(value, "status", &status_name, 32);
@@ -86,7 +86,7 @@ Status HandleReviewRegistration(Engine& engine, od::value* params, JsonWriter& o
   std::string id;
   std::string decision;
   std::string actor;
-  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+  Status s = ForEachField(*params, "", [&](std::string_view key, od::value& value) {
     if (key == "id") return ReadString(value, "id", &id, kMaxStoredField);
     if (key == "decision") return ReadString(value, "decision", &decision, 32);
     if (key == "actor") return ReadString(value, "actor", &actor, kMaxStoredField);
@@ -120,7 +120,7 @@ Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& 
   std::vector<Opportunity> opps;
   std::vector<Status> decoded;  // per record
   bool has = false;
-  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+  Status s = ForEachField(*params, "", [&](std::string_view key, od::value& value) {
     if (key != "opportunities") return Status::Ok();
     has = true;
     od::array array;
@@ -218,7 +218,7 @@ Status HandleProtectionAt(Engine& engine, od::value* params, JsonWriter& out) {
   Opportunity customer;
   std::int64_t at = 0;
   bool has_customer = false;
-  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+  Status s = ForEachField(*params, "", [&](std::string_view key, od::value& value) {
     if (key == "customer") {
       has_customer = true;
       return DecodeParty(value, "customer", &customer.party, kMaxStoredField);

@@ -26,12 +26,14 @@ Status DecodeParam(od::value* params, std::string_view name, T* out,
                    Decode decode) {
   if (params == nullptr) return Status::InvalidArgument("missing", name);
   bool seen = false;
-  Status s = ForEachField(*params, "params",
-                          [&](std::string_view key, od::value& value) {
-                            if (key != name) return Status::Ok();
-                            seen = true;
-                            return decode(value, name, out);
-                          });
+  // The one param read is refused given twice; others are ignored.
+  Status s = json::ForEachFieldUnchecked(*params, "",
+                                         [&](std::string_view key, od::value& value) {
+                                           if (key != name) return Status::Ok();
+                                           if (seen) return json::GivenTwice("", key);
+                                           seen = true;
+                                           return decode(value, name, out);
+                                         });
   if (!s.ok()) return s;
   if (!seen) return Status::InvalidArgument("missing", name);
   return Status::Ok();

@@ -28,7 +28,8 @@ constexpr std::size_t kMaxParallelLine = 16 << 10;
 
 // Writes `{"jsonrpc":"2.0","id":<id>,` — the common head of every response.
 void WriteHead(std::string_view id_json, std::string* out) {
-  out->append(R"({"jsonrpc":"2.0","id":)");
+  static constexpr std::string_view kHead = R"({"jsonrpc":"2.0","id":)";
+  out->append(kHead);
   out->append(id_json);
   out->push_back(',');
 }
@@ -605,6 +606,10 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
   std::string_view method;
   bool has_method = false;
   bool has_params = false;
+  // A member given twice: which one counts is a guess (a proxy in front may
+  // take the other), so the request is refused.
+  std::string_view twice;
+  bool has_version = false, has_method_key = false;
   for (auto item : obj) {
     od::field field;
     std::string_view key;
@@ -614,18 +619,24 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
       return true;
     }
     if (key == "jsonrpc") {
+      if (has_version) twice = key;
+      has_version = true;
       std::string_view v;
       version_ok = field.value().get_string().get(v) == simdjson::SUCCESS &&
                    v == "2.0";
     } else if (key == "id") {
+      if (has_id) twice = key;
       has_id = true;
       id_ok = ReadId(field.value(), &id_json);
     } else if (key == "method") {
+      if (has_method_key) twice = key;
+      has_method_key = true;
       has_method = field.value().get_string().get(method) == simdjson::SUCCESS;
       if (!has_method) method = {};
       has_method = true;
       if (method.empty()) has_method = false;
     } else if (key == "params") {
+      if (has_params) twice = key;
       has_params = true;
     }
   }
@@ -633,6 +644,12 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
     Fail(kNullId, kInvalidRequest,
                        "Invalid Request: id must be a string, integer or null",
                        {}, out);
+    return true;
+  }
+  if (!twice.empty()) {
+    // Which id to answer is the doubt itself when id is the one twice.
+    Fail(twice == "id" ? std::string_view(kNullId) : std::string_view(id_json), kInvalidRequest,
+         "Invalid Request: " + std::string(twice) + " given twice", {}, out);
     return true;
   }
   if (!version_ok || !has_method) {
@@ -682,7 +699,7 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
   }
   const std::size_t mark = out->size();
   WriteHead(id_json, out);
-  out->append(R"("result":)");
+  out->append(std::string_view(R"("result":)"));
   JsonWriter writer(out);
   const auto start = std::chrono::steady_clock::now();
   Status status = handler(*engine_, params_ptr, writer);

@@ -33,8 +33,14 @@ class JsonWriter {
   // As std::to_chars writes it (the shortest form that reads back the
   // same); non-finite values are written as null.
   void Double(double v);
-  void Bool(bool v) { Separate(); out_->append(v ? "true" : "false"); }
-  void Null() { Separate(); out_->append("null"); }
+  void Bool(bool v) {
+    Separate();
+    out_->append(v ? std::string_view("true") : std::string_view("false"));
+  }
+  void Null() {
+    Separate();
+    out_->append(std::string_view("null"));
+  }
   // Already-encoded JSON, written as one value.
   void Raw(std::string_view json) { Separate(); out_->append(json); }
 

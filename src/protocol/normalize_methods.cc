@@ -49,7 +49,7 @@ Status HandleNormalize(Engine& engine, od::value* params, JsonWriter& out) {
   if (params == nullptr) return Status::InvalidArgument("missing", "party");
   Party party;
   bool seen = false;
-  Status s = ForEachField(*params, "params", [&](std::string_view key,
+  Status s = ForEachField(*params, "", [&](std::string_view key,
                                                 od::value& value) {
     if (key != "party") return Status::Ok();
     seen = true;

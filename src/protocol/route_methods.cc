@@ -27,7 +27,7 @@ Status HandleRoute(Engine& engine, od::value* params, JsonWriter& out) {
   Lead lead;
   bool has_lead = false;
   RouteOptions options;
-  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+  Status s = ForEachField(*params, "", [&](std::string_view key, od::value& value) {
     if (key == "lead") {
       has_lead = true;
       return json::DecodeLead(value, "lead", &lead);
@@ -47,7 +47,7 @@ Status HandleRouteBatch(Engine& engine, od::value* params, JsonWriter& out) {
   std::vector<Lead> leads;
   bool has_leads = false;
   RouteOptions options;
-  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+  Status s = ForEachField(*params, "", [&](std::string_view key, od::value& value) {
     if (key != "leads") return ReadOptions(key, value, &options);
     has_leads = true;
     od::array array;
@@ -89,7 +89,7 @@ Status HandleRouteBatch(Engine& engine, od::value* params, JsonWriter& out) {
 Status HandleLeadFeedback(Engine& engine, od::value* params, JsonWriter& out) {
   if (params == nullptr) return Status::InvalidArgument("missing", "lead_id");
   std::string lead_id, partner_id, outcome_name;
-  Status s = ForEachField(*params, "params", [&](std::string_view key, od::value& value) {
+  Status s = ForEachField(*params, "", [&](std::string_view key, od::value& value) {
     if (key == "lead_id") return ReadString(value, "lead_id", &lead_id, kMaxStoredField);
     if (key == "partner_id") return ReadString(value, "partner_id", &partner_id, kMaxStoredField);
     if (key == "outcome") return ReadString(value, "outcome", &outcome_name, 32);

@@ -163,6 +163,50 @@ TEST_F(DispatcherTest, BatchAnswersInOrder) {
   EXPECT_NE(Call("[]").find("-32600"), std::string::npos);
 }
 
+// A key given twice is refused, never resolved by guessing which counts
+// (a proxy in front may take the other), and changes nothing.
+TEST_F(DispatcherTest, KeysGivenTwiceAreRefused) {
+  const std::string before = Call(R"({"jsonrpc":"2.0","id":0,"method":"stats"})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":1,"method":"ping","method":"stats"})"),
+            R"({"jsonrpc":"2.0","id":1,"error":{"code":-32600,"message":"Invalid Request: method given twice"}})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":1,"id":2,"method":"ping"})"),
+            R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: id given twice"}})");
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","jsonrpc":"2.0","id":1,"method":"ping"})").find("jsonrpc given twice"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1,"method":"check","params":{"deal":{"company":"X"}},"params":{}})")
+                .find("params given twice"),
+            std::string::npos);
+  auto field = [&](std::string_view request) {
+    const std::string out = Call(request);
+    EXPECT_NE(out.find(R"("code":-32602,"message":"given twice")"), std::string::npos) << out;
+    const auto at = out.find(R"("field":")");
+    return at == std::string::npos ? out : out.substr(at + 9, out.find('"', at + 9) - at - 9);
+  };
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"a","owner":{"kind":"partner","id":"p"},"company":"X","id":"b"}}})"),
+            "opportunity.id");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"a","owner":{"kind":"partner","id":"p","kind":"direct"},"company":"X"}}})"),
+            "opportunity.owner.kind");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"a","owner":{"kind":"partner","id":"p"},"company":"X","expires_at":null,"expires_at":"2030-01-01T00:00:00Z"}}})"),
+            "opportunity.expires_at");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"a","owner":{"kind":"partner","id":"p"},"company":"X"},"opportunity":{"id":"b","owner":{"kind":"partner","id":"p"},"company":"Y"}}})"),
+            "opportunity");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"check","params":{"deal":{"company":"X","email":"a@x.de","company":"Y"}}})"),
+            "deal.company");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","country":"DE","company":"X","products":[],"products":["cloud"]},"dry_run":true}})"),
+            "lead.products");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","country":"DE","company":"X"},"dry_run":true,"dry_run":false}})"),
+            "dry_run");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_partner","params":{"partner":{"id":"z","performance":{"win_rate":0.1,"win_rate":0.9}}}})"),
+            "partner.performance.win_rate");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{"phone":"1","phone":"2"}}})"),
+            "party.phone");
+  // Unknown keys are ignored, given twice or not; the known ones still count.
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1,"method":"check","params":{"deal":{"x":1,"company":"X","x":2}}})")
+                .find(R"("result":{"status":"clear")"),
+            std::string::npos);
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":0,"method":"stats"})"), before);
+}
+
 TEST_F(DispatcherTest, InvalidUtf8AndNulInJsonAreParseErrors) {
   EXPECT_NE(Call("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pi\xC3\x28ng\"}").find("-32"),
             std::string::npos);
