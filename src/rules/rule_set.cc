@@ -97,7 +97,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     const std::vector<PartnerSource>& sources, const Normalizer& normalizer) {
   std::shared_ptr<RuleSet> rs(new RuleSet());
   std::vector<std::string> errors;
-  // "FILE:LINE:COL: message", COL where the field's name starts on its line.
+  // "FILE:LINE:COL: message": where the field's name starts on its JSON
+  // line, or where its CSV cell starts.
   auto error = [&](std::size_t i, std::string_view field, std::string_view message) {
     std::string at = i < sources.size() ? sources[i].At(field) : "partner " + partners[i].id;
     errors.push_back(at + ": " + std::string(message));
@@ -304,7 +305,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
     policy = std::move(*parsed);
   }
   // partners.jsonl, partners.csv or both (a partner in both is a
-  // duplicate id); without either, the missing partners.jsonl is the error.
+  // duplicate id); without either, one error names both.
   std::vector<Partner> partners;
   std::vector<PartnerSource> sources;
   std::string jsonl_text;
