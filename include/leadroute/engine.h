@@ -48,6 +48,10 @@ struct EngineStats {
   std::uint64_t leads_routed = 0;    // routed to a partner or an owner, ever
   std::uint64_t leads_unassigned = 0;
   std::uint64_t leads_open = 0;      // assigned to a partner, not closed or declined
+  // Outcomes partners reported (lead_feedback), summed over partners.
+  std::uint64_t leads_accepted = 0;
+  std::uint64_t leads_declined = 0;
+  std::uint64_t leads_closed = 0;
   // The opportunity index's memory, as allocated: packed records (live and
   // replaced ones not yet reclaimed), the slot array, histories, and the
   // postings: buckets, and the lists of keys under several opportunities.
@@ -145,6 +149,11 @@ class Engine {
   Status RemovePartner(std::string_view id);           // NotFound
   std::optional<Partner> GetPartner(std::string_view id) const;
   Result<PartnerStats> GetPartnerStats(std::string_view id) const;
+  // Up to `limit` partners' figures with ids after `after`, in id order
+  // (the rule set's partners and any other with leads); *more when others
+  // remain.
+  std::vector<PartnerStats> GetPartnerStatsPage(std::string_view after, std::size_t limit,
+                                                bool* more) const;
 
   // --- Durability (see leadroute/change_log.h) ---------------------------------
   // Every later state change goes to `log` before it applies, and write

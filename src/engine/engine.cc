@@ -167,6 +167,11 @@ Result<PartnerStats> Engine::GetPartnerStats(std::string_view id) const {
   return router_->Stats(id);
 }
 
+std::vector<PartnerStats> Engine::GetPartnerStatsPage(std::string_view after, std::size_t limit,
+                                                      bool* more) const {
+  return router_->StatsPage(after, limit, more);
+}
+
 void Engine::SetChangeLog(ChangeLog* log) {
   log_ = log;
   deals_->SetLog(log);

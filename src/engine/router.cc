@@ -316,6 +316,42 @@ Result<PartnerStats> Engine::Router::Stats(std::string_view id) const {
   return out;
 }
 
+std::vector<PartnerStats> Engine::Router::StatsPage(std::string_view after, std::size_t limit,
+                                                   bool* more) const {
+  std::shared_ptr<const RuleSet> rs = Current();
+  std::vector<std::string_view> ids;
+  std::shared_lock lock(state_mu_);
+  if (rs) {
+    for (const auto& cp : rs->partners()) {
+      if (cp.partner.id > after) ids.push_back(cp.partner.id);
+    }
+  }
+  for (const auto& [id, state] : states_) {
+    if (id > after && (!rs || rs->Find(id) < 0)) ids.push_back(id);
+  }
+  // The page's ids only: a partial sort, not of every partner.
+  const std::size_t n = std::min(limit, ids.size());
+  std::partial_sort(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(n), ids.end());
+  *more = ids.size() > n;
+  std::vector<PartnerStats> out;
+  out.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    PartnerStats& s = out.emplace_back();
+    s.partner_id = std::string(ids[k]);
+    if (auto it = states_.find(s.partner_id); it != states_.end()) {
+      s.received = it->second->received;
+      s.open = it->second->open;
+      s.accepted = it->second->accepted;
+      s.declined = it->second->declined;
+      s.closed = it->second->closed;
+    }
+    if (const int i = rs ? rs->Find(ids[k]) : -1; i >= 0) {
+      s.capacity = rs->partners()[static_cast<std::size_t>(i)].partner.capacity;
+    }
+  }
+  return out;
+}
+
 void Engine::Router::Totals(EngineStats* stats) const {
   std::shared_lock lock(state_mu_);
   if (active_.rules) {
@@ -325,6 +361,11 @@ void Engine::Router::Totals(EngineStats* stats) const {
   stats->leads_routed = routed_;
   stats->leads_unassigned = unassigned_;
   stats->leads_open = open_;
+  for (const auto& [id, state] : states_) {
+    stats->leads_accepted += state->accepted;
+    stats->leads_declined += state->declined;
+    stats->leads_closed += state->closed;
+  }
 }
 
 // --- Routing --------------------------------------------------------------------

@@ -50,6 +50,11 @@ class Engine::Router {
   Status RemovePartner(std::string_view id);
   std::optional<Partner> GetPartner(std::string_view id) const;
   Result<PartnerStats> Stats(std::string_view id) const;
+  // The figures of up to `limit` partners with ids after `after`, in id
+  // order: the rule set's partners and any other with leads routed to it.
+  // *more says whether partners remain past the last.
+  std::vector<PartnerStats> StatsPage(std::string_view after, std::size_t limit,
+                                      bool* more) const;
   void Totals(EngineStats* stats) const;
 
   // Every later change goes to `log` first (null: none). REQUIRES: no

@@ -300,6 +300,9 @@ Status HandleStats(Engine& engine, od::value* params, JsonWriter& out) {
   out.Field("leads_routed", stats.leads_routed);
   out.Field("leads_unassigned", stats.leads_unassigned);
   out.Field("leads_open", stats.leads_open);
+  out.Field("leads_accepted", stats.leads_accepted);
+  out.Field("leads_declined", stats.leads_declined);
+  out.Field("leads_closed", stats.leads_closed);
   out.Key("index_bytes");
   out.BeginObject();
   out.Field("records", static_cast<std::uint64_t>(stats.record_bytes));

@@ -152,27 +152,70 @@ Status HandleGetPartner(Engine& engine, od::value* params, JsonWriter& out) {
   return Status::Ok();
 }
 
-Status HandlePartnerStats(Engine& engine, od::value* params, JsonWriter& out) {
-  std::string id;
-  if (Status s = DecodeId(params, &id); !s.ok()) return s;
-  auto stats = engine.GetPartnerStats(id);
-  if (!stats.ok()) return stats.status();
+namespace {
+
+void WritePartnerStats(const PartnerStats& stats, JsonWriter& out) {
   out.BeginObject();
-  out.Field("id", stats->partner_id);
-  out.Field("received", stats->received);
-  out.Field("open", stats->open);
-  out.Field("accepted", stats->accepted);
-  out.Field("declined", stats->declined);
-  out.Field("closed", stats->closed);
+  out.Field("id", stats.partner_id);
+  out.Field("received", stats.received);
+  out.Field("open", stats.open);
+  out.Field("accepted", stats.accepted);
+  out.Field("declined", stats.declined);
+  out.Field("closed", stats.closed);
   out.Key("capacity");
-  if (stats->capacity) {
-    out.Uint(*stats->capacity);
+  if (stats.capacity) {
+    out.Uint(*stats.capacity);
   } else {
     out.Null();
   }
   out.Key("load");
-  if (stats->capacity && *stats->capacity > 0) {
-    out.Double(Rounded(static_cast<double>(stats->open) / *stats->capacity));
+  if (stats.capacity && *stats.capacity > 0) {
+    out.Double(Rounded(static_cast<double>(stats.open) / *stats.capacity));
+  } else {
+    out.Null();
+  }
+  out.EndObject();
+}
+
+// Most partners in one page of partner_stats without an id.
+constexpr std::size_t kMaxStatsPage = 10000;
+
+}  // namespace
+
+Status HandlePartnerStats(Engine& engine, od::value* params, JsonWriter& out) {
+  std::string id;
+  std::string after;
+  std::optional<double> limit;
+  if (params != nullptr) {
+    Status s = ForEachField(*params, "", [&](std::string_view key, od::value& value) {
+      if (key == "id") return ReadString(value, "id", &id, kMaxStoredField);
+      if (key == "after") return ReadString(value, "after", &after, kMaxStoredField);
+      if (key == "limit") return json::ReadDouble(value, "limit", &limit);
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+  }
+  if (!id.empty()) {
+    auto stats = engine.GetPartnerStats(id);
+    if (!stats.ok()) return stats.status();
+    WritePartnerStats(*stats, out);
+    return Status::Ok();
+  }
+  // Every partner, a page at a time.
+  if (limit && !(*limit >= 1 && *limit <= kMaxStatsPage && std::floor(*limit) == *limit)) {
+    return Status::InvalidArgument("must be a whole number from 1 to 10000", "limit");
+  }
+  bool more = false;
+  const std::vector<PartnerStats> page = engine.GetPartnerStatsPage(
+      after, limit ? static_cast<std::size_t>(*limit) : 1000, &more);
+  out.BeginObject();
+  out.Key("partners");
+  out.BeginArray();
+  for (const PartnerStats& s : page) WritePartnerStats(s, out);
+  out.EndArray();
+  out.Key("next");
+  if (more && !page.empty()) {
+    out.String(page.back().partner_id);
   } else {
     out.Null();
   }

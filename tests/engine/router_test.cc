@@ -192,6 +192,52 @@ TEST_F(RouterTest, CapacityAndFeedback) {
             Status::Code::kNotFound);
 }
 
+TEST_F(RouterTest, PartnerStatsPageThroughEveryPartnerAndSumInTotals) {
+  Partner a = P("a", {"DE"});
+  a.performance = {{"win_rate", 0.9}};
+  Partner b = P("b", {"DE"});
+  b.performance = {{"win_rate", 0.5}};
+  b.capacity = 4;
+  Partner c = P("c", {"FR"});
+  Load("", {c, b, a});  // pages come in id order whatever the file's order
+  EXPECT_EQ(Route(L("l1", "DE")).assignee.id, "a");
+  EXPECT_EQ(Route(L("l2", "DE")).assignee.id, "a");
+  EXPECT_EQ(Route(L("l3", "FR")).assignee.id, "c");
+  std::optional<RouteResult> rerouted;
+  ASSERT_TRUE(engine_->LeadFeedback("l1", "a", LeadOutcome::kAccepted, &rerouted).ok());
+  ASSERT_TRUE(engine_->LeadFeedback("l2", "a", LeadOutcome::kDeclined, &rerouted).ok());
+  ASSERT_TRUE(rerouted);
+  EXPECT_EQ(rerouted->assignee.id, "b");
+  ASSERT_TRUE(engine_->LeadFeedback("l3", "c", LeadOutcome::kClosed, &rerouted).ok());
+  // A partner removed with a lead still open keeps its figures in pages.
+  ASSERT_TRUE(engine_->RemovePartner("b").ok());
+
+  bool more = false;
+  auto page = engine_->GetPartnerStatsPage("", 2, &more);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_TRUE(more);
+  EXPECT_EQ(page[0].partner_id, "a");
+  EXPECT_EQ(page[0].received, 2u);
+  EXPECT_EQ(page[0].accepted, 1u);
+  EXPECT_EQ(page[0].declined, 1u);
+  EXPECT_EQ(page[1].partner_id, "b");
+  EXPECT_EQ(page[1].open, 1u);
+  EXPECT_FALSE(page[1].capacity.has_value());  // no longer in the rule set
+  page = engine_->GetPartnerStatsPage("b", 2, &more);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_FALSE(more);
+  EXPECT_EQ(page[0].partner_id, "c");
+  EXPECT_EQ(page[0].closed, 1u);
+  EXPECT_TRUE(engine_->GetPartnerStatsPage("c", 2, &more).empty());
+  EXPECT_FALSE(more);
+
+  const EngineStats totals = engine_->Stats();
+  EXPECT_EQ(totals.leads_accepted, 1u);
+  EXPECT_EQ(totals.leads_declined, 1u);
+  EXPECT_EQ(totals.leads_closed, 1u);
+  EXPECT_EQ(totals.leads_open, 2u);  // l1 accepted stays open; l2 with b
+}
+
 // A lead declined while a batch holding it runs (after the batch read its
 // declines, before it decided the lead) is prepared again with the decline,
 // as routing it then would be: here its owner declined it and no partner

@@ -279,6 +279,24 @@ TEST_F(DealMethodsTest, ReviewRegistrationDecidesAPendingOne) {
             std::string::npos);
 }
 
+TEST_F(DealMethodsTest, PartnerStatsWithoutAnIdPagesThroughPartners) {
+  // No rule set here: an empty page. (Pages of partners: RouterTest.)
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":1,"method":"partner_stats","params":{}})"),
+            R"({"jsonrpc":"2.0","id":1,"result":{"partners":[],"next":null}})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":2,"method":"partner_stats"})"),
+            R"({"jsonrpc":"2.0","id":2,"result":{"partners":[],"next":null}})");
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":3,"method":"partner_stats","params":{"limit":10001}})")
+                .find(R"("field":"limit")"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":4,"method":"partner_stats","params":{"id":"nobody"}})")
+                .find("-32001"),
+            std::string::npos);
+  const std::string stats = Call(R"({"jsonrpc":"2.0","id":5,"method":"stats"})");
+  EXPECT_NE(stats.find(R"("leads_accepted":0,"leads_declined":0,"leads_closed":0)"),
+            std::string::npos)
+      << stats;
+}
+
 TEST_F(DealMethodsTest, BadParamsNameTheField) {
   const std::string before = Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})");
   auto field = [&](std::string_view request) {
