@@ -328,6 +328,42 @@ TEST_F(DealsTest, AChannelManagerDecidesPendingRegistrations) {
   EXPECT_EQ(engine_->GetOpportunity("d5")->status, OpportunityStatus::kPending);
 }
 
+// Keys that thousands of opportunities share (a group's domain, a
+// switchboard) are capped: a query reads a few of their postings, so it
+// stays small, and still finds the customer its other keys name.
+TEST_F(DealsTest, VeryCommonKeysAreCappedNotScannedWhole) {
+  Party acme = Company("Acme Widgets", "US");
+  acme.domain = "bigcorp.com";
+  Put(Opp("acme", "p-acme", acme));  // the oldest posting on the domain
+  for (int i = 0; i < 3000; ++i) {
+    Party division = Company("Bigcorp Division " + std::to_string(i), "US");
+    division.domain = "bigcorp.com";
+    division.phone = "+1 773 534 6361";  // one switchboard for all
+    Put(Opp("div-" + std::to_string(i), "p-" + std::to_string(i % 50), division));
+  }
+  // Named by its company, the oldest is found behind 3,000 newer postings.
+  Party named = Company("ACME Widgets Inc.", "US");
+  named.domain = "www.bigcorp.com";
+  const CheckResult found = CheckAs("p-9", named);
+  ASSERT_FALSE(found.matches.empty());
+  EXPECT_EQ(found.matches[0].opportunity_id, "acme");
+  // The domain alone: a conflict on a few of them, at most max_matches.
+  Party domain_only;
+  domain_only.domain = "bigcorp.com";
+  const CheckResult by_domain = CheckAs("p-9", domain_only);
+  EXPECT_EQ(by_domain.status, CheckStatus::kConflict);
+  EXPECT_LE(by_domain.matches.size(), 10u);
+  // A switchboard shared by thousands is no evidence at all: a deal with
+  // only that phone is approved, where a phone shared by a few goes to
+  // review (RegisterSendsWeakEvidenceToReview).
+  Party switchboard;
+  switchboard.phone = "(773) 534-6361";
+  switchboard.country = "US";
+  auto r = engine_->Register(Opp("d1", "p-new", switchboard));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kApproved) << r->matches.size();
+}
+
 TEST_F(DealsTest, RegisterValidates) {
   EXPECT_EQ(engine_->Register(Opp("", "p1", Company("X"))).status().field(), "deal.id");
   EXPECT_EQ(engine_->Register(Opp("d", "", Company("X"))).status().field(),
