@@ -7,6 +7,13 @@
         # Pipelining: send many requests at once, answers come back in order.
         results = c.pipeline([("route", {"lead": lead}) for lead in leads])
 
+    # The change stream (a server with --data): every change from a
+    # position on; a connector keeps the last position it handled.
+    with Client("127.0.0.1", 7411) as c:
+        for position, change in c.subscribe(from_position=last + 1):
+            handle(change)
+            last = position
+
 Only the standard library (socket, json). One Client is one connection; it
 is not thread-safe: use one per thread.
 """
@@ -85,6 +92,26 @@ class Client:
             else:
                 results.append(answer["result"])
         return results
+
+    def subscribe(self, from_position=None):
+        """Turns this connection into the change stream: yields (position,
+        change) for every state change from `from_position` on (default:
+        from now), in order, without gaps or repeats; heartbeats are
+        skipped. Ends with ConnectionError when the server closes the
+        stream, or RpcError with the reason it gave (stream_ended)."""
+        params = {} if from_position is None else {"from": from_position}
+        self.call("subscribe", params)
+        while True:
+            note = json.loads(self._read_line())
+            method = note.get("method")
+            if method == "change":
+                yield note["params"]["position"], note["params"]["change"]
+            elif method == "stream_ended":
+                raise RpcError(-32002, "stream ended: " +
+                               str(note.get("params", {}).get("reason")))
+            elif method != "heartbeat" and "error" in note:
+                e = note["error"]
+                raise RpcError(e.get("code"), e.get("message"), e.get("data"))
 
     def _read_line(self):
         while b"\n" not in self._buf:

@@ -42,6 +42,33 @@ finally:
     server.terminate()
     server.wait(timeout=10)
 
+# The change stream, with a data directory: what one connection writes,
+# another sees, from any position on.
+data = tempfile.TemporaryDirectory()
+server, port = start_server(bin_path, root, data.name)
+try:
+    with Client("127.0.0.1", port) as w:
+        for i in range(3):
+            w.call("upsert_opportunity", opportunity={
+                "id": f"s-{i}", "owner": {"kind": "partner", "id": "p-1"},
+                "company": f"Stream {i} GmbH", "country": "DE"})
+    with Client("127.0.0.1", port) as sub, Client("127.0.0.1", port) as w:
+        stream = sub.subscribe(from_position=0)
+        seen = [next(stream) for _ in range(3)]
+        assert [p for p, _ in seen] == sorted(p for p, _ in seen), seen
+        assert [c["opportunity"]["id"] for _, c in seen] == ["s-0", "s-1", "s-2"], seen
+        w.call("close_opportunity", id="s-1", status="won")
+        position, change = next(stream)
+        assert position == seen[-1][0] + 1, (position, seen)
+        assert change["op"] == "close_opportunity" and change["id"] == "s-1", change
+    # Resuming from the last position + 1 gives exactly what came after.
+    with Client("127.0.0.1", port) as sub:
+        position, change = next(sub.subscribe(from_position=seen[-1][0] + 1))
+        assert change["op"] == "close_opportunity", change
+finally:
+    server.terminate()
+    server.wait(timeout=10)
+
 # A server with a token and a short idle timeout.
 import time  # noqa: E402
 server, port = start_server(bin_path, root, extra=("--token", "s3cret", "--idle-seconds", "1"))
