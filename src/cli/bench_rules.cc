@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <numeric>
 
+#include "protocol/json_writer.h"
+
 namespace leadroute::cli {
 
 namespace {
@@ -119,6 +121,53 @@ ReplayReport Replay(Engine& engine, const std::vector<Lead>& leads) {
   if (report.partners > counts.size()) counts.resize(report.partners, 0);
   report.gini = Gini(std::move(counts));
   return report;
+}
+
+std::string FormatDetails(const ReplayReport& a, const ReplayReport* b) {
+  std::string out;
+  for (const ReplayReport* r : {&a, b}) {
+    if (r == nullptr) continue;
+    for (const auto& [id, n] : r->per_partner) {
+      protocol::JsonWriter w(&out);
+      w.BeginObject();
+      w.Field("kind", "partner");
+      w.Field("rules", r->rules_dir);
+      w.Field("partner_id", id);
+      w.Field("leads", static_cast<std::uint64_t>(n));
+      w.Key("share");
+      w.Double(r->to_partner == 0 ? 0.0
+                                  : static_cast<double>(n) / static_cast<double>(r->to_partner));
+      w.EndObject();
+      out.push_back('\n');
+    }
+    for (const auto& [why, n] : r->unassigned_reasons) {
+      protocol::JsonWriter w(&out);
+      w.BeginObject();
+      w.Field("kind", "unassigned");
+      w.Field("rules", r->rules_dir);
+      w.Field("reason", why);
+      w.Field("leads", static_cast<std::uint64_t>(n));
+      w.EndObject();
+      out.push_back('\n');
+    }
+  }
+  if (b != nullptr) {
+    const std::size_t n = std::min(a.results.size(), b->results.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string x = Describe(a.results[i]), y = Describe(b->results[i]);
+      if (x == y) continue;
+      protocol::JsonWriter w(&out);
+      w.BeginObject();
+      w.Field("kind", "difference");
+      w.Field("lead_id", a.results[i].lead_id.empty() ? b->results[i].lead_id
+                                                      : a.results[i].lead_id);
+      w.Field("a", x);
+      w.Field("b", y);
+      w.EndObject();
+      out.push_back('\n');
+    }
+  }
+  return out;
 }
 
 std::string FormatReport(const ReplayReport& a, const ReplayReport* b) {

@@ -42,8 +42,17 @@ double Gini(std::vector<std::size_t> counts);
 // partner (capacity, products)", "no partner's territory covers FR".
 std::string ReasonKind(const std::string& reason);
 
-// Human-readable report; with `other`, the comparison too.
+// Human-readable report; with `other`, the comparison too. It lists the
+// ten busiest partners, the ten commonest reasons and twenty differences.
 std::string FormatReport(const ReplayReport& a, const ReplayReport* b);
+
+// All of it, one JSON object per line, for a script or a spreadsheet:
+// {"kind":"partner","rules","partner_id","leads","share"} for every partner
+// that received leads (share: of the leads sent to partners),
+// {"kind":"unassigned","rules","reason","leads"} for every reason, and with
+// `b`, {"kind":"difference","lead_id","a","b"} for every lead decided
+// otherwise ("partner p-17", "owner p-3", "unassigned", "error").
+std::string FormatDetails(const ReplayReport& a, const ReplayReport* b);
 
 }  // namespace leadroute::cli
 

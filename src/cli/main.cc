@@ -87,6 +87,8 @@ const std::vector<FlagSpec> kBenchRulesFlags = {
     {"opportunities", true, "open opportunities, one JSON object per line, loaded first"},
     {"config", true, "TOML configuration file (see README)"},
     {"default-country", true, "region hint for phones of parties without a country"},
+    {"details", true, "also write every partner's share, reason and difference to FILE "
+                      "(JSON Lines)"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kCallFlags = {
@@ -237,7 +239,7 @@ int RunBenchRules(const Flags& flags) {
   if (flags.Has("help") || !flags.Get("rules") || !flags.Get("leads")) {
     std::printf(
         "usage: leadroute bench-rules --rules DIR [--compare DIR2] --leads FILE\n"
-        "                             [--opportunities FILE]\n\n"
+        "                             [--opportunities FILE] [--details FILE]\n\n"
         "Replays the leads, in order, through the rule set (and through DIR2),\n"
         "recording assignments as live traffic would, and prints throughput,\n"
         "latency percentiles, each partner's share, fairness (Gini), the\n"
@@ -300,6 +302,16 @@ int RunBenchRules(const Flags& flags) {
     if (!b) return 1;
   }
   std::fputs(FormatReport(*a, b ? &*b : nullptr).c_str(), stdout);
+  if (auto path = flags.Get("details")) {
+    const std::string details = FormatDetails(*a, b ? &*b : nullptr);
+    std::FILE* f = std::fopen(path->c_str(), "wb");
+    const bool written = f != nullptr &&
+                         std::fwrite(details.data(), 1, details.size(), f) == details.size();
+    if (f == nullptr || std::fclose(f) != 0 || !written) {
+      std::fprintf(stderr, "leadroute: %s: cannot write\n", path->c_str());
+      return 1;
+    }
+  }
   return 0;
 }
 
