@@ -28,19 +28,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (rs.status().message().empty()) std::abort();  // errors say what is wrong
     return 0;
   }
-  Lead lead;
-  lead.id = "l";
-  lead.party.country = "DE";
-  lead.party.region = "DE-BY";
-  lead.party.postal_code = "80331";
-  lead.party.domain = "acme.de";
-  lead.products = {"cloud"};
-  lead.employees = 5000;
-  const rules::LeadFacts facts = (*rs)->Facts(lead, normalizer);
-  std::vector<rules::TerritoryHit> hits;
-  (*rs)->Covering(facts, &hits);
-  for (const auto& h : hits) {
-    if (h.partner >= (*rs)->partners().size()) std::abort();
-  }
+  fuzz::CheckCovering(**rs, normalizer);
   return 0;
 }

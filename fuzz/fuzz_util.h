@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "leadroute/normalizer.h"
+#include "leadroute/partner.h"
+#include "rules/rule_set.h"
 
 namespace leadroute::fuzz {
 
@@ -31,6 +33,25 @@ inline void CheckKey(std::string_view key) {
   if (key.empty() || key.size() > 4096) std::abort();
   for (char c : key) {
     if (c < 0x20 || c >= 0x7F) std::abort();
+  }
+}
+
+// A compiled rule set must route: a lead in DE-BY, 80331, at acme.de,
+// wanting cloud, finds only partners of the rule set.
+inline void CheckCovering(const rules::RuleSet& rs, const Normalizer& normalizer) {
+  Lead lead;
+  lead.id = "l";
+  lead.party.country = "DE";
+  lead.party.region = "DE-BY";
+  lead.party.postal_code = "80331";
+  lead.party.domain = "acme.de";
+  lead.products = {"cloud"};
+  lead.employees = 5000;
+  const rules::LeadFacts facts = rs.Facts(lead, normalizer);
+  std::vector<rules::TerritoryHit> hits;
+  rs.Covering(facts, &hits);
+  for (const auto& h : hits) {
+    if (h.partner >= rs.partners().size()) std::abort();
   }
 }
 

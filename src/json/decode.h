@@ -127,22 +127,11 @@ Status ForEachFieldUnchecked(od::value& v, std::string_view path, Fn&& fn) {
 // the first error fn returns. A key given twice is an error.
 template <typename Fn>
 Status ForEachField(od::value& v, std::string_view path, Fn&& fn) {
-  od::object obj;
-  if (v.get_object().get(obj) != simdjson::SUCCESS) {
-    return Status::InvalidArgument("must be an object", path);
-  }
   SeenKeys seen;
-  for (auto item : obj) {
-    od::field field;
-    std::string_view key;
-    if (std::move(item).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return Status::InvalidArgument("malformed object", path);
-    }
+  return ForEachFieldUnchecked(v, path, [&](std::string_view key, od::value& value) {
     if (!seen.Add(key)) return GivenTwice(path, key);
-    if (Status s = fn(key, field.value()); !s.ok()) return s;
-  }
-  return Status::Ok();
+    return fn(key, value);
+  });
 }
 
 // An array of strings (null: empty), each at most `max_len` bytes (0:

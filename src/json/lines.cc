@@ -17,6 +17,28 @@ std::string_view TopField(std::string_view path) {
 
 }  // namespace
 
+void FileErrors::Add(std::size_t line, std::size_t col, std::string_view message) {
+  if (kept_.size() >= kMaxKept) {
+    ++dropped_;
+    return;
+  }
+  kept_.push_back(name_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " +
+                  std::string(message));
+}
+
+Status FileErrors::status() const {
+  std::string all;
+  for (const auto& e : kept_) {
+    if (!all.empty()) all.push_back('\n');
+    all += e;
+  }
+  if (dropped_ > 0) {
+    all.append("\n").append(name_).append(": ").append(std::to_string(dropped_));
+    all.append(" more errors");
+  }
+  return Status::InvalidArgument(all);
+}
+
 std::size_t FieldColumn(std::string_view line, std::string_view field) {
   if (field.empty()) return 1;
   std::string quoted;
@@ -33,19 +55,10 @@ Status ForEachJsonLine(std::string_view text, std::string_view name,
                                                   std::size_t line_no)>& fn) {
   simdjson::ondemand::parser parser;
   simdjson::dom::parser validator;
-  // The first 100 errors are kept, the rest counted: a file of junk must
-  // not make a message larger than itself.
-  constexpr std::size_t kMaxErrors = 100;
-  std::vector<std::string> errors;
-  std::size_t dropped = 0;
+  FileErrors errors(name);
   std::size_t line_no = 0;
   auto error = [&](std::size_t col, std::string_view message) {
-    if (errors.size() >= kMaxErrors) {
-      ++dropped;
-      return;
-    }
-    errors.push_back(std::string(name) + ":" + std::to_string(line_no) + ":" +
-                     std::to_string(col) + ": " + std::string(message));
+    errors.Add(line_no, col, message);
   };
   simdjson::padded_string padded;
   while (!text.empty()) {
@@ -83,17 +96,7 @@ Status ForEachJsonLine(std::string_view text, std::string_view name,
       error(FieldColumn(line, TopField(s.field())), message);
     }
   }
-  if (errors.empty()) return Status::Ok();
-  std::string all;
-  for (const auto& e : errors) {
-    if (!all.empty()) all.push_back('\n');
-    all += e;
-  }
-  if (dropped > 0) {
-    all.append("\n").append(name).append(": ").append(std::to_string(dropped));
-    all.append(" more errors");
-  }
-  return Status::InvalidArgument(all);
+  return errors.empty() ? Status::Ok() : errors.status();
 }
 
 }  // namespace leadroute::json

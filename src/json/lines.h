@@ -4,7 +4,9 @@
 #define LEADROUTE_JSON_LINES_H_
 
 #include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "json/decode.h"
 
@@ -12,6 +14,25 @@ namespace leadroute::json {
 
 // Longest line read.
 inline constexpr std::size_t kMaxJsonLine = 1 << 20;
+
+// The errors of one file, `NAME:LINE:COL: message` each: the first 100 are
+// kept, the rest counted, so a file of junk never makes a message larger
+// than itself.
+class FileErrors {
+ public:
+  explicit FileErrors(std::string_view name) : name_(name) {}
+  void Add(std::size_t line, std::size_t col, std::string_view message);
+  bool empty() const { return kept_.empty(); }
+  // All of them as one InvalidArgument, a line each, then "NAME: N more
+  // errors" for those not kept.
+  Status status() const;
+
+ private:
+  static constexpr std::size_t kMaxKept = 100;
+  std::string name_;
+  std::vector<std::string> kept_;
+  std::size_t dropped_ = 0;
+};
 
 // Calls fn(object, line, line number) for each line of `text` that is a valid JSON
 // object. Every problem is collected, `NAME:LINE:COL: message` per line:

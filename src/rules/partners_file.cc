@@ -38,9 +38,6 @@ bool EqualsFolded(std::string_view s, std::string_view lower) {
 // Lines record): a longer one is refused without being kept.
 constexpr std::size_t kMaxRecord = 1 << 20;
 
-// Most errors one file reports; the rest are counted.
-constexpr std::size_t kMaxErrors = 100;
-
 // Control characters of text echoed in an error, written as \xNN so each
 // error stays one line.
 std::string Printable(std::string_view s) {
@@ -57,39 +54,6 @@ std::string Printable(std::string_view s) {
   }
   return out;
 }
-
-// Errors of one file, `NAME:LINE:COL: message` each, the first kMaxErrors
-// of them kept.
-class ErrorList {
- public:
-  explicit ErrorList(std::string_view name) : prefix_(std::string(name) + ":") {}
-  void Add(std::uint32_t line, std::uint32_t col, std::string_view message) {
-    if (kept_.size() < kMaxErrors) {
-      kept_.push_back(prefix_ + std::to_string(line) + ":" + std::to_string(col) + ": " +
-                      std::string(message));
-    } else {
-      ++dropped_;
-    }
-  }
-  bool empty() const { return kept_.empty(); }
-  Status status() const {
-    std::string all;
-    for (const auto& e : kept_) {
-      if (!all.empty()) all.push_back('\n');
-      all += e;
-    }
-    if (dropped_ > 0) {
-      all.append("\n").append(prefix_).append(" ").append(std::to_string(dropped_));
-      all.append(" more errors");
-    }
-    return Status::InvalidArgument(all);
-  }
-
- private:
-  std::string prefix_;
-  std::vector<std::string> kept_;
-  std::size_t dropped_ = 0;
-};
 
 // One cell of a CSV record: its text (quotes taken off), whether it was
 // quoted, and where it begins.
@@ -398,7 +362,7 @@ Status ParsePartnersJsonl(std::string_view text, std::string_view name,
 Status ParsePartnersCsv(std::string_view text, std::string_view name,
                         std::vector<Partner>* partners,
                         std::vector<PartnerSource>* sources) {
-  ErrorList errors(name);
+  json::FileErrors errors(name);
   if (!simdjson::validate_utf8(text.data(), text.size())) {
     std::uint32_t line = 1;
     for (std::string_view rest = text; !rest.empty(); ++line) {
