@@ -300,11 +300,14 @@ Result<PartnerStats> Engine::Router::Stats(std::string_view id) const {
   std::shared_ptr<const RuleSet> rs = Current();
   const int i = rs ? rs->Find(id) : -1;
   std::shared_lock lock(state_mu_);
-  auto it = states_.find(std::string(id));
-  if (i < 0 && it == states_.end()) return Status::NotFound("no such partner");
+  if (i < 0 && states_.count(std::string(id)) == 0) return Status::NotFound("no such partner");
+  return StatsOf(rs.get(), id);
+}
+
+PartnerStats Engine::Router::StatsOf(const RuleSet* rs, std::string_view id) const {
   PartnerStats out;
   out.partner_id = std::string(id);
-  if (it != states_.end()) {
+  if (auto it = states_.find(out.partner_id); it != states_.end()) {
     const PartnerState& s = *it->second;
     out.received = s.received;
     out.open = s.open;
@@ -312,7 +315,9 @@ Result<PartnerStats> Engine::Router::Stats(std::string_view id) const {
     out.declined = s.declined;
     out.closed = s.closed;
   }
-  if (i >= 0) out.capacity = rs->partners()[static_cast<std::size_t>(i)].partner.capacity;
+  if (const int i = rs ? rs->Find(id) : -1; i >= 0) {
+    out.capacity = rs->partners()[static_cast<std::size_t>(i)].partner.capacity;
+  }
   return out;
 }
 
@@ -335,20 +340,7 @@ std::vector<PartnerStats> Engine::Router::StatsPage(std::string_view after, std:
   *more = ids.size() > n;
   std::vector<PartnerStats> out;
   out.reserve(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    PartnerStats& s = out.emplace_back();
-    s.partner_id = std::string(ids[k]);
-    if (auto it = states_.find(s.partner_id); it != states_.end()) {
-      s.received = it->second->received;
-      s.open = it->second->open;
-      s.accepted = it->second->accepted;
-      s.declined = it->second->declined;
-      s.closed = it->second->closed;
-    }
-    if (const int i = rs ? rs->Find(ids[k]) : -1; i >= 0) {
-      s.capacity = rs->partners()[static_cast<std::size_t>(i)].partner.capacity;
-    }
-  }
+  for (std::size_t k = 0; k < n; ++k) out.push_back(StatsOf(rs.get(), ids[k]));
   return out;
 }
 

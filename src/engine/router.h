@@ -56,6 +56,8 @@ class Engine::Router {
   std::vector<PartnerStats> StatsPage(std::string_view after, std::size_t limit,
                                       bool* more) const;
   void Totals(EngineStats* stats) const;
+  // One partner's figures. REQUIRES: state_mu_ held (shared).
+  PartnerStats StatsOf(const rules::RuleSet* rs, std::string_view id) const;
 
   // Every later change goes to `log` first (null: none). REQUIRES: no
   // writer running.

@@ -2,26 +2,21 @@
 
 #include "util/time.h"
 
+#include <algorithm>
+
 namespace leadroute::json {
 
-bool SeenKeys::AddSlow(std::string_view key, std::uint64_t bit) {
-  if ((bits_ & bit) != 0) {
-    for (std::size_t i = 0; i < count_ && i < kInline; ++i) {
-      if (std::string_view(keys_[i].data, keys_[i].size) == key) return false;
-    }
-    if (more_) {
-      for (std::string_view k : *more_) {
-        if (k == key) return false;
-      }
-    }
+bool SeenKeys::Add(std::string_view key) {
+  for (std::size_t i = 0; i < count_ && i < kInline; ++i) {
+    if (keys_[i] == key) return false;
   }
-  bits_ |= bit;
+  if (std::find(more_.begin(), more_.end(), key) != more_.end()) return false;
   if (count_ < kInline) {
-    keys_[count_++] = Key{key.data(), key.size()};
+    keys_[count_] = key;
   } else {
-    if (!more_) more_ = std::make_unique<std::vector<std::string_view>>();
-    more_->push_back(key);
+    more_.push_back(key);
   }
+  ++count_;
   return true;
 }
 

@@ -57,36 +57,16 @@ Status DecodeParty(od::value& v, std::string_view path, Party* out,
 // other). The views point into the document's own string buffer.
 class SeenKeys {
  public:
-  SeenKeys() {}  // keys_ stays uninitialized: only [0, count_) is read
+  SeenKeys() {}  // keys_ stays uninitialized: only the first count_ are read
 
   // False when `key` was seen before; else remembers it.
-  bool Add(std::string_view key) {
-    // A bit per key from its length and ends: a key whose bit is clear is
-    // new without comparing (objects of a dozen keys, nearly always).
-    const unsigned ends = key.empty() ? 0u
-                                      : static_cast<unsigned char>(key.front()) * 3u +
-                                            static_cast<unsigned char>(key.back());
-    const std::uint64_t bit = std::uint64_t{1} << ((key.size() * 7 + ends) & 63);
-    if ((bits_ & bit) != 0 || count_ == kInline) return AddSlow(key, bit);
-    bits_ |= bit;
-    keys_[count_++] = Key{key.data(), key.size()};
-    return true;
-  }
+  bool Add(std::string_view key);
 
  private:
-  struct Key {
-    const char* data;
-    std::size_t size;
-  };
   static constexpr std::size_t kInline = 24;
-
-  // Add() when the key's bit is set, or past kInline keys.
-  bool AddSlow(std::string_view key, std::uint64_t bit);
-
-  Key keys_[kInline];
+  std::string_view keys_[kInline];
   std::size_t count_ = 0;
-  std::uint64_t bits_ = 0;
-  std::unique_ptr<std::vector<std::string_view>> more_;  // past kInline
+  std::vector<std::string_view> more_;  // past kInline
 };
 
 // The error for a key given twice (out of line: keeps the decoders small).

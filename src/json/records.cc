@@ -77,22 +77,23 @@ Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) 
     if (own == std::size(kOwn)) return Status::Ok();  // unknown: ignored
     if (Status once = Once(&seen, 17 + own, path, key); !once.ok()) return once;
     const std::string field = FieldPath(path, key);
-    if (key == "owner") return DecodeOwner(value, field, &out->owner);
-    if (key == "products") return ReadStringArray(value, field, &out->products);
-    if (key == "amount") return ReadDouble(value, field, &out->amount);
-    if (key == "registered_at") return ReadTime(value, field, &out->registered_at);
-    if (key == "expires_at") return ReadTime(value, field, &out->expires_at);
-    if (key == "status") {
-      std::string status;
-      if (Status r = ReadString(value, field, &status); !r.ok()) return r;
-      if (status.empty()) return Status::Ok();
-      auto parsed = ParseStatus(status);
-      if (!parsed || *parsed == OpportunityStatus::kPending) {
-        return Status::InvalidArgument(
-            "must be open, won, lost, expired or withdrawn", field);
-      }
-      out->status = *parsed;
+    switch (own) {
+      case 0: return DecodeOwner(value, field, &out->owner);
+      case 1: return ReadStringArray(value, field, &out->products);
+      case 2: return ReadDouble(value, field, &out->amount);
+      case 3: return ReadTime(value, field, &out->registered_at);
+      case 4: return ReadTime(value, field, &out->expires_at);
+      default: break;
     }
+    // status
+    std::string status;
+    if (Status r = ReadString(value, field, &status); !r.ok()) return r;
+    if (status.empty()) return Status::Ok();
+    auto parsed = ParseStatus(status);
+    if (!parsed || *parsed == OpportunityStatus::kPending) {
+      return Status::InvalidArgument("must be open, won, lost, expired or withdrawn", field);
+    }
+    out->status = *parsed;
     return Status::Ok();
   });
 }
@@ -183,15 +184,16 @@ Status DecodeLead(od::value& v, std::string_view path, Lead* out) {
     if (own == std::size(kOwn)) return Status::Ok();  // unknown: ignored
     if (Status once = Once(&seen, 16 + own, path, key); !once.ok()) return once;
     const std::string field = FieldPath(path, key);
-    if (key == "id") return ReadString(value, field, &out->id, kMaxStoredField);
-    if (key == "industry") return ReadString(value, field, &out->industry, kMaxStoredField);
-    if (key == "language") return ReadString(value, field, &out->language, kMaxStoredField);
-    if (key == "source") return ReadString(value, field, &out->source, kMaxStoredField);
-    if (key == "products") return ReadStringArray(value, field, &out->products);
-    if (key == "employees") return ReadDouble(value, field, &out->employees);
-    if (key == "annual_revenue") return ReadDouble(value, field, &out->annual_revenue);
-    if (key == "received_at") return ReadTime(value, field, &out->received_at);
-    return Status::Ok();
+    switch (own) {
+      case 0: return ReadString(value, field, &out->id, kMaxStoredField);
+      case 1: return ReadString(value, field, &out->industry, kMaxStoredField);
+      case 2: return ReadString(value, field, &out->language, kMaxStoredField);
+      case 3: return ReadString(value, field, &out->source, kMaxStoredField);
+      case 4: return ReadStringArray(value, field, &out->products);
+      case 5: return ReadDouble(value, field, &out->employees);
+      case 6: return ReadDouble(value, field, &out->annual_revenue);
+      default: return ReadTime(value, field, &out->received_at);
+    }
   });
   if (!s.ok()) return s;
   if (out->id.empty()) return Status::InvalidArgument("missing", FieldPath(path, "id"));

@@ -308,8 +308,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
   // duplicate id); without either, one error names both.
   std::vector<Partner> partners;
   std::vector<PartnerSource> sources;
-  std::string jsonl_text;
-  std::string csv_text;
+  std::string jsonl_text;  // the JSON sources view it
   // Present unless surely absent: a dangling link or an unreadable
   // directory entry is read, and reported.
   auto present = [](const std::string& path) {
@@ -338,8 +337,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
     if (auto text = ReadFile(csv_path); !text.ok()) {
       errors.emplace_back(text.status().message());
     } else {
-      csv_text = std::move(*text);
-      if (Status s = ParsePartnersCsv(csv_text, csv_path, &partners, &sources); !s.ok()) {
+      if (Status s = ParsePartnersCsv(*text, csv_path, &partners, &sources); !s.ok()) {
         errors.emplace_back(s.message());
       }
     }
