@@ -91,30 +91,31 @@ void Connection::TimedOut(bool writing) {
   const auto peer = socket_.remote_endpoint(ec);
   const std::string who = ec ? std::string("unknown") : peer.address().to_string() + ":" +
                                                             std::to_string(peer.port());
-  if (writing) {
-    // Its answers are not read: nothing more can reach it.
-    Log("warn", "connection closed: the client did not read its answers",
-        {{"peer", who}, {"seconds", std::to_string(context_.write_timeout.count())}});
-  } else {
-    // A word, without waiting, on why it closes.
-    const bool started = in_.pending() > 0;
-    const std::string seconds =
-        std::to_string((started ? context_.line_timeout : context_.idle_timeout).count());
+  const bool started = !writing && in_.pending() > 0;
+  const std::string seconds = std::to_string(
+      (writing ? context_.write_timeout : started ? context_.line_timeout : context_.idle_timeout)
+          .count());
+  if (!writing) {
+    // A word, without waiting, on why it closes. (A writer's answers are
+    // not read: nothing more can reach it.)
     std::string line;
-    protocol::Dispatcher::WriteError(
-        protocol::kTooLarge,
-        started ? "line not finished within " + seconds + " s; closing"
-                : "idle for " + seconds + " s; closing",
-        &line);
+    protocol::Dispatcher::WriteError(protocol::kTooLarge,
+                                     started ? "line not finished within " + seconds + " s; closing"
+                                             : "idle for " + seconds + " s; closing",
+                                     &line);
     socket_.send(asio::buffer(line), 0, ec);
-    // A started line never finished is worth a look (slowloris); an idle
-    // client going quiet is not.
-    if (started) {
-      Log("warn", "connection closed: a line was not finished in time",
-          {{"peer", who}, {"seconds", seconds}});
-    }
   }
+  // Closed before anything is logged: a slow log never keeps it open.
   Close();
+  // A client that does not read, or a started line never finished
+  // (slowloris), is worth a look; an idle client going quiet is not.
+  if (writing) {
+    Log("warn", "connection closed: the client did not read its answers",
+        {{"peer", who}, {"seconds", seconds}});
+  } else if (started) {
+    Log("warn", "connection closed: a line was not finished in time",
+        {{"peer", who}, {"seconds", seconds}});
+  }
 }
 
 void Connection::Drain() {
