@@ -14,6 +14,11 @@ namespace leadroute {
 // name alone stays below the conflict threshold, and together they reach
 // it; the same name in another country is clear.
 struct MatchWeights {
+  // An identifier of one type (Party::ids) on both sides: the same value
+  // names the customer on its own; another value names another legal
+  // entity or person, whatever else agrees.
+  double identifier = 7.0;
+  double identifier_mismatch = -6.0;
   double domain = 6.0;
   double domain_mismatch = -3.0;
   double email = 7.0;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "leadroute/party.h"
@@ -54,6 +55,10 @@ struct MatchKeys {
   std::optional<std::string> postal_code;   // "80331", "SW1A1AA"
   std::optional<std::string> city;          // "munchen": letters and digits
   std::optional<std::string> country;       // "DE"
+  // Identifiers (PartyId) as (type, value): the value's letters and digits
+  // in upper case; sorted by type, one per type, none without a letter or
+  // digit.
+  std::vector<std::pair<std::string, std::string>> ids;
 };
 
 class Normalizer {
@@ -96,6 +101,10 @@ class Normalizer {
                                      std::string_view country) const;
   // ISO 3166-1 alpha-2 in upper case, or nullopt when not two letters.
   static std::optional<std::string> Country(std::string_view country);
+  // An identifier's value: its letters and digits, folded to ASCII, in
+  // upper case ("de 129.273.398" -> "DE129273398"); nullopt when it has
+  // none (or is not valid UTF-8).
+  static std::optional<std::string> Identifier(std::string_view value);
 
   MatchKeys Keys(const Party& party) const;
 

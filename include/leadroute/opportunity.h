@@ -63,6 +63,7 @@ enum class Evidence : std::uint8_t {
   kCompany,
   kContact,
   kAddress,
+  kIdentifier,
 };
 std::string_view EvidenceName(Evidence e);
 

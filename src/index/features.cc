@@ -85,6 +85,9 @@ std::string_view FirstWord(std::string_view s) {
 }
 
 void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
+  ForEachId(f.ids, [&](std::string_view type, std::string_view value) {
+    Add(keys, KeyKind::kIdentifier, type, value);
+  });
   if (!f.domain.empty()) Add(keys, KeyKind::kDomain, f.domain);
   if (!f.email.empty()) Add(keys, KeyKind::kEmail, f.email);
   if (!f.phone.empty()) Add(keys, KeyKind::kPhone, f.phone);
@@ -144,6 +147,7 @@ bool IsStrongKind(KeyKind kind) {
     case KeyKind::kEmail:
     case KeyKind::kCompany:
     case KeyKind::kAddress:
+    case KeyKind::kIdentifier:
       return true;
     default:
       return false;
@@ -200,6 +204,11 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
   if (keys.postal_code) f.postal = std::move(*keys.postal_code);
   if (keys.city) f.city = std::move(*keys.city);
   if (keys.country) f.country = std::move(*keys.country);
+  for (const auto& [type, value] : keys.ids) {
+    if (!f.ids.empty()) f.ids.push_back('\x1f');
+    f.ids.append(type).push_back('\x1e');
+    f.ids.append(value);
+  }
   return f;
 }
 

@@ -3,8 +3,10 @@
 #ifndef LEADROUTE_INDEX_FEATURES_H_
 #define LEADROUTE_INDEX_FEATURES_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "leadroute/normalizer.h"
@@ -29,6 +31,9 @@ struct Features {
   std::string postal;           // "80331"
   std::string city;             // folded, letters and digits only
   std::string country;          // "DE"
+  // Identifiers: "type\x1eVALUE" (MatchKeys::ids), joined by '\x1f',
+  // sorted by type: "duns\x1e150483782\x1fvat\x1eDE129273398".
+  std::string ids;
 
   bool has_person() const { return !given.empty() && !surname.empty(); }
 };
@@ -55,7 +60,20 @@ enum class KeyKind : std::uint8_t {
   kCityNumber,     // city + house number
   kCityStreet,     // city + street
   kId,             // the opportunity's id (OpportunityIndex's id lookup)
+  kIdentifier,     // an identifier's type + value (Party::ids)
 };
+
+// Calls fn(type, value) for each identifier of Features::ids, in order.
+template <typename Fn>
+void ForEachId(std::string_view ids, Fn&& fn) {
+  while (!ids.empty()) {
+    const std::size_t end = std::min(ids.find('\x1f'), ids.size());
+    const std::string_view id = ids.substr(0, end);
+    const std::size_t sep = std::min(id.find('\x1e'), id.size());
+    fn(id.substr(0, sep), id.substr(std::min(sep + 1, id.size())));
+    ids.remove_prefix(std::min(end + 1, ids.size()));
+  }
+}
 
 // True for kinds whose postings name the customer on their own; lists of
 // other kinds are only followed while short (see OpportunityIndex): a phone

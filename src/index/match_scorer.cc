@@ -100,6 +100,25 @@ PersonScore ScorePerson(const Features& d, const RecordView::FeatureView& s,
   return out;
 }
 
+// Identifiers of the types both sides give: points for each, the same
+// value or another; *agreed when one is the same.
+double ScoreIds(std::string_view d, std::string_view s, const MatchWeights& w,
+                bool* agreed) {
+  double points = 0;
+  ForEachId(d, [&](std::string_view type, std::string_view value) {
+    ForEachId(s, [&](std::string_view stored_type, std::string_view stored_value) {
+      if (stored_type != type) return;
+      if (stored_value == value) {
+        points += w.identifier;
+        *agreed = true;
+      } else {
+        points += w.identifier_mismatch;
+      }
+    });
+  });
+  return points;
+}
+
 }  // namespace
 
 Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
@@ -113,6 +132,8 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   // people whose names disagree (a household's, an office's) is not theirs.
   const bool person_is_party = d.company.empty() && s.company.empty();
   const PersonScore person = ScorePerson(d, s, person_is_party, w);
+  bool identifier = false;
+  if (Both(d.ids, s.ids)) [[unlikely]] points += ScoreIds(d.ids, s.ids, w, &identifier);
   const bool names_disagree = person_is_party && person.points < 0;
   const bool same_mailbox = Both(d.email, s.email) && d.email == s.email;
   if (same_mailbox) {
@@ -190,13 +211,15 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   // household's, an office's), so the rest they share (a surname, an
   // address) names the household, not the customer. Possible at most, for
   // review. Without such a sign another given name may be a typing error
-  // and weighs as a mismatch only.
-  if (person_is_party && person.other_given && (same_mailbox || phone) &&
+  // and weighs as a mismatch only. An identifier both give alike names the
+  // person whatever the mailbox.
+  if (person_is_party && person.other_given && (same_mailbox || phone) && !identifier &&
       points > w.other_person_cap) {
     points = w.other_person_cap;
   }
 
   out.score = 1.0 / (1.0 + std::exp(-(points - w.midpoint) * w.slope));
+  if (identifier) out.evidence.push_back(Evidence::kIdentifier);
   if (email) out.evidence.push_back(Evidence::kEmail);
   if (domain) out.evidence.push_back(Evidence::kDomain);
   if (company) out.evidence.push_back(Evidence::kCompany);

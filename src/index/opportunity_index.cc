@@ -32,6 +32,7 @@ Features FeaturesOf(const RecordView& r) {
   f.postal = v.postal;
   f.city = v.city;
   f.country = v.country;
+  f.ids = v.ids;
   return f;
 }
 
@@ -255,6 +256,9 @@ Opportunity OpportunityIndex::OpportunityOf(std::uint32_t slot) const {
   o.party.postal_code = r.Get(kPostalCode);
   o.party.region = r.Get(kRegion);
   o.party.country = r.Get(kCountry);
+  ForEachId(r.Get(kIds), [&](std::string_view type, std::string_view value) {
+    o.party.ids.push_back({std::string(type), std::string(value)});
+  });
   o.products = SplitProducts(r.Get(kProducts));
   o.amount = r.amount();
   o.status = s.status;

@@ -1,5 +1,6 @@
 #include "index/record.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -18,7 +19,9 @@ constexpr std::size_t kHeader = 10;  // present, same, data offset
 constexpr std::size_t kMinRef = 4;
 
 // Features may be references; raw fields and binary ones may not.
-constexpr bool IsFeature(int field) { return field >= kFCompany && field < kRegisteredAt; }
+constexpr bool IsFeature(int field) {
+  return (field >= kFCompany && field < kRegisteredAt) || field == kFIds;
+}
 
 // The raw field a feature may equal, or kFieldCount.
 constexpr std::array<Field, kFieldCount> kRawOf = [] {
@@ -101,6 +104,13 @@ bool Pack(const Opportunity& o, const Features& f, std::string* out) {
     if (!products.empty()) products.push_back('\x1f');
     products += p;
   }
+  thread_local std::string ids;
+  ids.clear();
+  for (const PartyId& id : o.party.ids) {
+    if (!ids.empty()) ids.push_back('\x1f');
+    ids.append(id.type).push_back('\x1e');
+    ids.append(id.value);
+  }
   char registered[8], amount[8];
   std::memcpy(registered, &o.registered_at, 8);
   if (o.amount) std::memcpy(amount, &*o.amount, 8);
@@ -113,7 +123,8 @@ bool Pack(const Opportunity& o, const Features& f, std::string* out) {
       f.surname,   f.street,      f.number,       f.postal,    f.city,
       f.country,
       o.registered_at != 0 ? std::string_view(registered, 8) : std::string_view(),
-      o.amount ? std::string_view(amount, 8) : std::string_view()};
+      o.amount ? std::string_view(amount, 8) : std::string_view(),
+      ids,         f.ids};
   std::uint32_t present = kRefs, same = 0;
   // A raw field spelled from its feature keeps only what follows.
   thread_local std::string capitalized;
@@ -279,11 +290,12 @@ bool RecordView::Valid(std::string_view b) {
 std::size_t RecordView::size() const {
   std::string_view all[kFieldCount];
   Fields(all);
-  // Every field's view sits at its place in the data, absent ones empty
-  // there, so the last one ends the record (kAmount is never a shared one
-  // nor a reference).
-  static_assert(kRawOf[kFieldCount - 1] == kFieldCount);
-  return static_cast<std::size_t>(all[kFieldCount - 1].data() + all[kFieldCount - 1].size() - p_);
+  // Every field's view lies in the data (a reference or a shared field
+  // inside it, an absent one empty at its place), so the furthest end
+  // ends the record.
+  const char* end = p_ + ReadU16(p_ + 8);
+  for (const std::string_view& f : all) end = std::max(end, f.data() + f.size());
+  return static_cast<std::size_t>(end - p_);
 }
 
 std::int64_t RecordView::registered_at() const {
@@ -307,7 +319,7 @@ RecordView::FeatureView RecordView::features() const {
   return {f[kFCompany], f[kFAcronym], f[kFTokens],  f[kFDomain],
           f[kFEmail],   f[kFPhone],   f[kFGiven],   f[kFSurname],
           f[kFStreet],  f[kFNumber],  f[kFPostal],  f[kFCity],
-          f[kFCountry]};
+          f[kFCountry], f[kFIds]};
 }
 
 }  // namespace leadroute::index

@@ -48,9 +48,14 @@ enum Field : std::uint8_t {
   // Binary: 8 bytes each, absent when unknown.
   kRegisteredAt,  // int64 seconds since the epoch
   kAmount,        // double
+  // Added after the others, so that records packed before keep their
+  // meaning: raw "type\x1evalue" joined by '\x1f', in the order given,
+  // and the feature (Features::ids).
+  kIds,
+  kFIds,
   kFieldCount,
 };
-static_assert(kFieldCount <= 32, "the presence bitmap is 32 bits");
+static_assert(kFieldCount <= 31, "the presence bitmap is 32 bits, its top one a flag");
 
 // Largest packed record; Pack refuses larger ones.
 inline constexpr std::size_t kMaxRecordBytes = 60000;
@@ -89,7 +94,7 @@ class RecordView {
   // The features, as Features would hold them (string_views into the record).
   struct FeatureView {
     std::string_view company, acronym, tokens, domain, email, phone, given,
-        surname, street, number, postal, city, country;
+        surname, street, number, postal, city, country, ids;
     bool has_person() const { return !given.empty() && !surname.empty(); }
   };
   FeatureView features() const;

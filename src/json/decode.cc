@@ -51,9 +51,61 @@ Status AtField(Status s, std::string_view prefix, std::string_view key) {
   return Status::InvalidArgument(s.message(), FieldPath(prefix, key));
 }
 
+namespace {
+
+bool IsIdType(std::string_view type) {
+  if (type.empty() || type.size() > kMaxPartyIdType) return false;
+  for (char c : type) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+// `ids`: an object of identifier type to value. A null value is absent.
+Status DecodeIds(od::value& v, std::string_view path, std::vector<PartyId>* out,
+                 std::size_t max_len) {
+  out->clear();
+  od::json_type type;
+  if (v.type().get(type) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("malformed value", path);
+  }
+  if (type == od::json_type::null) return Status::Ok();
+  return ForEachField(v, path, [&](std::string_view key, od::value& value) -> Status {
+    if (!IsIdType(key)) {
+      return Status::InvalidArgument(
+          "an identifier's type is 1 to 32 lower-case letters, digits or _",
+          FieldPath(path, key));
+    }
+    PartyId id;
+    if (Status s = ReadString(value, {}, &id.value, max_len); !s.ok()) {
+      return AtField(s, path, key);
+    }
+    for (char c : id.value) {
+      if (static_cast<unsigned char>(c) < 0x20) {
+        return Status::InvalidArgument("holds a control character", FieldPath(path, key));
+      }
+    }
+    if (id.value.empty()) return Status::Ok();
+    if (out->size() == kMaxPartyIds) {
+      return Status::InvalidArgument(
+          "too many identifiers (at most " + std::to_string(kMaxPartyIds) + ")", path);
+    }
+    id.type.assign(key);
+    out->push_back(std::move(id));
+    return Status::Ok();
+  });
+}
+
+}  // namespace
+
 Status DecodePartyField(std::string_view key, od::value& v,
                         std::string_view prefix, Party* out, bool* handled,
                         std::uint64_t* seen, std::size_t max_len) {
+  if (key == "ids") [[unlikely]] {
+    *handled = true;
+    if (Status s = Once(seen, 11, prefix, key); !s.ok()) return s;
+    return DecodeIds(v, FieldPath(prefix, key), &out->ids, max_len);
+  }
   std::string* dest = nullptr;
   unsigned bit = 0;
   switch (key.size() ? key[0] : '\0') {

@@ -44,6 +44,7 @@ Status AtField(Status s, std::string_view prefix, std::string_view key);
 
 // If `key` is a party field, decodes `v` into it and sets *handled. Party
 // fields take bits 0-11 of *seen (Once()): one given twice is an error.
+// `ids` is an object of identifier type ("vat") to value (see PartyId).
 Status DecodePartyField(std::string_view key, od::value& v,
                         std::string_view prefix, Party* out, bool* handled,
                         std::uint64_t* seen, std::size_t max_len = 0);

@@ -1,5 +1,7 @@
 #include "leadroute/normalizer.h"
 
+#include <algorithm>
+
 #include "normalize/company_name.h"
 #include "normalize/domain_name.h"
 #include "normalize/email_address.h"
@@ -111,8 +113,28 @@ std::optional<std::string> Normalizer::Country(std::string_view country) {
                      normalize::AsciiUpper(country[1])};
 }
 
+std::optional<std::string> Normalizer::Identifier(std::string_view value) {
+  std::string folded, out;
+  if (!normalize::FoldToAscii(value, &folded)) return std::nullopt;
+  for (char c : folded) {
+    if (normalize::IsAsciiAlnum(c)) out.push_back(normalize::AsciiUpper(c));
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
 MatchKeys Normalizer::Keys(const Party& party) const {
   MatchKeys keys;
+  if (!party.ids.empty()) [[unlikely]] {
+    for (const PartyId& id : party.ids) {
+      if (auto value = Identifier(id.value)) keys.ids.emplace_back(id.type, std::move(*value));
+    }
+    std::sort(keys.ids.begin(), keys.ids.end());
+    // One per type (a decoded party has no type twice; a built one may).
+    keys.ids.erase(std::unique(keys.ids.begin(), keys.ids.end(),
+                               [](const auto& a, const auto& b) { return a.first == b.first; }),
+                   keys.ids.end());
+  }
   keys.country = Country(party.country);
   const std::string_view cc = keys.country ? *keys.country : std::string_view();
   if (!party.company.empty()) {

@@ -40,6 +40,12 @@ void WriteKeys(const MatchKeys& keys, JsonWriter& out) {
   out.Field("address", keys.address);
   out.Field("postal_code", keys.postal_code);
   out.Field("country", keys.country);
+  if (!keys.ids.empty()) {
+    out.Key("ids");
+    out.BeginObject();
+    for (const auto& [type, value] : keys.ids) out.Field(type, value);
+    out.EndObject();
+  }
   out.EndObject();
 }
 

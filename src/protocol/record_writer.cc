@@ -18,6 +18,12 @@ void WritePartyFields(const Party& p, JsonWriter& out) {
   for (const auto& [name, value] : fields) {
     if (!value->empty()) out.Field(name, *value);
   }
+  if (!p.ids.empty()) {
+    out.Key("ids");
+    out.BeginObject();
+    for (const PartyId& id : p.ids) out.Field(id.type, id.value);
+    out.EndObject();
+  }
 }
 
 void WritePartner(const Partner& p, JsonWriter& out) {

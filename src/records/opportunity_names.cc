@@ -41,6 +41,7 @@ std::string_view EvidenceName(Evidence e) {
     case Evidence::kCompany: return "company";
     case Evidence::kContact: return "contact";
     case Evidence::kAddress: return "address";
+    case Evidence::kIdentifier: return "identifier";
   }
   return "company";
 }

@@ -120,6 +120,8 @@ void ReadWeights(const toml::table& table, std::string_view section,
     double* value;
   };
   const Entry entries[] = {
+      {"identifier", &w->identifier},
+      {"identifier_mismatch", &w->identifier_mismatch},
       {"domain", &w->domain}, {"domain_mismatch", &w->domain_mismatch},
       {"email", &w->email}, {"phone", &w->phone}, {"company", &w->company},
       {"company_fuzzy", &w->company_fuzzy},

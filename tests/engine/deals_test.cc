@@ -601,6 +601,79 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
   EXPECT_EQ(CheckAs("p2", colleague).status, CheckStatus::kConflict);
 }
 
+// Identifiers (a VAT number, a DUNS number; a passport): the same value
+// names the customer whatever its name; another value of the same type
+// names another one whatever else agrees.
+TEST_F(DealsTest, IdentifiersNameTheCustomer) {
+  Party acme = Company("ACME Deutschland GmbH", "DE");
+  acme.ids = {{"vat", "DE 129 273 398"}, {"duns", "15-048-3782"}};
+  Put(Opp("o1", "p1", acme));
+
+  // Renamed, no other field alike: the VAT number alone is a conflict.
+  Party renamed = Company("Acme Industrial Solutions AG", "DE");
+  renamed.ids = {{"vat", "de129273398"}};
+  CheckResult r = CheckAs("p2", renamed);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  EXPECT_EQ(r.matches[0].matched_on.front(), Evidence::kIdentifier);
+  // Only an identifier, of the other type.
+  Party duns_only;
+  duns_only.ids = {{"duns", "150483782"}};
+  EXPECT_EQ(CheckAs("p2", duns_only).status, CheckStatus::kConflict);
+
+  // The same name and country, another VAT number: another legal entity.
+  Party other_entity = Company("ACME Deutschland GmbH", "DE");
+  other_entity.ids = {{"vat", "DE 811 569 869"}};
+  EXPECT_EQ(CheckAs("p2", other_entity).status, CheckStatus::kClear);
+  // Without an identifier the name still matches.
+  EXPECT_EQ(CheckAs("p2", Company("ACME Deutschland GmbH", "DE")).status,
+            CheckStatus::kConflict);
+  // A value alike under another type is no evidence.
+  Party other_type = Company("Globex", "DE");
+  other_type.ids = {{"tax_id", "DE129273398"}};
+  EXPECT_EQ(CheckAs("p2", other_type).status, CheckStatus::kClear);
+  // Values with no letter or digit are absent.
+  Party blank = Company("Globex", "DE");
+  blank.ids = {{"vat", " - "}};
+  EXPECT_EQ(CheckAs("p2", blank).status, CheckStatus::kClear);
+
+  // The identifiers are stored as given.
+  auto got = engine_->GetOpportunity("o1");
+  ASSERT_TRUE(got.has_value());
+  ASSERT_EQ(got->party.ids.size(), 2u);
+  EXPECT_EQ(got->party.ids[0].type, "vat");
+  EXPECT_EQ(got->party.ids[0].value, "DE 129 273 398");
+  EXPECT_EQ(got->party.ids[1].type, "duns");
+  EXPECT_EQ(got->party.ids[1].value, "15-048-3782");
+}
+
+// A person's identifier outweighs a changed surname, and a shared mailbox:
+// the same passport is the same person.
+TEST_F(DealsTest, APersonsIdentifierOutweighsOtherNames) {
+  Party amanda;
+  amanda.first_name = "Amanda";
+  amanda.last_name = "Anderson";
+  amanda.ids = {{"drivers_license", "73423499"}};
+  Put(Opp("o1", "p1", amanda));
+  Party married = amanda;
+  married.last_name = "Jones";
+  EXPECT_EQ(CheckAs("p2", married).status, CheckStatus::kConflict);
+  married.ids.clear();
+  EXPECT_EQ(CheckAs("p2", married).status, CheckStatus::kClear);
+
+  Party lee;
+  lee.first_name = "Lee";
+  lee.last_name = "Toulouse";
+  lee.email = "toulouse@gmail.com";
+  lee.ids = {{"passport", "483290175"}};
+  Put(Opp("o2", "p1", lee));
+  Party leigh = lee;
+  leigh.first_name = "Edith";  // another given name on one mailbox
+  EXPECT_EQ(CheckAs("p2", leigh).status, CheckStatus::kConflict);
+  leigh.ids = {{"passport", "599331022"}};
+  EXPECT_EQ(CheckAs("p2", leigh).status, CheckStatus::kClear);
+}
+
 }  // namespace
 }  // namespace leadroute
 

@@ -17,6 +17,7 @@ default_country = "us"
 [conflict.weights]
 phone = 4
 country_mismatch = -6.5
+identifier_mismatch = -9
 
 [server]   # someone else's
 listen = "127.0.0.1:7411"
@@ -29,6 +30,7 @@ listen = "127.0.0.1:7411"
   EXPECT_EQ(o.default_country, "US");
   EXPECT_DOUBLE_EQ(o.conflict.weights.phone, 4.0);
   EXPECT_DOUBLE_EQ(o.conflict.weights.country_mismatch, -6.5);
+  EXPECT_DOUBLE_EQ(o.conflict.weights.identifier_mismatch, -9.0);
   EXPECT_DOUBLE_EQ(o.conflict.weights.domain, MatchWeights{}.domain);
 }
 

@@ -163,6 +163,9 @@ TEST(RecordTest, RoundTripsSpelledAndReferencedFields) {
     f.street = rng() % 2 ? o.party.email.substr(0, rng() % (o.party.email.size() + 1)) : text(2);
     o.products = {text(1)};
     if (rng() % 2) o.amount = static_cast<double>(rng() % 100000) / 4;
+    // Identifiers come last; their feature may be a reference too.
+    if (rng() % 2) o.party.ids = {{"vat", text(1)}, {"duns", text(1)}};
+    f.ids = rng() % 3 == 0 ? f.company : rng() % 2 ? text(1) : "";
     std::string packed;
     ASSERT_TRUE(Pack(o, f, &packed)) << round;
     ASSERT_TRUE(RecordView::Valid(packed)) << round;
@@ -176,7 +179,12 @@ TEST(RecordTest, RoundTripsSpelledAndReferencedFields) {
     EXPECT_EQ(r.Raw(kCity), o.party.city) << round;
     EXPECT_EQ(r.Get(kProducts), o.products[0]);
     EXPECT_EQ(r.amount(), o.amount);
+    EXPECT_EQ(r.Get(kIds), o.party.ids.empty() ? std::string()
+                                                : "vat\x1e" + o.party.ids[0].value + "\x1f" +
+                                                      "duns\x1e" + o.party.ids[1].value)
+        << round;
     const RecordView::FeatureView v = r.features();
+    EXPECT_EQ(v.ids, f.ids) << round;
     EXPECT_EQ(v.company, f.company) << round;
     EXPECT_EQ(v.tokens, f.company_tokens) << round;
     EXPECT_EQ(v.acronym, f.company_acronym) << round;

@@ -251,24 +251,66 @@ TEST_F(DealMethodsTest, UpsertCheckRegisterGetClose) {
   EXPECT_EQ(stats.find(R"("index_keys":0)"), std::string::npos) << stats;
 }
 
+// Party identifiers: an object of type to value, stored as given, each
+// bad one refused naming it, and none of them changing anything.
+TEST_F(DealMethodsTest, IdentifiersAreDecodedStoredAndChecked) {
+  EXPECT_EQ(
+      Call(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-ids-1","owner":{"kind":"direct","id":"rep-1"},"company":"Tyrell Corp","ids":{"ein":"13-7654321","lei":"5493001KJTIIGC8Y1R12","duns":null}}}})"),
+      R"({"jsonrpc":"2.0","id":1,"result":{"id":"o-ids-1","created":true}})");
+  const std::string got = Call(R"({"jsonrpc":"2.0","id":2,"method":"get_opportunity","params":{"id":"o-ids-1"}})");
+  EXPECT_NE(got.find(R"("company":"Tyrell Corp","ids":{"ein":"13-7654321","lei":"5493001KJTIIGC8Y1R12"},"products")"),
+            std::string::npos)
+      << got;
+  EXPECT_EQ(
+      Call(R"({"jsonrpc":"2.0","id":3,"method":"check","params":{"deal":{"company":"Wallace Inc","ids":{"ein":"137654321"},"owner":{"kind":"partner","id":"p-9"}}}})"),
+      R"({"jsonrpc":"2.0","id":3,"result":{"status":"conflict","matches":[{"opportunity_id":"o-ids-1","owner":{"kind":"direct","id":"rep-1"},"score":0.794,"matched_on":["identifier"]}]}})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":4,"method":"normalize","params":{"party":{"ids":{"vat":"de 129.273.398","x":" - "}}}})"),
+            R"({"jsonrpc":"2.0","id":4,"result":{"company":null,"domain":null,"email":null,"phone":null,"company_tokens":[],"email_freemail":false,"person":null,"address":null,"postal_code":null,"country":null,"ids":{"vat":"DE129273398"}}})");
+  const std::string before = Call(R"({"jsonrpc":"2.0","id":0,"method":"stats"})");
+  auto refused = [&](std::string_view ids, std::string_view message, std::string_view field) {
+    const std::string out = Call(
+        R"({"jsonrpc":"2.0","id":5,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-2","owner":{"kind":"direct","id":"rep-1"},"company":"X","ids":)" +
+        std::string(ids) + "}}}");
+    EXPECT_NE(out.find(R"("code":-32602,"message":")" + std::string(message)), std::string::npos)
+        << ids << " " << out;
+    EXPECT_NE(out.find(R"("field":")" + std::string(field) + "\""), std::string::npos)
+        << ids << " " << out;
+  };
+  refused(R"(["vat"])", "must be an object", "opportunity.ids");
+  refused(R"({"VAT":"1"})", "an identifier's type is", "opportunity.ids.VAT");
+  refused(R"({"":"1"})", "an identifier's type is", "opportunity.ids.");
+  refused(R"({"a_type_name_longer_than_32_bytes_":"1"})", "an identifier's type is",
+          "opportunity.ids.a_type_name_longer_than_32_bytes_");
+  refused(R"({"vat":1})", "must be a string", "opportunity.ids.vat");
+  refused(R"({"vat":"1","vat":"2"})", "given twice", "opportunity.ids.vat");
+  refused(R"({"vat":"a\u001fb"})", "holds a control character", "opportunity.ids.vat");
+  std::string many = "{";
+  for (int i = 0; i <= 16; ++i) {
+    many.append(i ? ",\"t" : "\"t").append(std::to_string(i)).append("\":\"1\"");
+  }
+  refused(many + "}", "too many identifiers (at most 16)", "opportunity.ids");
+  refused(R"({"vat":"1"},"ids":{})", "given twice", "opportunity.ids");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":0,"method":"stats"})"), before);
+}
+
 TEST_F(DealMethodsTest, ReviewRegistrationDecidesAPendingOne) {
-  Call(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-1","owner":{"kind":"direct","id":"rep-1"},"company":"International Business Machines Corporation","country":"US"}}})");
+  Call(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-ibm","owner":{"kind":"direct","id":"rep-1"},"company":"International Business Machines Corporation","country":"US"}}})");
   const std::string reg = Call(
-      R"({"jsonrpc":"2.0","id":2,"method":"register","params":{"deal":{"id":"d-1","company":"I.B.M.","country":"US","owner":{"kind":"partner","id":"p-9"},"expires_at":"2030-01-01T00:00:00Z"}}})");
+      R"({"jsonrpc":"2.0","id":2,"method":"register","params":{"deal":{"id":"d-ibm","company":"I.B.M.","country":"US","owner":{"kind":"partner","id":"p-9"},"expires_at":"2030-01-01T00:00:00Z"}}})");
   ASSERT_NE(reg.find(R"("status":"review")"), std::string::npos) << reg;
   EXPECT_EQ(
-      Call(R"({"jsonrpc":"2.0","id":3,"method":"review_registration","params":{"id":"d-1","decision":"approve","actor":"manager:anna"}})"),
-      R"({"jsonrpc":"2.0","id":3,"result":{"id":"d-1","status":"open","expires_at":"2030-01-01T00:00:00Z"}})");
+      Call(R"({"jsonrpc":"2.0","id":3,"method":"review_registration","params":{"id":"d-ibm","decision":"approve","actor":"manager:anna"}})"),
+      R"({"jsonrpc":"2.0","id":3,"result":{"id":"d-ibm","status":"open","expires_at":"2030-01-01T00:00:00Z"}})");
   const std::string history =
-      Call(R"({"jsonrpc":"2.0","id":4,"method":"opportunity_history","params":{"id":"d-1"}})");
+      Call(R"({"jsonrpc":"2.0","id":4,"method":"opportunity_history","params":{"id":"d-ibm"}})");
   EXPECT_NE(history.find(R"("event":"reviewed","status":"open","expires_at":"2030-01-01T00:00:00Z","actor":"manager:anna")"),
             std::string::npos)
       << history;
   // Decided already; a decision that is neither; no id; an unknown id.
-  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":5,"method":"review_registration","params":{"id":"d-1","decision":"reject"}})")
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":5,"method":"review_registration","params":{"id":"d-ibm","decision":"reject"}})")
                 .find(R"x("code":-32602,"message":"not pending review (status open)")x"),
             std::string::npos);
-  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":6,"method":"review_registration","params":{"id":"d-1","decision":"maybe"}})")
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":6,"method":"review_registration","params":{"id":"d-ibm","decision":"maybe"}})")
                 .find(R"("field":"decision")"),
             std::string::npos);
   EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":7,"method":"review_registration","params":{"decision":"approve"}})")

@@ -86,10 +86,9 @@ class StoreTest : public ::testing::Test {
     for (int i = from; i < to; ++i) {
       const std::string n = std::to_string(i);
       bool created = false;
-      ASSERT_TRUE(e.UpsertOpportunity(Deal("o" + n, "p-" + n, "Firma " + n + " GmbH",
-                                           "firma" + n + ".de"),
-                                      &created)
-                      .ok());
+      Opportunity opp = Deal("o" + n, "p-" + n, "Firma " + n + " GmbH", "firma" + n + ".de");
+      if (i % 2 == 0) opp.party.ids = {{"vat", "DE " + n}, {"duns", "d-" + n}};
+      ASSERT_TRUE(e.UpsertOpportunity(opp, &created).ok());
       auto r = e.Register(Deal("d" + n, "p-x" + n, "Gesellschaft " + n + " AG",
                                "gesellschaft" + n + ".de"));
       ASSERT_TRUE(r.ok());
@@ -130,6 +129,14 @@ class StoreTest : public ::testing::Test {
           w.Null();
         }
       }
+    }
+    // Identifiers are restored as keys too, not only as fields.
+    for (int i = 0; i < n; i += 2) {
+      Opportunity by_id;
+      by_id.owner = Owner{OwnerKind::kPartner, "checker"};
+      by_id.party.ids = {{"duns", "D" + std::to_string(i)}};
+      const CheckResult r = e.Check(by_id);
+      w.String(r.matches.empty() ? "" : r.matches[0].opportunity_id);
     }
     RouteOptions dry;
     dry.dry_run = true;
