@@ -470,6 +470,78 @@ TEST_F(StoreTest, ADiskFullRefusesWritesKeepsReadsAndRecovers) {
   EXPECT_EQ(Fingerprint(*again, 5, leads), want);
 }
 
+// --sync interval: an answer does not wait for the disk; the tick (once a
+// second) syncs what was written since, and nothing when nothing was. A
+// sync that fails on the tick refuses writes from then on (reads go on)
+// until a tick finds the disk back and a snapshot covers what was in doubt.
+// --sync never: the tick does not sync.
+TEST_F(StoreTest, IntervalSyncAnswersFirstAndSyncsOnTheTick) {
+  auto open = [&](Engine* engine, SyncPolicy sync) {
+    StoreOptions options;
+    options.sync = sync;
+    options.timer = false;
+    options.journal_keep_seconds = 0;
+    options.env = &env_;
+    RecoveryReport report;
+    auto s = Store::Open(dir_, engine, options, &report);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(*s) : nullptr;
+  };
+  auto put = [](Engine& e, int i) {
+    bool created = false;
+    const std::string n = std::to_string(i);
+    return e.UpsertOpportunity(Deal("o" + n, "p-" + n, "Firma " + n + " GmbH", "firma" + n + ".de"),
+                               &created);
+  };
+  std::string image;
+  {
+    auto engine = NewEngine();
+    auto store = open(engine.get(), SyncPolicy::kInterval);
+    ASSERT_TRUE(store);
+    const int base = env_.syncs;
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(put(*engine, i).ok());
+    EXPECT_EQ(env_.syncs, base);
+    store->Tick();
+    EXPECT_EQ(env_.syncs, base + 1);
+    store->Tick();  // nothing new
+    EXPECT_EQ(env_.syncs, base + 1);
+
+    env_.fail_syncs = true;
+    ASSERT_TRUE(put(*engine, 10).ok());  // answered before any sync
+    store->Tick();
+    EXPECT_FALSE(store->health().ok());
+    const Status refused = put(*engine, 11);
+    EXPECT_EQ(refused.code(), Status::Code::kIoError) << refused.ToString();
+    EXPECT_FALSE(engine->GetOpportunity("o11"));
+    EXPECT_TRUE(engine->GetOpportunity("o10"));  // reads go on
+    store->Tick();  // the disk is still failing
+    EXPECT_FALSE(put(*engine, 11).ok());
+    env_.fail_syncs = false;
+    store->Tick();
+    EXPECT_TRUE(store->health().ok());
+    ASSERT_TRUE(put(*engine, 12).ok());
+    store->Tick();
+    image = CrashImage();
+  }
+  // A crash after the last tick: everything answered is there, except the
+  // write refused.
+  auto again = NewEngine();
+  auto restored = Open(image, again.get());
+  ASSERT_TRUE(restored);
+  for (int i : {0, 9, 10, 12}) EXPECT_TRUE(again->GetOpportunity("o" + std::to_string(i))) << i;
+  EXPECT_FALSE(again->GetOpportunity("o11"));
+  restored.reset();
+
+  fs::remove_all(dir_);
+  auto engine = NewEngine();
+  auto store = open(engine.get(), SyncPolicy::kNever);
+  ASSERT_TRUE(store);
+  const int base = env_.syncs;
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(put(*engine, i).ok());
+  store->Tick();
+  EXPECT_EQ(env_.syncs, base);
+}
+
 TEST_F(StoreTest, AFailedSyncIsNeverAcknowledgedAndRecovers) {
   auto engine = NewEngine();
   auto store = Open(dir_, engine.get());
