@@ -15,8 +15,8 @@ namespace leadroute {
 // it; the same name in another country is clear.
 struct MatchWeights {
   // An identifier of one type (Party::ids) on both sides: the same value
-  // names the customer on its own; another value names another legal
-  // entity or person, whatever else agrees.
+  // names the customer on its own; another value speaks against it, per
+  // type (outweighing a company name and country, not a domain as well).
   double identifier = 7.0;
   double identifier_mismatch = -6.0;
   double domain = 6.0;

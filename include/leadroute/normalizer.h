@@ -102,8 +102,11 @@ class Normalizer {
   // ISO 3166-1 alpha-2 in upper case, or nullopt when not two letters.
   static std::optional<std::string> Country(std::string_view country);
   // An identifier's value: its letters and digits, folded to ASCII, in
-  // upper case ("de 129.273.398" -> "DE129273398"); nullopt when it has
-  // none (or is not valid UTF-8).
+  // upper case ("de 129.273.398" -> "DE129273398"); nullopt for what is
+  // no identifier: fewer than kMinIdentifier letters and digits, no digit,
+  // or one character repeated ("N/A", "none", "000-00-0000"), or not
+  // valid UTF-8.
+  static constexpr std::size_t kMinIdentifier = 4;
   static std::optional<std::string> Identifier(std::string_view value);
 
   MatchKeys Keys(const Party& party) const;

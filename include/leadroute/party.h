@@ -4,17 +4,21 @@
 #ifndef LEADROUTE_PARTY_H_
 #define LEADROUTE_PARTY_H_
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "leadroute/status.h"
 
 namespace leadroute {
 
 // An identifier a registry or an issuer gave the customer: a VAT or tax
 // number, a DUNS number, an LEI, a company register's number; for a person,
 // a passport's or a licence's. Two parties with an identifier of one type
-// are the same customer when its values agree and two when they differ;
-// values compare by their letters and digits ("DE 129 273 398" is
-// "de129273398").
+// are the same customer when its values agree; values compare by their
+// letters and digits ("DE 129 273 398" is "de129273398"). See
+// Normalizer::Identifier for the values that count.
 struct PartyId {
   std::string type;   // "vat": 1 to 32 lower-case ASCII letters, digits, '_'
   std::string value;  // as received
@@ -23,6 +27,21 @@ struct PartyId {
 // Most identifiers on one party, and the longest type name.
 inline constexpr std::size_t kMaxPartyIds = 16;
 inline constexpr std::size_t kMaxPartyIdType = 32;
+
+// 1 to kMaxPartyIdType lower-case ASCII letters, digits or '_'.
+bool IsPartyIdType(std::string_view type);
+// Whether `value` holds a control character (the packed record separates
+// identifiers with two of them).
+bool HasControlCharacter(std::string_view value);
+// The rules the JSON decoder applies, for parties built otherwise (the
+// engine's callers): at most kMaxPartyIds, each type valid and given once,
+// no value with a control character. Errors name `path`.ids[.TYPE].
+Status ValidatePartyIds(const std::vector<PartyId>& ids, std::string_view path);
+
+// The error for a record without any of what HasIdentity() asks.
+inline constexpr std::string_view kNeedsIdentity =
+    "needs at least one of company, domain, email, phone, a full name, a street or an "
+    "identifier";
 
 struct Party {
   std::string company;      // "ACME Deutschland GmbH"
@@ -40,11 +59,20 @@ struct Party {
 
   // True when the party carries at least one of company, domain, email,
   // phone (the minimum CONTRACT §3 asks of a record) or, for a customer who
-  // is a person, a full name or a street address; or an identifier.
+  // is a person, a full name or a street address; or an identifier with a
+  // digit (or a character beyond ASCII, which may fold to one): "N/A" is
+  // none.
   bool HasIdentity() const {
-    return !company.empty() || !domain.empty() || !email.empty() ||
-           !phone.empty() || (!first_name.empty() && !last_name.empty()) ||
-           !street.empty() || !ids.empty();
+    if (!company.empty() || !domain.empty() || !email.empty() || !phone.empty() ||
+        (!first_name.empty() && !last_name.empty()) || !street.empty()) {
+      return true;
+    }
+    for (const PartyId& id : ids) {
+      for (char c : id.value) {
+        if ((c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80) return true;
+      }
+    }
+    return false;
   }
 };
 

@@ -50,10 +50,10 @@ Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
   if (opp.owner.id.empty()) {
     return Status::InvalidArgument("missing", FieldPath(prefix, "owner.id"));
   }
+  if (Status s = ValidatePartyIds(opp.party.ids, prefix); !s.ok()) return s;
   if (!opp.party.HasIdentity()) {
     return Status::InvalidArgument(
-        "needs at least one of company, domain, email, phone, a full name or "
-        "a street",
+        std::string(kNeedsIdentity),
         prefix);
   }
   return Status::Ok();

@@ -373,7 +373,7 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   }
   if (!lead.party.HasIdentity()) {
     plan.status = Status::InvalidArgument(
-        "needs at least one of company, domain, email, phone, a full name or a street",
+        std::string(kNeedsIdentity),
         "lead");
     return plan;
   }

@@ -87,6 +87,11 @@ std::string_view FirstWord(std::string_view s) {
 void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
   ForEachId(f.ids, [&](std::string_view type, std::string_view value) {
     Add(keys, KeyKind::kIdentifier, type, value);
+    // Stored and looked up without a country prefix too, so that
+    // "DE129273398" and "129273398" meet (the scorer decides).
+    if (const std::string_view bare = WithoutIdPrefix(value); !bare.empty()) {
+      Add(keys, KeyKind::kIdentifier, type, bare);
+    }
   });
   if (!f.domain.empty()) Add(keys, KeyKind::kDomain, f.domain);
   if (!f.email.empty()) Add(keys, KeyKind::kEmail, f.email);

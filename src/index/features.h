@@ -63,6 +63,18 @@ enum class KeyKind : std::uint8_t {
   kIdentifier,     // an identifier's type + value (Party::ids)
 };
 
+// The value without a leading two-letter prefix ("DE129273398" ->
+// "129273398": a VAT number with or without its country), or empty when
+// it has none: two letters, then a digit, then at least three more.
+inline std::string_view WithoutIdPrefix(std::string_view value) {
+  auto letter = [](char c) { return c >= 'A' && c <= 'Z'; };
+  if (value.size() >= 6 && letter(value[0]) && letter(value[1]) && value[2] >= '0' &&
+      value[2] <= '9') {
+    return value.substr(2);
+  }
+  return {};
+}
+
 // Calls fn(type, value) for each identifier of Features::ids, in order.
 template <typename Fn>
 void ForEachId(std::string_view ids, Fn&& fn) {

@@ -100,22 +100,31 @@ PersonScore ScorePerson(const Features& d, const RecordView::FeatureView& s,
   return out;
 }
 
+// Two values of one identifier type: the same, or one the other with a
+// two-letter prefix ("DE129273398", "129273398").
+bool SameId(std::string_view a, std::string_view b) {
+  return a == b || WithoutIdPrefix(a) == b || WithoutIdPrefix(b) == a;
+}
+
 // Identifiers of the types both sides give: points for each, the same
-// value or another; *agreed when one is the same.
+// value or another; *agreed when one is the same and none differs.
 double ScoreIds(std::string_view d, std::string_view s, const MatchWeights& w,
                 bool* agreed) {
   double points = 0;
+  bool same = false, other = false;
   ForEachId(d, [&](std::string_view type, std::string_view value) {
     ForEachId(s, [&](std::string_view stored_type, std::string_view stored_value) {
       if (stored_type != type) return;
-      if (stored_value == value) {
+      if (SameId(value, stored_value)) {
         points += w.identifier;
-        *agreed = true;
+        same = true;
       } else {
         points += w.identifier_mismatch;
+        other = true;
       }
     });
   });
+  *agreed = same && !other;
   return points;
 }
 

@@ -53,14 +53,6 @@ Status AtField(Status s, std::string_view prefix, std::string_view key) {
 
 namespace {
 
-bool IsIdType(std::string_view type) {
-  if (type.empty() || type.size() > kMaxPartyIdType) return false;
-  for (char c : type) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  }
-  return true;
-}
-
 // `ids`: an object of identifier type to value. A null value is absent.
 Status DecodeIds(od::value& v, std::string_view path, std::vector<PartyId>* out,
                  std::size_t max_len) {
@@ -70,8 +62,14 @@ Status DecodeIds(od::value& v, std::string_view path, std::vector<PartyId>* out,
     return Status::InvalidArgument("malformed value", path);
   }
   if (type == od::json_type::null) return Status::Ok();
+  std::size_t keys = 0;
   return ForEachField(v, path, [&](std::string_view key, od::value& value) -> Status {
-    if (!IsIdType(key)) {
+    // Every key counts, null or empty ones too: the cap bounds the work.
+    if (++keys > kMaxPartyIds) {
+      return Status::InvalidArgument(
+          "too many identifiers (at most " + std::to_string(kMaxPartyIds) + ")", path);
+    }
+    if (!IsPartyIdType(key)) {
       return Status::InvalidArgument(
           "an identifier's type is 1 to 32 lower-case letters, digits or _",
           FieldPath(path, key));
@@ -80,16 +78,10 @@ Status DecodeIds(od::value& v, std::string_view path, std::vector<PartyId>* out,
     if (Status s = ReadString(value, {}, &id.value, max_len); !s.ok()) {
       return AtField(s, path, key);
     }
-    for (char c : id.value) {
-      if (static_cast<unsigned char>(c) < 0x20) {
-        return Status::InvalidArgument("holds a control character", FieldPath(path, key));
-      }
+    if (HasControlCharacter(id.value)) {
+      return Status::InvalidArgument("holds a control character", FieldPath(path, key));
     }
     if (id.value.empty()) return Status::Ok();
-    if (out->size() == kMaxPartyIds) {
-      return Status::InvalidArgument(
-          "too many identifiers (at most " + std::to_string(kMaxPartyIds) + ")", path);
-    }
     id.type.assign(key);
     out->push_back(std::move(id));
     return Status::Ok();

@@ -116,10 +116,16 @@ std::optional<std::string> Normalizer::Country(std::string_view country) {
 std::optional<std::string> Normalizer::Identifier(std::string_view value) {
   std::string folded, out;
   if (!normalize::FoldToAscii(value, &folded)) return std::nullopt;
+  bool digit = false, varied = false;
   for (char c : folded) {
-    if (normalize::IsAsciiAlnum(c)) out.push_back(normalize::AsciiUpper(c));
+    if (!normalize::IsAsciiAlnum(c)) continue;
+    const char u = normalize::AsciiUpper(c);
+    digit |= normalize::IsAsciiDigit(u);
+    varied |= !out.empty() && u != out.front();
+    out.push_back(u);
   }
-  if (out.empty()) return std::nullopt;
+  // Placeholders ("N/A", "none", "0", "000000000") name no one.
+  if (out.size() < kMinIdentifier || !digit || !varied) return std::nullopt;
   return out;
 }
 

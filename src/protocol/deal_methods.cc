@@ -229,7 +229,7 @@ Status HandleProtectionAt(Engine& engine, od::value* params, JsonWriter& out) {
   if (!s.ok()) return s;
   if (!has_customer || !customer.party.HasIdentity()) {
     return Status::InvalidArgument(
-        "needs at least one of company, domain, email, phone, a full name or a street",
+        std::string(kNeedsIdentity),
         "customer");
   }
   if (at == 0) return Status::InvalidArgument("missing", "at");
@@ -257,8 +257,7 @@ Status HandleCheck(Engine& engine, od::value* params, JsonWriter& out) {
   }
   if (!deal.party.HasIdentity()) {
     return Status::InvalidArgument(
-        "needs at least one of company, domain, email, phone, a full name or "
-        "a street",
+        std::string(kNeedsIdentity),
         "deal");
   }
   const CheckResult result = engine.Check(deal);

@@ -636,6 +636,18 @@ TEST_F(DealsTest, IdentifiersNameTheCustomer) {
   Party blank = Company("Globex", "DE");
   blank.ids = {{"vat", " - "}};
   EXPECT_EQ(CheckAs("p2", blank).status, CheckStatus::kClear);
+  // With or without its country prefix, one VAT number; another country's
+  // prefix on the same digits is another number.
+  Party bare = Company("Acme Industrial Solutions AG", "DE");
+  bare.ids = {{"vat", "129273398"}};
+  EXPECT_EQ(CheckAs("p2", bare).status, CheckStatus::kConflict);
+  bare.ids = {{"vat", "AT129273398"}};
+  EXPECT_EQ(CheckAs("p2", bare).status, CheckStatus::kClear);
+  // One type alike and another not: the points add up (7 - 6), and the
+  // identifiers are no evidence of their own.
+  Party mixed;
+  mixed.ids = {{"vat", "DE129273398"}, {"duns", "999999991"}};
+  EXPECT_EQ(CheckAs("p2", mixed).status, CheckStatus::kClear);
 
   // The identifiers are stored as given.
   auto got = engine_->GetOpportunity("o1");
@@ -645,6 +657,64 @@ TEST_F(DealsTest, IdentifiersNameTheCustomer) {
   EXPECT_EQ(got->party.ids[0].value, "DE 129 273 398");
   EXPECT_EQ(got->party.ids[1].type, "duns");
   EXPECT_EQ(got->party.ids[1].value, "15-048-3782");
+
+  // An upsert replaces the identifiers' keys with the record's.
+  acme.ids = {{"vat", "DE 811 569 869"}};
+  Put(Opp("o1", "p1", acme));
+  EXPECT_EQ(CheckAs("p2", duns_only).status, CheckStatus::kClear);
+  Party new_vat;
+  new_vat.ids = {{"vat", "DE811569869"}};
+  EXPECT_EQ(CheckAs("p2", new_vat).status, CheckStatus::kConflict);
+}
+
+// Placeholders where a CRM had no number ("N/A", "none", "0",
+// "000000000") are no identifiers: they never match one another, and a
+// record with nothing else is refused.
+TEST_F(DealsTest, PlaceholderIdentifiersAreNone) {
+  Party initech = Company("Initech", "US");
+  initech.ids = {{"ein", "N/A"}, {"duns", "000000000"}, {"lei", "0"}};
+  Put(Opp("o1", "p1", initech));
+  for (const char* value : {"N/A", "n.a.", "none", "000000000", "0", "-"}) {
+    Party globex = Company("Globex Ltd", "US");
+    globex.ids = {{"ein", value}, {"duns", value}, {"lei", value}};
+    EXPECT_EQ(CheckAs("p2", globex).status, CheckStatus::kClear) << value;
+  }
+  Party only_placeholder;
+  only_placeholder.ids = {{"ein", "N/A"}};
+  bool created = false;
+  const Status s = engine_->UpsertOpportunity(Opp("o2", "p1", only_placeholder), &created);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("or an identifier"), std::string_view::npos) << s.ToString();
+}
+
+// Parties built in code meet the decoder's rules too: a type given twice,
+// an invalid type, a control character (which would break the packed
+// record's separators) or too many are refused before anything is stored
+// or journaled.
+TEST_F(DealsTest, IdentifiersBuiltInCodeAreValidated) {
+  auto refused = [&](std::vector<PartyId> ids, std::string_view field) {
+    Party p = Company("Initech", "US");
+    p.ids = std::move(ids);
+    bool created = false;
+    const Status s = engine_->UpsertOpportunity(Opp("o1", "p1", p), &created);
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << field;
+    EXPECT_EQ(s.field(), field) << s.ToString();
+    auto r = engine_->Register(Opp("d1", "p1", p));
+    EXPECT_FALSE(r.ok()) << field;
+  };
+  refused({{"vat", "DE1"}, {"vat", "DE2"}}, "opportunity.ids.vat");
+  refused({{"VAT", "DE1"}}, "opportunity.ids.VAT");
+  refused({{"", "DE1"}}, "opportunity.ids.");
+  refused({{"vat", "DE1\x1f" "2"}}, "opportunity.ids.vat");
+  std::vector<PartyId> many;
+  for (int i = 0; i <= 16; ++i) {
+    PartyId id{"t", "1234"};
+    id.type.append(std::to_string(i));
+    many.push_back(std::move(id));
+  }
+  refused(many, "opportunity.ids");
+  EXPECT_FALSE(engine_->GetOpportunity("o1"));
+  EXPECT_FALSE(engine_->GetOpportunity("d1"));
 }
 
 // A person's identifier outweighs a changed surname, and a shared mailbox:
@@ -665,11 +735,16 @@ TEST_F(DealsTest, APersonsIdentifierOutweighsOtherNames) {
   lee.first_name = "Lee";
   lee.last_name = "Toulouse";
   lee.email = "toulouse@gmail.com";
-  lee.ids = {{"passport", "483290175"}};
+  lee.ids = {{"passport", "483290175"}, {"ssn", "521-21-2123"}};
   Put(Opp("o2", "p1", lee));
   Party leigh = lee;
   leigh.first_name = "Edith";  // another given name on one mailbox
+  leigh.ids = {{"passport", "483290175"}};
   EXPECT_EQ(CheckAs("p2", leigh).status, CheckStatus::kConflict);
+  // One identifier alike, another not: no sign of one person, so the
+  // shared mailbox's cap holds.
+  leigh.ids = {{"passport", "483290175"}, {"ssn", "521-21-9999"}};
+  EXPECT_EQ(CheckAs("p2", leigh).status, CheckStatus::kClear);
   leigh.ids = {{"passport", "599331022"}};
   EXPECT_EQ(CheckAs("p2", leigh).status, CheckStatus::kClear);
 }

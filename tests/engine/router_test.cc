@@ -161,6 +161,29 @@ TEST_F(RouterTest, OwnerComesFirst) {
   EXPECT_EQ(r.opportunity_id, "opp-1");
 }
 
+// A lead carrying an identifier of an owned customer goes to the owner,
+// whatever its company is called now.
+TEST_F(RouterTest, AnIdentifierFindsTheOwner) {
+  Load("", {P("de", {"DE"})});
+  Opportunity opp;
+  opp.id = "opp-1";
+  opp.owner = {OwnerKind::kPartner, "owner-partner"};
+  opp.party.company = "ACME Deutschland GmbH";
+  opp.party.country = "DE";
+  opp.party.ids = {{"vat", "DE129273398"}};
+  bool created;
+  ASSERT_TRUE(engine_->UpsertOpportunity(opp, &created).ok());
+  Lead lead = L("l", "DE");
+  lead.party.company = "Roadrunner Logistik AG";  // renamed
+  lead.party.ids = {{"vat", "DE 129 273 398"}};
+  RouteResult r = Route(lead);
+  EXPECT_EQ(r.decision, RouteDecision::kOwner);
+  EXPECT_EQ(r.opportunity_id, "opp-1");
+  lead.id = "l2";
+  lead.party.ids.clear();
+  EXPECT_EQ(Route(lead).decision, RouteDecision::kPartner);
+}
+
 TEST_F(RouterTest, CapacityAndFeedback) {
   Partner a = P("a", {"DE"});
   a.capacity = 1;

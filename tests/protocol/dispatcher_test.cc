@@ -289,6 +289,12 @@ TEST_F(DealMethodsTest, IdentifiersAreDecodedStoredAndChecked) {
     many.append(i ? ",\"t" : "\"t").append(std::to_string(i)).append("\":\"1\"");
   }
   refused(many + "}", "too many identifiers (at most 16)", "opportunity.ids");
+  // Null and empty values count too: the cap bounds the work on a line.
+  std::string nulls = "{";
+  for (int i = 0; i <= 16; ++i) {
+    nulls.append(i ? ",\"n" : "\"n").append(std::to_string(i)).append(i % 2 ? "\":null" : "\":\"\"");
+  }
+  refused(nulls + "}", "too many identifiers (at most 16)", "opportunity.ids");
   refused(R"({"vat":"1"},"ids":{})", "given twice", "opportunity.ids");
   EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":0,"method":"stats"})"), before);
 }
