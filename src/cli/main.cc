@@ -13,7 +13,9 @@
 
 #include "cli/bench_rules.h"
 #include "cli/flags.h"
+#include "cli/import_csv.h"
 #include "cli/settings.h"
+#include "json/csv.h"
 #include "json/lines.h"
 #include "json/records.h"
 #include "engine/engine_config.h"
@@ -24,6 +26,7 @@
 #include "protocol/dispatcher.h"
 #include "protocol/line_buffer.h"
 #include "rules/rule_set.h"
+#include "store/env.h"
 #include "store/repair.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -43,7 +46,7 @@ const char kUsage[] =
     "  serve     serve JSON-RPC over TCP (newline-delimited)\n"
     "  pipe      answer JSON-RPC requests read from stdin, one per line\n"
     "  lint DIR  validate a rule set; every error as FILE:LINE:COL: message\n"
-    "  import FILE.jsonl  load opportunities into a running server\n"
+    "  import FILE        load opportunities (JSON Lines or CSV) into a running server\n"
     "  repair    make a damaged data directory startable again\n"
     "  bench-rules  replay a leads file through one rule set or two, compared\n"
     "  call METHOD [PARAMS]  send one request to a running server, print the answer\n"
@@ -463,14 +466,33 @@ int RunPipe(const Flags& flags) {
 // default --max-line (1 MiB).
 constexpr std::size_t kMaxImportRequest = 1000000;
 
+// A file import reads as CSV: named *.csv, in any case.
+bool IsCsvPath(std::string_view path) {
+  if (path.size() < 4) return false;
+  std::string ext(path.substr(path.size() - 4));
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".csv";
+}
+
+std::string_view Trim(std::string_view s) {
+  const std::size_t first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
 int RunImport(const Flags& flags) {
   const auto& args = flags.positional();
   if (flags.Has("help") || args.size() != 1) {
     std::printf(
-        "usage: leadroute import FILE.jsonl [--connect HOST:PORT] [--batch N]\n"
+        "usage: leadroute import FILE.jsonl|FILE.csv [--connect HOST:PORT] [--batch N]\n"
         "                       [--connections N]\n\n"
         "Loads opportunities, one JSON object per line (a CRM's export), into a\n"
         "running server with upsert_opportunities, two batches in flight.\n"
+        "A file named *.csv is read as CSV instead: a header names the columns\n"
+        "(id, owner.kind, owner.id, the party fields, products split at ';',\n"
+        "amount, status, registered_at, expires_at, ids.TYPE), any case and\n"
+        "order; an empty cell is absent; other columns are ignored (named on\n"
+        "stderr).\n"
         "With --connections N the server works on N connections in parallel\n"
         "(the records of one id go over one connection, in file order), on its\n"
         "bulk threads, below its other clients' priority. Prints\n"
@@ -565,6 +587,16 @@ int RunImport(const Flags& flags) {
         std::string_view message = "refused", field;
         if (error["message"].get(message) != simdjson::SUCCESS) message = "refused";
         if (error["field"].get(field) == simdjson::SUCCESS) {
+          // The record's own field, not its place in the batch sent.
+          if (field.starts_with("opportunities[")) {
+            const std::size_t close = field.find("].");
+            if (close != std::string_view::npos) {
+              refuse(lines[i], "opportunity." + std::string(field.substr(close + 2)) + ": " +
+                                   std::string(message));
+              ++i;
+              continue;
+            }
+          }
           refuse(lines[i], std::string(field) + ": " + std::string(message));
         } else {
           refuse(lines[i], message);
@@ -579,9 +611,7 @@ int RunImport(const Flags& flags) {
     return true;
   };
   const auto t0 = std::chrono::steady_clock::now();
-  std::string line;
-  std::size_t line_no = 0, id = 0;
-  simdjson::dom::element element;
+  std::size_t id = 0;
   auto flush = [&](Lane& lane) -> bool {
     if (lane.lines.empty()) return true;
     lane.request.append("]}}\n");
@@ -594,25 +624,16 @@ int RunImport(const Flags& flags) {
     lane.request.clear();
     return lane.in_flight.size() < 2 || read_answer(lane);
   };
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    if (line.size() > kMaxLine || parser.parse(line).get(element) != simdjson::SUCCESS ||
-        !element.is_object()) {
-      refuse(line_no, "not a JSON object");
-      continue;
-    }
+  // One record, a JSON object, into its lane's batch (flushed when full).
+  auto add = [&](std::string_view record, std::size_t line_no, std::string_view record_id) {
     // One id, one connection: its records apply in file order. A record
     // without an id string is refused by the server wherever it goes.
-    std::string_view record_id;
-    if (element["id"].get(record_id) != simdjson::SUCCESS) record_id = {};
     Lane& lane = lanes[std::hash<std::string_view>{}(record_id) % lanes.size()];
     // A record that would take the request past the server's line limit
     // goes into the next one.
-    if (!lane.lines.empty() && lane.request.size() + line.size() > kMaxImportRequest &&
+    if (!lane.lines.empty() && lane.request.size() + record.size() > kMaxImportRequest &&
         !flush(lane)) {
-      return 2;
+      return false;
     }
     if (lane.lines.empty()) {
       lane.request = "{\"jsonrpc\":\"2.0\",\"id\":" + std::to_string(++id) +
@@ -620,10 +641,86 @@ int RunImport(const Flags& flags) {
     } else {
       lane.request.push_back(',');
     }
-    lane.request += line;
+    lane.request += record;
     lane.lines.push_back(line_no);
-    if ((lane.lines.size() == batch || lane.request.size() > kMaxImportRequest) && !flush(lane)) {
+    return !(lane.lines.size() == batch || lane.request.size() > kMaxImportRequest) || flush(lane);
+  };
+  if (IsCsvPath(path)) {
+    in.close();
+    auto mapped = store::Env::Default()->MapFile(path);
+    if (!mapped.ok()) {
+      std::fprintf(stderr, "leadroute: %s: cannot read\n", path.c_str());
       return 2;
+    }
+    const std::string_view text = (*mapped)->data();
+    json::CsvReader reader(text);
+    std::vector<json::CsvCell> cells;
+    json::CsvCell error_at;
+    std::string error, record, record_id;
+    std::size_t count = 0;
+    // A header of at most this many columns (a CRM export has tens).
+    constexpr std::size_t kMaxColumns = 1024;
+    while (!reader.done() && (!reader.Next(kMaxColumns, &cells, &count, &error_at, &error) ||
+                              (count == 1 && Trim(cells[0].text).empty()))) {
+      if (!error.empty()) {
+        std::fprintf(stderr, "%s:%u:%u: %s\n", path.c_str(), error_at.line, error_at.col,
+                     error.c_str());
+        return 2;
+      }
+    }
+    if (cells.empty() || count > kMaxColumns) {
+      std::fprintf(stderr, "%s:1:1: %s\n", path.c_str(),
+                   cells.empty() ? "no header (a CSV file names its columns in its first record)"
+                                 : "more than 1024 columns");
+      return 2;
+    }
+    std::vector<std::string> ignored;
+    auto columns = cli::OpportunityCsv::FromHeader(cells, &ignored);
+    if (!columns.ok()) {
+      std::fprintf(stderr, "%s:%u:1: %s\n", path.c_str(), cells[0].line,
+                   std::string(columns.status().message()).c_str());
+      return 2;
+    }
+    for (const std::string& name : ignored) {
+      std::fprintf(stderr, "%s:%u: column \"%s\" is no opportunity field: ignored\n",
+                   path.c_str(), cells[0].line, name.c_str());
+    }
+    while (!reader.done()) {
+      if (!reader.Next(columns->columns(), &cells, &count, &error_at, &error)) {
+        refuse(error_at.line, error);
+        continue;
+      }
+      const std::size_t line_no = cells.front().line;
+      if (count == 1 && Trim(cells[0].text).empty() && !cells[0].quoted) continue;  // blank
+      if (count != columns->columns()) {
+        refuse(line_no, std::to_string(count) + " fields, the header has " +
+                            std::to_string(columns->columns()));
+        continue;
+      }
+      std::size_t column = 0;
+      if (Status s = columns->ToJson(cells, &record, &record_id, &column); !s.ok()) {
+        refuse(cells[column].line,
+               "opportunity." + std::string(s.field()) + ": " + std::string(s.message()));
+        continue;
+      }
+      if (!add(record, line_no, record_id)) return 2;
+    }
+  } else {
+    std::string line;
+    std::size_t line_no = 0;
+    simdjson::dom::element element;
+    while (std::getline(in, line)) {
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t") == std::string::npos) continue;
+      if (line.size() > kMaxLine || parser.parse(line).get(element) != simdjson::SUCCESS ||
+          !element.is_object()) {
+        refuse(line_no, "not a JSON object");
+        continue;
+      }
+      std::string_view record_id;
+      if (element["id"].get(record_id) != simdjson::SUCCESS) record_id = {};
+      if (!add(line, line_no, record_id)) return 2;
     }
   }
   for (Lane& lane : lanes) {

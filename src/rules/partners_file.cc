@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 
+#include "json/csv.h"
 #include "json/decode.h"
 #include "json/lines.h"
 #include "json/records.h"
@@ -33,172 +34,6 @@ bool EqualsFolded(std::string_view s, std::string_view lower) {
          std::equal(s.begin(), s.end(), lower.begin(),
                     [](char a, char b) { return AsciiLower(a) == b; });
 }
-
-// A CSV record's bytes, and its cells, are at most this long (as a JSON
-// Lines record): a longer one is refused without being kept.
-constexpr std::size_t kMaxRecord = 1 << 20;
-
-// Control characters of text echoed in an error, written as \xNN so each
-// error stays one line.
-std::string Printable(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out.push_back(kHex[(c >> 4) & 0xf]);
-      out.push_back(kHex[c & 0xf]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-// One cell of a CSV record: its text (quotes taken off), whether it was
-// quoted, and where it begins.
-struct Cell {
-  std::string text;
-  bool quoted = false;
-  std::uint32_t line = 0;
-  std::uint32_t col = 0;
-};
-
-// Reads RFC 4180 records from `text` one at a time.
-class CsvReader {
- public:
-  explicit CsvReader(std::string_view text) : text_(text) {
-    if (text_.starts_with("\xEF\xBB\xBF")) {  // a byte order mark
-      pos_ = 3;
-      line_start_ = 3;
-    }
-  }
-
-  bool done() const { return pos_ >= text_.size(); }
-
-  // The next record: its first `max_cells` cells into *cells (*count says
-  // how many it has). A malformed record (an unclosed quote, text after a
-  // closing quote, a quote inside an unquoted cell, a carriage return not
-  // before a line feed, a NUL byte, over kMaxRecord bytes) is read to its
-  // end: false, and *error_at and *error say where and why.
-  bool Next(std::size_t max_cells, std::vector<Cell>* cells, std::size_t* count,
-            Cell* error_at, std::string* error) {
-    cells->clear();
-    *count = 0;
-    bool ok = true;
-    const std::size_t start = pos_;
-    Cell scratch;
-    auto fail = [&](const Cell& at, std::string_view why) {
-      if (!ok) return;
-      ok = false;
-      error_at->line = at.line;
-      error_at->col = at.col;
-      *error = why;
-    };
-    for (;;) {
-      Cell& cell = cells->size() < max_cells ? cells->emplace_back() : scratch;
-      cell = Cell{};
-      ++*count;
-      cell.line = line_;
-      cell.col = static_cast<std::uint32_t>(pos_ - line_start_ + 1);
-      const bool keep = &cell != &scratch && pos_ - start <= kMaxRecord;
-      // Spaces before a quoted cell's quote (`a, "b, c"`) are not its text.
-      std::size_t quote_at = pos_;
-      while (quote_at < text_.size() && (text_[quote_at] == ' ' || text_[quote_at] == '\t')) {
-        ++quote_at;
-      }
-      if (quote_at < text_.size() && text_[quote_at] == '"') {
-        cell.quoted = true;
-        pos_ = quote_at + 1;
-        for (;;) {
-          const std::size_t quote = text_.find('"', pos_);
-          if (quote == std::string_view::npos) {
-            Take(text_.size(), nullptr, 0);
-            fail(cell, "unclosed quote");
-            return false;
-          }
-          Take(quote, keep ? &cell.text : nullptr, kMaxRecord);
-          pos_ = quote + 1;
-          if (pos_ < text_.size() && text_[pos_] == '"') {
-            if (keep) cell.text.push_back('"');
-            ++pos_;
-            continue;
-          }
-          break;
-        }
-        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
-        if (pos_ < text_.size() && !AtRecordEnd() && text_[pos_] != ',') {
-          fail(cell, "text after a closing quote");
-          const std::size_t stop = text_.find_first_of(",\n", pos_);
-          pos_ = stop == std::string_view::npos ? text_.size() : stop;
-        }
-      } else {
-        std::size_t stop = text_.find_first_of(",\n", pos_);
-        if (stop == std::string_view::npos) stop = text_.size();
-        std::size_t end = stop;
-        if (end > pos_ && text_[end - 1] == '\r' && (end == text_.size() || text_[end] == '\n')) {
-          --end;
-        }
-        const std::string_view raw = text_.substr(pos_, end - pos_);
-        if (raw.find('"') != std::string_view::npos) {
-          fail(cell, "a quote inside an unquoted field (quote the field and double its quotes)");
-        } else if (raw.find('\r') != std::string_view::npos) {
-          fail(cell, "a carriage return without a line feed (line ends must be LF or CRLF)");
-        }
-        if (keep) cell.text.assign(raw.substr(0, kMaxRecord));
-        pos_ = end;
-      }
-      if (cell.text.find('\0') != std::string::npos) fail(cell, "NUL byte");
-      if (pos_ - start > kMaxRecord) {
-        Cell first;
-        first.line = cells->empty() ? cell.line : (*cells)[0].line;
-        first.col = 1;
-        fail(first, "record too long (over 1 MiB)");
-      }
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      // The record's end: a line end or the text's.
-      if (pos_ < text_.size() && text_[pos_] == '\r') ++pos_;
-      if (pos_ < text_.size() && text_[pos_] == '\n') {
-        ++pos_;
-        ++line_;
-        line_start_ = pos_;
-      }
-      return ok;
-    }
-  }
-
- private:
-  bool AtRecordEnd() const {
-    return text_[pos_] == '\n' ||
-           (text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n'));
-  }
-
-  // Appends text_[pos_, end) to *out (when not null; up to `limit` bytes
-  // in all), counting the line breaks it holds.
-  void Take(std::size_t end, std::string* out, std::size_t limit) {
-    auto append = [&](std::size_t to) {
-      if (out && out->size() < limit) {
-        out->append(text_.substr(pos_, std::min(to - pos_, limit - out->size())));
-      }
-    };
-    for (std::size_t nl; (nl = text_.find('\n', pos_)) < end;) {
-      ++line_;
-      line_start_ = nl + 1;
-      append(nl + 1);
-      pos_ = nl + 1;
-    }
-    append(end);
-    pos_ = end;
-  }
-
-  std::string_view text_;
-  std::size_t pos_ = 0;
-  std::size_t line_start_ = 0;
-  std::uint32_t line_ = 1;
-};
 
 enum class Column : std::uint8_t {
   kId, kName, kTier, kActive, kCapacity, kWeight, kTerritories, kAccounts, kProducts,
@@ -373,14 +208,14 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
     errors.Add(line, 1, "not valid UTF-8");
     return errors.status();
   }
-  CsvReader reader(text);
-  std::vector<Cell> cells;
+  json::CsvReader reader(text);
+  std::vector<json::CsvCell> cells;
   std::size_t count = 0;
-  Cell error_at;
+  json::CsvCell error_at;
   std::string error;
   auto blank = [&] {
     return std::all_of(cells.begin(), cells.end(),
-                       [](const Cell& c) { return Trim(c.text).empty(); });
+                       [](const json::CsvCell& c) { return Trim(c.text).empty(); });
   };
   // A valid header has at most every known column and 64 metrics; one
   // more is kept to say so.
@@ -409,7 +244,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
   }
   if (cells.size() == 1 && cells[0].text.find(';') != std::string::npos) {
     errors.Add(header_line, 1,
-               "one column named \"" + Printable(Trim(cells[0].text)) +
+               "one column named \"" + json::Printable(Trim(cells[0].text)) +
                    "\": fields are separated by commas, not semicolons");
     return errors.status();
   }
@@ -418,7 +253,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
   std::optional<std::size_t> id_column;
   std::size_t metrics = 0;
   bool unknown = false;
-  for (const Cell& cell : cells) {
+  for (const json::CsvCell& cell : cells) {
     const std::string_view written = Trim(cell.text);
     // Known columns are matched without regard to case; a metric keeps its
     // name as written, as the policy names it.
@@ -442,10 +277,10 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
       // An unnamed column (a spreadsheet's trailing comma): its cells must
       // stay empty.
     } else if (!kind) {
-      errors.Add(cell.line, cell.col, "unknown column \"" + Printable(written) + "\"");
+      errors.Add(cell.line, cell.col, "unknown column \"" + json::Printable(written) + "\"");
       unknown = true;
     } else if (std::find(names->begin(), names->end(), column) != names->end()) {
-      errors.Add(cell.line, cell.col, "column \"" + Printable(column) + "\" named twice");
+      errors.Add(cell.line, cell.col, "column \"" + json::Printable(column) + "\" named twice");
     }
     if (kind == Column::kId) id_column = names->size();
     names->push_back(written.empty() ? std::string() : std::move(column));
@@ -485,7 +320,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
     source.columns = names;
     bool ok = true;
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      const Cell& cell = cells[c];
+      const json::CsvCell& cell = cells[c];
       source.cells.emplace_back(cell.line, cell.col);
       // Spaces inside quotes are the cell's own.
       const std::string_view value = cell.quoted ? std::string_view(cell.text) : Trim(cell.text);
@@ -503,7 +338,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
       }
     }
     if (p.id.empty()) {
-      const Cell& cell = cells[*id_column];
+      const json::CsvCell& cell = cells[*id_column];
       errors.Add(cell.line, cell.col, "partner.id: missing");
       ok = false;
     }

@@ -64,6 +64,46 @@ try:
             assert got["company"] == rec["company"], (rec_id, got)
             assert got["amount"] == rec["amount"], (rec_id, got)
         assert c.call("stats")["opportunities"] == 200
+    # The same kind of export as CSV: a header in any case and order, a
+    # column the importer does not know, quoted cells, lists, identifiers,
+    # a record over two lines, and bad records reported by their line.
+    csv_path = os.path.join(work.name, "export.csv")
+    with open(csv_path, "w", newline="") as f:
+        f.write("Id,Owner.Kind,Owner.Id,Company,Country,Products,Amount,IDS.VAT,Stage\r\n"
+                "csv-1,direct,rep-7,\"ACME, Deutschland GmbH\",DE,cloud; backup,12500.5,"
+                "DE 129 273 398,Prospecting\r\n"                 # line 2
+                "csv-2,partner,p-9,\"Two\nLines AG\",DE,,,,\r\n"    # lines 3-4
+                "\r\n"                                            # blank
+                "csv-3,partner,p-9,Globex,US,,12x,,\r\n"          # line 6: amount
+                "csv-4,partner,,Umbrella,US,,,,\r\n"              # line 7: owner.id
+                "csv-5,partner,p-9,Short\r\n")                   # line 8: cells
+    run = subprocess.run(
+        [bin_path, "import", csv_path, "--connect", f"127.0.0.1:{port}", "--batch", "2"],
+        capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, (run.returncode, run.stdout, run.stderr)
+    assert "2 stored (2 new, 0 updated), 3 refused" in run.stdout, run.stdout
+    for expected in (f"{csv_path}:1: column \"Stage\" is no opportunity field: ignored",
+                     f"{csv_path}:6: opportunity.amount: not a number",
+                     f"{csv_path}:7: opportunity.owner.id: missing",
+                     f"{csv_path}:8: 4 fields, the header has 9"):
+        assert expected in run.stderr, (expected, run.stderr)
+    with Client("127.0.0.1", port) as c:
+        got = c.call("get_opportunity", id="csv-1")
+        assert got["company"] == "ACME, Deutschland GmbH" and got["owner"]["kind"] == "direct", got
+        assert got["products"] == ["cloud", "backup"] and got["amount"] == 12500.5, got
+        assert got["ids"] == {"vat": "DE 129 273 398"}, got
+        assert c.call("get_opportunity", id="csv-2")["company"] == "Two\nLines AG"
+        hit = c.call("check", deal={"company": "Other", "ids": {"vat": "129273398"},
+                                    "owner": {"kind": "partner", "id": "p-1"}})
+        assert hit["matches"][0]["opportunity_id"] == "csv-1", hit
+    # A CSV file without an id column is refused whole: exit 2.
+    headless = os.path.join(work.name, "headless.csv")
+    with open(headless, "w") as f:
+        f.write("opp-1,partner,p-1,Acme\n")
+    run = subprocess.run([bin_path, "import", headless, "--connect", f"127.0.0.1:{port}"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and f"{headless}:1:1: no id column" in run.stderr, run.stderr
+
     # A server that is not there: exit 2.
     gone = subprocess.run([bin_path, "import", path, "--connect", "127.0.0.1:1"],
                           capture_output=True, text=True, timeout=60)
