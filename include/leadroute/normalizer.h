@@ -55,9 +55,8 @@ struct MatchKeys {
   std::optional<std::string> postal_code;   // "80331", "SW1A1AA"
   std::optional<std::string> city;          // "munchen": letters and digits
   std::optional<std::string> country;       // "DE"
-  // Identifiers (PartyId) as (type, value): the value's letters and digits
-  // in upper case; sorted by type, one per type, none without a letter or
-  // digit.
+  // Identifiers (PartyId) as (type, value): the value as Identifier()
+  // gives it; sorted by type, one per type, placeholders left out.
   std::vector<std::pair<std::string, std::string>> ids;
 };
 

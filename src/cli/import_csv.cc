@@ -13,12 +13,6 @@ namespace leadroute::cli {
 
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  const std::size_t first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -32,18 +26,14 @@ constexpr std::string_view kTextColumns[] = {
     "street", "city",        "postal_code",      "region",        "country",    "status",
     "registered_at",         "expires_at"};
 
-// A cell's value: spaces inside quotes are its own.
-std::string_view Value(const json::CsvCell& cell) {
-  return cell.quoted ? std::string_view(cell.text) : Trim(cell.text);
-}
-
 }  // namespace
 
 Result<OpportunityCsv> OpportunityCsv::FromHeader(const std::vector<json::CsvCell>& header,
                                                   std::vector<std::string>* ignored) {
   OpportunityCsv out;
   for (const json::CsvCell& cell : header) {
-    const std::string name = Lower(Trim(cell.text));
+    const std::string_view written = json::TrimCell(cell.text);
+    const std::string name = Lower(written);
     Column column{Kind::kIgnored, name};
     for (std::string_view text : kTextColumns) {
       if (name == text) column.kind = Kind::kText;
@@ -56,16 +46,16 @@ Result<OpportunityCsv> OpportunityCsv::FromHeader(const std::vector<json::CsvCel
       column.kind = Kind::kId;
       column.name = name.substr(4);
       if (!IsPartyIdType(column.name)) {
-        return Status::InvalidArgument("column \"" + json::Printable(Trim(cell.text)) +
+        return Status::InvalidArgument("column \"" + json::Printable(written) +
                                        "\": an identifier's type is 1 to 32 letters, digits or _");
       }
     }
     if (column.kind == Kind::kIgnored) {
-      if (!name.empty()) ignored->push_back(json::Printable(Trim(cell.text)));
+      if (!name.empty()) ignored->push_back(json::Printable(written));
     } else {
       for (const Column& before : out.columns_) {
         if (before.kind == column.kind && before.name == column.name) {
-          return Status::InvalidArgument("column \"" + json::Printable(Trim(cell.text)) +
+          return Status::InvalidArgument("column \"" + json::Printable(written) +
                                          "\" named twice");
         }
       }
@@ -96,7 +86,7 @@ Status OpportunityCsv::ToJson(const std::vector<json::CsvCell>& cells, std::stri
   };
   for (std::size_t c = 0; c < cells.size() && c < columns_.size(); ++c) {
     const Column& col = columns_[c];
-    const std::string_view value = Value(cells[c]);
+    const std::string_view value = json::CellValue(cells[c]);
     if (col.kind == Kind::kIgnored || value.empty()) continue;
     if (!simdjson::validate_utf8(value.data(), value.size())) return fail(c, "not valid UTF-8");
     switch (col.kind) {
@@ -117,7 +107,7 @@ Status OpportunityCsv::ToJson(const std::vector<json::CsvCell>& cells, std::stri
         std::string_view rest = value;
         while (!rest.empty()) {
           const std::size_t semi = std::min(rest.find(';'), rest.size());
-          if (const std::string_view item = Trim(rest.substr(0, semi)); !item.empty()) {
+          if (const std::string_view item = json::TrimCell(rest.substr(0, semi)); !item.empty()) {
             w.String(item);
           }
           rest.remove_prefix(std::min(semi + 1, rest.size()));
@@ -147,7 +137,7 @@ Status OpportunityCsv::ToJson(const std::vector<json::CsvCell>& cells, std::stri
     w.BeginObject();
     for (std::size_t c = 0; c < cells.size() && c < columns_.size(); ++c) {
       const Column& col = columns_[c];
-      const std::string_view value = Value(cells[c]);
+      const std::string_view value = json::CellValue(cells[c]);
       if (value.empty()) continue;
       if (nested_owner && col.kind == Kind::kOwnerKind) w.Field("kind", value);
       if (nested_owner && col.kind == Kind::kOwnerId) w.Field("id", value);

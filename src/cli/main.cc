@@ -474,12 +474,6 @@ bool IsCsvPath(std::string_view path) {
   return ext == ".csv";
 }
 
-std::string_view Trim(std::string_view s) {
-  const std::size_t first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
 int RunImport(const Flags& flags) {
   const auto& args = flags.positional();
   if (flags.Has("help") || args.size() != 1) {
@@ -661,7 +655,7 @@ int RunImport(const Flags& flags) {
     // A header of at most this many columns (a CRM export has tens).
     constexpr std::size_t kMaxColumns = 1024;
     while (!reader.done() && (!reader.Next(kMaxColumns, &cells, &count, &error_at, &error) ||
-                              (count == 1 && Trim(cells[0].text).empty()))) {
+                              (count == 1 && json::TrimCell(cells[0].text).empty()))) {
       if (!error.empty()) {
         std::fprintf(stderr, "%s:%u:%u: %s\n", path.c_str(), error_at.line, error_at.col,
                      error.c_str());
@@ -691,7 +685,9 @@ int RunImport(const Flags& flags) {
         continue;
       }
       const std::size_t line_no = cells.front().line;
-      if (count == 1 && Trim(cells[0].text).empty() && !cells[0].quoted) continue;  // blank
+      if (count == 1 && json::TrimCell(cells[0].text).empty() && !cells[0].quoted) {
+        continue;  // a blank line
+      }
       if (count != columns->columns()) {
         refuse(line_no, std::to_string(count) + " fields, the header has " +
                             std::to_string(columns->columns()));

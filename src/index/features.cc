@@ -209,11 +209,7 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
   if (keys.postal_code) f.postal = std::move(*keys.postal_code);
   if (keys.city) f.city = std::move(*keys.city);
   if (keys.country) f.country = std::move(*keys.country);
-  for (const auto& [type, value] : keys.ids) {
-    if (!f.ids.empty()) f.ids.push_back('\x1f');
-    f.ids.append(type).push_back('\x1e');
-    f.ids.append(value);
-  }
+  for (const auto& [type, value] : keys.ids) AppendId(&f.ids, type, value);
   return f;
 }
 

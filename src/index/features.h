@@ -75,6 +75,15 @@ inline std::string_view WithoutIdPrefix(std::string_view value) {
   return {};
 }
 
+// Appends one identifier to a joined list (Features::ids, the packed
+// record's raw kIds): '\x1f' before all but the first, then
+// "type\x1evalue".
+inline void AppendId(std::string* joined, std::string_view type, std::string_view value) {
+  if (!joined->empty()) joined->push_back('\x1f');
+  joined->append(type).push_back('\x1e');
+  joined->append(value);
+}
+
 // Calls fn(type, value) for each identifier of Features::ids, in order.
 template <typename Fn>
 void ForEachId(std::string_view ids, Fn&& fn) {

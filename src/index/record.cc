@@ -106,11 +106,7 @@ bool Pack(const Opportunity& o, const Features& f, std::string* out) {
   }
   thread_local std::string ids;
   ids.clear();
-  for (const PartyId& id : o.party.ids) {
-    if (!ids.empty()) ids.push_back('\x1f');
-    ids.append(id.type).push_back('\x1e');
-    ids.append(id.value);
-  }
+  for (const PartyId& id : o.party.ids) AppendId(&ids, id.type, id.value);
   char registered[8], amount[8];
   std::memcpy(registered, &o.registered_at, 8);
   if (o.amount) std::memcpy(amount, &*o.amount, 8);

@@ -19,6 +19,12 @@ std::string Printable(std::string_view s) {
   return out;
 }
 
+std::string_view TrimCell(std::string_view s) {
+  const std::size_t first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
 CsvReader::CsvReader(std::string_view text) : text_(text) {
   if (text_.starts_with("\xEF\xBB\xBF")) {  // a byte order mark
     pos_ = 3;

@@ -29,6 +29,15 @@ struct CsvCell {
   std::uint32_t col = 0;
 };
 
+// `s` without leading and trailing spaces and tabs.
+std::string_view TrimCell(std::string_view s);
+
+// A cell's value: its text trimmed, unless quoted (spaces inside quotes
+// are the cell's own).
+inline std::string_view CellValue(const CsvCell& cell) {
+  return cell.quoted ? std::string_view(cell.text) : TrimCell(cell.text);
+}
+
 // Reads RFC 4180 records from `text` one at a time. An Excel byte order
 // mark is skipped; lines end in LF or CRLF.
 class CsvReader {

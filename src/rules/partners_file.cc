@@ -21,12 +21,6 @@ namespace {
 constexpr std::size_t kMaxMetrics = 64;
 constexpr std::size_t kMaxMetricName = 64;
 
-std::string_view Trim(std::string_view s) {
-  const std::size_t first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
 char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 bool EqualsFolded(std::string_view s, std::string_view lower) {
@@ -74,7 +68,7 @@ Status SplitList(std::string_view cell, std::vector<std::string>* out) {
   out->clear();
   while (!cell.empty()) {
     const std::size_t semi = cell.find(';');
-    const std::string_view item = Trim(cell.substr(0, semi));
+    const std::string_view item = json::TrimCell(cell.substr(0, semi));
     cell.remove_prefix(semi == std::string_view::npos ? cell.size() : semi + 1);
     if (item.empty()) continue;
     if (item.size() > json::kMaxStoredField || out->size() >= json::kMaxPartnerList) {
@@ -215,7 +209,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
   std::string error;
   auto blank = [&] {
     return std::all_of(cells.begin(), cells.end(),
-                       [](const json::CsvCell& c) { return Trim(c.text).empty(); });
+                       [](const json::CsvCell& c) { return json::TrimCell(c.text).empty(); });
   };
   // A valid header has at most every known column and 64 metrics; one
   // more is kept to say so.
@@ -244,7 +238,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
   }
   if (cells.size() == 1 && cells[0].text.find(';') != std::string::npos) {
     errors.Add(header_line, 1,
-               "one column named \"" + json::Printable(Trim(cells[0].text)) +
+               "one column named \"" + json::Printable(json::TrimCell(cells[0].text)) +
                    "\": fields are separated by commas, not semicolons");
     return errors.status();
   }
@@ -254,7 +248,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
   std::size_t metrics = 0;
   bool unknown = false;
   for (const json::CsvCell& cell : cells) {
-    const std::string_view written = Trim(cell.text);
+    const std::string_view written = json::TrimCell(cell.text);
     // Known columns are matched without regard to case; a metric keeps its
     // name as written, as the policy names it.
     std::string folded(written);
@@ -323,7 +317,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
       const json::CsvCell& cell = cells[c];
       source.cells.emplace_back(cell.line, cell.col);
       // Spaces inside quotes are the cell's own.
-      const std::string_view value = cell.quoted ? std::string_view(cell.text) : Trim(cell.text);
+      const std::string_view value = json::CellValue(cell);
       if (value.empty()) continue;
       if (!kinds[c]) {
         errors.Add(cell.line, cell.col, "a value in a column without a name");
