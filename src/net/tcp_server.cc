@@ -244,6 +244,8 @@ Status TcpServer::Listen() {
 
 std::uint16_t TcpServer::port() const { return BoundPort(impl_->acceptor); }
 
+std::size_t TcpServer::connections() const { return impl_->connections.load(); }
+
 std::uint16_t TcpServer::http_port() const {
   return impl_->options.http ? BoundPort(impl_->http_acceptor) : 0;
 }

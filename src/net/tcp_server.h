@@ -72,6 +72,8 @@ class TcpServer {
   Status Listen();
   std::uint16_t port() const;
   std::uint16_t http_port() const;
+  // TCP connections open now (accepted, not yet destroyed).
+  std::size_t connections() const;
 
   // Serves until Stop() or SIGINT/SIGTERM; returns once the open
   // connections have drained (or drain_seconds passed) and every thread has
