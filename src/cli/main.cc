@@ -582,16 +582,12 @@ int RunImport(const Flags& flags) {
         if (error["message"].get(message) != simdjson::SUCCESS) message = "refused";
         if (error["field"].get(field) == simdjson::SUCCESS) {
           // The record's own field, not its place in the batch sent.
-          if (field.starts_with("opportunities[")) {
-            const std::size_t close = field.find("].");
-            if (close != std::string_view::npos) {
-              refuse(lines[i], "opportunity." + std::string(field.substr(close + 2)) + ": " +
-                                   std::string(message));
-              ++i;
-              continue;
-            }
+          std::string where(field);
+          if (const std::size_t close = field.find("].");
+              field.starts_with("opportunities[") && close != std::string_view::npos) {
+            where = "opportunity." + std::string(field.substr(close + 2));
           }
-          refuse(lines[i], std::string(field) + ": " + std::string(message));
+          refuse(lines[i], where + ": " + std::string(message));
         } else {
           refuse(lines[i], message);
         }
