@@ -651,7 +651,7 @@ int RunImport(const Flags& flags) {
     // A header of at most this many columns (a CRM export has tens).
     constexpr std::size_t kMaxColumns = 1024;
     while (!reader.done() && (!reader.Next(kMaxColumns, &cells, &count, &error_at, &error) ||
-                              (count == 1 && json::TrimCell(cells[0].text).empty()))) {
+                              json::IsBlankRecord(cells, count))) {
       if (!error.empty()) {
         std::fprintf(stderr, "%s:%u:%u: %s\n", path.c_str(), error_at.line, error_at.col,
                      error.c_str());
@@ -681,9 +681,7 @@ int RunImport(const Flags& flags) {
         continue;
       }
       const std::size_t line_no = cells.front().line;
-      if (count == 1 && json::TrimCell(cells[0].text).empty() && !cells[0].quoted) {
-        continue;  // a blank line
-      }
+      if (json::IsBlankRecord(cells, count)) continue;  // as in partners.csv
       if (count != columns->columns()) {
         refuse(line_no, std::to_string(count) + " fields, the header has " +
                             std::to_string(columns->columns()));

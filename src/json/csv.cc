@@ -25,6 +25,12 @@ std::string_view TrimCell(std::string_view s) {
   return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
+bool IsBlankRecord(const std::vector<CsvCell>& cells, std::size_t count) {
+  return count == cells.size() && std::all_of(cells.begin(), cells.end(), [](const CsvCell& c) {
+           return TrimCell(c.text).empty();
+         });
+}
+
 CsvReader::CsvReader(std::string_view text) : text_(text) {
   if (text_.starts_with("\xEF\xBB\xBF")) {  // a byte order mark
     pos_ = 3;

@@ -32,6 +32,10 @@ struct CsvCell {
 // `s` without leading and trailing spaces and tabs.
 std::string_view TrimCell(std::string_view s);
 
+// Whether a record read whole (`count` cells, all kept in `cells`) holds
+// nothing: a blank line, or a spreadsheet's empty row (",,,").
+bool IsBlankRecord(const std::vector<CsvCell>& cells, std::size_t count);
+
 // A cell's value: its text trimmed, unless quoted (spaces inside quotes
 // are the cell's own).
 inline std::string_view CellValue(const CsvCell& cell) {

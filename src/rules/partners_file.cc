@@ -207,10 +207,6 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
   std::size_t count = 0;
   json::CsvCell error_at;
   std::string error;
-  auto blank = [&] {
-    return std::all_of(cells.begin(), cells.end(),
-                       [](const json::CsvCell& c) { return json::TrimCell(c.text).empty(); });
-  };
   // A valid header has at most every known column and 64 metrics; one
   // more is kept to say so.
   constexpr std::size_t kMaxColumns = std::size(kColumns) + kMaxMetrics;
@@ -221,7 +217,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
       errors.Add(error_at.line, error_at.col, error);
       return errors.status();  // without a header, nothing else can be read
     }
-    if (!blank()) {
+    if (!json::IsBlankRecord(cells, cells.size())) {
       have_header = true;
       break;
     }
@@ -300,7 +296,7 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
       errors.Add(error_at.line, error_at.col, error);
       continue;
     }
-    if (count == cells.size() && blank()) continue;
+    if (json::IsBlankRecord(cells, count)) continue;
     const std::uint32_t line = cells.front().line;
     if (count != names->size()) {
       errors.Add(line, 1, std::to_string(count) + " fields, the header has " +

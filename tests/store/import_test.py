@@ -74,18 +74,19 @@ try:
                 "DE 129 273 398,Prospecting\r\n"                 # line 2
                 "csv-2,partner,p-9,\"Two\nLines AG\",DE,,,,\r\n"    # lines 3-4
                 "\r\n"                                            # blank
-                "csv-3,partner,p-9,Globex,US,,12x,,\r\n"          # line 6: amount
-                "csv-4,partner,,Umbrella,US,,,,\r\n"              # line 7: owner.id
-                "csv-5,partner,p-9,Short\r\n")                   # line 8: cells
+                ",,,,,,,,\r\n"                                    # a spreadsheet's empty row
+                "csv-3,partner,p-9,Globex,US,,12x,,\r\n"          # line 7: amount
+                "csv-4,partner,,Umbrella,US,,,,\r\n"              # line 8: owner.id
+                "csv-5,partner,p-9,Short\r\n")                   # line 9: cells
     run = subprocess.run(
         [bin_path, "import", csv_path, "--connect", f"127.0.0.1:{port}", "--batch", "2"],
         capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, (run.returncode, run.stdout, run.stderr)
     assert "2 stored (2 new, 0 updated), 3 refused" in run.stdout, run.stdout
     for expected in (f"{csv_path}:1: column \"Stage\" is no opportunity field: ignored",
-                     f"{csv_path}:6: opportunity.amount: not a number",
-                     f"{csv_path}:7: opportunity.owner.id: missing",
-                     f"{csv_path}:8: 4 fields, the header has 9"):
+                     f"{csv_path}:7: opportunity.amount: not a number",
+                     f"{csv_path}:8: opportunity.owner.id: missing",
+                     f"{csv_path}:9: 4 fields, the header has 9"):
         assert expected in run.stderr, (expected, run.stderr)
     with Client("127.0.0.1", port) as c:
         got = c.call("get_opportunity", id="csv-1")
