@@ -152,6 +152,16 @@ void Connection::Read() {
       asio::buffer(space.data(), space.size()),
       [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
         self->reading_ = false;
+        if (ec == asio::error::eof && self->in_.pending() > 0) {
+          // The client's last line came without its newline before it
+          // shut its side: answered all the same (as pipe answers the end
+          // of its input), then the connection closes.
+          auto end = self->in_.Writable(1);
+          end[0] = '\n';
+          self->in_.Commit(1);
+          self->close_after_write_ = true;
+          return self->Answer();
+        }
         if (ec) return self->Close();  // closed, reset, timed out or drained
         self->in_.Commit(n);
         self->Answer();

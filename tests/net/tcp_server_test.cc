@@ -54,6 +54,20 @@ class TcpServerTest : public ServerFixture {
   }
 };
 
+// A last line without its newline, then the client shuts its side: the
+// line is answered, as pipe answers the end of its input (it was dropped).
+TEST_F(TcpServerTest, ALastLineWithoutNewlineIsAnsweredAtEndOfInput) {
+  auto s = Connect();
+  asio::write(s, asio::buffer(std::string(R"({"jsonrpc":"2.0","id":1,"method":"ping"})" "\n"
+                                          R"({"jsonrpc":"2.0","id":"end","method":"ping"})")));
+  s.shutdown(tcp::socket::shutdown_send);
+  boost::system::error_code ec;
+  const std::string got = ReadToEnd(s, &ec);
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_NE(got.find(R"("id":1,"result")"), std::string::npos) << got;
+  EXPECT_NE(got.find(R"("id":"end","result")"), std::string::npos) << got;
+}
+
 TEST_F(TcpServerTest, PipelinedRequestsAnswerInOrder) {
   auto s = Connect();
   std::string requests;
