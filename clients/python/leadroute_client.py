@@ -63,7 +63,9 @@ class Client:
         """Sends every (method, params) at once and reads the answers in order.
 
         Returns the results; with raise_errors=False, an RpcError instance
-        stands in for each error answer instead of being raised.
+        stands in for each error answer instead of being raised. Every
+        answer is read before the first error is raised, so the connection
+        stays usable.
         """
         first = self._next_id
         lines = []
@@ -75,6 +77,7 @@ class Client:
             lines.append(json.dumps(request, separators=(",", ":")))
         self._sock.sendall(("\n".join(lines) + "\n").encode("utf-8"))
         results = []
+        first_error = None
         for i in range(len(lines)):
             answer = json.loads(self._read_line())
             if answer.get("id") is None and "error" in answer:
@@ -86,11 +89,13 @@ class Client:
             if "error" in answer:
                 e = answer["error"]
                 error = RpcError(e.get("code"), e.get("message"), e.get("data"))
-                if raise_errors:
-                    raise error
+                if first_error is None:
+                    first_error = error
                 results.append(error)
             else:
                 results.append(answer["result"])
+        if raise_errors and first_error is not None:
+            raise first_error
         return results
 
     def subscribe(self, from_position=None):

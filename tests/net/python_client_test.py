@@ -38,6 +38,14 @@ try:
         mixed = c.pipeline([("ping", None), ("nope", None), ("ping", None)], raise_errors=False)
         assert isinstance(mixed[1], RpcError) and mixed[1].code == -32601, mixed
         assert mixed[2]["version"]
+        # An error raised from a pipeline leaves no answer unread: the next
+        # call gets its own (it once got the pipeline's third).
+        try:
+            c.pipeline([("ping", None), ("nope", None), ("ping", None), ("ping", None)])
+            raise AssertionError("no error raised from the pipeline")
+        except RpcError as e:
+            assert e.code == -32601, e
+        assert c.call("ping")["version"]
 finally:
     server.terminate()
     server.wait(timeout=10)
