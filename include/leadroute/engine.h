@@ -76,6 +76,10 @@ class Engine {
   ~Engine();
 
   const Normalizer& normalizer() const { return *normalizer_; }
+  // The match keys check derives from a party: the normalizer's, with the
+  // default country (EngineOptions) as the region hint of a phone whose
+  // party names no country.
+  MatchKeys Keys(const Party& party) const;
   ConflictPolicy conflict_policy() const;
 
   // Stores an opportunity or replaces the one with its id.

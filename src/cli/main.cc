@@ -3,12 +3,17 @@
 
 #include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/bench_rules.h"
@@ -103,16 +108,28 @@ const std::vector<FlagSpec> kCallFlags = {
 const std::vector<FlagSpec> kLintFlags = {
     {"help", false, "show this help"},
 };
-const std::vector<FlagSpec> kPipeFlags = {
-    {"rules", true, "rule set directory (default rules/demo)"},
-    {"default-country", true,
-     "region hint for phones of parties without a country (e.g. US)"},
-    {"config", true, "TOML configuration file (see README)"},
-    {"data", true, "data directory: journal and snapshots (default: none, in memory)"},
-    {"sync", true, "always (default), interval or never; see serve --help"},
-    {"snapshot-seconds", true, "write a snapshot this often if anything changed (default 3600)"},
-    {"help", false, "show this help"},
-};
+// serve's options (CONTRACT: "the same options as serve except the
+// listeners"), so that one configuration file and one environment serve
+// both. Those of the network are taken and have no effect.
+std::vector<FlagSpec> PipeFlags() {
+  auto network = [](const std::string& name) {
+    return name == "listen" || name == "http" || name == "threads" ||
+           name == "max-connections" || name == "idle-seconds" || name == "line-seconds" ||
+           name == "write-seconds" || name == "http-idle-seconds" ||
+           name == "drain-seconds" || name == "token";
+  };
+  std::vector<FlagSpec> out;
+  for (FlagSpec spec : kServeFlags) {
+    if (spec.name == "data") {
+      spec.help = "data directory: journal and snapshots (default: none, in memory)";
+    } else if (network(spec.name)) {
+      spec.help = "serve's; taken, no effect here";
+    }
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+const std::vector<FlagSpec> kPipeFlags = PipeFlags();
 const std::vector<FlagSpec> kImportFlags = {
     {"connect", true, "the server's TCP address HOST:PORT (default 127.0.0.1:7411)"},
     {"batch", true, "opportunities per upsert_opportunities request (default 5000, at most 10000)"},
@@ -412,6 +429,38 @@ int RunLint(const Flags& flags) {
   return errors.empty() ? 0 : 1;
 }
 
+// Expires protections on time where no data directory's Store does it
+// (its tick, once a second): a thread that calls Engine::ExpireDue() once
+// a second until destroyed.
+class ExpiryTicker {
+ public:
+  explicit ExpiryTicker(Engine* engine)
+      : thread_([this, engine] {
+          std::unique_lock lock(mu_);
+          while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+            lock.unlock();
+            engine->ExpireDue(store::StoreOptions{}.expiry_scan);
+            lock.lock();
+          }
+        }) {}
+  ~ExpiryTicker() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  ExpiryTicker(const ExpiryTicker&) = delete;
+  ExpiryTicker& operator=(const ExpiryTicker&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts once the rest is built
+};
+
 // Reads requests from stdin and answers on stdout until end of input.
 int RunPipe(const Flags& flags) {
   if (flags.Has("help")) {
@@ -423,12 +472,22 @@ int RunPipe(const Flags& flags) {
         FlagHelp(kPipeFlags).c_str());
     return 0;
   }
+  std::size_t max_line = kMaxLine;
+  protocol::DispatcherLimits limits;
+  if (!ReadCount(flags, "max-line", 1024, 1 << 30, &max_line) ||
+      !ReadCount(flags, "max-batch", 1, 1000000, &limits.max_batch) ||
+      !ReadCount(flags, "max-depth", 2, 1024, &limits.max_depth)) {
+    return 2;
+  }
   auto engine = MakeEngine(flags);
   if (!engine) return 1;
   std::unique_ptr<store::Store> data;
   if (!OpenStore(flags, "", engine.get(), /*log_json=*/false, &data)) return 1;
-  protocol::Dispatcher dispatcher(engine.get());
-  protocol::LineBuffer in(kMaxLine);
+  // Without a data directory nothing else expires protections on time.
+  std::optional<ExpiryTicker> expiry;
+  if (!data) expiry.emplace(engine.get());
+  protocol::Dispatcher dispatcher(engine.get(), limits);
+  protocol::LineBuffer in(max_line);
   std::string out;
   bool eof = false;
   while (!eof) {
@@ -583,9 +642,9 @@ int RunImport(const Flags& flags) {
         if (error["field"].get(field) == simdjson::SUCCESS) {
           // The record's own field, not its place in the batch sent.
           std::string where(field);
-          if (const std::size_t close = field.find("].");
+          if (const std::size_t close = field.find(']');
               field.starts_with("opportunities[") && close != std::string_view::npos) {
-            where = "opportunity." + std::string(field.substr(close + 2));
+            where = "opportunity" + std::string(field.substr(close + 1));
           }
           refuse(lines[i], where + ": " + std::string(message));
         } else {
@@ -799,6 +858,8 @@ int RunServe(const Flags& flags) {
   if (!engine) return 1;
   std::unique_ptr<store::Store> data;
   if (!OpenStore(flags, "./var", engine.get(), /*log_json=*/true, &data)) return 1;
+  std::optional<ExpiryTicker> expiry;
+  if (!data) expiry.emplace(engine.get());
   options.feed = data.get();
   if (data) options.extra_metrics = [store = data.get()](std::string* out) { store->RenderMetrics(out); };
   net::TcpServer server(engine.get(), options);

@@ -19,6 +19,8 @@ namespace leadroute {
 class Engine::Deals {
  public:
   Deals(const Normalizer* normalizer, EngineOptions options);
+  // Engine::Keys().
+  MatchKeys Keys(const Party& party) const;
 
   ConflictPolicy policy() const;
   // Replaces the conflict policy (a rule set's [conflict]); checks already

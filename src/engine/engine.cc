@@ -26,6 +26,8 @@ Engine::Engine(std::unique_ptr<Normalizer> normalizer, EngineOptions options)
 
 Engine::~Engine() = default;
 
+MatchKeys Engine::Keys(const Party& party) const { return deals_->Keys(party); }
+
 ConflictPolicy Engine::conflict_policy() const {
   return deals_->policy();
 }

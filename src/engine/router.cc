@@ -221,6 +221,20 @@ Result<bool> Engine::Router::UpsertPartner(const Partner& partner) {
   std::lock_guard lock(rules_mu_);
   std::shared_ptr<const RuleSet> current = Current();
   if (!current) return Status::InvalidRules("no rule set loaded");
+  // The partner's own values first, so that a refusal names its field
+  // ("partner.tier"); what only the whole set shows (the fallback partner
+  // gone inactive) is reported after compiling.
+  {
+    Partner checked = partner;
+    Status first;
+    rules::CheckPartner(current->policy(), *normalizer_, &checked,
+                 [&](std::string_view field, std::string_view message) {
+                   if (first.ok()) {
+                     first = Status::InvalidArgument(message, "partner." + std::string(field));
+                   }
+                 });
+    if (!first.ok()) return first;
+  }
   std::vector<Partner> partners;
   partners.reserve(current->partners().size() + 1);
   bool created = true;

@@ -104,7 +104,11 @@ void HttpSession::Answer() {
     if (authorized) dispatcher_.Authorize();
   }
   if (guarded && !authorized) {
-    response_ = Make(http::status::unauthorized, "text/plain", "unauthorized\n");
+    // A JSON-RPC client reads the error as it reads -32003 over TCP.
+    std::string body;
+    protocol::Dispatcher::WriteError(protocol::kUnauthorized,
+                                     "unauthorized: send Authorization: Bearer <token>", &body);
+    response_ = Make(http::status::unauthorized, "application/json", body);
     response_.set(http::field::www_authenticate, "Bearer");
   } else if (path == "/rpc") {
     if (req.method() != http::verb::post) {

@@ -109,6 +109,24 @@ Status HandleReviewRegistration(Engine& engine, od::value* params, JsonWriter& o
   return Status::Ok();
 }
 
+namespace {
+
+// The engine names a refused record's field from "opportunity"
+// ("opportunity.owner.id"); in a batch's answer, as the decoder's
+// refusals do, from the record's place ("opportunities[2].owner.id").
+Status InBatch(const Status& s, std::size_t i) {
+  constexpr std::string_view kRecord = "opportunity";
+  const std::string_view field = s.field();
+  if (s.code() != Status::Code::kInvalidArgument || !field.starts_with(kRecord) ||
+      (field.size() > kRecord.size() && field[kRecord.size()] != '.')) {
+    return s;
+  }
+  return Status::InvalidArgument(s.message(), "opportunities[" + std::to_string(i) + "]" +
+                                                  std::string(field.substr(kRecord.size())));
+}
+
+}  // namespace
+
 Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& out) {
   if (params == nullptr) return Status::InvalidArgument("missing", "opportunities");
   // Each record decodes on its own, so one bad record of a CRM export
@@ -180,7 +198,7 @@ Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& 
       out.EndObject();
     } else {
       ++failed;
-      WriteBatchError(statuses[j], out);
+      WriteBatchError(InBatch(statuses[j], i), out);
     }
   }
   out.EndArray();

@@ -517,20 +517,28 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
 bool Dispatcher::Hello(od::object& obj, bool has_params, bool has_id,
                        const std::string& id_json, std::string* out) {
   std::string_view token;
+  bool not_a_string = false;
   od::value params;
   if (has_params && obj.find_field_unordered("params").get(params) == simdjson::SUCCESS) {
     od::object p;
     if (params.get_object().get(p) == simdjson::SUCCESS) {
       od::value t;
       if (p.find_field_unordered("token").get(t) == simdjson::SUCCESS) {
-        if (t.get_string().get(token) != simdjson::SUCCESS) token = {};
+        not_a_string = t.get_string().get(token) != simdjson::SUCCESS;
+        if (not_a_string) token = {};
       }
     }
+  }
+  // A known field of the wrong type, as for every method (CONTRACT §3).
+  if (not_a_string) {
+    if (!has_id) return false;
+    Fail(id_json, kInvalidParams, "must be a string", "token", out);
+    return true;
   }
   if (!token_.empty()) {
     if (!SecretEquals(token, token_)) {
       if (!has_id) return false;
-      Fail(id_json, kUnauthorized, "unauthorized: wrong token", "params.token", out);
+      Fail(id_json, kUnauthorized, "unauthorized: wrong token", "token", out);
       return true;
     }
   }

@@ -63,7 +63,7 @@ Status HandleNormalize(Engine& engine, od::value* params, JsonWriter& out) {
   });
   if (!s.ok()) return s;
   if (!seen) return Status::InvalidArgument("missing", "party");
-  WriteKeys(engine.normalizer().Keys(party), out);
+  WriteKeys(engine.Keys(party), out);
   return Status::Ok();
 }
 

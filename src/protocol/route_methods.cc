@@ -1,6 +1,9 @@
 // route, route_batch, lead_feedback, upsert_partner, remove_partner,
 // get_partner, partner_stats, reload_rules.
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "json/records.h"
 #include "protocol/decode.h"
@@ -45,6 +48,10 @@ Status HandleRoute(Engine& engine, od::value* params, JsonWriter& out) {
 Status HandleRouteBatch(Engine& engine, od::value* params, JsonWriter& out) {
   if (params == nullptr) return Status::InvalidArgument("missing", "leads");
   std::vector<Lead> leads;
+  // A lead that does not decode gets its error in its place, as one the
+  // engine refuses does, and the others are routed: (position, error).
+  std::vector<std::pair<std::size_t, Status>> refused;
+  std::size_t given = 0;
   bool has_leads = false;
   RouteOptions options;
   Status s = ForEachField(*params, "", [&](std::string_view key, od::value& value) {
@@ -59,12 +66,16 @@ Status HandleRouteBatch(Engine& engine, od::value* params, JsonWriter& out) {
       if (std::move(item).get(element) != simdjson::SUCCESS) {
         return Status::InvalidArgument("malformed lead", "leads");
       }
-      if (leads.size() == kMaxBatchLeads) {
+      if (given == kMaxBatchLeads) {
         return Status::TooLarge("at most " + std::to_string(kMaxBatchLeads) +
                                 " leads per route_batch");
       }
-      const std::string path = "leads[" + std::to_string(leads.size()) + "]";
-      if (Status d = json::DecodeLead(element, path, &leads.emplace_back()); !d.ok()) return d;
+      const std::string path = "leads[" + std::to_string(given) + "]";
+      if (Status d = json::DecodeLead(element, path, &leads.emplace_back()); !d.ok()) {
+        leads.pop_back();
+        refused.emplace_back(given, std::move(d));
+      }
+      ++given;
     }
     return Status::Ok();
   });
@@ -74,8 +85,12 @@ Status HandleRouteBatch(Engine& engine, od::value* params, JsonWriter& out) {
   out.BeginObject();
   out.Key("results");
   out.BeginArray();
-  for (const auto& r : results) {
-    if (r.ok()) {
+  auto next_refused = refused.begin();
+  auto next_result = results.begin();
+  for (std::size_t i = 0; i < given; ++i) {
+    if (next_refused != refused.end() && next_refused->first == i) {
+      WriteBatchError((next_refused++)->second, out);
+    } else if (const auto& r = *next_result++; r.ok()) {
       WriteRoute(*r, options.explain, out);
     } else {
       WriteBatchError(r.status(), out);

@@ -92,6 +92,48 @@ int RuleSet::Find(std::string_view id) const {
   return it == ids_.end() ? -1 : static_cast<int>(it->second);
 }
 
+void CheckPartner(const Policy& policy, const Normalizer& normalizer, Partner* p,
+                  const std::function<void(std::string_view field, std::string_view message)>& error) {
+  p->tier = FoldLower(p->tier);
+  if (policy.TierRank(p->tier) < 0) error("tier", "unknown tier \"" + p->tier + "\"");
+  for (auto* list : {&p->products, &p->certifications, &p->industries, &p->languages}) {
+    for (std::string& s : *list) s = FoldLower(s);
+  }
+  auto at = [](std::string_view list, std::size_t k) {
+    return std::string(list) + "[" + std::to_string(k) + "]";
+  };
+  // Territories: "DE", "US-CA", "US:941".
+  for (std::size_t k = 0; k < p->territories.size(); ++k) {
+    std::string& t = p->territories[k];
+    t = FoldUpper(t);
+    const std::size_t colon = t.find(':');
+    if (colon != std::string::npos) {
+      const std::string country = t.substr(0, colon);
+      const std::string prefix = PostalKey(t.substr(colon + 1));
+      if (!IsCountryCode(country)) {
+        error(at("territories", k),
+              "unknown ISO 3166-1 code \"" + country + "\" in \"" + t + "\"");
+      } else if (prefix.empty() || prefix.size() != t.size() - colon - 1) {
+        error(at("territories", k), "bad postal prefix in \"" + t + "\"");
+      }
+    } else if (t.find('-') != std::string::npos) {
+      if (!IsSubdivisionCode(t)) {
+        error(at("territories", k), "unknown ISO 3166-2 code \"" + t + "\"");
+      }
+    } else if (!IsCountryCode(t)) {
+      error(at("territories", k), "unknown ISO 3166-1 code \"" + t + "\"");
+    }
+  }
+  for (std::size_t k = 0; k < p->accounts.size(); ++k) {
+    std::string& a = p->accounts[k];
+    if (auto d = normalizer.Domain(a)) {
+      a = *d;
+    } else {
+      error(at("accounts", k), "\"" + a + "\" is not a domain");
+    }
+  }
+}
+
 Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     Policy policy, std::vector<Partner> partners,
     const std::vector<PartnerSource>& sources, const Normalizer& normalizer) {
@@ -108,45 +150,13 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
   for (std::size_t i = 0; i < partners.size(); ++i) {
     Partner& p = partners[i];
     CompiledPartner cp;
-    p.tier = FoldLower(p.tier);
-    cp.tier_rank = pol.TierRank(p.tier);
-    if (cp.tier_rank < 0) {
-      error(i, "tier", "partner " + p.id + ": unknown tier \"" + p.tier + "\"");
-      cp.tier_rank = 0;
-    }
+    CheckPartner(pol, normalizer, &p, [&](std::string_view field, std::string_view message) {
+      // The source names the list's column or key, not its entry.
+      error(i, field.substr(0, field.find('[')), "partner " + p.id + ": " + std::string(message));
+    });
+    cp.tier_rank = std::max(0, pol.TierRank(p.tier));
     if (!rs->ids_.emplace(p.id, static_cast<std::uint32_t>(i)).second) {
       error(i, "id", "duplicate partner id \"" + p.id + "\"");
-    }
-    for (auto* list : {&p.products, &p.certifications, &p.industries, &p.languages}) {
-      for (std::string& s : *list) s = FoldLower(s);
-    }
-    // Territories: "DE", "US-CA", "US:941".
-    for (std::string& t : p.territories) {
-      t = FoldUpper(t);
-      const std::size_t colon = t.find(':');
-      if (colon != std::string::npos) {
-        const std::string country = t.substr(0, colon);
-        const std::string prefix = PostalKey(t.substr(colon + 1));
-        if (!IsCountryCode(country)) {
-          error(i, "territories", "partner " + p.id + ": unknown ISO 3166-1 code \"" + country + "\" in \"" + t + "\"");
-        } else if (prefix.empty() || prefix.size() != t.size() - colon - 1) {
-          error(i, "territories", "partner " + p.id + ": bad postal prefix in \"" + t + "\"");
-        }
-      } else if (t.find('-') != std::string::npos) {
-        if (!IsSubdivisionCode(t)) {
-          error(i, "territories", "partner " + p.id + ": unknown ISO 3166-2 code \"" + t + "\"");
-        }
-      } else if (!IsCountryCode(t)) {
-        error(i, "territories", "partner " + p.id + ": unknown ISO 3166-1 code \"" + t + "\"");
-      }
-    }
-    for (std::string& a : p.accounts) {
-      auto d = normalizer.Domain(a);
-      if (!d) {
-        error(i, "accounts", "partner " + p.id + ": \"" + a + "\" is not a domain");
-      } else {
-        a = *d;
-      }
     }
     // What does not depend on the lead or on load.
     cp.static_score = pol.weight_tier * pol.tier_scores[static_cast<std::size_t>(cp.tier_rank)] +

@@ -11,6 +11,7 @@
 #define LEADROUTE_RULES_RULE_SET_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -89,6 +90,14 @@ struct LeadFacts {
   std::optional<double> employees, annual_revenue;
   std::vector<std::string> products;
 };
+
+// Reads a partner's values as a compiled rule set does (tier and lists
+// folded, territories upper-cased, accounts as registrable domains), in
+// place, and calls error(field, message) for each that the policy or the
+// ISO 3166 codes do not allow: "tier", or "territories[K]" / "accounts[K]"
+// for the list's K-th entry. The messages do not name the partner.
+void CheckPartner(const Policy& policy, const Normalizer& normalizer, Partner* p,
+                  const std::function<void(std::string_view field, std::string_view message)>& error);
 
 class RuleSet {
  public:

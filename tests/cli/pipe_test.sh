@@ -49,4 +49,21 @@ report=$("$bin" bench-rules --rules "$root/rules/demo" --compare "$root/rules/de
 printf '%s\n' "$report" | grep -q "^leads 2 in" || { echo "bad bench-rules: $report"; exit 1; }
 printf '%s\n' "$report" | grep -q "Gini" || { echo "bench-rules without fairness: $report"; exit 1; }
 printf '%s\n' "$report" | grep -q "^== differences: 0 of 2 leads" || { echo "bench-rules compare: $report"; exit 1; }
+# pipe takes serve's options (CONTRACT: all but the listeners'), from the
+# command line and from one configuration file; those of the network have
+# no effect, the limits apply.
+printf '[server]\nmax_line = 2048\nmax_batch = 2\nidle_seconds = 5\nlisten = "127.0.0.1:1"\n' > "$bad/server.toml"
+out=$(printf '%s\n' '[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"ping"},{"jsonrpc":"2.0","id":3,"method":"ping"}]' \
+  "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\",\"pad\":\"$(head -c 3000 /dev/zero | tr '\0' x)\"}" \
+  '{"jsonrpc":"2.0","id":5,"method":"ping"}' \
+  | "$bin" pipe --config "$bad/server.toml" --max-depth 10 --threads 4 --journal-keep-seconds 5 \
+      --drain-seconds 1 --token t --write-seconds 1) || { echo "pipe refused serve's options"; exit 1; }
+printf '%s\n' "$out" | sed -n 1p | grep -q 'batch too large' || { echo "max_batch not applied: $out"; exit 1; }
+printf '%s\n' "$out" | sed -n 2p | grep -q 'too long' || { echo "max_line not applied: $out"; exit 1; }
+printf '%s\n' "$out" | sed -n 3p | grep -q '"id":5,"result"' || { echo "pipe stopped after a long line: $out"; exit 1; }
+# Without a data directory, a protection still expires on time.
+out=$( (printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"o","owner":{"kind":"partner","id":"p"},"company":"Acme","expires_at":"2020-01-01T00:00:00Z"}}}'
+        sleep 2.5
+        printf '%s\n' '{"jsonrpc":"2.0","id":2,"method":"opportunity_history","params":{"id":"o"}}') | "$bin" pipe)
+printf '%s\n' "$out" | sed -n 2p | grep -q '"event":"expired"' || { echo "pipe did not expire: $out"; exit 1; }
 echo "pipe_test: 1 passed, 0 failed"

@@ -195,6 +195,8 @@ TEST_F(HttpTest, BearerTokenGuardsRpcAndMetricsButNotProbes) {
   const std::string denied = Exchange(Post(ping));
   EXPECT_EQ(denied.rfind("HTTP/1.1 401", 0), 0u) << denied;
   EXPECT_NE(denied.find("WWW-Authenticate: Bearer"), std::string::npos);
+  // The body is a JSON-RPC error, as over TCP.
+  EXPECT_NE(Body(denied).find(R"("error":{"code":-32003,)"), std::string::npos) << denied;
   EXPECT_EQ(Exchange(Post(ping, "Authorization: Bearer wrong\r\n")).rfind("HTTP/1.1 401", 0), 0u);
   const std::string ok = Exchange(Post(ping, "Authorization: Bearer s3cret\r\n"));
   EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u) << ok;

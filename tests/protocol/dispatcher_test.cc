@@ -345,6 +345,45 @@ TEST_F(DealMethodsTest, PartnerStatsWithoutAnIdPagesThroughPartners) {
       << stats;
 }
 
+// normalize shows the keys check matches on: a national phone of a party
+// without a country is read in the default country, as check reads it.
+TEST(NormalizeDefaultCountryTest, APhoneWithoutCountryIsReadInTheDefaultOne) {
+  EngineOptions options;
+  options.default_country = "US";
+  auto e = Engine::Create(std::move(options));
+  ASSERT_TRUE(e.ok());
+  Dispatcher d(e->get());
+  std::string line = R"({"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{"phone":"(773) 534-6361"}}})";
+  const std::size_t size = line.size();
+  line.append(kLinePadding, ' ');
+  std::string out;
+  d.Handle(std::string_view(line.data(), size), &out);
+  EXPECT_NE(out.find(R"("phone":"+17735346361")"), std::string::npos) << out;
+}
+
+// hello's token: of the wrong type, invalid params as for every method;
+// wrong, unauthorized; both name the field as other methods do.
+TEST_F(DealMethodsTest, HelloNamesItsTokenAsOtherMethodsNameFields) {
+  Dispatcher guarded(engine_);
+  guarded.RequireToken("s3cret");
+  auto call = [&](std::string_view request) {
+    std::string line(request);
+    line.append(kLinePadding, ' ');
+    std::string out;
+    guarded.Handle(std::string_view(line.data(), request.size()), &out);
+    return out;
+  };
+  const std::string typed = call(R"({"jsonrpc":"2.0","id":1,"method":"hello","params":{"token":5}})");
+  EXPECT_NE(typed.find(R"("code":-32602)"), std::string::npos) << typed;
+  EXPECT_NE(typed.find(R"("field":"token")"), std::string::npos) << typed;
+  const std::string wrong = call(R"({"jsonrpc":"2.0","id":2,"method":"hello","params":{"token":"no"}})");
+  EXPECT_NE(wrong.find(R"("code":-32003)"), std::string::npos) << wrong;
+  EXPECT_NE(wrong.find(R"("field":"token")"), std::string::npos) << wrong;
+  EXPECT_NE(call(R"({"jsonrpc":"2.0","id":3,"method":"hello","params":{"token":"s3cret"}})")
+                .find(R"("authenticated":true)"),
+            std::string::npos);
+}
+
 TEST_F(DealMethodsTest, BadParamsNameTheField) {
   const std::string before = Call(R"({"jsonrpc":"2.0","id":6,"method":"stats"})");
   auto field = [&](std::string_view request) {
@@ -392,14 +431,20 @@ TEST_F(DealMethodsTest, BatchErrorsNameTheRecordAndField) {
       // with keys of a record among them, is skipped, not read as records.
       R"({"company":5,"owner":{"kind":"partner","id":"p","x":{"id":"no1"}},"products":["a",[{"id":"no2"}]],"id":"bad5"},)"
       R"("not an object",)"
+      // Decoded, then refused by the engine: named by its place too (it
+      // was "opportunity", "opportunity.owner.id" beside the others).
+      R"({"id":"bad7","owner":{"kind":"partner","id":"p"}},)"
+      R"({"id":"bad8","owner":{"kind":"partner","id":""},"company":"G"},)"
       R"({"id":"ok2","owner":{"kind":"partner","id":"p"},"company":"F"}]}})");
   for (const char* field : {"opportunities[1].email", "opportunities[2].owner.id",
                             "opportunities[3].owner.kind", "opportunities[4].id",
-                            "opportunities[5].company", "opportunities[6]"}) {
+                            "opportunities[5].company", "opportunities[6]",
+                            "opportunities[7]", "opportunities[8].owner.id"}) {
     EXPECT_NE(out.find(std::string(R"("field":")") + field + "\""), std::string::npos)
         << field << " in " << out;
   }
-  EXPECT_NE(out.find(R"("created":2,"failed":6)"), std::string::npos) << out;
+  EXPECT_EQ(out.find(R"("field":"opportunity)"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("created":2,"failed":8)"), std::string::npos) << out;
   EXPECT_NE(out.find(R"({"id":"ok2","created":true})"), std::string::npos) << out;
 }
 
@@ -428,6 +473,72 @@ TEST_F(DealMethodsTest, OverlongFieldsAreRefused) {
       R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":")" +
       big + R"("}}})");
   EXPECT_NE(out.find(R"("field":"opportunity.company")"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace leadroute::protocol
+
+namespace leadroute::protocol {
+namespace {
+
+// The routing methods' refusals, with the demo rule set loaded.
+class RoutingMethodsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto e = Engine::Create();
+    ASSERT_TRUE(e.ok());
+    engine_ = std::move(*e);
+    ASSERT_TRUE(engine_->LoadRules(std::string(LEADROUTE_TEST_DATA) + "/../rules/demo").ok());
+    dispatcher_ = std::make_unique<Dispatcher>(engine_.get());
+  }
+  std::string Call(std::string_view request) {
+    std::string line(request);
+    line.append(kLinePadding, ' ');
+    std::string out;
+    dispatcher_->Handle(std::string_view(line.data(), request.size()), &out);
+    return out;
+  }
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+};
+
+// A lead that does not decode refuses only itself: its error stands in its
+// place and the others are routed (it once failed the whole request).
+TEST_F(RoutingMethodsTest, RouteBatchRefusesOnlyTheLeadThatDoesNotDecode) {
+  const std::string out = Call(
+      R"({"jsonrpc":"2.0","id":1,"method":"route_batch","params":{"dry_run":true,"leads":[)"
+      R"({"id":"b-1","company":"Acme GmbH","country":"DE","products":["cloud"]},)"
+      R"({"id":"b-2","company":"Beta AG","employees":"many"},)"
+      R"({"company":"No Id SAS","country":"FR"},)"
+      R"(7,)"
+      R"({"id":"b-5","company":"Gamma GmbH","country":"DE","products":["cloud"]}]}})");
+  ASSERT_NE(out.find(R"("result":{"results":[)"), std::string::npos) << out;
+  const std::size_t first = out.find(R"("lead_id":"b-1")");
+  const std::size_t bad2 = out.find(R"("field":"leads[1].employees")");
+  const std::size_t bad3 = out.find(R"("field":"leads[2].id")");
+  const std::size_t bad4 = out.find(R"("field":"leads[3]")");
+  const std::size_t last = out.find(R"("lead_id":"b-5")");
+  EXPECT_NE(first, std::string::npos) << out;
+  EXPECT_NE(last, std::string::npos) << out;
+  EXPECT_NE(bad2, std::string::npos) << out;
+  EXPECT_NE(bad3, std::string::npos) << out;
+  EXPECT_NE(bad4, std::string::npos) << out;
+  EXPECT_TRUE(first < bad2 && bad2 < bad3 && bad3 < bad4 && bad4 < last) << out;
+}
+
+// upsert_partner names the partner's field it refuses, once.
+TEST_F(RoutingMethodsTest, UpsertPartnerNamesTheFieldItRefuses) {
+  const std::string tier = Call(
+      R"({"jsonrpc":"2.0","id":1,"method":"upsert_partner","params":{"partner":{"id":"p-bad","tier":"diamond"}}})");
+  EXPECT_NE(tier.find(R"("code":-32602,"message":"unknown tier \"diamond\"","data":{"field":"partner.tier"})"),
+            std::string::npos)
+      << tier;
+  const std::string territory = Call(
+      R"({"jsonrpc":"2.0","id":2,"method":"upsert_partner","params":{"partner":{"id":"p-bad","territories":["DE","US-ZZ"]}}})");
+  EXPECT_NE(territory.find(R"("field":"partner.territories[1]")"), std::string::npos) << territory;
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":3,"method":"get_partner","params":{"id":"p-bad"}})")
+                .find("-32001"),
+            std::string::npos);
 }
 
 }  // namespace
