@@ -227,7 +227,7 @@ Result<bool> Engine::Router::UpsertPartner(const Partner& partner) {
   {
     Partner checked = partner;
     Status first;
-    rules::CheckPartner(current->policy(), *normalizer_, &checked,
+    rules::CheckPartner(&current->policy(), *normalizer_, &checked,
                  [&](std::string_view field, std::string_view message) {
                    if (first.ok()) {
                      first = Status::InvalidArgument(message, "partner." + std::string(field));

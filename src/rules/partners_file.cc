@@ -182,10 +182,9 @@ Status ParsePartnersJsonl(std::string_view text, std::string_view name,
         source.json_line = line;
         return Status::Ok();
       });
-  if (!s.ok()) return s;
   for (auto& p : out) partners->push_back(std::move(p));
   for (auto& w : out_sources) sources->push_back(std::move(w));
-  return Status::Ok();
+  return s;
 }
 
 Status ParsePartnersCsv(std::string_view text, std::string_view name,
@@ -336,10 +335,9 @@ Status ParsePartnersCsv(std::string_view text, std::string_view name,
     out.push_back(std::move(p));
     out_sources.push_back(std::move(source));
   }
-  if (!errors.empty()) return errors.status();
   for (auto& p : out) partners->push_back(std::move(p));
   for (auto& s : out_sources) sources->push_back(std::move(s));
-  return Status::Ok();
+  return errors.empty() ? Status::Ok() : errors.status();
 }
 
 }  // namespace leadroute::rules

@@ -37,8 +37,9 @@ struct PartnerSource {
 
 // Appends each partner of `text` to *partners and its source to *sources.
 // Every malformed line is reported, `NAME:LINE:COL: message` per line (COL:
-// where the offending field's name starts, else 1); nothing is appended
-// then. The sources view `text`: keep it alive while using them.
+// where the offending field's name starts, else 1); the good lines'
+// partners are appended all the same, so that a linter can check them
+// further. The sources view `text`: keep it alive while using them.
 Status ParsePartnersJsonl(std::string_view text, std::string_view name,
                           std::vector<Partner>* partners,
                           std::vector<PartnerSource>* sources);
@@ -53,7 +54,8 @@ Status ParsePartnersJsonl(std::string_view text, std::string_view name,
 // are matched without regard to case; cells are trimmed of spaces and
 // tabs; an empty cell leaves its field out. Rows without a non-empty cell
 // are skipped. Every bad cell is reported, `NAME:LINE:COL: message` where
-// the cell begins; nothing is appended then.
+// the cell begins; the good rows are appended all the same. A bad header
+// appends nothing.
 Status ParsePartnersCsv(std::string_view text, std::string_view name,
                         std::vector<Partner>* partners,
                         std::vector<PartnerSource>* sources);

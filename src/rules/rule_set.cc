@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 #include <filesystem>
+#include <string>
+#include <unordered_set>
 
 #include "json/lines.h"
 #include "rules/iso_codes.h"
@@ -92,10 +94,12 @@ int RuleSet::Find(std::string_view id) const {
   return it == ids_.end() ? -1 : static_cast<int>(it->second);
 }
 
-void CheckPartner(const Policy& policy, const Normalizer& normalizer, Partner* p,
+void CheckPartner(const Policy* policy, const Normalizer& normalizer, Partner* p,
                   const std::function<void(std::string_view field, std::string_view message)>& error) {
   p->tier = FoldLower(p->tier);
-  if (policy.TierRank(p->tier) < 0) error("tier", "unknown tier \"" + p->tier + "\"");
+  if (policy != nullptr && policy->TierRank(p->tier) < 0) {
+    error("tier", "unknown tier \"" + p->tier + "\"");
+  }
   for (auto* list : {&p->products, &p->certifications, &p->industries, &p->languages}) {
     for (std::string& s : *list) s = FoldLower(s);
   }
@@ -134,6 +138,41 @@ void CheckPartner(const Policy& policy, const Normalizer& normalizer, Partner* p
   }
 }
 
+namespace {
+
+// "FILE:LINE:COL: message" of partners[i]'s `field` (where its name starts
+// on its JSON line, where its CSV cell starts), or "partner ID: message"
+// for a partner with no source (added through the API).
+std::string PartnerError(const std::vector<Partner>& partners,
+                         const std::vector<PartnerSource>& sources, std::size_t i,
+                         std::string_view field, std::string_view message) {
+  std::string at = i < sources.size() ? sources[i].At(field) : "partner " + partners[i].id;
+  return at + ": " + std::string(message);
+}
+
+// What Compile() says of each partner on its own (CheckPartner) and of
+// their ids, for a rule set that does not compile for other reasons (a
+// line that does not parse, a policy error), so that lint lists these
+// too. Appends to *errors.
+void PartnerErrors(const Policy* policy, std::vector<Partner> partners,
+                   const std::vector<PartnerSource>& sources, const Normalizer& normalizer,
+                   std::vector<std::string>* errors) {
+  std::unordered_set<std::string> ids;
+  for (std::size_t i = 0; i < partners.size(); ++i) {
+    Partner& p = partners[i];
+    CheckPartner(policy, normalizer, &p, [&](std::string_view field, std::string_view message) {
+      errors->push_back(PartnerError(partners, sources, i, field.substr(0, field.find('[')),
+                                     "partner " + p.id + ": " + std::string(message)));
+    });
+    if (!ids.insert(p.id).second) {
+      errors->push_back(
+          PartnerError(partners, sources, i, "id", "duplicate partner id \"" + p.id + "\""));
+    }
+  }
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     Policy policy, std::vector<Partner> partners,
     const std::vector<PartnerSource>& sources, const Normalizer& normalizer) {
@@ -142,15 +181,14 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
   // "FILE:LINE:COL: message": where the field's name starts on its JSON
   // line, or where its CSV cell starts.
   auto error = [&](std::size_t i, std::string_view field, std::string_view message) {
-    std::string at = i < sources.size() ? sources[i].At(field) : "partner " + partners[i].id;
-    errors.push_back(at + ": " + std::string(message));
+    errors.push_back(PartnerError(partners, sources, i, field, message));
   };
   const Policy& pol = policy;
   rs->partners_.reserve(partners.size());
   for (std::size_t i = 0; i < partners.size(); ++i) {
     Partner& p = partners[i];
     CompiledPartner cp;
-    CheckPartner(pol, normalizer, &p, [&](std::string_view field, std::string_view message) {
+    CheckPartner(&pol, normalizer, &p, [&](std::string_view field, std::string_view message) {
       // The source names the list's column or key, not its entry.
       error(i, field.substr(0, field.find('[')), "partner " + p.id + ": " + std::string(message));
     });
@@ -353,6 +391,12 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
     }
   }
   if (!errors.empty() || !policy) {
+    // The partners that parsed are checked all the same, so that every
+    // problem is listed at once; a policy that does not parse names no
+    // tiers to check them against. (Whether the fallback partner exists
+    // waits: it may be on a line that did not parse.)
+    PartnerErrors(policy ? &*policy : nullptr, std::move(partners), sources, normalizer,
+                  &errors);
     std::string all;
     for (const auto& e : errors) {
       if (!all.empty()) all.push_back('\n');

@@ -96,7 +96,9 @@ struct LeadFacts {
 // place, and calls error(field, message) for each that the policy or the
 // ISO 3166 codes do not allow: "tier", or "territories[K]" / "accounts[K]"
 // for the list's K-th entry. The messages do not name the partner.
-void CheckPartner(const Policy& policy, const Normalizer& normalizer, Partner* p,
+// `policy` null: the tier is not checked (a policy that does not parse
+// names no tiers).
+void CheckPartner(const Policy* policy, const Normalizer& normalizer, Partner* p,
                   const std::function<void(std::string_view field, std::string_view message)>& error);
 
 class RuleSet {

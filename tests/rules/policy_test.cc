@@ -202,12 +202,19 @@ TEST_F(RuleSetDirTest, PartnerErrorsPointAtTheirField) {
   std::string all;
   for (const auto& e : errors) all += e + "\n";
   const std::string file = (dir_ / "partners.jsonl").string();
-  // Decoding errors stop the file before compiling: each bad line is named.
+  // Each line that does not decode is named ...
   EXPECT_NE(all.find(file + ":4:11: partner.capacity: must be a whole number"), std::string::npos) << all;
   EXPECT_NE(all.find(file + ":5:11: partner.active: must be true or false"), std::string::npos) << all;
   EXPECT_NE(all.find(file + ":6:1: not valid JSON"), std::string::npos) << all;
   EXPECT_NE(all.find(file + ":7:1: not a JSON object"), std::string::npos) << all;
   EXPECT_NE(all.find(file + ":8:1: partner.id: missing"), std::string::npos) << all;
+  // ... and so is every problem of the lines that do (CONTRACT: lint lists
+  // every error; these waited until every line decoded).
+  EXPECT_NE(all.find(file + ":1:11: partner a: unknown tier \"diamond\""), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":2:11: partner b: unknown ISO 3166-1 code \"XX\""), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":3:2: duplicate partner id \"a\""), std::string::npos) << all;
+  // Whether the fallback partner exists waits: it might be on a bad line.
+  EXPECT_EQ(all.find("fallback_partner"), std::string::npos) << all;
 
   // With those fixed, compile errors: tier, territory codes, duplicates, fallback.
   Write("partners.jsonl",
@@ -224,6 +231,24 @@ TEST_F(RuleSetDirTest, PartnerErrorsPointAtTheirField) {
   EXPECT_NE(all.find("policy.toml:2:20: selection.fallback_partner \"nobody\" is not a partner"),
             std::string::npos)
       << all;
+}
+
+// A policy that does not parse does not hide the partners' problems:
+// those that need no policy (codes, duplicates) are listed with its own.
+TEST_F(RuleSetDirTest, APolicyErrorDoesNotHideThePartnersErrors) {
+  Write("policy.toml", "[selection]\nspeed = \"fast\"\n");
+  Write("partners.jsonl",
+        "{\"id\":\"a\",\"tier\":\"diamond\",\"territories\":[\"XX\"]}\n"
+        "{\"id\":\"a\"}\n");
+  std::string all;
+  for (const auto& e : Lint()) all += e + "\n";
+  const std::string file = (dir_ / "partners.jsonl").string();
+  EXPECT_NE(all.find("policy.toml:2:1: unknown key selection.speed"), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":1:28: partner a: unknown ISO 3166-1 code \"XX\""), std::string::npos)
+      << all;
+  EXPECT_NE(all.find(file + ":2:2: duplicate partner id \"a\""), std::string::npos) << all;
+  // Its tiers are unknown: no tier is called unknown.
+  EXPECT_EQ(all.find("unknown tier"), std::string::npos) << all;
 }
 
 TEST_F(RuleSetDirTest, MissingFilesAreErrors) {
