@@ -462,8 +462,16 @@ index::Features Engine::Deals::Features(const Party& party) const {
 
 Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   if (Status s = ValidateOpportunity(deal, "deal"); !s.ok()) return s;
-  const index::Features f = Features(deal.party);
   const std::int64_t now = options_.now();
+  // A registration asks for protection from now on: the engine decides its
+  // status (approved, review), and a protection that ended already is none.
+  if (deal.status != OpportunityStatus::kOpen) {
+    return Status::InvalidArgument("a registration is open: leave status out", "deal.status");
+  }
+  if (deal.expires_at != 0 && deal.expires_at <= now) {
+    return Status::InvalidArgument("already past", "deal.expires_at");
+  }
+  const index::Features f = Features(deal.party);
   if (deal.registered_at == 0) deal.registered_at = now;
   // The record is packed before the lock: what the decision below sets
   // (status, expiry) is kept beside it, not in it.

@@ -445,10 +445,14 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
                                     line.size(), /*realloc_if_needed=*/false)
                              .get(root);
       error != simdjson::SUCCESS) {
+    // A number past 64 bits or a double's range is valid JSON that this
+    // parser does not read: the message says so.
     FailLine(kParseError,
-               error == simdjson::DEPTH_ERROR ? "Parse error: nested too deeply"
-                                              : "Parse error",
-               out);
+             error == simdjson::DEPTH_ERROR ? "Parse error: nested too deeply"
+             : error == simdjson::NUMBER_ERROR || error == simdjson::NUMBER_OUT_OF_RANGE
+                 ? "Parse error: a malformed number, or one beyond 64 bits or a double's range"
+                 : "Parse error",
+             out);
     return;
   }
   std::size_t batch_size = 0;

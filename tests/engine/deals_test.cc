@@ -370,6 +370,19 @@ TEST_F(DealsTest, RegisterValidates) {
             "deal.owner.id");
   EXPECT_EQ(engine_->Register(Opp("d", "p1", Party{})).status().code(),
             Status::Code::kInvalidArgument);
+  // The engine decides a registration's status; a won deal is no
+  // registration (it was stored as open, the status dropped).
+  Opportunity won = Opp("d-won", "p1", Company("Won Deal Inc", "US"));
+  won.status = OpportunityStatus::kWon;
+  EXPECT_EQ(engine_->Register(won).status().field(), "deal.status");
+  // A protection that ended already is none (it was approved, then expired).
+  Opportunity late = Opp("d-late", "p1", Company("Late Deal Inc", "US"));
+  late.expires_at = kNow;
+  EXPECT_EQ(engine_->Register(late).status().field(), "deal.expires_at");
+  EXPECT_FALSE(engine_->GetOpportunity("d-won"));
+  EXPECT_FALSE(engine_->GetOpportunity("d-late"));
+  late.expires_at = kNow + 1;
+  EXPECT_EQ(engine_->Register(late)->status, RegisterStatus::kApproved);
 }
 
 TEST_F(DealsTest, ConcurrentRegistrationsOfOneCustomerApproveExactlyOne) {

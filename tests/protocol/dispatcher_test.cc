@@ -96,8 +96,13 @@ TEST_F(DispatcherTest, ErrorsCarryCodesAndFields) {
 
 TEST_F(DispatcherTest, HugeNumbersAndDeepNestingAreErrorsNotCrashes) {
   // Beyond 64 bits: simdjson refuses the number, so the line is a parse error.
+  // Beyond 64 bits: simdjson refuses the number, so the line is a parse
+  // error that says why.
   EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"ping"})")
-                .find("-32700"),
+                .find(R"("code":-32700,"message":"Parse error: a malformed number, or one beyond)"),
+            std::string::npos);
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":1e400}})")
+                .find("a malformed number, or one beyond"),
             std::string::npos);
   EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1.5e300,"method":"ping"})").find("-32600"),
             std::string::npos);
