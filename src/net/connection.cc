@@ -87,6 +87,7 @@ void Connection::Watch() {
 }
 
 void Connection::TimedOut(bool writing) {
+  if (lingering_) return Close();  // the client did not close in time
   boost::system::error_code ec;
   const auto peer = socket_.remote_endpoint(ec);
   const std::string who = ec ? std::string("unknown") : peer.address().to_string() + ":" +
@@ -142,16 +143,26 @@ void Connection::Refuse(Socket socket, std::string_view message) {
 
 void Connection::Read() {
   if (closed_) return;
-  if (draining_) return Close();
+  if (draining_) return LingerClose();
+  // Bytes pending after a line ended began a new line with the read that
+  // brought them.
+  if (in_.lines() != lines_seen_) {
+    lines_seen_ = in_.lines();
+    line_since_ = last_read_at_;
+  }
   auto space = in_.Writable(kReadChunk);
   reading_ = true;
-  // A started line must be finished sooner than an idle client must speak.
-  read_deadline_ = std::chrono::steady_clock::now() +
-                   (in_.pending() > 0 ? context_.line_timeout : context_.idle_timeout);
+  // A started line must be finished sooner than an idle client must speak,
+  // counted from its first byte.
+  read_deadline_ = in_.pending() > 0 ? line_since_ + context_.line_timeout
+                                     : std::chrono::steady_clock::now() + context_.idle_timeout;
   socket_.async_read_some(
       asio::buffer(space.data(), space.size()),
       [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
         self->reading_ = false;
+        if (ec == asio::error::operation_aborted && self->draining_ && !self->closed_) {
+          return self->LingerClose();  // Drain() stopped the wait
+        }
         if (ec == asio::error::eof && self->in_.pending() > 0) {
           // The client's last line came without its newline before it
           // shut its side: answered all the same (as pipe answers the end
@@ -162,7 +173,9 @@ void Connection::Read() {
           self->close_after_write_ = true;
           return self->Answer();
         }
-        if (ec) return self->Close();  // closed, reset, timed out or drained
+        if (ec) return self->Close();  // closed, reset or timed out
+        self->last_read_at_ = std::chrono::steady_clock::now();
+        if (self->in_.pending() == 0) self->line_since_ = self->last_read_at_;
         self->in_.Commit(n);
         self->Answer();
       });
@@ -232,7 +245,7 @@ void Connection::Write() {
         self->writing_ = false;
         if (ec) return self->Close();  // a reader too slow, or gone
         self->out_.clear();
-        if (self->close_after_write_) return self->Close();
+        if (self->close_after_write_) return self->LingerClose();
         if (self->changes_) return self->Stream();
         self->Read();
       });
@@ -262,6 +275,32 @@ void Connection::Stream() {
     self->out_ = "{\"jsonrpc\":\"2.0\",\"method\":\"heartbeat\"}\n";
     self->Write();
   });
+}
+
+void Connection::LingerClose() {
+  if (closed_ || lingering_) return;
+  lingering_ = true;
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  // Nothing unread: a close sends no reset, and an idle client (a drain
+  // stopped its wait) need not close first.
+  if (ec || socket_.available(ec) == 0 || ec) return Close();
+  // However much the client goes on sending, it has this long.
+  read_deadline_ = std::chrono::steady_clock::now() + context_.write_timeout;
+  Discard();
+}
+
+void Connection::Discard() {
+  reading_ = true;
+  auto space = in_.Writable(kReadChunk);  // read over, never committed
+  socket_.async_read_some(
+      asio::buffer(space.data(), space.size()),
+      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+        self->reading_ = false;
+        // The client closed (or the wait was cut): done.
+        if (ec || self->closed_) return self->Close();
+        self->Discard();
+      });
 }
 
 void Connection::Close() {

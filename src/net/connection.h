@@ -83,6 +83,14 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   // Nothing is sent while a write among the lines read awaits its sync.
   void SendEarly(std::string* out);
   void Close();
+  // Closes without losing answers still in the socket's send buffer: with
+  // input unread, a close makes Linux send a reset that throws them away.
+  // Shuts the sending side (a FIN after the answers), then, while input
+  // is waiting, reads and discards until the client closes, or
+  // write_timeout passes.
+  void LingerClose();
+  // LingerClose()'s reads, until an error or the end.
+  void Discard();
   // A subscribed connection: writes what its stream has queued, else waits
   // for a wake (or sends a heartbeat after the idle timeout, which finds
   // a client that went away). It reads nothing more.
@@ -110,11 +118,17 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   Timer watchdog_;
   std::chrono::steady_clock::duration tick_;
   std::chrono::steady_clock::time_point read_deadline_, write_deadline_;
+  // When the line now pending began: its bytes' first read. A read that
+  // brings more of it does not move the line's deadline (slowloris: a byte
+  // now and then kept a line open for ever).
+  std::chrono::steady_clock::time_point last_read_at_, line_since_;
+  std::uint64_t lines_seen_ = 0;  // in_.lines() at the last Read()
   bool closed_ = false;  // Close() ran
   bool writing_ = false;
   bool close_after_write_ = false;
   bool reading_ = false;
   bool draining_ = false;
+  bool lingering_ = false;  // LingerClose() began
 };
 
 }  // namespace leadroute::net

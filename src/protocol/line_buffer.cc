@@ -39,10 +39,12 @@ LineBuffer::Next LineBuffer::NextLine(std::string_view* line) {
                          : nullptr;
     if (nl == nullptr) {
       scanned_ = have;
-      if (!discarding_ && have > max_line_) {
+      // (One byte more may be the '\r' of a "\r\n" ending.)
+      if (!discarding_ && have > max_line_ + 1) {
         discarding_ = true;
         begin_ = end_;
         scanned_ = 0;
+        ++lines_;
         return Next::kTooLong;
       }
       if (discarding_) {
@@ -58,8 +60,9 @@ LineBuffer::Next LineBuffer::NextLine(std::string_view* line) {
       discarding_ = false;
       continue;
     }
-    if (len > max_line_) return Next::kTooLong;
+    ++lines_;
     if (len > 0 && start[len - 1] == '\r') --len;
+    if (len > max_line_) return Next::kTooLong;
     *line = std::string_view(start, len);
     return Next::kLine;
   }

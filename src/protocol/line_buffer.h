@@ -4,6 +4,7 @@
 #define LEADROUTE_PROTOCOL_LINE_BUFFER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -17,7 +18,7 @@ inline constexpr std::size_t kLinePadding = 64;
 // Not thread-safe: one per connection or input stream.
 class LineBuffer {
  public:
-  // Lines longer than `max_line` bytes (excluding the newline) are reported
+  // Lines longer than `max_line` bytes (excluding "\n" or "\r\n") are reported
   // as kTooLong and their bytes discarded up to the next newline.
   explicit LineBuffer(std::size_t max_line);
 
@@ -33,6 +34,9 @@ class LineBuffer {
 
   // Bytes received but not yet returned as a line.
   std::size_t pending() const { return end_ - begin_; }
+  // Lines returned so far (kLine and kTooLong): when it moves, the bytes
+  // still pending belong to a line that began after the last one ended.
+  std::uint64_t lines() const { return lines_; }
 
  private:
   std::size_t max_line_;
@@ -42,6 +46,7 @@ class LineBuffer {
   std::size_t end_ = 0;       // one past the last byte received
   std::size_t scanned_ = 0;   // bytes of [begin_, end_) known to hold no '\n'
   bool discarding_ = false;   // inside an over-long line
+  std::uint64_t lines_ = 0;
 };
 
 }  // namespace leadroute::protocol

@@ -287,6 +287,83 @@ TEST_F(TcpServerTest, SilentAndSlowClientsAreClosed) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
+// Slowloris that drips: a byte now and then does not move a started
+// line's deadline, which counts from the line's first byte (each read
+// restarted it, so a byte a second held a connection for ever). A line
+// that began after a finished one gets its own full time.
+TEST_F(TcpServerTest, ALineDrippedByteByByteIsClosedAtItsDeadline) {
+  ServerOptions options;
+  options.idle_seconds = 30;
+  options.line_seconds = 1;
+  Restart(options);
+  auto s = Connect();
+  // One whole request and the start of the next in one write.
+  asio::write(s, asio::buffer(std::string(R"({"jsonrpc":"2.0","id":1,"method":"ping"})" "\n"
+                                          R"({"jsonrpc":"2.0","id":2,"method":"ping",)")));
+  const auto t0 = std::chrono::steady_clock::now();
+  boost::system::error_code ec;
+  // Drip: a space every 100 ms, for up to 4 s, until the server closes.
+  std::thread drip([&] {
+    boost::system::error_code wec;
+    for (int i = 0; i < 40 && !wec; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      s.write_some(asio::buffer(" ", 1), wec);
+    }
+  });
+  const std::string got = ReadToEnd(s, &ec);
+  const auto took = std::chrono::steady_clock::now() - t0;
+  drip.join();
+  EXPECT_NE(got.find(R"("id":1,"result")"), std::string::npos) << got;
+  EXPECT_NE(got.find("line not finished within 1 s; closing"), std::string::npos) << got;
+  EXPECT_LT(took, std::chrono::milliseconds(3000));
+}
+
+// A server that closes with input still unread (draining on SIGTERM, an
+// overlong line) first lets the client take every answer written: a close
+// with unread input makes Linux send a reset that drops what is still in
+// the send buffer (answers already acted on were lost).
+TEST_F(TcpServerTest, DrainingDeliversEveryAnswerBeforeClosing) {
+  ServerOptions options;
+  options.drain_seconds = 20;
+  Restart(options);
+  auto s = Connect();
+  // More answers (~11 MB) than the socket buffers hold.
+  std::string lines;
+  for (int i = 0; i < 200000; ++i) {
+    lines += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) + R"(,"method":"ping"})" "\n";
+  }
+  // Written without reading: the server answers what it reads until its
+  // answers fill both buffers, and stops reading; the rest waits unread.
+  std::thread writer([&] {
+    boost::system::error_code wec;
+    asio::write(s, asio::buffer(lines), wec);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  server_->Stop();
+  // Then read everything: each answer in order, then a clean end (no
+  // reset).
+  std::string got;
+  char buf[65536];
+  boost::system::error_code ec;
+  while (!ec) {
+    const std::size_t n = s.read_some(asio::buffer(buf), ec);
+    got.append(buf, n);
+  }
+  // The server reads and drops the rest of the requests until this side
+  // closes.
+  writer.join();
+  s.close();
+  thread_.join();
+  EXPECT_EQ(ec, asio::error::eof) << ec.message() << " after " << got.size() << " bytes";
+  const auto answers = std::count(got.begin(), got.end(), '\n');
+  ASSERT_GT(answers, 0);
+  ASSERT_EQ(got.back(), '\n');
+  const std::size_t last = got.rfind('\n', got.size() - 2);
+  const std::string want = R"({"jsonrpc":"2.0","id":)" + std::to_string(answers - 1) + ",";
+  EXPECT_EQ(got.compare(last == std::string::npos ? 0 : last + 1, want.size(), want), 0)
+      << "the answers are not every one up to the last";
+}
+
 // A client that sends requests but never reads their answers is cut off
 // once a write has waited write_seconds: its requests stop being read.
 TEST_F(TcpServerTest, ClientThatNeverReadsIsCutOff) {

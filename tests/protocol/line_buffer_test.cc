@@ -55,6 +55,20 @@ TEST(LineBufferTest, OverlongCompleteLineIsTooLong) {
   EXPECT_EQ(line, "ok");
 }
 
+// "\r\n" is tolerated: its '\r' does not count against the limit (a line
+// of exactly max_line bytes was too long with "\r\n" and fine with "\n").
+TEST(LineBufferTest, TheCarriageReturnOfCrLfDoesNotCountAgainstTheLimit) {
+  LineBuffer b(4);
+  std::string_view line;
+  Feed(&b, "1234\r");  // the line so far, its '\r' included: not too long yet
+  EXPECT_EQ(b.NextLine(&line), LineBuffer::Next::kNeedMore);
+  Feed(&b, "\n12345\r\n");
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line, "1234");
+  EXPECT_EQ(b.NextLine(&line), LineBuffer::Next::kTooLong);
+  EXPECT_EQ(b.lines(), 2u);  // both counted, the one too long too
+}
+
 TEST(LineBufferTest, ManySmallReadsKeepMemoryBounded) {
   LineBuffer b(64);
   std::string_view line;
