@@ -103,7 +103,18 @@ void HttpSession::Answer() {
     authorized = SecretEquals(got, want);
     if (authorized) dispatcher_.Authorize();
   }
-  if (guarded && !authorized) {
+  // A browser sends Origin with a page's request to another site; a
+  // backend, curl or a script does not. A web page must not make this
+  // server act (the port is on loopback, but the browser is too), so such
+  // calls are refused whatever their Content-Type.
+  const bool from_a_page = path == "/rpc" && req.find(http::field::origin) != req.end();
+  if (from_a_page) {
+    std::string body;
+    protocol::Dispatcher::WriteError(protocol::kUnauthorized,
+                                     "requests from web pages (with an Origin header) are refused",
+                                     &body);
+    response_ = Make(http::status::forbidden, "application/json", body);
+  } else if (guarded && !authorized) {
     // A JSON-RPC client reads the error as it reads -32003 over TCP.
     std::string body;
     protocol::Dispatcher::WriteError(protocol::kUnauthorized,

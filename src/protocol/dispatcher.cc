@@ -701,7 +701,16 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
       return true;
     }
     if (type != od::json_type::null) {
+      // JSON-RPC: params is structured, an object or an array; anything
+      // else makes the request invalid (answered, as other invalid
+      // requests are). An array is a valid request whose params these
+      // methods do not take: a notification hears nothing of it.
+      if (type != od::json_type::object && type != od::json_type::array) {
+        Fail(id_json, kInvalidRequest, "Invalid Request: params must be an object", {}, out);
+        return true;
+      }
       if (type != od::json_type::object) {
+        if (!has_id) return false;
         Fail(id_json, kInvalidParams,
                            "params must be an object", "params", out);
         return true;

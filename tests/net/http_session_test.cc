@@ -187,6 +187,20 @@ TEST_F(HttpTest, BadHttpGetsAStatusAndAClose) {
   EXPECT_EQ(Exchange(Get("/livez")).rfind("HTTP/1.1 200", 0), 0u);
 }
 
+// A call from a web page (a browser adds Origin) could make a server on
+// loopback act on behalf of any site: refused, whatever the Content-Type.
+TEST_F(HttpTest, CallsFromWebPagesAreRefused) {
+  const std::string remove =
+      R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"csrf","owner":{"kind":"partner","id":"p"},"company":"Evil"}}})";
+  const std::string denied = Exchange(Post(remove, "Origin: http://evil.example\r\n"));
+  EXPECT_EQ(denied.rfind("HTTP/1.1 403", 0), 0u) << denied;
+  EXPECT_NE(Body(denied).find(R"("code":-32003)"), std::string::npos) << denied;
+  EXPECT_FALSE(engine_->GetOpportunity("csrf"));
+  // Without Origin (curl, a backend), as before.
+  EXPECT_EQ(Exchange(Post(remove)).rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_TRUE(engine_->GetOpportunity("csrf"));
+}
+
 TEST_F(HttpTest, BearerTokenGuardsRpcAndMetricsButNotProbes) {
   ServerOptions options;
   options.token = "s3cret";

@@ -140,6 +140,17 @@ TEST_F(DispatcherTest, BlankLinesAndNotificationsGetNoAnswer) {
   EXPECT_EQ(Call(""), "");
   EXPECT_EQ(Call("   \r"), "");
   EXPECT_EQ(Call(R"({"jsonrpc":"2.0","method":"ping"})"), "");
+  // Params these methods do not take (an array) in a notification: still
+  // no answer (it got a -32602 with id null).
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","method":"ping","params":[]})"), "");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","method":"normalize","params":[1]})"), "");
+  // Params that are neither object nor array make the request invalid,
+  // answered as an invalid request is (JSON-RPC 2.0).
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","method":"ping","params":5})"),
+            R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: params must be an object"}})");
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":3,"method":"ping","params":"x"})")
+                .find(R"("id":3,"error":{"code":-32600)"),
+            std::string::npos);
 }
 
 TEST_F(DispatcherTest, BatchAnswerSizeIsBounded) {
