@@ -271,6 +271,12 @@ Status Engine::Deals::Close(std::string_view id, OpportunityStatus status,
                                    "status");
   }
   std::lock_guard write(write_mu_);
+  // Refused before anything grows: a bad request leaves even the index's
+  // capacity as it was (write_mu_ holds other writers off meanwhile).
+  {
+    std::shared_lock look(mu_);
+    if (!index_.Contains(id)) return Status::NotFound("no such opportunity");
+  }
   MakeRoom(0, 0, 1);
   std::unique_lock lock(mu_);
   if (!index_.Contains(id)) return Status::NotFound("no such opportunity");
@@ -284,6 +290,10 @@ Status Engine::Deals::Close(std::string_view id, OpportunityStatus status,
 Status Engine::Deals::Review(std::string_view id, bool approve, std::string_view actor,
                             Opportunity* after) {
   std::lock_guard write(write_mu_);
+  {
+    std::shared_lock look(mu_);  // refused before anything grows, as Close()
+    if (!index_.Contains(id)) return Status::NotFound("no such opportunity");
+  }
   MakeRoom(0, 0, 1);
   std::unique_lock lock(mu_);
   std::optional<Opportunity> opp = index_.Get(id);

@@ -179,6 +179,25 @@ TEST_F(DealsTest, AcronymsAreEvidenceForReview) {
   EXPECT_EQ(r->matches[0].opportunity_id, "o1");
 }
 
+// A refused close or review changes nothing, not even the capacity the
+// index reports (it grew its history arrays before looking for the id).
+TEST_F(DealsTest, RefusedClosesAndReviewsGrowNothing) {
+  Opportunity o = Opp("o1", "p1", Company("Umbrella Corp", "US"));
+  Put(o);
+  Put(o);
+  const EngineStats before = engine_->Stats();
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(engine_->CloseOpportunity("nope", OpportunityStatus::kWon).code(),
+              Status::Code::kNotFound);
+    Opportunity after;
+    EXPECT_EQ(engine_->ReviewRegistration("nope", true, "api", &after).code(),
+              Status::Code::kNotFound);
+  }
+  const EngineStats now = engine_->Stats();
+  EXPECT_EQ(now.history_bytes, before.history_bytes);
+  EXPECT_EQ(now.record_bytes, before.record_bytes);
+}
+
 TEST_F(DealsTest, ClosedAndExpiredNeverMatch) {
   Opportunity o = Opp("o1", "p1", Company("Umbrella Corp", "US"));
   o.expires_at = kNow + 100;
