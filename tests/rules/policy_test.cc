@@ -185,6 +185,24 @@ TEST_F(RuleSetDirTest, ValidSetLintsClean) {
   ASSERT_TRUE(rs.ok());
   EXPECT_EQ((*rs)->partners().size(), 2u);
   EXPECT_EQ((*rs)->partners()[1].partner.accounts[0], "acme.de");
+  EXPECT_EQ((*rs)->policy().version, "1");
+}
+
+// A policy that names no version gets one from its files' bytes: stats,
+// reload_rules and /metrics said "" (or null), as if no rule set were in
+// force, and could not tell two such sets apart.
+TEST_F(RuleSetDirTest, AnUnversionedSetIsVersionedByItsFiles) {
+  Write("policy.toml", "");
+  Write("partners.jsonl", "{\"id\":\"a\"}\n");
+  auto first = RuleSet::Load(dir_.string(), *normalizer_);
+  ASSERT_TRUE(first.ok());
+  const std::string version = (*first)->policy().version;
+  EXPECT_TRUE(version.starts_with("unversioned-")) << version;
+  EXPECT_EQ((*RuleSet::Load(dir_.string(), *normalizer_))->policy().version, version);
+  Write("partners.jsonl", "{\"id\":\"b\"}\n");
+  const std::string changed = (*RuleSet::Load(dir_.string(), *normalizer_))->policy().version;
+  EXPECT_TRUE(changed.starts_with("unversioned-")) << changed;
+  EXPECT_NE(changed, version);
 }
 
 TEST_F(RuleSetDirTest, PartnerErrorsPointAtTheirField) {
