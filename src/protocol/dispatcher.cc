@@ -503,7 +503,24 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
     const std::size_t before = out->size();
     if (wrote) out->push_back(',');
     if (out->size() - mark > limits_.max_batch_output) {
-      Fail(kNullId, kTooLarge, "batch answer too large", {}, out);
+      // Refused, not run: answered under its own id, so that a client
+      // matching answers by id knows which; a notification hears nothing.
+      std::string id_json(kNullId);
+      bool notification = false;
+      od::object obj;
+      if (request.get_object().get(obj) == simdjson::SUCCESS) {
+        od::value v;
+        if (obj.find_field_unordered("id").get(v) == simdjson::SUCCESS) {
+          if (!ReadId(v, &id_json)) id_json.assign(kNullId);
+        } else {
+          notification = obj.find_field_unordered("method").get(v) == simdjson::SUCCESS;
+        }
+      }
+      if (notification) {
+        out->resize(before);
+        continue;
+      }
+      Fail(id_json, kTooLarge, "batch answer too large", {}, out);
       wrote = true;
     } else if (HandleRequest(request, out)) {
       wrote = true;

@@ -162,7 +162,7 @@ TEST_F(DispatcherTest, BatchAnswerSizeIsBounded) {
     batch += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","id":)" +
              std::to_string(i) + R"(,"method":"ping"})";
   }
-  batch += "]";
+  batch += R"(,{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","id":"last","method":"ping"}])";
   std::string padded = batch + std::string(kLinePadding, ' ');
   std::string out;
   small.Handle(std::string_view(padded.data(), batch.size()), &out);
@@ -170,6 +170,13 @@ TEST_F(DispatcherTest, BatchAnswerSizeIsBounded) {
   EXPECT_NE(out.find(R"("id":0,"result")"), std::string::npos);
   EXPECT_NE(out.find("batch answer too large"), std::string::npos);
   EXPECT_EQ(out.find(R"("id":49,"result")"), std::string::npos);
+  // Each refused request is answered under its own id (they all said
+  // null); the notification among them, not at all.
+  EXPECT_NE(out.find(R"({"jsonrpc":"2.0","id":49,"error":{"code":-32002,"message":"batch answer too large"}})"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(R"("id":"last","error")"), std::string::npos) << out;
+  EXPECT_EQ(out.find(R"("id":null)"), std::string::npos) << out;
 }
 
 TEST_F(DispatcherTest, BatchAnswersInOrder) {
