@@ -122,6 +122,9 @@ void Connection::TimedOut(bool writing) {
 void Connection::Drain() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->draining_ = true;
+    // Closing already, without losing what it sent: let it finish (its
+    // deadline, and the drain's, bound it).
+    if (self->lingering_) return;
     // Waiting for a request: there is none in flight; stop waiting.
     if (self->reading_) {
       boost::system::error_code ignored;
@@ -143,7 +146,7 @@ void Connection::Refuse(Socket socket, std::string_view message) {
 
 void Connection::Read() {
   if (closed_) return;
-  if (draining_) return LingerClose();
+  if (draining_) return LingerClose(/*only_if_waiting=*/true);
   // Bytes pending after a line ended began a new line with the read that
   // brought them.
   if (in_.lines() != lines_seen_) {
@@ -161,7 +164,7 @@ void Connection::Read() {
       [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
         self->reading_ = false;
         if (ec == asio::error::operation_aborted && self->draining_ && !self->closed_) {
-          return self->LingerClose();  // Drain() stopped the wait
+          return self->LingerClose(/*only_if_waiting=*/true);  // Drain() stopped the wait
         }
         if (ec == asio::error::eof && self->in_.pending() > 0) {
           // The client's last line came without its newline before it
@@ -245,7 +248,7 @@ void Connection::Write() {
         self->writing_ = false;
         if (ec) return self->Close();  // a reader too slow, or gone
         self->out_.clear();
-        if (self->close_after_write_) return self->LingerClose();
+        if (self->close_after_write_) return self->LingerClose(/*only_if_waiting=*/false);
         if (self->changes_) return self->Stream();
         self->Read();
       });
@@ -277,14 +280,15 @@ void Connection::Stream() {
   });
 }
 
-void Connection::LingerClose() {
+void Connection::LingerClose(bool only_if_waiting) {
   if (closed_ || lingering_) return;
   lingering_ = true;
   boost::system::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  // Nothing unread: a close sends no reset, and an idle client (a drain
-  // stopped its wait) need not close first.
-  if (ec || socket_.available(ec) == 0 || ec) return Close();
+  if (ec) return Close();
+  // A drain: nothing unread now means a client between requests, which
+  // need not be waited for (a close sends no reset without input unread).
+  if (only_if_waiting && (socket_.available(ec) == 0 || ec)) return Close();
   // However much the client goes on sending, it has this long.
   read_deadline_ = std::chrono::steady_clock::now() + context_.write_timeout;
   Discard();

@@ -85,10 +85,11 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   void Close();
   // Closes without losing answers still in the socket's send buffer: with
   // input unread, a close makes Linux send a reset that throws them away.
-  // Shuts the sending side (a FIN after the answers), then, while input
-  // is waiting, reads and discards until the client closes, or
-  // write_timeout passes.
-  void LingerClose();
+  // Shuts the sending side (a FIN after the answers), then reads and
+  // discards until the client closes, or write_timeout passes.
+  // `only_if_waiting` (a drain): closes at once when no input is waiting,
+  // so that a client between requests is not waited for.
+  void LingerClose(bool only_if_waiting);
   // LingerClose()'s reads, until an error or the end.
   void Discard();
   // A subscribed connection: writes what its stream has queued, else waits
