@@ -4,16 +4,13 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <deque>
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "cli/bench_rules.h"
@@ -36,6 +33,7 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/read_file.h"
+#include "util/ticker.h"
 
 namespace leadroute::cli {
 namespace {
@@ -430,36 +428,13 @@ int RunLint(const Flags& flags) {
 }
 
 // Expires protections on time where no data directory's Store does it
-// (its tick, once a second): a thread that calls Engine::ExpireDue() once
-// a second until destroyed.
-class ExpiryTicker {
- public:
-  explicit ExpiryTicker(Engine* engine)
-      : thread_([this, engine] {
-          std::unique_lock lock(mu_);
-          while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
-            lock.unlock();
-            engine->ExpireDue(store::StoreOptions{}.expiry_scan);
-            lock.lock();
-          }
-        }) {}
-  ~ExpiryTicker() {
-    {
-      std::lock_guard lock(mu_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-  ExpiryTicker(const ExpiryTicker&) = delete;
-  ExpiryTicker& operator=(const ExpiryTicker&) = delete;
-
- private:
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;  // last: starts once the rest is built
-};
+// (its tick, once a second).
+std::unique_ptr<Ticker> ExpiryWithoutStore(const store::Store* data, Engine* engine) {
+  if (data != nullptr) return nullptr;
+  return std::make_unique<Ticker>(std::chrono::seconds(1), [engine] {
+    engine->ExpireDue(store::StoreOptions{}.expiry_scan);
+  });
+}
 
 // Reads requests from stdin and answers on stdout until end of input.
 int RunPipe(const Flags& flags) {
@@ -483,9 +458,7 @@ int RunPipe(const Flags& flags) {
   if (!engine) return 1;
   std::unique_ptr<store::Store> data;
   if (!OpenStore(flags, "", engine.get(), /*log_json=*/false, &data)) return 1;
-  // Without a data directory nothing else expires protections on time.
-  std::optional<ExpiryTicker> expiry;
-  if (!data) expiry.emplace(engine.get());
+  const std::unique_ptr<Ticker> expiry = ExpiryWithoutStore(data.get(), engine.get());
   protocol::Dispatcher dispatcher(engine.get(), limits);
   protocol::LineBuffer in(max_line);
   std::string out;
@@ -858,8 +831,7 @@ int RunServe(const Flags& flags) {
   if (!engine) return 1;
   std::unique_ptr<store::Store> data;
   if (!OpenStore(flags, "./var", engine.get(), /*log_json=*/true, &data)) return 1;
-  std::optional<ExpiryTicker> expiry;
-  if (!data) expiry.emplace(engine.get());
+  const std::unique_ptr<Ticker> expiry = ExpiryWithoutStore(data.get(), engine.get());
   options.feed = data.get();
   if (data) options.extra_metrics = [store = data.get()](std::string* out) { store->RenderMetrics(out); };
   net::TcpServer server(engine.get(), options);

@@ -458,12 +458,7 @@ CheckResult Engine::Deals::Check(const Opportunity& deal, const index::Features&
 }
 
 MatchKeys Engine::Deals::Keys(const Party& party) const {
-  MatchKeys keys = normalizer_->Keys(party);
-  // As ExtractFeatures reads a phone for matching.
-  if (!keys.phone && !party.phone.empty() && !keys.country && !options_.default_country.empty()) {
-    keys.phone = normalizer_->Phone(party.phone, options_.default_country);
-  }
-  return keys;
+  return index::KeysOf(*normalizer_, party, options_.default_country);
 }
 
 index::Features Engine::Deals::Features(const Party& party) const {

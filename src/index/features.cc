@@ -159,10 +159,18 @@ bool IsStrongKind(KeyKind kind) {
   }
 }
 
+MatchKeys KeysOf(const Normalizer& n, const Party& party, std::string_view default_country) {
+  MatchKeys keys = n.Keys(party);
+  if (!keys.phone && !party.phone.empty() && !keys.country && !default_country.empty()) {
+    keys.phone = n.Phone(party.phone, default_country);
+  }
+  return keys;
+}
+
 Features ExtractFeatures(const Normalizer& n, const Party& party,
                          std::string_view default_country) {
   Features f;
-  MatchKeys keys = n.Keys(party);  // its strings move into f
+  MatchKeys keys = KeysOf(n, party, default_country);  // its strings move into f
   if (keys.company) {
     f.company = std::move(*keys.company);
     for (const auto& t : keys.company_tokens) {
@@ -185,11 +193,7 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
   if (keys.domain) f.domain = std::move(*keys.domain);
   if (keys.email) f.email = std::move(*keys.email);
   f.email_freemail = keys.email_freemail;
-  if (keys.phone) {
-    f.phone = std::move(*keys.phone);
-  } else if (!party.phone.empty() && !keys.country && !default_country.empty()) {
-    if (auto phone = n.Phone(party.phone, default_country)) f.phone = *phone;
-  }
+  if (keys.phone) f.phone = std::move(*keys.phone);
   if (keys.person) {
     const std::string& full = keys.person->full;
     const auto space = full.find(' ');

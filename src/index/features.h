@@ -38,8 +38,13 @@ struct Features {
   bool has_person() const { return !given.empty() && !surname.empty(); }
 };
 
-// `default_country` (ISO 3166-1 alpha-2 or empty) stands in for a missing
-// party country as the region hint of national phone numbers.
+// The normalizer's keys of `party`, with `default_country` (ISO 3166-1
+// alpha-2 or empty) standing in for a missing party country as the region
+// hint of a national phone number: the keys matching works on.
+MatchKeys KeysOf(const Normalizer& normalizer, const Party& party,
+                 std::string_view default_country);
+
+// The features of KeysOf(normalizer, party, default_country).
 Features ExtractFeatures(const Normalizer& normalizer, const Party& party,
                          std::string_view default_country = {});
 

@@ -108,18 +108,16 @@ void HttpSession::Answer() {
   // server act (the port is on loopback, but the browser is too), so such
   // calls are refused whatever their Content-Type.
   const bool from_a_page = path == "/rpc" && req.find(http::field::origin) != req.end();
+  // A refusal a JSON-RPC client reads as it reads -32003 over TCP.
+  auto refuse = [&](http::status status, std::string_view message) {
+    std::string body;
+    protocol::Dispatcher::WriteError(protocol::kUnauthorized, message, &body);
+    response_ = Make(status, "application/json", body);
+  };
   if (from_a_page) {
-    std::string body;
-    protocol::Dispatcher::WriteError(protocol::kUnauthorized,
-                                     "requests from web pages (with an Origin header) are refused",
-                                     &body);
-    response_ = Make(http::status::forbidden, "application/json", body);
+    refuse(http::status::forbidden, "requests from web pages (with an Origin header) are refused");
   } else if (guarded && !authorized) {
-    // A JSON-RPC client reads the error as it reads -32003 over TCP.
-    std::string body;
-    protocol::Dispatcher::WriteError(protocol::kUnauthorized,
-                                     "unauthorized: send Authorization: Bearer <token>", &body);
-    response_ = Make(http::status::unauthorized, "application/json", body);
+    refuse(http::status::unauthorized, "unauthorized: send Authorization: Bearer <token>");
     response_.set(http::field::www_authenticate, "Bearer");
   } else if (path == "/rpc") {
     if (req.method() != http::verb::post) {

@@ -260,16 +260,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Engine* engin
   }
   engine->SetChangeLog(store.get());
   if (store->options_.timer) {
-    store->timer_ = std::thread([s = store.get()] {
-      std::unique_lock lock(s->timer_mu_);
-      while (!s->stopping_) {
-        s->timer_cv_.wait_for(lock, std::chrono::seconds(1));
-        if (s->stopping_) break;
-        lock.unlock();
-        s->Tick();
-        lock.lock();
-      }
-    });
+    store->timer_ =
+        std::make_unique<Ticker>(std::chrono::seconds(1), [s = store.get()] { s->Tick(); });
   }
   return store;
 }
@@ -550,12 +542,7 @@ Status Store::Close() {
     std::lock_guard lock(subscribers_mu_);
     for (const auto& stream : subscribers_) stream->EndAndWake("the server is stopping");
   }
-  {
-    std::lock_guard lock(timer_mu_);
-    stopping_ = true;
-  }
-  timer_cv_.notify_all();
-  if (timer_.joinable()) timer_.join();
+  if (timer_) timer_->Stop();
   Status s;
   {
     std::lock_guard lock(snapshot_mu_);

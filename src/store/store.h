@@ -13,14 +13,12 @@
 #ifndef LEADROUTE_STORE_STORE_H_
 #define LEADROUTE_STORE_STORE_H_
 
-#include <condition_variable>
 #include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "leadroute/change_log.h"
@@ -28,6 +26,7 @@
 #include "protocol/change_feed.h"
 #include "store/env.h"
 #include "store/journal.h"
+#include "util/ticker.h"
 
 namespace leadroute::store {
 
@@ -145,10 +144,7 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
   std::vector<std::pair<std::uint64_t, std::string>> undurable_;  // by subscribers_mu_
   std::atomic<std::size_t> subscriber_count_{0};
 
-  std::mutex timer_mu_;
-  std::condition_variable timer_cv_;
-  bool stopping_ = false;  // guarded by timer_mu_
-  std::thread timer_;
+  std::unique_ptr<Ticker> timer_;  // Tick() once a second (options_.timer)
   bool closed_ = false;
 };
 
