@@ -178,6 +178,15 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
   std::string carried;
   std::size_t index = 0;
   for (std::string_view part : Split(folded, ',')) {
+    // A floor and unit alone ("#01-11", Singapore's) is not a house number,
+    // which never begins with a zero: it goes, not with the next part.
+    if (std::none_of(part.begin(), part.end(), IsAsciiAlpha)) {
+      const auto digit = std::find_if(part.begin(), part.end(), IsAsciiDigit);
+      if (digit != part.end() && *digit == '0') {
+        ++index;
+        continue;
+      }
+    }
     carried.append(part);
     if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha)) {
       carried.push_back(' ');

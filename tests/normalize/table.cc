@@ -20,7 +20,9 @@ std::vector<Row> ReadTable(const std::string& name, std::size_t columns) {
   while (std::getline(in, line)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
+    // A comment starts with '#' and has no tab; a row may start with '#'
+    // ("#01-11, ..." as a street line).
+    if (line.empty() || (line[0] == '#' && line.find('\t') == std::string::npos)) continue;
     Row row{n, {}};
     std::size_t start = 0;
     while (true) {
