@@ -7,7 +7,9 @@
 #include <phonenumbers/phonenumberutil.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <list>
@@ -56,7 +58,8 @@ struct Desc {
   std::optional<DigitDfa> dfa;
   std::unique_ptr<RE2> pattern;  // neither: MatchNationalNumber() is false
   bool has_lengths = false;
-  std::uint32_t lengths = 0;  // bit n: length n possible
+  std::uint32_t lengths = 0;        // bit n: length n possible
+  std::uint32_t local_lengths = 0;  // bit n: length n possible locally only
 
   void Load(const PhoneNumberDesc& desc, bool* ok) {
     if (desc.has_national_number_pattern() && !desc.national_number_pattern().empty()) {
@@ -67,6 +70,20 @@ struct Desc {
     for (int length : desc.possible_length()) {
       if (length > 0 && length < 32) lengths |= 1u << length;
     }
+    for (int length : desc.possible_length_local_only()) {
+      if (length > 0 && length < 32) local_lengths |= 1u << length;
+    }
+  }
+  // TestNumberLength() says IS_POSSIBLE or TOO_LONG: what the parser asks of
+  // a national number before it strips a national prefix from it.
+  bool LengthKeepsStripped(std::size_t length) const {
+    if (lengths == 0) return false;  // INVALID_LENGTH
+    if (length < 32 && ((local_lengths >> length) & 1u)) return false;
+    const std::size_t min = static_cast<std::size_t>(std::countr_zero(lengths));
+    const std::size_t max = 31 - static_cast<std::size_t>(std::countl_zero(lengths));
+    if (length < min) return false;  // TOO_SHORT
+    if (length > max) return true;   // TOO_LONG
+    return ((lengths >> length) & 1u) != 0;
   }
   bool PatternMatches(std::string_view nsn) const {
     if (dfa) return dfa->FullMatch(nsn);
@@ -79,6 +96,18 @@ struct Desc {
     return PatternMatches(nsn);
   }
 };
+
+// Digits no one is reached at: one repeated ("5555555555"), or counting
+// up or down ("1234567", "9876543210").
+bool IsPlaceholder(std::string_view nsn) {
+  if (nsn.size() < 2) return false;
+  const int step = (nsn[1] - nsn[0] + 10) % 10;
+  if (step != 0 && step != 1 && step != 9) return false;
+  for (std::size_t i = 2; i < nsn.size(); ++i) {
+    if ((nsn[i] - nsn[i - 1] + 10) % 10 != step) return false;
+  }
+  return true;
+}
 
 struct Region {
   std::string id;
@@ -164,6 +193,21 @@ struct PhoneFastPath::Tables {
       if (region == nullptr) return Tri::kNo;
     }
     return region->HasType(nsn) ? Tri::kYes : Tri::kNo;
+  }
+
+  // PhoneFastPath::Shaped().
+  Tri Shaped(int code, std::string_view nsn) const {
+    if (code <= 0 || code >= 1000) return Tri::kNo;
+    const auto& list = by_code[code];
+    if (list.empty()) return Tri::kUnsure;
+    if (IsPlaceholder(nsn)) return Tri::kNo;
+    for (const Region* r : list) {
+      if (!r->ok) return Tri::kUnsure;
+    }
+    for (const Region* r : list) {
+      if (r->general.Matches(nsn)) return Tri::kYes;
+    }
+    return Tri::kNo;
   }
 };
 
@@ -309,11 +353,14 @@ PhoneFastPath::Answer PhoneFastPath::Key(std::string_view number,
   // MaybeStripNationalPrefixAndCarrierCode() without a transform rule: the
   // prefix (and any carrier code it captures) goes, unless that turns a
   // number the region could hold into one it could not.
+  // And ParseHelper() keeps the prefix when what would remain is too short
+  // or of a length the region's numbers never have.
   std::size_t prefix = 0;
   if (rules->national_prefix && LookingAt(*rules->national_prefix, digits, &prefix)) {
     std::string_view stripped = digits.substr(prefix);
     if (!(rules->general.PatternMatches(digits) &&
-          !rules->general.PatternMatches(stripped))) {
+          !rules->general.PatternMatches(stripped)) &&
+        rules->general.LengthKeepsStripped(stripped.size())) {
       digits = stripped;
     }
   }
@@ -327,7 +374,16 @@ PhoneFastPath::Answer PhoneFastPath::Key(std::string_view number,
     case Tri::kUnsure:
       return Answer::kUnsure;
     case Tri::kNo:
-      return Answer::kNoKey;
+      // Not valid to the metadata; a key still if it has a number's shape.
+      switch (t.Shaped(code, digits)) {
+        case Tri::kUnsure:
+          return Answer::kUnsure;
+        case Tri::kNo:
+          return Answer::kNoKey;
+        case Tri::kYes:
+          break;
+      }
+      break;
     case Tri::kYes:
       break;
   }
@@ -336,6 +392,19 @@ PhoneFastPath::Answer PhoneFastPath::Key(std::string_view number,
   e164->append(std::to_string(code));
   e164->append(digits);
   return Answer::kKey;
+}
+
+PhoneFastPath::Answer PhoneFastPath::Shaped(int code, std::string_view nsn) const {
+  if (tables_->regions.empty()) return Answer::kUnsure;
+  switch (tables_->Shaped(code, nsn)) {
+    case Tri::kYes:
+      return Answer::kKey;
+    case Tri::kNo:
+      return Answer::kNoKey;
+    case Tri::kUnsure:
+      break;
+  }
+  return Answer::kUnsure;
 }
 
 bool PhoneFastPath::MayChangeOnReread(std::string_view e164) const {

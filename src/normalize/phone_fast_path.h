@@ -36,6 +36,16 @@ class PhoneFastPath {
   Answer Key(std::string_view number, std::string_view region,
              std::string* e164) const;
 
+  // Whether a national significant number that libphonenumber's metadata
+  // gives no type (so not valid to it) still has the shape of one of
+  // country code `code`: its general pattern and a possible length, and
+  // not one digit repeated (a placeholder, "5555555555"). Metadata lags
+  // the numbering plans (Debian 12's is of 2022: area codes opened since,
+  // 728 in Florida, 624 in New York, are not valid to it), and a number a
+  // customer gives is theirs whether or not it is assigned yet. kKey: yes;
+  // kNoKey: no; kUnsure: no tables for the code.
+  Answer Shaped(int code, std::string_view nsn) const;
+
   // Whether reading `e164` (a key) again could strip more: its national
   // number starts with what its country's national prefix rule strips
   // ("+52 1 55..." reads again as "+52 55..."). Unsure counts as yes.

@@ -39,7 +39,16 @@ std::optional<std::string> ParseAndValidate(std::string_view number,
       PhoneNumberUtil::NO_PARSING_ERROR) {
     return std::nullopt;
   }
-  if (!util->IsValidNumber(parsed)) return std::nullopt;
+  // A number the metadata does not know is kept when it has the shape of
+  // its country's numbers (PhoneFastPath::Shaped); unsure is no.
+  if (!util->IsValidNumber(parsed)) {
+    std::string nsn;
+    util->GetNationalSignificantNumber(parsed, &nsn);
+    if (PhoneFastPath::Get().Shaped(parsed.country_code(), nsn) !=
+        PhoneFastPath::Answer::kKey) {
+      return std::nullopt;
+    }
+  }
   std::string e164;
   util->Format(parsed, PhoneNumberUtil::E164, &e164);
   return e164;

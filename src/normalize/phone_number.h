@@ -19,8 +19,11 @@ inline constexpr std::size_t kMaxPhoneInput = 64;
 // "+49 (0)89 1234-567", "089 1234567" with country "DE", "(773) 534-6361 x12"
 // with "US": the number in E.164 ("+49891234567", "+17735346361"), extension
 // dropped. `country` is an ISO 3166-1 alpha-2 region hint; without one only
-// international formats ("+..") parse. Numbers that libphonenumber's metadata
-// does not hold valid (too short, unassigned ranges) yield no key.
+// international formats ("+..") parse. A number libphonenumber's metadata
+// does not hold valid yields a key only when it has its country's shape
+// (PhoneFastPath::Shaped: "(728) 234-5678", an area code opened after the
+// metadata); too short, too long, misshapen ("123-456-7890") or one digit
+// repeated, none.
 // Thread-safe. Common shapes go through PhoneFastPath (~0.3 µs); the rest
 // through libphonenumber itself (~10-20 µs, its ICU regular expressions).
 std::optional<std::string> PhoneKey(std::string_view number,
