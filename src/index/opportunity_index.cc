@@ -293,7 +293,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0009"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0010"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -301,8 +301,12 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // actor, u8 event, status; u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0008", the same layout, its posting keys hashed by an
-// earlier function (FNV-1a; the postings are rebuilt from the records);
+// Read too: "LROI0009", the same layout, its records' features derived by
+// an earlier normalizer (phones its metadata does not hold valid dropped;
+// a line's leading floor and unit, "#01-11", read as its house number):
+// Restore() with a featurer derives them again; "LROI0008", the same, its
+// posting keys hashed by an earlier function as well (FNV-1a; the postings
+// are rebuilt from the records);
 // "LROI0007" and "LROI0006", likewise, their records' features derived by an
 // earlier normalizer as well (Restore() with a featurer derives them again);
 // and, their postings rebuilt from the records (RebuildPostings),
@@ -312,7 +316,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '9'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '0'};
+constexpr char kSaveMagicV9[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '9'};
 constexpr char kSaveMagicV8[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '8'};
 constexpr char kSaveMagicV7[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '7'};
 constexpr char kSaveMagicV6[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '6'};
@@ -401,17 +406,20 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v3 = std::memcmp(in.data(), kSaveMagicV3, sizeof(kSaveMagicV3)) == 0;
   const bool v4 = std::memcmp(in.data(), kSaveMagicV4, sizeof(kSaveMagicV4)) == 0;
   const bool v5 = std::memcmp(in.data(), kSaveMagicV5, sizeof(kSaveMagicV5)) == 0;
-  // The same layout, features from an earlier normalizer (LROI0007: street
-  // ordinals dropped, "W 15th St" read as "W St").
-  const bool earlier_features =
-      std::memcmp(in.data(), kSaveMagicV6, sizeof(kSaveMagicV6)) == 0 ||
-      std::memcmp(in.data(), kSaveMagicV7, sizeof(kSaveMagicV7)) == 0;
+  const bool v6 = std::memcmp(in.data(), kSaveMagicV6, sizeof(kSaveMagicV6)) == 0;
+  const bool v7 = std::memcmp(in.data(), kSaveMagicV7, sizeof(kSaveMagicV7)) == 0;
+  const bool v8 = std::memcmp(in.data(), kSaveMagicV8, sizeof(kSaveMagicV8)) == 0;
+  const bool v9 = std::memcmp(in.data(), kSaveMagicV9, sizeof(kSaveMagicV9)) == 0;
   // The same layout, posting keys hashed by an earlier function (LROI0006
   // to LROI0008).
-  const bool earlier_hashes =
-      earlier_features || std::memcmp(in.data(), kSaveMagicV8, sizeof(kSaveMagicV8)) == 0;
+  const bool earlier_hashes = v6 || v7 || v8;
+  // The same layout, features from an earlier normalizer (LROI0007: street
+  // ordinals dropped, "W 15th St" read as "W St"; LROI0009: phones not valid
+  // to the metadata dropped).
+  const bool earlier_features = earlier_hashes || v9;
   const bool former = v3 || v4 || v5;  // another posting table
-  if (!former && !earlier_hashes && std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
+  if (!former && !earlier_features &&
+      std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");
   }
   in.remove_prefix(sizeof(kSaveMagic));
@@ -505,7 +513,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
       return Status::Internal("out of memory upgrading the opportunity snapshot");
     }
   }
-  restored_from_earlier_format_ = former || earlier_hashes;
+  restored_from_earlier_format_ = former || earlier_features;
   return Status::Ok();
 }
 

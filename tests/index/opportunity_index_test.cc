@@ -418,7 +418,7 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   FillForSnapshot(&index);
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0009");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0010");
   EXPECT_GE(index.SaveSizeBound(), saved.size());
   // In two steps, as the Engine saves: the same bytes.
   std::string tables;
@@ -516,7 +516,7 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   // Saved again, in the current format: restored as it was.
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0009");
+  ASSERT_EQ(again.substr(0, 8), "LROI0010");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -555,7 +555,7 @@ TEST(OpportunityIndexTest, RestoresLroi0008WithPostingsUnderThisBuildsKeys) {
   EXPECT_FALSE(found.empty());
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0009");
+  ASSERT_EQ(again.substr(0, 8), "LROI0010");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   EXPECT_FALSE(twice.restored_from_earlier_format());
@@ -592,9 +592,11 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   ASSERT_TRUE(index.Upsert(o, stale, &created, 1'790'000'000).ok());
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0009");
-  std::string v6 = saved;
-  v6[7] = '6';
+  ASSERT_EQ(saved.substr(0, 8), "LROI0010");
+  auto as_format = [&](std::string_view magic) {
+    return std::string(magic) + saved.substr(8);
+  };
+  const std::string v6 = as_format("LROI0006");
 
   Features at_address;
   at_address.street = "hardenbergstrasse";
@@ -623,12 +625,25 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   EXPECT_TRUE(found(derived));
   EXPECT_TRUE(derived.restored_from_earlier_format());
   // LROI0007, whose normalizer dropped street ordinals, likewise.
-  std::string v7 = saved;
-  v7[7] = '7';
+  const std::string v7 = as_format("LROI0007");
   OpportunityIndex derived7;
   ASSERT_TRUE(derived7.Restore(v7, featurer).ok());
   EXPECT_TRUE(found(derived7));
   EXPECT_TRUE(derived7.restored_from_earlier_format());
+  // LROI0008 and LROI0009, whose normalizer dropped phones its metadata
+  // did not hold valid and read a leading floor and unit as the house
+  // number, likewise.
+  for (const char* magic : {"LROI0008", "LROI0009"}) {
+    SCOPED_TRACE(magic);
+    OpportunityIndex upgraded;
+    ASSERT_TRUE(upgraded.Restore(as_format(magic), featurer).ok());
+    EXPECT_TRUE(found(upgraded));
+    EXPECT_TRUE(upgraded.restored_from_earlier_format());
+    OpportunityIndex as_saved;
+    ASSERT_TRUE(as_saved.Restore(as_format(magic)).ok());
+    EXPECT_FALSE(found(as_saved));
+    EXPECT_TRUE(as_saved.restored_from_earlier_format());
+  }
   // Refused bytes leave an empty index, not an upgraded one.
   OpportunityIndex cut;
   EXPECT_FALSE(cut.Restore(std::string_view(v6).substr(0, v6.size() - 1), featurer).ok());
@@ -642,7 +657,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   EXPECT_EQ(got->owner.id, "p");
   std::string again;
   derived.Save(&again);
-  EXPECT_EQ(again.substr(0, 8), "LROI0009");
+  EXPECT_EQ(again.substr(0, 8), "LROI0010");
 }
 
 // Keys whose hashes share their upper 32 bits share one list: both keys

@@ -248,13 +248,13 @@ TEST_F(StoreTest, ASnapshotOfAnEarlierFormatIsWrittenAgainInThisOne) {
       earlier.routing_position = image.routing_position;
       earlier.created_at = image.created_at;
     }
-    opportunities[7] = '6';
+    opportunities.replace(0, 8, "LROI0006");
     earlier.opportunities = opportunities;
     earlier.routing = routing;
     ASSERT_TRUE(WriteSnapshot(&env_, dir_, earlier).ok());
     ASSERT_EQ(opportunities_format(), "LROI0006");
   };
-  ASSERT_EQ(opportunities_format(), "LROI0009");
+  ASSERT_EQ(opportunities_format(), "LROI0010");
   for (bool tick : {true, false}) {
     SCOPED_TRACE(tick ? "a tick" : "closing");
     ASSERT_NO_FATAL_FAILURE(write_earlier());
@@ -265,10 +265,10 @@ TEST_F(StoreTest, ASnapshotOfAnEarlierFormatIsWrittenAgainInThisOne) {
     EXPECT_EQ(Fingerprint(*engine, 30, leads), want);
     if (tick) {
       store->Tick();  // nothing changed, nothing due but the format
-      EXPECT_EQ(opportunities_format(), "LROI0009");
+      EXPECT_EQ(opportunities_format(), "LROI0010");
     }
     ASSERT_TRUE(store->Close().ok());
-    EXPECT_EQ(opportunities_format(), "LROI0009");
+    EXPECT_EQ(opportunities_format(), "LROI0010");
   }
   // The next start reads this format: nothing to upgrade.
   auto engine = NewEngine();
