@@ -173,7 +173,8 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
   std::shared_lock lock(mu_);
   const ConflictPolicy& policy = options_.conflict;
   std::vector<std::uint32_t> candidates;
-  index_.Candidates(keys, &candidates);
+  const index::OpportunityIndex::Counted held{.held = true, .at = t};
+  index_.Candidates(keys, &candidates, &held);
   for (std::uint32_t slot : candidates) {
     if (!index_.HeldAt(slot, t)) continue;
     index::Scored scored = index::ScoreMatch(f, index_.View(slot).features(), policy.weights);
@@ -402,7 +403,8 @@ CheckResult Engine::Deals::CheckLocked(const Opportunity& deal,
   thread_local std::vector<std::uint32_t> candidates;
   index::QueryKeys(f, &keys);
   candidates.clear();
-  index_.Candidates(keys, &candidates);
+  const index::OpportunityIndex::Counted active{.held = false, .at = now};
+  index_.Candidates(keys, &candidates, &active);
   index_.Prefetch(candidates);
 
   std::vector<Match> found;

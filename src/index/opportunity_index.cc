@@ -677,25 +677,54 @@ void OpportunityIndex::Prefetch(const std::vector<std::uint32_t>& slots) const {
 }
 
 void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
-                                  std::vector<std::uint32_t>* out) const {
+                                  std::vector<std::uint32_t>* out,
+                                  const Counted* counted) const {
   auto add = [&](std::uint32_t slot) {
     if (out->size() >= limits_.max_candidates) return;
     if (std::find(out->begin(), out->end(), slot) == out->end()) {
       out->push_back(slot);
     }
   };
+  auto counts = [&](std::uint32_t slot) {
+    return counted->held ? HeldAt(slot, counted->at) : ActiveAt(slot, counted->at);
+  };
+  // A long weak list's counted slots, kept until it proves selective.
+  std::vector<std::uint32_t> few;
   for (const LookupKey& k : keys) postings_.Prefetch(k.hash);
   for (const LookupKey& k : keys) {
     const std::span<const std::uint32_t> list = postings_.Find(k.hash);
     if (list.empty()) continue;
     if (!IsStrongKind(k.kind)) {
-      if (list.size() > limits_.max_weak_postings) continue;
-      for (std::uint32_t s : list) add(s);
+      if (list.size() <= limits_.max_weak_postings) {
+        for (std::uint32_t s : list) add(s);
+        continue;
+      }
+      // Long: not selective, unless few of its slots still count.
+      if (counted == nullptr || list.size() > limits_.max_scanned_postings) continue;
+      few.clear();
+      for (std::uint32_t s : list) {
+        if (!counts(s)) continue;
+        few.push_back(s);
+        if (few.size() > limits_.max_weak_postings) break;
+      }
+      if (few.size() > limits_.max_weak_postings) continue;
+      for (std::uint32_t s : few) add(s);
       continue;
     }
-    // Strong keys: the newest entries.
-    const std::size_t take = std::min(list.size(), limits_.max_strong_postings);
-    for (std::size_t i = 0; i < take; ++i) add(list[list.size() - 1 - i]);
+    // Strong keys: the newest entries; of a long list, the newest that count.
+    if (counted == nullptr || list.size() <= limits_.max_strong_postings) {
+      const std::size_t take = std::min(list.size(), limits_.max_strong_postings);
+      for (std::size_t i = 0; i < take; ++i) add(list[list.size() - 1 - i]);
+      continue;
+    }
+    const std::size_t scan = std::min(list.size(), limits_.max_scanned_postings);
+    std::size_t taken = 0;
+    for (std::size_t i = 0; i < scan && taken < limits_.max_strong_postings; ++i) {
+      const std::uint32_t s = list[list.size() - 1 - i];
+      if (!counts(s)) continue;
+      add(s);
+      ++taken;
+    }
   }
 }
 

@@ -41,6 +41,11 @@ struct IndexLimits {
   std::size_t max_weak_postings = 32;
   // Candidates scored per query, all keys together.
   std::size_t max_candidates = 256;
+  // A list longer than its cap is read past the slots that do not count
+  // (closed, expired: Counted), at most this many entries of it: a
+  // customer's 32 newest deals, all closed, must not hide an older open
+  // registration.
+  std::size_t max_scanned_postings = 4096;
   // Replaced records' bytes are reclaimed (the live ones copied to a fresh
   // arena) once they exceed the live bytes and this much.
   std::size_t compact_after_bytes = 16 << 20;
@@ -93,10 +98,21 @@ class OpportunityIndex {
   std::optional<Opportunity> Get(std::string_view id) const;
   bool Contains(std::string_view id) const { return Find(id) >= 0; }
 
+  // Which slots count toward a posting list's caps: those active at `at`
+  // (a check), or those that held protection then (HeldAt: a dispute).
+  struct Counted {
+    bool held = false;
+    std::int64_t at = 0;
+  };
   // The slots stored under any of `keys`, each once, at most
-  // limits.max_candidates; appended to *out in key order.
-  void Candidates(const std::vector<LookupKey>& keys,
-                  std::vector<std::uint32_t>* out) const;
+  // limits.max_candidates; appended to *out in key order. With `counted`,
+  // a list longer than its cap is filtered to the slots that count before
+  // the cap applies (at most limits.max_scanned_postings entries read), so
+  // slots that no longer count cannot crowd out one that does; shorter
+  // lists are taken whole, for the caller to filter. Without, every slot
+  // counts.
+  void Candidates(const std::vector<LookupKey>& keys, std::vector<std::uint32_t>* out,
+                  const Counted* counted = nullptr) const;
 
   // Starts loading what scoring `slots` reads (each slot, then its
   // record), so the cache misses of all candidates overlap.

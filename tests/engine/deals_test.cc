@@ -383,6 +383,37 @@ TEST_F(DealsTest, VeryCommonKeysAreCappedNotScannedWhole) {
   EXPECT_EQ(r->status, RegisterStatus::kApproved) << r->matches.size();
 }
 
+// Closed deals stay under their keys (get_opportunity, disputes). A
+// customer's newest deals, all closed, must not crowd an older one still
+// protected out of the capped lists: 32 won deals on one domain hid a
+// registration, and a second partner's was approved (found in review).
+TEST_F(DealsTest, ClosedDealsDoNotHideAnActiveRegistration) {
+  Party acme = Company("Acme GmbH", "DE");
+  acme.domain = "acme.de";
+  acme.phone = "+49 89 1234567";
+  auto first = engine_->Register(Opp("reg-a", "pA", acme));
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->status, RegisterStatus::kApproved);
+  for (int i = 0; i < 100; ++i) {
+    Opportunity o = Opp("won-" + std::to_string(i), "rep-" + std::to_string(i % 7), acme,
+                        OwnerKind::kDirect);
+    o.status = i % 2 ? OpportunityStatus::kWon : OpportunityStatus::kLost;
+    Put(o);
+  }
+  const CheckResult r = CheckAs("pB", acme);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  ASSERT_EQ(r.matches.size(), 1u);
+  EXPECT_EQ(r.matches[0].opportunity_id, "reg-a");
+  auto second = engine_->Register(Opp("reg-b", "pB", acme));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->status, RegisterStatus::kConflict);
+  EXPECT_FALSE(engine_->GetOpportunity("reg-b"));
+  // Who held protection on the customer: the registration, behind them too.
+  const std::vector<Match> held = engine_->ProtectionAt(Opp("", "", acme), kNow);
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].opportunity_id, "reg-a");
+}
+
 TEST_F(DealsTest, RegisterValidates) {
   EXPECT_EQ(engine_->Register(Opp("", "p1", Company("X"))).status().field(), "deal.id");
   EXPECT_EQ(engine_->Register(Opp("d", "", Company("X"))).status().field(),

@@ -691,6 +691,43 @@ TEST(PostingTableTest, KeysOfOneTagShareAList) {
   EXPECT_EQ(table.Find(a).size(), 1u);
 }
 
+// Caps count the slots that count: a long list of a weak kind (a phone)
+// whose slots are nearly all closed is still followed for the few open
+// ones; a long strong list (a domain) yields its newest open slots, not its
+// newest slots. Without a filter both stay capped as before.
+TEST(OpportunityIndexTest, ClosedSlotsDoNotCountAgainstTheCaps) {
+  constexpr std::int64_t kAt = 1'790'000'000;
+  for (const bool strong : {false, true}) {
+    SCOPED_TRACE(strong ? "domain" : "phone");
+    OpportunityIndex index;
+    Features f;
+    (strong ? f.domain : f.phone) = strong ? "acme.de" : "+49891234567";
+    Opportunity o;
+    o.owner = {OwnerKind::kPartner, "p"};
+    bool created = false;
+    o.id = "open";
+    ASSERT_TRUE(index.Upsert(o, f, &created, kAt).ok());
+    for (int i = 0; i < 60; ++i) {
+      o.id = "closed-" + std::to_string(i);
+      ASSERT_TRUE(index.Upsert(o, f, &created, kAt).ok());
+      ASSERT_TRUE(index.SetStatus(o.id, OpportunityStatus::kLost, kAt));
+    }
+    std::vector<LookupKey> keys;
+    QueryKeys(f, &keys);
+    std::vector<std::uint32_t> capped, counted;
+    index.Candidates(keys, &capped);
+    const OpportunityIndex::Counted active{.held = false, .at = kAt + 1};
+    index.Candidates(keys, &counted, &active);
+    auto has_open = [&](const std::vector<std::uint32_t>& slots) {
+      return std::any_of(slots.begin(), slots.end(),
+                         [&](std::uint32_t s) { return index.IdOf(s) == "open"; });
+    };
+    EXPECT_FALSE(has_open(capped));
+    ASSERT_EQ(counted.size(), 1u);
+    EXPECT_TRUE(has_open(counted));
+  }
+}
+
 // Each upsert's history event names its owner; other events their actor.
 // After a restore, owners interned before the saved actors still name
 // themselves.
