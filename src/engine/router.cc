@@ -847,9 +847,19 @@ Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& 
   if (!plan.status.ok()) return plan.status;
   // A dry run decides beside other dry runs; a real one alone.
   StateHold lock(state_mu_, options.dry_run);
-  // Routed meanwhile by another caller: its answer stands.
-  if (auto it = assignments_.find(lead.id); it != assignments_.end() && it->second->open) {
-    return Repeat(*it->second, options);
+  while (true) {
+    auto it = assignments_.find(lead.id);
+    if (it == assignments_.end()) break;
+    // Routed meanwhile by another caller: its answer stands.
+    if (it->second->open) return Repeat(*it->second, options);
+    if (it->second->declined == declined) break;
+    // Routed and declined meanwhile: prepared again without the partners
+    // that declined it, as RouteBatch does.
+    declined = it->second->declined;
+    lock.unlock();
+    plan = Prepare(lead, declined, Current());
+    if (!plan.status.ok()) return plan.status;
+    lock.lock();
   }
   std::uint64_t round_robin;
   RouteResult out = Decide(lead, plan, options, declined, &round_robin);
@@ -1005,11 +1015,22 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
   // Routed again without the partners that declined it.
   Plan plan = Prepare(lead, declined, Current());
   if (!plan.status.ok()) return plan.status;
-  std::lock_guard lock(state_mu_);
-  // Routed again meanwhile (a retry from marketing): that answer stands.
-  if (auto it = assignments_.find(lead.id); it != assignments_.end() && it->second->open) {
-    *rerouted = Repeat(*it->second, RouteOptions{});
-    return Status::Ok();
+  std::unique_lock lock(state_mu_);
+  while (true) {
+    auto it = assignments_.find(lead.id);
+    if (it == assignments_.end()) break;
+    // Routed again meanwhile (a retry from marketing): that answer stands.
+    if (it->second->open) {
+      *rerouted = Repeat(*it->second, RouteOptions{});
+      return Status::Ok();
+    }
+    if (it->second->declined == declined) break;
+    // Routed and declined again meanwhile: prepared again with those too.
+    declined = it->second->declined;
+    lock.unlock();
+    plan = Prepare(lead, declined, Current());
+    if (!plan.status.ok()) return plan.status;
+    lock.lock();
   }
   std::uint64_t round_robin;
   RouteResult again = Decide(lead, plan, RouteOptions{}, declined, &round_robin);

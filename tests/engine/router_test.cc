@@ -321,6 +321,44 @@ TEST_F(RouterTest, BatchesSeeDeclinesMadeWhileTheyRun) {
   if (seen == 0) GTEST_SKIP() << "no decline landed while its batch ran";
 }
 
+// A route that prepared before another caller routed the same lead and
+// its partner declined it decides with that decline (prepared again), as
+// RouteBatch does: it never hands the lead back to the partner that
+// declined it, nor erases the decline. The window is a Prepare() wide, so
+// this tries many times; ThreadSanitizer runs it too.
+TEST_F(RouterTest, ARouteRacingADeclineKeepsTheDecline) {
+  Load("", {P("de", {"DE"})});
+  Own("owner-partner", "Lumiere Conseil SARL", "lumiere-conseil.fr", "FR");
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    Lead owned = L("race-" + std::to_string(attempt), "FR");
+    owned.party.company = "Lumiere Conseil";
+    owned.party.email = "anne@lumiere-conseil.fr";
+    std::atomic<int> ready{0};
+    auto start = [&] {
+      ready.fetch_add(1);
+      while (ready.load() < 2) std::this_thread::yield();
+    };
+    std::thread racer([&] {
+      start();
+      EXPECT_TRUE(engine_->Route(owned, {}).ok());
+    });
+    start();
+    std::optional<RouteResult> rerouted;
+    const RouteResult first = Route(owned);
+    Status declined = Status::Ok();
+    if (first.decision == RouteDecision::kOwner) {
+      declined = engine_->LeadFeedback(owned.id, "owner-partner", LeadOutcome::kDeclined,
+                                       &rerouted);
+    }
+    racer.join();
+    // Whichever order: once declined, the owner does not hold the lead again.
+    if (declined.ok() && first.decision == RouteDecision::kOwner) {
+      const RouteResult now = Route(owned, {.dry_run = true});
+      ASSERT_NE(now.assignee.id, "owner-partner") << "attempt " << attempt;
+    }
+  }
+}
+
 // Dry runs decide under a shared hold of the router's state, beside each
 // other, beside real routes and beside reloads (whose rule set a dry run
 // prepared with may no longer be the one in force when it decides): each
