@@ -179,8 +179,8 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
     if (!index_.HeldAt(slot, t)) continue;
     index::Scored scored = index::ScoreMatch(f, index_.View(slot).features(), policy.weights);
     if (scored.score < policy.review_threshold) continue;
-    found.push_back(Match{std::string(index_.IdOf(slot)), index_.OwnerOf(slot), scored.score,
-                          std::move(scored.evidence)});
+    found.push_back(Match{std::string(index_.IdOf(slot)), index_.OwnerAt(slot, t),
+                          scored.score, std::move(scored.evidence)});
   }
   std::sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
     return a.score != b.score ? a.score > b.score : a.opportunity_id < b.opportunity_id;

@@ -161,6 +161,28 @@ bool OpportunityIndex::HeldAt(std::uint32_t slot, std::int64_t t) const {
   return false;
 }
 
+Owner OpportunityIndex::OwnerAt(std::uint32_t slot, std::int64_t t) const {
+  for (std::uint32_t e = slot < last_event_.size() ? last_event_[slot] : kNoEvent;
+       e != kNoEvent; e = events_[e].prev) {
+    const Event& ev = events_[e];
+    if (ev.at > t) continue;
+    // The events that stored the record name its owner as their actor
+    // ("partner:p-1"); a close, an expiry or a review names who did it.
+    if (ev.event != HistoryEvent::kCreated && ev.event != HistoryEvent::kUpdated &&
+        ev.event != HistoryEvent::kApproved && ev.event != HistoryEvent::kReview) {
+      continue;
+    }
+    if (ev.actor >= actors_.size()) break;
+    const std::string_view actor = actors_[ev.actor];
+    const auto colon = actor.find(':');
+    if (colon == std::string_view::npos) break;
+    const auto kind = ParseOwnerKind(actor.substr(0, colon));
+    if (!kind) break;
+    return Owner{*kind, std::string(actor.substr(colon + 1))};
+  }
+  return OwnerOf(slot);
+}
+
 Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
                                 bool* created, std::int64_t at, bool registered) {
   if (!Prepare(opp, f, &prepared_)) return Status::TooLarge("opportunity too large to store");

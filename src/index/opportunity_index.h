@@ -94,6 +94,10 @@ class OpportunityIndex {
   // Whether the slot's opportunity protected its customer at `t`: open or
   // pending and unexpired then, by its history.
   bool HeldAt(std::uint32_t slot, std::int64_t t) const;
+  // Who owned the slot's opportunity at `t`: the owner its newest upsert
+  // at or before `t` named (an owner change is an upsert); its owner now
+  // when its history says nothing of then.
+  Owner OwnerAt(std::uint32_t slot, std::int64_t t) const;
 
   std::optional<Opportunity> Get(std::string_view id) const;
   bool Contains(std::string_view id) const { return Find(id) >= 0; }

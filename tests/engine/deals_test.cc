@@ -414,6 +414,26 @@ TEST_F(DealsTest, ClosedDealsDoNotHideAnActiveRegistration) {
   EXPECT_EQ(held[0].opportunity_id, "reg-a");
 }
 
+// protection_at names who held the customer then: after an update moved
+// the deal to another owner, a time before the move names the first owner
+// (found in an audit: it named today's).
+TEST_F(DealsTest, ProtectionAtNamesTheOwnerOfThen) {
+  Party stark = Company("Stark Industries", "US");
+  stark.domain = "stark.com";
+  ASSERT_TRUE(engine_->Register(Opp("h2", "p-a", stark)).ok());
+  now_ = kNow + 100;
+  Opportunity moved = Opp("h2", "p-c", stark);
+  moved.expires_at = kNow + 90 * 86400;
+  Put(moved);
+  now_ = kNow + 200;
+  for (const auto& [t, owner] : {std::pair{kNow + 50, "p-a"}, std::pair{kNow + 150, "p-c"}}) {
+    const std::vector<Match> held = engine_->ProtectionAt(Opp("", "", stark), t);
+    ASSERT_EQ(held.size(), 1u) << t;
+    EXPECT_EQ(held[0].opportunity_id, "h2");
+    EXPECT_EQ(held[0].owner.id, owner) << t;
+  }
+}
+
 TEST_F(DealsTest, RegisterValidates) {
   EXPECT_EQ(engine_->Register(Opp("", "p1", Company("X"))).status().field(), "deal.id");
   EXPECT_EQ(engine_->Register(Opp("d", "", Company("X"))).status().field(),
