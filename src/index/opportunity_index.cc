@@ -535,7 +535,9 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
       return Status::Internal("out of memory upgrading the opportunity snapshot");
     }
   }
-  restored_from_earlier_format_ = former || earlier_features;
+  // Restored without a featurer, features of an earlier normalizer stay
+  // (and the format with them, so a later restore derives them again).
+  restored_from_earlier_format_ = former || earlier_hashes || refeature;
   return Status::Ok();
 }
 
@@ -711,7 +713,7 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
     return counted->held ? HeldAt(slot, counted->at) : ActiveAt(slot, counted->at);
   };
   // A long weak list's counted slots, kept until it proves selective.
-  std::vector<std::uint32_t> few;
+  thread_local std::vector<std::uint32_t> few;
   for (const LookupKey& k : keys) postings_.Prefetch(k.hash);
   for (const LookupKey& k : keys) {
     const std::span<const std::uint32_t> list = postings_.Find(k.hash);
@@ -722,7 +724,7 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
         continue;
       }
       // Long: not selective, unless few of its slots still count.
-      if (counted == nullptr || list.size() > limits_.max_scanned_postings) continue;
+      if (counted == nullptr || list.size() > limits_.max_scanned_weak_postings) continue;
       few.clear();
       for (std::uint32_t s : list) {
         if (!counts(s)) continue;

@@ -42,10 +42,12 @@ struct IndexLimits {
   // Candidates scored per query, all keys together.
   std::size_t max_candidates = 256;
   // A list longer than its cap is read past the slots that do not count
-  // (closed, expired: Counted), at most this many entries of it: a
-  // customer's 32 newest deals, all closed, must not hide an older open
-  // registration.
-  std::size_t max_scanned_postings = 4096;
+  // (closed, expired: Counted), at most this many entries of a strong list
+  // and of a weak one: a customer's 32 newest deals, all closed, must not
+  // hide an older open registration. Reading costs a cache miss or so an
+  // entry; a weak list (a company word, a phone) that long is skipped.
+  std::size_t max_scanned_postings = 1024;
+  std::size_t max_scanned_weak_postings = 128;
   // Replaced records' bytes are reclaimed (the live ones copied to a fresh
   // arena) once they exceed the live bytes and this much.
   std::size_t compact_after_bytes = 16 << 20;
@@ -111,7 +113,9 @@ class OpportunityIndex {
   // The slots stored under any of `keys`, each once, at most
   // limits.max_candidates; appended to *out in key order. With `counted`,
   // a list longer than its cap is filtered to the slots that count before
-  // the cap applies (at most limits.max_scanned_postings entries read), so
+  // the cap applies (at most limits.max_scanned_postings entries read, or
+  // max_scanned_weak_postings of a weak kind: a longer weak list is
+  // skipped), so
   // slots that no longer count cannot crowd out one that does; shorter
   // lists are taken whole, for the caller to filter. Without, every slot
   // counts.

@@ -97,16 +97,23 @@ struct Desc {
   }
 };
 
-// Digits no one is reached at: one repeated ("5555555555"), or counting
-// up or down ("1234567", "9876543210").
-bool IsPlaceholder(std::string_view nsn) {
-  if (nsn.size() < 2) return false;
-  const int step = (nsn[1] - nsn[0] + 10) % 10;
+// One digit repeated, or counting up or down.
+bool IsRun(std::string_view digits) {
+  if (digits.size() < 2) return false;
+  const int step = (digits[1] - digits[0] + 10) % 10;
   if (step != 0 && step != 1 && step != 9) return false;
-  for (std::size_t i = 2; i < nsn.size(); ++i) {
-    if ((nsn[i] - nsn[i - 1] + 10) % 10 != step) return false;
+  for (std::size_t i = 2; i < digits.size(); ++i) {
+    if ((digits[i] - digits[i - 1] + 10) % 10 != step) return false;
   }
   return true;
+}
+
+// Digits no one is reached at, as forms are filled in: the whole national
+// number or its last seven (the subscriber's part in most plans) a run
+// ("5555555555", "(312) 123-4567", "(212) 000-0000").
+bool IsPlaceholder(std::string_view nsn) {
+  constexpr std::size_t kSubscriber = 7;
+  return IsRun(nsn) || (nsn.size() > kSubscriber && IsRun(nsn.substr(nsn.size() - kSubscriber)));
 }
 
 struct Region {
@@ -195,19 +202,20 @@ struct PhoneFastPath::Tables {
     return region->HasType(nsn) ? Tri::kYes : Tri::kNo;
   }
 
-  // PhoneFastPath::Shaped().
+  // PhoneFastPath::Shaped(): the shape of the code's main region (listed
+  // first), whose plan the others share; another region's shapes would let
+  // in its local numbers ("3\d{6}" in one of the North American regions).
   Tri Shaped(int code, std::string_view nsn) const {
     if (code <= 0 || code >= 1000) return Tri::kNo;
     const auto& list = by_code[code];
     if (list.empty()) return Tri::kUnsure;
     if (IsPlaceholder(nsn)) return Tri::kNo;
-    for (const Region* r : list) {
-      if (!r->ok) return Tri::kUnsure;
-    }
-    for (const Region* r : list) {
-      if (r->general.Matches(nsn)) return Tri::kYes;
-    }
-    return Tri::kNo;
+    const Region* main = list.front();
+    if (!main->ok) return Tri::kUnsure;
+    // The North American plan's exchange code (NXX-NXX-XXXX) never begins
+    // with 0 or 1, which its general pattern does not say.
+    if (code == 1 && nsn.size() == 10 && (nsn[3] == '0' || nsn[3] == '1')) return Tri::kNo;
+    return main->general.Matches(nsn) ? Tri::kYes : Tri::kNo;
   }
 };
 

@@ -38,8 +38,10 @@ class PhoneFastPath {
 
   // Whether a national significant number that libphonenumber's metadata
   // gives no type (so not valid to it) still has the shape of one of
-  // country code `code`: its general pattern and a possible length, and
-  // not one digit repeated (a placeholder, "5555555555"). Metadata lags
+  // country code `code`: its main region's general pattern and a possible
+  // length (for +1, an exchange code not beginning with 0 or 1), and no
+  // placeholder (the number or its last seven digits one digit repeated
+  // or counting: "5555555555", "(312) 123-4567"). Metadata lags
   // the numbering plans (Debian 12's is of 2022: area codes opened since,
   // 728 in Florida, 624 in New York, are not valid to it), and a number a
   // customer gives is theirs whether or not it is assigned yet. kKey: yes;

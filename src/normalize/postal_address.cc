@@ -163,6 +163,35 @@ std::optional<std::string> PostalAddress::PostalCode(std::string_view code,
   return out;
 }
 
+namespace {
+
+// A part that is only a floor and unit: '#' and two numbers joined by a
+// dash ("#12-34"; "#321" alone is a marked house number, "12-14" a range of
+// them), or numbers the first of which begins with a zero, which a house
+// number never does ("01-11").
+bool IsFloorAndUnit(std::string_view part) {
+  part = TrimAscii(part);
+  if (part.empty() || std::any_of(part.begin(), part.end(), IsAsciiAlpha)) return false;
+  const auto digit = std::find_if(part.begin(), part.end(), IsAsciiDigit);
+  if (digit == part.end()) return false;
+  if (*digit == '0') return true;
+  if (part.front() != '#') return false;
+  std::string_view rest = part.substr(1);
+  auto digits = [&] {
+    std::size_t n = 0;
+    while (n < rest.size() && IsAsciiDigit(rest[n])) ++n;
+    rest.remove_prefix(n);
+    return n > 0;
+  };
+  rest = TrimAscii(rest);
+  if (!digits()) return false;
+  if (rest.empty() || rest.front() != '-') return false;
+  rest.remove_prefix(1);
+  return digits() && TrimAscii(rest).empty();
+}
+
+}  // namespace
+
 std::optional<StreetParts> PostalAddress::Street(std::string_view street) const {
   std::string folded;
   if (!FoldToAscii(street, &folded)) return std::nullopt;
@@ -178,14 +207,11 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
   std::string carried;
   std::size_t index = 0;
   for (std::string_view part : Split(folded, ',')) {
-    // A floor and unit alone ("#01-11", Singapore's) is not a house number,
-    // which never begins with a zero: it goes, not with the next part.
-    if (std::none_of(part.begin(), part.end(), IsAsciiAlpha)) {
-      const auto digit = std::find_if(part.begin(), part.end(), IsAsciiDigit);
-      if (digit != part.end() && *digit == '0') {
-        ++index;
-        continue;
-      }
+    // A floor and unit alone ("#01-11", "#12-34", as Singapore writes them)
+    // is not a house number: it goes, not with the next part.
+    if (IsFloorAndUnit(part)) {
+      ++index;
+      continue;
     }
     carried.append(part);
     if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha)) {

@@ -642,7 +642,10 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
     OpportunityIndex as_saved;
     ASSERT_TRUE(as_saved.Restore(as_format(magic)).ok());
     EXPECT_FALSE(found(as_saved));
-    EXPECT_TRUE(as_saved.restored_from_earlier_format());
+    // Without a featurer, an LROI0009 snapshot is kept as it is (its
+    // features would be written again unchanged, never derived again);
+    // an LROI0008 one still gets this build's posting keys.
+    EXPECT_EQ(as_saved.restored_from_earlier_format(), std::string_view(magic) == "LROI0008");
   }
   // Refused bytes leave an empty index, not an upgraded one.
   OpportunityIndex cut;
@@ -725,6 +728,16 @@ TEST(OpportunityIndexTest, ClosedSlotsDoNotCountAgainstTheCaps) {
     EXPECT_FALSE(has_open(capped));
     ASSERT_EQ(counted.size(), 1u);
     EXPECT_TRUE(has_open(counted));
+    // Past max_scanned_weak_postings a weak list is not read at all; a
+    // strong one is read that far (max_scanned_postings).
+    for (int i = 60; i < 200; ++i) {
+      o.id = "closed-" + std::to_string(i);
+      ASSERT_TRUE(index.Upsert(o, f, &created, kAt).ok());
+      ASSERT_TRUE(index.SetStatus(o.id, OpportunityStatus::kLost, kAt));
+    }
+    counted.clear();
+    index.Candidates(keys, &counted, &active);
+    EXPECT_EQ(has_open(counted), strong);
   }
 }
 
