@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "normalize/phone_number.h"
 #include "normalize/table.h"
 
 namespace leadroute {
@@ -16,6 +17,11 @@ TEST(PhoneNumberTest, Table) {
     SCOPED_TRACE("phone.tsv:" + std::to_string(row.line) + " " + row.cols[0]);
     auto key = TestNormalizer().Phone(row.cols[0], row.cols[1]);
     testing::ExpectKey(key, row.cols[2]);
+    // A key reads back as itself, and libphonenumber gives the same.
+    if (key) {
+      EXPECT_EQ(TestNormalizer().Phone(*key, ""), key);
+    }
+    EXPECT_EQ(normalize::PhoneKeyLibphonenumber(row.cols[0], row.cols[1]), key);
   }
 }
 
