@@ -195,17 +195,31 @@ void OpportunityIndex::Upsert(const Opportunity& opp, const Prepared& r, bool* c
   const std::int64_t found = Find(opp.id, r.id_key);
   *created = found < 0;
   std::uint32_t slot;
+  std::int64_t expires_at = opp.expires_at;
+  std::string_view packed = r.packed;
   if (*created) {
     slot = static_cast<std::uint32_t>(slots_.size());
     slots_.emplace_back();
   } else {
     slot = static_cast<std::uint32_t>(found);
+    // An update of a registration (registered_at stored) that leaves out
+    // registered_at or expires_at keeps them: a CRM's sync of a registered
+    // deal (its amount, say) must not turn its protection period into one
+    // without end. Other opportunities' times are the CRM's, as given.
+    if (const std::int64_t was = View(slot).registered_at(); was != 0) {
+      if (expires_at == 0) expires_at = slots_[slot].expires_at;
+      if (opp.registered_at == 0) {
+        Opportunity kept = opp;
+        kept.registered_at = was;
+        if (Pack(kept, FeaturesOf(RecordView(r.packed.data())), &repacked_)) packed = repacked_;
+      }
+    }
     RemovePostings(slot);
     arena_.Release(View(slot).size());
   }
   Slot& s = slots_[slot];
-  s.packed = arena_.Store(r.packed);
-  s.expires_at = opp.expires_at;
+  s.packed = arena_.Store(packed);
+  s.expires_at = expires_at;
   s.owner = InternOwner(opp.owner);
   s.status = opp.status;
   if (*created) postings_.Add(r.id_key, slot);

@@ -75,7 +75,9 @@ class OpportunityIndex {
   // writer can take them into the cache before it excludes readers.
   void Prefetch(const Prepared& r) const;
 
-  // Inserts, or replaces the opportunity with the same id. Sets *created.
+  // Inserts, or replaces the opportunity with the same id (a registration,
+  // one with registered_at, keeps its registered_at and expires_at where
+  // `opp` has none). Sets *created.
   // Fails (nothing changed) when the record is too large to pack. Its
   // history notes the event at `at` (created or updated; for a
   // registration, approved or review by its status), by its owner.
@@ -286,6 +288,7 @@ class OpportunityIndex {
   RecordArena arena_;
   PostingTable postings_;  // match keys and ids
   Prepared prepared_;  // Upsert(opp, features)'s, reused
+  std::string repacked_;  // Upsert()'s, for a record that keeps registered_at
   std::vector<Owner> owners_;
   normalize::StringMap<std::uint32_t> owner_ids_;  // by OwnerActor()
   // Each owner's actor id ("partner:p-1"), once an upsert has named it;

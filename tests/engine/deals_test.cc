@@ -434,6 +434,35 @@ TEST_F(DealsTest, ProtectionAtNamesTheOwnerOfThen) {
   }
 }
 
+// An update that leaves out registered_at and expires_at keeps them: a
+// CRM's sync of a registered deal (its amount) made its protection endless
+// (found in an audit). Given, they are replaced.
+TEST_F(DealsTest, AnUpdateKeepsTheRegistrationsTimesItLeavesOut) {
+  Party wayne = Company("Wayne Enterprises", "US");
+  auto r = engine_->Register(Opp("h1", "p-a", wayne));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, RegisterStatus::kApproved);
+  now_ = kNow + 100;
+  Opportunity update = Opp("h1", "p-a", wayne);
+  update.amount = 50000;
+  Put(update);
+  auto stored = engine_->GetOpportunity("h1");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->registered_at, kNow);
+  EXPECT_EQ(stored->expires_at, r->expires_at);
+  EXPECT_EQ(stored->amount, 50000);
+  // It still ends when it did.
+  now_ = r->expires_at;
+  EXPECT_EQ(CheckAs("p-b", wayne).status, CheckStatus::kClear);
+  now_ = kNow + 100;
+  update.expires_at = kNow + 1000;
+  update.registered_at = kNow + 5;
+  Put(update);
+  stored = engine_->GetOpportunity("h1");
+  EXPECT_EQ(stored->registered_at, kNow + 5);
+  EXPECT_EQ(stored->expires_at, kNow + 1000);
+}
+
 TEST_F(DealsTest, RegisterValidates) {
   EXPECT_EQ(engine_->Register(Opp("", "p1", Company("X"))).status().field(), "deal.id");
   EXPECT_EQ(engine_->Register(Opp("d", "", Company("X"))).status().field(),
