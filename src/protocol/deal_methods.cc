@@ -109,23 +109,6 @@ Status HandleReviewRegistration(Engine& engine, od::value* params, JsonWriter& o
   return Status::Ok();
 }
 
-namespace {
-
-// The engine names a refused record's field from "opportunity"
-// ("opportunity.owner.id"); in a batch's answer, as the decoder's
-// refusals do, from the record's place ("opportunities[2].owner.id").
-Status InBatch(const Status& s, std::size_t i) {
-  constexpr std::string_view kRecord = "opportunity";
-  const std::string_view field = s.field();
-  if (s.code() != Status::Code::kInvalidArgument || !field.starts_with(kRecord) ||
-      (field.size() > kRecord.size() && field[kRecord.size()] != '.')) {
-    return s;
-  }
-  return Status::InvalidArgument(s.message(), "opportunities[" + std::to_string(i) + "]" +
-                                                  std::string(field.substr(kRecord.size())));
-}
-
-}  // namespace
 
 Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& out) {
   if (params == nullptr) return Status::InvalidArgument("missing", "opportunities");
@@ -198,7 +181,7 @@ Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& 
       out.EndObject();
     } else {
       ++failed;
-      WriteBatchError(InBatch(statuses[j], i), out);
+      WriteBatchError(InBatch(statuses[j], "opportunity", "opportunities[" + std::to_string(i) + "]"), out);
     }
   }
   out.EndArray();

@@ -161,4 +161,14 @@ void WriteBatchError(const Status& s, JsonWriter& out) {
   out.EndObject();
 }
 
+Status InBatch(const Status& s, std::string_view record, std::string_view place) {
+  const std::string_view field = s.field();
+  if (s.code() != Status::Code::kInvalidArgument || !field.starts_with(record) ||
+      (field.size() > record.size() && field[record.size()] != '.')) {
+    return s;
+  }
+  return Status::InvalidArgument(s.message(),
+                                 std::string(place) + std::string(field.substr(record.size())));
+}
+
 }  // namespace leadroute::protocol

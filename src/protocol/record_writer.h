@@ -30,6 +30,11 @@ void WriteOpportunity(const Opportunity& o, JsonWriter& out);
 void WriteRoute(const RouteResult& r, bool explain, JsonWriter& out);
 // An error inside a batch answer: {"error":{"message","field"?}}.
 void WriteBatchError(const Status& s, JsonWriter& out);
+// An engine's refusal of one record of a batch, its field named from the
+// record's place as the decoder names it: "opportunity.owner.id" of the
+// third record as "opportunities[2].owner.id" (record "opportunity", place
+// "opportunities[2]"). Other statuses as they are.
+Status InBatch(const Status& s, std::string_view record, std::string_view place);
 
 }  // namespace leadroute::protocol
 

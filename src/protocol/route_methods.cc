@@ -93,7 +93,7 @@ Status HandleRouteBatch(Engine& engine, od::value* params, JsonWriter& out) {
     } else if (const auto& r = *next_result++; r.ok()) {
       WriteRoute(*r, options.explain, out);
     } else {
-      WriteBatchError(r.status(), out);
+      WriteBatchError(InBatch(r.status(), "lead", "leads[" + std::to_string(i) + "]"), out);
     }
   }
   out.EndArray();
