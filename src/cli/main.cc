@@ -150,7 +150,9 @@ bool ReadCount(const Flags& flags, const char* name, std::size_t lo, std::size_t
 bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, bool log_json,
                std::unique_ptr<store::Store>* out) {
   const std::string dir = flags.Get("data").value_or(fallback);
-  if (dir.empty() || dir == "none") return true;
+  // The durability settings are checked with a directory or without: a
+  // typo in a shared config or environment must not wait for the day a
+  // data directory is used.
   store::StoreOptions options;
   if (auto sync = flags.Get("sync")) {
     auto policy = store::ParseSyncPolicy(*sync);
@@ -167,6 +169,7 @@ bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, 
   std::size_t keep = 86400;
   if (!ReadCount(flags, "journal-keep-seconds", 0, 1u << 30, &keep)) return false;
   options.journal_keep_seconds = static_cast<std::int64_t>(keep);
+  if (dir.empty() || dir == "none") return true;
   // serve logs JSON lines on stdout; pipe's stdout is its answers.
   auto say = [log_json](std::string_view level, std::string_view msg, std::string_view detail) {
     if (log_json) {
