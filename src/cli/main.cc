@@ -417,7 +417,10 @@ int RunLint(const Flags& flags) {
         "usage: leadroute lint DIR\n\n"
         "Validates the rule set in DIR (policy.toml, and partners.jsonl and/or\n"
         "partners.csv). Exit 0 when valid; else 1, with every error as\n"
-        "FILE:LINE:COL: message (the first 100 of each partners file).\n");
+        "FILE:LINE:COL: message (the first 100 of each partners file).\n"
+        "Warnings (FILE:LINE:COL: warning: ...) name what loads but is likely\n"
+        "a mistake, such as a partner key that is no partner field; they\n"
+        "leave the exit code alone.\n");
     return flags.Has("help") ? 0 : 2;
   }
   auto normalizer = Normalizer::Create();
@@ -425,8 +428,10 @@ int RunLint(const Flags& flags) {
     std::fprintf(stderr, "leadroute: %s\n", normalizer.status().ToString().c_str());
     return 1;
   }
-  const auto errors = rules::Lint(flags.positional()[0], **normalizer);
+  std::vector<std::string> warnings;
+  const auto errors = rules::Lint(flags.positional()[0], **normalizer, &warnings);
   for (const auto& e : errors) std::printf("%s\n", e.c_str());
+  for (const auto& w : warnings) std::printf("%s\n", w.c_str());
   return errors.empty() ? 0 : 1;
 }
 

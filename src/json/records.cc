@@ -1,5 +1,6 @@
 #include "json/records.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace leadroute::json {
@@ -98,9 +99,17 @@ Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) 
   });
 }
 
-Status DecodePartner(od::value& v, std::string_view path, Partner* out) {
+Status DecodePartner(od::value& v, std::string_view path, Partner* out,
+                     const std::function<void(std::string_view field)>* unknown) {
+  static constexpr std::string_view kKeys[] = {
+      "accounts", "active",   "capacity", "certifications", "id",          "industries", "languages",
+      "name",     "products", "performance", "territories", "tier",        "weight"};
   Status s = ForEachField(v, path, [&](std::string_view key, od::value& value) {
     const std::string field = FieldPath(path, key);
+    if (unknown != nullptr && std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
+      (*unknown)(field);
+      return Status::Ok();
+    }
     switch (key.size() ? key[0] : '\0') {
       case 'a':
         if (key == "active") return ReadBool(value, field, &out->active);

@@ -3,6 +3,7 @@
 #ifndef LEADROUTE_JSON_RECORDS_H_
 #define LEADROUTE_JSON_RECORDS_H_
 
+#include <functional>
 #include <string_view>
 
 #include "json/decode.h"
@@ -22,8 +23,11 @@ Status DecodeOwner(od::value& v, std::string_view path, Owner* out);
 Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out);
 
 // A partner object at `path`. Errors name the field ("partner.capacity").
-// A missing id is an error.
-Status DecodePartner(od::value& v, std::string_view path, Partner* out);
+// A missing id is an error. A key that is no partner field is ignored, as
+// on the wire; `unknown`, when given, is told its path ("partner.territory",
+// a misspelling that would route the partner nothing: lint warns of it).
+Status DecodePartner(od::value& v, std::string_view path, Partner* out,
+                     const std::function<void(std::string_view field)>* unknown = nullptr);
 
 // A lead object at `path`: party fields plus id (required), industry,
 // employees, annual_revenue, products, language, source, received_at.

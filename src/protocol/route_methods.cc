@@ -135,7 +135,11 @@ Status HandleLeadFeedback(Engine& engine, od::value* params, JsonWriter& out) {
 
 Status HandleUpsertPartner(Engine& engine, od::value* params, JsonWriter& out) {
   Partner partner;
-  if (Status s = DecodeParam(params, "partner", &partner, json::DecodePartner); !s.ok()) {
+  // On the wire unknown fields are ignored (CONTRACT §3).
+  auto decode = [](od::value& v, std::string_view path, Partner* out) {
+    return json::DecodePartner(v, path, out);
+  };
+  if (Status s = DecodeParam(params, "partner", &partner, decode); !s.ok()) {
     return s;
   }
   auto created = engine.UpsertPartner(partner);

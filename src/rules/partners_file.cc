@@ -168,13 +168,24 @@ std::string PartnerSource::At(std::string_view field) const {
 
 Status ParsePartnersJsonl(std::string_view text, std::string_view name,
                           std::vector<Partner>* partners,
-                          std::vector<PartnerSource>* sources) {
+                          std::vector<PartnerSource>* sources,
+                          std::vector<std::string>* warnings) {
   std::vector<Partner> out;
   std::vector<PartnerSource> out_sources;
   Status s = json::ForEachJsonLine(
       text, name, [&](json::od::value& object, std::string_view line, std::size_t line_no) {
         Partner p;
-        if (Status d = json::DecodePartner(object, "partner", &p); !d.ok()) return d;
+        const std::function<void(std::string_view)> unknown = [&](std::string_view field) {
+          const std::string_view key = field.substr(field.rfind('.') + 1);
+          warnings->push_back(std::string(name) + ":" + std::to_string(line_no) + ":" +
+                              std::to_string(json::FieldColumn(line, key)) + ": warning: " +
+                              std::string(field) + ": unknown key, ignored");
+        };
+        if (Status d = json::DecodePartner(object, "partner", &p,
+                                           warnings != nullptr ? &unknown : nullptr);
+            !d.ok()) {
+          return d;
+        }
         out.push_back(std::move(p));
         PartnerSource& source = out_sources.emplace_back();
         source.file = name;

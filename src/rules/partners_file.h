@@ -39,10 +39,13 @@ struct PartnerSource {
 // Every malformed line is reported, `NAME:LINE:COL: message` per line (COL:
 // where the offending field's name starts, else 1); the good lines'
 // partners are appended all the same, so that a linter can check them
-// further. The sources view `text`: keep it alive while using them.
+// further. The sources view `text`: keep it alive while using them. A key
+// that is no partner field is ignored; with `warnings`, each is appended
+// there, `NAME:LINE:COL: warning: partner.KEY: unknown key, ignored`.
 Status ParsePartnersJsonl(std::string_view text, std::string_view name,
                           std::vector<Partner>* partners,
-                          std::vector<PartnerSource>* sources);
+                          std::vector<PartnerSource>* sources,
+                          std::vector<std::string>* warnings = nullptr);
 
 // The same for CSV (RFC 4180: fields separated by commas, quoted with '"'
 // where they hold a comma, a quote (doubled) or a line break; LF or CRLF

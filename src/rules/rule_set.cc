@@ -557,7 +557,18 @@ std::int32_t RuleSet::LanguageId(const std::string& language) const {
   return IdOf(language_ids_, language);
 }
 
-std::vector<std::string> Lint(const std::string& dir, const Normalizer& normalizer) {
+std::vector<std::string> Lint(const std::string& dir, const Normalizer& normalizer,
+                              std::vector<std::string>* warnings) {
+  if (warnings != nullptr) {
+    // Keys a partners.jsonl line has that no partner has: loading ignores
+    // them, as the wire does, but a misspelt "territory" routes nothing.
+    const std::string path = (std::filesystem::path(dir) / "partners.jsonl").string();
+    if (auto text = ReadFile(path); text.ok()) {
+      std::vector<Partner> partners;
+      std::vector<PartnerSource> sources;
+      (void)ParsePartnersJsonl(*text, path, &partners, &sources, warnings);
+    }
+  }
   auto loaded = RuleSet::Load(dir, normalizer);
   if (loaded.ok()) return {};
   std::vector<std::string> out;

@@ -180,8 +180,11 @@ class RuleSet {
 };
 
 // `leadroute lint DIR`: every problem in the rule set, `FILE:LINE:COL:
-// message` per line; empty when it is valid.
-std::vector<std::string> Lint(const std::string& dir, const Normalizer& normalizer);
+// message` per line; empty when it is valid. With `warnings`, what loads
+// but is likely a mistake is appended there (a partner key that is no
+// partner field), `FILE:LINE:COL: warning: ...`.
+std::vector<std::string> Lint(const std::string& dir, const Normalizer& normalizer,
+                              std::vector<std::string>* warnings = nullptr);
 
 }  // namespace leadroute::rules
 

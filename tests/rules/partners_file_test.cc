@@ -29,6 +29,30 @@ std::string Errors(std::string_view text) {
   return std::string(p.status.message());
 }
 
+// A partners.jsonl key that is no partner field loads (as on the wire,
+// unknown fields are ignored) but is named as a warning where it stands: a
+// misspelt "territory" routed the partner nothing, and lint said nothing
+// (found in an audit).
+TEST(PartnersJsonlTest, UnknownKeysAreWarnedOfWhereTheyStand) {
+  const std::string jsonl =
+      "{\"id\":\"p-1\",\"territories\":[\"DE\"]}\n"
+      "{\"id\":\"p-2\",\"territory\":[\"DE\"],\"notes\":\"x\"}\n";
+  std::vector<Partner> partners;
+  std::vector<PartnerSource> sources;
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(ParsePartnersJsonl(jsonl, "partners.jsonl", &partners, &sources, &warnings).ok());
+  ASSERT_EQ(partners.size(), 2u);
+  EXPECT_TRUE(partners[1].territories.empty());
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0], "partners.jsonl:2:13: warning: partner.territory: unknown key, ignored");
+  EXPECT_EQ(warnings[1], "partners.jsonl:2:32: warning: partner.notes: unknown key, ignored");
+  // Without the list, nothing is said.
+  partners.clear();
+  sources.clear();
+  ASSERT_TRUE(ParsePartnersJsonl(jsonl, "partners.jsonl", &partners, &sources).ok());
+  EXPECT_EQ(partners.size(), 2u);
+}
+
 TEST(PartnersCsvTest, ReadsEveryColumnAsJsonLinesWould) {
   const std::string csv =
       "\xEF\xBB\xBFId,Name,Tier,Active,Capacity,Weight,Territories,Accounts,Products,"
