@@ -377,7 +377,8 @@ int Policy::TierRank(std::string_view tier) const {
   return -1;
 }
 
-Result<Policy> ParsePolicy(std::string_view text, std::string_view name) {
+Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
+                           std::optional<std::vector<std::string>>* tiers_read) {
   TomlErrors errors(name);
   if (text.size() > kMaxPolicyBytes) {
     return Status::InvalidArgument(std::string(name) + ":1:1: file too large");
@@ -392,6 +393,7 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name) {
     toml::table empty;
     ReadTiers(empty, &p, &errors);
   }
+  if (tiers_read != nullptr && errors.empty()) *tiers_read = p.tiers;
   for (const auto& [key, node] : *root) {
     const std::string_view k = key.str();
     if (k == "tiers") continue;

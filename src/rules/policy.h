@@ -106,8 +106,11 @@ struct Policy {
 // Parses policy TOML. `name` stands for the file in messages. On error the
 // status message holds every problem found, one `FILE:LINE:COL: message` per
 // line: syntax, unknown keys, wrong types, unknown ISO 3166 codes, unknown
-// tiers, impossible ranges.
-Result<Policy> ParsePolicy(std::string_view text, std::string_view name);
+// tiers, impossible ranges. With `tiers`, a policy whose [tiers] section
+// reads cleanly puts its tiers there even when other sections have errors,
+// so that partners can still be checked against them.
+Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
+                           std::optional<std::vector<std::string>>* tiers = nullptr);
 
 }  // namespace leadroute::rules
 

@@ -347,6 +347,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
   const std::string csv_path = dir + "/partners.csv";
   std::vector<std::string> errors;
   std::optional<Policy> policy;
+  // The tiers of a policy with errors elsewhere, to check partners against.
+  std::optional<std::vector<std::string>> tiers_read;
   // The files' bytes, hashed (FNV-1a): the version of a policy that names
   // none, so that stats, reload_rules and /metrics tell two sets apart.
   std::uint64_t digest = 0xcbf29ce484222325ULL;
@@ -355,7 +357,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
   };
   if (auto text = ReadFile(policy_path); !text.ok()) {
     errors.emplace_back(text.status().message());
-  } else if (auto parsed = ParsePolicy(*text, policy_path); !parsed.ok()) {
+  } else if (auto parsed = ParsePolicy(*text, policy_path, &tiers_read); !parsed.ok()) {
     errors.emplace_back(parsed.status().message());
   } else {
     hash(*text);
@@ -406,8 +408,13 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
     // problem is listed at once; a policy that does not parse names no
     // tiers to check them against. (Whether the fallback partner exists
     // waits: it may be on a line that did not parse.)
-    PartnerErrors(policy ? &*policy : nullptr, std::move(partners), sources, normalizer,
-                  &errors);
+    std::optional<Policy> tiers_only;
+    if (!policy && tiers_read) {
+      tiers_only.emplace();
+      tiers_only->tiers = std::move(*tiers_read);
+    }
+    PartnerErrors(policy ? &*policy : tiers_only ? &*tiers_only : nullptr, std::move(partners),
+                  sources, normalizer, &errors);
     std::string all;
     for (const auto& e : errors) {
       if (!all.empty()) all.push_back('\n');

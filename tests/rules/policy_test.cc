@@ -252,7 +252,9 @@ TEST_F(RuleSetDirTest, PartnerErrorsPointAtTheirField) {
 }
 
 // A policy that does not parse does not hide the partners' problems:
-// those that need no policy (codes, duplicates) are listed with its own.
+// those that need no policy (codes, duplicates) are listed with its own,
+// and tiers too where its [tiers] reads cleanly (an error elsewhere in the
+// policy hid them: found in an audit).
 TEST_F(RuleSetDirTest, APolicyErrorDoesNotHideThePartnersErrors) {
   Write("policy.toml", "[selection]\nspeed = \"fast\"\n");
   Write("partners.jsonl",
@@ -265,7 +267,15 @@ TEST_F(RuleSetDirTest, APolicyErrorDoesNotHideThePartnersErrors) {
   EXPECT_NE(all.find(file + ":1:28: partner a: unknown ISO 3166-1 code \"XX\""), std::string::npos)
       << all;
   EXPECT_NE(all.find(file + ":2:2: duplicate partner id \"a\""), std::string::npos) << all;
-  // Its tiers are unknown: no tier is called unknown.
+  EXPECT_NE(all.find(file + ":1:11: partner a: unknown tier \"diamond\""), std::string::npos)
+      << all;
+  // Where [tiers] itself has errors its tiers are unknown: no tier is
+  // called unknown.
+  Write("policy.toml", "[tiers]\norder = []\n[selection]\nspeed = \"fast\"\n");
+  all.clear();
+  for (const auto& e : Lint()) all += e + "\n";
+  EXPECT_NE(all.find("tiers.order must name a tier"), std::string::npos) << all;
+  EXPECT_NE(all.find(file + ":2:2: duplicate partner id \"a\""), std::string::npos) << all;
   EXPECT_EQ(all.find("unknown tier"), std::string::npos) << all;
 }
 
