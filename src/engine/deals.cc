@@ -337,7 +337,12 @@ std::size_t Engine::Deals::ExpireDue(std::size_t max_scan) {
     // Still due: no upsert or close came in between.
     if (!index_.DueAt(slot, now)) continue;
     Change change{.kind = ChangeKind::kExpireOpportunity, .at = now, .id = index_.IdOf(slot)};
-    if (!Log(change).ok()) break;  // the log refuses writes; try again later
+    if (!Log(change).ok()) {
+      // The log refuses writes: the next scan starts here, not a whole
+      // wrap of the slots later.
+      expiry_cursor_ = slot;
+      break;
+    }
     index_.SetStatusOf(slot, OpportunityStatus::kExpired, now, HistoryEvent::kExpired, "system");
     ++expired;
   }

@@ -14,6 +14,8 @@ class FaultEnv final : public Env {
   std::atomic<bool> fail_writes{false};  // Append: "No space left on device"
   std::atomic<bool> fail_syncs{false};   // Sync: "Input/output error"
   std::atomic<int> syncs{0};
+  // When >= 0: appends left before writes fail (fail_writes is then set).
+  std::atomic<int> appends_left{-1};
 
   Result<std::unique_ptr<WritableFile>> OpenWritable(const std::string& path,
                                                      bool truncate) override {
@@ -50,6 +52,14 @@ class FaultEnv final : public Env {
    public:
     File(FaultEnv* env, std::unique_ptr<WritableFile> base) : env_(env), base_(std::move(base)) {}
     Status Append(std::string_view data) override {
+      if (const int left = env_->appends_left.load(); left >= 0) {
+        if (left == 0) {
+          env_->fail_writes = true;
+          env_->appends_left = -1;
+        } else {
+          env_->appends_left = left - 1;
+        }
+      }
       if (env_->fail_writes) {
         // A full disk takes part of a write.
         (void)base_->Append(data.substr(0, data.size() / 2));
