@@ -88,7 +88,8 @@ class Engine {
   // Stores many at once: normalization runs in parallel (oneTBB), the
   // inserts under the writer lock a few hundred at a time (checks wait
   // for one such group at most). statuses[i] is the outcome of opps[i];
-  // *created counts the new ones and (*created_each)[i] says which.
+  // *created counts the new ones and (*created_each)[i] says which (none
+  // when the journal fails: nothing is acknowledged).
   std::vector<Status> UpsertOpportunities(const std::vector<Opportunity>& opps,
                                           std::size_t* created,
                                           std::vector<bool>* created_each = nullptr);

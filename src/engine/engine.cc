@@ -63,9 +63,13 @@ std::vector<Status> Engine::UpsertOpportunities(
     std::vector<bool>* created_each) {
   std::vector<Status> statuses = deals_->UpsertMany(opps, created, created_each);
   if (Status s = Durable(); !s.ok()) {
+    // Nothing is acknowledged, so nothing is counted created (groups applied
+    // before the log failed are in doubt, as one upsert whose sync failed).
     for (Status& one : statuses) {
       if (one.ok()) one = s;
     }
+    *created = 0;
+    if (created_each != nullptr) created_each->assign(opps.size(), false);
   }
   return statuses;
 }
