@@ -831,6 +831,28 @@ void Engine::Router::ApplyRoute(const Lead& lead, const RouteResult& result,
   a.result = result;
 }
 
+template <typename Lock>
+Status Engine::Router::Settle(const Lead& lead, std::vector<std::string>* declined, Plan* plan,
+                              Lock& lock, const Assignment** open) {
+  *open = nullptr;
+  while (true) {
+    auto it = assignments_.find(lead.id);
+    if (it == assignments_.end()) return Status::Ok();
+    if (it->second->open) {
+      *open = it->second.get();
+      return Status::Ok();
+    }
+    if (it->second->declined == *declined) return Status::Ok();
+    // Routed and declined meanwhile: prepared again without the partners
+    // that declined it, as RouteBatch does.
+    *declined = it->second->declined;
+    lock.unlock();
+    *plan = Prepare(lead, *declined, Current());
+    if (!plan->status.ok()) return plan->status;
+    lock.lock();
+  }
+}
+
 Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& options) {
   std::vector<std::string> declined;
   {
@@ -847,20 +869,9 @@ Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& 
   if (!plan.status.ok()) return plan.status;
   // A dry run decides beside other dry runs; a real one alone.
   StateHold lock(state_mu_, options.dry_run);
-  while (true) {
-    auto it = assignments_.find(lead.id);
-    if (it == assignments_.end()) break;
-    // Routed meanwhile by another caller: its answer stands.
-    if (it->second->open) return Repeat(*it->second, options);
-    if (it->second->declined == declined) break;
-    // Routed and declined meanwhile: prepared again without the partners
-    // that declined it, as RouteBatch does.
-    declined = it->second->declined;
-    lock.unlock();
-    plan = Prepare(lead, declined, Current());
-    if (!plan.status.ok()) return plan.status;
-    lock.lock();
-  }
+  const Assignment* open = nullptr;
+  if (Status s = Settle(lead, &declined, &plan, lock, &open); !s.ok()) return s;
+  if (open != nullptr) return Repeat(*open, options);
   std::uint64_t round_robin;
   RouteResult out = Decide(lead, plan, options, declined, &round_robin);
   if (!options.dry_run) {
@@ -1016,21 +1027,12 @@ Status Engine::Router::Feedback(std::string_view lead_id, std::string_view partn
   Plan plan = Prepare(lead, declined, Current());
   if (!plan.status.ok()) return plan.status;
   std::unique_lock lock(state_mu_);
-  while (true) {
-    auto it = assignments_.find(lead.id);
-    if (it == assignments_.end()) break;
-    // Routed again meanwhile (a retry from marketing): that answer stands.
-    if (it->second->open) {
-      *rerouted = Repeat(*it->second, RouteOptions{});
-      return Status::Ok();
-    }
-    if (it->second->declined == declined) break;
-    // Routed and declined again meanwhile: prepared again with those too.
-    declined = it->second->declined;
-    lock.unlock();
-    plan = Prepare(lead, declined, Current());
-    if (!plan.status.ok()) return plan.status;
-    lock.lock();
+  const Assignment* open = nullptr;
+  if (Status s = Settle(lead, &declined, &plan, lock, &open); !s.ok()) return s;
+  // Routed again meanwhile (a retry from marketing): that answer stands.
+  if (open != nullptr) {
+    *rerouted = Repeat(*open, RouteOptions{});
+    return Status::Ok();
   }
   std::uint64_t round_robin;
   RouteResult again = Decide(lead, plan, RouteOptions{}, declined, &round_robin);

@@ -134,6 +134,15 @@ class Engine::Router {
   void ApplyFeedback(Assignment& a, LeadOutcome outcome);
   // A repeated route of an open lead: its first answer.
   static RouteResult Repeat(const Assignment& a, const RouteOptions& options);
+  // With `lock` (on state_mu_) held: brings *plan up to the lead's declines,
+  // which another caller may have changed since it was prepared (routed the
+  // lead, and its partner declined it), preparing again without the lock.
+  // *open: the lead's assignment if another caller routed it meanwhile
+  // (its answer stands), else null. A Prepare() error returns with the
+  // lock released.
+  template <typename Lock>
+  Status Settle(const Lead& lead, std::vector<std::string>* declined, Plan* plan, Lock& lock,
+                const Assignment** open);
   // The filters that do not depend on state: kPass, or the one that failed.
   // Sets *lead_terms to what the lead's industry, language and boost rules
   // add to this partner's score.

@@ -97,6 +97,12 @@ struct Desc {
   }
 };
 
+PhoneFastPath::Answer AnswerOf(Tri t) {
+  return t == Tri::kYes  ? PhoneFastPath::Answer::kKey
+         : t == Tri::kNo ? PhoneFastPath::Answer::kNoKey
+                         : PhoneFastPath::Answer::kUnsure;
+}
+
 // One digit repeated, or counting up or down.
 bool IsRun(std::string_view digits) {
   if (digits.size() < 2) return false;
@@ -378,23 +384,10 @@ PhoneFastPath::Answer PhoneFastPath::Key(std::string_view number,
   if (digits.size() > 1 && digits[0] == '0' && digits[1] == '0') {
     return Answer::kUnsure;
   }
-  switch (t.Valid(code, digits)) {
-    case Tri::kUnsure:
-      return Answer::kUnsure;
-    case Tri::kNo:
-      // Not valid to the metadata; a key still if it has a number's shape.
-      switch (t.Shaped(code, digits)) {
-        case Tri::kUnsure:
-          return Answer::kUnsure;
-        case Tri::kNo:
-          return Answer::kNoKey;
-        case Tri::kYes:
-          break;
-      }
-      break;
-    case Tri::kYes:
-      break;
-  }
+  Tri keyed = t.Valid(code, digits);
+  // Not valid to the metadata: a key still if it has a number's shape.
+  if (keyed == Tri::kNo) keyed = t.Shaped(code, digits);
+  if (keyed != Tri::kYes) return AnswerOf(keyed);
   e164->clear();
   e164->push_back('+');
   e164->append(std::to_string(code));
@@ -404,15 +397,7 @@ PhoneFastPath::Answer PhoneFastPath::Key(std::string_view number,
 
 PhoneFastPath::Answer PhoneFastPath::Shaped(int code, std::string_view nsn) const {
   if (tables_->regions.empty()) return Answer::kUnsure;
-  switch (tables_->Shaped(code, nsn)) {
-    case Tri::kYes:
-      return Answer::kKey;
-    case Tri::kNo:
-      return Answer::kNoKey;
-    case Tri::kUnsure:
-      break;
-  }
-  return Answer::kUnsure;
+  return AnswerOf(tables_->Shaped(code, nsn));
 }
 
 bool PhoneFastPath::MayChangeOnReread(std::string_view e164) const {
