@@ -196,6 +196,7 @@ void OpportunityIndex::Upsert(const Opportunity& opp, const Prepared& r, bool* c
   *created = found < 0;
   std::uint32_t slot;
   std::int64_t expires_at = opp.expires_at;
+  OpportunityStatus status = opp.status;
   std::string_view packed = r.packed;
   if (*created) {
     slot = static_cast<std::uint32_t>(slots_.size());
@@ -205,9 +206,13 @@ void OpportunityIndex::Upsert(const Opportunity& opp, const Prepared& r, bool* c
     // An update of a registration (registered_at stored) that leaves out
     // registered_at or expires_at keeps them: a CRM's sync of a registered
     // deal (its amount, say) must not turn its protection period into one
-    // without end. Other opportunities' times are the CRM's, as given.
+    // without end. Nor does an update open a registration: one pending
+    // waits for review_registration, one withdrawn, expired or closed stays
+    // so (a closing status given is applied). Other opportunities' times
+    // and status are the CRM's, as given.
     if (const std::int64_t was = View(slot).registered_at(); was != 0) {
       if (expires_at == 0) expires_at = slots_[slot].expires_at;
+      if (status == OpportunityStatus::kOpen) status = slots_[slot].status;
       if (opp.registered_at == 0) {
         Opportunity kept = opp;
         kept.registered_at = was;
@@ -221,7 +226,7 @@ void OpportunityIndex::Upsert(const Opportunity& opp, const Prepared& r, bool* c
   s.packed = arena_.Store(packed);
   s.expires_at = expires_at;
   s.owner = InternOwner(opp.owner);
-  s.status = opp.status;
+  s.status = status;
   if (*created) postings_.Add(r.id_key, slot);
   AddPostings(slot, r.keys);
   const HistoryEvent event = registered ? (opp.status == OpportunityStatus::kPending

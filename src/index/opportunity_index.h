@@ -77,7 +77,7 @@ class OpportunityIndex {
 
   // Inserts, or replaces the opportunity with the same id (a registration,
   // one with registered_at, keeps its registered_at and expires_at where
-  // `opp` has none). Sets *created.
+  // `opp` has none, and its status unless `opp` closes it). Sets *created.
   // Fails (nothing changed) when the record is too large to pack. Its
   // history notes the event at `at` (created or updated; for a
   // registration, approved or review by its status), by its owner.

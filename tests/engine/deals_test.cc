@@ -461,6 +461,29 @@ TEST_F(DealsTest, AnUpdateKeepsTheRegistrationsTimesItLeavesOut) {
   stored = engine_->GetOpportunity("h1");
   EXPECT_EQ(stored->registered_at, kNow + 5);
   EXPECT_EQ(stored->expires_at, kNow + 1000);
+  // Nor does an update open a registration: a pending one waits for its
+  // review, a rejected one stays withdrawn (an amount-only update approved
+  // it, found in review); a closing status given is applied.
+  Party stark = Company("Stark Industries", "US");
+  stark.phone = "+1 773 534 6361";
+  Put(Opp("o1", "p1", stark));
+  Party weak;  // the same phone, nothing else: review
+  weak.phone = "(773) 534-6361";
+  weak.country = "US";
+  auto pending = engine_->Register(Opp("d1", "p2", weak));
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->status, RegisterStatus::kReview);
+  Opportunity touch = Opp("d1", "p2", weak);
+  touch.amount = 10;
+  Put(touch);
+  EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kPending);
+  Opportunity after;
+  ASSERT_TRUE(engine_->ReviewRegistration("d1", /*approve=*/false, "manager", &after).ok());
+  Put(touch);
+  EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kWithdrawn);
+  touch.status = OpportunityStatus::kLost;
+  Put(touch);
+  EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kLost);
 }
 
 TEST_F(DealsTest, RegisterValidates) {
