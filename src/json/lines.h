@@ -26,9 +26,9 @@ class FileErrors {
   // All of them as one InvalidArgument, a line each, then "NAME: N more
   // errors" for those not kept.
   Status status() const;
+  static constexpr std::size_t kMaxKept = 100;
 
  private:
-  static constexpr std::size_t kMaxKept = 100;
   std::string name_;
   std::vector<std::string> kept_;
   std::size_t dropped_ = 0;

@@ -1,6 +1,5 @@
 #include "json/records.h"
 
-#include <algorithm>
 #include <cmath>
 
 namespace leadroute::json {
@@ -101,15 +100,9 @@ Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) 
 
 Status DecodePartner(od::value& v, std::string_view path, Partner* out,
                      const std::function<void(std::string_view field)>* unknown) {
-  static constexpr std::string_view kKeys[] = {
-      "accounts", "active",   "capacity", "certifications", "id",          "industries", "languages",
-      "name",     "products", "performance", "territories", "tier",        "weight"};
   Status s = ForEachField(v, path, [&](std::string_view key, od::value& value) {
     const std::string field = FieldPath(path, key);
-    if (unknown != nullptr && std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
-      (*unknown)(field);
-      return Status::Ok();
-    }
+    // Every field read returns; what falls out of the switch is no field.
     switch (key.size() ? key[0] : '\0') {
       case 'a':
         if (key == "active") return ReadBool(value, field, &out->active);
@@ -133,6 +126,7 @@ Status DecodePartner(od::value& v, std::string_view path, Partner* out,
                                            field);
           }
           out->capacity = static_cast<std::uint32_t>(*d);
+          return Status::Ok();
         }
         break;
       case 'i':
@@ -167,11 +161,13 @@ Status DecodePartner(od::value& v, std::string_view path, Partner* out,
           if (Status r = ReadDouble(value, field, &d); !r.ok()) return r;
           if (d && !std::isfinite(*d)) return Status::InvalidArgument("must be finite", field);
           out->weight = d.value_or(0);
+          return Status::Ok();
         }
         break;
       default:
         break;
     }
+    if (unknown != nullptr) (*unknown)(field);
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -172,14 +172,17 @@ Status ParsePartnersJsonl(std::string_view text, std::string_view name,
                           std::vector<std::string>* warnings) {
   std::vector<Partner> out;
   std::vector<PartnerSource> out_sources;
+  std::size_t warned = 0;  // unknown keys; the first kMaxKept are told
   Status s = json::ForEachJsonLine(
       text, name, [&](json::od::value& object, std::string_view line, std::size_t line_no) {
         Partner p;
         const std::function<void(std::string_view)> unknown = [&](std::string_view field) {
-          const std::string_view key = field.substr(field.rfind('.') + 1);
+          if (++warned > json::FileErrors::kMaxKept) return;
+          constexpr std::string_view kPath = "partner.";
+          const std::string_view key = field.substr(std::min(field.size(), kPath.size()));
           warnings->push_back(std::string(name) + ":" + std::to_string(line_no) + ":" +
                               std::to_string(json::FieldColumn(line, key)) + ": warning: " +
-                              std::string(field) + ": unknown key, ignored");
+                              json::Printable(field) + ": unknown key, ignored");
         };
         if (Status d = json::DecodePartner(object, "partner", &p,
                                            warnings != nullptr ? &unknown : nullptr);
@@ -193,6 +196,11 @@ Status ParsePartnersJsonl(std::string_view text, std::string_view name,
         source.json_line = line;
         return Status::Ok();
       });
+  if (warned > json::FileErrors::kMaxKept) {
+    warnings->push_back(std::string(name) + ": warning: " +
+                        std::to_string(warned - json::FileErrors::kMaxKept) +
+                        " more unknown keys");
+  }
   for (auto& p : out) partners->push_back(std::move(p));
   for (auto& w : out_sources) sources->push_back(std::move(w));
   return s;

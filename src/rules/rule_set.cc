@@ -569,7 +569,7 @@ std::vector<std::string> Lint(const std::string& dir, const Normalizer& normaliz
   if (warnings != nullptr) {
     // Keys a partners.jsonl line has that no partner has: loading ignores
     // them, as the wire does, but a misspelt "territory" routes nothing.
-    const std::string path = (std::filesystem::path(dir) / "partners.jsonl").string();
+    const std::string path = dir + "/partners.jsonl";  // as Load() names it
     if (auto text = ReadFile(path); text.ok()) {
       std::vector<Partner> partners;
       std::vector<PartnerSource> sources;

@@ -21,7 +21,7 @@ if "$bin" pipe --bogus </dev/null 2>/dev/null; then echo "unknown flag accepted"
 # Regression: durability settings were checked only with a data directory.
 if "$bin" pipe --sync bogus </dev/null 2>/dev/null; then echo "bad --sync accepted"; exit 1; fi
 rc=0
-timeout 10 "$bin" serve --data none --snapshot-seconds abc --listen 127.0.0.1:0 </dev/null &>/dev/null || rc=$?
+timeout 10 "$bin" serve --data none --snapshot-seconds abc --listen 127.0.0.1:0 --http off </dev/null &>/dev/null || rc=$?
 if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then echo "bad --snapshot-seconds accepted"; exit 1; fi
 # Regression: "--threads -1" asked for 2^64 threads.
 if "$bin" serve --threads -1 --listen 127.0.0.1:0 </dev/null 2>/dev/null; then echo "bad --threads accepted"; exit 1; fi

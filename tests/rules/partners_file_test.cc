@@ -51,6 +51,18 @@ TEST(PartnersJsonlTest, UnknownKeysAreWarnedOfWhereTheyStand) {
   sources.clear();
   ASSERT_TRUE(ParsePartnersJsonl(jsonl, "partners.jsonl", &partners, &sources).ok());
   EXPECT_EQ(partners.size(), 2u);
+  // Each warning is one line (a key's control characters escaped), and the
+  // first 100 are told, the rest counted (from review).
+  std::string many = "{\"id\":\"p-0\",\"bad\\nkey\":1}\n";
+  for (int i = 1; i < 150; ++i) many += "{\"id\":\"p-" + std::to_string(i) + "\",\"x\":1}\n";
+  partners.clear();
+  sources.clear();
+  warnings.clear();
+  ASSERT_TRUE(ParsePartnersJsonl(many, "partners.jsonl", &partners, &sources, &warnings).ok());
+  ASSERT_EQ(warnings.size(), 101u);
+  EXPECT_EQ(warnings[0].find('\n'), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("partner.bad\\x0akey"), std::string::npos) << warnings[0];
+  EXPECT_EQ(warnings.back(), "partners.jsonl: warning: 50 more unknown keys");
 }
 
 TEST(PartnersCsvTest, ReadsEveryColumnAsJsonLinesWould) {
