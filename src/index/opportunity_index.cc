@@ -75,6 +75,13 @@ std::int64_t OpportunityIndex::Find(std::string_view id, std::uint64_t id_key) c
 
 namespace {
 
+// The events that stored a record, naming its owner as their actor (a
+// close, an expiry or a review's decision changes only its status).
+bool StoresRecord(HistoryEvent event) {
+  return event == HistoryEvent::kCreated || event == HistoryEvent::kUpdated ||
+         event == HistoryEvent::kApproved || event == HistoryEvent::kReview;
+}
+
 std::uint32_t ToU32Seconds(std::int64_t t) {
   return static_cast<std::uint32_t>(std::clamp<std::int64_t>(t, 0, 0xFFFFFFFFll));
 }
@@ -165,13 +172,7 @@ Owner OpportunityIndex::OwnerAt(std::uint32_t slot, std::int64_t t) const {
   for (std::uint32_t e = slot < last_event_.size() ? last_event_[slot] : kNoEvent;
        e != kNoEvent; e = events_[e].prev) {
     const Event& ev = events_[e];
-    if (ev.at > t) continue;
-    // The events that stored the record name its owner as their actor
-    // ("partner:p-1"); a close, an expiry or a review names who did it.
-    if (ev.event != HistoryEvent::kCreated && ev.event != HistoryEvent::kUpdated &&
-        ev.event != HistoryEvent::kApproved && ev.event != HistoryEvent::kReview) {
-      continue;
-    }
+    if (ev.at > t || !StoresRecord(ev.event)) continue;
     if (ev.actor >= actors_.size()) break;
     const std::string_view actor = actors_[ev.actor];
     const auto colon = actor.find(':');
@@ -611,13 +612,7 @@ void OpportunityIndex::RebuildPostings() {
   auto upserted = [&](std::uint32_t slot) {
     for (std::uint32_t e = slot < last_event_.size() ? last_event_[slot] : kNoEvent;
          e != kNoEvent; e = events_[e].prev) {
-      // The events that stored the record (a close, an expiry or a
-      // review changes only its status).
-      const HistoryEvent event = events_[e].event;
-      if (event == HistoryEvent::kCreated || event == HistoryEvent::kUpdated ||
-          event == HistoryEvent::kApproved || event == HistoryEvent::kReview) {
-        return e;
-      }
+      if (StoresRecord(events_[e].event)) return e;
     }
     return std::uint32_t{0};
   };

@@ -117,10 +117,9 @@ class OpportunityIndex {
   // a list longer than its cap is filtered to the slots that count before
   // the cap applies (at most limits.max_scanned_postings entries read, or
   // max_scanned_weak_postings of a weak kind: a longer weak list is
-  // skipped), so
-  // slots that no longer count cannot crowd out one that does; shorter
-  // lists are taken whole, for the caller to filter. Without, every slot
-  // counts.
+  // skipped), so slots that no longer count cannot crowd out one that
+  // does; shorter lists are taken whole, for the caller to filter.
+  // Without, every slot counts.
   void Candidates(const std::vector<LookupKey>& keys, std::vector<std::uint32_t>* out,
                   const Counted* counted = nullptr) const;
 

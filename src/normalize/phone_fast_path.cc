@@ -7,7 +7,6 @@
 #include <phonenumbers/phonenumberutil.h>
 #include <re2/re2.h>
 
-#include <algorithm>
 #include <array>
 #include <bit>
 #include <charconv>

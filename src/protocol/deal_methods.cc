@@ -109,7 +109,6 @@ Status HandleReviewRegistration(Engine& engine, od::value* params, JsonWriter& o
   return Status::Ok();
 }
 
-
 Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& out) {
   if (params == nullptr) return Status::InvalidArgument("missing", "opportunities");
   // Each record decodes on its own, so one bad record of a CRM export
@@ -181,7 +180,8 @@ Status HandleUpsertOpportunities(Engine& engine, od::value* params, JsonWriter& 
       out.EndObject();
     } else {
       ++failed;
-      WriteBatchError(InBatch(statuses[j], "opportunity", "opportunities[" + std::to_string(i) + "]"), out);
+      WriteBatchError(
+          InBatch(statuses[j], "opportunity", "opportunities[" + std::to_string(i) + "]"), out);
     }
   }
   out.EndArray();

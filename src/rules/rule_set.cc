@@ -341,7 +341,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
 }
 
 Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
-                                                     const Normalizer& normalizer) {
+                                                     const Normalizer& normalizer,
+                                                     std::vector<std::string>* warnings) {
   const std::string policy_path = dir + "/policy.toml";
   const std::string partners_path = dir + "/partners.jsonl";
   const std::string csv_path = dir + "/partners.csv";
@@ -387,7 +388,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
     } else {
       jsonl_text = std::move(*text);
       hash(jsonl_text);
-      if (Status s = ParsePartnersJsonl(jsonl_text, partners_path, &partners, &sources);
+      if (Status s = ParsePartnersJsonl(jsonl_text, partners_path, &partners, &sources,
+                                        warnings);
           !s.ok()) {
         errors.emplace_back(s.message());
       }
@@ -405,9 +407,9 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
   }
   if (!errors.empty() || !policy) {
     // The partners that parsed are checked all the same, so that every
-    // problem is listed at once; a policy that does not parse names no
-    // tiers to check them against. (Whether the fallback partner exists
-    // waits: it may be on a line that did not parse.)
+    // problem is listed at once; of a policy with errors only the tiers
+    // count, and only when its [tiers] read cleanly. (Whether the fallback
+    // partner exists waits: it may be on a line that did not parse.)
     std::optional<Policy> tiers_only;
     if (!policy && tiers_read) {
       tiers_only.emplace();
@@ -566,17 +568,7 @@ std::int32_t RuleSet::LanguageId(const std::string& language) const {
 
 std::vector<std::string> Lint(const std::string& dir, const Normalizer& normalizer,
                               std::vector<std::string>* warnings) {
-  if (warnings != nullptr) {
-    // Keys a partners.jsonl line has that no partner has: loading ignores
-    // them, as the wire does, but a misspelt "territory" routes nothing.
-    const std::string path = dir + "/partners.jsonl";  // as Load() names it
-    if (auto text = ReadFile(path); text.ok()) {
-      std::vector<Partner> partners;
-      std::vector<PartnerSource> sources;
-      (void)ParsePartnersJsonl(*text, path, &partners, &sources, warnings);
-    }
-  }
-  auto loaded = RuleSet::Load(dir, normalizer);
+  auto loaded = RuleSet::Load(dir, normalizer, warnings);
   if (loaded.ok()) return {};
   std::vector<std::string> out;
   std::string_view messages = loaded.status().message();

@@ -113,9 +113,12 @@ class RuleSet {
       const std::vector<PartnerSource>& sources, const Normalizer& normalizer);
 
   // Loads DIR/policy.toml and the partners of DIR/partners.jsonl and/or
-  // DIR/partners.csv (JSON Lines first), and compiles them.
-  static Result<std::shared_ptr<const RuleSet>> Load(const std::string& dir,
-                                                     const Normalizer& normalizer);
+  // DIR/partners.csv (JSON Lines first), and compiles them. With
+  // `warnings`, what loads but is likely a mistake is appended there
+  // (ParsePartnersJsonl's unknown keys), whether or not the set loads.
+  static Result<std::shared_ptr<const RuleSet>> Load(
+      const std::string& dir, const Normalizer& normalizer,
+      std::vector<std::string>* warnings = nullptr);
 
   const Policy& policy() const { return policy_; }
   // The weight of the accept_rate performance metric (0 if unweighted).
