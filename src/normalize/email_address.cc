@@ -1,5 +1,9 @@
 #include "normalize/email_address.h"
 
+#include <array>
+#include <cstdint>
+#include <cstring>
+
 #include "normalize/text_fold.h"
 #include "normalize/word_list.h"
 
@@ -7,17 +11,30 @@ namespace leadroute::normalize {
 
 namespace {
 
-bool IsLocalPartChar(char c) {
-  // RFC 5322 atext plus '.'.
-  if (IsAsciiAlnum(c)) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-    case '+': case '-': case '/': case '=': case '?': case '^': case '_':
-    case '`': case '{': case '|': case '}': case '~': case '.':
-      return true;
-    default:
-      return false;
-  }
+// Bytes of an address's local part, looked up once a byte.
+enum : std::uint8_t {
+  kAtext = 1,  // RFC 5322 atext plus '.'
+  kUpper = 2,  // 'A'-'Z'
+  kHigh = 4,   // not ASCII
+};
+constexpr std::array<std::uint8_t, 256> kLocalClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = kAtext;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kAtext;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAtext | kUpper;
+  for (unsigned char c : std::string_view("!#$%&'*+-/=?^_`{|}~.")) t[c] = kAtext;
+  for (int c = 0x80; c < 256; ++c) t[c] = kHigh;
+  return t;
+}();
+
+bool IsLocalPartChar(char c) { return kLocalClass[static_cast<unsigned char>(c)] & kAtext; }
+
+// The last `c` in `s` (memrchr: a word at a time, where rfind() steps a
+// byte at a time).
+std::size_t Last(std::string_view s, char c) {
+  const void* p = ::memrchr(s.data(), c, s.size());
+  return p == nullptr ? std::string_view::npos
+                      : static_cast<std::size_t>(static_cast<const char*>(p) - s.data());
 }
 
 }  // namespace
@@ -32,11 +49,12 @@ EmailAddress::EmailAddress(const DomainName* domains,
   });
 }
 
-std::optional<EmailKey> EmailAddress::Key(std::string_view input) const {
+std::optional<EmailKey> EmailAddress::Key(std::string_view input,
+                                          const KnownHost* known) const {
   if (input.size() > kMaxEmailInput) return std::nullopt;
   std::string_view s = TrimAscii(input);
   // "Jane Doe <j.doe@acme.de>"
-  if (auto lt = s.rfind('<'); lt != std::string_view::npos) {
+  if (auto lt = Last(s, '<'); lt != std::string_view::npos) {
     const auto gt = s.find('>', lt);
     if (gt == std::string_view::npos) return std::nullopt;
     s = TrimAscii(s.substr(lt + 1, gt - lt - 1));
@@ -44,21 +62,28 @@ std::optional<EmailKey> EmailAddress::Key(std::string_view input) const {
   if (s.size() >= 7 && (s.substr(0, 7) == "mailto:" || s.substr(0, 7) == "MAILTO:")) {
     s.remove_prefix(7);
   }
-  const auto at = s.rfind('@');
+  const auto at = Last(s, '@');
   if (at == std::string_view::npos || at == 0) return std::nullopt;
   std::string_view local = s.substr(0, at);
   const std::string_view host_part = s.substr(at + 1);
   if (host_part.empty()) return std::nullopt;
-  bool ascii = true;
+  // Each byte atext or not ASCII; `seen` gathers the classes met.
+  std::uint8_t seen = 0;
+  bool valid = true;
   for (char c : local) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      ascii = false;
-    } else if (!IsLocalPartChar(c)) {
-      return std::nullopt;
-    }
+    const std::uint8_t k = kLocalClass[static_cast<unsigned char>(c)];
+    seen |= k;
+    valid &= k != 0;
   }
-  auto host = domains_->Host(host_part);
-  if (!host) return std::nullopt;
+  if (!valid) return std::nullopt;
+  const bool ascii = (seen & kHigh) == 0;
+  // Byte for byte the input DomainName read before: the same answers.
+  const bool reuse = known != nullptr && host_part == known->input;
+  std::optional<std::string> read;
+  if (!reuse) read = domains_->Host(host_part);
+  const std::optional<std::string>& found = reuse ? *known->host : read;
+  if (!found) return std::nullopt;
+  std::string_view host = *found;
   // Internationalized local parts (RFC 6531) fold like names do:
   // "josé" -> "jose"; invalid UTF-8 yields no key. The tag is cut and the
   // checks made after folding, which can produce '+' ("±" -> "+/-") or
@@ -79,23 +104,27 @@ std::optional<EmailKey> EmailAddress::Key(std::string_view input) const {
   }
   if (local.empty() || local.size() > kMaxLocalPart) return std::nullopt;
   if (local.front() == '.' || local.back() == '.') return std::nullopt;
-  const bool google = *host == "gmail.com" || *host == "googlemail.com";
-  if (google) *host = "gmail.com";
+  const bool google = host == "gmail.com" || host == "googlemail.com";
+  if (google) host = "gmail.com";
   EmailKey key;
-  key.mailbox.reserve(local.size() + 1 + host->size());
+  key.mailbox.resize(local.size() + 1 + host.size());
+  char* out = key.mailbox.data();
+  std::size_t n = 0;
   for (char c : local) {
-    if (google && c == '.') continue;
-    key.mailbox.push_back(AsciiLower(c));
+    out[n] = AsciiLower(c);
+    n += !google || c != '.';
   }
-  if (key.mailbox.empty()) return std::nullopt;
-  key.mailbox.push_back('@');
-  key.mailbox.append(*host);
+  if (n == 0) return std::nullopt;
+  out[n++] = '@';
+  std::memcpy(out + n, host.data(), host.size());
+  key.mailbox.resize(n + host.size());
   // A free-mail host names no company: its registrable domain is not asked.
-  if (IsFreemail(*host)) {
+  if (IsFreemail(host)) {
     key.freemail = true;
     return key;
   }
-  auto registrable = domains_->Registrable(*host);
+  std::optional<std::string> registrable =
+      reuse ? *known->registrable : domains_->Registrable(host);
   key.freemail = registrable && IsFreemail(*registrable);
   if (!key.freemail) key.domain = std::move(registrable);
   return key;

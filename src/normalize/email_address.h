@@ -25,7 +25,17 @@ class EmailAddress {
   // "mailto:j@acme.de". The mailbox is lower-cased with any "+tag" removed;
   // for Google's consumer domains dots in the local part are dropped and
   // googlemail.com becomes gmail.com.
-  std::optional<EmailKey> Key(std::string_view input) const;
+  std::optional<EmailKey> Key(std::string_view input) const { return Key(input, nullptr); }
+
+  // A host already read by DomainName from `input` (a party's domain field):
+  // an address whose host part is those same bytes reuses the answers
+  // instead of reading them again ("acme.de" and "j.doe@acme.de").
+  struct KnownHost {
+    std::string_view input;
+    const std::optional<std::string>* host;         // DomainName::Host(input)
+    const std::optional<std::string>* registrable;  // Registrable(*host), if host
+  };
+  std::optional<EmailKey> Key(std::string_view input, const KnownHost* known) const;
 
   bool IsFreemail(std::string_view host_or_domain) const {
     return freemail_.contains(host_or_domain);

@@ -149,9 +149,15 @@ MatchKeys Normalizer::Keys(const Party& party) const {
       keys.company = std::move(key);
     }
   }
-  if (!party.domain.empty()) keys.domain = Domain(party.domain);
+  // The domain's host, kept for an email address on the same host.
+  std::optional<std::string> domain_host;
+  if (!party.domain.empty()) {
+    domain_host = impl_->domains->Host(party.domain);
+    if (domain_host) keys.domain = impl_->domains->Registrable(*domain_host);
+  }
   if (!party.email.empty()) {
-    if (auto email = Email(party.email)) {
+    const normalize::EmailAddress::KnownHost known{party.domain, &domain_host, &keys.domain};
+    if (auto email = impl_->email.Key(party.email, party.domain.empty() ? nullptr : &known)) {
       keys.email = std::move(email->mailbox);
       keys.email_freemail = email->freemail;
       if (!keys.domain) keys.domain = std::move(email->domain);

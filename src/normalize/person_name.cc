@@ -48,7 +48,6 @@ bool IsTitleOrSuffix(std::string_view w) {
 // first, and all of them joined. False when there are none.
 bool NameWords(std::string_view raw, std::string* first, std::string* joined) {
   first->clear();
-  joined->clear();
   // Text that folds to itself is read as it is, lower-cased here.
   std::string folded;
   std::string_view text = raw;
@@ -56,19 +55,23 @@ bool NameWords(std::string_view raw, std::string* first, std::string* joined) {
     if (!FoldToAscii(raw, &folded)) return false;
     text = folded;
   }
-  std::size_t word = 0;  // where the current word starts in *joined
+  // Written in place: at most one byte a byte of the text.
+  joined->resize(text.size());
+  char* out = joined->data();
+  std::size_t n = 0;
+  std::size_t word = 0;  // where the current word starts in out
   auto end_word = [&] {
-    const std::string_view w = std::string_view(*joined).substr(word);
+    const std::string_view w(out + word, n - word);
     if (!w.empty() && IsTitleOrSuffix(w)) {
-      joined->resize(word);
+      n = word;
     } else if (!w.empty() && first->empty()) {
       first->assign(w);
     }
-    word = joined->size();
+    word = n;
   };
   for (char c : text) {
     if (IsAsciiAlpha(c)) {
-      joined->push_back(AsciiLower(c));
+      out[n++] = AsciiLower(c);
     } else if (c == '\'') {
       // "O'Brien" -> "obrien"
     } else {
@@ -76,7 +79,8 @@ bool NameWords(std::string_view raw, std::string* first, std::string* joined) {
     }
   }
   end_word();
-  return !joined->empty();
+  joined->resize(n);
+  return n != 0;
 }
 
 }  // namespace
@@ -124,11 +128,18 @@ std::optional<PersonKey> PersonName::Key(std::string_view first,
   key.full.reserve(canonical.size() + 1 + surname.size());
   key.full.append(canonical).append(" ").append(surname);
   // The same person with first and last name entered the other way round.
-  key.swapped.append(Canonical(family_first)).append(" ").append(forenames);
-  key.initials.push_back(surname + " " + given_name.front());
-  if (canonical.front() != given_name.front()) {
-    key.initials.push_back(surname + " " + canonical.front());
-  }
+  const std::string_view family_canonical = Canonical(family_first);
+  key.swapped.reserve(family_canonical.size() + 1 + forenames.size());
+  key.swapped.append(family_canonical).append(" ").append(forenames);
+  auto initial = [&](char c) {
+    std::string& out = key.initials.emplace_back();
+    out.reserve(surname.size() + 2);
+    out.append(surname).push_back(' ');
+    out.push_back(c);
+  };
+  key.initials.reserve(2);
+  initial(given_name.front());
+  if (canonical.front() != given_name.front()) initial(canonical.front());
   return key;
 }
 
