@@ -305,4 +305,16 @@ std::optional<DigitDfa> DigitDfa::Compile(std::string_view pattern, std::size_t 
   return dfa;
 }
 
+bool DigitDfa::PrefixFree() const {
+  // Every state but the dead one leads to a match (each NFA state does), so
+  // a step out of a matching state to a live one extends a match.
+  for (std::size_t s = 0; s < accepting_.size(); ++s) {
+    if (!accepting_[s]) continue;
+    for (int digit = 0; digit < 10; ++digit) {
+      if (next_[s * 10 + digit] != kDead) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace leadroute::normalize

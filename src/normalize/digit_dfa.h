@@ -40,6 +40,28 @@ class DigitDfa {
     return accepting_[state] != 0;
   }
 
+  // Whether a prefix of `text` matches; *length receives the shortest
+  // such prefix's length. With PrefixFree() it is the only one, so it is
+  // the prefix any matcher finds (RE2's leftmost-first match included).
+  bool MatchPrefix(std::string_view text, std::size_t* length) const {
+    std::uint32_t state = start_;
+    for (std::size_t i = 0;; ++i) {
+      if (accepting_[state]) {
+        *length = i;
+        return true;
+      }
+      if (i == text.size()) return false;
+      const unsigned digit = static_cast<unsigned char>(text[i]) - '0';
+      if (digit > 9) return false;
+      state = next_[state * 10 + digit];
+      if (state == kDead) return false;
+    }
+  }
+
+  // Whether no match is a proper prefix of another ("00", "011", "0"; not
+  // "0|01" or "1?").
+  bool PrefixFree() const;
+
   std::size_t states() const { return accepting_.size(); }
 
  private:

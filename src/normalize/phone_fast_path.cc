@@ -50,6 +50,34 @@ bool LookingAt(const RE2& re, std::string_view text, std::size_t* consumed) {
   return true;
 }
 
+// A pattern matched at the start of the digits (RE2's Consume/LookingAt).
+// A DigitDfa answers whether any prefix matches, and how long the match is
+// when only one prefix can match; RE2 the rest.
+class PrefixPattern {
+ public:
+  void Load(const std::string& pattern, bool* ok) {
+    dfa_ = DigitDfa::Compile(pattern);
+    prefix_free_ = dfa_ && dfa_->PrefixFree();
+    if (!prefix_free_) re_ = Compile(pattern, ok);
+  }
+  explicit operator bool() const { return dfa_ || re_; }
+  // `consumed` may be null.
+  bool LookingAt(std::string_view text, std::size_t* consumed) const {
+    if (dfa_ && (consumed == nullptr || prefix_free_)) {
+      std::size_t length = 0;
+      if (!dfa_->MatchPrefix(text, &length)) return false;
+      if (consumed) *consumed = length;
+      return true;
+    }
+    return re_ && normalize::LookingAt(*re_, text, consumed);
+  }
+
+ private:
+  std::optional<DigitDfa> dfa_;
+  bool prefix_free_ = false;
+  std::unique_ptr<RE2> re_;
+};
+
 // One PhoneNumberDesc: IsNumberMatchingDesc() and MatchNationalNumber().
 // The pattern is matched by a DigitDfa; RE2 keeps the few that do not
 // compile to one.
@@ -133,9 +161,9 @@ struct Region {
   std::vector<Desc> other_types;
   Desc fixed_line, mobile;
   bool same_mobile_and_fixed_line = false;
-  std::unique_ptr<RE2> national_prefix;  // national_prefix_for_parsing
-  std::unique_ptr<RE2> international_prefix;
-  std::unique_ptr<RE2> leading_digits;
+  PrefixPattern national_prefix;  // national_prefix_for_parsing
+  PrefixPattern international_prefix;
+  PrefixPattern leading_digits;
 
   // GetNumberTypeHelper(nsn) != UNKNOWN. Any type will do, so the common
   // ones are tried first.
@@ -193,7 +221,7 @@ struct PhoneFastPath::Tables {
       // GetRegionCodeForNumberFromRegionList().
       for (const Region* r : list) {
         if (r->leading_digits) {
-          if (LookingAt(*r->leading_digits, nsn, nullptr)) {
+          if (r->leading_digits.LookingAt(nsn, nullptr)) {
             region = r;
             break;
           }
@@ -252,13 +280,13 @@ PhoneFastPath::PhoneFastPath() : tables_(std::make_unique<Tables>()) {
     region->same_mobile_and_fixed_line = m.same_mobile_and_fixed_line_pattern();
     region->transforms = !m.national_prefix_transform_rule().empty();
     if (!m.national_prefix_for_parsing().empty()) {
-      region->national_prefix = Compile(m.national_prefix_for_parsing(), &ok);
+      region->national_prefix.Load(m.national_prefix_for_parsing(), &ok);
     }
     if (!m.international_prefix().empty()) {
-      region->international_prefix = Compile(m.international_prefix(), &ok);
+      region->international_prefix.Load(m.international_prefix(), &ok);
     }
     if (m.has_leading_digits() && !m.leading_digits().empty()) {
-      region->leading_digits = Compile(m.leading_digits(), &ok);
+      region->leading_digits.Load(m.leading_digits(), &ok);
     }
     const Region* r = region.get();
     tables_->regions.push_back(std::move(region));
@@ -331,7 +359,7 @@ PhoneFastPath::Answer PhoneFastPath::Key(std::string_view number,
     if (home == nullptr) return Answer::kNoKey;  // no region, no '+'
     std::size_t idd = 0;
     if (home->international_prefix &&
-        LookingAt(*home->international_prefix, digits, &idd) &&
+        home->international_prefix.LookingAt(digits, &idd) &&
         (idd == digits.size() || digits[idd] != '0')) {
       digits.remove_prefix(idd);
       international = true;
@@ -369,7 +397,7 @@ PhoneFastPath::Answer PhoneFastPath::Key(std::string_view number,
   // And ParseHelper() keeps the prefix when what would remain is too short
   // or of a length the region's numbers never have.
   std::size_t prefix = 0;
-  if (rules->national_prefix && LookingAt(*rules->national_prefix, digits, &prefix)) {
+  if (rules->national_prefix.LookingAt(digits, &prefix)) {
     std::string_view stripped = digits.substr(prefix);
     if (!(rules->general.PatternMatches(digits) &&
           !rules->general.PatternMatches(stripped)) &&
@@ -409,7 +437,7 @@ bool PhoneFastPath::MayChangeOnReread(std::string_view e164) const {
   digits.remove_prefix(length);
   const Region* rules = t.by_code[code].front();
   if (!rules->ok || rules->transforms) return true;
-  return rules->national_prefix && LookingAt(*rules->national_prefix, digits, nullptr);
+  return rules->national_prefix.LookingAt(digits, nullptr);
 }
 
 }  // namespace leadroute::normalize

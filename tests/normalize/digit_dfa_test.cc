@@ -18,6 +18,30 @@ namespace {
 
 bool Re2Full(const RE2& re, const std::string& text) { return RE2::FullMatch(text, re); }
 
+// RE2 matching a prefix, as libphonenumber's Consume() does: whether one
+// matches and (leftmost-first) how long.
+bool Re2Prefix(const RE2& re, const std::string& text, std::size_t* length) {
+  re2::StringPiece match;
+  if (!re.Match(text, 0, text.size(), RE2::ANCHOR_START, &match, 1)) return false;
+  *length = match.size();
+  return true;
+}
+
+// MatchPrefix() against RE2: the same answer always, the same length
+// where the pattern is prefix-free.
+void ExpectPrefixAgrees(const DigitDfa& dfa, const RE2& re, const std::string& pattern,
+                        const std::vector<std::string>& texts) {
+  const bool prefix_free = dfa.PrefixFree();
+  for (const std::string& t : texts) {
+    std::size_t want_length = 0, length = 0;
+    const bool want = Re2Prefix(re, t, &want_length);
+    ASSERT_EQ(dfa.MatchPrefix(t, &length), want) << "pattern " << pattern << " text '" << t << "'";
+    if (want && prefix_free) {
+      ASSERT_EQ(length, want_length) << "pattern " << pattern << " text '" << t << "'";
+    }
+  }
+}
+
 // Compiles `pattern` both ways and compares them on `texts`.
 void ExpectAgrees(const std::string& pattern, const std::vector<std::string>& texts,
                   std::size_t max_states = DigitDfa::kDefaultMaxStates) {
@@ -115,6 +139,26 @@ std::string RandomPattern(std::mt19937& rng, int depth) {
   return p;
 }
 
+TEST(DigitDfaTest, PrefixMatches) {
+  auto idd = DigitDfa::Compile("00");
+  ASSERT_TRUE(idd.has_value());
+  EXPECT_TRUE(idd->PrefixFree());
+  std::size_t length = 9;
+  EXPECT_TRUE(idd->MatchPrefix("0049891234", &length));
+  EXPECT_EQ(length, 2u);
+  EXPECT_FALSE(idd->MatchPrefix("0", &length));
+  EXPECT_FALSE(idd->MatchPrefix("0149", &length));
+  // One match a prefix of another: not prefix-free, so RE2 says how long.
+  EXPECT_FALSE(DigitDfa::Compile("0|01")->PrefixFree());
+  EXPECT_FALSE(DigitDfa::Compile("1?")->PrefixFree());
+  EXPECT_FALSE(DigitDfa::Compile("(?:0|1)\\d*")->PrefixFree());
+  EXPECT_TRUE(DigitDfa::Compile("0(?:11|2)")->PrefixFree());
+  // The empty prefix matches too.
+  auto maybe = DigitDfa::Compile("1?");
+  EXPECT_TRUE(maybe->MatchPrefix("23", &length));
+  EXPECT_EQ(length, 0u);
+}
+
 TEST(DigitDfaTest, AgreesWithRe2OnRandomPatterns) {
   std::mt19937 rng(2026);
   std::vector<std::string> texts;
@@ -127,7 +171,16 @@ TEST(DigitDfaTest, AgreesWithRe2OnRandomPatterns) {
   }
   // Nested repetitions can need more states than phone patterns ever do;
   // the limit is raised so that the comparison covers them too.
-  for (int i = 0; i < 2000; ++i) ExpectAgrees(RandomPattern(rng, 2), texts, 0xffff);
+  std::size_t prefix_free = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string pattern = RandomPattern(rng, 2);
+    ExpectAgrees(pattern, texts, 0xffff);
+    auto dfa = DigitDfa::Compile(pattern, 0xffff);
+    RE2 re(pattern);
+    ExpectPrefixAgrees(*dfa, re, pattern, texts);
+    prefix_free += dfa->PrefixFree();
+  }
+  EXPECT_GT(prefix_free, 50u);  // the lengths were compared too
 }
 
 // Every national number pattern libphonenumber validates with compiles, and
@@ -187,6 +240,46 @@ TEST(DigitDfaTest, AgreesWithRe2OnEveryPhoneMetadataPattern) {
   EXPECT_GT(patterns, 1000u);
   EXPECT_GE(compiled * 100, patterns * 99) << compiled << " of " << patterns;
   EXPECT_GT(matched, 1000u);  // the comparison saw both answers
+}
+
+// The prefixes the phone fast path matches at the start of a number
+// (international_prefix, national_prefix_for_parsing, leading_digits):
+// MatchPrefix() agrees with RE2 on whether one matches, and on its length
+// for the prefix-free ones.
+TEST(DigitDfaTest, AgreesWithRe2OnEveryPhonePrefixPattern) {
+  i18n::phonenumbers::PhoneMetadataCollection collection;
+  ASSERT_TRUE(collection.ParseFromArray(i18n::phonenumbers::metadata_get(),
+                                        i18n::phonenumbers::metadata_size()));
+  std::mt19937 rng(11);
+  std::size_t patterns = 0, compiled = 0, prefix_free = 0;
+  for (const auto& m : collection.metadata()) {
+    for (const std::string* p : {&m.international_prefix(), &m.national_prefix_for_parsing(),
+                                 &m.leading_digits()}) {
+      if (p->empty()) continue;
+      ++patterns;
+      auto dfa = DigitDfa::Compile(*p);
+      if (!dfa) continue;
+      ++compiled;
+      prefix_free += dfa->PrefixFree();
+      RE2 re(*p);
+      ASSERT_TRUE(re.ok()) << *p;
+      std::vector<std::string> texts;
+      for (int i = 0; i < 300; ++i) {
+        std::string t;
+        // Mostly numbers that start with 0 or 1, as prefixes do.
+        if (rng() % 2) t += static_cast<char>('0' + rng() % 2);
+        const int len = static_cast<int>(rng() % 14);
+        for (int k = 0; k < len; ++k) t += static_cast<char>('0' + rng() % 10);
+        texts.push_back(t);
+      }
+      ExpectPrefixAgrees(*dfa, re, *p, texts);
+    }
+  }
+  std::printf("%zu of %zu prefix patterns compiled, %zu prefix-free\n", compiled, patterns,
+              prefix_free);
+  EXPECT_GT(patterns, 300u);
+  EXPECT_GE(compiled * 100, patterns * 90) << compiled << " of " << patterns;
+  EXPECT_GT(prefix_free, 100u);
 }
 
 }  // namespace
