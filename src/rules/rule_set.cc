@@ -254,6 +254,9 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     pp.active = cp.partner.active;
   }
   rs->accept_weight_ = accept_weight;
+  for (const ConditionalRule& rule : pol.rules) {
+    for (const Predicate& pred : rule.when) rs->lead_fields_read_ |= 1u << pred.field_id;
+  }
   // Territory lists: each partner under each key once.
   for (std::uint32_t i = 0; i < rs->partners_.size(); ++i) {
     const Partner& p = rs->partners_[i].partner;
@@ -266,6 +269,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
       const std::size_t colon = t.find(':');
       if (colon != std::string::npos) {
         const std::string prefix = PostalKey(t.substr(colon + 1));
+        rs->postal_lengths_ |= std::uint64_t{1} << std::min<std::size_t>(prefix.size(), 63);
         add(t.substr(0, colon) + ":" + prefix,
             pol.territory_postal + 0.01 * static_cast<double>(prefix.size()));
       } else if (t.find('-') != std::string::npos) {
@@ -452,12 +456,14 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain) const {
     f.country = f.region.substr(0, 2);
   }
   f.postal = PostalKey(party.postal_code);
-  f.city = FoldLower(party.city);
-  f.company = FoldLower(party.company);
+  // Read by rules only: left empty when none does.
+  auto read = [&](rules::LeadField field) { return (lead_fields_read_ >> field) & 1u; };
+  if (read(kLeadCity)) f.city = FoldLower(party.city);
+  if (read(kLeadCompany)) f.company = FoldLower(party.company);
+  if (read(kLeadSource)) f.source = FoldLower(lead.source);
   f.domain = domain;
   f.industry = FoldLower(lead.industry);
   f.language = FoldLower(lead.language);
-  f.source = FoldLower(lead.source);
   f.employees = lead.employees;
   f.annual_revenue = lead.annual_revenue;
   for (const std::string& p : lead.products) f.products.push_back(FoldLower(p));
@@ -481,7 +487,8 @@ void RuleSet::CoveringLists(const LeadFacts& lead,
     key.assign(lead.country).push_back(':');
     for (char c : lead.postal) {
       key.push_back(c);
-      take(key);
+      const std::size_t length = key.size() - lead.country.size() - 1;
+      if ((postal_lengths_ >> std::min<std::size_t>(length, 63)) & 1) take(key);
     }
     // The region as an ISO 3166-2 code of the lead's country: "DE-BY", or
     // "BY" with country DE. Never on its own: "CA" alone is Canada.

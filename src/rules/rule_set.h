@@ -83,7 +83,9 @@ struct TerritoryList {
   const ProductList* WithProduct(std::uint32_t product) const;
 };
 
-// The lead facts routing and predicates read, folded once per lead.
+// The lead facts routing and predicates read, folded once per lead. City,
+// company and source are read by rules only, and left empty when no rule
+// of the rule set reads them.
 struct LeadFacts {
   std::string country, region, postal, city, company, domain, industry,
       language, source;
@@ -177,6 +179,11 @@ class RuleSet {
   normalize::StringMap<std::uint32_t> language_ids_;
   // Territory key -> partners: "DE", "US-CA", "US:941", "@acme.de".
   normalize::StringMap<TerritoryList> territories_;
+  // Bit n: some rule's `when` reads lead field n (rules::LeadField).
+  std::uint32_t lead_fields_read_ = 0;
+  // Bit n: some key holds a postal prefix of n characters (bit 63: 63 or
+  // more). A lead's prefixes of other lengths are not looked up.
+  std::uint64_t postal_lengths_ = 0;
   std::vector<std::vector<std::uint64_t>> rule_partners_;  // per rule, a bitset
   std::vector<std::pair<std::uint32_t, std::vector<std::uint32_t>>>
       certs_per_product_;  // product id -> certification ids

@@ -695,6 +695,46 @@ boost = 0.3
   EXPECT_NEAR(r.candidates[0].score - r.candidates[1].score, 0.2, 1e-9);
 }
 
+// City, company and source are folded for the rules that read them (and
+// only then): each rule here must see its field, in any case.
+TEST_F(RouterTest, RulesReadTheLeadsCityCompanyAndSource) {
+  Partner a = P("a", {"DE"});
+  a.performance = {{"win_rate", 0.5}};
+  Partner b = P("b", {"DE"});
+  b.performance = {{"win_rate", 0.6}};
+  Load(R"(
+[[rules]]
+name = "Munich to a"
+when = { field = "city", op = "eq", value = "munich" }
+then = "boost"
+partner = { field = "id", op = "in", values = ["a"] }
+boost = 0.3
+[[rules]]
+name = "Acme to a"
+when = { field = "company", op = "prefix", values = ["acme"] }
+then = "boost"
+partner = { field = "id", op = "in", values = ["a"] }
+boost = 0.3
+[[rules]]
+name = "webinar leads to a"
+when = { field = "source", op = "in", values = ["webinar"] }
+then = "boost"
+partner = { field = "id", op = "in", values = ["a"] }
+boost = 0.3
+)",
+       {a, b});
+  EXPECT_EQ(Route(L("plain", "DE"), {.dry_run = true}).assignee.id, "b");
+  Lead city = L("city", "DE");
+  city.party.city = "MUNICH";
+  Lead company = L("company", "DE");
+  company.party.company = "ACME Deutschland GmbH";
+  Lead source = L("source", "DE");
+  source.source = "Webinar";
+  for (const Lead& lead : {city, company, source}) {
+    EXPECT_EQ(Route(lead, {.dry_run = true}).assignee.id, "a") << lead.id;
+  }
+}
+
 TEST_F(RouterTest, CapacityIsEnforcedUnlessThePolicyTurnsItOff) {
   Partner a = P("a", {"DE"});
   a.capacity = 1;
@@ -905,6 +945,20 @@ TEST_P(RouterPropertyTest, Invariants) {
   const EngineStats after = engine_->Stats();
   EXPECT_EQ(before.leads_routed, after.leads_routed);
   EXPECT_EQ(before.leads_open, after.leads_open);
+  // A dry-run batch (its chunks decided in parallel) answers what dry
+  // routes one by one do, and changes nothing either.
+  const auto dry_batch = engine_->RouteBatch(leads, {.dry_run = true});
+  ASSERT_EQ(dry_batch.size(), leads.size());
+  for (std::size_t i = 0; i < leads.size(); ++i) {
+    const RouteResult one = Route(leads[i], {.dry_run = true});
+    ASSERT_TRUE(dry_batch[i].ok()) << leads[i].id;
+    EXPECT_EQ(dry_batch[i]->lead_id, leads[i].id);
+    EXPECT_EQ(dry_batch[i]->decision, one.decision) << leads[i].id;
+    EXPECT_EQ(dry_batch[i]->assignee.id, one.assignee.id) << leads[i].id;
+    EXPECT_DOUBLE_EQ(dry_batch[i]->score, one.score) << leads[i].id;
+    EXPECT_EQ(dry_batch[i]->reasons, one.reasons) << leads[i].id;
+  }
+  EXPECT_EQ(engine_->Stats().leads_routed, before.leads_routed);
 
   // A second engine routes the same leads as one batch.
   auto twin = Engine::Create();
