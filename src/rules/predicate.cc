@@ -1,6 +1,9 @@
 #include "rules/predicate.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 namespace leadroute::rules {
 
@@ -82,9 +85,21 @@ bool Contains(const std::vector<std::string>& list, std::string_view v) {
 
 std::string FoldLower(std::string_view s) {
   std::string out(s);
+  bool ascii = true;
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    ascii &= static_cast<unsigned char>(c) < 0x80;
   }
+  if (ascii) return out;
+  // Beyond ASCII: composed (NFC) and case-folded, so "MÜNCHEN", "münchen"
+  // and a decomposed "münchen" compare equal.
+  utf8proc_uint8_t* folded = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
+      &folded,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
+  if (n >= 0) out.assign(reinterpret_cast<const char*>(folded), static_cast<std::size_t>(n));
+  std::free(folded);  // not UTF-8 (n < 0): its ASCII letters lower-cased only
   return out;
 }
 

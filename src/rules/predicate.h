@@ -44,7 +44,8 @@ std::string CompilePredicate(Subject subject, Predicate* p);
 // Whether `value` passes `p`. REQUIRES: p was compiled for value's subject.
 bool Evaluate(const Predicate& p, const FieldValue& value);
 
-// Lower-cases ASCII letters.
+// Lower-cases ASCII letters; text beyond ASCII is also composed (NFC) and
+// case-folded (utf8proc), unless it is not UTF-8.
 std::string FoldLower(std::string_view s);
 // Upper-cases ASCII letters.
 std::string FoldUpper(std::string_view s);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "rules/predicate.h"
 #include "rules/rule_set.h"
 
 namespace leadroute::rules {
@@ -134,6 +135,17 @@ TEST(PolicyTest, OperatorMustFitTheField) {
                      "then = \"boost\"\npartner = { field = \"id\", op = \"eq\", value = \"p\" }\n")
                 .find("then = \"boost\" needs boost"),
             std::string::npos);
+}
+
+// Values and fields compare case-insensitively beyond ASCII too.
+TEST(PolicyTest, FoldLowerFoldsUnicodeCase) {
+  EXPECT_EQ(FoldLower("ACME Corp"), "acme corp");
+  EXPECT_EQ(FoldLower("MÜNCHEN"), FoldLower("münchen"));
+  EXPECT_EQ(FoldLower("MÜNCHEN"), "münchen");
+  EXPECT_EQ(FoldLower("mu\u0308nchen"), "münchen");  // decomposed: composed
+  EXPECT_EQ(FoldLower("ΑΘΉΝΑ"), FoldLower("αθήνα"));
+  // Not UTF-8: its ASCII letters lower-cased, the other bytes kept.
+  EXPECT_EQ(FoldLower("AB\xff\xfe" "C"), "ab\xff\xfe" "c");
 }
 
 TEST(PolicyTest, RuleValuesNameKnownCodesAndTiers) {
