@@ -68,6 +68,9 @@ struct EngineStats {
 struct RulesInfo {
   std::string version;
   std::size_t partners = 0;
+  // What loaded but is likely a mistake (`FILE:LINE:COL: warning: ...`, as
+  // `leadroute lint` prints it): a partner key no field reads, for one.
+  std::vector<std::string> warnings;
 };
 
 class Engine {

@@ -234,6 +234,8 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags, const std::string& rules_
       std::fprintf(stderr, "%s\n", std::string(info.status().message()).c_str());
       return nullptr;
     }
+    // Loaded all the same; stderr, as `pipe` answers on stdout.
+    for (const std::string& w : info->warnings) std::fprintf(stderr, "%s\n", w.c_str());
   }
   return std::move(*engine);
 }

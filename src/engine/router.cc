@@ -158,7 +158,7 @@ Engine::Router::Router(const Normalizer* normalizer, Deals* deals,
 
 RulesInfo Engine::Router::Install(std::shared_ptr<const RuleSet> rs) {
   deals_->SetPolicy(rs->policy().has_conflict ? rs->policy().conflict : base_conflict_);
-  RulesInfo info{rs->policy().version, rs->partners().size()};
+  RulesInfo info{rs->policy().version, rs->partners().size(), {}};
   std::lock_guard lock(state_mu_);
   Active next;
   next.states.reserve(rs->partners().size());
@@ -191,26 +191,35 @@ void Engine::Router::ApplyOverlay(std::vector<Partner>* partners) const {
 
 Result<RulesInfo> Engine::Router::Load(const std::string& dir) {
   std::lock_guard lock(rules_mu_);
-  auto loaded = RuleSet::Load(dir, *normalizer_);
+  std::vector<std::string> warnings;
+  auto loaded = RuleSet::Load(dir, *normalizer_, &warnings);
   if (!loaded.ok()) return loaded.status();
   dir_ = dir;
   overlay_.clear();
-  return Install(std::move(*loaded));
+  RulesInfo info = Install(std::move(*loaded));
+  info.warnings = std::move(warnings);
+  return info;
 }
 
 Result<RulesInfo> Engine::Router::Reload() {
   std::lock_guard lock(rules_mu_);
   if (dir_.empty()) return Status::NotFound("no rule set loaded");
-  auto loaded = RuleSet::Load(dir_, *normalizer_);
+  std::vector<std::string> warnings;
+  auto loaded = RuleSet::Load(dir_, *normalizer_, &warnings);
   if (!loaded.ok()) return loaded.status();
-  if (overlay_.empty()) return Install(std::move(*loaded));
-  // Partners changed through the API since: on top of the files.
-  std::vector<Partner> partners;
-  for (const auto& cp : (*loaded)->partners()) partners.push_back(cp.partner);
-  ApplyOverlay(&partners);
-  auto compiled = RuleSet::Compile((*loaded)->policy(), std::move(partners), {}, *normalizer_);
-  if (!compiled.ok()) return compiled.status();
-  return Install(std::move(*compiled));
+  std::shared_ptr<const RuleSet> next = std::move(*loaded);
+  if (!overlay_.empty()) {
+    // Partners changed through the API since: on top of the files.
+    std::vector<Partner> partners;
+    for (const auto& cp : next->partners()) partners.push_back(cp.partner);
+    ApplyOverlay(&partners);
+    auto compiled = RuleSet::Compile(next->policy(), std::move(partners), {}, *normalizer_);
+    if (!compiled.ok()) return compiled.status();
+    next = std::move(*compiled);
+  }
+  RulesInfo info = Install(std::move(next));
+  info.warnings = std::move(warnings);
+  return info;
 }
 
 std::shared_ptr<const RuleSet> Engine::Router::Current() const {

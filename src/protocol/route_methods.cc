@@ -253,6 +253,12 @@ Status HandleReloadRules(Engine& engine, od::value* /*params*/, JsonWriter& out)
   out.BeginObject();
   out.Field("rules_version", info->version);
   out.Field("partners", static_cast<std::uint64_t>(info->partners));
+  if (!info->warnings.empty()) {
+    out.Key("warnings");
+    out.BeginArray();
+    for (const std::string& w : info->warnings) out.String(w);
+    out.EndArray();
+  }
   out.EndObject();
   return Status::Ok();
 }

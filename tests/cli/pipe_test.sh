@@ -44,6 +44,18 @@ printf '%s\n' "$out" | sed -n 1p | grep -q '"decision":"partner".*"candidates":\
 printf '%s\n' "$out" | sed -n 2p | grep -q '"rules_version":"demo-' || { echo "bad reload: $out"; exit 1; }
 printf '%s\n' "$out" | sed -n 3p | grep -q '"code":-32602.*"field":"lead.id"' || { echo "bad lead error: $out"; exit 1; }
 printf '%s\n' "$out" | sed -n 4p | grep -q '"id":"house-distribution"' || { echo "bad get_partner: $out"; exit 1; }
+# A partner key no field reads loads, with lint's warning: on stderr at
+# start, and in reload_rules' answer.
+warn="$bad/warn"
+mkdir -p "$warn"
+cp "$root/rules/demo/policy.toml" "$warn/"
+printf '%s\n' '{"id":"house-distribution","territories":[]}' '{"id":"w1","territory":["DE"]}' > "$warn/partners.jsonl"
+out=$(printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"reload_rules"}' \
+  | "$bin" pipe --rules "$warn" 2> "$bad/warn.err") || { echo "pipe refused a set with warnings"; exit 1; }
+grep -q 'partners.jsonl:2:12: warning: partner.territory: unknown key, ignored' "$bad/warn.err" \
+  || { echo "no warning at start: $(cat "$bad/warn.err")"; exit 1; }
+printf '%s\n' "$out" | grep -q '"partners":2,"warnings":\[".*partners.jsonl:2:12: warning: partner.territory: unknown key, ignored"\]' \
+  || { echo "no warning from reload_rules: $out"; exit 1; }
 # Without a rule set, routing says so.
 printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","company":"x"}}}' \
   | (cd "$bad" && "$bin" pipe) | grep -q '"code":-32004' || { echo "route without rules"; exit 1; }

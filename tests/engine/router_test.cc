@@ -468,6 +468,31 @@ partner = { field = "id", op = "eq", value = "silver" }
   EXPECT_EQ(Route(pub).assignee.id, "gold");
 }
 
+// A partner key no field reads loads, and loading says so (as lint does),
+// on a reload with partners changed through the API too.
+TEST_F(RouterTest, LoadingWarnsOfUnknownPartnerKeys) {
+  std::ofstream(dir_ / "policy.toml") << "";
+  std::ofstream(dir_ / "partners.jsonl") << R"({"id":"a","territories":["DE"],"products":["cloud"]})"
+                                         << "\n"
+                                         << R"({"id":"b","territory":["DE"]})" << "\n";
+  auto info = engine_->LoadRules(dir_.string());
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  EXPECT_EQ(info->partners, 2u);
+  ASSERT_EQ(info->warnings.size(), 1u);
+  EXPECT_NE(info->warnings[0].find("partners.jsonl:2:"), std::string::npos) << info->warnings[0];
+  EXPECT_NE(info->warnings[0].find("partner.territory: unknown key, ignored"), std::string::npos);
+  ASSERT_TRUE(engine_->UpsertPartner(P("c", {"AT"})).ok());
+  auto again = engine_->ReloadRules();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->partners, 3u);
+  EXPECT_EQ(again->warnings, info->warnings);
+  // A clean set has none.
+  std::ofstream(dir_ / "partners.jsonl") << R"({"id":"a","territories":["DE"]})" << "\n";
+  auto clean = engine_->ReloadRules();
+  ASSERT_TRUE(clean.ok());
+  EXPECT_TRUE(clean->warnings.empty());
+}
+
 TEST_F(RouterTest, ReloadKeepsOldRulesOnError) {
   Load("[ruleset]\nversion = \"1\"\n", {P("a", {"DE"})});
   std::ofstream(dir_ / "policy.toml") << "[ruleset]\nversion = 2\n";  // wrong type

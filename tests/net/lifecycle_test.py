@@ -84,6 +84,12 @@ try:
         server.proc.send_signal(signal.SIGHUP)
         server.wait_log('"msg":"rules reloaded"')
         assert rules_version(server.port) == "v-reloaded", rules_version(server.port)
+        # A partner key no field reads: reloaded, with lint's warning logged.
+        with open(os.path.join(rules, "partners.jsonl"), "a") as f:
+            f.write('{"id":"misspelt","territory":["DE"]}\n')
+        server.proc.send_signal(signal.SIGHUP)
+        server.wait_log('"level":"warning","msg":"rules"')
+        server.wait_log('partner.territory: unknown key, ignored')
         with open(os.path.join(rules, "partners.jsonl"), "a") as f:
             f.write('{"id":"broken","territories":["XX"]}\n')
         open(policy, "w").write(re.sub(r'version = "[^"]*"', 'version = "v-bad"', text, 1))
