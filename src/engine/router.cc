@@ -7,7 +7,6 @@
 #include <functional>
 #include <limits>
 
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 
@@ -915,6 +914,10 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
   // claims it first. This thread claims them in order and decides each
   // chunk once it is prepared (preparing later ones while another thread
   // finishes it), so deciding overlaps preparing the rest.
+  // Dry runs too: a dry-run batch changes no state, but decided on both
+  // cores (each preparing and deciding the chunks it took) it routed ~20%
+  // fewer leads a second (BM_RouteBatch/0, 20,000 partners), perhaps as
+  // each core's cache then holds both halves of the work.
   const std::shared_ptr<const RuleSet> rules = Current();
   std::vector<Plan> plans(leads.size());
   constexpr std::size_t kChunk = 32;
@@ -943,56 +946,6 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
     chunk_state[c].store(kPrepared, std::memory_order_release);
     chunk_state[c].notify_one();
   };
-  // A lead declined since the batch began (feedback between two chunks)
-  // is prepared again with its declines, as routing it now would be.
-  // REQUIRES: `lock` held.
-  auto refresh = [&](std::size_t begin, std::size_t end, StateHold& lock) {
-    for (std::vector<std::size_t> stale;;) {
-      stale.clear();
-      for (std::size_t i = begin; i < end; ++i) {
-        auto it = assignments_.find(leads[i].id);
-        if (it != assignments_.end() && !it->second->open && it->second->declined != declined[i]) {
-          declined[i] = it->second->declined;
-          stale.push_back(i);
-        }
-      }
-      if (stale.empty()) return;
-      lock.unlock();
-      for (std::size_t i : stale) prepare_lead(i);
-      lock.lock();
-    }
-  };
-  const std::int64_t now = now_();
-  // Lead i's answer. REQUIRES: `plans[i]` prepared, the state lock held.
-  auto decide = [&](std::size_t i) -> Result<RouteResult> {
-    if (auto it = assignments_.find(leads[i].id); it != assignments_.end() && it->second->open) {
-      return Repeat(*it->second, options);
-    }
-    if (!plans[i].status.ok()) return plans[i].status;
-    std::uint64_t round_robin;
-    RouteResult result = Decide(leads[i], plans[i], options, declined[i], &round_robin);
-    if (!options.dry_run) {
-      if (Status s = Record(leads[i], result, declined[i], round_robin, now); !s.ok()) return s;
-    }
-    return result;
-  };
-  std::vector<Result<RouteResult>> out;
-  out.reserve(leads.size());
-  if (options.dry_run) {
-    // A dry run changes no state, so no lead's answer depends on the ones
-    // before it: each chunk is prepared and decided by whichever thread
-    // takes it, beside the others (as dry routes decide beside each other).
-    std::vector<std::optional<Result<RouteResult>>> answers(leads.size());
-    tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
-      const std::size_t begin = c * kChunk, end = std::min(leads.size(), begin + kChunk);
-      for (std::size_t i = begin; i < end; ++i) prepare_lead(i);
-      StateHold lock(state_mu_, /*shared=*/true);
-      refresh(begin, end, lock);
-      for (std::size_t i = begin; i < end; ++i) answers[i].emplace(decide(i));
-    });
-    for (auto& a : answers) out.push_back(std::move(*a));
-    return out;
-  }
   std::atomic<std::size_t> next_chunk{0};
   tbb::task_group helpers;
   const int helper_count = chunks > 1 ? tbb::this_task_arena::max_concurrency() - 1 : 0;
@@ -1003,6 +956,9 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
       }
     });
   }
+  std::vector<Result<RouteResult>> out;
+  out.reserve(leads.size());
+  const std::int64_t now = now_();
   for (std::size_t c = 0; c < chunks; ++c) {
     if (claim(c)) prepare(c);
     while (chunk_state[c].load(std::memory_order_acquire) != kPrepared) {
@@ -1015,9 +971,43 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
       }
     }
     const std::size_t end = std::min(leads.size(), (c + 1) * kChunk);
-    StateHold lock(state_mu_, /*shared=*/false);
-    refresh(c * kChunk, end, lock);
-    for (std::size_t i = c * kChunk; i < end; ++i) out.push_back(decide(i));
+    StateHold lock(state_mu_, options.dry_run);
+    // A lead declined since the batch began (feedback between two chunks)
+    // is prepared again with its declines, as routing it now would be.
+    for (std::vector<std::size_t> stale;;) {
+      stale.clear();
+      for (std::size_t i = c * kChunk; i < end; ++i) {
+        auto it = assignments_.find(leads[i].id);
+        if (it != assignments_.end() && !it->second->open && it->second->declined != declined[i]) {
+          declined[i] = it->second->declined;
+          stale.push_back(i);
+        }
+      }
+      if (stale.empty()) break;
+      lock.unlock();
+      for (std::size_t i : stale) prepare_lead(i);
+      lock.lock();
+    }
+    for (std::size_t i = c * kChunk; i < end; ++i) {
+      if (auto it = assignments_.find(leads[i].id);
+          it != assignments_.end() && it->second->open) {
+        out.emplace_back(Repeat(*it->second, options));
+        continue;
+      }
+      if (!plans[i].status.ok()) {
+        out.emplace_back(plans[i].status);
+        continue;
+      }
+      std::uint64_t round_robin;
+      RouteResult result = Decide(leads[i], plans[i], options, declined[i], &round_robin);
+      if (!options.dry_run) {
+        if (Status s = Record(leads[i], result, declined[i], round_robin, now); !s.ok()) {
+          out.emplace_back(std::move(s));
+          continue;
+        }
+      }
+      out.emplace_back(std::move(result));
+    }
   }
   helpers.wait();
   return out;

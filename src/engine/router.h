@@ -9,9 +9,7 @@
 // observed accept rates, round robin), selects, and records. route_batch
 // runs Prepare() in parallel and Decide() in order, so it answers exactly
 // what routing one by one would; the calling thread decides each chunk of
-// leads as soon as it is prepared, while other threads prepare the next. A
-// dry-run batch changes no state, so its chunks are decided in parallel
-// too.
+// leads as soon as it is prepared, while other threads prepare the next.
 #ifndef LEADROUTE_ENGINE_ROUTER_H_
 #define LEADROUTE_ENGINE_ROUTER_H_
 
