@@ -398,7 +398,7 @@ std::optional<Opportunity> Engine::Deals::Get(std::string_view id) const {
   return index_.Get(id);
 }
 
-CheckResult Engine::Deals::CheckLocked(const Opportunity& deal,
+CheckResult Engine::Deals::CheckLocked(const Asking& deal,
                                        const index::Features& f,
                                        std::int64_t now,
                                        std::vector<Match>* possible) const {
@@ -418,7 +418,7 @@ CheckResult Engine::Deals::CheckLocked(const Opportunity& deal,
     const std::string_view id = index_.IdOf(slot);
     if (!deal.id.empty() && id == deal.id) continue;  // itself
     if (!policy.product_lines_conflict &&
-        !ShareProduct(deal.products, index_.View(slot).Get(index::kProducts))) {
+        !ShareProduct(*deal.products, index_.View(slot).Get(index::kProducts))) {
       continue;  // another product line: not this deal's business
     }
     index::Scored scored =
@@ -447,7 +447,7 @@ CheckResult Engine::Deals::CheckLocked(const Opportunity& deal,
   } else {
     const bool foreign = std::any_of(
         result.matches.begin(), result.matches.end(), [&](const Match& m) {
-          return deal.owner.id.empty() || !(m.owner == deal.owner);
+          return deal.owner->id.empty() || !(m.owner == *deal.owner);
         });
     result.status = foreign ? CheckStatus::kConflict : CheckStatus::kDuplicate;
   }
@@ -458,7 +458,7 @@ CheckResult Engine::Deals::Check(const Opportunity& deal) const {
   return Check(deal, Features(deal.party));
 }
 
-CheckResult Engine::Deals::Check(const Opportunity& deal, const index::Features& f) const {
+CheckResult Engine::Deals::Check(const Asking& deal, const index::Features& f) const {
   const std::int64_t now = options_.now();
   std::shared_lock lock(mu_);
   return CheckLocked(deal, f, now, /*possible=*/nullptr);
@@ -513,7 +513,7 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
                                    "deal.id");
   }
   std::vector<Match> possible;
-  CheckResult check = CheckLocked(deal, f, now, &possible);
+  CheckResult check = CheckLocked(Asking{deal.id, &deal.owner, &deal.products}, f, now, &possible);
   out.matches = std::move(check.matches);
   const bool only_direct =
       check.status == CheckStatus::kConflict && deal.owner.kind == OwnerKind::kPartner &&

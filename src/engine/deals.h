@@ -37,8 +37,19 @@ class Engine::Deals {
   Status Review(std::string_view id, bool approve, std::string_view actor, Opportunity* after);
   std::optional<Opportunity> Get(std::string_view id) const;
   CheckResult Check(const Opportunity& deal) const;
+  // What a check reads of the deal besides its party: its id (it does not
+  // match itself), its owner (conflict or duplicate) and its products (for
+  // a policy where product lines do not conflict).
+  struct Asking {
+    std::string_view id;
+    const Owner* owner;
+    const std::vector<std::string>* products;
+  };
   // Check() with the deal's features already extracted (Features()).
-  CheckResult Check(const Opportunity& deal, const index::Features& features) const;
+  CheckResult Check(const Asking& deal, const index::Features& features) const;
+  CheckResult Check(const Opportunity& deal, const index::Features& features) const {
+    return Check(Asking{deal.id, &deal.owner, &deal.products}, features);
+  }
   // The features Check() extracts from a party.
   index::Features Features(const Party& party) const;
   Result<RegisterResult> Register(Opportunity deal);
@@ -67,7 +78,7 @@ class Engine::Deals {
   // Matches of the deal at or above the review threshold, best first;
   // *possible (when not null) receives those below the conflict threshold.
   // REQUIRES: mu_ held (shared or exclusive).
-  CheckResult CheckLocked(const Opportunity& deal, const index::Features& f,
+  CheckResult CheckLocked(const Asking& deal, const index::Features& f,
                           std::int64_t now, std::vector<Match>* possible) const;
 
   // Grows the index's arrays for `records` more records of `bytes` packed

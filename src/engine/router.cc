@@ -403,13 +403,13 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   const RuleSet& rs = *plan.rules;
   const Policy& pol = rs.policy();
 
-  // The customer's owner comes first.
-  // The check reads the features, and of the deal only its products.
-  Opportunity probe;
-  probe.products = lead.products;
+  // The customer's owner comes first: a check of a deal that is no one's,
+  // on the lead's products.
   // Normalized once: for the owner check and for the lead's domain.
   const index::Features features = deals_->Features(lead.party);
-  CheckResult owned = deals_->Check(probe, features);
+  static const Owner kNoOne;
+  CheckResult owned =
+      deals_->Check(Deals::Asking{{}, &kNoOne, &lead.products}, features);
   for (Match& m : owned.matches) {
     if (m.owner.kind == OwnerKind::kPartner && Contains(declined, m.owner.id)) continue;
     plan.owner = std::move(m);
