@@ -3,7 +3,6 @@
 #include <utf8proc.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace leadroute::rules {
 
@@ -91,16 +90,24 @@ std::string FoldLower(std::string_view s) {
     ascii &= static_cast<unsigned char>(c) < 0x80;
   }
   if (ascii) return out;
-  // Beyond ASCII: composed (NFC) and case-folded, so "MÜNCHEN", "münchen"
-  // and a decomposed "münchen" compare equal.
-  utf8proc_uint8_t* folded = nullptr;
-  const utf8proc_ssize_t n = utf8proc_map(
-      reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
-      &folded,
-      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
-  if (n >= 0) out.assign(reinterpret_cast<const char*>(folded), static_cast<std::size_t>(n));
-  std::free(folded);  // not UTF-8 (n < 0): its ASCII letters lower-cased only
-  return out;
+  // Beyond ASCII, each code point lower-cased (Unicode's simple mapping,
+  // utf8proc_tolower): "MÜNCHEN" is "münchen". Not case folding, which
+  // would spell "Straße" as "strasse" where get_partner reads lists back.
+  std::string lowered;
+  lowered.reserve(s.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  auto left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t c = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
+    if (n <= 0) return out;  // not UTF-8: its ASCII letters lower-cased only
+    utf8proc_uint8_t buf[4];
+    const utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(c), buf);
+    lowered.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(m));
+    p += n;
+    left -= n;
+  }
+  return lowered;
 }
 
 std::string FoldUpper(std::string_view s) {

@@ -44,8 +44,8 @@ std::string CompilePredicate(Subject subject, Predicate* p);
 // Whether `value` passes `p`. REQUIRES: p was compiled for value's subject.
 bool Evaluate(const Predicate& p, const FieldValue& value);
 
-// Lower-cases ASCII letters; text beyond ASCII is also composed (NFC) and
-// case-folded (utf8proc), unless it is not UTF-8.
+// Lower-cases letters: ASCII ones, and, in UTF-8, every code point
+// (utf8proc_tolower). Text that is not UTF-8 gets its ASCII letters only.
 std::string FoldLower(std::string_view s);
 // Upper-cases ASCII letters.
 std::string FoldUpper(std::string_view s);

@@ -730,7 +730,7 @@ TEST_F(RouterTest, RulesReadTheLeadsCityCompanyAndSource) {
   Load(R"(
 [[rules]]
 name = "Munich to a"
-when = { field = "city", op = "eq", value = "munich" }
+when = { field = "city", op = "in", values = ["munich", "münchen"] }
 then = "boost"
 partner = { field = "id", op = "in", values = ["a"] }
 boost = 0.3
@@ -751,11 +751,13 @@ boost = 0.3
   EXPECT_EQ(Route(L("plain", "DE"), {.dry_run = true}).assignee.id, "b");
   Lead city = L("city", "DE");
   city.party.city = "MUNICH";
+  Lead unicode_city = L("unicode-city", "DE");  // lower-cased beyond ASCII too
+  unicode_city.party.city = "MÜNCHEN";
   Lead company = L("company", "DE");
   company.party.company = "ACME Deutschland GmbH";
   Lead source = L("source", "DE");
   source.source = "Webinar";
-  for (const Lead& lead : {city, company, source}) {
+  for (const Lead& lead : {city, unicode_city, company, source}) {
     EXPECT_EQ(Route(lead, {.dry_run = true}).assignee.id, "a") << lead.id;
   }
 }
