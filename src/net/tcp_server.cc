@@ -180,7 +180,7 @@ struct TcpServer::Impl {
         if (info.ok()) {
           Log("info", "rules reloaded",
               {{"rules_version", info->version}, {"partners", std::to_string(info->partners)}});
-          for (const std::string& w : info->warnings) Log("warning", "rules", {{"warning", w}});
+          for (const std::string& w : info->warnings) Log("warn", "rules", {{"warning", w}});
         } else {
           Log("error", "rules reload failed; the old rules stay",
               {{"error", info.status().message()}});

@@ -88,7 +88,7 @@ try:
         with open(os.path.join(rules, "partners.jsonl"), "a") as f:
             f.write('{"id":"misspelt","territory":["DE"]}\n')
         server.proc.send_signal(signal.SIGHUP)
-        server.wait_log('"level":"warning","msg":"rules"')
+        server.wait_log('"level":"warn","msg":"rules"')
         server.wait_log('partner.territory: unknown key, ignored')
         with open(os.path.join(rules, "partners.jsonl"), "a") as f:
             f.write('{"id":"broken","territories":["XX"]}\n')
