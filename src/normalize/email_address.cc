@@ -14,14 +14,13 @@ namespace {
 // Bytes of an address's local part, looked up once a byte.
 enum : std::uint8_t {
   kAtext = 1,  // RFC 5322 atext plus '.'
-  kUpper = 2,  // 'A'-'Z'
-  kHigh = 4,   // not ASCII
+  kHigh = 2,   // not ASCII
 };
 constexpr std::array<std::uint8_t, 256> kLocalClass = [] {
   std::array<std::uint8_t, 256> t{};
   for (int c = '0'; c <= '9'; ++c) t[c] = kAtext;
   for (int c = 'a'; c <= 'z'; ++c) t[c] = kAtext;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAtext | kUpper;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAtext;
   for (unsigned char c : std::string_view("!#$%&'*+-/=?^_`{|}~.")) t[c] = kAtext;
   for (int c = 0x80; c < 256; ++c) t[c] = kHigh;
   return t;

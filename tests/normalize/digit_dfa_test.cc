@@ -176,6 +176,7 @@ TEST(DigitDfaTest, AgreesWithRe2OnRandomPatterns) {
     const std::string pattern = RandomPattern(rng, 2);
     ExpectAgrees(pattern, texts, 0xffff);
     auto dfa = DigitDfa::Compile(pattern, 0xffff);
+    ASSERT_TRUE(dfa.has_value()) << pattern;
     RE2 re(pattern);
     ExpectPrefixAgrees(*dfa, re, pattern, texts);
     prefix_free += dfa->PrefixFree();
@@ -266,7 +267,7 @@ TEST(DigitDfaTest, AgreesWithRe2OnEveryPhonePrefixPattern) {
       std::vector<std::string> texts;
       for (int i = 0; i < 300; ++i) {
         std::string t;
-        // Mostly numbers that start with 0 or 1, as prefixes do.
+        // Half of them start with 0 or 1, as prefixes do.
         if (rng() % 2) t += static_cast<char>('0' + rng() % 2);
         const int len = static_cast<int>(rng() % 14);
         for (int k = 0; k < len; ++k) t += static_cast<char>('0' + rng() % 10);
