@@ -418,7 +418,7 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
     const std::string_view id = index_.IdOf(slot);
     if (!deal.id.empty() && id == deal.id) continue;  // itself
     if (!policy.product_lines_conflict &&
-        !ShareProduct(*deal.products, index_.View(slot).Get(index::kProducts))) {
+        !ShareProduct(deal.products, index_.View(slot).Get(index::kProducts))) {
       continue;  // another product line: not this deal's business
     }
     index::Scored scored =
@@ -447,7 +447,7 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
   } else {
     const bool foreign = std::any_of(
         result.matches.begin(), result.matches.end(), [&](const Match& m) {
-          return deal.owner->id.empty() || !(m.owner == *deal.owner);
+          return deal.owner.id.empty() || !(m.owner == deal.owner);
         });
     result.status = foreign ? CheckStatus::kConflict : CheckStatus::kDuplicate;
   }
@@ -513,7 +513,7 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
                                    "deal.id");
   }
   std::vector<Match> possible;
-  CheckResult check = CheckLocked(Asking{deal.id, &deal.owner, &deal.products}, f, now, &possible);
+  CheckResult check = CheckLocked(Asking{deal.id, deal.owner, deal.products}, f, now, &possible);
   out.matches = std::move(check.matches);
   const bool only_direct =
       check.status == CheckStatus::kConflict && deal.owner.kind == OwnerKind::kPartner &&

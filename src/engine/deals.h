@@ -42,13 +42,13 @@ class Engine::Deals {
   // a policy where product lines do not conflict).
   struct Asking {
     std::string_view id;
-    const Owner* owner;
-    const std::vector<std::string>* products;
+    const Owner& owner;
+    const std::vector<std::string>& products;
   };
   // Check() with the deal's features already extracted (Features()).
   CheckResult Check(const Asking& deal, const index::Features& features) const;
   CheckResult Check(const Opportunity& deal, const index::Features& features) const {
-    return Check(Asking{deal.id, &deal.owner, &deal.products}, features);
+    return Check(Asking{deal.id, deal.owner, deal.products}, features);
   }
   // The features Check() extracts from a party.
   index::Features Features(const Party& party) const;

@@ -409,7 +409,7 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   const index::Features features = deals_->Features(lead.party);
   static const Owner kNoOne;
   CheckResult owned =
-      deals_->Check(Deals::Asking{{}, &kNoOne, &lead.products}, features);
+      deals_->Check(Deals::Asking{{}, kNoOne, lead.products}, features);
   for (Match& m : owned.matches) {
     if (m.owner.kind == OwnerKind::kPartner && Contains(declined, m.owner.id)) continue;
     plan.owner = std::move(m);
