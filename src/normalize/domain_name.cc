@@ -311,6 +311,35 @@ bool DomainName::MayBePublic(std::string_view host) const {
   return filter_ == nullptr || filter_->MayBePublic(host);
 }
 
+bool DomainName::IsPublicSuffix(const char* name, int type) const {
+  // libpsl's answer is a binary search over the rules with strcmp (~460
+  // instructions a name); the same few hundred names ("co.uk", "com.au")
+  // ask it again and again. Up to kMaxNames a thread, then it starts over.
+  constexpr int kExplicit = PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE;
+  if (type != PSL_TYPE_ANY && type != kExplicit) {
+    return psl_is_public_suffix2(psl_, name, type) != 0;
+  }
+  struct Known {
+    std::uint64_t owner = 0;
+    StringMap<bool> answers[2];  // PSL_TYPE_ANY, kExplicit
+  };
+  constexpr std::size_t kMaxNames = 4096;
+  thread_local Known known;
+  if (known.owner != instance_ ||
+      known.answers[0].size() + known.answers[1].size() >= kMaxNames) {
+    known.owner = instance_;
+    known.answers[0].clear();
+    known.answers[1].clear();
+  }
+  StringMap<bool>& answers = known.answers[type == PSL_TYPE_ANY ? 0 : 1];
+  const std::string_view key(name);
+  auto it = answers.find(key);
+  if (it == answers.end()) {
+    it = answers.emplace(std::string(key), psl_is_public_suffix2(psl_, name, type) != 0).first;
+  }
+  return it->second;
+}
+
 DomainName::~DomainName() {
   if (owned_) psl_free(const_cast<psl_ctx_t*>(psl_));
 }
@@ -400,7 +429,7 @@ bool DomainName::HasListedSuffix(const std::string& host,
   if (it->second) return true;
   const std::size_t second = host.rfind('.', last_dot - 1);
   const char* two = host.c_str() + (second == std::string::npos ? 0 : second + 1);
-  return last_dot > 0 && MayBePublic(two) && psl_is_public_suffix2(psl_, two, kExplicit);
+  return last_dot > 0 && MayBePublic(two) && IsPublicSuffix(two, kExplicit);
 }
 
 std::optional<std::string> DomainName::Registrable(std::string_view host) const {
@@ -428,7 +457,7 @@ std::optional<std::string> DomainName::Registrable(std::string_view host) const 
   for (;;) {
     const char* dot = std::strchr(name, '.');
     if (dot == nullptr) break;
-    if (MayBePublic(name) && psl_is_public_suffix2(psl_, name, PSL_TYPE_ANY)) break;
+    if (MayBePublic(name) && IsPublicSuffix(name, PSL_TYPE_ANY)) break;
     regdom = name;
     name = dot + 1;
   }

@@ -59,6 +59,10 @@ class DomainName {
   // Whether libpsl could call `host` (lower-case ASCII, two labels or
   // more) a public suffix: false answers without asking it.
   bool MayBePublic(std::string_view host) const;
+  // psl_is_public_suffix2(psl_, name, type) for a name MayBePublic() let
+  // through, remembered per thread: those are mostly the list's own rules
+  // ("co.uk", "com.au"), which many hosts end in.
+  bool IsPublicSuffix(const char* name, int type) const;
 
   const psl_ctx_st* psl_;
   bool owned_;

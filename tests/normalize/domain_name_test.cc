@@ -213,6 +213,28 @@ TEST(DomainNameTest, ListsAreReadAsLibpslReadsThem) {
   }
 }
 
+// Each thread remembers libpsl's answers for the names the filter lets
+// through, per list: under "*.ck", "x.ck" is a public suffix, unless an
+// exception "!x.ck" says otherwise. Two such lists asked in turn on one
+// thread: each answer is its own list's.
+TEST(DomainNameTest, RememberedSuffixesAreTheirListsOwn) {
+  // ("co.uk": a list without a name of two labels has no filter.)
+  auto wild = normalize::DomainName::FromList("uk\nco.uk\nck\n*.ck\n");
+  auto excepted = normalize::DomainName::FromList("uk\nco.uk\nck\n*.ck\n!x.ck\n");
+  ASSERT_TRUE(wild.ok());
+  ASSERT_TRUE(excepted.ok());
+  ASSERT_TRUE((*wild)->filtered());
+  ASSERT_TRUE((*excepted)->filtered());
+  for (int i = 0; i < 12; ++i) {  // distinct hosts: no remembered host answers
+    std::string host = "h";  // (not "h" + to_string(i): GCC 12's false -Wrestrict)
+    host += std::to_string(i);
+    host += ".x.ck";
+    SCOPED_TRACE(host);
+    EXPECT_EQ((*wild)->Registrable(host).value_or("-"), host);
+    EXPECT_EQ((*excepted)->Registrable(host).value_or("-"), "x.ck");
+  }
+}
+
 TEST(DomainNameTest, HostAgreesWithAPlainReading) {
   auto domains = normalize::DomainName::Create();
   ASSERT_TRUE(domains.ok());
