@@ -4,9 +4,14 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 
 #include "protocol/json_writer.h"
 #include "util/log.h"
@@ -37,7 +42,19 @@ Connection::Connection(Socket socket, const ConnectionContext& context)
   // would leave the other idle with one client).
   dispatcher_.EnableParallelReads();
   boost::system::error_code ec;
+  // Kept for the log: a connection the kernel gave up on has no peer left.
+  peer_ = socket_.remote_endpoint(ec);
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // Answers the client leaves unread past write_timeout end the connection
+  // even while it reads more requests (the write deadline runs only while a
+  // write waits, and the kernel's send buffer can take a few megabytes
+  // first): the kernel gives up on data a zero window has held back that
+  // long, and the next read or write fails with timed_out.
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(context_.write_timeout);
+  const auto user_timeout = static_cast<unsigned int>(std::clamp<std::int64_t>(
+      ms.count(), 1, std::numeric_limits<unsigned int>::max()));
+  ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout,
+               sizeof(user_timeout));
   // SendEarly()'s send returns rather than blocks when the socket is full
   // (the asynchronous reads and writes do not depend on this mode).
   socket_.non_blocking(true, ec);
@@ -89,9 +106,9 @@ void Connection::Watch() {
 void Connection::TimedOut(bool writing) {
   if (lingering_) return Close();  // the client did not close in time
   boost::system::error_code ec;
-  const auto peer = socket_.remote_endpoint(ec);
-  const std::string who = ec ? std::string("unknown") : peer.address().to_string() + ":" +
-                                                            std::to_string(peer.port());
+  const std::string who = peer_.port() == 0 ? std::string("unknown")
+                                            : peer_.address().to_string() + ":" +
+                                                  std::to_string(peer_.port());
   const bool started = !writing && in_.pending() > 0;
   const std::string seconds = std::to_string(
       (writing ? context_.write_timeout : started ? context_.line_timeout : context_.idle_timeout)
@@ -176,6 +193,7 @@ void Connection::Read() {
           self->close_after_write_ = true;
           return self->Answer();
         }
+        if (ec == asio::error::timed_out) return self->TimedOut(/*writing=*/true);
         if (ec) return self->Close();  // closed, reset or timed out
         self->last_read_at_ = std::chrono::steady_clock::now();
         if (self->in_.pending() == 0) self->line_since_ = self->last_read_at_;
@@ -246,6 +264,7 @@ void Connection::Write() {
       socket_, asio::buffer(out_),
       [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
         self->writing_ = false;
+        if (ec == asio::error::timed_out) return self->TimedOut(/*writing=*/true);
         if (ec) return self->Close();  // a reader too slow, or gone
         self->out_.clear();
         if (self->close_after_write_) return self->LingerClose(/*only_if_waiting=*/false);

@@ -105,10 +105,13 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   void Watch();
   // A read or write past its deadline: says why (an error line to a
   // reader, a log line for a started line or a slow reader), and closes.
+  // Also for a read or write that failed with timed_out: the kernel gave
+  // up on answers left unread (TCP_USER_TIMEOUT, set to the write timeout).
   void TimedOut(bool writing);
 
   Socket socket_;
   ConnectionContext context_;
+  boost::asio::ip::tcp::endpoint peer_;
   protocol::LineBuffer in_;
   protocol::Dispatcher dispatcher_;
   std::string out_;

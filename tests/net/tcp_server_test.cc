@@ -408,6 +408,35 @@ TEST_F(TcpServerTest, ClientThatNeverReadsIsCutOff) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
 }
 
+// A client that sends a little, reads none of it and goes quiet: its
+// answers fit in the server's send buffer, so no write of the server's
+// waits, and the server goes back to reading (idle for minutes). Answers
+// held back by the client's zero window for write_seconds end it all the
+// same. (Before TCP_USER_TIMEOUT it stayed open for the idle timeout; it
+// may be how ClientThatNeverReadsIsCutOff hung under load, one run in 40.)
+TEST_F(TcpServerTest, ClientThatLeavesItsAnswersUnreadIsCutOff) {
+  ServerOptions options;
+  options.write_seconds = 1;
+  options.idle_seconds = 300;
+  Restart(options);
+  auto s = Connect();
+  s.set_option(asio::socket_base::receive_buffer_size(4096));
+  std::string lines;
+  for (int i = 0; i < 400; ++i) {  // ~100 KB of answers
+    lines += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+             R"(,"method":"normalize","params":{"party":{"company":"Acme Deutschland GmbH",)"
+             R"("email":"j.doe@acme.de","phone":"+49 89 1234567","country":"DE"}}})" "\n";
+  }
+  asio::write(s, asio::buffer(lines));
+  const auto t0 = std::chrono::steady_clock::now();
+  while (server_->connections() != 0 &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(15)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(server_->connections(), 0u) << "a client that leaves its answers unread stays";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
 // Connections that were closed are gone: nothing (a watchdog timer, a
 // handler) keeps them alive, so a drain finds none and stops at once,
 // not at its deadline. (The watchdog once re-armed when its tick was
