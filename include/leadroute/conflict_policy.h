@@ -44,6 +44,16 @@ struct MatchWeights {
   // or phone: two members of a household or an office. With the default
   // midpoint, slope and thresholds, 3.5 points score 0.61: review.
   double other_person_cap = 3.5;
+  // Dates of birth, where the customer is a person and both give one: the
+  // same date (with a whole name: a conflict, 5.5 points; nothing under
+  // another given name); a near one (day and month swapped, one digit off
+  // or two neighbours transposed: a typing error); another, which shows
+  // two people: a mailbox both give is a shared one (see shared_mailbox),
+  // and the match scores other_person_cap at most unless an identifier
+  // agrees.
+  double birth_date = 2.0;
+  double birth_date_near = 0.5;
+  double birth_date_mismatch = -5.0;
   // A postal address.
   double number = 1.5;
   double number_mismatch = -0.8;

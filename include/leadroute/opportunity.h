@@ -64,6 +64,7 @@ enum class Evidence : std::uint8_t {
   kContact,
   kAddress,
   kIdentifier,
+  kBirthDate,
 };
 std::string_view EvidenceName(Evidence e);
 

@@ -5,6 +5,7 @@
 #define LEADROUTE_PARTY_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,22 @@ bool HasControlCharacter(std::string_view value);
 // no value with a control character. Errors name `path`.ids[.TYPE].
 Status ValidatePartyIds(const std::vector<PartyId>& ids, std::string_view path);
 
+// A person's date of birth as forms and exports write it, as "YYYY-MM-DD":
+// ISO ("1970-03-01", "1970/3/1", "19700301", an ISO time after it
+// ignored); numbers with the month first ("3/1/1970", "03-01-70"), unless
+// the first is above 12 ("20/8/1991") or dots separate them, which put the
+// day first ("1.3.1970"); a month's English name or abbreviation in any
+// place ("Mar 1 1970", "1 March 1970", "01-Mar-70", "March 1, 1970"). A
+// two-digit year is the latest year ending in them not after `this_year`
+// ("31" in 2026 is 1931, "06" is 2006). nullopt for anything else, a day
+// the calendar lacks, a year before 1850 or after `this_year`.
+std::optional<std::string> ReadBirthDate(std::string_view text, int this_year);
+// The current year (UTC), ReadBirthDate's `this_year` for a request.
+int CurrentYear();
+// Whether `date` is "YYYY-MM-DD" of a day the calendar has (years 1000 to
+// 9999): Party::birth_date's form.
+bool IsIsoDate(std::string_view date);
+
 // The error for a record without any of what HasIdentity() asks.
 inline constexpr std::string_view kNeedsIdentity =
     "needs at least one of company, domain, email, phone, a full name, a street or an "
@@ -56,6 +73,11 @@ struct Party {
   std::string region;       // ISO 3166-2: "DE-BY"
   std::string country;      // ISO 3166-1 alpha-2: "DE"
   std::vector<PartyId> ids; // {"vat": "DE129273398"}, in the order given
+  // For a customer who is a person: "1970-03-01" (IsIsoDate), empty when
+  // unknown. The JSON decoder reads other spellings into this form
+  // (ReadBirthDate). It tells namesakes apart (one address, one mailbox)
+  // and, alike, lifts a name to a match; it is no identity of its own.
+  std::string birth_date;
 
   // True when the party carries at least one of company, domain, email,
   // phone (the minimum CONTRACT §3 asks of a record) or, for a customer who

@@ -24,7 +24,7 @@ std::string Lower(std::string_view s) {
 constexpr std::string_view kTextColumns[] = {
     "id",     "company",     "domain", "email",  "first_name",    "last_name",  "phone",
     "street", "city",        "postal_code",      "region",        "country",    "status",
-    "registered_at",         "expires_at"};
+    "registered_at",         "expires_at",       "birth_date"};
 
 }  // namespace
 

@@ -51,6 +51,9 @@ Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
     return Status::InvalidArgument("missing", FieldPath(prefix, "owner.id"));
   }
   if (Status s = ValidatePartyIds(opp.party.ids, prefix); !s.ok()) return s;
+  if (!opp.party.birth_date.empty() && !IsIsoDate(opp.party.birth_date)) {
+    return Status::InvalidArgument("must be YYYY-MM-DD", FieldPath(prefix, "birth_date"));
+  }
   if (!opp.party.HasIdentity()) {
     return Status::InvalidArgument(
         std::string(kNeedsIdentity),

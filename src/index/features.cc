@@ -214,6 +214,9 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
   if (keys.city) f.city = std::move(*keys.city);
   if (keys.country) f.country = std::move(*keys.country);
   for (const auto& [type, value] : keys.ids) AppendId(&f.ids, type, value);
+  if (!party.birth_date.empty() && IsIsoDate(party.birth_date)) [[unlikely]] {
+    f.birth_date = party.birth_date;
+  }
   return f;
 }
 

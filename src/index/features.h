@@ -34,6 +34,7 @@ struct Features {
   // Identifiers: "type\x1eVALUE" (MatchKeys::ids), joined by '\x1f',
   // sorted by type: "duns\x1e150483782\x1fvat\x1eDE129273398".
   std::string ids;
+  std::string birth_date;       // "1970-03-01" (Party::birth_date)
 
   bool has_person() const { return !given.empty() && !surname.empty(); }
 };

@@ -55,6 +55,32 @@ bool OneOff(std::string_view a, std::string_view b) {
 
 double Capped(double points, double cap) { return points > cap ? cap : points; }
 
+// Two dates of birth ("YYYY-MM-DD", not equal) that one typing error
+// makes one of the other: day and month swapped, or their eight digits
+// one apart (a digit replaced, or two neighbours transposed).
+bool NearDate(std::string_view a, std::string_view b) {
+  if (a.size() != 10 || b.size() != 10) return false;
+  if (a.substr(0, 4) == b.substr(0, 4) && a.substr(5, 2) == b.substr(8, 2) &&
+      a.substr(8, 2) == b.substr(5, 2)) {
+    return true;
+  }
+  char x[8], y[8];
+  for (int i = 0, j = 0; i < 10; ++i) {
+    if (i == 4 || i == 7) continue;
+    x[j] = a[i];
+    y[j++] = b[i];
+  }
+  int first = -1, diffs = 0;
+  for (int i = 0; i < 8; ++i) {
+    if (x[i] == y[i]) continue;
+    if (++diffs > 2) return false;
+    if (first < 0) first = i;
+  }
+  if (diffs == 1) return true;
+  // Two differences: neighbours, each the other's.
+  return diffs == 2 && first + 1 < 8 && x[first] == y[first + 1] && x[first + 1] == y[first];
+}
+
 struct PersonScore {
   double points = 0;
   bool agreed = false;      // both names agree
@@ -143,7 +169,25 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   const PersonScore person = ScorePerson(d, s, person_is_party, w);
   bool identifier = false;
   if (Both(d.ids, s.ids)) [[unlikely]] points += ScoreIds(d.ids, s.ids, w, &identifier);
-  const bool names_disagree = person_is_party && person.points < 0;
+  // Dates of birth, where the person is the customer.
+  double born = 0;
+  bool born_alike = false, born_apart = false;
+  if (person_is_party && Both(d.birth_date, s.birth_date)) [[unlikely]] {
+    if (d.birth_date == s.birth_date) {
+      // It lifts a name that agrees; under another given name it is a
+      // twin's as likely as a mistyped name's.
+      born = person.other_given ? 0.0 : w.birth_date;
+      born_alike = !person.other_given;
+    } else if (NearDate(d.birth_date, s.birth_date)) {
+      born = w.birth_date_near;
+    } else {
+      born = w.birth_date_mismatch;
+      born_apart = true;
+    }
+  }
+  points += born;
+  // Names, or dates of birth, that disagree on one mailbox: a shared one.
+  const bool names_disagree = person_is_party && (person.points < 0 || born_apart);
   const bool same_mailbox = Both(d.email, s.email) && d.email == s.email;
   if (same_mailbox) {
     points += names_disagree ? w.email * w.shared_mailbox : w.email;
@@ -226,6 +270,9 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
       points > w.other_person_cap) {
     points = w.other_person_cap;
   }
+  // Another date of birth shows two people just as plainly, whatever else
+  // they share (a name, with "Jr" and "Sr" dropped; an address; a mailbox).
+  if (born_apart && !identifier && points > w.other_person_cap) points = w.other_person_cap;
 
   out.score = 1.0 / (1.0 + std::exp(-(points - w.midpoint) * w.slope));
   if (identifier) out.evidence.push_back(Evidence::kIdentifier);
@@ -234,6 +281,7 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   if (company) out.evidence.push_back(Evidence::kCompany);
   if (phone) out.evidence.push_back(Evidence::kPhone);
   if (person.agreed) out.evidence.push_back(Evidence::kContact);
+  if (born_alike) out.evidence.push_back(Evidence::kBirthDate);
   if (number_ok && street_ok) out.evidence.push_back(Evidence::kAddress);
   return out;
 }

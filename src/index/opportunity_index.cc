@@ -33,6 +33,7 @@ Features FeaturesOf(const RecordView& r) {
   f.city = v.city;
   f.country = v.country;
   f.ids = v.ids;
+  f.birth_date = v.birth_date;
   return f;
 }
 
@@ -301,6 +302,7 @@ Opportunity OpportunityIndex::OpportunityOf(std::uint32_t slot) const {
   ForEachId(r.Get(kIds), [&](std::string_view type, std::string_view value) {
     o.party.ids.push_back({std::string(type), std::string(value)});
   });
+  o.party.birth_date = r.Get(kBirthDate);
   o.products = SplitProducts(r.Get(kProducts));
   o.amount = r.amount();
   o.status = s.status;

@@ -120,7 +120,7 @@ bool Pack(const Opportunity& o, const Features& f, std::string* out) {
       f.country,
       o.registered_at != 0 ? std::string_view(registered, 8) : std::string_view(),
       o.amount ? std::string_view(amount, 8) : std::string_view(),
-      ids,         f.ids};
+      ids,         f.ids,         f.birth_date};
   std::uint32_t present = kRefs, same = 0;
   // A raw field spelled from its feature keeps only what follows.
   thread_local std::string capitalized;
@@ -315,7 +315,7 @@ RecordView::FeatureView RecordView::features() const {
   return {f[kFCompany], f[kFAcronym], f[kFTokens],  f[kFDomain],
           f[kFEmail],   f[kFPhone],   f[kFGiven],   f[kFSurname],
           f[kFStreet],  f[kFNumber],  f[kFPostal],  f[kFCity],
-          f[kFCountry], f[kFIds]};
+          f[kFCountry], f[kFIds],     f[kBirthDate]};
 }
 
 }  // namespace leadroute::index

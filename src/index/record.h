@@ -53,6 +53,8 @@ enum Field : std::uint8_t {
   // and the feature (Features::ids).
   kIds,
   kFIds,
+  // "YYYY-MM-DD": raw and feature alike (Party::birth_date).
+  kBirthDate,
   kFieldCount,
 };
 static_assert(kFieldCount <= 31, "the presence bitmap is 32 bits, its top one a flag");
@@ -94,7 +96,7 @@ class RecordView {
   // The features, as Features would hold them (string_views into the record).
   struct FeatureView {
     std::string_view company, acronym, tokens, domain, email, phone, given,
-        surname, street, number, postal, city, country, ids;
+        surname, street, number, postal, city, country, ids, birth_date;
     bool has_person() const { return !given.empty() && !surname.empty(); }
   };
   FeatureView features() const;

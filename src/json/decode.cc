@@ -98,6 +98,21 @@ Status DecodePartyField(std::string_view key, od::value& v,
     if (Status s = Once(seen, 11, prefix, key); !s.ok()) return s;
     return DecodeIds(v, FieldPath(prefix, key), &out->ids, max_len);
   }
+  if (key == "birth_date") [[unlikely]] {
+    *handled = true;
+    if (Status s = Once(seen, 12, prefix, key); !s.ok()) return s;
+    std::string text;
+    if (Status s = ReadString(v, {}, &text, 64); !s.ok()) return AtField(s, prefix, key);
+    if (text.empty()) return Status::Ok();
+    std::optional<std::string> date = ReadBirthDate(text, CurrentYear());
+    if (!date) {
+      return Status::InvalidArgument(
+          "not a date of birth (1970-03-01, 3/1/1970, 1.3.1970, Mar 1 1970; not in the future)",
+          FieldPath(prefix, key));
+    }
+    out->birth_date = std::move(*date);
+    return Status::Ok();
+  }
   std::string* dest = nullptr;
   unsigned bit = 0;
   switch (key.size() ? key[0] : '\0') {

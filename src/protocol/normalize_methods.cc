@@ -13,7 +13,7 @@ Status HandlePing(Engine& engine, od::value* params, JsonWriter& out) {
 
 namespace {
 
-void WriteKeys(const MatchKeys& keys, JsonWriter& out) {
+void WriteKeys(const MatchKeys& keys, const Party& party, JsonWriter& out) {
   out.BeginObject();
   out.Field("company", keys.company);
   out.Field("domain", keys.domain);
@@ -46,6 +46,8 @@ void WriteKeys(const MatchKeys& keys, JsonWriter& out) {
     for (const auto& [type, value] : keys.ids) out.Field(type, value);
     out.EndObject();
   }
+  // As the decoder read it (it is its own key).
+  if (!party.birth_date.empty()) out.Field("birth_date", party.birth_date);
   out.EndObject();
 }
 
@@ -63,7 +65,7 @@ Status HandleNormalize(Engine& engine, od::value* params, JsonWriter& out) {
   });
   if (!s.ok()) return s;
   if (!seen) return Status::InvalidArgument("missing", "party");
-  WriteKeys(engine.Keys(party), out);
+  WriteKeys(engine.Keys(party), party, out);
   return Status::Ok();
 }
 

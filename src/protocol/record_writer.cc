@@ -14,7 +14,7 @@ void WritePartyFields(const Party& p, JsonWriter& out) {
       {"last_name", &p.last_name},     {"phone", &p.phone},
       {"street", &p.street},           {"city", &p.city},
       {"postal_code", &p.postal_code}, {"region", &p.region},
-      {"country", &p.country}};
+      {"country", &p.country},         {"birth_date", &p.birth_date}};
   for (const auto& [name, value] : fields) {
     if (!value->empty()) out.Field(name, *value);
   }

@@ -42,6 +42,7 @@ std::string_view EvidenceName(Evidence e) {
     case Evidence::kContact: return "contact";
     case Evidence::kAddress: return "address";
     case Evidence::kIdentifier: return "identifier";
+    case Evidence::kBirthDate: return "birth_date";
   }
   return "company";
 }

@@ -41,6 +41,18 @@ TEST(OpportunityCsvTest, ColumnsBecomeFieldsAndNestedObjects) {
   EXPECT_EQ(json, R"({"id":"o-2","company":"Globex"})");
 }
 
+TEST(OpportunityCsvTest, ADateOfBirthIsAPartyField) {
+  std::vector<std::string> ignored;
+  auto csv = OpportunityCsv::FromHeader(Record("id,First_Name,last_name,Birth_Date"), &ignored);
+  ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+  EXPECT_TRUE(ignored.empty());
+  std::string json, id;
+  std::size_t column = 99;
+  ASSERT_TRUE(csv->ToJson(Record("o-1,Mary,Kusha,10/27/76"), &json, &id, &column).ok());
+  EXPECT_EQ(json,
+            R"({"id":"o-1","first_name":"Mary","last_name":"Kusha","birth_date":"10/27/76"})");
+}
+
 TEST(OpportunityCsvTest, BadCellsNameTheirColumn) {
   std::vector<std::string> ignored;
   auto csv = OpportunityCsv::FromHeader(Record("id,company,amount"), &ignored);

@@ -736,6 +736,97 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
   EXPECT_EQ(CheckAs("p2", colleague).status, CheckStatus::kConflict);
 }
 
+// Dates of birth, where the customer is a person: alike, they lift a name
+// to a conflict (a name alone stays below); near (day and month swapped, a
+// digit off, two neighbours transposed) they add a little; otherwise they
+// show two people, whatever else they share, unless an identifier agrees.
+TEST_F(DealsTest, DatesOfBirthTellNamesakesApart) {
+  Party john;
+  john.first_name = "John";
+  john.last_name = "Smith";
+  Party at_home = john;
+  at_home.street = "3212 W. 32nd St";
+  at_home.city = "Palm Harbor";
+  at_home.postal_code = "60527";
+  at_home.email = "smiths@example.com";
+  at_home.birth_date = "1970-10-10";
+  Put(Opp("o1", "p1", at_home));
+
+  // A name alone: below a conflict. With its date of birth: a conflict.
+  EXPECT_EQ(CheckAs("p2", john).status, CheckStatus::kClear);
+  Party born = john;
+  born.birth_date = "1970-10-10";
+  CheckResult r = CheckAs("p2", born);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_NE(std::find(r.matches[0].matched_on.begin(), r.matches[0].matched_on.end(),
+                      Evidence::kBirthDate),
+            r.matches[0].matched_on.end());
+  // Typing errors are near, not alike: no conflict on a name and one.
+  for (const char* near : {"1970-10-11", "1971-10-10", "1970-01-10"}) {
+    born.birth_date = near;
+    EXPECT_EQ(CheckAs("p2", born).status, CheckStatus::kClear) << near;
+  }
+  // ... and do not tell the same person at the same address apart.
+  Party typo = at_home;
+  typo.birth_date = "1970-10-01";  // 10-10 as 10-01: two neighbours swapped
+  EXPECT_EQ(CheckAs("p2", typo).status, CheckStatus::kConflict);
+
+  // The same name, address and mailbox, born twenty years later: his son
+  // (a "Jr" the name key drops), for review at most.
+  Party son = at_home;
+  son.birth_date = "1990-03-15";
+  EXPECT_EQ(CheckAs("p2", son).status, CheckStatus::kClear);
+  auto reg = engine_->Register(Opp("d1", "p2", son));
+  ASSERT_TRUE(reg.ok());
+  EXPECT_EQ(reg->status, RegisterStatus::kReview);
+  // Unless an identifier both give agrees: then a date is mistyped.
+  Party passport = at_home;
+  passport.ids = {{"passport", "10251111"}};
+  Put(Opp("o2", "p1", passport));
+  Party son_passport = son;
+  son_passport.ids = passport.ids;
+  r = CheckAs("p2", son_passport);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  auto matched = [](const CheckResult& r, std::string_view id) {
+    return std::any_of(r.matches.begin(), r.matches.end(),
+                       [&](const Match& m) { return m.opportunity_id == id; });
+  };
+  EXPECT_TRUE(matched(r, "o2"));
+  EXPECT_FALSE(matched(r, "o1"));  // the father, without the passport
+
+  // Under another given name a date alike adds nothing (a twin's as likely).
+  Party patrick;
+  patrick.first_name = "Patrick";
+  patrick.last_name = "Smith";
+  patrick.birth_date = "1970-10-10";
+  patrick.postal_code = "60527";  // 1.5 points: with the date's 2, a conflict
+  EXPECT_EQ(CheckAs("p2", patrick).status, CheckStatus::kClear);
+
+  // Where a company names the customer, dates of birth are its contacts'.
+  Party firm = at_home;
+  firm.company = "Smith Plumbing";
+  Put(Opp("o3", "p1", firm));
+  Party colleague = firm;
+  colleague.birth_date = "1990-03-15";
+  r = CheckAs("p2", colleague);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_TRUE(matched(r, "o3"));
+
+  // Stored as given (the decoder's form), and refused otherwise.
+  auto got = engine_->GetOpportunity("o1");
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->party.birth_date, "1970-10-10");
+  Party bad = at_home;
+  bad.birth_date = "10/10/1970";
+  bool created = false;
+  const Status s = engine_->UpsertOpportunity(Opp("o4", "p1", bad), &created);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(s.field(), "opportunity.birth_date");
+  bad.birth_date = "1970-02-30";
+  EXPECT_FALSE(engine_->UpsertOpportunity(Opp("o4", "p1", bad), &created).ok());
+  EXPECT_FALSE(engine_->GetOpportunity("o4"));
+}
+
 // Identifiers (a VAT number, a DUNS number; a passport): the same value
 // names the customer whatever its name; another value of the same type
 // names another one whatever else agrees.

@@ -18,6 +18,7 @@ default_country = "us"
 phone = 4
 country_mismatch = -6.5
 identifier_mismatch = -9
+birth_date_near = 0.25
 
 [server]   # someone else's
 listen = "127.0.0.1:7411"
@@ -31,6 +32,7 @@ listen = "127.0.0.1:7411"
   EXPECT_DOUBLE_EQ(o.conflict.weights.phone, 4.0);
   EXPECT_DOUBLE_EQ(o.conflict.weights.country_mismatch, -6.5);
   EXPECT_DOUBLE_EQ(o.conflict.weights.identifier_mismatch, -9.0);
+  EXPECT_DOUBLE_EQ(o.conflict.weights.birth_date_near, 0.25);
   EXPECT_DOUBLE_EQ(o.conflict.weights.domain, MatchWeights{}.domain);
 }
 

@@ -274,6 +274,45 @@ TEST_F(DealMethodsTest, UpsertCheckRegisterGetClose) {
   EXPECT_EQ(stats.find(R"("index_keys":0)"), std::string::npos) << stats;
 }
 
+// A date of birth: read in the spellings forms use, stored and answered as
+// YYYY-MM-DD (journaled so, as the decoder read it), refused naming the
+// field when it is none, changing nothing then.
+TEST_F(DealMethodsTest, DatesOfBirthAreReadStoredAndChecked) {
+  EXPECT_EQ(
+      Call(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-b-1","owner":{"kind":"direct","id":"rep-1"},"first_name":"Mohamed","last_name":"Antoun","birth_date":"1/7/80"}}})"),
+      R"({"jsonrpc":"2.0","id":1,"result":{"id":"o-b-1","created":true}})");
+  const std::string got = Call(R"({"jsonrpc":"2.0","id":2,"method":"get_opportunity","params":{"id":"o-b-1"}})");
+  EXPECT_NE(got.find(R"("last_name":"Antoun","birth_date":"1980-01-07","products")"),
+            std::string::npos)
+      << got;
+  // The name alone is no conflict; with the date, one.
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":3,"method":"check","params":{"deal":{"first_name":"Muhammed","last_name":"Antoun","owner":{"kind":"partner","id":"p-9"}}}})")
+                .find(R"("status":"clear")"),
+            std::string::npos);
+  const std::string hit = Call(R"({"jsonrpc":"2.0","id":4,"method":"check","params":{"deal":{"first_name":"Muhammed","last_name":"Antoun","birth_date":"Jan 7 1980","owner":{"kind":"partner","id":"p-9"}}}})");
+  EXPECT_NE(hit.find(R"("status":"conflict")"), std::string::npos) << hit;
+  EXPECT_NE(hit.find(R"("matched_on":["contact","birth_date"])"), std::string::npos) << hit;
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":5,"method":"normalize","params":{"party":{"birth_date":"7.1.1980"}}})")
+                .find(R"("country":null,"birth_date":"1980-01-07"})"),
+            std::string::npos);
+  const std::string before = Call(R"({"jsonrpc":"2.0","id":0,"method":"stats"})");
+  auto refused = [&](std::string_view date, std::string_view message) {
+    const std::string out = Call(
+        R"({"jsonrpc":"2.0","id":6,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-b-2","owner":{"kind":"direct","id":"rep-1"},"company":"X","birth_date":)" +
+        std::string(date) + "}}}");
+    EXPECT_NE(out.find(R"("code":-32602,"message":")" + std::string(message)), std::string::npos)
+        << date << " " << out;
+    EXPECT_NE(out.find(R"("field":"opportunity.birth_date")"), std::string::npos)
+        << date << " " << out;
+  };
+  refused(R"("yesterday")", "not a date of birth");
+  refused(R"("2/30/1980")", "not a date of birth");
+  refused(R"("1/1/2999")", "not a date of birth");
+  refused("19800107", "must be a string");
+  refused(R"("1980-01-07","birth_date":"1980-01-07")", "given twice");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":0,"method":"stats"})"), before);
+}
+
 // Party identifiers: an object of type to value, stored as given, each
 // bad one refused naming it, and none of them changing anything.
 TEST_F(DealMethodsTest, IdentifiersAreDecodedStoredAndChecked) {

@@ -90,6 +90,10 @@ class StoreTest : public ::testing::Test {
       bool created = false;
       Opportunity opp = Deal("o" + n, "p-" + n, "Firma " + n + " GmbH", "firma" + n + ".de");
       if (i % 2 == 0) opp.party.ids = {{"vat", "DE " + n}, {"duns", "d-" + n}};
+      if (i % 3 == 1) {
+        opp.party.birth_date = "19" + std::to_string(50 + i % 40) + "-0" +
+                               std::to_string(1 + i % 9) + "-1" + std::to_string(i % 9);
+      }
       ASSERT_TRUE(e.UpsertOpportunity(opp, &created).ok());
       auto r = e.Register(Deal("d" + n, "p-x" + n, "Gesellschaft " + n + " AG",
                                "gesellschaft" + n + ".de"));
