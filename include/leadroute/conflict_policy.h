@@ -46,8 +46,9 @@ struct MatchWeights {
   double other_person_cap = 3.5;
   // Dates of birth, where the customer is a person and both give one: the
   // same date (with a whole name: a conflict, 5.5 points; nothing under
-  // another given name); a near one (day and month swapped, one digit off
-  // or two neighbours transposed: a typing error); another, which shows
+  // another given name); a near one (day and month swapped, a digit of the
+  // month, the day or the year's last one off, two neighbours transposed:
+  // a typing error; a decade apart is not near); another, which shows
   // two people: a mailbox both give is a shared one (see shared_mailbox),
   // and the match scores other_person_cap at most unless an identifier
   // agrees.

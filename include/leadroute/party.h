@@ -46,8 +46,10 @@ Status ValidatePartyIds(const std::vector<PartyId>& ids, std::string_view path);
 // day first ("1.3.1970"); a month's English name or abbreviation in any
 // place ("Mar 1 1970", "1 March 1970", "01-Mar-70", "March 1, 1970"). A
 // two-digit year is the latest year ending in them not after `this_year`
-// ("31" in 2026 is 1931, "06" is 2006). nullopt for anything else, a day
-// the calendar lacks, a year before 1850 or after `this_year`.
+// ("31" in 2026 is 1931, "06" is 2006), the only use of `this_year`: a
+// date read once reads the same from its "YYYY-MM-DD" on any later day
+// (a journal's replay). nullopt for anything else or a day the calendar
+// lacks; the dates IsIsoDate() takes, no others.
 std::optional<std::string> ReadBirthDate(std::string_view text, int this_year);
 // The current year (UTC), ReadBirthDate's `this_year` for a request.
 int CurrentYear();

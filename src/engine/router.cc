@@ -400,6 +400,11 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
         "lead");
     return plan;
   }
+  // (The decoder's form, for leads built in code: a routed lead is journaled.)
+  if (!lead.party.birth_date.empty() && !IsIsoDate(lead.party.birth_date)) {
+    plan.status = Status::InvalidArgument("must be YYYY-MM-DD", "lead.birth_date");
+    return plan;
+  }
   const RuleSet& rs = *plan.rules;
   const Policy& pol = rs.policy();
 

@@ -56,14 +56,18 @@ bool OneOff(std::string_view a, std::string_view b) {
 double Capped(double points, double cap) { return points > cap ? cap : points; }
 
 // Two dates of birth ("YYYY-MM-DD", not equal) that one typing error
-// makes one of the other: day and month swapped, or their eight digits
-// one apart (a digit replaced, or two neighbours transposed).
+// makes one of the other: day and month swapped; or a digit of the month,
+// the day or the year's last one replaced; or two neighbours transposed
+// from the year's last two digits on ("1987", "1978"). A decade or a
+// century apart is two people (a father and a son born on one day of the
+// year): not near.
 bool NearDate(std::string_view a, std::string_view b) {
   if (a.size() != 10 || b.size() != 10) return false;
   if (a.substr(0, 4) == b.substr(0, 4) && a.substr(5, 2) == b.substr(8, 2) &&
       a.substr(8, 2) == b.substr(5, 2)) {
     return true;
   }
+  // YYYYMMDD: positions 0 to 3 the year's digits, 4 and 5 the month's.
   char x[8], y[8];
   for (int i = 0, j = 0; i < 10; ++i) {
     if (i == 4 || i == 7) continue;
@@ -76,9 +80,10 @@ bool NearDate(std::string_view a, std::string_view b) {
     if (++diffs > 2) return false;
     if (first < 0) first = i;
   }
+  if (first < 2 || (diffs == 1 && first == 2)) return false;
   if (diffs == 1) return true;
   // Two differences: neighbours, each the other's.
-  return diffs == 2 && first + 1 < 8 && x[first] == y[first + 1] && x[first + 1] == y[first];
+  return first + 1 < 8 && x[first] == y[first + 1] && x[first + 1] == y[first];
 }
 
 struct PersonScore {

@@ -107,7 +107,7 @@ Status DecodePartyField(std::string_view key, od::value& v,
     std::optional<std::string> date = ReadBirthDate(text, CurrentYear());
     if (!date) {
       return Status::InvalidArgument(
-          "not a date of birth (1970-03-01, 3/1/1970, 1.3.1970, Mar 1 1970; not in the future)",
+          "not a date of birth (1970-03-01, 3/1/1970, 1.3.1970, Mar 1 1970)",
           FieldPath(prefix, key));
     }
     out->birth_date = std::move(*date);

@@ -49,7 +49,10 @@ Connection::Connection(Socket socket, const ConnectionContext& context)
   // even while it reads more requests (the write deadline runs only while a
   // write waits, and the kernel's send buffer can take a few megabytes
   // first): the kernel gives up on data a zero window has held back that
-  // long, and the next read or write fails with timed_out.
+  // long, and the next read or write fails with timed_out (GaveUp()). So
+  // does data sent and not acknowledged that long: a peer gone, or a
+  // network stalled past the write timeout (30 s by default), where Linux
+  // would retry for about 15 minutes.
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(context_.write_timeout);
   const auto user_timeout = static_cast<unsigned int>(std::clamp<std::int64_t>(
       ms.count(), 1, std::numeric_limits<unsigned int>::max()));
@@ -103,12 +106,26 @@ void Connection::Watch() {
   });
 }
 
+std::string Connection::Peer() const {
+  return peer_.port() == 0 ? std::string("unknown")
+                           : peer_.address().to_string() + ":" + std::to_string(peer_.port());
+}
+
+void Connection::GaveUp() {
+  // (A timed_out already queued when the watchdog closed for the same
+  // reason: said once.)
+  if (closed_) return;
+  const std::string who = Peer();
+  Close();
+  Log("warn", "connection closed: its answers went unread or unacknowledged",
+      {{"peer", who}, {"seconds", std::to_string(context_.write_timeout.count())}});
+}
+
 void Connection::TimedOut(bool writing) {
+  if (closed_) return;
   if (lingering_) return Close();  // the client did not close in time
   boost::system::error_code ec;
-  const std::string who = peer_.port() == 0 ? std::string("unknown")
-                                            : peer_.address().to_string() + ":" +
-                                                  std::to_string(peer_.port());
+  const std::string who = Peer();
   const bool started = !writing && in_.pending() > 0;
   const std::string seconds = std::to_string(
       (writing ? context_.write_timeout : started ? context_.line_timeout : context_.idle_timeout)
@@ -193,7 +210,7 @@ void Connection::Read() {
           self->close_after_write_ = true;
           return self->Answer();
         }
-        if (ec == asio::error::timed_out) return self->TimedOut(/*writing=*/true);
+        if (ec == asio::error::timed_out) return self->GaveUp();
         if (ec) return self->Close();  // closed, reset or timed out
         self->last_read_at_ = std::chrono::steady_clock::now();
         if (self->in_.pending() == 0) self->line_since_ = self->last_read_at_;
@@ -264,7 +281,7 @@ void Connection::Write() {
       socket_, asio::buffer(out_),
       [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
         self->writing_ = false;
-        if (ec == asio::error::timed_out) return self->TimedOut(/*writing=*/true);
+        if (ec == asio::error::timed_out) return self->GaveUp();
         if (ec) return self->Close();  // a reader too slow, or gone
         self->out_.clear();
         if (self->close_after_write_) return self->LingerClose(/*only_if_waiting=*/false);

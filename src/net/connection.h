@@ -105,9 +105,13 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   void Watch();
   // A read or write past its deadline: says why (an error line to a
   // reader, a log line for a started line or a slow reader), and closes.
-  // Also for a read or write that failed with timed_out: the kernel gave
-  // up on answers left unread (TCP_USER_TIMEOUT, set to the write timeout).
   void TimedOut(bool writing);
+  // A read or write failed with timed_out: the kernel gave up on answers
+  // left unread or unacknowledged (TCP_USER_TIMEOUT, the write timeout).
+  // Logs it and closes.
+  void GaveUp();
+  // "address:port", or "unknown".
+  std::string Peer() const;
 
   Socket socket_;
   ConnectionContext context_;

@@ -203,9 +203,9 @@ std::optional<std::string> ReadBirthDate(std::string_view text, int this_year) {
   } else if (year_digits != 4) {
     return std::nullopt;
   }
-  if (y < 1850 || y > this_year || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m)) {
-    return std::nullopt;
-  }
+  // The dates IsIsoDate() takes, and no others: what the decoder read is
+  // journaled and read by it again, on any later day.
+  if (y < 1000 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, m)) return std::nullopt;
   return Iso(y, m, d);
 }
 

@@ -774,6 +774,8 @@ TEST_F(DealsTest, DatesOfBirthTellNamesakesApart) {
   // The same name, address and mailbox, born twenty years later: his son
   // (a "Jr" the name key drops), for review at most.
   Party son = at_home;
+  son.birth_date = "1990-10-10";  // a decade apart is no typing error
+  EXPECT_EQ(CheckAs("p2", son).status, CheckStatus::kClear);
   son.birth_date = "1990-03-15";
   EXPECT_EQ(CheckAs("p2", son).status, CheckStatus::kClear);
   auto reg = engine_->Register(Opp("d1", "p2", son));
@@ -824,6 +826,7 @@ TEST_F(DealsTest, DatesOfBirthTellNamesakesApart) {
   EXPECT_EQ(s.field(), "opportunity.birth_date");
   bad.birth_date = "1970-02-30";
   EXPECT_FALSE(engine_->UpsertOpportunity(Opp("o4", "p1", bad), &created).ok());
+  EXPECT_FALSE(engine_->Register(Opp("o4", "p1", bad)).ok());
   EXPECT_FALSE(engine_->GetOpportunity("o4"));
 }
 

@@ -115,6 +115,20 @@ TEST_F(RouterTest, PicksTheBestCoveringPartner) {
   EXPECT_NEAR(r.score, r.candidates[0].score, 1e-9);
 }
 
+// A lead built in code with a date of birth the decoder would not have
+// written is refused before it is routed (and journaled): a replay reads
+// the journal through the decoder.
+TEST_F(RouterTest, ALeadsDateOfBirthIsTheDecodersForm) {
+  Load("", {P("de", {"DE"})});
+  Lead lead = L("l1", "DE");
+  lead.party.birth_date = "3/1/1970";
+  auto r = engine_->Route(lead, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().field(), "lead.birth_date");
+  lead.party.birth_date = "1970-03-01";
+  EXPECT_TRUE(engine_->Route(lead, {}).ok());
+}
+
 TEST_F(RouterTest, MoreSpecificTerritoryWins) {
   Load("", {P("country", {"DE"}), P("state", {"DE-BY"}), P("postal", {"DE:803"})});
   Lead lead = L("l", "DE");

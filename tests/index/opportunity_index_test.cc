@@ -166,6 +166,9 @@ TEST(RecordTest, RoundTripsSpelledAndReferencedFields) {
     // Identifiers come last; their feature may be a reference too.
     if (rng() % 2) o.party.ids = {{"vat", text(1)}, {"duns", text(1)}};
     f.ids = rng() % 3 == 0 ? f.company : rng() % 2 ? text(1) : "";
+    // A date of birth, the last field (the 31st: the bitmap's top bit is
+    // the references flag).
+    if (rng() % 2) f.birth_date = "19" + std::to_string(10 + rng() % 90) + "-0" + std::to_string(1 + rng() % 9) + "-2" + std::to_string(rng() % 9);
     std::string packed;
     ASSERT_TRUE(Pack(o, f, &packed)) << round;
     ASSERT_TRUE(RecordView::Valid(packed)) << round;
@@ -185,6 +188,8 @@ TEST(RecordTest, RoundTripsSpelledAndReferencedFields) {
         << round;
     const RecordView::FeatureView v = r.features();
     EXPECT_EQ(v.ids, f.ids) << round;
+    EXPECT_EQ(v.birth_date, f.birth_date) << round;
+    EXPECT_EQ(r.Get(kBirthDate), f.birth_date) << round;
     EXPECT_EQ(v.company, f.company) << round;
     EXPECT_EQ(v.tokens, f.company_tokens) << round;
     EXPECT_EQ(v.acronym, f.company_acronym) << round;
