@@ -98,7 +98,12 @@ class Normalizer {
                                      std::string_view postal_code,
                                      std::string_view city,
                                      std::string_view country) const;
-  // ISO 3166-1 alpha-2 in upper case, or nullopt when not two letters.
+  // ISO 3166-1 alpha-2 in upper case: two letters as they are ("de" ->
+  // "DE"; "UK", which ISO 3166 reserves for it, is "GB"); else an alpha-3 code or an English name, as ISO 3166-1 lists
+  // them (name, common and official name: "Germany", "DEU", "Federal
+  // Republic of Germany", "Viet Nam", "Vietnam") or in everyday use ("UK",
+  // "Russia", "Holland"), compared by their letters and digits folded to
+  // ASCII ("U.S.A.", "Côte d'Ivoire", "the Netherlands"). nullopt otherwise.
   static std::optional<std::string> Country(std::string_view country);
   // An identifier's value: its letters and digits, folded to ASCII, in
   // upper case ("de 129.273.398" -> "DE129273398"); nullopt for what is

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <tsl/robin_map.h>
+
 #include "normalize/company_name.h"
 #include "normalize/domain_name.h"
 #include "normalize/email_address.h"
@@ -103,14 +105,62 @@ std::optional<std::string> Normalizer::Address(std::string_view street,
   return impl_->address.Key(street, postal_code, city, country);
 }
 
+namespace {
+
+// A country's name by its letters and digits, lower-case ASCII, without a
+// leading "the": "The Netherlands" and "netherlands" alike.
+std::string CountryKey(std::string_view name) {
+  std::string folded, key;
+  if (!normalize::FoldToAscii(name, &folded)) return key;
+  for (char c : folded) {
+    if (normalize::IsAsciiAlnum(c)) key.push_back(c);
+  }
+  if (normalize::TrimAscii(folded).starts_with("the ") && key.size() > 3) key.erase(0, 3);
+  return key;
+}
+
+// Name keys to alpha-2 codes: ISO 3166-1's, then the aliases.
+const tsl::robin_map<std::string, std::string>& CountryNames() {
+  static const auto* names = [] {
+    auto* m = new tsl::robin_map<std::string, std::string>();
+    auto lines = [](std::string_view text, auto&& fn) {
+      while (!text.empty()) {
+        const std::size_t nl = std::min(text.find('\n'), text.size());
+        const std::string_view line = text.substr(0, nl);
+        text.remove_prefix(std::min(nl + 1, text.size()));
+        const std::size_t tab = line.find('\t');
+        if (line.empty() || line[0] == '#' || tab == std::string_view::npos) continue;
+        fn(line.substr(0, tab), line.substr(tab + 1));
+      }
+    };
+    lines(data::kIso3166Names, [&](std::string_view code, std::string_view name) {
+      m->emplace(CountryKey(name), std::string(code));
+    });
+    lines(data::kCountryAliases, [&](std::string_view name, std::string_view code) {
+      m->emplace(CountryKey(name), std::string(code));
+    });
+    return m;
+  }();
+  return *names;
+}
+
+}  // namespace
+
 std::optional<std::string> Normalizer::Country(std::string_view country) {
   country = normalize::TrimAscii(country);
-  if (country.size() != 2 || !normalize::IsAsciiAlpha(country[0]) ||
-      !normalize::IsAsciiAlpha(country[1])) {
-    return std::nullopt;
+  if (country.size() == 2 && normalize::IsAsciiAlpha(country[0]) &&
+      normalize::IsAsciiAlpha(country[1])) {
+    std::string code{normalize::AsciiUpper(country[0]), normalize::AsciiUpper(country[1])};
+    // The United Kingdom's everyday code, which ISO 3166 reserves for GB.
+    if (code == "UK") code = "GB";
+    return code;
   }
-  return std::string{normalize::AsciiUpper(country[0]),
-                     normalize::AsciiUpper(country[1])};
+  // Names are short: a long field is none (and is not folded).
+  if (country.size() < 3 || country.size() > 80) return std::nullopt;
+  const std::string key = CountryKey(country);
+  const auto& names = CountryNames();
+  if (auto it = names.find(key); it != names.end()) return it->second;
+  return std::nullopt;
 }
 
 std::optional<std::string> Normalizer::Identifier(std::string_view value) {

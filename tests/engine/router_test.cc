@@ -129,6 +129,19 @@ TEST_F(RouterTest, ALeadsDateOfBirthIsTheDecodersForm) {
   EXPECT_TRUE(engine_->Route(lead, {}).ok());
 }
 
+// Marketing automation often names the country ("Germany", "United
+// Kingdom"): the territory that covers its code covers the lead.
+TEST_F(RouterTest, ACountryNamedIsItsCode) {
+  Load("", {P("de", {"DE"}), P("gb", {"GB"})});
+  for (const char* country : {"Germany", "DEU", "germany "}) {
+    RouteResult r = Route(L("l1", country), {.dry_run = true});
+    EXPECT_EQ(r.decision, RouteDecision::kPartner) << country;
+    EXPECT_EQ(r.assignee.id, "de") << country;
+  }
+  RouteResult r = Route(L("l2", "UK"), {.dry_run = true});
+  EXPECT_EQ(r.assignee.id, "gb");
+}
+
 TEST_F(RouterTest, MoreSpecificTerritoryWins) {
   Load("", {P("country", {"DE"}), P("state", {"DE-BY"}), P("postal", {"DE:803"})});
   Lead lead = L("l", "DE");
