@@ -103,8 +103,14 @@ class Normalizer {
   // them (name, common and official name: "Germany", "DEU", "Federal
   // Republic of Germany", "Viet Nam", "Vietnam") or in everyday use ("UK",
   // "Russia", "Holland"), compared by their letters and digits folded to
-  // ASCII ("U.S.A.", "Côte d'Ivoire", "the Netherlands"). nullopt otherwise.
+  // ASCII ("U.S.A.", "Côte d'Ivoire", "the Netherlands"; an alpha-3 code
+  // in capitals only: "CAN", not "can"). nullopt otherwise.
   static std::optional<std::string> Country(std::string_view country);
+  // Country(country), but where that reads a name as one country and
+  // `region` (ISO 3166-2, "US-GA") names another, the region's: "Georgia"
+  // with "US-GA" is US. A party's country as keys and routing read it.
+  static std::optional<std::string> CountryOf(std::string_view country,
+                                              std::string_view region);
   // An identifier's value: its letters and digits, folded to ASCII, in
   // upper case ("de 129.273.398" -> "DE129273398"); nullopt for what is
   // no identifier: fewer than kMinIdentifier letters and digits, no digit,

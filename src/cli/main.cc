@@ -213,7 +213,7 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags, const std::string& rules_
   if (auto country = flags.Get("default-country")) {
     auto code = Normalizer::Country(*country);
     if (!code) {
-      std::fprintf(stderr, "leadroute: --default-country wants a two-letter code\n");
+      std::fprintf(stderr, "leadroute: --default-country wants a country: its two-letter code or name\n");
       return nullptr;
     }
     options.default_country = *code;

@@ -49,6 +49,7 @@ Result<std::unique_ptr<Normalizer>> Normalizer::Create() {
   warm.city = "München";
   warm.country = "DE";
   (void)n->Keys(warm);
+  (void)Country("Germany");  // the table of country names
   (void)normalize::PhoneKey("089 1234567", "DE");
   return n;
 }
@@ -95,34 +96,45 @@ std::optional<std::string> Normalizer::Surname(std::string_view last) const {
 
 std::optional<std::string> Normalizer::PostalCode(
     std::string_view postal_code, std::string_view country) const {
-  return normalize::PostalAddress::PostalCode(postal_code, country);
+  return normalize::PostalAddress::PostalCode(postal_code, Country(country).value_or(""));
 }
 
 std::optional<std::string> Normalizer::Address(std::string_view street,
                                                std::string_view postal_code,
                                                std::string_view city,
                                                std::string_view country) const {
-  return impl_->address.Key(street, postal_code, city, country);
+  return impl_->address.Key(street, postal_code, city, Country(country).value_or(""));
 }
 
 namespace {
 
 // A country's name by its letters and digits, lower-case ASCII, without a
-// leading "the": "The Netherlands" and "netherlands" alike.
+// "the" before or after it: "The Netherlands", "Gambia, The" and
+// "netherlands", "gambia" alike. Empty when nothing is left.
 std::string CountryKey(std::string_view name) {
   std::string folded, key;
   if (!normalize::FoldToAscii(name, &folded)) return key;
-  for (char c : folded) {
+  const std::string_view trimmed = normalize::TrimAscii(folded);
+  for (char c : trimmed) {
     if (normalize::IsAsciiAlnum(c)) key.push_back(c);
   }
-  if (normalize::TrimAscii(folded).starts_with("the ") && key.size() > 3) key.erase(0, 3);
+  if (key.size() > 3 && trimmed.starts_with("the ")) {
+    key.erase(0, 3);
+  } else if (key.size() > 3 && trimmed.ends_with(", the")) {
+    key.resize(key.size() - 3);
+  }
   return key;
 }
 
-// Name keys to alpha-2 codes: ISO 3166-1's, then the aliases.
-const tsl::robin_map<std::string, std::string>& CountryNames() {
-  static const auto* names = [] {
-    auto* m = new tsl::robin_map<std::string, std::string>();
+// ISO 3166-1's alpha-3 codes ("DEU") and the name keys of its names and
+// the aliases, to alpha-2 codes.
+struct CountryNames {
+  tsl::robin_map<std::string, std::string> codes, names;
+};
+
+const CountryNames& CountryTable() {
+  static const auto* table = [] {
+    auto* t = new CountryNames();
     auto lines = [](std::string_view text, auto&& fn) {
       while (!text.empty()) {
         const std::size_t nl = std::min(text.find('\n'), text.size());
@@ -133,15 +145,34 @@ const tsl::robin_map<std::string, std::string>& CountryNames() {
         fn(line.substr(0, tab), line.substr(tab + 1));
       }
     };
+    auto add_name = [&](std::string_view name, std::string_view code) {
+      std::string key = CountryKey(name);
+      if (!key.empty()) t->names.emplace(std::move(key), std::string(code));
+    };
     lines(data::kIso3166Names, [&](std::string_view code, std::string_view name) {
-      m->emplace(CountryKey(name), std::string(code));
+      const bool alpha3 = name.size() == 3 && std::all_of(name.begin(), name.end(), [](char c) {
+                            return c >= 'A' && c <= 'Z';
+                          });
+      if (alpha3) {
+        t->codes.emplace(std::string(name), std::string(code));
+      } else {
+        add_name(name, code);
+      }
     });
-    lines(data::kCountryAliases, [&](std::string_view name, std::string_view code) {
-      m->emplace(CountryKey(name), std::string(code));
-    });
-    return m;
+    lines(data::kCountryAliases, add_name);
+    return t;
   }();
-  return *names;
+  return *table;
+}
+
+// The country a region code ("US-GA") names, or empty.
+std::string_view RegionCountry(std::string_view region) {
+  region = normalize::TrimAscii(region);
+  if (region.size() < 4 || region[2] != '-' || !normalize::IsAsciiAlpha(region[0]) ||
+      !normalize::IsAsciiAlpha(region[1])) {
+    return {};
+  }
+  return region.substr(0, 2);
 }
 
 }  // namespace
@@ -157,10 +188,32 @@ std::optional<std::string> Normalizer::Country(std::string_view country) {
   }
   // Names are short: a long field is none (and is not folded).
   if (country.size() < 3 || country.size() > 80) return std::nullopt;
+  const CountryNames& table = CountryTable();
+  // An alpha-3 code as codes are written, in capitals: "CAN", not "can"
+  // (nor "Nam", a sales region's name).
+  if (auto it = table.codes.find(std::string(country)); it != table.codes.end()) {
+    return it->second;
+  }
   const std::string key = CountryKey(country);
-  const auto& names = CountryNames();
-  if (auto it = names.find(key); it != names.end()) return it->second;
+  if (key.empty()) return std::nullopt;
+  if (auto it = table.names.find(key); it != table.names.end()) return it->second;
   return std::nullopt;
+}
+
+std::optional<std::string> Normalizer::CountryOf(std::string_view country,
+                                                 std::string_view region) {
+  std::optional<std::string> code = Country(country);
+  if (!code) return code;
+  // A name read as one country where the region's code names another:
+  // "Georgia" in "US-GA". The code is the surer.
+  const std::string_view trimmed = normalize::TrimAscii(country);
+  const std::string_view of_region = RegionCountry(region);
+  if (trimmed.size() > 2 && !of_region.empty() &&
+      (normalize::AsciiUpper(of_region[0]) != (*code)[0] ||
+       normalize::AsciiUpper(of_region[1]) != (*code)[1])) {
+    return std::string{normalize::AsciiUpper(of_region[0]), normalize::AsciiUpper(of_region[1])};
+  }
+  return code;
 }
 
 std::optional<std::string> Normalizer::Identifier(std::string_view value) {
@@ -191,7 +244,7 @@ MatchKeys Normalizer::Keys(const Party& party) const {
                                [](const auto& a, const auto& b) { return a.first == b.first; }),
                    keys.ids.end());
   }
-  keys.country = Country(party.country);
+  keys.country = CountryOf(party.country, party.region);
   const std::string_view cc = keys.country ? *keys.country : std::string_view();
   if (!party.company.empty()) {
     std::string key;

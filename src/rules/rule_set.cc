@@ -451,7 +451,7 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain) const {
   LeadFacts f;
   const Party& party = lead.party;
   f.region = FoldUpper(party.region);
-  f.country = Normalizer::Country(party.country).value_or("");
+  f.country = Normalizer::CountryOf(party.country, party.region).value_or("");
   if (f.country.empty() && f.region.size() > 3 && f.region[2] == '-') {
     f.country = f.region.substr(0, 2);
   }

@@ -182,7 +182,7 @@ void ReadConflictTable(const toml::table& table, std::string_view section,
       std::optional<std::string> v = node.value_exact<std::string>();
       std::optional<std::string> code = v ? Normalizer::Country(*v) : std::nullopt;
       if (!code) {
-        errors->Add(node.source(), "default_country must be an ISO 3166-1 alpha-2 code");
+        errors->Add(node.source(), "default_country must name a country (ISO 3166-1 alpha-2, alpha-3 or its name)");
       } else {
         *default_country = *code;
       }

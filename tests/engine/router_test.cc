@@ -132,7 +132,7 @@ TEST_F(RouterTest, ALeadsDateOfBirthIsTheDecodersForm) {
 // Marketing automation often names the country ("Germany", "United
 // Kingdom"): the territory that covers its code covers the lead.
 TEST_F(RouterTest, ACountryNamedIsItsCode) {
-  Load("", {P("de", {"DE"}), P("gb", {"GB"})});
+  Load("", {P("de", {"DE"}), P("gb", {"GB"}), P("us", {"US"}), P("ge", {"GE"})});
   for (const char* country : {"Germany", "DEU", "germany "}) {
     RouteResult r = Route(L("l1", country), {.dry_run = true});
     EXPECT_EQ(r.decision, RouteDecision::kPartner) << country;
@@ -140,6 +140,11 @@ TEST_F(RouterTest, ACountryNamedIsItsCode) {
   }
   RouteResult r = Route(L("l2", "UK"), {.dry_run = true});
   EXPECT_EQ(r.assignee.id, "gb");
+  // A name the region's code contradicts: the code is the surer.
+  Lead georgia = L("l3", "Georgia");
+  EXPECT_EQ(Route(georgia, {.dry_run = true}).assignee.id, "ge");
+  georgia.party.region = "US-GA";
+  EXPECT_EQ(Route(georgia, {.dry_run = true}).assignee.id, "us");
 }
 
 TEST_F(RouterTest, MoreSpecificTerritoryWins) {

@@ -34,11 +34,49 @@ TEST(CountryTest, CodesAndNames) {
   EXPECT_EQ(Code("Great Britain"), "GB");
   EXPECT_EQ(Code("Holland"), "NL");
   EXPECT_EQ(Code("Turkey"), "TR");
+  EXPECT_EQ(Code("Gambia, The"), "GM");
+  // Alpha-3 codes in capitals, as codes are written ("USA" in any case).
+  EXPECT_EQ(Code("CAN"), "CA");
+  EXPECT_EQ(Code("can"), "-");
+  EXPECT_EQ(Code("Nam"), "-");  // a sales region, not Namibia
+  EXPECT_EQ(Code("usa"), "US");
+}
+
+// A name that reads as one country where the region's code names another
+// ("Georgia" in "US-GA"): the code is the surer. Two letters stay theirs.
+TEST(CountryTest, ARegionOverrulesANameThatDisagrees) {
+  auto of = [](std::string_view country, std::string_view region) {
+    return Normalizer::CountryOf(country, region).value_or("-");
+  };
+  EXPECT_EQ(of("Georgia", "US-GA"), "US");
+  EXPECT_EQ(of("Georgia", ""), "GE");
+  EXPECT_EQ(of("Georgia", "GE-TB"), "GE");
+  EXPECT_EQ(of("Germany", "de-by"), "DE");
+  EXPECT_EQ(of("GE", "US-GA"), "GE");
+  EXPECT_EQ(of("", "US-GA"), "-");
+}
+
+// Keys read national phone numbers and addresses in the named country.
+TEST(CountryTest, KeysReadTheNamedCountry) {
+  auto n = Normalizer::Create();
+  ASSERT_TRUE(n.ok());
+  Party p;
+  p.phone = "0117 496 0000";
+  p.street = "12 Church Rd";
+  p.postal_code = "BS1 5TR";
+  p.country = "United Kingdom";
+  const MatchKeys named = (*n)->Keys(p);
+  p.country = "GB";
+  const MatchKeys coded = (*n)->Keys(p);
+  ASSERT_TRUE(coded.phone.has_value());
+  EXPECT_EQ(named.phone, coded.phone);
+  EXPECT_EQ(named.address, coded.address);
+  EXPECT_EQ(named.country, std::optional<std::string>("GB"));
 }
 
 TEST(CountryTest, WhatNamesNoCountryIsNone) {
   for (const char* text : {"", "x", "Bavaria", "Lichtenstein", "Thenetherlands x", "123",
-                           "Germany GmbH", "\xff\xfe", "the", "Europe"}) {
+                           "Germany GmbH", "\xff\xfe\xfd\xfc", "the", "Europe", "The", "a.b.c"}) {
     EXPECT_EQ(Code(text), "-") << text;
   }
   EXPECT_EQ(Code(std::string(100, 'a')), "-");
