@@ -122,6 +122,12 @@ class Normalizer {
   MatchKeys Keys(const Party& party) const;
 
  private:
+  // Country() of what is not two letters: an alpha-3 code, a name.
+  static std::optional<std::string> CountryNamed(std::string_view country);
+  // CountryOf()'s second step, on Country(country)'s *code.
+  static void RegionOverrules(std::string_view country, std::string_view region,
+                              std::string* code);
+
   struct Impl;
   explicit Normalizer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -180,12 +180,16 @@ std::string_view RegionCountry(std::string_view region) {
 std::optional<std::string> Normalizer::Country(std::string_view country) {
   country = normalize::TrimAscii(country);
   if (country.size() == 2 && normalize::IsAsciiAlpha(country[0]) &&
-      normalize::IsAsciiAlpha(country[1])) {
-    std::string code{normalize::AsciiUpper(country[0]), normalize::AsciiUpper(country[1])};
+      normalize::IsAsciiAlpha(country[1])) [[likely]] {
+    const char a = normalize::AsciiUpper(country[0]), b = normalize::AsciiUpper(country[1]);
     // The United Kingdom's everyday code, which ISO 3166 reserves for GB.
-    if (code == "UK") code = "GB";
-    return code;
+    if (a == 'U' && b == 'K') return std::optional<std::string>(std::in_place, "GB");
+    return std::optional<std::string>(std::in_place, {a, b});
   }
+  return CountryNamed(country);
+}
+
+std::optional<std::string> Normalizer::CountryNamed(std::string_view country) {
   // Names are short: a long field is none (and is not folded).
   if (country.size() < 3 || country.size() > 80) return std::nullopt;
   const CountryNames& table = CountryTable();
@@ -200,19 +204,22 @@ std::optional<std::string> Normalizer::Country(std::string_view country) {
   return std::nullopt;
 }
 
+void Normalizer::RegionOverrules(std::string_view country, std::string_view region,
+                                 std::string* code) {
+  // A name read as one country where the region's code names another:
+  // "Georgia" in "US-GA". The code is the surer. Two letters are a code,
+  // which no region overrules.
+  if (normalize::TrimAscii(country).size() <= 2) return;
+  const std::string_view of_region = RegionCountry(region);
+  if (of_region.empty()) return;
+  const char a = normalize::AsciiUpper(of_region[0]), b = normalize::AsciiUpper(of_region[1]);
+  if (a != (*code)[0] || b != (*code)[1]) *code = std::string{a, b};
+}
+
 std::optional<std::string> Normalizer::CountryOf(std::string_view country,
                                                  std::string_view region) {
   std::optional<std::string> code = Country(country);
-  if (!code) return code;
-  // A name read as one country where the region's code names another:
-  // "Georgia" in "US-GA". The code is the surer.
-  const std::string_view trimmed = normalize::TrimAscii(country);
-  const std::string_view of_region = RegionCountry(region);
-  if (trimmed.size() > 2 && !of_region.empty() &&
-      (normalize::AsciiUpper(of_region[0]) != (*code)[0] ||
-       normalize::AsciiUpper(of_region[1]) != (*code)[1])) {
-    return std::string{normalize::AsciiUpper(of_region[0]), normalize::AsciiUpper(of_region[1])};
-  }
+  if (code && country.size() > 2 && region.size() >= 4) RegionOverrules(country, region, &*code);
   return code;
 }
 
@@ -244,7 +251,10 @@ MatchKeys Normalizer::Keys(const Party& party) const {
                                [](const auto& a, const auto& b) { return a.first == b.first; }),
                    keys.ids.end());
   }
-  keys.country = CountryOf(party.country, party.region);
+  keys.country = Country(party.country);  // CountryOf(), without a call
+  if (keys.country && party.country.size() > 2 && party.region.size() >= 4) [[unlikely]] {
+    RegionOverrules(party.country, party.region, &*keys.country);
+  }
   const std::string_view cc = keys.country ? *keys.country : std::string_view();
   if (!party.company.empty()) {
     std::string key;
