@@ -109,8 +109,16 @@ class Normalizer {
   // Country(country), but where that reads a name as one country and
   // `region` (ISO 3166-2, "US-GA") names another, the region's: "Georgia"
   // with "US-GA" is US. A party's country as keys and routing read it.
+  // (Inline: Keys() reads it for every party, and two letters, the common
+  // case, need nothing beyond Country().)
   static std::optional<std::string> CountryOf(std::string_view country,
-                                              std::string_view region);
+                                              std::string_view region) {
+    std::optional<std::string> code = Country(country);
+    if (code && country.size() > 2 && region.size() >= 4) [[unlikely]] {
+      RegionOverrules(country, region, &*code);
+    }
+    return code;
+  }
   // An identifier's value: its letters and digits, folded to ASCII, in
   // upper case ("de 129.273.398" -> "DE129273398"); nullopt for what is
   // no identifier: fewer than kMinIdentifier letters and digits, no digit,

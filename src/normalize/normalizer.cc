@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <tsl/robin_map.h>
-
 #include "normalize/company_name.h"
 #include "normalize/domain_name.h"
 #include "normalize/email_address.h"
@@ -129,29 +127,21 @@ std::string CountryKey(std::string_view name) {
 // ISO 3166-1's alpha-3 codes ("DEU") and the name keys of its names and
 // the aliases, to alpha-2 codes.
 struct CountryNames {
-  tsl::robin_map<std::string, std::string> codes, names;
+  normalize::StringMap<std::string> codes, names;
 };
 
 const CountryNames& CountryTable() {
   static const auto* table = [] {
     auto* t = new CountryNames();
-    auto lines = [](std::string_view text, auto&& fn) {
-      while (!text.empty()) {
-        const std::size_t nl = std::min(text.find('\n'), text.size());
-        const std::string_view line = text.substr(0, nl);
-        text.remove_prefix(std::min(nl + 1, text.size()));
-        const std::size_t tab = line.find('\t');
-        if (line.empty() || line[0] == '#' || tab == std::string_view::npos) continue;
-        fn(line.substr(0, tab), line.substr(tab + 1));
-      }
-    };
     auto add_name = [&](std::string_view name, std::string_view code) {
       std::string key = CountryKey(name);
       if (!key.empty()) t->names.emplace(std::move(key), std::string(code));
     };
-    lines(data::kIso3166Names, [&](std::string_view code, std::string_view name) {
-      const bool alpha3 = name.size() == 3 && std::all_of(name.begin(), name.end(), [](char c) {
-                            return c >= 'A' && c <= 'Z';
+    normalize::ForEachDataLine(data::kIso3166Names, [&](const std::vector<std::string_view>& c) {
+      if (c.size() < 2) return;
+      const std::string_view code = c[0], name = c[1];
+      const bool alpha3 = name.size() == 3 && std::all_of(name.begin(), name.end(), [](char ch) {
+                            return ch >= 'A' && ch <= 'Z';
                           });
       if (alpha3) {
         t->codes.emplace(std::string(name), std::string(code));
@@ -159,7 +149,9 @@ const CountryNames& CountryTable() {
         add_name(name, code);
       }
     });
-    lines(data::kCountryAliases, add_name);
+    normalize::ForEachDataLine(data::kCountryAliases, [&](const std::vector<std::string_view>& c) {
+      if (c.size() >= 2) add_name(c[0], c[1]);
+    });
     return t;
   }();
   return *table;
@@ -195,7 +187,7 @@ std::optional<std::string> Normalizer::CountryNamed(std::string_view country) {
   const CountryNames& table = CountryTable();
   // An alpha-3 code as codes are written, in capitals: "CAN", not "can"
   // (nor "Nam", a sales region's name).
-  if (auto it = table.codes.find(std::string(country)); it != table.codes.end()) {
+  if (auto it = table.codes.find(country); it != table.codes.end()) {
     return it->second;
   }
   const std::string key = CountryKey(country);
@@ -214,13 +206,6 @@ void Normalizer::RegionOverrules(std::string_view country, std::string_view regi
   if (of_region.empty()) return;
   const char a = normalize::AsciiUpper(of_region[0]), b = normalize::AsciiUpper(of_region[1]);
   if (a != (*code)[0] || b != (*code)[1]) *code = std::string{a, b};
-}
-
-std::optional<std::string> Normalizer::CountryOf(std::string_view country,
-                                                 std::string_view region) {
-  std::optional<std::string> code = Country(country);
-  if (code && country.size() > 2 && region.size() >= 4) RegionOverrules(country, region, &*code);
-  return code;
 }
 
 std::optional<std::string> Normalizer::Identifier(std::string_view value) {
@@ -251,10 +236,7 @@ MatchKeys Normalizer::Keys(const Party& party) const {
                                [](const auto& a, const auto& b) { return a.first == b.first; }),
                    keys.ids.end());
   }
-  keys.country = Country(party.country);  // CountryOf(), without a call
-  if (keys.country && party.country.size() > 2 && party.region.size() >= 4) [[unlikely]] {
-    RegionOverrules(party.country, party.region, &*keys.country);
-  }
+  keys.country = CountryOf(party.country, party.region);
   const std::string_view cc = keys.country ? *keys.country : std::string_view();
   if (!party.company.empty()) {
     std::string key;
