@@ -1,6 +1,7 @@
 #include "index/match_scorer.h"
 
 #include <cmath>
+#include <string>
 
 #include "index/similarity.h"
 
@@ -22,16 +23,37 @@ double NameSimilarity(std::string_view a, std::string_view b) {
   return sim;
 }
 
-// Points for two spellings of one field: `full` when equal, a share when
-// close, `mismatch` otherwise. *agreed when at least close.
-double Graded(std::string_view a, std::string_view b, double full,
-              double mismatch, const MatchWeights& w, bool* agreed = nullptr) {
+// Similarity of two spellings of a person's name, given or surname: as
+// NameSimilarity, with two spellings of one sound ("keeley" and "kaylee",
+// "zara" and "sahra", "sdyqy" transliterated and "siddiqui": one Metaphone
+// code of two letters or more) and a name clipped of its beginning
+// ("nastassia" of "anastassia", "beth" of "elizabeth", "tina" of
+// "christina": four letters or more) as near as an initial.
+double PersonNameSimilarity(std::string_view a, std::string_view b) {
   const double sim = NameSimilarity(a, b);
+  if (sim >= 0.85) return sim;
+  const std::string_view shorter = a.size() < b.size() ? a : b;
+  const std::string_view longer = a.size() < b.size() ? b : a;
+  if (shorter.size() >= 4 && longer.ends_with(shorter)) return 0.85;
+  const std::string code = Metaphone(a);
+  return code.size() >= 2 && code == Metaphone(b) ? 0.85 : sim;
+}
+
+// Points for two spellings of one field of similarity `sim`: `full` when
+// equal, a share when close, `mismatch` otherwise. *agreed when at least
+// close.
+double Graded(double sim, double full, double mismatch, const MatchWeights& w,
+              bool* agreed = nullptr) {
   if (agreed != nullptr) *agreed = sim >= 0.9;
   if (sim == 1.0) return full;
   if (sim >= 0.9) return full * w.name_close;
   if (sim >= 0.8) return full * w.name_near;
   return mismatch;
+}
+
+double Graded(std::string_view a, std::string_view b, double full,
+              double mismatch, const MatchWeights& w, bool* agreed = nullptr) {
+  return Graded(NameSimilarity(a, b), full, mismatch, w, agreed);
 }
 
 // Whether the digits of `a` and `b`, in order, are the same.
@@ -98,14 +120,17 @@ PersonScore ScorePerson(const Features& d, const RecordView::FeatureView& s,
   const double sm = person_is_party ? w.surname_mismatch : 0.0;
   PersonScore out;
   bool given_ok = false, surname_ok = false;
-  if (Both(d.given, s.given)) out.points += Graded(d.given, s.given, w.given, gm, w, &given_ok);
+  const double given = Both(d.given, s.given) ? PersonNameSimilarity(d.given, s.given) : 0.0;
+  if (Both(d.given, s.given)) out.points += Graded(given, w.given, gm, w, &given_ok);
   if (Both(d.surname, s.surname)) {
-    out.points += Graded(d.surname, s.surname, w.surname, sm, w, &surname_ok);
+    out.points += Graded(PersonNameSimilarity(d.surname, s.surname), w.surname, sm, w,
+                         &surname_ok);
   }
   out.agreed = given_ok && surname_ok;
-  // Not even close, nor an initial of the other ("mary" vs "edward"; "j" vs
-  // "jane" and "susan" vs "susanne" are not other names).
-  out.other_given = Both(d.given, s.given) && NameSimilarity(d.given, s.given) < 0.85;
+  // Not even close, nor an initial of the other, nor its sound ("mary" vs
+  // "edward"; "j" vs "jane", "susan" vs "susanne" and "keeley" vs "kaylee"
+  // are not other names).
+  out.other_given = Both(d.given, s.given) && given < 0.85;
   // First and last name entered the other way round.
   if (!out.agreed && Both(d.given, s.surname) && Both(d.surname, s.given)) {
     bool a = false, b = false;

@@ -9,6 +9,10 @@ namespace leadroute::index {
 
 namespace {
 
+bool IsVowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+}
+
 constexpr std::size_t kMaxCompare = 64;
 
 constexpr std::size_t kMaxTokens = 16;
@@ -143,6 +147,129 @@ std::string Soundex(std::string_view word) {
     if (out.size() == 4) break;
   }
   if (!out.empty()) out.resize(4, '0');
+  return out;
+}
+
+std::string Metaphone(std::string_view word) {
+  std::string w;
+  w.reserve(word.size());
+  for (char c : word) {
+    if (c >= 'a' && c <= 'z') w.push_back(c);
+  }
+  std::string out;
+  if (w.empty()) return out;
+  const auto at = [&w](std::size_t i) -> char { return i < w.size() ? w[i] : '\0'; };
+  std::size_t i = 0;
+  // A vowel sounds where the word begins only.
+  std::size_t initial = 0;
+  // Initial letters spoken otherwise: ae-, gn-, kn-, pn-, wr- drop their
+  // first; x- sounds s; wh- sounds w.
+  const char a = w[0], b = at(1);
+  if ((a == 'a' && b == 'e') || (a == 'g' && b == 'n') || (a == 'k' && b == 'n') ||
+      (a == 'p' && b == 'n') || (a == 'w' && b == 'r')) {
+    i = initial = 1;
+  } else if (a == 'x') {
+    out.push_back('s');
+    i = 1;
+    initial = std::string::npos;
+  } else if (a == 'w' && b == 'h') {
+    out.push_back('w');
+    i = 2;
+    initial = std::string::npos;
+  }
+  for (; i < w.size(); ++i) {
+    const char c = w[i];
+    const char prev = i > 0 ? w[i - 1] : '\0';
+    const char next = at(i + 1);
+    // A doubled letter sounds once, except c ("acc" is "ks").
+    if (c == prev && c != 'c') continue;
+    switch (c) {
+      case 'a': case 'e': case 'i': case 'o': case 'u':
+        if (i == initial) out.push_back(c);
+        break;
+      case 'b':  // silent in a final "mb"
+        if (!(prev == 'm' && i + 1 == w.size())) out.push_back('b');
+        break;
+      case 'c':
+        if (next == 'i' && at(i + 2) == 'a') {
+          out.push_back('x');
+        } else if (next == 'h') {
+          out.push_back(prev == 's' ? 'k' : 'x');  // the h is silent after c
+        } else if (next == 'i' || next == 'e' || next == 'y') {
+          if (prev != 's') out.push_back('s');  // "sci", "sce", "scy": silent
+        } else {
+          out.push_back('k');
+        }
+        break;
+      case 'd':
+        if (next == 'g' && (at(i + 2) == 'e' || at(i + 2) == 'y' || at(i + 2) == 'i')) {
+          out.push_back('j');
+          ++i;
+        } else {
+          out.push_back('t');
+        }
+        break;
+      case 'g':
+        if (next == 'h' && i + 2 < w.size() && !IsVowel(at(i + 2))) break;  // "night"
+        if (next == 'n' && (i + 2 == w.size() ||
+                            (at(i + 2) == 'e' && at(i + 3) == 'd' && i + 4 == w.size()))) {
+          break;  // "sign", "signed"
+        }
+        if ((next == 'i' || next == 'e' || next == 'y') && prev != 'g') {
+          out.push_back('j');
+        } else {
+          out.push_back('k');
+        }
+        break;
+      case 'h':
+        // Silent after a vowel when no vowel follows, and after c, s, p, t
+        // and g, which it changed.
+        if (IsVowel(prev) && !IsVowel(next)) break;
+        if (prev == 'c' || prev == 's' || prev == 'p' || prev == 't' || prev == 'g') break;
+        out.push_back('h');
+        break;
+      case 'k':
+        if (prev != 'c') out.push_back('k');
+        break;
+      case 'p':
+        out.push_back(next == 'h' ? 'f' : 'p');
+        break;
+      case 'q':
+        out.push_back('k');
+        break;
+      case 's':
+        if (next == 'h' || (next == 'i' && (at(i + 2) == 'o' || at(i + 2) == 'a'))) {
+          out.push_back('x');
+        } else {
+          out.push_back('s');
+        }
+        break;
+      case 't':
+        if (next == 'i' && (at(i + 2) == 'o' || at(i + 2) == 'a')) {
+          out.push_back('x');
+        } else if (next == 'h') {
+          out.push_back('0');
+        } else if (!(next == 'c' && at(i + 2) == 'h')) {
+          out.push_back('t');
+        }
+        break;
+      case 'v':
+        out.push_back('f');
+        break;
+      case 'w': case 'y':  // consonants only before a vowel
+        if (IsVowel(next)) out.push_back(c);
+        break;
+      case 'x':
+        out += "ks";
+        break;
+      case 'z':
+        out.push_back('s');
+        break;
+      default:  // f j l m n r
+        out.push_back(c);
+        break;
+    }
+  }
   return out;
 }
 

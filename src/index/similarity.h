@@ -23,6 +23,11 @@ bool IsAcronymOf(std::string_view acronym, std::string_view tokens);
 // American Soundex code ("robert" -> "r163"); empty for no letters.
 std::string Soundex(std::string_view word);
 
+// Lawrence Philips' Metaphone (1990) of a word, in lower case ("keeley"
+// and "kaylee" -> "kl", "marsha" -> "mrx"; "0" is "th"). Letters other
+// than a to z are skipped; empty for none.
+std::string Metaphone(std::string_view word);
+
 }  // namespace leadroute::index
 
 #endif  // LEADROUTE_INDEX_SIMILARITY_H_

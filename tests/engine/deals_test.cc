@@ -727,6 +727,30 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
   Party same = p;
   same.first_name = "Marie";
   EXPECT_EQ(CheckAs("p2", same).status, CheckStatus::kConflict);
+  // A name sounding the same is one (a transliteration, a spelling heard),
+  // and so is one clipped of its beginning; a name of another sound is not.
+  Party heard = p;
+  heard.first_name = "Keeley";
+  Put(Opp("o3", "p3", heard));
+  Party spelt = heard;
+  spelt.first_name = "Kaylee";
+  CheckResult r_spelt = CheckAs("p2", spelt);
+  ASSERT_EQ(r_spelt.status, CheckStatus::kConflict);
+  EXPECT_EQ(r_spelt.matches[0].opportunity_id, "o3");
+  Party longer = p;
+  longer.first_name = "Anastassia";
+  Put(Opp("o4", "p4", longer));
+  Party clipped = longer;
+  clipped.first_name = "Nastassia";
+  CheckResult r_clipped = CheckAs("p2", clipped);
+  ASSERT_EQ(r_clipped.status, CheckStatus::kConflict);
+  EXPECT_EQ(r_clipped.matches[0].opportunity_id, "o4");
+  Party mark = p;
+  mark.first_name = "Mark";
+  Put(Opp("o5", "p5", mark));
+  Party marsha = mark;
+  marsha.first_name = "Marsha";  // "mrx", not "mrk"
+  for (const Match& m : CheckAs("p2", marsha).matches) EXPECT_NE(m.opportunity_id, "o5");
   // Where a company names the customer, its people are only contacts.
   Party firm = p;
   firm.company = "Kusha Consulting";

@@ -142,6 +142,43 @@ TEST(SimilarityTest, Soundex) {
   EXPECT_EQ(Soundex("123"), "");
 }
 
+TEST(SimilarityTest, Metaphone) {
+  // Spellings of one sound.
+  EXPECT_EQ(Metaphone("keeley"), "kl");
+  EXPECT_EQ(Metaphone("kaylee"), "kl");
+  EXPECT_EQ(Metaphone("zara"), "sr");
+  EXPECT_EQ(Metaphone("sahra"), "sr");
+  EXPECT_EQ(Metaphone("jon"), "jn");
+  EXPECT_EQ(Metaphone("john"), "jn");
+  EXPECT_EQ(Metaphone("faisal"), "fsl");
+  EXPECT_EQ(Metaphone("fysl"), "fsl");
+  // Names of another sound.
+  EXPECT_EQ(Metaphone("mark"), "mrk");
+  EXPECT_EQ(Metaphone("marsha"), "mrx");
+  // The rules: initial letters, c, d, g, h, t, w, x, y, z and doubles.
+  EXPECT_EQ(Metaphone("knight"), "nt");
+  EXPECT_EQ(Metaphone("wright"), "rt");
+  EXPECT_EQ(Metaphone("xavier"), "sfr");
+  EXPECT_EQ(Metaphone("whitney"), "wtn");
+  EXPECT_EQ(Metaphone("aeneas"), "ens");
+  EXPECT_EQ(Metaphone("phillip"), "flp");
+  EXPECT_EQ(Metaphone("schmidt"), "skmtt");
+  EXPECT_EQ(Metaphone("science"), "sns");
+  EXPECT_EQ(Metaphone("patricia"), "ptrx");
+  EXPECT_EQ(Metaphone("judge"), "jj");
+  EXPECT_EQ(Metaphone("thomas"), "0ms");
+  EXPECT_EQ(Metaphone("mitchell"), "mxl");
+  EXPECT_EQ(Metaphone("dumb"), "tm");
+  EXPECT_EQ(Metaphone("gnome"), "nm");
+  EXPECT_EQ(Metaphone("sign"), "sn");
+  EXPECT_EQ(Metaphone("george"), "jrj");
+  EXPECT_EQ(Metaphone("max"), "mks");
+  EXPECT_EQ(Metaphone("accident"), "akstnt");
+  EXPECT_EQ(Metaphone("o'brien"), "obrn");
+  EXPECT_EQ(Metaphone(""), "");
+  EXPECT_EQ(Metaphone("123"), "");
+}
+
 }  // namespace
 }  // namespace leadroute::index
 
