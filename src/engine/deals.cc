@@ -18,6 +18,22 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
+// A match found, with what ranks it among matches of equal score.
+struct Ranked {
+  Match match;
+  int one_sided;  // index::Scored::one_sided
+};
+
+// Best first: the highest score, then the fewest fields only one side
+// gives, then the opportunity id (so the order never depends on slots).
+void SortBestFirst(std::vector<Ranked>* found) {
+  std::sort(found->begin(), found->end(), [](const Ranked& a, const Ranked& b) {
+    if (a.match.score != b.match.score) return a.match.score > b.match.score;
+    if (a.one_sided != b.one_sided) return a.one_sided < b.one_sided;
+    return a.match.opportunity_id < b.match.opportunity_id;
+  });
+}
+
 // Whether two product lists share a product (ASCII case-insensitively);
 // `stored` is joined by '\x1f'. True when either names none.
 bool ShareProduct(const std::vector<std::string>& deal, std::string_view stored) {
@@ -172,7 +188,7 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
   const index::Features f = Features(customer.party);
   std::vector<index::LookupKey> keys;
   index::QueryKeys(f, &keys);
-  std::vector<Match> found;
+  std::vector<Ranked> found;
   std::shared_lock lock(mu_);
   const ConflictPolicy& policy = options_.conflict;
   std::vector<std::uint32_t> candidates;
@@ -182,14 +198,16 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
     if (!index_.HeldAt(slot, t)) continue;
     index::Scored scored = index::ScoreMatch(f, index_.View(slot).features(), policy.weights);
     if (scored.score < policy.review_threshold) continue;
-    found.push_back(Match{std::string(index_.IdOf(slot)), index_.OwnerAt(slot, t),
-                          scored.score, std::move(scored.evidence)});
+    found.push_back(Ranked{Match{std::string(index_.IdOf(slot)), index_.OwnerAt(slot, t),
+                                 scored.score, std::move(scored.evidence)},
+                           scored.one_sided});
   }
-  std::sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
-    return a.score != b.score ? a.score > b.score : a.opportunity_id < b.opportunity_id;
-  });
+  SortBestFirst(&found);
   if (found.size() > policy.max_matches) found.resize(policy.max_matches);
-  return found;
+  std::vector<Match> out;
+  out.reserve(found.size());
+  for (Ranked& r : found) out.push_back(std::move(r.match));
+  return out;
 }
 
 std::vector<Status> Engine::Deals::UpsertMany(
@@ -415,7 +433,7 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
   index_.Candidates(keys, &candidates, &active);
   index_.Prefetch(candidates);
 
-  std::vector<Match> found;
+  std::vector<Ranked> found;
   for (std::uint32_t slot : candidates) {
     if (!index_.ActiveAt(slot, now)) continue;
     const std::string_view id = index_.IdOf(slot);
@@ -427,16 +445,15 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
     index::Scored scored =
         index::ScoreMatch(f, index_.View(slot).features(), policy.weights);
     if (scored.score < policy.review_threshold) continue;
-    found.push_back(Match{std::string(id), index_.OwnerOf(slot), scored.score,
-                          std::move(scored.evidence)});
+    found.push_back(Ranked{Match{std::string(id), index_.OwnerOf(slot), scored.score,
+                                 std::move(scored.evidence)},
+                           scored.one_sided});
   }
-  std::sort(found.begin(), found.end(), [](const Match& a, const Match& b) {
-    return a.score != b.score ? a.score > b.score
-                              : a.opportunity_id < b.opportunity_id;
-  });
+  SortBestFirst(&found);
 
   CheckResult result;
-  for (Match& m : found) {
+  for (Ranked& r : found) {
+    Match& m = r.match;
     if (m.score >= policy.conflict_threshold) {
       if (result.matches.size() < policy.max_matches) {
         result.matches.push_back(std::move(m));

@@ -1082,5 +1082,30 @@ TEST_F(ConflictPolicyTest, DirectPrecedenceOnMakesDirectCollisionsConflicts) {
   EXPECT_EQ(r->status, RegisterStatus::kConflict);
 }
 
+// Among matches of equal score, the record that gives no field the deal
+// lacks comes first: "John Smith" at an address is the record of John
+// Smith there before that of John Smith born in 1970 there (senzing truth
+// set), whatever their ids.
+TEST_F(DealsTest, AmongEqualScoresTheCloserDescriptionComesFirst) {
+  Party john;
+  john.first_name = "John";
+  john.last_name = "Smith";
+  john.street = "3212 W. 32nd St";
+  john.postal_code = "60527";
+  Party born = john;
+  born.birth_date = "1970-10-10";
+  Put(Opp("a-born", "p1", born));
+  Put(Opp("b-plain", "p2", john));
+  CheckResult r = CheckAs("p3", john);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  ASSERT_EQ(r.matches.size(), 2u);
+  EXPECT_EQ(r.matches[0].score, r.matches[1].score);
+  EXPECT_EQ(r.matches[0].opportunity_id, "b-plain");
+  // The deal with the date: the record with it.
+  r = CheckAs("p3", born);
+  ASSERT_FALSE(r.matches.empty());
+  EXPECT_EQ(r.matches[0].opportunity_id, "a-born");
+}
+
 }  // namespace
 }  // namespace leadroute
