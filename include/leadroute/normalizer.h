@@ -106,16 +106,24 @@ class Normalizer {
   // ASCII ("U.S.A.", "Côte d'Ivoire", "the Netherlands"; an alpha-3 code
   // in capitals only: "CAN", not "can"). nullopt otherwise.
   static std::optional<std::string> Country(std::string_view country);
-  // Country(country), but where that reads a name as one country and
-  // `region` (ISO 3166-2, "US-GA") names another, the region's: "Georgia"
-  // with "US-GA" is US. A party's country as keys and routing read it.
-  // (Inline: Keys() reads it for every party, and two letters, the common
-  // case, need nothing beyond Country().)
+  // A party's country as keys and routing read it: Country(country), but
+  // where that reads a name as one country and `region` (ISO 3166-2,
+  // "US-GA") names another, the region's ("Georgia" with "US-GA" is US).
+  // Without a country field, the region's country; without either, the
+  // country a one-line address in `street` ends with, named after its last
+  // comma ("Mullanpara Road, Vythiri, 673576, India"; a name or "UK",
+  // "USA", not a code: "..., Athens, GA" is no Gabon). (Inline: Keys()
+  // reads it for every party, and two letters, the common case, need
+  // nothing beyond Country().)
   static std::optional<std::string> CountryOf(std::string_view country,
-                                              std::string_view region) {
+                                              std::string_view region,
+                                              std::string_view street = {}) {
     std::optional<std::string> code = Country(country);
     if (code && country.size() > 2 && region.size() >= 4) [[unlikely]] {
       RegionOverrules(country, region, &*code);
+    }
+    if (!code && (!region.empty() || !street.empty())) [[unlikely]] {
+      code = CountryOfPlace(region, street);
     }
     return code;
   }
@@ -132,6 +140,10 @@ class Normalizer {
  private:
   // Country() of what is not two letters: an alpha-3 code, a name.
   static std::optional<std::string> CountryNamed(std::string_view country);
+  // CountryOf() without a country field: the region's, or the one the
+  // street line ends with.
+  static std::optional<std::string> CountryOfPlace(std::string_view region,
+                                                   std::string_view street);
   // CountryOf()'s second step, on Country(country)'s *code.
   static void RegionOverrules(std::string_view country, std::string_view region,
                               std::string* code);

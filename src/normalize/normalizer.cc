@@ -208,6 +208,24 @@ void Normalizer::RegionOverrules(std::string_view country, std::string_view regi
   if (a != (*code)[0] || b != (*code)[1]) *code = std::string{a, b};
 }
 
+std::optional<std::string> Normalizer::CountryOfPlace(std::string_view region,
+                                                      std::string_view street) {
+  if (const std::string_view of_region = RegionCountry(region); !of_region.empty()) {
+    return std::string{normalize::AsciiUpper(of_region[0]), normalize::AsciiUpper(of_region[1])};
+  }
+  const std::size_t comma = street.rfind(',');
+  if (comma == std::string_view::npos) return std::nullopt;
+  const std::string_view last = normalize::TrimAscii(street.substr(comma + 1));
+  // A name, not a code (two letters after a comma are a state's more
+  // often): the names' table, which holds no code but "UK".
+  if (last.empty() || last.size() > 80) return std::nullopt;
+  const std::string key = CountryKey(last);
+  if (key.empty()) return std::nullopt;
+  const CountryNames& table = CountryTable();
+  if (auto it = table.names.find(key); it != table.names.end()) return it->second;
+  return std::nullopt;
+}
+
 std::optional<std::string> Normalizer::Identifier(std::string_view value) {
   std::string folded, out;
   if (!normalize::FoldToAscii(value, &folded)) return std::nullopt;
@@ -236,7 +254,7 @@ MatchKeys Normalizer::Keys(const Party& party) const {
                                [](const auto& a, const auto& b) { return a.first == b.first; }),
                    keys.ids.end());
   }
-  keys.country = CountryOf(party.country, party.region);
+  keys.country = CountryOf(party.country, party.region, party.street);
   const std::string_view cc = keys.country ? *keys.country : std::string_view();
   if (!party.company.empty()) {
     std::string key;

@@ -451,10 +451,7 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain) const {
   LeadFacts f;
   const Party& party = lead.party;
   f.region = FoldUpper(party.region);
-  f.country = Normalizer::CountryOf(party.country, party.region).value_or("");
-  if (f.country.empty() && f.region.size() > 3 && f.region[2] == '-') {
-    f.country = f.region.substr(0, 2);
-  }
+  f.country = Normalizer::CountryOf(party.country, party.region, party.street).value_or("");
   f.postal = PostalKey(party.postal_code);
   // Read by rules only: left empty when none does.
   auto read = [&](rules::LeadField field) { return (lead_fields_read_ >> field) & 1u; };

@@ -1107,5 +1107,23 @@ TEST_F(DealsTest, AmongEqualScoresTheCloserDescriptionComesFirst) {
   EXPECT_EQ(r.matches[0].opportunity_id, "a-born");
 }
 
+// A one-line address that ends in a country's name gives the party that
+// country where it has no country field: its national phone number is
+// read there ("4936202565" is Indian, not a US number).
+TEST_F(DealsTest, AOneLineAddressNamesTheCountry) {
+  Party stored = Company("Universal Exports India");
+  stored.phone = "4936202565";
+  stored.street = "Mullanpara Road, Vythiri, 673576, India";
+  Put(Opp("o1", "p1", stored));
+  Party typed = Company("India Exports");
+  typed.phone = "+91 4936 202565";
+  CheckResult r = CheckAs("p2", typed);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  EXPECT_NE(std::find(r.matches[0].matched_on.begin(), r.matches[0].matched_on.end(),
+                      Evidence::kPhone),
+            r.matches[0].matched_on.end());
+}
+
 }  // namespace
 }  // namespace leadroute

@@ -145,6 +145,12 @@ TEST_F(RouterTest, ACountryNamedIsItsCode) {
   EXPECT_EQ(Route(georgia, {.dry_run = true}).assignee.id, "ge");
   georgia.party.region = "US-GA";
   EXPECT_EQ(Route(georgia, {.dry_run = true}).assignee.id, "us");
+  // Without a country field, a one-line address ending in its name.
+  Lead one_line = L("l4", "");
+  one_line.party.street = "Hauptstr. 5, 80331 München, Germany";
+  EXPECT_EQ(Route(one_line, {.dry_run = true}).assignee.id, "de");
+  one_line.party.street = "12 Church Rd, Bristol, UK";
+  EXPECT_EQ(Route(one_line, {.dry_run = true}).assignee.id, "gb");
 }
 
 TEST_F(RouterTest, MoreSpecificTerritoryWins) {

@@ -53,7 +53,30 @@ TEST(CountryTest, ARegionOverrulesANameThatDisagrees) {
   EXPECT_EQ(of("Georgia", "GE-TB"), "GE");
   EXPECT_EQ(of("Germany", "de-by"), "DE");
   EXPECT_EQ(of("GE", "US-GA"), "GE");
-  EXPECT_EQ(of("", "US-GA"), "-");
+}
+
+// Without a country field: the region's country, else a country's name
+// after the last comma of a one-line address; a code there is a state's.
+TEST(CountryTest, WithoutACountryTheRegionOrTheAddressNamesIt) {
+  auto of = [](std::string_view country, std::string_view region, std::string_view street) {
+    return Normalizer::CountryOf(country, region, street).value_or("-");
+  };
+  EXPECT_EQ(of("", "US-GA", ""), "US");
+  EXPECT_EQ(of("", "de-by", ""), "DE");
+  EXPECT_EQ(of("", "", "Mullanpara Road, Vythiri, 673576, India"), "IN");
+  EXPECT_EQ(of("", "", "Hughes Plaza, Las Vegas, NV 89111, USA"), "US");
+  EXPECT_EQ(of("", "", "12 Church Rd, Bristol, the United Kingdom "), "GB");
+  EXPECT_EQ(of("", "", "12 Church Rd, Bristol, UK"), "GB");
+  EXPECT_EQ(of("", "", "6781 Metaxa Forest, Athens, GA"), "-");
+  EXPECT_EQ(of("", "", "1 Main St, Toronto, ON, CA"), "-");
+  EXPECT_EQ(of("", "", "1 Rue de Rivoli, Paris, FRA"), "-");
+  EXPECT_EQ(of("", "", "No 321, Street 128 Phnom Penh Cambodia"), "-");
+  EXPECT_EQ(of("", "", "Hauptstr. 5"), "-");
+  EXPECT_EQ(of("", "", "Hauptstr. 5,"), "-");
+  // A field is the surer: the country's, then the region's.
+  EXPECT_EQ(of("DE", "", "Mullanpara Road, India"), "DE");
+  EXPECT_EQ(of("", "FR-75", "Mullanpara Road, India"), "FR");
+  EXPECT_EQ(of("", "x", "Mullanpara Road, India"), "IN");
 }
 
 // Keys read national phone numbers and addresses in the named country.
