@@ -123,6 +123,12 @@ void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
       Add(keys, KeyKind::kAddress, joined, place);
     }
   }
+  // The same house number in the same postal code: for a company, it finds
+  // a spelling of its name and of its street that share no word with
+  // another ("Univrsl Export", "100 Howard Hughs Plaza").
+  if (!f.number.empty() && !f.postal.empty()) {
+    Add(keys, KeyKind::kPostalNumber, f.postal, f.number);
+  }
   // Where a company names the customer, its keys find it; the fuzzy blocks
   // below are for customers who are people. Each pairs two fields, so that
   // one typo does not lose the candidate.
@@ -135,9 +141,8 @@ void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
     if (!f.postal.empty()) Add(keys, KeyKind::kPostalSurname, f.postal, sound);
     if (!f.city.empty()) Add(keys, KeyKind::kCitySurname, f.city, sound);
   }
-  if (!f.number.empty()) {
-    if (!f.postal.empty()) Add(keys, KeyKind::kPostalNumber, f.postal, f.number);
-    if (!f.city.empty()) Add(keys, KeyKind::kCityNumber, f.city, f.number);
+  if (!f.number.empty() && !f.city.empty()) {
+    Add(keys, KeyKind::kCityNumber, f.city, f.number);
   }
   if (!f.street.empty() && !f.city.empty()) {
     Add(keys, KeyKind::kCityStreet, f.city, f.street);

@@ -337,7 +337,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0011"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0012"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -345,7 +345,11 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // actor, u8 event, status; u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0010", the same layout, its records' features derived by
+// Read too: "LROI0011", the same layout, its records' features derived by
+// an earlier normalizer (no country taken from the region or from a
+// one-line address's end) and its postings without a company's postal
+// code and house number: Restore() with a featurer derives them again;
+// "LROI0010", the same layout, its records' features derived by
 // an earlier normalizer (a country field's name, "Germany", or "UK" read
 // as no country or as "UK"): Restore() with a featurer derives them again;
 // "LROI0009", the same layout, its records' features derived by
@@ -363,7 +367,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '1'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '2'};
+constexpr char kSaveMagicV11[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '1'};
 constexpr char kSaveMagicV10[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '0'};
 constexpr char kSaveMagicV9[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '9'};
 constexpr char kSaveMagicV8[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '8'};
@@ -459,14 +464,16 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v8 = std::memcmp(in.data(), kSaveMagicV8, sizeof(kSaveMagicV8)) == 0;
   const bool v9 = std::memcmp(in.data(), kSaveMagicV9, sizeof(kSaveMagicV9)) == 0;
   const bool v10 = std::memcmp(in.data(), kSaveMagicV10, sizeof(kSaveMagicV10)) == 0;
+  const bool v11 = std::memcmp(in.data(), kSaveMagicV11, sizeof(kSaveMagicV11)) == 0;
   // The same layout, posting keys hashed by an earlier function (LROI0006
   // to LROI0008).
   const bool earlier_hashes = v6 || v7 || v8;
   // The same layout, features from an earlier normalizer (LROI0007: street
   // ordinals dropped, "W 15th St" read as "W St"; LROI0009: phones not valid
   // to the metadata dropped; LROI0010: countries named, not coded, read as
-  // none).
-  const bool earlier_features = earlier_hashes || v9 || v10;
+  // none; LROI0011: no country from a region or a one-line address, and a
+  // company's postal code and house number not a key).
+  const bool earlier_features = earlier_hashes || v9 || v10 || v11;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !earlier_features &&
       std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {

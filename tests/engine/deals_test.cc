@@ -1107,6 +1107,29 @@ TEST_F(DealsTest, AmongEqualScoresTheCloserDescriptionComesFirst) {
   EXPECT_EQ(r.matches[0].opportunity_id, "a-born");
 }
 
+// A company's name and street, both misspelt so that they share no word
+// with its record, are found by the postal code and house number.
+TEST_F(DealsTest, ACompanyIsFoundByItsPostalCodeAndHouseNumber) {
+  Party stored = Company("Universal Exports");
+  stored.street = "100 Howard Hughes Way";
+  stored.postal_code = "89111";
+  stored.city = "Las Vegas";
+  Put(Opp("o1", "p1", stored));
+  Party typed = Company("Univrsl Export Inc");
+  typed.street = "100 Howard Hughs Plaza";
+  typed.postal_code = "89111";
+  CheckResult r = CheckAs("p2", typed);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  // Another company in the building is not.
+  EXPECT_EQ(CheckAs("p2", [&] {
+              Party other = typed;
+              other.company = "Globex Corporation";
+              return other;
+            }()).status,
+            CheckStatus::kClear);
+}
+
 // A one-line address that ends in a country's name gives the party that
 // country where it has no country field: its national phone number is
 // read there ("4936202565" is Indian, not a US number).
