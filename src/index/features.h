@@ -35,9 +35,21 @@ struct Features {
   // sorted by type: "duns\x1e150483782\x1fvat\x1eDE129273398".
   std::string ids;
   std::string birth_date;       // "1970-03-01" (Party::birth_date)
+  // The generational suffix the names end with (GenerationOf): scored,
+  // not stored (a stored record's is read from its raw names).
+  char generation = 0;
 
   bool has_person() const { return !given.empty() && !surname.empty(); }
 };
+
+// The generational suffix a person's name ends with, where the name keys
+// drop it: 'j' for "Jr", "Jnr", "Junior" and "II" (the second of a name),
+// 's' for "Sr", "Snr", "Senior", '3' for "III", '4' for "IV"; 0 for none.
+// The last word of `last_name`, else of `first_name` ("Morris II"), in any
+// case, with or without a dot; a word alone is no suffix (it must follow
+// another character in its field: a stored record holds a raw name that
+// its feature spells as only the rest, " Jr").
+char GenerationOf(std::string_view first_name, std::string_view last_name);
 
 // The normalizer's keys of `party`, with `default_country` (ISO 3166-1
 // alpha-2 or empty) standing in for a missing party country as the region

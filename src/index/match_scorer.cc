@@ -216,8 +216,17 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
     }
   }
   points += born;
-  // Names, or dates of birth, that disagree on one mailbox: a shared one.
-  const bool names_disagree = person_is_party && (person.points < 0 || born_apart);
+  // Generational suffixes that differ ("Jr" and "Sr", "II" and "III"): a
+  // father and a son, as plainly as two dates of birth.
+  bool generations_apart = false;
+  if (person_is_party && d.generation != 0) [[unlikely]] {
+    const char g = GenerationOf(s.first_name, s.last_name);
+    generations_apart = g != 0 && g != d.generation;
+  }
+  // Names, dates of birth or generations that disagree on one mailbox: a
+  // shared one.
+  const bool names_disagree =
+      person_is_party && (person.points < 0 || born_apart || generations_apart);
   const bool same_mailbox = Both(d.email, s.email) && d.email == s.email;
   if (same_mailbox) {
     points += names_disagree ? w.email * w.shared_mailbox : w.email;
@@ -300,9 +309,12 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
       points > w.other_person_cap) {
     points = w.other_person_cap;
   }
-  // Another date of birth shows two people just as plainly, whatever else
-  // they share (a name, with "Jr" and "Sr" dropped; an address; a mailbox).
-  if (born_apart && !identifier && points > w.other_person_cap) points = w.other_person_cap;
+  // Another date of birth or generation shows two people just as plainly,
+  // whatever else they share (a name, with "Jr" and "Sr" dropped from its
+  // key; an address; a mailbox).
+  if ((born_apart || generations_apart) && !identifier && points > w.other_person_cap) {
+    points = w.other_person_cap;
+  }
 
   out.score = 1.0 / (1.0 + std::exp(-(points - w.midpoint) * w.slope));
   const auto one_sided = [](std::string_view a, std::string_view b) {

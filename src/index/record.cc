@@ -315,7 +315,7 @@ RecordView::FeatureView RecordView::features() const {
   return {f[kFCompany], f[kFAcronym], f[kFTokens],  f[kFDomain],
           f[kFEmail],   f[kFPhone],   f[kFGiven],   f[kFSurname],
           f[kFStreet],  f[kFNumber],  f[kFPostal],  f[kFCity],
-          f[kFCountry], f[kFIds],     f[kBirthDate]};
+          f[kFCountry], f[kFIds],     f[kBirthDate], f[kFirstName], f[kLastName]};
 }
 
 }  // namespace leadroute::index

@@ -97,6 +97,9 @@ class RecordView {
   struct FeatureView {
     std::string_view company, acronym, tokens, domain, email, phone, given,
         surname, street, number, postal, city, country, ids, birth_date;
+    // The raw names' stored bytes (all of a raw name, or what follows the
+    // part its feature spells): where a generational suffix is read.
+    std::string_view first_name, last_name;
     bool has_person() const { return !given.empty() && !surname.empty(); }
   };
   FeatureView features() const;

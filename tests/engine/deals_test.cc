@@ -760,6 +760,63 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
   EXPECT_EQ(CheckAs("p2", colleague).status, CheckStatus::kConflict);
 }
 
+// Generational suffixes, where the customer is a person: "Jr" against
+// "Senior" (or "II" against "III") is a father and a son at one address,
+// at most a match for review; one side without a suffix, or the same one,
+// is no sign either way (senzing truth set: David Dobbins Jr and Senior).
+TEST_F(DealsTest, GenerationalSuffixesTellFatherAndSonApart) {
+  Party son;
+  son.first_name = "David";
+  son.last_name = "Dobbins Jr";  // stored as "Dobbins" spelled, then " Jr"
+  son.street = "1450 N City Rd";
+  son.postal_code = "23208";
+  son.city = "Arlington";
+  Put(Opp("o1", "p1", son));
+  Party father = son;
+  father.last_name = "Dobbins Senior";
+  EXPECT_EQ(CheckAs("p2", father).status, CheckStatus::kClear);
+  Party unsuffixed = son;
+  unsuffixed.last_name = "Dobbins";
+  EXPECT_EQ(CheckAs("p2", unsuffixed).status, CheckStatus::kConflict);
+  Party same = son;
+  same.last_name = "DOBBINS JR.";
+  EXPECT_EQ(CheckAs("p2", same).status, CheckStatus::kConflict);
+  auto r = engine_->Register(Opp("d1", "p2", father));  // for a channel manager
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kReview);
+  // Stored whole ("DOBBINS, SR." is no capitalized "dobbins"): the son's
+  // record is no conflict, the father's pending one is.
+  Put(Opp("o4", "p4", [&] {
+        Party p = father;
+        p.last_name = "DOBBINS, SR.";
+        return p;
+      }()));
+  const CheckResult junior = CheckAs("p5", son);
+  ASSERT_EQ(junior.status, CheckStatus::kConflict);
+  for (const Match& m : junior.matches) EXPECT_EQ(m.opportunity_id, "o1");
+  // In the given-name field, stored whole: "II" and "III".
+  Party second;
+  second.first_name = "MORRIS II";
+  second.last_name = "Klein";
+  second.email = "klein@example.com";
+  Put(Opp("o2", "p1", second));
+  Party third = second;
+  third.first_name = "Morris III";
+  EXPECT_EQ(CheckAs("p2", third).status, CheckStatus::kClear);
+  third.first_name = "Morris Jr";  // the second of the name too
+  EXPECT_EQ(CheckAs("p2", third).status, CheckStatus::kConflict);
+  // Where a company names the customer, its contacts' suffixes count for
+  // nothing.
+  Party firm = son;
+  firm.company = "Dobbins Consulting";
+  Put(Opp("o3", "p3", firm));
+  Party colleague = firm;
+  colleague.last_name = "Dobbins Sr";
+  const CheckResult c = CheckAs("p2", colleague);
+  ASSERT_EQ(c.status, CheckStatus::kConflict);
+  EXPECT_EQ(c.matches[0].opportunity_id, "o3");
+}
+
 // Dates of birth, where the customer is a person: alike, they lift a name
 // to a conflict (a name alone stays below); near (day and month swapped, a
 // digit off, two neighbours transposed) they add a little; otherwise they

@@ -251,3 +251,31 @@ TEST(FeatureKeysTest, KeysSpreadOverEveryLengthAndTag) {
 
 }  // namespace
 }  // namespace leadroute::index
+
+namespace leadroute::index {
+namespace {
+
+TEST(FeaturesTest, GenerationOfReadsTheSuffixANameEndsWith) {
+  EXPECT_EQ(GenerationOf("David", "Dobbins Jr"), 'j');
+  EXPECT_EQ(GenerationOf("David", "DOBBINS, JR."), 'j');
+  EXPECT_EQ(GenerationOf("David", " Junior"), 'j');  // stored after "Dobbins"
+  EXPECT_EQ(GenerationOf("Morris II", "Klein"), 'j');
+  EXPECT_EQ(GenerationOf("David", "Dobbins Senior"), 's');
+  EXPECT_EQ(GenerationOf("David", "Dobbins snr"), 's');
+  EXPECT_EQ(GenerationOf("Henry", "Ford III"), '3');
+  EXPECT_EQ(GenerationOf("Henry", "Ford IV"), '4');
+  // The surname's first.
+  EXPECT_EQ(GenerationOf("Morris II", "Klein Sr"), 's');
+  // None.
+  EXPECT_EQ(GenerationOf("David", "Dobbins"), 0);
+  EXPECT_EQ(GenerationOf("Jr", "Sr"), 0);           // a word alone
+  EXPECT_EQ(GenerationOf("Morris I", "Klein"), 0);  // an initial as likely
+  EXPECT_EQ(GenerationOf("David", "Dobbins-Jr"), 0);
+  EXPECT_EQ(GenerationOf("David", "M\xc3\xbcller"), 0);
+  EXPECT_EQ(GenerationOf("Anna", "de Sr\xc3\xa1"), 0);
+  EXPECT_EQ(GenerationOf("", ""), 0);
+  EXPECT_EQ(GenerationOf("", "  ., "), 0);
+}
+
+}  // namespace
+}  // namespace leadroute::index
