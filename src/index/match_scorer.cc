@@ -23,20 +23,26 @@ double NameSimilarity(std::string_view a, std::string_view b) {
   return sim;
 }
 
-// Similarity of two spellings of a person's name, given or surname: as
-// NameSimilarity, with two spellings of one sound ("keeley" and "kaylee",
-// "zara" and "sahra", "sdyqy" transliterated and "siddiqui": one Metaphone
-// code of two letters or more) and a name clipped of its beginning
-// ("nastassia" of "anastassia", "beth" of "elizabeth", "tina" of
-// "christina": four letters or more) as near as an initial.
-double PersonNameSimilarity(std::string_view a, std::string_view b) {
+// Similarity of two spellings of a person's name: as NameSimilarity, with
+// two spellings of one sound as near as an initial: one Metaphone code of
+// three letters or more ("fysl" transliterated and "faisal", "sdyqy" and
+// "siddiqui"), or of two where both names have five letters or more
+// ("keeley" and "kaylee"). Metaphone keeps no vowel but a first one, so a
+// short code of short names joins names that differ only there: "john"
+// and "jane", "tom" and "tim", "dan" and "diane" stay apart. A given name
+// (`given`) clipped of its beginning is near too, five letters or more
+// ("nastassia" of "anastassia"; not "anna" of "johanna", nor a surname's
+// "stein" of "goldstein").
+double PersonNameSimilarity(std::string_view a, std::string_view b, bool given) {
   const double sim = NameSimilarity(a, b);
   if (sim >= 0.85) return sim;
   const std::string_view shorter = a.size() < b.size() ? a : b;
   const std::string_view longer = a.size() < b.size() ? b : a;
-  if (shorter.size() >= 4 && longer.ends_with(shorter)) return 0.85;
+  if (given && shorter.size() >= 5 && longer.ends_with(shorter)) return 0.85;
   const std::string code = Metaphone(a);
-  return code.size() >= 2 && code == Metaphone(b) ? 0.85 : sim;
+  const bool sound_alike = (code.size() >= 3 || (code.size() == 2 && shorter.size() >= 5)) &&
+                           code == Metaphone(b);
+  return sound_alike ? 0.85 : sim;
 }
 
 // Points for two spellings of one field of similarity `sim`: `full` when
@@ -120,11 +126,12 @@ PersonScore ScorePerson(const Features& d, const RecordView::FeatureView& s,
   const double sm = person_is_party ? w.surname_mismatch : 0.0;
   PersonScore out;
   bool given_ok = false, surname_ok = false;
-  const double given = Both(d.given, s.given) ? PersonNameSimilarity(d.given, s.given) : 0.0;
+  const double given =
+      Both(d.given, s.given) ? PersonNameSimilarity(d.given, s.given, /*given=*/true) : 0.0;
   if (Both(d.given, s.given)) out.points += Graded(given, w.given, gm, w, &given_ok);
   if (Both(d.surname, s.surname)) {
-    out.points += Graded(PersonNameSimilarity(d.surname, s.surname), w.surname, sm, w,
-                         &surname_ok);
+    const double surname = PersonNameSimilarity(d.surname, s.surname, /*given=*/false);
+    out.points += Graded(surname, w.surname, sm, w, &surname_ok);
   }
   out.agreed = given_ok && surname_ok;
   // Not even close, nor an initial of the other, nor its sound ("mary" vs

@@ -751,6 +751,22 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
   Party marsha = mark;
   marsha.first_name = "Marsha";  // "mrx", not "mrk"
   for (const Match& m : CheckAs("p2", marsha).matches) EXPECT_NE(m.opportunity_id, "o5");
+  // Short names that differ only in their vowels have one short code
+  // ("jn", "tm"): they stay two names, as a name clipped to four letters
+  // does ("Anna" of "Johanna").
+  for (auto [stored, asked] : {std::pair{"John", "Jane"}, std::pair{"Tom", "Tim"},
+                               std::pair{"Dan", "Diane"}, std::pair{"Johanna", "Anna"}}) {
+    Party first = p;
+    first.first_name = stored;
+    first.email = std::string("home-") + stored + "@example.com";
+    Put(Opp(std::string("h-") + stored, "p6", first));
+    Party second = first;
+    second.first_name = asked;
+    const CheckResult r = CheckAs("p2", second);
+    for (const Match& m : r.matches) {
+      EXPECT_NE(m.opportunity_id, std::string("h-") + stored) << asked;
+    }
+  }
   // Where a company names the customer, its people are only contacts.
   Party firm = p;
   firm.company = "Kusha Consulting";
@@ -884,6 +900,14 @@ TEST_F(DealsTest, DatesOfBirthTellNamesakesApart) {
   patrick.birth_date = "1970-10-10";
   patrick.postal_code = "60527";  // 1.5 points: with the date's 2, a conflict
   EXPECT_EQ(CheckAs("p2", patrick).status, CheckStatus::kClear);
+  // Twins whose names differ in a vowel: Tom and Tim ("tm" both).
+  Party tom = patrick;
+  tom.first_name = "Tom";
+  tom.birth_date = "1985-06-01";
+  Put(Opp("twin", "p1", tom));
+  Party tim = tom;
+  tim.first_name = "Tim";
+  EXPECT_FALSE(matched(CheckAs("p2", tim), "twin"));
 
   // Where a company names the customer, dates of birth are its contacts'.
   Party firm = at_home;
