@@ -28,9 +28,19 @@ endfunction()
 # code and English names (name, common and official name) from Debian's
 # iso-codes package, as "ALPHA2<TAB>NAME" lines
 # (leadroute::data::kIso3166Names), for a country field that names its
-# country rather than code it.
+# country rather than code it; and each ISO 3166-2 subdivision's code and
+# name as "CODE<TAB>NAME" lines (kIso3166SubdivisionNames: "US-GA<TAB>
+# Georgia"), for a region field's country and for the names that are a
+# country's and another country's subdivision's ("Georgia").
 function(leadroute_iso_country_names out_cc)
   find_file(ISO_3166_1 iso_3166-1.json PATHS /usr/share/iso-codes/json REQUIRED NO_DEFAULT_PATH)
+  find_file(ISO_3166_2 iso_3166-2.json PATHS /usr/share/iso-codes/json REQUIRED NO_DEFAULT_PATH)
+  file(READ ${ISO_3166_2} subdivisions_json)
+  string(REGEX MATCHALL "\"code\": \"[A-Z][A-Z]-[A-Z0-9]+\",[ \n]*\"name\": \"[^\"]*\""
+         subdivisions "${subdivisions_json}")
+  string(REGEX REPLACE "\"code\": \"([A-Z][A-Z]-[A-Z0-9]+)\",[ \n]*\"name\": \"([^\"]*)\""
+         "\\1\t\\2" subdivisions "${subdivisions}")
+  list(JOIN subdivisions "\n" subdivisions)
   file(READ ${ISO_3166_1} json)
   string(JSON count LENGTH "${json}" "3166-1")
   math(EXPR last "${count} - 1")
@@ -49,8 +59,10 @@ function(leadroute_iso_country_names out_cc)
 #include <string_view>
 namespace leadroute::data {
 extern const std::string_view kIso3166Names;
+extern const std::string_view kIso3166SubdivisionNames;
 const std::string_view kIso3166Names = R\"lr_data(${lines})lr_data\";
+const std::string_view kIso3166SubdivisionNames = R\"lr_data(${subdivisions})lr_data\";
 }  // namespace leadroute::data
 ")
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ISO_3166_1})
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ISO_3166_1} ${ISO_3166_2})
 endfunction()

@@ -107,14 +107,17 @@ class Normalizer {
   // in capitals only: "CAN", not "can"). nullopt otherwise.
   static std::optional<std::string> Country(std::string_view country);
   // A party's country as keys and routing read it: Country(country), but
-  // where that reads a name as one country and `region` (ISO 3166-2,
-  // "US-GA") names another, the region's ("Georgia" with "US-GA" is US).
-  // Without a country field, the region's country; without either, the
-  // country a one-line address in `street` ends with, named after its last
-  // comma ("Mullanpara Road, Vythiri, 673576, India"; a name or "UK",
-  // "USA", not a code: "..., Athens, GA" is no Gabon). (Inline: Keys()
-  // reads it for every party, and two letters, the common case, need
-  // nothing beyond Country().)
+  // where that reads a name as one country and `region` (a code ISO
+  // 3166-2 lists, "US-GA") names another, the region's ("Georgia" with
+  // "US-GA" is US). Where the country field reads as none (empty,
+  // "Europe"), the region's country; else the country a one-line address
+  // in `street` names after its last comma ("Mullanpara Road, Vythiri,
+  // 673576, India"): a name, or an everyday code such as "UK", "USA",
+  // "U.S.", but no ISO code ("..., Athens, GA" is no Gabon) and no name
+  // ISO 3166-2 also gives another country's subdivision ("..., Atlanta,
+  // Georgia"; Luxembourg, Niger). (Inline: Keys() reads it for every
+  // party, and two letters, the common case, need nothing beyond
+  // Country().)
   static std::optional<std::string> CountryOf(std::string_view country,
                                               std::string_view region,
                                               std::string_view street = {}) {

@@ -125,9 +125,14 @@ std::string CountryKey(std::string_view name) {
 }
 
 // ISO 3166-1's alpha-3 codes ("DEU") and the name keys of its names and
-// the aliases, to alpha-2 codes.
+// the aliases, to alpha-2 codes; and the name keys that ISO 3166-2 also
+// gives another country's subdivision ("georgia", US-GA; "luxembourg",
+// BE-WLX; "niger", NG-NI), which a one-line address does not read as a
+// country.
 struct CountryNames {
   normalize::StringMap<std::string> codes, names;
+  normalize::StringMap<bool> also_a_subdivision;
+  normalize::StringMap<bool> subdivisions;  // ISO 3166-2's codes: "US-GA"
 };
 
 const CountryNames& CountryTable() {
@@ -152,19 +157,32 @@ const CountryNames& CountryTable() {
     normalize::ForEachDataLine(data::kCountryAliases, [&](const std::vector<std::string_view>& c) {
       if (c.size() >= 2) add_name(c[0], c[1]);
     });
+    normalize::ForEachDataLine(
+        data::kIso3166SubdivisionNames, [&](const std::vector<std::string_view>& c) {
+          if (c.size() < 2 || c[0].size() < 4) return;
+          t->subdivisions.emplace(std::string(c[0]), true);
+          std::string key = CountryKey(c[1]);
+          auto it = t->names.find(key);
+          if (it != t->names.end() && it->second != c[0].substr(0, 2)) {
+            t->also_a_subdivision.emplace(std::move(key), true);
+          }
+        });
     return t;
   }();
   return *table;
 }
 
-// The country a region code ("US-GA") names, or empty.
-std::string_view RegionCountry(std::string_view region) {
+// The country of an ISO 3166-2 code ("US-GA", "de-by"), upper-case, or
+// empty: what ISO 3166-2 does not list ("NA-EAST", a sales region's name;
+// "UK-ENG") names none.
+std::string RegionCountry(std::string_view region) {
   region = normalize::TrimAscii(region);
-  if (region.size() < 4 || region[2] != '-' || !normalize::IsAsciiAlpha(region[0]) ||
-      !normalize::IsAsciiAlpha(region[1])) {
-    return {};
-  }
-  return region.substr(0, 2);
+  if (region.size() < 4 || region.size() > 6 || region[2] != '-') return {};
+  std::string code(region);
+  for (char& c : code) c = normalize::AsciiUpper(c);
+  if (!CountryTable().subdivisions.contains(code)) return {};
+  code.resize(2);
+  return code;
 }
 
 }  // namespace
@@ -202,26 +220,25 @@ void Normalizer::RegionOverrules(std::string_view country, std::string_view regi
   // "Georgia" in "US-GA". The code is the surer. Two letters are a code,
   // which no region overrules.
   if (normalize::TrimAscii(country).size() <= 2) return;
-  const std::string_view of_region = RegionCountry(region);
-  if (of_region.empty()) return;
-  const char a = normalize::AsciiUpper(of_region[0]), b = normalize::AsciiUpper(of_region[1]);
-  if (a != (*code)[0] || b != (*code)[1]) *code = std::string{a, b};
+  std::string of_region = RegionCountry(region);
+  if (!of_region.empty()) *code = std::move(of_region);
 }
 
 std::optional<std::string> Normalizer::CountryOfPlace(std::string_view region,
                                                       std::string_view street) {
-  if (const std::string_view of_region = RegionCountry(region); !of_region.empty()) {
-    return std::string{normalize::AsciiUpper(of_region[0]), normalize::AsciiUpper(of_region[1])};
-  }
+  if (std::string of_region = RegionCountry(region); !of_region.empty()) return of_region;
   const std::size_t comma = street.rfind(',');
   if (comma == std::string_view::npos) return std::nullopt;
   const std::string_view last = normalize::TrimAscii(street.substr(comma + 1));
   // A name, not a code (two letters after a comma are a state's more
-  // often): the names' table, which holds no code but "UK".
+  // often): the names' table, whose only codes are everyday ones ("UK",
+  // "U.S.").
   if (last.empty() || last.size() > 80) return std::nullopt;
   const std::string key = CountryKey(last);
   if (key.empty()) return std::nullopt;
   const CountryNames& table = CountryTable();
+  // "Atlanta, Georgia": a state's name as likely as a country's.
+  if (table.also_a_subdivision.contains(key)) return std::nullopt;
   if (auto it = table.names.find(key); it != table.names.end()) return it->second;
   return std::nullopt;
 }

@@ -68,6 +68,11 @@ TEST(CountryTest, WithoutACountryTheRegionOrTheAddressNamesIt) {
   EXPECT_EQ(of("", "", "12 Church Rd, Bristol, the United Kingdom "), "GB");
   EXPECT_EQ(of("", "", "12 Church Rd, Bristol, UK"), "GB");
   EXPECT_EQ(of("", "", "6781 Metaxa Forest, Athens, GA"), "-");
+  // A name ISO 3166-2 also gives another country's subdivision.
+  EXPECT_EQ(of("", "", "100 Peachtree St, Atlanta, Georgia"), "-");
+  EXPECT_EQ(of("", "", "12 Rue des Martyrs, Arlon, Luxembourg"), "-");
+  EXPECT_EQ(of("", "US-GA", "100 Peachtree St, Atlanta, Georgia"), "US");
+  EXPECT_EQ(of("", "", "Rustaveli Ave 12, Tbilisi, Sakartvelo"), "-");
   EXPECT_EQ(of("", "", "1 Main St, Toronto, ON, CA"), "-");
   EXPECT_EQ(of("", "", "1 Rue de Rivoli, Paris, FRA"), "-");
   EXPECT_EQ(of("", "", "No 321, Street 128 Phnom Penh Cambodia"), "-");
@@ -77,6 +82,15 @@ TEST(CountryTest, WithoutACountryTheRegionOrTheAddressNamesIt) {
   EXPECT_EQ(of("DE", "", "Mullanpara Road, India"), "DE");
   EXPECT_EQ(of("", "FR-75", "Mullanpara Road, India"), "FR");
   EXPECT_EQ(of("", "x", "Mullanpara Road, India"), "IN");
+  // A country field that reads as none is none.
+  EXPECT_EQ(of("Europe", "", "Mullanpara Road, India"), "IN");
+  // A region ISO 3166-2 does not list names no country ("NA-EAST", a
+  // sales region, is no Namibia).
+  EXPECT_EQ(of("", "NA-EAST", ""), "-");
+  EXPECT_EQ(of("", "UK-ENG", ""), "-");
+  EXPECT_EQ(of("", "GB-ENG", ""), "GB");
+  EXPECT_EQ(of("", " us-ga ", ""), "US");
+  EXPECT_EQ(of("Georgia", "US-XX", ""), "GE");
 }
 
 // Keys read national phone numbers and addresses in the named country.
