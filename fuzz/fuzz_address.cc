@@ -14,5 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto code = n.PostalCode(postal, country)) {
     leadroute::fuzz::CheckKey(*code);
   }
+  // The party's country, the postal field standing in for a region.
+  if (auto code = leadroute::Normalizer::CountryOf(country, postal, street)) {
+    if (code->size() != 2 || (*code)[0] < 'A' || (*code)[0] > 'Z' || (*code)[1] < 'A' ||
+        (*code)[1] > 'Z') {
+      std::abort();
+    }
+  }
   return 0;
 }

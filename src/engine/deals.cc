@@ -18,18 +18,24 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-// A match found, with what ranks it among matches of equal score.
+// A match found, with its record's slot (what ranks it among matches of
+// equal score).
 struct Ranked {
   Match match;
-  int one_sided;  // index::Scored::one_sided
+  std::uint32_t slot;
 };
 
 // Best first: the highest score, then the fewest fields only one side
-// gives, then the opportunity id (so the order never depends on slots).
-void SortBestFirst(std::vector<Ranked>* found) {
-  std::sort(found->begin(), found->end(), [](const Ranked& a, const Ranked& b) {
+// gives (index::OneSided of `f` and the slot's record, asked only where
+// scores tie), then the opportunity id (so the order never depends on
+// slots).
+void SortBestFirst(const index::OpportunityIndex& index, const index::Features& f,
+                   std::vector<Ranked>* found) {
+  std::sort(found->begin(), found->end(), [&](const Ranked& a, const Ranked& b) {
     if (a.match.score != b.match.score) return a.match.score > b.match.score;
-    if (a.one_sided != b.one_sided) return a.one_sided < b.one_sided;
+    const int one_a = index::OneSided(f, index.View(a.slot).features());
+    const int one_b = index::OneSided(f, index.View(b.slot).features());
+    if (one_a != one_b) return one_a < one_b;
     return a.match.opportunity_id < b.match.opportunity_id;
   });
 }
@@ -200,9 +206,9 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
     if (scored.score < policy.review_threshold) continue;
     found.push_back(Ranked{Match{std::string(index_.IdOf(slot)), index_.OwnerAt(slot, t),
                                  scored.score, std::move(scored.evidence)},
-                           scored.one_sided});
+                           slot});
   }
-  SortBestFirst(&found);
+  SortBestFirst(index_, f, &found);
   if (found.size() > policy.max_matches) found.resize(policy.max_matches);
   std::vector<Match> out;
   out.reserve(found.size());
@@ -447,9 +453,9 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
     if (scored.score < policy.review_threshold) continue;
     found.push_back(Ranked{Match{std::string(id), index_.OwnerOf(slot), scored.score,
                                  std::move(scored.evidence)},
-                           scored.one_sided});
+                           slot});
   }
-  SortBestFirst(&found);
+  SortBestFirst(index_, f, &found);
 
   CheckResult result;
   for (Ranked& r : found) {

@@ -324,16 +324,6 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   }
 
   out.score = 1.0 / (1.0 + std::exp(-(points - w.midpoint) * w.slope));
-  const auto one_sided = [](std::string_view a, std::string_view b) {
-    return static_cast<int>(a.empty() != b.empty());
-  };
-  out.one_sided = one_sided(d.company, s.company) + one_sided(d.domain, s.domain) +
-                  one_sided(d.email, s.email) + one_sided(d.phone, s.phone) +
-                  one_sided(d.given, s.given) + one_sided(d.surname, s.surname) +
-                  one_sided(d.street, s.street) + one_sided(d.number, s.number) +
-                  one_sided(d.postal, s.postal) + one_sided(d.city, s.city) +
-                  one_sided(d.country, s.country) + one_sided(d.ids, s.ids) +
-                  one_sided(d.birth_date, s.birth_date);
   if (identifier) out.evidence.push_back(Evidence::kIdentifier);
   if (email) out.evidence.push_back(Evidence::kEmail);
   if (domain) out.evidence.push_back(Evidence::kDomain);
@@ -343,6 +333,19 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   if (born_alike) out.evidence.push_back(Evidence::kBirthDate);
   if (number_ok && street_ok) out.evidence.push_back(Evidence::kAddress);
   return out;
+}
+
+int OneSided(const Features& d, const RecordView::FeatureView& s) {
+  const auto one_sided = [](std::string_view a, std::string_view b) {
+    return static_cast<int>(a.empty() != b.empty());
+  };
+  return one_sided(d.company, s.company) + one_sided(d.domain, s.domain) +
+         one_sided(d.email, s.email) + one_sided(d.phone, s.phone) +
+         one_sided(d.given, s.given) + one_sided(d.surname, s.surname) +
+         one_sided(d.street, s.street) + one_sided(d.number, s.number) +
+         one_sided(d.postal, s.postal) + one_sided(d.city, s.city) +
+         one_sided(d.country, s.country) + one_sided(d.ids, s.ids) +
+         one_sided(d.birth_date, s.birth_date);
 }
 
 }  // namespace leadroute::index

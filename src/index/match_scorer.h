@@ -20,16 +20,17 @@ namespace leadroute::index {
 struct Scored {
   double score = 0;
   std::vector<Evidence> evidence;  // strongest first
-  // Fields only one side gives. Among equal scores the record with fewer
-  // describes the deal more closely ("John Smith" at an address is more
-  // likely the record of John Smith there than that of John Smith born in
-  // 1970 there): callers rank by it next.
-  int one_sided = 0;
 };
 
 // `deal` and `stored` are the two sides' features.
 Scored ScoreMatch(const Features& deal, const RecordView::FeatureView& stored,
                   const MatchWeights& w);
+
+// Fields only one side gives. Among equal scores the record with fewer
+// describes the deal more closely ("John Smith" at an address is more
+// likely the record of John Smith there than that of John Smith born in
+// 1970 there): callers rank by it next (asking only where scores tie).
+int OneSided(const Features& deal, const RecordView::FeatureView& stored);
 
 }  // namespace leadroute::index
 
