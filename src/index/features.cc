@@ -244,7 +244,7 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
   // A street without a place still counts against another's street.
   if (keys.street) {
     f.street = std::move(*keys.street);
-    f.number = std::move(*keys.house_number);
+    if (keys.house_number) f.number = std::move(*keys.house_number);
   }
   if (keys.postal_code) f.postal = std::move(*keys.postal_code);
   if (keys.city) f.city = std::move(*keys.city);
@@ -253,7 +253,10 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
   if (!party.birth_date.empty() && IsIsoDate(party.birth_date)) [[unlikely]] {
     f.birth_date = party.birth_date;
   }
-  if (f.has_person()) f.generation = GenerationOf(party.first_name, party.last_name);
+  // Read where the person is the customer, the only place it counts.
+  if (f.company.empty() && f.has_person()) {
+    f.generation = GenerationOf(party.first_name, party.last_name);
+  }
   return f;
 }
 

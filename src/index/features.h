@@ -35,8 +35,9 @@ struct Features {
   // sorted by type: "duns\x1e150483782\x1fvat\x1eDE129273398".
   std::string ids;
   std::string birth_date;       // "1970-03-01" (Party::birth_date)
-  // The generational suffix the names end with (GenerationOf): scored,
-  // not stored (a stored record's is read from its raw names).
+  // The generational suffix the names end with (GenerationOf), where no
+  // company names the customer: scored, not stored (a stored record's is
+  // read from its raw names).
   char generation = 0;
 
   bool has_person() const { return !given.empty() && !surname.empty(); }

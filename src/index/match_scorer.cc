@@ -126,11 +126,15 @@ PersonScore ScorePerson(const Features& d, const RecordView::FeatureView& s,
   const double sm = person_is_party ? w.surname_mismatch : 0.0;
   PersonScore out;
   bool given_ok = false, surname_ok = false;
-  const double given =
-      Both(d.given, s.given) ? PersonNameSimilarity(d.given, s.given, /*given=*/true) : 0.0;
+  // Spellings of one sound count where the person is the customer; a
+  // company's contacts are compared as written.
+  auto similarity = [person_is_party](std::string_view a, std::string_view b, bool given) {
+    return person_is_party ? PersonNameSimilarity(a, b, given) : NameSimilarity(a, b);
+  };
+  const double given = Both(d.given, s.given) ? similarity(d.given, s.given, true) : 0.0;
   if (Both(d.given, s.given)) out.points += Graded(given, w.given, gm, w, &given_ok);
   if (Both(d.surname, s.surname)) {
-    const double surname = PersonNameSimilarity(d.surname, s.surname, /*given=*/false);
+    const double surname = similarity(d.surname, s.surname, false);
     out.points += Graded(surname, w.surname, sm, w, &surname_ok);
   }
   out.agreed = given_ok && surname_ok;
