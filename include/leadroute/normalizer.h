@@ -48,7 +48,9 @@ struct MatchKeys {
   std::optional<std::string> phone;         // E.164, "+49891234567"
   std::optional<PersonKey> person;
   std::optional<std::string> address;       // "de|80331|leopoldstrasse|1"
-  std::optional<std::string> street;        // "leopoldstrasse", even without a place
+  // "leopoldstrasse", even without a place, or without a number where it
+  // ends in a street type ("Robertson Street"; then no `address`).
+  std::optional<std::string> street;
   std::optional<std::string> house_number;  // "1", with `street`
   // From their fields, else from the street line ("Hauptstr. 5, 80331
   // München").

@@ -347,8 +347,9 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // copies them after letting writers in again: see SaveTables()).
 // Read too: "LROI0011", the same layout, its records' features derived by
 // an earlier normalizer (no country taken from the region or from a
-// one-line address's end) and its postings without a company's postal
-// code and house number: Restore() with a featurer derives them again;
+// one-line address's end; a street without its house number read as none)
+// and its postings without a company's postal code and house number:
+// Restore() with a featurer derives them again;
 // "LROI0010", the same layout, its records' features derived by
 // an earlier normalizer (a country field's name, "Germany", or "UK" read
 // as no country or as "UK"): Restore() with a featurer derives them again;
@@ -471,8 +472,9 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // The same layout, features from an earlier normalizer (LROI0007: street
   // ordinals dropped, "W 15th St" read as "W St"; LROI0009: phones not valid
   // to the metadata dropped; LROI0010: countries named, not coded, read as
-  // none; LROI0011: no country from a region or a one-line address, and a
-  // company's postal code and house number not a key).
+  // none; LROI0011: no country from a region or a one-line address, no
+  // street without its number, and a company's postal code and house
+  // number not a key).
   const bool earlier_features = earlier_hashes || v9 || v10 || v11;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !earlier_features &&

@@ -301,7 +301,7 @@ MatchKeys Normalizer::Keys(const Party& party) const {
       impl_->address.Parse(party.street, party.postal_code, party.city, cc);
   if (address.street) {
     keys.street = std::move(address.street->street);
-    keys.house_number = std::move(address.street->number);
+    if (!address.street->number.empty()) keys.house_number = std::move(address.street->number);
   }
   keys.postal_code = std::move(address.postal_code);
   if (!address.city.empty()) keys.city = std::move(address.city);

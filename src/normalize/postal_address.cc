@@ -202,29 +202,35 @@ std::optional<StreetParts> PostalAddress::Street(std::string_view street) const 
 std::optional<StreetParts> PostalAddress::FoldedStreet(
     std::string_view folded, std::size_t* part_index) const {
   // Floors and units often follow a comma ("Bahnhofstr. 10, 3. OG"): the
-  // street is the first comma-separated part that names one.
+  // street is the first comma-separated part that names one with a number,
+  // else the first that names one without ("Chinatown Point, 133 New Bridge
+  // Road": the road; "Robertson Street, Helensburgh": the street).
   // A part with no letter in it ("12, Rue de la Paix") goes with the next.
+  const std::vector<std::string_view> parts = Split(folded, ',');
   std::string carried;
-  std::size_t index = 0;
-  for (std::string_view part : Split(folded, ',')) {
-    // A floor and unit alone ("#01-11", "#12-34", as Singapore writes them)
-    // is not a house number: it goes, not with the next part.
-    if (IsFloorAndUnit(part)) {
-      ++index;
-      continue;
-    }
-    carried.append(part);
-    if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha)) {
-      carried.push_back(' ');
-      ++index;
-      continue;
-    }
-    if (auto parts = StreetPart(carried)) {
-      *part_index = index;
-      return parts;
-    }
+  for (const bool numberless : {false, true}) {
     carried.clear();
-    ++index;
+    std::size_t index = 0;
+    for (std::string_view part : parts) {
+      // A floor and unit alone ("#01-11", "#12-34", as Singapore writes
+      // them) is not a house number: it goes, not with the next part.
+      if (IsFloorAndUnit(part)) {
+        ++index;
+        continue;
+      }
+      carried.append(part);
+      if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha)) {
+        carried.push_back(' ');
+        ++index;
+        continue;
+      }
+      if (auto street = StreetPart(carried, numberless)) {
+        *part_index = index;
+        return street;
+      }
+      carried.clear();
+      ++index;
+    }
   }
   return std::nullopt;
 }
@@ -382,7 +388,7 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
 
   const std::string_view place =
       out.postal_code ? std::string_view(*out.postal_code) : std::string_view(out.city);
-  if (!place.empty()) {
+  if (!place.empty() && !out.street->number.empty()) {
     std::string key = CountryCode(country);
     for (char& c : key) c = AsciiLower(c);
     key += '|';
@@ -396,7 +402,8 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
   return out;
 }
 
-std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) const {
+std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
+                                                     bool numberless) const {
   const std::vector<std::string_view> raw = Words(part);
 
   // Units ("Suite 900", "Apt 4b", "Unit C": a designator with its number or
@@ -436,8 +443,15 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part) cons
       --number_at;
     }
   }
-  if (number_at == words.size()) return std::nullopt;
-  parts.number.assign(words[number_at]);
+  // Without a number, a street still names one where its last word is a
+  // street type after a name ("Robertson Street", "May Maxwell Crescent"):
+  // a house it does not name (no address key), but a street it does.
+  if (number_at == words.size() &&
+      (!numberless || words.size() < 2 || !street_types_.contains(words.back()) ||
+       std::any_of(words.begin(), words.end(), [](std::string_view w) { return IsNumber(w); }))) {
+    return std::nullopt;
+  }
+  if (number_at < words.size()) parts.number.assign(words[number_at]);
   std::size_t letter_at = words.size();
   if (number_at > 0 && number_at + 1 < words.size() &&
       words[number_at + 1].size() == 1 && IsAsciiAlpha(words[number_at + 1][0])) {

@@ -37,8 +37,9 @@ class PostalAddress {
   // "123 E Main St Suite 900" -> {"123", "eastmainstreet"};
   // "Leopoldstr. 1" -> {"1", "leopoldstrasse"}; "Hauptstr. 5 a" -> {"5a",
   // "hauptstrasse"}. Units ("Suite 900", "Apt 4b"), parts after a comma that
-  // name no street, and number markers ("No.") are dropped. Nullopt without
-  // a number or a street word.
+  // name no street, and number markers ("No.") are dropped. Without a
+  // number, only a name ending in a street type: "Robertson Street" ->
+  // {"", "robertsonstreet"}. Nullopt otherwise, or without a street word.
   std::optional<StreetParts> Street(std::string_view street) const;
 
   // Postal code in its country's canonical form: upper case, no spaces or
@@ -68,8 +69,9 @@ class PostalAddress {
                       std::string_view city, std::string_view country) const;
 
  private:
-  // Street() on one comma-separated part of the folded street line.
-  std::optional<StreetParts> StreetPart(std::string_view part) const;
+  // Street() on one comma-separated part of the folded street line; a
+  // street without a number only where `numberless`.
+  std::optional<StreetParts> StreetPart(std::string_view part, bool numberless) const;
   // Street() on a folded line; *part_index is the part that named it.
   std::optional<StreetParts> FoldedStreet(std::string_view folded,
                                           std::size_t* part_index) const;

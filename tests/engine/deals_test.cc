@@ -767,6 +767,28 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
   EXPECT_EQ(CheckAs("p2", colleague).status, CheckStatus::kConflict);
 }
 
+// A person at a street given without its house number, under a mistyped
+// surname (febrl: "roisin milldar" for "roisin millar"): the street, city
+// and postal code find and confirm the record.
+TEST_F(DealsTest, AStreetWithoutItsNumberStillCounts) {
+  Party stored;
+  stored.first_name = "Roisin";
+  stored.last_name = "Millar";
+  stored.street = "Robertson Street";
+  stored.city = "Helensburgh";
+  stored.postal_code = "3770";
+  stored.country = "AU";
+  Put(Opp("o1", "p1", stored));
+  Party typed = stored;
+  typed.last_name = "Milldar";
+  const CheckResult r = CheckAs("p2", typed);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  // Another street of the town: no conflict on the name alone.
+  typed.street = "Parkes Street";
+  EXPECT_EQ(CheckAs("p2", typed).status, CheckStatus::kClear);
+}
+
 // Generational suffixes, where the customer is a person: "Jr" against
 // "Senior" (or "II" against "III") is a father and a son at one address,
 // at most a match for review; one side without a suffix, or the same one,
