@@ -18,24 +18,18 @@ namespace {
 
 constexpr std::int64_t kDay = 86400;
 
-// A match found, with its record's slot (what ranks it among matches of
-// equal score).
+// A match found, with what ranks it among matches of equal score.
 struct Ranked {
   Match match;
-  std::uint32_t slot;
+  int one_sided;  // index::OneSided, taken for matches found only
 };
 
 // Best first: the highest score, then the fewest fields only one side
-// gives (index::OneSided of `f` and the slot's record, asked only where
-// scores tie), then the opportunity id (so the order never depends on
-// slots).
-void SortBestFirst(const index::OpportunityIndex& index, const index::Features& f,
-                   std::vector<Ranked>* found) {
-  std::sort(found->begin(), found->end(), [&](const Ranked& a, const Ranked& b) {
+// gives, then the opportunity id (so the order never depends on slots).
+void SortBestFirst(std::vector<Ranked>* found) {
+  std::sort(found->begin(), found->end(), [](const Ranked& a, const Ranked& b) {
     if (a.match.score != b.match.score) return a.match.score > b.match.score;
-    const int one_a = index::OneSided(f, index.View(a.slot).features());
-    const int one_b = index::OneSided(f, index.View(b.slot).features());
-    if (one_a != one_b) return one_a < one_b;
+    if (a.one_sided != b.one_sided) return a.one_sided < b.one_sided;
     return a.match.opportunity_id < b.match.opportunity_id;
   });
 }
@@ -202,13 +196,14 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
   index_.Candidates(keys, &candidates, &held);
   for (std::uint32_t slot : candidates) {
     if (!index_.HeldAt(slot, t)) continue;
-    index::Scored scored = index::ScoreMatch(f, index_.View(slot).features(), policy.weights);
+    const index::RecordView::FeatureView stored = index_.View(slot).features();
+    index::Scored scored = index::ScoreMatch(f, stored, policy.weights);
     if (scored.score < policy.review_threshold) continue;
     found.push_back(Ranked{Match{std::string(index_.IdOf(slot)), index_.OwnerAt(slot, t),
                                  scored.score, std::move(scored.evidence)},
-                           slot});
+                           index::OneSided(f, stored)});
   }
-  SortBestFirst(index_, f, &found);
+  SortBestFirst(&found);
   if (found.size() > policy.max_matches) found.resize(policy.max_matches);
   std::vector<Match> out;
   out.reserve(found.size());
@@ -448,14 +443,14 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
         !ShareProduct(deal.products, index_.View(slot).Get(index::kProducts))) {
       continue;  // another product line: not this deal's business
     }
-    index::Scored scored =
-        index::ScoreMatch(f, index_.View(slot).features(), policy.weights);
+    const index::RecordView::FeatureView stored = index_.View(slot).features();
+    index::Scored scored = index::ScoreMatch(f, stored, policy.weights);
     if (scored.score < policy.review_threshold) continue;
     found.push_back(Ranked{Match{std::string(id), index_.OwnerOf(slot), scored.score,
                                  std::move(scored.evidence)},
-                           slot});
+                           index::OneSided(f, stored)});
   }
-  SortBestFirst(index_, f, &found);
+  SortBestFirst(&found);
 
   CheckResult result;
   for (Ranked& r : found) {

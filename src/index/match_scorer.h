@@ -29,7 +29,7 @@ Scored ScoreMatch(const Features& deal, const RecordView::FeatureView& stored,
 // Fields only one side gives. Among equal scores the record with fewer
 // describes the deal more closely ("John Smith" at an address is more
 // likely the record of John Smith there than that of John Smith born in
-// 1970 there): callers rank by it next (asking only where scores tie).
+// 1970 there): callers rank by it next (asking for the matches they keep).
 int OneSided(const Features& deal, const RecordView::FeatureView& stored);
 
 }  // namespace leadroute::index

@@ -157,16 +157,24 @@ const CountryNames& CountryTable() {
     normalize::ForEachDataLine(data::kCountryAliases, [&](const std::vector<std::string_view>& c) {
       if (c.size() >= 2) add_name(c[0], c[1]);
     });
+    // A country's name that is also another country's subdivision's: the
+    // name of two places ("Georgia", US-GA), unless that subdivision is the
+    // country itself, listed under its sovereign by its own code ("Puerto
+    // Rico", US-PR; "Guadeloupe", FR-GP and FR-971).
+    normalize::StringMap<bool> dependencies;
     normalize::ForEachDataLine(
         data::kIso3166SubdivisionNames, [&](const std::vector<std::string_view>& c) {
           if (c.size() < 2 || c[0].size() < 4) return;
           t->subdivisions.emplace(std::string(c[0]), true);
           std::string key = CountryKey(c[1]);
           auto it = t->names.find(key);
-          if (it != t->names.end() && it->second != c[0].substr(0, 2)) {
-            t->also_a_subdivision.emplace(std::move(key), true);
+          if (it == t->names.end() || it->second == c[0].substr(0, 2)) return;
+          if (c[0].substr(3) == it->second) {
+            dependencies.emplace(key, true);
           }
+          t->also_a_subdivision.emplace(std::move(key), true);
         });
+    for (const auto& [key, unused] : dependencies) t->also_a_subdivision.erase(key);
     return t;
   }();
   return *table;

@@ -112,6 +112,21 @@ constexpr std::pair<std::string_view, std::string_view> kSpelledOrdinals[] = {
     {"nineteenth", "19th"}, {"twentieth", "20th"},
 };
 
+// Canonical street types that name a thoroughfare, not a place (a beach,
+// a park, a centre, a village) nor a direction: what a street without its
+// house number may end with.
+bool IsThoroughfare(std::string_view type) {
+  static constexpr std::string_view kTypes[] = {
+      "alley",   "avenue",  "boulevard", "circuit", "close",   "court",    "crescent",
+      "drive",   "esplanade", "grove",   "highway", "lane",    "mews",     "parade",
+      "parkway", "place",   "promenade", "quay",    "rise",    "road",     "row",
+      "square",  "street",  "terrace",   "trail",   "walk",    "way",      "wynd",
+      "strasse", "weg",     "gasse",     "platz",   "allee",   "damm",     "ufer",
+      "rue",     "chaussee", "via",      "viale",   "corso",   "calle",    "camino",
+      "straat",  "laan"};
+  return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
+}
+
 // "No. 5", "Nr. 5": words that only announce the house number.
 bool IsNumberMarker(std::string_view w) {
   return w == "no" || w == "nr" || w == "nro" || w == "num";
@@ -203,14 +218,18 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
     std::string_view folded, std::size_t* part_index) const {
   // Floors and units often follow a comma ("Bahnhofstr. 10, 3. OG"): the
   // street is the first comma-separated part that names one with a number,
-  // else the first that names one without ("Chinatown Point, 133 New Bridge
-  // Road": the road; "Robertson Street, Helensburgh": the street).
+  // where that part is the line's first or names a street type ("Chinatown
+  // Point, 133 New Bridge Road": the road); else the first that names one
+  // without a number ("Main Street, Springfield, IL 62701": the street, not
+  // "IL 62701"); else, as a last resort, the first with a number.
   // A part with no letter in it ("12, Rue de la Paix") goes with the next.
   const std::vector<std::string_view> parts = Split(folded, ',');
+  enum Pass { kNumberedTyped, kNumberless, kNumbered };
   std::string carried;
-  for (const bool numberless : {false, true}) {
+  for (const Pass pass : {kNumberedTyped, kNumberless, kNumbered}) {
     carried.clear();
     std::size_t index = 0;
+    bool first = true;  // no part with a letter seen yet
     for (std::string_view part : parts) {
       // A floor and unit alone ("#01-11", "#12-34", as Singapore writes
       // them) is not a house number: it goes, not with the next part.
@@ -224,15 +243,33 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
         ++index;
         continue;
       }
-      if (auto street = StreetPart(carried, numberless)) {
-        *part_index = index;
-        return street;
+      const bool eligible = pass != kNumberedTyped || first || NamesStreetType(carried);
+      first = false;
+      if (eligible) {
+        if (auto street = StreetPart(carried, pass == kNumberless)) {
+          *part_index = index;
+          return street;
+        }
       }
       carried.clear();
       ++index;
     }
   }
   return std::nullopt;
+}
+
+bool PostalAddress::NamesStreetType(std::string_view part) const {
+  // German and Dutch streets are compounds: "Hauptstrasse", "Dorpsstraat".
+  static constexpr std::string_view kCompounds[] = {
+      "strasse", "str", "weg", "gasse", "platz", "allee", "damm", "ring", "ufer",
+      "straat", "laan", "plein", "gracht", "kade", "singel", "dijk"};
+  for (std::string_view w : Words(part)) {
+    if (street_types_.contains(w)) return true;
+    for (std::string_view suffix : kCompounds) {
+      if (w.size() >= suffix.size() + 3 && w.ends_with(suffix)) return true;
+    }
+  }
+  return false;
 }
 
 namespace {
@@ -444,12 +481,13 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
     }
   }
   // Without a number, a street still names one where its last word is a
-  // street type after a name ("Robertson Street", "May Maxwell Crescent"):
-  // a house it does not name (no address key), but a street it does.
-  if (number_at == words.size() &&
-      (!numberless || words.size() < 2 || !street_types_.contains(words.back()) ||
-       std::any_of(words.begin(), words.end(), [](std::string_view w) { return IsNumber(w); }))) {
-    return std::nullopt;
+  // thoroughfare's type after a name ("Robertson Street", "May Maxwell
+  // Crescent"; not "Palm Beach", "Sydney North", "World Trade Center"): a
+  // house it does not name (no address key), but a street it does.
+  if (number_at == words.size()) {
+    if (!numberless || words.size() < 2) return std::nullopt;
+    const auto type = street_types_.find(words.back());
+    if (type == street_types_.end() || !IsThoroughfare(type->second)) return std::nullopt;
   }
   if (number_at < words.size()) parts.number.assign(words[number_at]);
   std::size_t letter_at = words.size();

@@ -72,6 +72,9 @@ class PostalAddress {
   // Street() on one comma-separated part of the folded street line; a
   // street without a number only where `numberless`.
   std::optional<StreetParts> StreetPart(std::string_view part, bool numberless) const;
+  // Whether a folded part has a street type's word or a compound ending in
+  // one ("hauptstrasse").
+  bool NamesStreetType(std::string_view part) const;
   // Street() on a folded line; *part_index is the part that named it.
   std::optional<StreetParts> FoldedStreet(std::string_view folded,
                                           std::size_t* part_index) const;

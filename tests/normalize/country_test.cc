@@ -72,6 +72,9 @@ TEST(CountryTest, WithoutACountryTheRegionOrTheAddressNamesIt) {
   EXPECT_EQ(of("", "", "100 Peachtree St, Atlanta, Georgia"), "-");
   EXPECT_EQ(of("", "", "12 Rue des Martyrs, Arlon, Luxembourg"), "-");
   EXPECT_EQ(of("", "US-GA", "100 Peachtree St, Atlanta, Georgia"), "US");
+  // A dependency ISO 3166-2 also lists under its sovereign is one place.
+  EXPECT_EQ(of("", "", "Calle Fortaleza 1, San Juan, Puerto Rico"), "PR");
+  EXPECT_EQ(of("", "", "Rue Schoelcher, Pointe-a-Pitre, Guadeloupe"), "GP");
   EXPECT_EQ(of("", "", "Rustaveli Ave 12, Tbilisi, Sakartvelo"), "-");
   EXPECT_EQ(of("", "", "1 Main St, Toronto, ON, CA"), "-");
   EXPECT_EQ(of("", "", "1 Rue de Rivoli, Paris, FRA"), "-");

@@ -96,8 +96,16 @@ TEST(PostalAddressTest, AStreetWithoutANumberIsAStreet) {
       {"Robertson Street, Helensburgh", "robertsonstreet", "-"},
       {"Hughes Plaza, 100 Howard Hughes Way, Las Vegas, NV 89111", "howardhughesway", "100"},
       {"Chinatown Point, 133 New Bridge Road", "newbridgeroad", "133"},
-      // No street type last, or only the type: no street.
+      // A later part's number is a postal code's where that part names no
+      // street type: the street without a number is the street.
+      {"Main Street, Springfield, IL 62701", "mainstreet", "-"},
+      {"Robertson Street, Helensburgh NSW 2508", "robertsonstreet", "-"},
+      {"c/o Meier, Hauptstrasse 5", "hauptstrasse", "5"},
+      // No thoroughfare's type last, or only the type: no street.
       {"thompson polace", "-", "-"},
+      {"Palm Beach", "-", "-"},
+      {"Sydney North", "-", "-"},
+      {"World Trade Center", "-", "-"},
       {"Street", "-", "-"},
       {"Phnom Penh Cambodia", "-", "-"},
       {"Suite 900", "-", "-"},
@@ -114,6 +122,13 @@ TEST(PostalAddressTest, AStreetWithoutANumberIsAStreet) {
     EXPECT_EQ(keys.house_number.value_or("-"), c.want_number);
     EXPECT_EQ(keys.address.has_value(), std::string_view(c.want_number) != "-");
   }
+  // The place after a street without a number is read from the line.
+  Party p;
+  p.street = "Main Street, Springfield, IL 62701";
+  p.country = "US";
+  const MatchKeys keys = TestNormalizer().Keys(p);
+  EXPECT_EQ(keys.postal_code.value_or("-"), "62701");
+  EXPECT_EQ(keys.city.value_or("-"), "springfield");
 }
 
 }  // namespace
