@@ -40,6 +40,16 @@ function(leadroute_iso_country_names out_cc)
          subdivisions "${subdivisions_json}")
   string(REGEX REPLACE "\"code\": \"([A-Z][A-Z]-[A-Z0-9]+)\",[ \n]*\"name\": \"([^\"]*)\""
          "\\1\t\\2" subdivisions "${subdivisions}")
+  # Every code with its name, or the data's layout changed (a key between
+  # them, a quote escaped in a name): refuse rather than drop a region.
+  string(REGEX MATCHALL "\"code\": \"[A-Z][A-Z]-[A-Z0-9]+\"" codes "${subdivisions_json}")
+  list(LENGTH codes code_count)
+  list(LENGTH subdivisions named_count)
+  string(FIND "${subdivisions}" "\\" backslash)
+  if(NOT code_count EQUAL named_count OR NOT backslash EQUAL -1)
+    message(FATAL_ERROR "${ISO_3166_2}: ${named_count} of ${code_count} subdivision codes "
+                        "read with their names; cmake/iso_codes.cmake needs updating")
+  endif()
   list(JOIN subdivisions "\n" subdivisions)
   file(READ ${ISO_3166_1} json)
   string(JSON count LENGTH "${json}" "3166-1")

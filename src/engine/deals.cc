@@ -21,7 +21,7 @@ constexpr std::int64_t kDay = 86400;
 // A match found, with what ranks it among matches of equal score.
 struct Ranked {
   Match match;
-  int one_sided;  // index::OneSided, taken for matches found only
+  int one_sided;  // index::OneSided
 };
 
 // Best first: the highest score, then the fewest fields only one side
@@ -189,6 +189,7 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
   std::vector<index::LookupKey> keys;
   index::QueryKeys(f, &keys);
   std::vector<Ranked> found;
+  const std::uint32_t deal_bits = index::FeatureBits(f);
   std::shared_lock lock(mu_);
   const ConflictPolicy& policy = options_.conflict;
   std::vector<std::uint32_t> candidates;
@@ -196,12 +197,12 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
   index_.Candidates(keys, &candidates, &held);
   for (std::uint32_t slot : candidates) {
     if (!index_.HeldAt(slot, t)) continue;
-    const index::RecordView::FeatureView stored = index_.View(slot).features();
-    index::Scored scored = index::ScoreMatch(f, stored, policy.weights);
+    const index::RecordView view = index_.View(slot);
+    index::Scored scored = index::ScoreMatch(f, view.features(), policy.weights);
     if (scored.score < policy.review_threshold) continue;
     found.push_back(Ranked{Match{std::string(index_.IdOf(slot)), index_.OwnerAt(slot, t),
                                  scored.score, std::move(scored.evidence)},
-                           index::OneSided(f, stored)});
+                           index::OneSided(deal_bits, view.FieldBits())});
   }
   SortBestFirst(&found);
   if (found.size() > policy.max_matches) found.resize(policy.max_matches);
@@ -435,6 +436,7 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
   index_.Prefetch(candidates);
 
   std::vector<Ranked> found;
+  const std::uint32_t deal_bits = index::FeatureBits(f);
   for (std::uint32_t slot : candidates) {
     if (!index_.ActiveAt(slot, now)) continue;
     const std::string_view id = index_.IdOf(slot);
@@ -443,12 +445,12 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
         !ShareProduct(deal.products, index_.View(slot).Get(index::kProducts))) {
       continue;  // another product line: not this deal's business
     }
-    const index::RecordView::FeatureView stored = index_.View(slot).features();
-    index::Scored scored = index::ScoreMatch(f, stored, policy.weights);
+    const index::RecordView view = index_.View(slot);
+    index::Scored scored = index::ScoreMatch(f, view.features(), policy.weights);
     if (scored.score < policy.review_threshold) continue;
     found.push_back(Ranked{Match{std::string(id), index_.OwnerOf(slot), scored.score,
                                  std::move(scored.evidence)},
-                           index::OneSided(f, stored)});
+                           index::OneSided(deal_bits, view.FieldBits())});
   }
   SortBestFirst(&found);
 

@@ -339,17 +339,4 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   return out;
 }
 
-int OneSided(const Features& d, const RecordView::FeatureView& s) {
-  const auto one_sided = [](std::string_view a, std::string_view b) {
-    return static_cast<int>(a.empty() != b.empty());
-  };
-  return one_sided(d.company, s.company) + one_sided(d.domain, s.domain) +
-         one_sided(d.email, s.email) + one_sided(d.phone, s.phone) +
-         one_sided(d.given, s.given) + one_sided(d.surname, s.surname) +
-         one_sided(d.street, s.street) + one_sided(d.number, s.number) +
-         one_sided(d.postal, s.postal) + one_sided(d.city, s.city) +
-         one_sided(d.country, s.country) + one_sided(d.ids, s.ids) +
-         one_sided(d.birth_date, s.birth_date);
-}
-
 }  // namespace leadroute::index

@@ -8,6 +8,8 @@
 #ifndef LEADROUTE_INDEX_MATCH_SCORER_H_
 #define LEADROUTE_INDEX_MATCH_SCORER_H_
 
+#include <bit>
+#include <cstdint>
 #include <vector>
 
 #include "index/features.h"
@@ -26,11 +28,14 @@ struct Scored {
 Scored ScoreMatch(const Features& deal, const RecordView::FeatureView& stored,
                   const MatchWeights& w);
 
-// Fields only one side gives. Among equal scores the record with fewer
+// Fields only one side gives, of the bits FeatureBits() and
+// RecordView::FieldBits() give. Among equal scores the record with fewer
 // describes the deal more closely ("John Smith" at an address is more
 // likely the record of John Smith there than that of John Smith born in
-// 1970 there): callers rank by it next (asking for the matches they keep).
-int OneSided(const Features& deal, const RecordView::FeatureView& stored);
+// 1970 there): callers rank by it next.
+inline int OneSided(std::uint32_t deal_bits, std::uint32_t stored_bits) {
+  return std::popcount((deal_bits ^ stored_bits) & kFeatureBits);
+}
 
 }  // namespace leadroute::index
 

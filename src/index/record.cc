@@ -294,6 +294,22 @@ std::size_t RecordView::size() const {
   return static_cast<std::size_t>(end - p_);
 }
 
+std::uint32_t RecordView::FieldBits() const {
+  // A field is stored (present), or it equals or spells another (same).
+  return (ReadU32(p_) | ReadU32(p_ + 4)) & ~kRefs;
+}
+
+std::uint32_t FeatureBits(const Features& f) {
+  const auto bit = [](const std::string& value, Field field) {
+    return value.empty() ? 0u : 1u << field;
+  };
+  return bit(f.company, kFCompany) | bit(f.domain, kFDomain) | bit(f.email, kFEmail) |
+         bit(f.phone, kFPhone) | bit(f.given, kFGiven) | bit(f.surname, kFSurname) |
+         bit(f.street, kFStreet) | bit(f.number, kFNumber) | bit(f.postal, kFPostal) |
+         bit(f.city, kFCity) | bit(f.country, kFCountry) | bit(f.ids, kFIds) |
+         bit(f.birth_date, kBirthDate);
+}
+
 std::int64_t RecordView::registered_at() const {
   const std::string_view v = Get(kRegisteredAt);
   std::int64_t t = 0;

@@ -59,6 +59,17 @@ enum Field : std::uint8_t {
 };
 static_assert(kFieldCount <= 31, "the presence bitmap is 32 bits, its top one a flag");
 
+// The features scoring reads, as bits (1 << field).
+inline constexpr std::uint32_t kFeatureBits =
+    (1u << kFCompany) | (1u << kFDomain) | (1u << kFEmail) | (1u << kFPhone) |
+    (1u << kFGiven) | (1u << kFSurname) | (1u << kFStreet) | (1u << kFNumber) |
+    (1u << kFPostal) | (1u << kFCity) | (1u << kFCountry) | (1u << kFIds) |
+    (1u << kBirthDate);
+
+// kFeatureBits of the features `f` gives (RecordView::FieldBits numbers a
+// stored record's alike).
+std::uint32_t FeatureBits(const Features& f);
+
 // Largest packed record; Pack refuses larger ones.
 inline constexpr std::size_t kMaxRecordBytes = 60000;
 
@@ -91,6 +102,10 @@ class RecordView {
   // Bytes the record occupies.
   std::size_t size() const;
   std::int64_t registered_at() const;
+  // A bit (1 << field) for each field the record holds, feature or raw,
+  // stored or spelled from another: Bits(f) numbers a deal's features
+  // alike. kFeatureBits masks the features.
+  std::uint32_t FieldBits() const;
   std::optional<double> amount() const;
 
   // The features, as Features would hold them (string_views into the record).

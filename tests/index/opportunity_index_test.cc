@@ -200,6 +200,8 @@ TEST(RecordTest, RoundTripsSpelledAndReferencedFields) {
     EXPECT_EQ(v.street, f.street) << round;
     EXPECT_EQ(r.Get(kFTokens), f.company_tokens);
     EXPECT_EQ(r.Get(kFSurname), f.surname);
+    // The features held, stored or equal to their raw field, as bits.
+    EXPECT_EQ(r.FieldBits() & kFeatureBits, FeatureBits(f)) << round;
     spelled += r.Get(kCompany).size() < o.party.company.size();
     referenced += !f.company_tokens.empty() && r.Get(kFTokens).data() < r.Get(kFCompany).data() + r.Get(kFCompany).size() &&
                   r.Get(kFTokens).data() >= r.Get(kFCompany).data();
