@@ -1,6 +1,7 @@
 #include "engine/deals.h"
 
 #include <algorithm>
+#include <optional>
 #include <mutex>
 
 #include <tbb/blocked_range.h>
@@ -21,17 +22,33 @@ constexpr std::int64_t kDay = 86400;
 // A match found, with what ranks it among matches of equal score.
 struct Ranked {
   Match match;
-  int one_sided;  // index::OneSided
+  // Its record's RecordView::FieldBits; where its score ties another's,
+  // then its index::OneSided count.
+  std::uint32_t fields;
 };
 
 // Best first: the highest score, then the fewest fields only one side
-// gives, then the opportunity id (so the order never depends on slots).
-void SortBestFirst(std::vector<Ranked>* found) {
+// gives (index::OneSided: `f`'s bits, taken where scores tie), then the
+// opportunity id (so the order never depends on slots).
+void SortBestFirst(const index::Features& f, std::vector<Ranked>* found) {
   std::sort(found->begin(), found->end(), [](const Ranked& a, const Ranked& b) {
-    if (a.match.score != b.match.score) return a.match.score > b.match.score;
-    if (a.one_sided != b.one_sided) return a.one_sided < b.one_sided;
-    return a.match.opportunity_id < b.match.opportunity_id;
+    return a.match.score != b.match.score ? a.match.score > b.match.score
+                                          : a.match.opportunity_id < b.match.opportunity_id;
   });
+  std::optional<std::uint32_t> deal;
+  for (auto run = found->begin(); run != found->end();) {
+    auto end = run + 1;
+    while (end != found->end() && end->match.score == run->match.score) ++end;
+    if (end - run > 1) {
+      if (!deal) deal = index::FeatureBits(f);
+      for (auto it = run; it != end; ++it) it->fields = index::OneSided(*deal, it->fields);
+      std::sort(run, end, [](const Ranked& a, const Ranked& b) {
+        return a.fields != b.fields ? a.fields < b.fields
+                                    : a.match.opportunity_id < b.match.opportunity_id;
+      });
+    }
+    run = end;
+  }
 }
 
 // Whether two product lists share a product (ASCII case-insensitively);
@@ -189,7 +206,6 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
   std::vector<index::LookupKey> keys;
   index::QueryKeys(f, &keys);
   std::vector<Ranked> found;
-  const std::uint32_t deal_bits = index::FeatureBits(f);
   std::shared_lock lock(mu_);
   const ConflictPolicy& policy = options_.conflict;
   std::vector<std::uint32_t> candidates;
@@ -202,9 +218,9 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
     if (scored.score < policy.review_threshold) continue;
     found.push_back(Ranked{Match{std::string(index_.IdOf(slot)), index_.OwnerAt(slot, t),
                                  scored.score, std::move(scored.evidence)},
-                           index::OneSided(deal_bits, view.FieldBits())});
+                           view.FieldBits()});
   }
-  SortBestFirst(&found);
+  SortBestFirst(f, &found);
   if (found.size() > policy.max_matches) found.resize(policy.max_matches);
   std::vector<Match> out;
   out.reserve(found.size());
@@ -436,7 +452,6 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
   index_.Prefetch(candidates);
 
   std::vector<Ranked> found;
-  const std::uint32_t deal_bits = index::FeatureBits(f);
   for (std::uint32_t slot : candidates) {
     if (!index_.ActiveAt(slot, now)) continue;
     const std::string_view id = index_.IdOf(slot);
@@ -450,9 +465,9 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
     if (scored.score < policy.review_threshold) continue;
     found.push_back(Ranked{Match{std::string(id), index_.OwnerOf(slot), scored.score,
                                  std::move(scored.evidence)},
-                           index::OneSided(deal_bits, view.FieldBits())});
+                           view.FieldBits()});
   }
-  SortBestFirst(&found);
+  SortBestFirst(f, &found);
 
   CheckResult result;
   for (Ranked& r : found) {
