@@ -32,7 +32,10 @@ struct MatchWeights {
   double given = 2.0;             // the same canonical given name
   double surname = 2.5;
   double name_close = 0.7;        // share of the above at Jaro-Winkler >= 0.9
-  double name_near = 0.3;         // share at Jaro-Winkler >= 0.8
+  // Share at Jaro-Winkler >= 0.8; for a person customer's names also a
+  // spelling of the same sound or a given name clipped of its beginning
+  // (index/match_scorer.cc: PersonNameSimilarity).
+  double name_near = 0.3;
   double given_mismatch = -1.0;
   double surname_mismatch = -1.5;
   double person_cap = 3.5;        // a name alone stays below a conflict
@@ -40,9 +43,11 @@ struct MatchWeights {
   // domain names an employer; a mailbox shared under other names a household.
   double shared_mailbox = 0.3;
   // Points at most where the customer is a person, the two given names
-  // differ (not close, not an initial) and both sides give the same mailbox
-  // or phone: two members of a household or an office. With the default
-  // midpoint, slope and thresholds, 3.5 points score 0.61: review.
+  // differ (not close, not an initial, not one sound) and both sides give
+  // the same mailbox or phone: two members of a household or an office;
+  // also where their dates of birth or generational suffixes ("Jr", "Sr")
+  // differ. With the default midpoint, slope and thresholds, 3.5 points
+  // score 0.61: review.
   double other_person_cap = 3.5;
   // Dates of birth, where the customer is a person and both give one: the
   // same date (with a whole name: a conflict, 5.5 points; nothing under
