@@ -23,9 +23,12 @@ TEST(ShardedSharedMutexTest, WritersExcludeEveryReader) {
   std::atomic<int> inside{0};  // readers holding the lock now
   std::atomic<bool> stop{false};
   std::atomic<long> reads{0}, torn{0}, beside{0};
+  std::atomic<std::size_t> reading{0};  // readers that have read once
+  constexpr std::size_t kReaders = ShardedSharedMutex::kShards + 3;
   std::vector<std::thread> threads;
-  for (std::size_t t = 0; t < ShardedSharedMutex::kShards + 3; ++t) {
+  for (std::size_t t = 0; t < kReaders; ++t) {
     threads.emplace_back([&] {
+      bool counted = false;
       while (!stop) {
         std::shared_lock lock(mu);
         inside.fetch_add(1);
@@ -33,11 +36,20 @@ TEST(ShardedSharedMutexTest, WritersExcludeEveryReader) {
         inside.fetch_sub(1);
         reads.fetch_add(1);
         lock.unlock();
+        if (!counted) reading.fetch_add(1);
+        counted = true;
         std::this_thread::yield();
       }
     });
   }
-  for (int i = 0; i < 500; ++i) {
+  // Regression: the writes began before any reader ran, and under ASan on
+  // a busy machine all 500 were done (in 7 ms) before one had read, so the
+  // readers never met a writer. Every reader reads first, and the writes
+  // go on until readers have read beside them.
+  while (reading.load() < kReaders) std::this_thread::yield();
+  const long before = reads.load();
+  long writes = 0;
+  for (; writes < 500 || (reads.load() - before < 100 && writes < 1'000'000); ++writes) {
     std::unique_lock lock(mu);
     if (inside.load() != 0) beside.fetch_add(1);
     ++a;
@@ -48,8 +60,8 @@ TEST(ShardedSharedMutexTest, WritersExcludeEveryReader) {
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(torn.load(), 0);
   EXPECT_EQ(beside.load(), 0);
-  EXPECT_GT(reads.load(), 0);
-  EXPECT_EQ(a, 500);
+  EXPECT_GE(reads.load() - before, 100);
+  EXPECT_EQ(a, writes);
 }
 
 // try_lock fails while any thread reads, and leaves no shard locked.
