@@ -1,8 +1,8 @@
 #include "engine/deals.h"
 
 #include <algorithm>
-#include <optional>
 #include <mutex>
+#include <optional>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>

@@ -149,24 +149,19 @@ void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 // GenerationOf() of one field.
 char GenerationOfField(std::string_view name) {
-  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   std::size_t end = name.size();
   while (end > 0 && (name[end - 1] == ' ' || name[end - 1] == '.' || name[end - 1] == ',')) --end;
   std::size_t begin = end;
-  while (begin > 0 && letter(name[begin - 1])) --begin;
+  while (begin > 0 && normalize::IsAsciiAlpha(name[begin - 1])) --begin;
   if (begin == 0 || end - begin > 6 || begin == end) return 0;
   // Preceded by a separator, not by another letter or a mark ("Müller" is
   // no "ller").
   const char before = name[begin - 1];
   if (before != ' ' && before != ',') return 0;
   char word[6];
-  for (std::size_t i = begin; i < end; ++i) word[i - begin] = static_cast<char>(name[i] | 0x20);
+  for (std::size_t i = begin; i < end; ++i) word[i - begin] = normalize::AsciiLower(name[i]);
   const std::string_view w(word, end - begin);
   if (w == "jr" || w == "jnr" || w == "junior" || w == "ii") return 'j';
   if (w == "sr" || w == "snr" || w == "senior") return 's';

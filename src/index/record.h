@@ -103,8 +103,8 @@ class RecordView {
   std::size_t size() const;
   std::int64_t registered_at() const;
   // A bit (1 << field) for each field the record holds, feature or raw,
-  // stored or spelled from another: Bits(f) numbers a deal's features
-  // alike. kFeatureBits masks the features.
+  // stored or spelled from another: FeatureBits(f) numbers a deal's
+  // features alike. kFeatureBits masks the features.
   std::uint32_t FieldBits() const;
   std::optional<double> amount() const;
 
