@@ -66,7 +66,7 @@ struct MatchWeights {
   double street = 2.0;            // close spellings get name_close/name_near
   double street_mismatch = -0.8;
   double postal = 1.5;
-  double postal_near = 0.5;       // one character off
+  double postal_near = 0.5;       // one typing error: a character off, two swapped
   double postal_mismatch = -0.5;
   double city = 1.5;
   double city_mismatch = -0.5;

@@ -73,12 +73,18 @@ bool SameDigits(std::string_view a, std::string_view b) {
   }
 }
 
-// Same length, at most one character different.
-bool OneOff(std::string_view a, std::string_view b) {
+// One typing error apart: the same length with one character replaced
+// ("2148", "2149"), or two neighbours transposed ("2763", "2736").
+bool OneTypo(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
-  int diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff += a[i] != b[i];
-  return diff <= 1;
+  std::size_t first = a.size(), diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == b[i]) continue;
+    if (diff++ == 0) first = i;
+  }
+  if (diff <= 1) return true;
+  return diff == 2 && first + 1 < a.size() && a[first] == b[first + 1] &&
+         a[first + 1] == b[first];
 }
 
 double Capped(double points, double cap) { return points > cap ? cap : points; }
@@ -293,7 +299,7 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   }
   if (Both(d.postal, s.postal)) {
     address += d.postal == s.postal    ? w.postal
-               : OneOff(d.postal, s.postal) ? w.postal_near
+               : OneTypo(d.postal, s.postal) ? w.postal_near
                                             : w.postal_mismatch;
   }
   if (Both(d.city, s.city)) {

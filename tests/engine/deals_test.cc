@@ -789,6 +789,33 @@ TEST_F(DealsTest, AStreetWithoutItsNumberStillCounts) {
   EXPECT_EQ(CheckAs("p2", typed).status, CheckStatus::kClear);
 }
 
+
+// A postal code one typing error away counts as near, whether a digit was
+// replaced or two neighbours swapped ("2763" typed "2736"); two digits off
+// is another postal code.
+TEST_F(DealsTest, APostalCodeWithTwoDigitsSwappedIsNear) {
+  Party stored;
+  stored.first_name = "Kayden";
+  stored.last_name = "Nguyen";
+  // No street or city: the address's points stay under their cap.
+  stored.postal_code = "2763";
+  stored.country = "AU";
+  Put(Opp("o1", "p1", stored));
+  // The conflict's score, or 0 when the name and postal code make none.
+  auto score = [&](std::string postal_code) {
+    Party deal = stored;
+    deal.postal_code = std::move(postal_code);
+    const CheckResult r = CheckAs("p2", deal);
+    return r.matches.empty() ? 0.0 : r.matches[0].score;
+  };
+  const double same = score("2763"), replaced = score("2764"), swapped = score("2736");
+  EXPECT_GT(same, replaced);
+  EXPECT_GT(replaced, 0.0);
+  EXPECT_DOUBLE_EQ(swapped, replaced);
+  EXPECT_EQ(score("2799"), 0.0);
+  EXPECT_EQ(score("6273"), 0.0);  // two swapped, but not neighbours
+}
+
 // Generational suffixes, where the customer is a person: "Jr" against
 // "Senior" (or "II" against "III") is a father and a son at one address,
 // at most a match for review; one side without a suffix, or the same one,
