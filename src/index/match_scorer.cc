@@ -209,10 +209,14 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   Scored out;
   bool email = false, domain = false, company = false, phone = false;
 
-  // Where neither side names a company the customer is a person: a domain
-  // then names their employer or provider, not them, and a mailbox shared by
-  // people whose names disagree (a household's, an office's) is not theirs.
-  const bool person_is_party = d.company.empty() && s.company.empty();
+  // Where neither side names a company and both name a person, the
+  // customer is a person: a domain then names their employer or provider,
+  // not them, and a mailbox shared by people whose names disagree (a
+  // household's, an office's) is not theirs. A side that names neither
+  // (a bare "acme.de") names an organization by its domain.
+  const bool person_is_party = d.company.empty() && s.company.empty() &&
+                               (!d.given.empty() || !d.surname.empty()) &&
+                               (!s.given.empty() || !s.surname.empty());
   const PersonScore person = ScorePerson(d, s, person_is_party, w);
   bool identifier = false;
   if (Both(d.ids, s.ids)) [[unlikely]] points += ScoreIds(d.ids, s.ids, w, &identifier);

@@ -167,6 +167,44 @@ TEST_F(DealsTest, FreemailAddressesOfDifferentPeopleDoNotMatch) {
   EXPECT_EQ(CheckAs("p2", b).status, CheckStatus::kClear);
 }
 
+// A party given by its domain alone names an organization: two
+// registrations of "globex.com" are one customer, even though neither names
+// a company (a review found the second approved: without a company name the
+// customer was taken for a person, whose domain only names an employer).
+// People of one employer are still told apart by their names.
+TEST_F(DealsTest, ADomainAloneNamesTheCustomer) {
+  Party bare;
+  bare.domain = "globex.com";
+  auto first = engine_->Register(Opp("r1", "p1", bare));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->status, RegisterStatus::kApproved);
+  Party url;
+  url.domain = "https://www.globex.com/";
+  url.country = "DE";
+  auto second = engine_->Register(Opp("r2", "p2", url));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->status, RegisterStatus::kConflict);
+  ASSERT_FALSE(second->matches.empty());
+  EXPECT_EQ(second->matches[0].opportunity_id, "r1");
+  // A person at that domain, the customer named by neither a company nor a
+  // name on the stored side: the organization's.
+  Party person;
+  person.first_name = "Jane";
+  person.last_name = "Doe";
+  person.email = "jane.doe@globex.com";
+  EXPECT_EQ(CheckAs("p3", person).status, CheckStatus::kConflict);
+  // Two people of that employer, each the customer: two customers.
+  Party jane = person;
+  jane.domain = "globex.com";
+  Put(Opp("o-jane", "p4", jane));
+  Party john;
+  john.first_name = "John";
+  john.last_name = "Roe";
+  john.email = "john.roe@globex.com";
+  john.domain = "globex.com";
+  for (const Match& m : CheckAs("p3", john).matches) EXPECT_NE(m.opportunity_id, "o-jane");
+}
+
 TEST_F(DealsTest, AcronymsAreEvidenceForReview) {
   Put(Opp("o1", "p1", Company("International Business Machines Corporation", "US")));
   // An acronym alone is not proof: no conflict, but a registration under it
