@@ -44,6 +44,14 @@ std::optional<std::string> Flags::Get(const std::string& name) const {
   return it->second;
 }
 
+std::string Flags::Complaint(const std::string& name, const std::string& what) const {
+  auto it = origins_.find(name);
+  if (it == origins_.end()) return "leadroute: --" + name + " " + what;
+  // A file's origin begins with FILE:LINE:COL, as every error in it does.
+  if (it->second.find(": ") != std::string::npos) return it->second + " " + what;
+  return "leadroute: " + it->second + " " + what;
+}
+
 std::string FlagHelp(const std::vector<FlagSpec>& specs) {
   std::string out;
   for (const auto& s : specs) {

@@ -157,8 +157,9 @@ bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, 
   if (auto sync = flags.Get("sync")) {
     auto policy = store::ParseSyncPolicy(*sync);
     if (!policy) {
-      std::fprintf(stderr, "leadroute: --sync wants always, interval or never, got '%s'\n",
-                   sync->c_str());
+      std::fprintf(stderr, "%s\n",
+                   flags.Complaint("sync", "wants always, interval or never, got '" + *sync + "'")
+                       .c_str());
       return false;
     }
     options.sync = *policy;
@@ -213,7 +214,11 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags, const std::string& rules_
   if (auto country = flags.Get("default-country")) {
     auto code = Normalizer::Country(*country);
     if (!code) {
-      std::fprintf(stderr, "leadroute: --default-country wants a country: its two-letter code or name\n");
+      std::fprintf(stderr, "%s\n",
+                   flags.Complaint("default-country",
+                                   "wants a country: its two-letter code or name, got '" +
+                                       *country + "'")
+                       .c_str());
       return nullptr;
     }
     options.default_country = *code;
@@ -250,8 +255,10 @@ bool ReadCount(const Flags& flags, const char* name, std::size_t lo, std::size_t
   const char* end = v->data() + v->size();
   auto r = std::from_chars(v->data(), end, n);
   if (r.ec != std::errc() || r.ptr != end || n < lo || n > hi) {
-    std::fprintf(stderr, "leadroute: --%s wants a number from %zu to %zu, got '%s'\n", name, lo,
-                 hi, v->c_str());
+    std::fprintf(stderr, "%s\n",
+                 flags.Complaint(name, "wants a number from " + std::to_string(lo) + " to " +
+                                           std::to_string(hi) + ", got '" + *v + "'")
+                     .c_str());
     return false;
   }
   *out = n;
@@ -360,7 +367,8 @@ bool ReadConnect(const Flags& flags, std::string* host, std::uint16_t* port) {
   *host = "127.0.0.1";
   *port = 7411;
   if (auto connect = flags.Get("connect"); connect && !net::ParseHostPort(*connect, host, port)) {
-    std::fprintf(stderr, "leadroute: --connect wants HOST:PORT, got '%s'\n", connect->c_str());
+    std::fprintf(stderr, "%s\n",
+                 flags.Complaint("connect", "wants HOST:PORT, got '" + *connect + "'").c_str());
     return false;
   }
   return true;
@@ -810,8 +818,8 @@ int RunServe(const Flags& flags) {
   options.max_line = kMaxLine;
   if (auto listen = flags.Get("listen")) {
     if (!net::ParseHostPort(*listen, &options.host, &options.port)) {
-      std::fprintf(stderr, "leadroute: --listen wants HOST:PORT, got '%s'\n",
-                   listen->c_str());
+      std::fprintf(stderr, "%s\n",
+                   flags.Complaint("listen", "wants HOST:PORT, got '" + *listen + "'").c_str());
       return 2;
     }
   }
@@ -819,8 +827,8 @@ int RunServe(const Flags& flags) {
     if (*http == "off") {
       options.http = false;
     } else if (!net::ParseHostPort(*http, &options.http_host, &options.http_port)) {
-      std::fprintf(stderr, "leadroute: --http wants HOST:PORT or off, got '%s'\n",
-                   http->c_str());
+      std::fprintf(stderr, "%s\n",
+                   flags.Complaint("http", "wants HOST:PORT or off, got '" + *http + "'").c_str());
       return 2;
     }
   }

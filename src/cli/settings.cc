@@ -27,7 +27,8 @@ const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs, const std::string& 
 Status ApplySettings(const std::vector<FlagSpec>& specs, Flags* flags) {
   for (const FlagSpec& s : specs) {
     if (!s.takes_value) continue;
-    if (const char* v = std::getenv(EnvName(s.name).c_str())) flags->SetDefault(s.name, v);
+    const std::string env = EnvName(s.name);
+    if (const char* v = std::getenv(env.c_str())) flags->SetDefault(s.name, v, env);
   }
   const std::optional<std::string> path = flags->Get("config");
   if (!path) return Status::Ok();
@@ -51,10 +52,11 @@ Status ApplySettings(const std::vector<FlagSpec>& specs, Flags* flags) {
         errors.Add(k.source(), "unknown key server." + std::string(k.str()));
         continue;
       }
+      std::string origin = errors.Where(v.source()) + ": server." + std::string(k.str());
       if (auto s = v.value_exact<std::string>()) {
-        flags->SetDefault(name, *s);
+        flags->SetDefault(name, *s, std::move(origin));
       } else if (auto i = v.value_exact<std::int64_t>()) {
-        flags->SetDefault(name, std::to_string(*i));
+        flags->SetDefault(name, std::to_string(*i), std::move(origin));
       } else {
         errors.Add(v.source(), "server." + std::string(k.str()) + " must be a string or an integer");
       }

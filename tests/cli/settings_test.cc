@@ -57,5 +57,20 @@ TEST_F(SettingsTest, FileErrorsHaveTheirPosition) {
   EXPECT_NE(m.find(":5:2: unknown section [nope]"), std::string::npos) << m;
 }
 
+// A value the file holds that its flag then refuses ("big" for a number)
+// is reported at its place in the file; one from the environment under
+// its variable's name; one from the command line as the flag.
+TEST_F(SettingsTest, ValuesKeepWhereTheyCameFrom) {
+  std::ofstream(path_) << "[server]\nthreads = 2\nidle_seconds = \"big\"\n";
+  ::setenv("LEADROUTE_THREADS", "many", 1);
+  Flags flags = Parse({"--config", path_.string(), "--listen", "nowhere"});
+  ASSERT_TRUE(ApplySettings(kSpecs, &flags).ok());
+  EXPECT_EQ(flags.Complaint("idle-seconds", "wants a number"),
+            path_.string() + ":3:16: server.idle_seconds wants a number");
+  EXPECT_EQ(flags.Complaint("threads", "wants a number"),
+            "leadroute: LEADROUTE_THREADS wants a number");
+  EXPECT_EQ(flags.Complaint("listen", "wants HOST:PORT"), "leadroute: --listen wants HOST:PORT");
+}
+
 }  // namespace
 }  // namespace leadroute::cli
