@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 namespace leadroute::index {
@@ -37,6 +38,14 @@ constexpr std::array<Field, kFieldCount> kRawOf = [] {
   raw[kFCity] = kCity;
   raw[kFCountry] = kCountry;
   return raw;
+}();
+
+constexpr std::uint32_t kAllFields = (1u << kFieldCount) - 1;
+// The features that may equal a raw field, as bits.
+constexpr std::uint32_t kHasRaw = [] {
+  std::uint32_t bits = 0;
+  for (int i = 0; i < kFieldCount; ++i) bits |= kRawOf[i] != kFieldCount ? 1u << i : 0u;
+  return bits;
 }();
 
 // The feature a raw field may be spelled from, its words capitalized
@@ -187,11 +196,10 @@ void RecordView::Fields(std::string_view* out) const {
   const unsigned char* len = reinterpret_cast<const unsigned char*>(p_ + kHeader);
   const char* const begin = p_ + ReadU16(p_ + 8);
   const char* data = begin;
-  for (int i = 0; i < kFieldCount; ++i) {
-    if (((present >> i) & 1u) == 0) {
-      out[i] = std::string_view(data, 0);
-      continue;
-    }
+  std::fill(out, out + kFieldCount, std::string_view());
+  // The present fields only, in order (a record holds a third of them).
+  for (std::uint32_t bits = present & kAllFields; bits != 0; bits &= bits - 1) {
+    const int i = std::countr_zero(bits);
     const Stored s = ReadStored(&len, refs);
     if (s.ref) {
       out[i] = std::string_view(begin + s.offset, s.length);
@@ -200,8 +208,9 @@ void RecordView::Fields(std::string_view* out) const {
       data += s.length;
     }
   }
-  for (int i = 0; i < kFieldCount; ++i) {
-    if ((same >> i) & 1u && kRawOf[i] != kFieldCount) out[i] = out[kRawOf[i]];
+  for (std::uint32_t bits = same & kHasRaw; bits != 0; bits &= bits - 1) {
+    const int i = std::countr_zero(bits);
+    out[i] = out[kRawOf[i]];
   }
 }
 
@@ -210,16 +219,16 @@ std::string_view RecordView::Get(Field field) const {
   if ((ReadU32(p_ + 4) >> field) & 1u && kRawOf[field] != kFieldCount) field = kRawOf[field];
   if (((present >> field) & 1u) == 0) return {};
   const bool refs = (present & kRefs) != 0;
-  // Only the lengths of the fields before it.
+  // Only the lengths of the present fields before it.
   const unsigned char* len = reinterpret_cast<const unsigned char*>(p_ + kHeader);
   const std::size_t begin = ReadU16(p_ + 8);
   std::size_t offset = begin;
-  for (int i = 0;; ++i) {
-    if (((present >> i) & 1u) == 0) continue;
+  for (std::uint32_t bits = present & ((1u << field) - 1); bits != 0; bits &= bits - 1) {
     const Stored s = ReadStored(&len, refs);
-    if (i == field) return {p_ + (s.ref ? begin + s.offset : offset), s.length};
     if (!s.ref) offset += s.length;
   }
+  const Stored s = ReadStored(&len, refs);
+  return {p_ + (s.ref ? begin + s.offset : offset), s.length};
 }
 
 std::string RecordView::Raw(Field field) const {
