@@ -87,7 +87,10 @@ std::optional<std::int64_t> ParseRfc3339(std::string_view s) {
   }
   const std::int64_t offset = oh * 3600 + om * 60;
   t += s[pos] == '+' ? -offset : offset;
-  if (t < 0) return std::nullopt;
+  // An offset may carry a time past either edge: before 1970, or past
+  // 9999-12-31T23:59:59Z, which FormatRfc3339 would write with a fifth digit
+  // of the year that no parse reads back (a journal replaying it stopped).
+  if (t < 0 || t > kMaxRfc3339Seconds) return std::nullopt;
   return t;
 }
 

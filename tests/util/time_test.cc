@@ -14,6 +14,8 @@ TEST(TimeTest, ParsesRfc3339) {
   EXPECT_EQ(ParseRfc3339("2026-11-28T01:20:49-05:00"), 1795846849);
   EXPECT_EQ(ParseRfc3339("2026-11-28"), 1795824000);
   EXPECT_EQ(ParseRfc3339("2024-02-29T00:00:00Z"), 1709164800);
+  EXPECT_EQ(ParseRfc3339("9999-12-31T23:59:59Z"), kMaxRfc3339Seconds);
+  EXPECT_EQ(ParseRfc3339("9999-12-31T23:59:59+23:59"), kMaxRfc3339Seconds - 86340);
 }
 
 TEST(TimeTest, RejectsMalformed) {
@@ -21,7 +23,11 @@ TEST(TimeTest, RejectsMalformed) {
        {"", "2026", "2026-13-01", "2026-02-30", "2023-02-29", "1969-12-31",
         "2026-11-28T25:00:00Z", "2026-11-28T06:20:49", "2026-11-28T06:20:49+1",
         "2026-11-28T06:20:49.Z", "2026-11-28X06:20:49Z", "yesterday",
-        "2026-11-28T06:20:49Zjunk", "1970-01-01T00:00:00+01:00"}) {
+        "2026-11-28T06:20:49Zjunk", "1970-01-01T00:00:00+01:00",
+        // Past the last four-digit year once its offset is applied: its
+        // formatting ("10000-01-01T23:58:59Z") read back as nothing, and a
+        // journal holding it stopped the server's start (a review found it).
+        "9999-12-31T23:59:59-23:59", "9999-12-31T23:00:00-01:00"}) {
     EXPECT_FALSE(ParseRfc3339(bad).has_value()) << bad;
   }
 }
