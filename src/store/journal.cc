@@ -153,11 +153,23 @@ Status Journal::StartSegmentLocked(std::unique_lock<std::mutex>& lock, std::uint
   auto file = env_->OpenWritable(path, /*truncate=*/true);
   if (!file.ok()) return file.status();
   std::shared_ptr<WritableFile> f = std::move(*file);
-  if (Status s = f->Append(std::string_view(kJournalMagic, sizeof(kJournalMagic))); !s.ok()) {
+  // A segment begun but not made whole is removed, and the journal fails:
+  // were appends to go on into the old segment, a restart would find this
+  // one (its removal may not reach the disk either) starting at `position`
+  // and take the old one's records from there for a failed write's
+  // leftovers, acknowledged as they were (a review lost five approved
+  // registrations so on a full disk). The store's next tick starts a
+  // segment again, with a snapshot, and clears the failure.
+  auto unmade = [&](Status s) {
+    (void)env_->Remove(path);
+    if (failed_.ok()) failed_ = s;
     return s;
+  };
+  if (Status s = f->Append(std::string_view(kJournalMagic, sizeof(kJournalMagic))); !s.ok()) {
+    return unmade(s);
   }
-  if (Status s = f->Sync(); !s.ok()) return s;
-  if (Status s = env_->SyncDir(dir_); !s.ok()) return s;
+  if (Status s = f->Sync(); !s.ok()) return unmade(s);
+  if (Status s = env_->SyncDir(dir_); !s.ok()) return unmade(s);
   file_ = std::move(f);
   next_ = position;
   if (failed_.ok()) {

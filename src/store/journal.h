@@ -82,7 +82,9 @@ class Journal {
   // Makes a new segment starting at `position` the one appended to. The
   // current one is synced first unless the journal has failed (its
   // contents are then in doubt and a snapshot must cover them). The
-  // failure, if any, stays until ClearFailure().
+  // failure, if any, stays until ClearFailure(). A segment it cannot make
+  // whole (its header written and synced, the directory synced) is removed
+  // and fails the journal: no more appends go to the current one.
   Status StartSegment(std::uint64_t position);
   // StartSegment at the next position, returned: every record before it
   // is in the older segments.

@@ -383,6 +383,16 @@ Status Store::Recover(RecoveryReport* report) {
   for (const auto& [path, size] : cuts) {
     if (Status t = env_->Truncate(path, size); !t.ok()) return t;
   }
+  // What the replay read may be in the page cache only (written, and the
+  // process killed before its group commit's flush): from StartSegment on
+  // it counts as durable (a retried registration is answered, subscribers
+  // are sent it), so it is flushed first, with the cuts (a review found
+  // startup flushed nothing it replayed).
+  for (std::size_t i = first; i < segments.size(); ++i) {
+    auto segment = env_->OpenWritable(dir_ + "/" + SegmentName(segments[i]), /*truncate=*/false);
+    if (!segment.ok()) return segment.status();
+    if (Status s = (*segment)->Sync(); !s.ok()) return s;
+  }
   for (const std::string& name : files->unfinished) (void)env_->Remove(dir_ + "/" + name);
   const std::uint64_t next = std::max({expect, opportunities_from, routing_from});
   if (Status s = journal_.StartSegment(next); !s.ok()) return s;

@@ -571,6 +571,62 @@ TEST_F(StoreTest, AFailedSyncIsNeverAcknowledgedAndRecovers) {
   EXPECT_TRUE(again->GetOpportunity("d1"));
 }
 
+// A rotation whose new segment does not reach the disk (its header's sync
+// fails) leaves no segment behind that a restart would start from, and
+// refuses writes until the store recovers: a review found writes going on
+// into the old segment, acknowledged, and a restart skipping them as a
+// failed write's leftovers past the empty segment's start.
+TEST_F(StoreTest, AFailedRotationLosesNothingAcknowledgedAfterIt) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::vector<std::string> approved;
+  auto put = [&](const std::string& id) {
+    auto r = engine->Register(Deal(id, "p-" + id, "Firma " + id + " GmbH", id + ".de"));
+    if (r.ok() && r->status == RegisterStatus::kApproved) approved.push_back(id);
+    return r.ok();
+  };
+  ASSERT_TRUE(put("d1"));
+  const std::uint64_t at = store->Position();
+  env_.fail_syncs = true;  // no write waits on a sync: only the rotation's fail
+  EXPECT_FALSE(store->Snapshot().ok());
+  env_.fail_syncs = false;
+  EXPECT_FALSE(fs::exists(dir_ + "/" + SegmentName(at)));
+  EXPECT_FALSE(store->health().ok());
+  EXPECT_FALSE(put("d2"));  // refused, not acknowledged
+  {
+    auto again = NewEngine();
+    auto restored = Open(CrashImage(), again.get());
+    ASSERT_TRUE(restored);
+    for (const std::string& id : approved) EXPECT_TRUE(again->GetOpportunity(id)) << id;
+  }
+  store->Tick();  // a fresh segment and a snapshot: writes resume
+  ASSERT_TRUE(store->health().ok());
+  ASSERT_TRUE(put("d3"));
+  auto again = NewEngine();
+  auto restored = Open(CrashImage(), again.get());
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(approved, (std::vector<std::string>{"d1", "d3"}));
+  for (const std::string& id : approved) EXPECT_TRUE(again->GetOpportunity(id)) << id;
+}
+
+// Startup flushes the segments it replays before it counts them durable:
+// what a killed process wrote may still be in the page cache only.
+TEST_F(StoreTest, StartupFlushesWhatItReplays) {
+  {
+    auto engine = NewEngine();
+    auto store = Open(dir_, engine.get());
+    std::vector<std::string> leads;
+    Traffic(*engine, 0, 3, &leads);
+  }
+  const std::string image = CrashImage();
+  const int before = env_.syncs;
+  auto again = NewEngine();
+  auto restored = Open(image, again.get());
+  ASSERT_TRUE(restored);
+  // The replayed segment, then the new one's header.
+  EXPECT_GE(env_.syncs - before, 2);
+}
+
 // An expiry scan that the journal refuses starts again where it stopped
 // once the disk is back: its cursor had moved past the due slots, which
 // then waited for a whole wrap of the slots (found in a code review).
