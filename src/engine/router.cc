@@ -1102,8 +1102,17 @@ Status Engine::Router::Replay(const Change& change) {
       ApplyFeedback(*it->second, change.outcome);
       return Status::Ok();
     }
-    case ChangeKind::kUpsertPartner:
-      return UpsertPartner(*change.partner).status();
+    case ChangeKind::kUpsertPartner: {
+      // Accepted once, under the rule set of its day: a rule set that now
+      // refuses it (a tier it dropped) would lose it here, and the next
+      // snapshot for good. The store stops instead.
+      const Status s = UpsertPartner(*change.partner).status();
+      if (s.ok()) return s;
+      return Status::InvalidRules("the rule set refuses partner " + change.partner->id +
+                                  ", changed through the API: " +
+                                  (s.field().empty() ? "" : std::string(s.field()) + ": ") +
+                                  std::string(s.message()));
+    }
     case ChangeKind::kRemovePartner:
       return RemovePartner(change.id);
     default:
@@ -1174,7 +1183,10 @@ Status Engine::Router::Restore(const RoutingState& state) {
   for (const auto& cp : current->partners()) partners.push_back(cp.partner);
   ApplyOverlay(&partners);
   auto compiled = RuleSet::Compile(current->policy(), std::move(partners), {}, *normalizer_);
-  if (!compiled.ok()) return compiled.status();
+  if (!compiled.ok()) {
+    return Status::InvalidRules("the rule set refuses the partners changed through the API: " +
+                                std::string(compiled.status().message()));
+  }
   Install(std::move(*compiled));
   return Status::Ok();
 }

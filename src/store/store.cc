@@ -19,6 +19,14 @@ constexpr char kLockName[] = "LOCK";
 // catching up, a read of the segments.
 constexpr std::size_t kMaxSubscribers = 64;
 
+// Where the rule set, not the data, refuses what was accepted under an
+// earlier one (a tier dropped that an API partner has).
+std::string RulesOut() {
+  return "; start with the rule set they were accepted under, and change or remove those "
+         "partners through the API (upsert_partner, remove_partner) before the rule set "
+         "changes (the data directory is sound: `leadroute repair` does not apply)";
+}
+
 std::string Repair(const std::string& dir) {
   return "; `leadroute repair --data " + dir +
          "` cuts the journal there (the changes after it are lost; the cut bytes are kept "
@@ -291,6 +299,10 @@ Status Store::Recover(RecoveryReport* report) {
     RoutingState routing;
     if (s.ok()) s = DecodeRoutingState(image.routing, &routing);
     if (s.ok()) s = engine_->RestoreRouting(routing);
+    if (s.code() == Status::Code::kInvalidRules) {
+      return Status::InvalidRules("cannot restore " + path + ": " + std::string(s.message()) +
+                                  RulesOut());
+    }
     if (!s.ok()) {
       return Status::IoError(
           "cannot restore " + path + ": " + std::string(s.message()) +
@@ -351,6 +363,11 @@ Status Store::Recover(RecoveryReport* report) {
           const bool routing = IsRoutingChange(decoded.change.kind);
           if (position < (routing ? routing_from : opportunities_from)) return Status::Ok();
           if (Status a = engine_->Apply(decoded.change); !a.ok()) {
+            if (a.code() == Status::Code::kInvalidRules) {
+              return Status::InvalidRules(path + ": the change at position " +
+                                          std::to_string(position) + ": " +
+                                          std::string(a.message()) + RulesOut());
+            }
             ++report->failed;
             if (report->warnings.size() < 100) {
               report->warnings.push_back("change " + std::to_string(position) + " (" +

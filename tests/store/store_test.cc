@@ -609,6 +609,72 @@ TEST_F(StoreTest, AFailedRotationLosesNothingAcknowledgedAfterIt) {
   for (const std::string& id : approved) EXPECT_TRUE(again->GetOpportunity(id)) << id;
 }
 
+// A partner changed through the API under one rule set, then a restart
+// under a rule set that refuses it (the tier it has is gone): startup stops
+// and says it is the rule set, from the journal and from a snapshot alike.
+// A review found the journal's change dropped with a warning (and the next
+// snapshot keeping the loss), and a snapshot's answered with advice to
+// `repair`, which found nothing to repair.
+TEST_F(StoreTest, APartnerTheRuleSetNowRefusesStopsStartupNotLost) {
+  const std::string demo = std::string(LEADROUTE_TEST_DATA) + "/../rules/demo";
+  const std::string wider = (root_ / "wider").string();
+  fs::create_directories(wider);
+  fs::copy_file(demo + "/partners.jsonl", wider + "/partners.jsonl");
+  {
+    std::ifstream in(demo + "/policy.toml");
+    std::string policy((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string order = "\"gold\", \"platinum\"]";
+    const std::string scores = "platinum = 1.0 }";
+    ASSERT_NE(policy.find(order), std::string::npos);
+    ASSERT_NE(policy.find(scores), std::string::npos);
+    policy.replace(policy.find(order), order.size(), "\"gold\", \"platinum\", \"diamond\"]");
+    policy.replace(policy.find(scores), scores.size(), "platinum = 1.0, diamond = 1.0 }");
+    std::ofstream(wider + "/policy.toml") << policy;
+  }
+  auto engine_under = [&](const std::string& rules) {
+    EngineOptions options;
+    options.now = [this] { return now_.load(); };
+    auto e = Engine::Create(std::move(options));
+    EXPECT_TRUE(e.ok());
+    auto loaded = (*e)->LoadRules(rules);
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
+    return std::move(*e);
+  };
+  Partner p;
+  p.id = "partner-diamond";
+  p.tier = "diamond";
+  p.territories = {"DE"};
+  p.products = {"network"};
+  std::string journal_only, with_snapshot;
+  {
+    auto engine = engine_under(wider);
+    auto store = Open(dir_, engine.get());
+    ASSERT_TRUE(engine->UpsertPartner(p).ok());
+    journal_only = CrashImage();
+    ASSERT_TRUE(store->Snapshot().ok());
+    with_snapshot = CrashImage();
+  }
+  for (const std::string& image : {journal_only, with_snapshot}) {
+    auto narrow = engine_under(demo);
+    RecoveryReport report;
+    StoreOptions options;
+    options.timer = false;
+    options.env = &env_;
+    auto refused = Store::Open(image, narrow.get(), options, &report);
+    ASSERT_FALSE(refused.ok()) << image;
+    const std::string message(refused.status().message());
+    EXPECT_NE(message.find("partner-diamond"), std::string::npos) << message;
+    EXPECT_NE(message.find("unknown tier"), std::string::npos) << message;
+    EXPECT_NE(message.find("rule set they were accepted under"), std::string::npos) << message;
+    // Under the rule set it was accepted under, it is there.
+    auto wide = engine_under(wider);
+    auto restored = Open(image, wide.get());
+    ASSERT_TRUE(restored);
+    ASSERT_TRUE(wide->GetPartner("partner-diamond")) << image;
+    EXPECT_EQ(wide->GetPartner("partner-diamond")->tier, "diamond");
+  }
+}
+
 // Startup flushes the segments it replays before it counts them durable:
 // what a killed process wrote may still be in the page cache only.
 TEST_F(StoreTest, StartupFlushesWhatItReplays) {
