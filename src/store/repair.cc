@@ -31,10 +31,23 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
   if (!files.ok()) return files.status();
   std::vector<std::uint64_t>& snapshots = files->snapshots;
   const std::vector<std::uint64_t>& segments = files->segments;
-  auto move_to_lost = [&](const std::string& name, std::string_view why) -> Status {
+  // A name in lost/ that holds nothing yet ("x", else "x.1", "x.2", ...):
+  // an earlier repair's keepings stay.
+  auto free_name = [&](const std::string& name) -> Result<std::string> {
     if (Status s = env->CreateDir(lost); !s.ok()) return s;
-    if (Status s = env->Rename(dir + "/" + name, lost + "/" + name); !s.ok()) return s;
-    actions->push_back("moved " + name + " to " + lost + "/: " + std::string(why));
+    auto taken = env->ListDir(lost);
+    if (!taken.ok()) return taken.status();
+    std::string candidate = name;
+    for (int n = 1; std::find(taken->begin(), taken->end(), candidate) != taken->end(); ++n) {
+      candidate = name + "." + std::to_string(n);
+    }
+    return lost + "/" + candidate;
+  };
+  auto move_to_lost = [&](const std::string& name, std::string_view why) -> Status {
+    auto to = free_name(name);
+    if (!to.ok()) return to.status();
+    if (Status s = env->Rename(dir + "/" + name, *to); !s.ok()) return s;
+    actions->push_back("moved " + name + " to " + *to + ": " + std::string(why));
     return Status::Ok();
   };
 
@@ -100,12 +113,18 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
         *bytes, size, segments[i],
         [&](std::uint64_t, std::string_view payload) { return DecodeChange(payload, &decoded); },
         &scan);
-    expect = scan.records > 0 ? scan.last_position + 1 : segments[i];
+    // Records past the next segment's start are a failed write's leftovers,
+    // which startup skips: the next segment goes on from its start (a
+    // review found them taken for a gap, and every later segment moved
+    // to lost/ from a directory that started as it was).
+    const std::uint64_t limit = i + 1 < segments.size() ? segments[i + 1] : ~0ull;
+    expect = scan.records > 0 ? std::min(scan.last_position + 1, limit) : segments[i];
     if (bad.ok() && scan.end == SegmentScan::End::kClean) continue;
     const std::string why = bad.ok() ? scan.problem : "a change that does not decode";
     if (scan.valid_bytes < size) {
-      if (Status s = env->CreateDir(lost); !s.ok()) return s;
-      const std::string kept = lost + "/" + name + ".cut";
+      auto free = free_name(name + ".cut");
+      if (!free.ok()) return free.status();
+      const std::string kept = *free;
       if (Status s = WriteWhole(env, kept, std::string_view(*bytes).substr(
                                                scan.valid_bytes, size - scan.valid_bytes));
           !s.ok()) {
