@@ -420,11 +420,19 @@ Status Store::Recover(RecoveryReport* report) {
   return Status::Ok();
 }
 
+void Store::NoteRefusal() {
+  const Status failed = journal_.failure();
+  if (!failed.ok() && !failure_logged_.exchange(true)) {
+    Event("error", "journal failed; writes refused until it recovers", failed.message());
+  }
+}
+
 Status Store::Append(const Change& change) {
   thread_local std::string payload;
   payload.clear();
   EncodeChange(change, &payload);
   auto position = journal_.Append(payload);
+  if (!position.ok()) NoteRefusal();
   return position.ok() ? Status::Ok() : position.status();
 }
 
@@ -437,6 +445,7 @@ std::string Store::Encode(const Change& change) const {
 Status Store::AppendEncoded(std::span<const std::string> changes) {
   if (changes.empty()) return Status::Ok();
   auto last = journal_.AppendMany(changes);
+  if (!last.ok()) NoteRefusal();
   return last.ok() ? Status::Ok() : last.status();
 }
 
@@ -445,8 +454,9 @@ Status Store::Sync() {
   // what a repeated answer (a retried registration) stands on. Group
   // commit: one fdatasync covers every caller waiting.
   const std::uint64_t next = journal_.position();
-  if (next == 0) return journal_.failure();
-  return journal_.SyncTo(next - 1);
+  Status s = next == 0 ? journal_.failure() : journal_.SyncTo(next - 1);
+  if (!s.ok()) NoteRefusal();
+  return s;
 }
 
 Status Store::Snapshot() {
@@ -538,13 +548,16 @@ void Store::Tick() {
     std::lock_guard lock(snapshot_mu_);
     if (Status s = SnapshotLocked(); s.ok()) {
       journal_.ClearFailure();
+      failure_logged_ = false;
       Event("info", "journal recovered; writes accepted again", failed.message());
     }
     return;
   }
   if (journal_.policy() == SyncPolicy::kInterval) {
     if (Status s = journal_.SyncAll(); !s.ok()) {
-      Event("error", "journal sync failed; writes refused until it recovers", s.message());
+      if (!failure_logged_.exchange(true)) {
+        Event("error", "journal sync failed; writes refused until it recovers", s.message());
+      }
       return;
     }
   }
@@ -577,7 +590,10 @@ Status Store::Close() {
     if (SnapshotStale() || failed) s = SnapshotLocked();
     // A snapshot after a failure covers whatever the failure left in doubt.
     if (s.ok() && failed) journal_.ClearFailure();
-    if (s.ok()) s = journal_.SyncAll();
+    // The journal is flushed whether or not the snapshot was written (under
+    // --sync interval or never, the last second's changes are in it only).
+    const Status synced = journal_.SyncAll();
+    if (s.ok()) s = synced;
   }
   engine_->SetChangeLog(nullptr);
   return s;

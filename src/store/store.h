@@ -108,6 +108,9 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
   // format, or there is none. REQUIRES: snapshot_mu_ held.
   bool SnapshotStale() const;
   void Event(std::string_view level, std::string_view msg, std::string_view detail) const;
+  // After a refused write: the journal's failure is logged, once until it
+  // recovers (the disk's trouble shows in the log, not only in answers).
+  void NoteRefusal();
   class Stream;
   void Unsubscribe(const Stream* stream);
   // Appends the notification lines of positions [from, to) read from the
@@ -146,6 +149,7 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
 
   std::unique_ptr<Ticker> timer_;  // Tick() once a second (options_.timer)
   bool closed_ = false;
+  std::atomic<bool> failure_logged_{false};  // NoteRefusal
 };
 
 }  // namespace leadroute::store

@@ -693,6 +693,36 @@ TEST_F(StoreTest, StartupFlushesWhatItReplays) {
   EXPECT_GE(env_.syncs - before, 2);
 }
 
+// The journal's failure is logged when it begins (once, however many
+// writes it refuses) and when it ends: a review saw a full disk show in
+// answers only.
+TEST_F(StoreTest, AJournalFailureIsLoggedOnceAndItsRecovery) {
+  auto engine = NewEngine();
+  std::vector<std::string> events;
+  RecoveryReport report;
+  StoreOptions options;
+  options.timer = false;
+  options.env = &env_;
+  options.on_event = [&](std::string_view level, std::string_view msg, std::string_view) {
+    events.push_back(std::string(level) + ": " + std::string(msg));
+  };
+  auto store = Store::Open(dir_, engine.get(), options, &report);
+  ASSERT_TRUE(store.ok());
+  events.clear();
+  env_.fail_writes = true;
+  EXPECT_FALSE(engine->Register(Deal("d1", "p-1", "Eins GmbH", "eins.de")).ok());
+  EXPECT_FALSE(engine->Register(Deal("d2", "p-2", "Zwei GmbH", "zwei.de")).ok());
+  env_.fail_writes = false;
+  (*store)->Tick();
+  env_.fail_writes = true;
+  EXPECT_FALSE(engine->Register(Deal("d3", "p-3", "Drei GmbH", "drei.de")).ok());
+  env_.fail_writes = false;
+  EXPECT_EQ(events, (std::vector<std::string>{
+                        "error: journal failed; writes refused until it recovers",
+                        "info: journal recovered; writes accepted again",
+                        "error: journal failed; writes refused until it recovers"}));
+}
+
 // An expiry scan that the journal refuses starts again where it stopped
 // once the disk is back: its cursor had moved past the due slots, which
 // then waited for a whole wrap of the slots (found in a code review).
