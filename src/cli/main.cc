@@ -73,7 +73,11 @@ const std::vector<FlagSpec> kServeFlags = {
     {"max-connections", true, "most open TCP connections (default 10000)"},
     {"idle-seconds", true, "close a TCP client silent this long (default 300)"},
     {"line-seconds", true, "close a TCP client that takes this long to finish a line (default 30)"},
-    {"write-seconds", true, "cut a client that does not read its answers this long (default 30)"},
+    {"write-seconds", true,
+     "cut a client that takes less than 64 KiB of its answers this long (default 30)"},
+    {"max-output", true,
+     "answers gathered for a TCP client before they are sent, bytes; the lines after "
+     "wait (default 1048576)"},
     {"http-idle-seconds", true, "close an idle HTTP keep-alive connection (default 60)"},
     {"drain-seconds", true, "on SIGTERM, wait this long for open connections (default 10)"},
     {"token", true, "shared secret clients must present; required beyond loopback"},
@@ -113,7 +117,7 @@ std::vector<FlagSpec> PipeFlags() {
   auto network = [](const std::string& name) {
     return name == "listen" || name == "http" || name == "threads" ||
            name == "max-connections" || name == "idle-seconds" || name == "line-seconds" ||
-           name == "write-seconds" || name == "http-idle-seconds" ||
+           name == "write-seconds" || name == "max-output" || name == "http-idle-seconds" ||
            name == "drain-seconds" || name == "token";
   };
   std::vector<FlagSpec> out;
@@ -840,6 +844,7 @@ int RunServe(const Flags& flags) {
       !ReadCount(flags, "idle-seconds", 1, 86400, &options.idle_seconds) ||
       !ReadCount(flags, "line-seconds", 1, 86400, &options.line_seconds) ||
       !ReadCount(flags, "write-seconds", 1, 86400, &options.write_seconds) ||
+      !ReadCount(flags, "max-output", 4096, std::size_t{1} << 32, &options.max_output) ||
       !ReadCount(flags, "http-idle-seconds", 1, 86400, &options.http_idle_seconds) ||
       !ReadCount(flags, "drain-seconds", 0, 3600, &options.drain_seconds)) {
     return 2;

@@ -3,8 +3,10 @@
 // asynchronous operation is outstanding at a time, and every handler runs on
 // the one thread that runs the connection's io_context, so its state is
 // touched by one thread at a time;
-// a client that does not read its answers stops being read (back-pressure)
-// and is cut off when a write takes longer than the write timeout.
+// a client that does not read its answers stops being read (back-pressure:
+// at most max_output bytes of answers are gathered before they are
+// written) and is cut off when a write makes no progress (kWriteProgress
+// bytes) for the write timeout.
 #ifndef LEADROUTE_NET_CONNECTION_H_
 #define LEADROUTE_NET_CONNECTION_H_
 
@@ -37,7 +39,10 @@ struct ConnectionContext {
   protocol::DispatcherLimits limits;
   std::chrono::seconds idle_timeout;  // between requests
   std::chrono::seconds line_timeout;  // to finish a started line (slowloris)
-  std::chrono::seconds write_timeout;
+  std::chrono::seconds write_timeout;  // to take kWriteProgress bytes of an answer
+  // Answers gathered before they are written (Dispatcher::SetOutputLimit):
+  // lines read beyond it wait until these are sent.
+  std::size_t max_output = 1 << 20;
   std::string token;  // empty: none required
   protocol::ChangeFeed* feed = nullptr;  // enables subscribe (null: none)
   // Lines of bulk_line bytes or more are answered on `bulk` (null: on the
@@ -78,6 +83,17 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   // none of them.
   void AnswerOnBulkPool(std::string_view line);
   void Write();
+  // Write()'s parts: sends out_ from written_ on.
+  void WriteSome();
+  // Bytes the client has acknowledged, of all sent_ (SIOCOUTQ).
+  std::uint64_t Acked();
+  // While a write waits: moves its deadline on once the client has
+  // acknowledged kWriteProgress more bytes (the watchdog's tick).
+  void NoteAcked(std::chrono::steady_clock::time_point now);
+  // A subscriber reads nothing more, but must see its client leave: a read
+  // stays pending that drops what comes and closes the connection at its
+  // end (a subscriber gone held its slot until the next heartbeat).
+  void WatchHangup();
   // Sends the answers in *out now, without waiting (the Dispatcher's flush
   // during a long pipelined run): what the socket takes leaves *out.
   // Nothing is sent while a write among the lines read awaits its sync.
@@ -137,6 +153,10 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   bool reading_ = false;
   bool draining_ = false;
   bool lingering_ = false;  // LingerClose() began
+  bool watching_hangup_ = false;  // WatchHangup() began
+  std::size_t written_ = 0;               // of out_, by the write under way
+  std::uint64_t sent_ = 0;                // bytes the socket took, all along
+  std::uint64_t acked_at_deadline_ = 0;   // Acked() when the write deadline last moved
 };
 
 }  // namespace leadroute::net

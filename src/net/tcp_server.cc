@@ -88,6 +88,7 @@ struct TcpServer::Impl {
                                         std::chrono::seconds(options.idle_seconds),
                                         std::chrono::seconds(options.line_seconds),
                                         std::chrono::seconds(options.write_seconds),
+                                        options.max_output,
                                         options.token,
                                         options.feed,
                                         bulk.get(),

@@ -42,11 +42,14 @@ struct ServerOptions {
   std::uint16_t http_port = 7412;
   std::size_t http_idle_seconds = 60;
   // TCP: a silent client is closed after idle_seconds; a started line must
-  // be finished within line_seconds (slowloris); a write to a client that
-  // does not read must finish within write_seconds.
+  // be finished within line_seconds (slowloris); a client must take 64 KiB
+  // of its answers (or the rest of one) within write_seconds; at most
+  // max_output bytes of answers are gathered before they are sent (the
+  // lines read after wait).
   std::size_t idle_seconds = 300;
   std::size_t line_seconds = 30;
   std::size_t write_seconds = 30;
+  std::size_t max_output = 1 << 20;
   // On Stop() (SIGTERM, SIGINT): readiness off, no new connections, every
   // open one answers what it has read and closes; after drain_seconds the
   // rest are cut.

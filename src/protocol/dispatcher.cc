@@ -228,11 +228,16 @@ bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
                              std::string_view* deferred) {
   *deferred = {};
   bool overlong = false;
+  stopped_at_output_ = false;
   std::string_view line;
   // With parallel reads, lines that only read gather here (their views
   // stay valid until `in` is written to) and run before anything else.
   reads_.clear();
   while (!subscribed_) {
+    if (out->size() >= output_limit_) {
+      stopped_at_output_ = true;  // the rest once these are sent
+      break;
+    }
     const auto next = in->NextLine(&line);
     if (next == LineBuffer::Next::kNeedMore) break;
     if (next == LineBuffer::Next::kTooLong) {
@@ -252,6 +257,7 @@ bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
     if (helper_ != nullptr && (!reads_.empty() || in->pending() > 0) &&
         line.size() <= kMaxParallelLine && OnlyReads(line)) {
       reads_.push_back(line);
+      if (reads_.size() >= kMaxRun && output_limit_ != SIZE_MAX) HandleReads(out);
       continue;
     }
     HandleReads(out);

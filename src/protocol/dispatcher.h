@@ -13,6 +13,7 @@
 #include <simdjson.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -92,6 +93,14 @@ class Dispatcher {
   // sends its next requests while the rest of the run is answered, and
   // both cores keep working between runs.
   void SetFlush(std::function<void(std::string*)> flush) { flush_ = std::move(flush); }
+  // From now on HandleLines() stops reading lines once *out holds `bytes`
+  // or more (a run of reads gathered for both threads is answered first,
+  // at most kMaxRun lines): the caller sends them, then calls it again for
+  // the rest, so a pipelining client that does not read cannot pile up
+  // answers without bound (a line of 62 bytes may answer 21 KB). Whether
+  // the last call stopped so is stopped_at_output().
+  void SetOutputLimit(std::size_t bytes) { output_limit_ = bytes; }
+  bool stopped_at_output() const { return stopped_at_output_; }
   // Whether the line is one request (an object, not a batch) to a method
   // that changes nothing and gains from a second thread: ping, normalize,
   // check, get_opportunity, get_partner, opportunity_history,
@@ -176,6 +185,11 @@ class Dispatcher {
   std::vector<Span> spans_;
   simdjson::ondemand::parser classifier_;
   std::vector<std::string_view> reads_;
+  std::size_t output_limit_ = SIZE_MAX;
+  bool stopped_at_output_ = false;
+  // The most reads gathered for both threads before they are answered
+  // (with an output limit, the most lines answered past it).
+  static constexpr std::size_t kMaxRun = 256;
 };
 
 }  // namespace leadroute::protocol

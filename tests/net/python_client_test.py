@@ -73,6 +73,23 @@ try:
     with Client("127.0.0.1", port) as sub:
         position, change = next(sub.subscribe(from_position=seen[-1][0] + 1))
         assert change["op"] == "close_opportunity", change
+    # Subscribers that leave free their places at once: more of them one
+    # after another than a server takes at a time (64), then one more. (A
+    # subscriber read nothing, so a client gone held its place until a
+    # heartbeat found it, after the idle timeout: a connector reconnecting
+    # was refused by its own dead subscriptions.)
+    import socket  # noqa: E402
+    import time  # noqa: E402
+    for i in range(70):
+        with socket.create_connection(("127.0.0.1", port)) as s:
+            s.sendall(b'{"jsonrpc":"2.0","id":1,"method":"subscribe","params":{"from":0}}\n')
+            answer = s.makefile("rb").readline()
+            assert b'"result"' in answer, (i, answer)
+        time.sleep(0.01)
+    time.sleep(0.2)
+    with Client("127.0.0.1", port) as sub:
+        position, change = next(sub.subscribe(from_position=0))
+        assert change["opportunity"]["id"] == "s-0", change
 finally:
     server.terminate()
     server.wait(timeout=10)

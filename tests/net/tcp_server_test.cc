@@ -437,6 +437,72 @@ TEST_F(TcpServerTest, ClientThatLeavesItsAnswersUnreadIsCutOff) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
 }
 
+// 2,000 pipelined `normalize` lines, each answered with ~300 bytes.
+std::string NormalizeLines(int n) {
+  std::string lines;
+  for (int i = 0; i < n; ++i) {
+    lines += R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+             R"(,"method":"normalize","params":{"party":{"company":"Acme Deutschland GmbH",)"
+             R"("email":"j.doe@acme.de","phone":"+49 89 1234567","country":"DE"}}})" "\n";
+  }
+  return lines;
+}
+
+// Answers past max_output wait for those before them to be sent, then the
+// lines already read are answered (not the next read's): every one comes,
+// in order, also when the client shuts its side after its last line.
+TEST_F(TcpServerTest, AnswersPastTheOutputLimitFollowOnceTheFirstAreSent) {
+  ServerOptions options;
+  options.max_output = 4096;
+  Restart(options);
+  for (const bool shut : {false, true}) {
+    auto s = Connect();
+    asio::write(s, asio::buffer(NormalizeLines(2000)));
+    if (shut) s.shutdown(tcp::socket::shutdown_send);
+    const std::string got = ReadLines(s, 2000);
+    ASSERT_EQ(std::count(got.begin(), got.end(), '\n'), 2000) << shut;
+    std::size_t at = 0;
+    for (int i = 0; i < 2000; ++i) {
+      const std::string id = R"("id":)" + std::to_string(i) + ",";
+      at = got.find(id, at);
+      ASSERT_NE(at, std::string::npos) << "answer " << i << " missing or out of order";
+    }
+  }
+}
+
+// A client that reads its answers, slowly but steadily, keeps its
+// connection however long they take: the write timeout bounds each 64 KiB
+// taken, not the whole write (a 10 MB answer read at 800 KB/s was cut off
+// half-way).
+TEST_F(TcpServerTest, ASlowReaderThatKeepsReadingIsNotCutOff) {
+  ServerOptions options;
+  options.write_seconds = 1;
+  Restart(options);
+  auto s = Connect();
+  s.set_option(asio::socket_base::receive_buffer_size(16 * 1024));
+  // ~9 MB of answers: more than the socket buffers hold, so the server's
+  // writes wait on this client, which takes ~200 KB a second for 4 s
+  // (64 KiB a second keeps a client at this write timeout of 1 s): each
+  // write of the server's takes seconds.
+  const std::string lines = NormalizeLines(30000);
+  std::thread writer([&] {
+    boost::system::error_code ignored;
+    asio::write(s, asio::buffer(lines), ignored);
+  });
+  char buf[8192];
+  std::size_t got = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  boost::system::error_code ec;
+  while (!ec && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(4)) {
+    got += s.read_some(asio::buffer(buf), ec);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(ec) << ec.message() << " after " << got << " bytes";
+  EXPECT_EQ(server_->connections(), 1u);
+  s.close();
+  writer.join();
+}
+
 // Connections that were closed are gone: nothing (a watchdog timer, a
 // handler) keeps them alive, so a drain finds none and stops at once,
 // not at its deadline. (The watchdog once re-armed when its tick was
