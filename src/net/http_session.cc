@@ -2,6 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <cctype>
+#include <string>
+
 #include "protocol/line_buffer.h"
 #include "util/secret.h"
 
@@ -48,28 +51,67 @@ void HttpSession::Read() {
   parser_->body_limit(context_.max_body);
   parser_->header_limit(16 * 1024);
   stream_.expires_after(context_.idle_timeout);
+  // The header first: a body framed in a way this server does not read
+  // whole is refused before any of it is read (Beast, left alone, took
+  // "Transfer-Encoding: gzip" for no body and the body for the next
+  // request: one request smuggled inside another).
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->ReadFailed(ec);
+                            if (const char* why = self->UnreadableFraming()) {
+                              self->reading_ = false;
+                              self->response_ = self->Make(http::status::bad_request,
+                                                           "text/plain", why);
+                              self->Write(/*close=*/true);
+                              return;
+                            }
+                            self->ReadBody();
+                          });
+}
+
+const char* HttpSession::UnreadableFraming() const {
+  const auto& req = parser_->get();
+  const auto te = req.find(http::field::transfer_encoding);
+  if (te == req.end()) return nullptr;
+  std::string coding(te->value().data(), te->value().size());
+  for (char& c : coding) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.pop_back();
+  while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.erase(0, 1);
+  // Chunked alone, in HTTP/1.1, without a Content-Length (RFC 9112 6.1,
+  // 6.3): anything else is no length this server can trust.
+  if (req.version() < 11) return "Transfer-Encoding in an HTTP/1.0 request\n";
+  if (req.find(http::field::content_length) != req.end()) {
+    return "both Transfer-Encoding and Content-Length\n";
+  }
+  if (coding != "chunked") return "unsupported Transfer-Encoding (only chunked is read)\n";
+  // A second Transfer-Encoding field ("gzip" then "chunked") joins the first.
+  if (req.count(http::field::transfer_encoding) > 1) {
+    return "unsupported Transfer-Encoding (only chunked is read)\n";
+  }
+  return nullptr;
+}
+
+void HttpSession::ReadFailed(beast::error_code ec) {
+  reading_ = false;
+  if (ec == http::error::body_limit) {  // (a Content-Length says so with the header)
+    response_ = Make(http::status::payload_too_large, "text/plain", "request body too large\n");
+    Write(/*close=*/true);
+    return;
+  }
+  // Closed, timed out, or not HTTP: a 400 for the last, then close.
+  const auto& http_errors = http::make_error_code(http::error::end_of_stream).category();
+  if (ec.category() == http_errors && ec != http::error::end_of_stream &&
+      ec != http::error::partial_message) {
+    response_ = Make(http::status::bad_request, "text/plain", "malformed HTTP request\n");
+    Write(/*close=*/true);
+  }
+}
+
+void HttpSession::ReadBody() {
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     if (ec) return self->ReadFailed(ec);
                      self->reading_ = false;
-                     if (ec == http::error::body_limit) {
-                       self->response_ = self->Make(http::status::payload_too_large,
-                                                    "text/plain", "request body too large\n");
-                       self->Write(/*close=*/true);
-                       return;
-                     }
-                     if (ec) {
-                       // Closed, timed out, or not HTTP: a 400 for the last,
-                       // then close.
-                       const auto& http_errors =
-                           http::make_error_code(http::error::end_of_stream).category();
-                       if (ec.category() == http_errors && ec != http::error::end_of_stream &&
-                           ec != http::error::partial_message) {
-                         self->response_ = self->Make(http::status::bad_request, "text/plain",
-                                                      "malformed HTTP request\n");
-                         self->Write(/*close=*/true);
-                       }
-                       return;
-                     }
                      self->Answer();
                    });
 }
@@ -122,6 +164,12 @@ void HttpSession::Answer() {
   } else if (path == "/rpc") {
     if (req.method() != http::verb::post) {
       method_not_allowed("POST");
+    } else if (req.body().find_first_not_of(" \t\r\n") == std::string::npos) {
+      // Over TCP a blank line keeps a connection alive; a POST without a
+      // request is no request (it was answered 204, as if a notification).
+      out_.clear();
+      protocol::Dispatcher::WriteError(protocol::kParseError, "Parse error: an empty body", &out_);
+      RpcAnswered();
     } else {
       const std::string_view body = req.body();
       padded_.assign(body);

@@ -60,6 +60,14 @@ class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSe
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
   void Read();
+  // Read()'s second part, once the header passed UnreadableFraming().
+  void ReadBody();
+  // Why the request's framing cannot be trusted to give its body's length
+  // (a Transfer-Encoding other than "chunked", beside a Content-Length, or
+  // in HTTP/1.0: RFC 9112 6.1, 6.3), or nullptr.
+  const char* UnreadableFraming() const;
+  // A read's error: a 400 and a close for what is not HTTP.
+  void ReadFailed(boost::beast::error_code ec);
   void Answer();
   // The response to POST /rpc, from what the dispatcher wrote to out_.
   void RpcAnswered();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <sstream>
 #include <thread>
 
 #include "net/counting_log.h"
@@ -185,6 +186,51 @@ TEST_F(HttpTest, BadHttpGetsAStatusAndAClose) {
   EXPECT_TRUE(r.empty() || r.rfind("HTTP/1.1 400", 0) == 0) << r;
   // The server still serves.
   EXPECT_EQ(Exchange(Get("/livez")).rfind("HTTP/1.1 200", 0), 0u);
+}
+
+// A body whose length the framing does not give plainly is refused before
+// any of it is read: a Transfer-Encoding but "chunked", or beside a
+// Content-Length, or in HTTP/1.0 (RFC 9112 6.1, 6.3). A review smuggled
+// a second request inside the first's body ("Transfer-Encoding: gzip" was
+// taken for no body, the body for the next request).
+TEST_F(HttpTest, AmbiguousBodyFramingIsRefused) {
+  const std::string inner =
+      "POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\nConnection: close\r\n\r\n"
+      R"({"jsonrpc":"2.0","id":"SMUGGLED","method":"ping"})";
+  for (const std::string& framing :
+       {std::string("Transfer-Encoding: gzip\r\n"),
+        std::string("Transfer-Encoding: chunked, identity\r\n"),
+        std::string("Transfer-Encoding: gzip, chunked\r\n"),
+        std::string("Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n"),
+        std::string("Transfer-Encoding: chunked\r\nContent-Length: 5\r\n")}) {
+    const std::string r = Exchange("POST /rpc HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n" + inner);
+    EXPECT_EQ(r.rfind("HTTP/1.1 400", 0), 0u) << framing << r;
+    EXPECT_EQ(r.find("SMUGGLED"), std::string::npos) << framing << r;
+  }
+  const std::string chunk = R"({"jsonrpc":"2.0","id":3,"method":"ping"})";
+  std::ostringstream size;
+  size << std::hex << chunk.size();
+  const std::string chunked = size.str() + "\r\n" + chunk + "\r\n0\r\n\r\n";
+  EXPECT_EQ(Exchange("POST /rpc HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                     chunked)
+                .rfind("HTTP/1.1 400", 0),
+            0u);
+  // Chunked alone, in HTTP/1.1, is read.
+  const std::string ok = Exchange(
+      "POST /rpc HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+      chunked);
+  EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u) << ok;
+  EXPECT_NE(ok.find(R"("id":3)"), std::string::npos) << ok;
+}
+
+// A POST without a request in its body is a parse error, not a
+// notification's 204.
+TEST_F(HttpTest, AnEmptyBodyIsAParseError) {
+  for (const std::string& body : {std::string(), std::string("   "), std::string("\r\n")}) {
+    const std::string r = Exchange(Post(body));
+    EXPECT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
+    EXPECT_NE(Body(r).find("-32700"), std::string::npos) << r;
+  }
 }
 
 // A call from a web page (a browser adds Origin) could make a server on
