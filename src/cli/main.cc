@@ -70,7 +70,9 @@ const std::vector<FlagSpec> kServeFlags = {
     {"max-line", true, "longest request line or HTTP body, bytes (default 1048576)"},
     {"max-batch", true, "most requests in one JSON-RPC batch (default 1000)"},
     {"max-depth", true, "deepest JSON nesting (default 64)"},
-    {"max-connections", true, "most open TCP connections (default 10000)"},
+    {"max-connections", true,
+     "most open connections, TCP and HTTP together (default 10000; fewer if the file "
+     "descriptor limit allows fewer)"},
     {"idle-seconds", true, "close a TCP client silent this long (default 300)"},
     {"line-seconds", true, "close a TCP client that takes this long to finish a line (default 30)"},
     {"write-seconds", true,

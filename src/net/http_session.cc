@@ -17,6 +17,7 @@ HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, const HttpContext&
     : stream_(std::move(socket)),
       context_(context),
       dispatcher_(context.engine, context.limits, context.metrics) {
+  context_.live->fetch_add(1);
   context_.metrics->Opened(protocol::Transport::kHttp);
   if (!context_.token.empty()) dispatcher_.RequireToken(context_.token);
   boost::system::error_code ec;
@@ -26,6 +27,7 @@ HttpSession::HttpSession(boost::asio::ip::tcp::socket socket, const HttpContext&
 HttpSession::~HttpSession() {
   context_.registry->Remove(this);
   context_.metrics->Closed(protocol::Transport::kHttp);
+  context_.live->fetch_sub(1);
 }
 
 void HttpSession::Start() {

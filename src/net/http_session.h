@@ -35,6 +35,7 @@ struct HttpContext {
   Engine* engine;
   protocol::Metrics* metrics;
   DrainRegistry* registry;
+  std::atomic<std::size_t>* live;  // open HTTP connections
   std::size_t max_body;
   protocol::DispatcherLimits limits;
   std::chrono::seconds idle_timeout;

@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include "net/connection.h"
 #include "net/http_session.h"
 #include "util/log.h"
@@ -64,6 +66,7 @@ struct TcpServer::Impl {
       if (ec) {
         // Out of file descriptors (EMFILE) and the like: accepting again at
         // once would spin; wait a little for connections to close.
+        AcceptFailed(ec);
         retry.expires_after(std::chrono::milliseconds(50));
         retry.async_wait([this](boost::system::error_code wait_ec) {
           if (!wait_ec && acceptor.is_open()) Accept();
@@ -76,7 +79,8 @@ struct TcpServer::Impl {
         s.close(ignored);
         return;
       }
-      if (connections.load() >= options.max_connections) {
+      accept_failing = false;
+      if (Open() >= max_connections) {
         Connection::Refuse(std::move(s), "too many connections");
       } else {
         const ConnectionContext context{engine,
@@ -105,6 +109,7 @@ struct TcpServer::Impl {
       if (ec == asio::error::operation_aborted) return;
       if (ec) {
         // As for TCP: let connections close before accepting again.
+        AcceptFailed(ec);
         auto wait = std::make_shared<asio::steady_timer>(http_acceptor.get_executor());
         wait->expires_after(std::chrono::milliseconds(50));
         wait->async_wait([this, wait](boost::system::error_code wait_ec) {
@@ -117,8 +122,23 @@ struct TcpServer::Impl {
         s.close(ignored);
         return;
       }
+      accept_failing = false;
+      if (Open() >= max_connections) {
+        // Past the limit the TCP port keeps: an answer, and a close (an
+        // HTTP port without one held clients until the file descriptors
+        // ran out, and the TCP port's clients then waited unanswered).
+        static constexpr std::string_view kRefusal =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+            "Content-Length: 21\r\nConnection: close\r\n\r\ntoo many connections\n";
+        boost::system::error_code ignored;
+        asio::write(s, asio::buffer(kRefusal), ignored);
+        s.shutdown(tcp::socket::shutdown_both, ignored);
+        s.close(ignored);
+        if (http_acceptor.is_open()) AcceptHttp();
+        return;
+      }
       const HttpContext context{engine,         &metrics,
-                                &registry,      options.max_line,
+                                &registry,      &http_connections, options.max_line,
                                 options.limits, std::chrono::seconds(options.http_idle_seconds),
                                 &draining,      options.token,
                                 bulk.get(),     options.bulk_line};
@@ -127,11 +147,26 @@ struct TcpServer::Impl {
     });
   }
 
+  // Open connections, TCP and HTTP, which max_connections bounds together.
+  std::size_t Open() const { return connections.load() + http_connections.load(); }
+  // A failed accept (out of file descriptors, mostly) is logged once until
+  // one succeeds again: clients then wait unanswered, which should show.
+  void AcceptFailed(const boost::system::error_code& ec) {
+    if (accept_failing.exchange(true)) return;
+    Log("error", "accepting connections fails; trying again every 50 ms",
+        {{"error", ec.message()}, {"open", std::to_string(Open())}});
+  }
+
   Engine* engine;
   ServerOptions options;
+  // options.max_connections, or fewer where the process may not open that
+  // many files (Listen()).
+  std::size_t max_connections = 0;
+  std::atomic<bool> accept_failing{false};
   // Before ios: connections still queued in them when they are destroyed count
   // themselves down in their destructors.
   std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> http_connections{0};
   protocol::Metrics metrics;
   DrainRegistry registry;
   std::atomic<bool> draining{false};
@@ -233,8 +268,36 @@ bool IsLoopback(const std::string& host) {
   return !ec && address.is_loopback();
 }
 
+namespace {
+
+// The process's file descriptor limit, raised to its hard limit (a shell's
+// soft 1,024 is below the default 10,000 connections), and what it allows
+// of `wanted` connections: files beyond them stay for the data directory,
+// the rule set and the log.
+std::size_t ConnectionsTheFileLimitAllows(std::size_t wanted) {
+  constexpr rlim_t kSpare = 64;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted + kSpare) return wanted;
+  const std::size_t allowed =
+      limit.rlim_cur > 2 * kSpare ? static_cast<std::size_t>(limit.rlim_cur - kSpare) : 1;
+  Log("warn", "fewer connections than --max-connections: the file descriptor limit allows no more",
+      {{"max_connections", std::to_string(wanted)},
+       {"allowed", std::to_string(allowed)},
+       {"nofile", std::to_string(limit.rlim_cur)}});
+  return allowed;
+}
+
+}  // namespace
+
 Status TcpServer::Listen() {
   const ServerOptions& o = impl_->options;
+  impl_->max_connections = ConnectionsTheFileLimitAllows(o.max_connections);
   if (o.token.empty() && (!IsLoopback(o.host) || (o.http && !IsLoopback(o.http_host)))) {
     return Status::Unauthorized(
         "listening beyond loopback needs a token (--token or LEADROUTE_TOKEN)");

@@ -35,7 +35,7 @@ struct ServerOptions {
   int bulk_nice = 10;
   std::size_t max_line = 1 << 20;     // bytes; longer: error, then close
   protocol::DispatcherLimits limits;  // batch size, JSON depth
-  std::size_t max_connections = 10000;
+  std::size_t max_connections = 10000;  // TCP and HTTP together
   // The HTTP port; http_port 0 picks a free one. Off when http is false.
   bool http = true;
   std::string http_host = "127.0.0.1";

@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "net/counting_log.h"
 #include "net/server_fixture.h"
@@ -221,6 +222,44 @@ TEST_F(HttpTest, AmbiguousBodyFramingIsRefused) {
       chunked);
   EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u) << ok;
   EXPECT_NE(ok.find(R"("id":3)"), std::string::npos) << ok;
+}
+
+// --max-connections bounds the HTTP port's connections too, counted with
+// the TCP port's: a review held 150 HTTP connections open past it, until
+// the file descriptors ran out and TCP clients waited unanswered.
+TEST_F(HttpTest, ConnectionsPastTheLimitAreRefusedOnBothPorts) {
+  ServerOptions options;
+  options.max_connections = 3;
+  Restart(options);
+  const std::string ping = R"({"jsonrpc":"2.0","id":1,"method":"ping"})";
+  const std::string keep_alive = "POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                 std::to_string(ping.size()) + "\r\n\r\n" + ping;
+  std::vector<tcp::socket> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(Connect(server_->http_port()));
+    asio::write(held.back(), asio::buffer(keep_alive));
+    char buf[1024];
+    const std::size_t n = held.back().read_some(asio::buffer(buf));
+    ASSERT_EQ(std::string(buf, n).rfind("HTTP/1.1 200", 0), 0u);
+  }
+  EXPECT_EQ(Exchange(Post(ping)).rfind("HTTP/1.1 503", 0), 0u);
+  {
+    tcp::socket s = Connect(server_->port());
+    asio::write(s, asio::buffer(ping + "\n"));
+    char buf[1024];
+    boost::system::error_code ec;
+    const std::size_t n = s.read_some(asio::buffer(buf), ec);
+    EXPECT_NE(std::string(buf, n).find("too many connections"), std::string::npos);
+  }
+  held.pop_back();  // closed: a place again
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string r;
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5)) {
+    r = Exchange(Post(ping));
+    if (r.rfind("HTTP/1.1 200", 0) == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
 }
 
 // A POST without a request in its body is a parse error, not a
