@@ -334,14 +334,7 @@ void Connection::WriteSome() {
 
 void Connection::WatchHangup() {
   watching_hangup_ = true;
-  auto space = in_.Writable(kReadChunk);  // read over, never committed
-  socket_.async_read_some(
-      asio::buffer(space.data(), space.size()),
-      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-        if (self->closed_) return;
-        if (ec) return self->Close();  // gone (or done, after a last line)
-        self->WatchHangup();
-      });
+  Discard(/*timed=*/false);
 }
 
 void Connection::Stream() {
@@ -385,19 +378,19 @@ void Connection::LingerClose(bool only_if_waiting) {
     reading_ = true;  // that read discards already, and closes at the end
     return;
   }
-  Discard();
+  Discard(/*timed=*/true);
 }
 
-void Connection::Discard() {
-  reading_ = true;
+void Connection::Discard(bool timed) {
+  reading_ = timed;
   auto space = in_.Writable(kReadChunk);  // read over, never committed
   socket_.async_read_some(
       asio::buffer(space.data(), space.size()),
-      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+      [self = shared_from_this(), timed](boost::system::error_code ec, std::size_t) {
         self->reading_ = false;
         // The client closed (or the wait was cut): done.
         if (ec || self->closed_) return self->Close();
-        self->Discard();
+        self->Discard(timed || self->lingering_);
       });
 }
 
