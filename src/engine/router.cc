@@ -1108,6 +1108,10 @@ Status Engine::Router::Replay(const Change& change) {
       // snapshot for good. The store stops instead.
       const Status s = UpsertPartner(*change.partner).status();
       if (s.ok()) return s;
+      if (!Current()) {
+        return Status::InvalidRules("no rule set is loaded to take partner " +
+                                    change.partner->id + ", changed through the API");
+      }
       return Status::InvalidRules("the rule set refuses partner " + change.partner->id +
                                   ", changed through the API: " +
                                   (s.field().empty() ? "" : std::string(s.field()) + ": ") +

@@ -10,6 +10,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <cerrno>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -101,12 +103,20 @@ void Connection::Start() {
 }
 
 void Connection::Watch() {
-  watchdog_.expires_after(tick_);
+  // Just after a subscriber's client shut its side: looked at often for a
+  // while, so that one gone altogether frees its place at once.
+  std::chrono::steady_clock::duration next = tick_;
+  if (peer_probes_ > 0) {
+    --peer_probes_;
+    next = std::min<std::chrono::steady_clock::duration>(tick_, std::chrono::milliseconds(20));
+  }
+  watchdog_.expires_after(next);
   watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     // A cancel cannot recall a wait already completed and queued: closed_
     // stops one that runs after Close(), or it would re-arm for ever.
     if (ec || self->closed_) return;
     const auto now = std::chrono::steady_clock::now();
+    if (self->peer_shut_ && self->PeerGone()) return self->Close();
     if (self->writing_) self->NoteAcked(now);
     // The read or write then fails, and ends.
     if (self->reading_ && now >= self->read_deadline_) return self->TimedOut(/*writing=*/false);
@@ -126,7 +136,7 @@ void Connection::NoteAcked(std::chrono::steady_clock::time_point now) {
   // send buffer of megabytes does only once a third of it is free), show
   // it reading.
   const std::uint64_t acked = Acked();
-  if (acked - acked_at_deadline_ >= kWriteProgress) {
+  if (acked > acked_at_deadline_ && acked - acked_at_deadline_ >= kWriteProgress) {
     acked_at_deadline_ = acked;
     write_deadline_ = now + context_.write_timeout;
   }
@@ -217,8 +227,11 @@ void Connection::Read() {
   reading_ = true;
   // A started line must be finished sooner than an idle client must speak,
   // counted from its first byte.
-  read_deadline_ = in_.pending() > 0 ? line_since_ + context_.line_timeout
-                                     : std::chrono::steady_clock::now() + context_.idle_timeout;
+  // (The time the server spent writing answers, when it read nothing,
+  // does not count against the line.)
+  read_deadline_ = in_.pending() > 0
+                       ? std::max(line_since_, write_done_at_) + context_.line_timeout
+                       : std::chrono::steady_clock::now() + context_.idle_timeout;
   socket_.async_read_some(
       asio::buffer(space.data(), space.size()),
       [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
@@ -324,6 +337,11 @@ void Connection::WriteSome() {
         if (self->written_ < self->out_.size()) return self->WriteSome();
         self->writing_ = false;
         self->out_.clear();
+        if (self->closed_) return;  // (a timeout closed it as this completed)
+        // A subscriber's client that shut its side, and closed: its reset
+        // to what was just sent is mostly here already (else the next tick).
+        if (self->peer_shut_ && self->PeerGone()) return self->Close();
+        self->write_done_at_ = std::chrono::steady_clock::now();
         // Lines read already wait past the output limit: answered first.
         if (!self->changes_ && self->dispatcher_.stopped_at_output()) return self->Answer();
         if (self->close_after_write_) return self->LingerClose(/*only_if_waiting=*/false);
@@ -334,7 +352,46 @@ void Connection::WriteSome() {
 
 void Connection::WatchHangup() {
   watching_hangup_ = true;
-  Discard(/*timed=*/false);
+  auto space = in_.Writable(kReadChunk);  // read over, never committed
+  socket_.async_read_some(
+      asio::buffer(space.data(), space.size()),
+      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+        if (self->closed_) return;
+        if (self->lingering_) {  // LingerClose() timed this read: it ends the linger
+          self->reading_ = false;
+          if (ec) return self->Close();
+          return self->Discard(/*timed=*/true);
+        }
+        if (ec == asio::error::eof) {
+          // Its sending side only, perhaps (a piped `socat` that sent its
+          // subscribe): it may still read. No more reads; a heartbeat now,
+          // which a client gone altogether answers with a reset that the
+          // watchdog's next tick finds (PeerGone()).
+          self->watching_hangup_ = false;
+          self->peer_shut_ = true;
+          if (!self->writing_ && self->out_.empty()) {
+            self->heartbeat_.cancel();
+            self->out_ = "{\"jsonrpc\":\"2.0\",\"method\":\"heartbeat\"}\n";
+            self->Write();
+          }
+          self->peer_probes_ = 25;  // every 20 ms for half a second
+          self->Watch();            // (its wait now replaces the one pending)
+          return;
+        }
+        if (ec) return self->Close();  // reset: gone
+        self->WatchHangup();
+      });
+}
+
+bool Connection::PeerGone() {
+  // After the client's FIN a read says "end" whatever came since; the
+  // state says closed once its reset came (a read cannot tell).
+  tcp_info info{};
+  socklen_t length = sizeof(info);
+  if (::getsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &length) != 0) {
+    return errno != EINTR;
+  }
+  return info.tcpi_state == TCP_CLOSE;
 }
 
 void Connection::Stream() {

@@ -94,6 +94,9 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   // stays pending that drops what comes and closes the connection at its
   // end (a subscriber gone held its slot until the next heartbeat).
   void WatchHangup();
+  // Whether the client of a subscription that shut its sending side is
+  // gone altogether: a reset came back (to a heartbeat, or a change).
+  bool PeerGone();
   // Sends the answers in *out now, without waiting (the Dispatcher's flush
   // during a long pipelined run): what the socket takes leaves *out.
   // Nothing is sent while a write among the lines read awaits its sync.
@@ -107,8 +110,7 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   // so that a client between requests is not waited for.
   void LingerClose(bool only_if_waiting);
   // Reads and drops what the client sends until it closes (or an error),
-  // then closes: LingerClose()'s reads, `timed` (the read deadline
-  // applies), and WatchHangup()'s, which are not until a linger begins.
+  // then closes (LingerClose()'s reads; `timed`: the read deadline applies).
   void Discard(bool timed);
   // A subscribed connection: writes what its stream has queued, else waits
   // for a wake (or sends a heartbeat after the idle timeout, which finds
@@ -155,7 +157,10 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   bool reading_ = false;
   bool draining_ = false;
   bool lingering_ = false;  // LingerClose() began
-  bool watching_hangup_ = false;  // WatchHangup() began
+  bool watching_hangup_ = false;  // WatchHangup()'s read is pending
+  bool peer_shut_ = false;  // a subscriber's client shut its sending side
+  int peer_probes_ = 0;     // quick watchdog ticks left to look for its reset
+  std::chrono::steady_clock::time_point write_done_at_;  // the last write's end
   std::size_t written_ = 0;               // of out_, by the write under way
   std::uint64_t sent_ = 0;                // bytes the socket took, all along
   std::uint64_t acked_at_deadline_ = 0;   // Acked() when the write deadline last moved

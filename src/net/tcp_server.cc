@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include <dirent.h>
 #include <sys/resource.h>
 
 #include "net/connection.h"
@@ -275,7 +276,15 @@ namespace {
 // of `wanted` connections: files beyond them stay for the data directory,
 // the rule set and the log.
 std::size_t ConnectionsTheFileLimitAllows(std::size_t wanted) {
-  constexpr rlim_t kSpare = 64;
+  // What is open now (the I/O threads' epoll, event and timer descriptors,
+  // the data directory, the log), and room for what opens later (journal
+  // segments, snapshots, a subscriber's catch-up reads).
+  std::size_t open_now = 0;
+  if (DIR* fds = ::opendir("/proc/self/fd")) {
+    while (::readdir(fds) != nullptr) ++open_now;
+    ::closedir(fds);
+  }
+  const rlim_t kSpare = static_cast<rlim_t>(open_now) + 64;
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
   if (limit.rlim_cur < limit.rlim_max) {

@@ -3,6 +3,7 @@
 
     python_client_test.py LEADROUTE_BIN REPO_ROOT
 """
+import json
 import os
 import sys
 import tempfile
@@ -90,6 +91,27 @@ try:
     with Client("127.0.0.1", port) as sub:
         position, change = next(sub.subscribe(from_position=0))
         assert change["opportunity"]["id"] == "s-0", change
+    # A subscriber that shuts only its sending side (a piped `socat`) still
+    # gets its stream (a review found it cut off by the hangup watch).
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b'{"jsonrpc":"2.0","id":1,"method":"subscribe","params":{"from":0}}\n')
+        s.shutdown(socket.SHUT_WR)
+        s.settimeout(10)
+        lines = s.makefile("rb")
+        assert b'"result"' in lines.readline()
+        got = [json.loads(lines.readline()) for _ in range(4)]
+        ids = [g["params"]["change"].get("opportunity", {}).get("id") for g in got
+               if g.get("method") == "change"]
+        assert ids[:3] == ["s-0", "s-1", "s-2"], got
+        with Client("127.0.0.1", port) as w:
+            w.call("upsert_opportunity", opportunity={
+                "id": "s-9", "owner": {"kind": "partner", "id": "p-1"},
+                "company": "Stream 9 GmbH", "country": "DE"})
+        while True:
+            g = json.loads(lines.readline())
+            if g.get("method") == "change":
+                assert g["params"]["change"]["opportunity"]["id"] == "s-9", g
+                break
 finally:
     server.terminate()
     server.wait(timeout=10)
