@@ -80,9 +80,16 @@ bool ReadId(od::value& v, std::string* id_json) {
       return true;
     }
     case od::json_type::number: {
+      // Any whole number a 64-bit integer holds, signed or not (2^64 - 1
+      // was refused as "not an integer"); "-0" is answered as 0.
       std::int64_t i;
-      if (v.get_int64().get(i) != simdjson::SUCCESS) return false;
-      w.Int(i);
+      if (v.get_int64().get(i) == simdjson::SUCCESS) {
+        w.Int(i);
+        return true;
+      }
+      std::uint64_t u;
+      if (v.get_uint64().get(u) != simdjson::SUCCESS) return false;
+      w.Uint(u);
       return true;
     }
     case od::json_type::null:

@@ -42,6 +42,19 @@ TEST_F(DispatcherTest, Ping) {
             R"({"jsonrpc":"2.0","id":"a\"b","result":{"version":"0.1.0"}})");
 }
 
+// Every whole number a 64-bit integer holds is an id, signed or not (a
+// review found 2^64 - 1 refused as "id must be a string, integer or null").
+TEST_F(DispatcherTest, IdsAreAnyWholeNumberOf64Bits) {
+  for (const char* id : {"18446744073709551615", "9223372036854775808", "-9223372036854775808",
+                         "0"}) {
+    EXPECT_EQ(Call(std::string(R"({"jsonrpc":"2.0","id":)") + id + R"(,"method":"ping"})"),
+              std::string(R"({"jsonrpc":"2.0","id":)") + id +
+                  R"(,"result":{"version":"0.1.0"}})");
+  }
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})").find("-32600"),
+            std::string::npos);
+}
+
 TEST_F(DispatcherTest, ParamsBeforeMethodAndIdLast) {
   EXPECT_EQ(Call(R"({"params":{},"method":"ping","jsonrpc":"2.0","id":9})"),
             R"({"jsonrpc":"2.0","id":9,"result":{"version":"0.1.0"}})");
