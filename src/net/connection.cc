@@ -360,7 +360,7 @@ void Connection::WatchHangup() {
         if (self->lingering_) {  // LingerClose() timed this read: it ends the linger
           self->reading_ = false;
           if (ec) return self->Close();
-          return self->Discard(/*timed=*/true);
+          return self->Discard();
         }
         if (ec == asio::error::eof) {
           // Its sending side only, perhaps (a piped `socat` that sent its
@@ -435,19 +435,19 @@ void Connection::LingerClose(bool only_if_waiting) {
     reading_ = true;  // that read discards already, and closes at the end
     return;
   }
-  Discard(/*timed=*/true);
+  Discard();
 }
 
-void Connection::Discard(bool timed) {
-  reading_ = timed;
+void Connection::Discard() {
+  reading_ = true;
   auto space = in_.Writable(kReadChunk);  // read over, never committed
   socket_.async_read_some(
       asio::buffer(space.data(), space.size()),
-      [self = shared_from_this(), timed](boost::system::error_code ec, std::size_t) {
+      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
         self->reading_ = false;
         // The client closed (or the wait was cut): done.
         if (ec || self->closed_) return self->Close();
-        self->Discard(timed || self->lingering_);
+        self->Discard();
       });
 }
 

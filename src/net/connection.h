@@ -109,9 +109,8 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   // `only_if_waiting` (a drain): closes at once when no input is waiting,
   // so that a client between requests is not waited for.
   void LingerClose(bool only_if_waiting);
-  // Reads and drops what the client sends until it closes (or an error),
-  // then closes (LingerClose()'s reads; `timed`: the read deadline applies).
-  void Discard(bool timed);
+  // LingerClose()'s reads, until an error or the end.
+  void Discard();
   // A subscribed connection: writes what its stream has queued, else waits
   // for a wake (or sends a heartbeat after the idle timeout, which finds
   // a client that went away). It reads nothing more.
