@@ -65,11 +65,9 @@ constexpr std::array<std::int8_t, 26 * 26> kPatternIndex = [] {
 // The postal code patterns of `country` (ISO 3166-1 alpha-2, any case), or
 // nullptr when kPostalPatterns has none.
 const PostalPattern* PatternOf(std::string_view country) {
-  if (country.size() != 2 || !IsAsciiAlpha(country[0]) || !IsAsciiAlpha(country[1])) {
-    return nullptr;
-  }
-  const int i = kPatternIndex[static_cast<std::size_t>((AsciiUpper(country[0]) - 'A') * 26 +
-                                                       (AsciiUpper(country[1]) - 'A'))];
+  const std::string cc = CountryCode(country);
+  if (cc.empty()) return nullptr;
+  const int i = kPatternIndex[static_cast<std::size_t>((cc[0] - 'A') * 26 + (cc[1] - 'A'))];
   return i < 0 ? nullptr : &kPostalPatterns[i];
 }
 

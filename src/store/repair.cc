@@ -1,6 +1,8 @@
 #include "store/repair.h"
 
 #include <algorithm>
+#include <optional>
+#include <set>
 
 #include <simdjson.h>
 
@@ -32,15 +34,19 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
   std::vector<std::uint64_t>& snapshots = files->snapshots;
   const std::vector<std::uint64_t>& segments = files->segments;
   // A name in lost/ that holds nothing yet ("x", else "x.1", "x.2", ...):
-  // an earlier repair's keepings stay.
+  // an earlier repair's keepings stay. lost/ is listed once, then each
+  // name given is noted.
+  std::optional<std::set<std::string>> taken;
   auto free_name = [&](const std::string& name) -> Result<std::string> {
-    if (Status s = env->CreateDir(lost); !s.ok()) return s;
-    auto taken = env->ListDir(lost);
-    if (!taken.ok()) return taken.status();
-    std::string candidate = name;
-    for (int n = 1; std::find(taken->begin(), taken->end(), candidate) != taken->end(); ++n) {
-      candidate = name + "." + std::to_string(n);
+    if (!taken) {
+      if (Status s = env->CreateDir(lost); !s.ok()) return s;
+      auto names = env->ListDir(lost);
+      if (!names.ok()) return names.status();
+      taken.emplace(names->begin(), names->end());
     }
+    std::string candidate = name;
+    for (int n = 1; taken->contains(candidate); ++n) candidate = name + "." + std::to_string(n);
+    taken->insert(candidate);
     return lost + "/" + candidate;
   };
   auto move_to_lost = [&](const std::string& name, std::string_view why) -> Status {

@@ -20,6 +20,18 @@ namespace fs = std::filesystem;
 
 constexpr std::int64_t kNow = 1795000000;  // 2026-11-18
 
+// The segments of `dir`, oldest first.
+std::vector<std::string> Segments(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::uint64_t p;
+    const std::string name = entry.path().filename().string();
+    if (ParseSegmentName(name, &p)) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -32,26 +44,42 @@ class StoreTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  std::unique_ptr<Engine> NewEngine() {
+  static std::string DemoRules() { return std::string(LEADROUTE_TEST_DATA) + "/../rules/demo"; }
+
+  std::unique_ptr<Engine> NewEngine(const std::string& rules = DemoRules()) {
     EngineOptions options;
     options.now = [this] { return now_.load(); };
     auto e = Engine::Create(std::move(options));
     EXPECT_TRUE(e.ok());
-    auto rules = (*e)->LoadRules(std::string(LEADROUTE_TEST_DATA) + "/../rules/demo");
-    EXPECT_TRUE(rules.ok()) << rules.status().ToString();
+    auto loaded = (*e)->LoadRules(rules);
+    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
     return std::move(*e);
   }
 
   std::size_t expiry_scan_ = StoreOptions{}.expiry_scan;  // 0: Tick() expires nothing
-  std::unique_ptr<Store> Open(const std::string& dir, Engine* engine,
-                              RecoveryReport* report = nullptr) {
-    RecoveryReport ignored;
+  // No timer, segments a snapshot covers removed at once, the file system
+  // with failures on demand.
+  StoreOptions Options() {
     StoreOptions options;
     options.timer = false;
     options.journal_keep_seconds = 0;
     options.env = &env_;
     options.expiry_scan = expiry_scan_;
-    auto s = Store::Open(dir, engine, options, report ? report : &ignored);
+    return options;
+  }
+  // Store::Open, its result as it is (for opens that should fail).
+  Result<std::unique_ptr<Store>> TryOpen(const std::string& dir, Engine* engine,
+                                         const StoreOptions& options) {
+    RecoveryReport report;
+    return Store::Open(dir, engine, options, &report);
+  }
+  Result<std::unique_ptr<Store>> TryOpen(const std::string& dir, Engine* engine) {
+    return TryOpen(dir, engine, Options());
+  }
+  std::unique_ptr<Store> Open(const std::string& dir, Engine* engine,
+                              RecoveryReport* report = nullptr) {
+    RecoveryReport ignored;
+    auto s = Store::Open(dir, engine, Options(), report ? report : &ignored);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(*s) : nullptr;
   }
@@ -172,15 +200,7 @@ class StoreTest : public ::testing::Test {
     return out;
   }
 
-  std::string NewestSegment(const std::string& dir) {
-    std::string newest;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      const std::string name = entry.path().filename().string();
-      std::uint64_t p;
-      if (ParseSegmentName(name, &p) && name > newest) newest = name;
-    }
-    return dir + "/" + newest;
-  }
+  std::string NewestSegment(const std::string& dir) { return dir + "/" + Segments(dir).back(); }
 
   fs::path root_;
   std::string dir_;
@@ -368,11 +388,8 @@ TEST_F(StoreTest, CorruptionMidJournalStopsStartupUntilRepaired) {
     f.put('#');
   }
   auto again = NewEngine();
-  RecoveryReport report;
-  StoreOptions options;
-  options.timer = false;
   const auto size = fs::file_size(segment);
-  auto refused = Store::Open(image, again.get(), options, &report);
+  auto refused = TryOpen(image, again.get());
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("leadroute repair"), std::string_view::npos)
       << refused.status().message();
@@ -389,7 +406,7 @@ TEST_F(StoreTest, CorruptionMidJournalStopsStartupUntilRepaired) {
   EXPECT_NE(actions[0].find("cut"), std::string::npos) << actions[0];
   EXPECT_TRUE(fs::exists(image + "/lost"));
   auto repaired = NewEngine();
-  auto reopened = Open(image, repaired.get(), &report);
+  auto reopened = Open(image, repaired.get());
   ASSERT_TRUE(reopened);
   // Cut at the first change: nothing before it survives, nothing after.
   EXPECT_EQ(repaired->Stats().opportunities, 0u);
@@ -411,10 +428,7 @@ TEST_F(StoreTest, AMissingSnapshotIsReportedNotIgnored) {
     if (ParseSnapshotName(entry.path().filename().string(), &p)) fs::remove(entry.path());
   }
   auto again = NewEngine();
-  RecoveryReport report;
-  StoreOptions options;
-  options.timer = false;
-  auto refused = Store::Open(image, again.get(), options, &report);
+  auto refused = TryOpen(image, again.get());
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("changes are missing"), std::string_view::npos)
       << refused.status().message();
@@ -424,10 +438,7 @@ TEST_F(StoreTest, AnotherProcessCannotOpenTheSameDirectory) {
   auto engine = NewEngine();
   auto store = Open(dir_, engine.get());
   auto other = NewEngine();
-  RecoveryReport report;
-  StoreOptions options;
-  options.timer = false;
-  auto refused = Store::Open(dir_, other.get(), options, &report);
+  auto refused = TryOpen(dir_, other.get());
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("in use"), std::string_view::npos);
 }
@@ -483,13 +494,9 @@ TEST_F(StoreTest, ADiskFullRefusesWritesKeepsReadsAndRecovers) {
 // --sync never: the tick does not sync.
 TEST_F(StoreTest, IntervalSyncAnswersFirstAndSyncsOnTheTick) {
   auto open = [&](Engine* engine, SyncPolicy sync) {
-    StoreOptions options;
+    StoreOptions options = Options();
     options.sync = sync;
-    options.timer = false;
-    options.journal_keep_seconds = 0;
-    options.env = &env_;
-    RecoveryReport report;
-    auto s = Store::Open(dir_, engine, options, &report);
+    auto s = TryOpen(dir_, engine, options);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(*s) : nullptr;
   };
@@ -616,7 +623,7 @@ TEST_F(StoreTest, AFailedRotationLosesNothingAcknowledgedAfterIt) {
 // snapshot keeping the loss), and a snapshot's answered with advice to
 // `repair`, which found nothing to repair.
 TEST_F(StoreTest, APartnerTheRuleSetNowRefusesStopsStartupNotLost) {
-  const std::string demo = std::string(LEADROUTE_TEST_DATA) + "/../rules/demo";
+  const std::string demo = DemoRules();
   const std::string wider = (root_ / "wider").string();
   fs::create_directories(wider);
   fs::copy_file(demo + "/partners.jsonl", wider + "/partners.jsonl");
@@ -631,15 +638,6 @@ TEST_F(StoreTest, APartnerTheRuleSetNowRefusesStopsStartupNotLost) {
     policy.replace(policy.find(scores), scores.size(), "platinum = 1.0, diamond = 1.0 }");
     std::ofstream(wider + "/policy.toml") << policy;
   }
-  auto engine_under = [&](const std::string& rules) {
-    EngineOptions options;
-    options.now = [this] { return now_.load(); };
-    auto e = Engine::Create(std::move(options));
-    EXPECT_TRUE(e.ok());
-    auto loaded = (*e)->LoadRules(rules);
-    EXPECT_TRUE(loaded.ok()) << loaded.status().ToString();
-    return std::move(*e);
-  };
   Partner p;
   p.id = "partner-diamond";
   p.tier = "diamond";
@@ -647,7 +645,7 @@ TEST_F(StoreTest, APartnerTheRuleSetNowRefusesStopsStartupNotLost) {
   p.products = {"network"};
   std::string journal_only, with_snapshot;
   {
-    auto engine = engine_under(wider);
+    auto engine = NewEngine(wider);
     auto store = Open(dir_, engine.get());
     ASSERT_TRUE(engine->UpsertPartner(p).ok());
     journal_only = CrashImage();
@@ -655,19 +653,15 @@ TEST_F(StoreTest, APartnerTheRuleSetNowRefusesStopsStartupNotLost) {
     with_snapshot = CrashImage();
   }
   for (const std::string& image : {journal_only, with_snapshot}) {
-    auto narrow = engine_under(demo);
-    RecoveryReport report;
-    StoreOptions options;
-    options.timer = false;
-    options.env = &env_;
-    auto refused = Store::Open(image, narrow.get(), options, &report);
+    auto narrow = NewEngine(demo);
+    auto refused = TryOpen(image, narrow.get());
     ASSERT_FALSE(refused.ok()) << image;
     const std::string message(refused.status().message());
     EXPECT_NE(message.find("partner-diamond"), std::string::npos) << message;
     EXPECT_NE(message.find("unknown tier"), std::string::npos) << message;
     EXPECT_NE(message.find("rule set they were accepted under"), std::string::npos) << message;
     // Under the rule set it was accepted under, it is there.
-    auto wide = engine_under(wider);
+    auto wide = NewEngine(wider);
     auto restored = Open(image, wide.get());
     ASSERT_TRUE(restored);
     ASSERT_TRUE(wide->GetPartner("partner-diamond")) << image;
@@ -699,14 +693,11 @@ TEST_F(StoreTest, StartupFlushesWhatItReplays) {
 TEST_F(StoreTest, AJournalFailureIsLoggedOnceAndItsRecovery) {
   auto engine = NewEngine();
   std::vector<std::string> events;
-  RecoveryReport report;
-  StoreOptions options;
-  options.timer = false;
-  options.env = &env_;
+  StoreOptions options = Options();
   options.on_event = [&](std::string_view level, std::string_view msg, std::string_view) {
     events.push_back(std::string(level) + ": " + std::string(msg));
   };
-  auto store = Store::Open(dir_, engine.get(), options, &report);
+  auto store = TryOpen(dir_, engine.get(), options);
   ASSERT_TRUE(store.ok());
   events.clear();
   env_.fail_writes = true;
@@ -1163,10 +1154,7 @@ TEST_F(StoreTest, AFailedOpenLeavesTornTailsAndTemporaryFilesAlone) {
   { std::ofstream(image + "/snapshot-00000000000000000001.lrs.tmp") << "half"; }
   const auto size = fs::file_size(first);
   auto again = NewEngine();
-  RecoveryReport report;
-  StoreOptions options;
-  options.timer = false;
-  ASSERT_FALSE(Store::Open(image, again.get(), options, &report).ok());
+  ASSERT_FALSE(TryOpen(image, again.get()).ok());
   EXPECT_EQ(fs::file_size(first), size);
   EXPECT_TRUE(fs::exists(image + "/snapshot-00000000000000000001.lrs.tmp"));
 }
@@ -1202,10 +1190,7 @@ TEST_F(StoreTest, RepairFallsBackToTheSnapshotBeforeAnUnreadableOne) {
     f.put('#');
   }
   auto refused = NewEngine();
-  RecoveryReport report;
-  StoreOptions options;
-  options.timer = false;
-  auto failed = Store::Open(dir_, refused.get(), options, &report);
+  auto failed = TryOpen(dir_, refused.get());
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.status().message().find("leadroute repair"), std::string_view::npos);
   std::vector<std::string> actions;
@@ -1214,18 +1199,6 @@ TEST_F(StoreTest, RepairFallsBackToTheSnapshotBeforeAnUnreadableOne) {
   auto store = Open(dir_, engine.get());
   ASSERT_TRUE(store);
   EXPECT_EQ(Fingerprint(*engine, 25, leads), want);  // nothing lost
-}
-
-// The segments of `dir`, oldest first.
-std::vector<std::string> Segments(const std::string& dir) {
-  std::vector<std::string> out;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    std::uint64_t p;
-    const std::string name = entry.path().filename().string();
-    if (ParseSegmentName(name, &p)) out.push_back(name);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 // The records of the segment at `path`, which starts at `first`.
