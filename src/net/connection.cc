@@ -337,6 +337,10 @@ void Connection::WriteSome() {
         if (self->written_ < self->out_.size()) return self->WriteSome();
         self->writing_ = false;
         self->out_.clear();
+        // A long answer's room goes back (an idle connection holds none).
+        if (self->out_.capacity() > protocol::LineBuffer::kKeptCapacity) {
+          std::string().swap(self->out_);
+        }
         if (self->closed_) return;  // (a timeout closed it as this completed)
         // A subscriber's client that shut its side, and closed: its reset
         // to what was just sent is mostly here already (else the next tick).

@@ -265,8 +265,18 @@ void HttpSession::Write(bool close) {
                             boost::asio::ip::tcp::socket::shutdown_send, ignored);
                         return;
                       }
+                      self->ReleaseExchange();
                       self->Read();
                     });
+}
+
+void HttpSession::ReleaseExchange() {
+  constexpr std::size_t kKeep = 64 * 1024;
+  response_ = Response();
+  parser_.reset();
+  if (padded_.capacity() > kKeep) std::string().swap(padded_);
+  if (out_.capacity() > kKeep) std::string().swap(out_);
+  if (buffer_.capacity() > kKeep && buffer_.size() == 0) buffer_.shrink_to_fit();
 }
 
 }  // namespace leadroute::net

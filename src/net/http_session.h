@@ -76,6 +76,11 @@ class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSe
   // unless it closes.
   void Reply();
   void Write(bool close);
+  // Frees the last exchange's request and response (up to the body limit
+  // each, plus the padded copy), which an idle keep-alive connection
+  // otherwise held until its next request or its timeout; small buffers
+  // stay for reuse.
+  void ReleaseExchange();
   Response Make(boost::beast::http::status status, std::string_view content_type,
                 std::string body) const;
 

@@ -381,6 +381,22 @@ void Dispatcher::HandleReads(std::string* out) {
   reads_.clear();
 }
 
+void Dispatcher::TrimParsers() {
+  // A failed allocation leaves a parser empty; the next line allocates
+  // again.
+  simdjson::error_code ignored;
+  if (validator_.capacity() > kKeptCapacity) {
+    ignored = validator_.allocate(kInitialCapacity, limits_.max_depth);
+  }
+  if (parser_.capacity() > kKeptCapacity) {
+    ignored = parser_.allocate(kInitialCapacity, limits_.max_depth);
+  }
+  if (classifier_.capacity() > kKeptCapacity) {
+    ignored = classifier_.allocate(kInitialCapacity, classifier_.max_depth());
+  }
+  (void)ignored;
+}
+
 bool Dispatcher::OnlyReads(std::string_view line) {
   od::document doc;
   od::object obj;
@@ -439,14 +455,22 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
     ++first;
   }
   if (first == line.size()) return;
+  // (Runs last, once nothing of this line's parse is in use.)
+  struct Trim {
+    Dispatcher* d;
+    bool long_line;
+    ~Trim() {
+      if (long_line) d->TrimParsers();
+    }
+  } trim{this, line.size() > kKeptCapacity};
 
   // The whole line is validated first: on-demand parsing does not look at the
   // values it skips, and nothing may run on a line that is not JSON.
   if (validator_.capacity() < line.size() ||
       validator_.max_depth() != limits_.max_depth) {
-    if (validator_.allocate(std::max<std::size_t>(line.size(), 4096),
+    if (validator_.allocate(std::max(line.size(), kInitialCapacity),
                             limits_.max_depth) != simdjson::SUCCESS ||
-        parser_.allocate(std::max<std::size_t>(line.size(), 4096),
+        parser_.allocate(std::max(line.size(), kInitialCapacity),
                          limits_.max_depth) != simdjson::SUCCESS) {
       FailLine(kInternalError, "out of memory", out);
       return;

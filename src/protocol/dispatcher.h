@@ -12,6 +12,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -61,6 +62,17 @@ class Dispatcher {
   // notification (a request without "id").
   // REQUIRES: kLinePadding readable bytes after line.data() + line.size().
   void Handle(std::string_view line, std::string* out);
+
+  // The parsers' room at first, in bytes of line, and the most they keep:
+  // after a longer line (a bulk load's) they go back to the first, so that
+  // a connection holds no memory in proportion to the longest line it ever
+  // sent (~20 bytes a byte of line).
+  static constexpr std::size_t kInitialCapacity = 4096;
+  static constexpr std::size_t kKeptCapacity = 16 * 1024;
+  // The largest document the parsers now have room for.
+  std::size_t ParserCapacityForTesting() const {
+    return std::max({validator_.capacity(), parser_.capacity(), classifier_.capacity()});
+  }
 
   // Answers every complete line buffered in `in`, appending to *out. An
   // over-long line is answered with a -32002 error; with `stop_at_overlong`
@@ -158,6 +170,9 @@ class Dispatcher {
   std::function<void()> wake_;
   std::shared_ptr<ChangeStream> stream_;
   bool subscribed_ = false;
+  // Shrinks the parsers to kInitialCapacity when they hold more than
+  // kKeptCapacity.
+  void TrimParsers();
   simdjson::dom::parser validator_;  // checks the whole line first
   simdjson::ondemand::parser parser_;
   // With parallel reads: the second thread's dispatcher, each thread's

@@ -10,6 +10,10 @@ LineBuffer::LineBuffer(std::size_t max_line) : max_line_(max_line) {}
 std::span<char> LineBuffer::Writable(std::size_t want) {
   if (begin_ == end_) {
     begin_ = end_ = scanned_ = 0;
+    if (capacity_ > kKeptCapacity && want <= kKeptCapacity) {
+      buf_.reset();
+      capacity_ = 0;
+    }
   }
   if (capacity_ - end_ < want) {
     const std::size_t live = end_ - begin_;

@@ -23,7 +23,9 @@ class LineBuffer {
   explicit LineBuffer(std::size_t max_line);
 
   // Space for at least `want` more bytes; fill it, then Commit() what was
-  // written. Grows the buffer at most to max_line + one read.
+  // written. Grows the buffer at most to max_line + one read; an empty
+  // buffer grown past kKeptCapacity (by a long line, or many pipelined
+  // ones) starts small again.
   std::span<char> Writable(std::size_t want);
   void Commit(std::size_t n);
 
@@ -31,6 +33,10 @@ class LineBuffer {
   // The next complete line, without "\n" or "\r\n". *line stays valid, with
   // kLinePadding readable bytes after it, until the next Writable() call.
   Next NextLine(std::string_view* line);
+
+  static constexpr std::size_t kKeptCapacity = 64 * 1024;
+  // Usable bytes allocated now.
+  std::size_t capacity() const { return capacity_; }
 
   // Bytes received but not yet returned as a line.
   std::size_t pending() const { return end_ - begin_; }

@@ -24,7 +24,7 @@ class ServerFixture : public ::testing::Test {
     options.port = 0;
     options.http_port = 0;
     options.threads = 2;
-    options.max_line = 4096;
+    if (options.max_line == ServerOptions{}.max_line) options.max_line = 4096;
     server_ = std::make_unique<TcpServer>(engine_.get(), options);
     ASSERT_TRUE(server_->Listen().ok());
     thread_ = std::thread([this] { server_->Run(); });

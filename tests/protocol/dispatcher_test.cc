@@ -42,6 +42,23 @@ TEST_F(DispatcherTest, Ping) {
             R"({"jsonrpc":"2.0","id":"a\"b","result":{"version":"0.1.0"}})");
 }
 
+// Regression: the parsers kept room for the longest line they had read
+// (~14 bytes a byte of line), for as long as the connection lived.
+TEST_F(DispatcherTest, ParsersGiveBackWhatALongLineGrewThem) {
+  const std::string filler(500000, 'z');
+  const std::string answer = Call(
+      R"({"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{"company":"Long AG",)"
+      R"("note":")" + filler + R"("}}})");
+  EXPECT_NE(answer.find(R"("company":"long")"), std::string::npos) << answer.substr(0, 200);
+  EXPECT_LE(dispatcher_.ParserCapacityForTesting(), Dispatcher::kKeptCapacity);
+  // And they still read long lines, and short ones.
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":2,"method":"ping","params":{"x":")" + filler + R"("}})")
+                .find(R"("result")"),
+            std::string::npos);
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":3,"method":"ping"})"),
+            R"({"jsonrpc":"2.0","id":3,"result":{"version":"0.1.0"}})");
+}
+
 // Every whole number a 64-bit integer holds is an id, signed or not (a
 // review found 2^64 - 1 refused as "id must be a string, integer or null").
 TEST_F(DispatcherTest, IdsAreAnyWholeNumberOf64Bits) {

@@ -80,5 +80,26 @@ TEST(LineBufferTest, ManySmallReadsKeepMemoryBounded) {
   EXPECT_EQ(b.pending(), 0u);
 }
 
+// Regression: a buffer kept the room of the longest line it ever held, so
+// an idle connection that once sent a bulk load held up to max_line bytes.
+TEST(LineBufferTest, AnEmptyBufferGivesBackWhatALongLineGrewIt) {
+  LineBuffer b(1 << 20);
+  const std::string long_line(300000, 'x');
+  Feed(&b, long_line + "\n");
+  std::string_view line;
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line.size(), long_line.size());
+  EXPECT_GE(b.capacity(), long_line.size());
+  Feed(&b, "short\n");
+  EXPECT_LE(b.capacity(), LineBuffer::kKeptCapacity);
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line, "short");
+  // Not while a line is still being received: its bytes stay.
+  Feed(&b, long_line);
+  Feed(&b, "y\n");
+  ASSERT_EQ(b.NextLine(&line), LineBuffer::Next::kLine);
+  EXPECT_EQ(line, long_line + "y");
+}
+
 }  // namespace
 }  // namespace leadroute::protocol
