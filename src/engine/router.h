@@ -74,6 +74,7 @@ class Engine::Router {
   struct PartnerState {
     std::uint64_t received = 0, open = 0, accepted = 0, declined = 0, closed = 0;
   };
+  static bool HadLeads(const PartnerState& s) { return s.received > 0 || s.open > 0; }
   // A routed lead: as snapshots hold it (leadroute/change_log.h).
   using Assignment = RoutingState::Assignment;
   // A rule set with the state of each of its partners, by index.
@@ -182,6 +183,9 @@ class Engine::Router {
   mutable std::mutex rules_mu_;
   std::string dir_;
   std::vector<std::pair<std::string, std::optional<Partner>>> overlay_;  // by rules_mu_
+  // Adds a partner's change (nullopt: its removal) to overlay_.
+  // REQUIRES: rules_mu_ held.
+  void NoteOverlay(std::string_view id, std::optional<Partner> change);
 
   // Dry runs decide under a shared hold, so that concurrent dry routes
   // (pipelined reads on two threads, several connections) run at once;

@@ -187,6 +187,31 @@ TEST_F(RouterTest, FallbackPartnerTakesWhatNobodyFits) {
   EXPECT_EQ(r.assignee.id, "house");
 }
 
+// Regression: the fallback took what nobody fit even when inactive, and
+// past its capacity (a review routed three leads to a house partner of
+// capacity 1).
+TEST_F(RouterTest, TheFallbackIsHeldToBeingActiveAndItsCapacity) {
+  Partner house = P("house", {});
+  house.capacity = 1;
+  Load("[selection]\nfallback_partner = \"house\"\n", {P("de", {"DE"}), house});
+  EXPECT_EQ(Route(L("l1", "FR")).assignee.id, "house");
+  RouteResult full = Route(L("l2", "FR"));
+  EXPECT_EQ(full.decision, RouteDecision::kUnassigned);
+  ASSERT_EQ(full.reasons.size(), 2u);
+  EXPECT_EQ(full.reasons[1], "fallback partner house is at capacity");
+  auto stats = engine_->GetPartnerStats("house");
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->open, 1u);
+
+  house.capacity = std::nullopt;
+  house.active = false;
+  Load("[selection]\nfallback_partner = \"house\"\n", {P("de", {"DE"}), house});
+  RouteResult inactive = Route(L("l3", "FR"));
+  EXPECT_EQ(inactive.decision, RouteDecision::kUnassigned);
+  ASSERT_EQ(inactive.reasons.size(), 2u);
+  EXPECT_EQ(inactive.reasons[1], "fallback partner house is inactive");
+}
+
 TEST_F(RouterTest, OwnerComesFirst) {
   Load("", {P("de", {"DE"})});
   Own("owner-partner", "ACME Deutschland GmbH", "acme.de", "DE");
@@ -464,6 +489,24 @@ TEST_F(RouterTest, TiesGoRoundRobin) {
   EXPECT_EQ(got.count("c"), 2u);
 }
 
+// Regression: one turn counter for all leads. With a country's leads
+// alternating with another's, each country's leads always found the same
+// one of its two tied partners (de-1 and fr-2 took every lead).
+TEST_F(RouterTest, TiedPartnersTakeTurnsWhateverOtherLeadsComeBetween) {
+  for (const char* policy : {"", "[selection]\nmode = \"round_robin\"\n"}) {
+    Load(policy, {P("de-1", {"DE"}), P("de-2", {"DE"}), P("fr-1", {"FR"}), P("fr-2", {"FR"})});
+    std::multiset<std::string> got;
+    for (int i = 0; i < 8; ++i) {
+      const std::string country = i % 2 == 0 ? "DE" : "FR";
+      got.insert(Route(L(std::string(policy).substr(0, 3) + "l" + std::to_string(i), country))
+                     .assignee.id);
+    }
+    for (const char* p : {"de-1", "de-2", "fr-1", "fr-2"}) {
+      EXPECT_EQ(got.count(p), 2u) << p << " with policy '" << policy << "'";
+    }
+  }
+}
+
 TEST_F(RouterTest, WeightedRandomIsReproducible) {
   std::vector<Partner> partners;
   for (int i = 0; i < 5; ++i) partners.push_back(P(std::string("p") + std::to_string(i), {"DE"}));
@@ -603,6 +646,91 @@ partner = { field = "id", op = "in", values = ["P-Acme"] }
   Lead elsewhere = L("l2", "GB");
   elsewhere.party.postal_code = "EC1A 1BB";
   EXPECT_EQ(Route(elsewhere).assignee.id, "p-other");
+}
+
+// Regression: a rule on the lead's region compared "BY" of a DE lead with
+// "DE-BY", though territories read it as "DE-BY"; a postal prefix
+// territory with a space ("GB:SW1A 1") was refused though spaces are
+// documented as ignored.
+TEST_F(RouterTest, RegionsAndPostalPrefixesReadAsTerritoriesReadThem) {
+  Partner silver = P("silver", {"DE", "GB:SW1A 1"});
+  silver.performance = {{"win_rate", 5}};
+  Load(R"([[rules]]
+when = { field = "region", op = "eq", value = "DE-BY" }
+then = "require"
+partner = { field = "id", op = "in", values = ["gold"] }
+)",
+       {silver, P("gold", {"DE", "GB"})});
+  for (const char* region : {"DE-BY", "BY", "by"}) {
+    Lead lead = L(std::string("l-") + region, "DE");
+    lead.party.region = region;
+    EXPECT_EQ(Route(lead, {.dry_run = true}).assignee.id, "gold") << region;
+  }
+  Lead other = L("l-be", "DE");
+  other.party.region = "BE";
+  EXPECT_EQ(Route(other, {.dry_run = true}).assignee.id, "silver");
+  // The postal prefix covers "SW1A 1AA" (silver, more specific and better),
+  // not "SW1A 2AA".
+  Lead london = L("l-gb", "GB");
+  london.party.postal_code = "SW1A 1AA";
+  EXPECT_EQ(Route(london, {.dry_run = true}).assignee.id, "silver");
+  london.party.postal_code = "SW1A 2AA";
+  EXPECT_EQ(Route(london, {.dry_run = true}).assignee.id, "gold");
+  auto stored = engine_->GetPartner("silver");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->territories, (std::vector<std::string>{"DE", "GB:SW1A1"}));
+}
+
+// Regression: a partner removed before it had a lead was still listed by
+// partner_stats, and found by its id.
+TEST_F(RouterTest, APartnerRemovedWithoutLeadsHasNoStats) {
+  Load("", {P("a", {"DE"}), P("b", {"DE"})});
+  ASSERT_TRUE(engine_->RemovePartner("b").ok());
+  EXPECT_EQ(engine_->GetPartnerStats("b").status().code(), Status::Code::kNotFound);
+  bool more = false;
+  const auto page = engine_->GetPartnerStatsPage("", 10, &more);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].partner_id, "a");
+}
+
+// Regression: every partner change made through the API was kept, for
+// snapshots to hold and reloads to apply (3,000 upserts of one partner: a
+// 570 KB snapshot). Only the latest of each is kept now, and a reload
+// still gives the same partners in the same order (which breaks ties).
+TEST_F(RouterTest, PartnerChangesKeepTheLatestOfEachInTheSameOrder) {
+  Load("", {P("a", {"DE"}), P("b", {"DE"})});
+  std::mt19937 rng(5);
+  const std::vector<std::string> ids = {"a", "b", "x", "y", "z"};
+  // The partners routing sees, in order: all tie, so explain lists them in
+  // their order.
+  auto seen = [&] {
+    std::vector<std::string> out;
+    const RouteResult r = Route(L("probe", "DE"), {.dry_run = true, .explain = true});
+    for (const RouteCandidate& c : r.candidates) {
+      std::string entry = c.partner_id;
+      entry.append("=").append(engine_->GetPartner(c.partner_id)->name);
+      out.push_back(std::move(entry));
+    }
+    return out;
+  };
+  for (int i = 0; i < 400; ++i) {
+    const std::string& id = ids[rng() % ids.size()];
+    if (rng() % 4 == 0) {
+      (void)engine_->RemovePartner(id);  // NotFound when gone already
+    } else {
+      Partner p = P(id, {"DE"});
+      p.name = std::to_string(i);
+      ASSERT_TRUE(engine_->UpsertPartner(p).ok());
+    }
+    if (i % 50 == 49) {
+      const std::vector<std::string> live = seen();
+      ASSERT_TRUE(engine_->ReloadRules().ok());
+      EXPECT_EQ(seen(), live) << "after change " << i;
+    }
+  }
+  std::uint64_t position = 0;
+  // At most a removal and an upsert of each id.
+  EXPECT_LE(engine_->SaveRouting(&position).overlay.size(), 2 * ids.size());
 }
 
 // Capability ids past 63 are not in the packed partner; they still count.
