@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -119,8 +120,14 @@ void CheckPartner(const Policy* policy, const Normalizer& normalizer, Partner* p
       if (!IsCountryCode(country)) {
         error(at("territories", k),
               "unknown ISO 3166-1 code \"" + country + "\" in \"" + t + "\"");
-      } else if (prefix.empty() || prefix.size() != t.size() - colon - 1) {
+      } else if (prefix.empty() ||
+                 prefix.size() != t.size() - colon - 1 -
+                                      static_cast<std::size_t>(std::count(
+                                          t.begin() + static_cast<std::ptrdiff_t>(colon) + 1,
+                                          t.end(), ' '))) {
         error(at("territories", k), "bad postal prefix in \"" + t + "\"");
+      } else {
+        t = country + ":" + prefix;  // spaces ignored: "GB:SW1A 1" is "GB:SW1A1"
       }
     } else if (t.find('-') != std::string::npos) {
       if (!IsSubdivisionCode(t)) {
@@ -171,6 +178,53 @@ void PartnerErrors(const Policy* policy, std::vector<Partner> partners,
           PartnerError(partners, sources, i, "id", "duplicate partner id \"" + p.id + "\""));
     }
   }
+}
+
+// The errors, one a line, at most FileErrors::kMaxKept of each file
+// ("FILE:LINE:COL: ..."), the rest counted ("FILE: N more errors", as
+// FileErrors counts a file's lines that do not parse). A review found a
+// file's partners' errors listed without end (150 unknown codes).
+std::string JoinErrors(const std::vector<std::string>& errors) {
+  std::vector<std::pair<std::string, std::size_t>> shown, dropped;  // per file
+  auto count = [](std::vector<std::pair<std::string, std::size_t>>* of, std::string_view file,
+                  std::size_t n) -> std::size_t& {
+    for (auto& [f, k] : *of) {
+      if (f == file) return k += n;
+    }
+    return of->emplace_back(std::string(file), n).second;
+  };
+  std::string all;
+  for (const std::string& message : errors) {
+    std::string_view rest = message;
+    while (!rest.empty()) {
+      const std::size_t nl = rest.find('\n');
+      const std::string_view line = rest.substr(0, nl);
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      // "FILE:LINE:COL: " names its file; "FILE: N more errors" counts.
+      const std::size_t colon = line.find(':');
+      const std::string_view file = colon == std::string_view::npos ? "" : line.substr(0, colon);
+      std::size_t more = 0;
+      if (constexpr std::string_view kMore = " more errors"; line.ends_with(kMore)) {
+        const std::string_view n = line.substr(colon + 2, line.size() - colon - 2 - kMore.size());
+        if (std::from_chars(n.data(), n.data() + n.size(), more).ec == std::errc() && more > 0) {
+          count(&dropped, file, more);
+          continue;
+        }
+      }
+      const bool placed = colon != std::string_view::npos && colon + 1 < line.size() &&
+                          line[colon + 1] >= '0' && line[colon + 1] <= '9';
+      if (placed && count(&shown, file, 1) > json::FileErrors::kMaxKept) {
+        count(&dropped, file, 1);
+        continue;
+      }
+      if (!all.empty()) all.push_back('\n');
+      all += line;
+    }
+  }
+  for (const auto& [file, n] : dropped) {
+    all.append("\n").append(file).append(": ").append(std::to_string(n)).append(" more errors");
+  }
+  return all;
 }
 
 }  // namespace
@@ -332,14 +386,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     errors.push_back(pol.fallback_where + ": selection.fallback_partner \"" +
                      pol.fallback_partner + "\" is not a partner");
   }
-  if (!errors.empty()) {
-    std::string all;
-    for (const auto& e : errors) {
-      if (!all.empty()) all.push_back('\n');
-      all += e;
-    }
-    return Status::InvalidRules(all);
-  }
+  if (!errors.empty()) return Status::InvalidRules(JoinErrors(errors));
   rs->policy_ = std::move(policy);
   return std::shared_ptr<const RuleSet>(std::move(rs));
 }
@@ -421,12 +468,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::string& dir,
     }
     PartnerErrors(policy ? &*policy : tiers_only ? &*tiers_only : nullptr, std::move(partners),
                   sources, normalizer, &errors);
-    std::string all;
-    for (const auto& e : errors) {
-      if (!all.empty()) all.push_back('\n');
-      all += e;
-    }
-    return Status::InvalidRules(all);
+    return Status::InvalidRules(JoinErrors(errors));
   }
   if (policy->version.empty()) {
     char hex[17];
@@ -452,6 +494,12 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain) const {
   const Party& party = lead.party;
   f.region = FoldUpper(party.region);
   f.country = Normalizer::CountryOf(party.country, party.region, party.street).value_or("");
+  // The region as an ISO 3166-2 code, for rules as for territories: "BY"
+  // with country DE is "DE-BY" (rules compared "BY" with "DE-BY").
+  if (!f.region.empty() && !f.country.empty() && f.region.find('-') == std::string::npos) {
+    std::string code = f.country + "-" + f.region;
+    if (IsSubdivisionCode(code)) f.region = std::move(code);
+  }
   f.postal = PostalKey(party.postal_code);
   // Read by rules only: left empty when none does.
   auto read = [&](rules::LeadField field) { return (lead_fields_read_ >> field) & 1u; };

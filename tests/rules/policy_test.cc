@@ -219,6 +219,28 @@ TEST_F(RuleSetDirTest, AnUnversionedSetIsVersionedByItsFiles) {
   EXPECT_NE(changed, version);
 }
 
+// Regression: a partners file's lines that do not parse were listed up to a
+// hundred, but its partners' own errors without end (a review's 150
+// unknown country codes, all listed).
+TEST_F(RuleSetDirTest, AHundredErrorsOfAFileAreListedAndTheRestCounted) {
+  Write("policy.toml", "");
+  std::string partners;
+  for (int i = 0; i < 150; ++i) {
+    partners += "{\"id\":\"p" + std::to_string(i) + "\",\"territories\":[\"XX\"]}\n";
+  }
+  for (int i = 0; i < 150; ++i) partners += "not json\n";
+  Write("partners.jsonl", partners);
+  const std::vector<std::string> errors = Lint();
+  ASSERT_EQ(errors.size(), 101u);
+  EXPECT_NE(errors[0].find("partners.jsonl:"), std::string::npos) << errors[0];
+  EXPECT_TRUE(errors.back().ends_with("partners.jsonl: 200 more errors")) << errors.back();
+  // As loading says.
+  auto rs = RuleSet::Load(dir_.string(), *normalizer_);
+  ASSERT_FALSE(rs.ok());
+  const std::string_view all = rs.status().message();
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 100);
+}
+
 TEST_F(RuleSetDirTest, PartnerErrorsPointAtTheirField) {
   Write("policy.toml", "[selection]\nfallback_partner = \"nobody\"\n");
   Write("partners.jsonl",
