@@ -62,6 +62,12 @@ inline constexpr std::string_view kNeedsIdentity =
     "needs at least one of company, domain, email, phone, a full name, a street or an "
     "identifier";
 
+// The error for a record that has some of them, but none that reads as
+// one ("-" for a company, "n/a" for an email): nothing would find it.
+inline constexpr std::string_view kNoMatchKey =
+    "none of company, domain, email, phone, name, street or identifier reads as one (blank, a "
+    "placeholder or malformed): nothing could match the record";
+
 struct Party {
   std::string company;      // "ACME Deutschland GmbH"
   std::string domain;       // "acme.de", "https://www.acme.de/en"

@@ -116,6 +116,7 @@ Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (!index::OpportunityIndex::Prepare(opp, Features(opp.party), &record)) {
     return Status::TooLarge("opportunity too large to store");
   }
+  if (record.keys.empty()) return Status::InvalidArgument(kNoMatchKey, "opportunity");
   std::lock_guard write(write_mu_);
   MakeRoom(1, record.packed.size(), 1);
   index_.Prefetch(record);  // writers are excluded; readers only read
@@ -250,6 +251,10 @@ std::vector<Status> Engine::Deals::UpsertMany(
                         if (!index::OpportunityIndex::Prepare(
                                 opps[i], Features(opps[i].party), &records[i])) {
                           statuses[i] = Status::TooLarge("opportunity too large to store");
+                          continue;
+                        }
+                        if (records[i].keys.empty()) {
+                          statuses[i] = Status::InvalidArgument(kNoMatchKey, "opportunity");
                           continue;
                         }
                         if (log_) {
@@ -529,6 +534,8 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   if (!index::OpportunityIndex::Prepare(deal, f, &record)) {
     return Status::TooLarge("opportunity too large to store");
   }
+  // Approved, it would protect nothing: no check could find it.
+  if (record.keys.empty()) return Status::InvalidArgument(kNoMatchKey, "deal");
   std::lock_guard write(write_mu_);
   MakeRoom(1, record.packed.size(), 1);
   index_.Prefetch(record);

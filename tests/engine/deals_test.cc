@@ -265,6 +265,40 @@ TEST_F(DealsTest, UpsertReplacesKeys) {
   EXPECT_EQ(engine_->Stats().opportunities, 1u);
 }
 
+// Regression: a record whose fields are all blank, placeholders or
+// malformed ("   ", "-", "n/a", "abc") was stored, and a registration of it
+// approved: a protection that no check could ever find.
+TEST_F(DealsTest, ARecordNothingCouldMatchIsRefused) {
+  auto party = [](std::string company, std::string email, std::string phone) {
+    Party p;
+    p.company = std::move(company);
+    p.email = std::move(email);
+    p.phone = std::move(phone);
+    return p;
+  };
+  for (const Party& p : {party("   ", "", ""), party("-", "", ""), party("", "n/a", ""),
+                         party("", "", "abc"), party("--", "notanemail", "x")}) {
+    const Status registered = engine_->Register(Opp("blank", "p1", p)).status();
+    EXPECT_EQ(registered.code(), Status::Code::kInvalidArgument) << p.company << p.email;
+    EXPECT_EQ(registered.field(), "deal");
+    bool created = false;
+    const Status upserted = engine_->UpsertOpportunity(Opp("blank", "p1", p), &created);
+    EXPECT_EQ(upserted.code(), Status::Code::kInvalidArgument);
+    EXPECT_EQ(upserted.field(), "opportunity");
+    std::size_t count = 0;
+    const auto batch = engine_->UpsertOpportunities({Opp("blank", "p1", p)}, &count);
+    ASSERT_EQ(batch.size(), 1u);
+    EXPECT_EQ(batch[0].code(), Status::Code::kInvalidArgument);
+  }
+  EXPECT_EQ(engine_->Stats().opportunities, 0u);
+  // One field that reads is enough, beside others that do not.
+  EXPECT_TRUE(engine_->Register(Opp("ok", "p1", party("-", "n/a", "+49 89 1234567"))).ok());
+  Party person;
+  person.first_name = "Jane";
+  person.last_name = "Roe";
+  EXPECT_TRUE(engine_->Register(Opp("person", "p1", person)).ok());
+}
+
 TEST_F(DealsTest, RegisterApprovesStoresAndProtects) {
   Opportunity deal = Opp("d1", "p1", Company("Vandelay Industries", "US"));
   auto r = engine_->Register(deal);
