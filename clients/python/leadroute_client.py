@@ -18,6 +18,7 @@ Only the standard library (socket, json). One Client is one connection; it
 is not thread-safe: use one per thread.
 """
 import json
+import selectors
 import socket
 
 
@@ -37,7 +38,8 @@ class Client:
         with --token answers nothing else until then)."""
         self._sock = socket.create_connection((host, port), timeout=timeout)
         self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._buf = b""
+        self._buf = bytearray()
+        self._pos = 0
         self._next_id = 1
         if token is not None:
             try:
@@ -75,7 +77,7 @@ class Client:
                 request["params"] = params
             self._next_id += 1
             lines.append(json.dumps(request, separators=(",", ":")))
-        self._sock.sendall(("\n".join(lines) + "\n").encode("utf-8"))
+        self._send_reading(("\n".join(lines) + "\n").encode("utf-8"))
         results = []
         first_error = None
         for i in range(len(lines)):
@@ -118,11 +120,51 @@ class Client:
                 e = note["error"]
                 raise RpcError(e.get("code"), e.get("message"), e.get("data"))
 
+    def _send_reading(self, data):
+        """Sends `data`, reading what answers arrive meanwhile into the
+        buffer: a server stops reading while its answers go unread (past
+        its --max-output), so a long pipeline sent before any answer was
+        read waited on both sides until the server gave up on it."""
+        timeout = self._sock.gettimeout()
+        view = memoryview(data)
+        with selectors.DefaultSelector() as sel:
+            sel.register(self._sock, selectors.EVENT_READ | selectors.EVENT_WRITE)
+            self._sock.setblocking(False)
+            try:
+                while view:
+                    events = sel.select(timeout)
+                    if not events:
+                        raise socket.timeout("leadroute neither read nor answered in time")
+                    for _, mask in events:
+                        if mask & selectors.EVENT_READ:
+                            try:
+                                chunk = self._sock.recv(1 << 20)
+                            except BlockingIOError:
+                                chunk = None
+                            if chunk == b"":
+                                raise ConnectionError("leadroute closed the connection")
+                            if chunk:
+                                self._buf += chunk
+                        if mask & selectors.EVENT_WRITE and view:
+                            try:
+                                view = view[self._sock.send(view):]
+                            except BlockingIOError:
+                                pass
+            finally:
+                self._sock.settimeout(timeout)
+
     def _read_line(self):
-        while b"\n" not in self._buf:
-            chunk = self._sock.recv(65536)
+        # Lines are taken from self._buf at self._pos: many answers may wait
+        # there, and cutting each off the front would copy the rest.
+        end = self._buf.find(b"\n", self._pos)
+        while end < 0:
+            del self._buf[:self._pos]
+            self._pos = 0
+            chunk = self._sock.recv(1 << 20)
             if not chunk:
                 raise ConnectionError("leadroute closed the connection")
             self._buf += chunk
-        line, self._buf = self._buf.split(b"\n", 1)
-        return line.decode("utf-8")
+            end = self._buf.find(b"\n", len(self._buf) - len(chunk))
+        line = self._buf[self._pos:end].decode("utf-8")
+        self._pos = end + 1
+        return line

@@ -1,6 +1,7 @@
 // leadroute <command> [options]: the one binary (CONTRACT §2).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -405,7 +406,14 @@ int RunCall(const Flags& flags) {
   w.Field("method", args[0]);
   if (args.size() == 2) {
     w.Key("params");
-    w.Raw(args[1]);  // the server validates it
+    // The server validates it. On one line: a line break in JSON is
+    // whitespace between tokens (inside a string it would not be JSON), so
+    // pretty-printed params are sent as a space (they were sent as several
+    // request lines, each a parse error).
+    std::string params = args[1];
+    std::replace_if(params.begin(), params.end(), [](char c) { return c == '\n' || c == '\r'; },
+                    ' ');
+    w.Raw(params);
   }
   w.EndObject();
   std::size_t answers = 1;

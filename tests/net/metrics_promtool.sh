@@ -24,6 +24,10 @@ set +e
 rc=$?
 set -e
 [ "$rc" -eq 1 ] || { echo "call of an error answer exited $rc"; exit 1; }
+# Pretty-printed params (regression: each of their lines went as a request
+# line of its own, each a parse error).
+"$bin" call check $'{\n  "deal": {"company": "ACME GmbH",\r\n "country": "DE"}\n}' \
+  --connect "127.0.0.1:$tcp" | grep -q '"result":{"status":"clear"' || { echo "call of multi-line params"; exit 1; }
 curl -sf -X POST -H 'Content-Type: application/json' \
   -d '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","company":"Acme GmbH","country":"DE","products":["cloud"],"language":"de"}}}' \
   "$url/rpc" >/dev/null

@@ -116,6 +116,25 @@ finally:
     server.terminate()
     server.wait(timeout=10)
 
+# Regression: a pipeline longer than the server reads ahead while its
+# answers go unread (its --max-output) was all sent before any answer was
+# read: both sides waited until the server gave up on the client (30 s,
+# then a reset). 80,000 normalize calls: ~25 MB each way, more than loopback's
+# buffers hold.
+server, port = start_server(bin_path, root, extra=("--write-seconds", "3"))
+try:
+    with Client("127.0.0.1", port, timeout=60) as c:
+        party = {"company": "ACME Deutschland GmbH", "email": "j.doe@acme.de",
+                 "phone": "+49 89 1234567", "first_name": "John", "last_name": "Doe",
+                 "street": "Hauptstr. 5", "city": "Munich", "postal_code": "80331",
+                 "country": "DE"}
+        answers = c.pipeline([("normalize", {"party": party})] * 80000)
+        assert len(answers) == 80000 and all(a["domain"] == "acme.de" for a in answers)
+        assert c.call("ping")["version"]
+finally:
+    server.terminate()
+    server.wait(timeout=10)
+
 # A server with a token and a short idle timeout.
 import time  # noqa: E402
 server, port = start_server(bin_path, root, extra=("--token", "s3cret", "--idle-seconds", "1"))
