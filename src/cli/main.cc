@@ -28,6 +28,7 @@
 #include "protocol/json_writer.h"
 #include "protocol/dispatcher.h"
 #include "protocol/line_buffer.h"
+#include "rules/iso_codes.h"
 #include "rules/rule_set.h"
 #include "store/env.h"
 #include "store/repair.h"
@@ -153,9 +154,12 @@ bool ReadCount(const Flags& flags, const char* name, std::size_t lo, std::size_t
 
 // Opens the data directory the flags name (`fallback` when --data is
 // absent; "none" or empty: no directory) and restores the engine from it.
-// *store stays null without a directory. False (after saying why) on error.
+// *store stays null without a directory. False (after saying why) on
+// error, with the exit code in *failure: 2 for a setting refused, 1 for a
+// directory that does not open.
 bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, bool log_json,
-               std::unique_ptr<store::Store>* out) {
+               std::unique_ptr<store::Store>* out, int* failure) {
+  *failure = 2;  // a setting refused; 1 below, for a directory that does not open
   const std::string dir = flags.Get("data").value_or(fallback);
   // The durability settings are checked with a directory or without: a
   // typo in a shared config or environment must not wait for the day a
@@ -178,6 +182,7 @@ bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, 
   if (!ReadCount(flags, "journal-keep-seconds", 0, 1u << 30, &keep)) return false;
   options.journal_keep_seconds = static_cast<std::int64_t>(keep);
   if (dir.empty() || dir == "none") return true;
+  *failure = 1;
   // serve logs JSON lines on stdout; pipe's stdout is its answers.
   auto say = [log_json](std::string_view level, std::string_view msg, std::string_view detail) {
     if (log_json) {
@@ -208,8 +213,12 @@ bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, 
 }
 
 // An engine with the configuration the flags name and the rule set in
-// `rules_dir` (empty: --rules, else the demo when it is there).
-std::unique_ptr<Engine> MakeEngine(const Flags& flags, const std::string& rules_dir = {}) {
+// `rules_dir` (empty: --rules, else the demo when it is there). Null
+// (after saying why) on error, with the exit code in *failure: 2 for the
+// configuration refused, 1 for the rule set's errors.
+std::unique_ptr<Engine> MakeEngine(const Flags& flags, int* failure,
+                                   const std::string& rules_dir = {}) {
+  *failure = 2;  // the configuration refused; 1 past it (the rule set's errors)
   EngineOptions options;
   // Flags override the file.
   if (auto config = flags.Get("config")) {
@@ -220,7 +229,7 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags, const std::string& rules_
   }
   if (auto country = flags.Get("default-country")) {
     auto code = Normalizer::Country(*country);
-    if (!code) {
+    if (!code || !rules::IsCountryCode(*code)) {  // ("XX" reads as a code, and is none)
       std::fprintf(stderr, "%s\n",
                    flags.Complaint("default-country",
                                    "wants a country: its two-letter code or name, got '" +
@@ -230,6 +239,7 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags, const std::string& rules_
     }
     options.default_country = *code;
   }
+  *failure = 1;
   auto engine = Engine::Create(std::move(options));
   if (!engine.ok()) {
     std::fprintf(stderr, "leadroute: %s\n", engine.status().ToString().c_str());
@@ -315,9 +325,11 @@ int RunBenchRules(const Flags& flags) {
     }
   }
   // One engine per rule set, each with the same opportunities.
+  int failure = 1;  // the exit code when a replay cannot run
   auto replay = [&](const std::string& dir) -> std::optional<ReplayReport> {
-    auto engine = MakeEngine(flags, dir);
+    auto engine = MakeEngine(flags, &failure, dir);
     if (!engine) return std::nullopt;
+    failure = 1;
     std::size_t created = 0;
     const auto statuses = engine->UpsertOpportunities(opportunities, &created);
     for (std::size_t i = 0; i < statuses.size(); ++i) {
@@ -332,11 +344,11 @@ int RunBenchRules(const Flags& flags) {
     return report;
   };
   auto a = replay(*flags.Get("rules"));
-  if (!a) return 1;
+  if (!a) return failure;
   std::optional<ReplayReport> b;
   if (auto other = flags.Get("compare")) {
     b = replay(*other);
-    if (!b) return 1;
+    if (!b) return failure;
   }
   std::fputs(FormatReport(*a, b ? &*b : nullptr).c_str(), stdout);
   if (auto path = flags.Get("details")) {
@@ -475,7 +487,8 @@ int RunPipe(const Flags& flags) {
         "usage: leadroute pipe [options]\n\n"
         "Reads JSON-RPC 2.0 requests from stdin, one per line, and writes each\n"
         "response, one per line and in order, to stdout: byte for byte what\n"
-        "`serve` answers.\n\n%s",
+        "`serve` answers. A line longer than --max-line is answered -32002 and\n"
+        "ends the input, as it ends a serve connection (exit 1).\n\n%s",
         FlagHelp(kPipeFlags).c_str());
     return 0;
   }
@@ -486,16 +499,18 @@ int RunPipe(const Flags& flags) {
       !ReadCount(flags, "max-depth", 2, 1024, &limits.max_depth)) {
     return 2;
   }
-  auto engine = MakeEngine(flags);
-  if (!engine) return 1;
+  int failure = 1;
+  auto engine = MakeEngine(flags, &failure);
+  if (!engine) return failure;
   std::unique_ptr<store::Store> data;
-  if (!OpenStore(flags, "", engine.get(), /*log_json=*/false, &data)) return 1;
+  if (!OpenStore(flags, "", engine.get(), /*log_json=*/false, &data, &failure)) return failure;
   const std::unique_ptr<Ticker> expiry = ExpiryWithoutStore(data.get(), engine.get());
   protocol::Dispatcher dispatcher(engine.get(), limits);
   protocol::LineBuffer in(max_line);
   std::string out;
   bool eof = false;
-  while (!eof) {
+  bool overlong = false;  // stopped at a line past --max-line
+  while (!eof && !overlong) {
     auto space = in.Writable(64 * 1024);
     const ssize_t n = ::read(STDIN_FILENO, space.data(), space.size());
     if (n < 0 && errno == EINTR) continue;
@@ -510,7 +525,10 @@ int RunPipe(const Flags& flags) {
     } else {
       in.Commit(static_cast<std::size_t>(n));
     }
-    dispatcher.HandleLines(&in, &out, /*stop_at_overlong=*/false);
+    // A line past --max-line is answered, and ends the input, as it ends a
+    // serve connection (the lines after it were answered: not what serve
+    // would answer).
+    overlong = dispatcher.HandleLines(&in, &out, /*stop_at_overlong=*/true);
     if (!out.empty()) {
       if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) return 1;
       std::fflush(stdout);
@@ -522,6 +540,13 @@ int RunPipe(const Flags& flags) {
       std::fprintf(stderr, "leadroute: %s\n", s.ToString().c_str());
       return 1;
     }
+  }
+  if (overlong) {
+    std::fprintf(stderr,
+                 "leadroute: a request line longer than --max-line (%zu bytes): the rest of "
+                 "the input is not read, as serve closes such a connection\n",
+                 max_line);
+    return 1;
   }
   return 0;
 }
@@ -831,18 +856,22 @@ int RunServe(const Flags& flags) {
   net::ServerOptions options;
   options.max_line = kMaxLine;
   if (auto listen = flags.Get("listen")) {
-    if (!net::ParseHostPort(*listen, &options.host, &options.port)) {
+    if (!net::ParseListenAddress(*listen, &options.host, &options.port)) {
       std::fprintf(stderr, "%s\n",
-                   flags.Complaint("listen", "wants HOST:PORT, got '" + *listen + "'").c_str());
+                   flags.Complaint("listen", "wants ADDRESS:PORT (an IP address or localhost), got '" +
+                                                 *listen + "'")
+                       .c_str());
       return 2;
     }
   }
   if (auto http = flags.Get("http")) {
     if (*http == "off") {
       options.http = false;
-    } else if (!net::ParseHostPort(*http, &options.http_host, &options.http_port)) {
+    } else if (!net::ParseListenAddress(*http, &options.http_host, &options.http_port)) {
       std::fprintf(stderr, "%s\n",
-                   flags.Complaint("http", "wants HOST:PORT or off, got '" + *http + "'").c_str());
+                   flags.Complaint("http", "wants ADDRESS:PORT (an IP address or localhost) or "
+                                           "off, got '" + *http + "'")
+                       .c_str());
       return 2;
     }
   }
@@ -860,10 +889,13 @@ int RunServe(const Flags& flags) {
     return 2;
   }
   options.token = flags.Get("token").value_or("");
-  auto engine = MakeEngine(flags);
-  if (!engine) return 1;
+  int failure = 1;
+  auto engine = MakeEngine(flags, &failure);
+  if (!engine) return failure;
   std::unique_ptr<store::Store> data;
-  if (!OpenStore(flags, "./var", engine.get(), /*log_json=*/true, &data)) return 1;
+  if (!OpenStore(flags, "./var", engine.get(), /*log_json=*/true, &data, &failure)) {
+    return failure;
+  }
   const std::unique_ptr<Ticker> expiry = ExpiryWithoutStore(data.get(), engine.get());
   options.feed = data.get();
   if (data) options.extra_metrics = [store = data.get()](std::string* out) { store->RenderMetrics(out); };

@@ -386,4 +386,15 @@ bool ParseHostPort(const std::string& text, std::string* host,
   return true;
 }
 
+bool ParseListenAddress(const std::string& text, std::string* host, std::uint16_t* port) {
+  std::string h;
+  if (!ParseHostPort(text, &h, port)) return false;
+  if (h == "localhost") h = "127.0.0.1";
+  boost::system::error_code ec;
+  asio::ip::make_address(h, ec);
+  if (ec) return false;
+  *host = std::move(h);
+  return true;
+}
+
 }  // namespace leadroute::net

@@ -97,6 +97,11 @@ bool IsLoopback(const std::string& host);
 bool ParseHostPort(const std::string& text, std::string* host,
                    std::uint16_t* port);
 
+// As ParseHostPort(), for an address to listen on: the host an IP address,
+// or "localhost" (127.0.0.1); a name is refused (a listener does not
+// resolve one, and "localhost:7411" was refused only once binding).
+bool ParseListenAddress(const std::string& text, std::string* host, std::uint16_t* port);
+
 }  // namespace leadroute::net
 
 #endif  // LEADROUTE_NET_TCP_SERVER_H_

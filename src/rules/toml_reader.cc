@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "leadroute/normalizer.h"
+#include "rules/iso_codes.h"
 
 namespace leadroute::rules {
 
@@ -181,7 +182,7 @@ void ReadConflictTable(const toml::table& table, std::string_view section,
     } else if (k == "default_country" && default_country != nullptr) {
       std::optional<std::string> v = node.value_exact<std::string>();
       std::optional<std::string> code = v ? Normalizer::Country(*v) : std::nullopt;
-      if (!code) {
+      if (!code || !IsCountryCode(*code)) {  // ("XX" reads as a code, and is none)
         errors->Add(node.source(), "default_country must name a country (ISO 3166-1 alpha-2, alpha-3 or its name)");
       } else {
         *default_country = *code;

@@ -23,6 +23,32 @@ if "$bin" pipe --sync bogus </dev/null 2>/dev/null; then echo "bad --sync accept
 rc=0
 timeout 10 "$bin" serve --data none --snapshot-seconds abc --listen 127.0.0.1:0 --http off </dev/null &>/dev/null || rc=$?
 if [ "$rc" = 0 ] || [ "$rc" = 124 ]; then echo "bad --snapshot-seconds accepted"; exit 1; fi
+# A setting refused, from a flag or the configuration file, exits 2 (as the
+# README says); a rule set or data directory that does not load, 1.
+# Regression: sync, snapshot_seconds, default_country and [conflict] exited
+# 1, and "--default-country XX" was taken for a country.
+cfg=$(mktemp)
+for setting in '[server]\nsync = "bogus"' '[server]\nsnapshot_seconds = 0' \
+               '[conflict]\ndefault_country = "XX"' '[conflict]\nconflict_threshold = "high"'; do
+  printf "$setting\n" > "$cfg"
+  rc=0
+  "$bin" pipe --config "$cfg" </dev/null 2>/dev/null || rc=$?
+  [ "$rc" -eq 2 ] || { echo "pipe with '$setting' exited $rc, not 2"; exit 1; }
+done
+rm -f "$cfg"
+for flag in "--sync bogus" "--default-country XX" "--snapshot-seconds 0"; do
+  rc=0
+  "$bin" pipe $flag </dev/null 2>/dev/null || rc=$?
+  [ "$rc" -eq 2 ] || { echo "pipe $flag exited $rc, not 2"; exit 1; }
+done
+# A listener's address: an IP address or localhost (regression: a name
+# was refused only once binding, exit 1, with no flag named).
+rc=0
+"$bin" serve --listen example.com:7411 --http off --data none </dev/null 2>/dev/null || rc=$?
+[ "$rc" -eq 2 ] || { echo "serve --listen example.com exited $rc, not 2"; exit 1; }
+listening=$(timeout 3 "$bin" serve --listen localhost:0 --http off --data none 2>/dev/null \
+              | head -n 1 || true)
+printf '%s\n' "$listening" | grep -q '"tcp":"127.0.0.1:' || { echo "localhost not served: $listening"; exit 1; }
 # Regression: "--threads -1" asked for 2^64 threads.
 if "$bin" serve --threads -1 --listen 127.0.0.1:0 </dev/null 2>/dev/null; then echo "bad --threads accepted"; exit 1; fi
 # Rule sets: lint, routing through pipe, reload.
@@ -71,13 +97,20 @@ printf '%s\n' "$report" | grep -q "^== differences: 0 of 2 leads" || { echo "ben
 # no effect, the limits apply.
 printf '[server]\nmax_line = 2048\nmax_batch = 2\nidle_seconds = 5\nlisten = "127.0.0.1:1"\n' > "$bad/server.toml"
 out=$(printf '%s\n' '[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"ping"},{"jsonrpc":"2.0","id":3,"method":"ping"}]' \
-  "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\",\"pad\":\"$(head -c 3000 /dev/zero | tr '\0' x)\"}" \
   '{"jsonrpc":"2.0","id":5,"method":"ping"}' \
   | "$bin" pipe --config "$bad/server.toml" --max-depth 10 --threads 4 --journal-keep-seconds 5 \
       --drain-seconds 1 --token t --write-seconds 1) || { echo "pipe refused serve's options"; exit 1; }
 printf '%s\n' "$out" | sed -n 1p | grep -q 'batch too large' || { echo "max_batch not applied: $out"; exit 1; }
-printf '%s\n' "$out" | sed -n 2p | grep -q 'too long' || { echo "max_line not applied: $out"; exit 1; }
-printf '%s\n' "$out" | sed -n 3p | grep -q '"id":5,"result"' || { echo "pipe stopped after a long line: $out"; exit 1; }
+printf '%s\n' "$out" | sed -n 2p | grep -q '"id":5,"result"' || { echo "no answer after a batch too large: $out"; exit 1; }
+# A line past max_line is answered and ends the input, as it ends a serve
+# connection: byte for byte what serve answers (regression: pipe went on
+# and answered the lines after it).
+rc=0
+out=$(printf '%s\n' "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\",\"pad\":\"$(head -c 3000 /dev/zero | tr '\0' x)\"}" \
+  '{"jsonrpc":"2.0","id":5,"method":"ping"}' | "$bin" pipe --config "$bad/server.toml" 2>/dev/null) || rc=$?
+[ "$rc" -eq 1 ] || { echo "pipe exited $rc after a long line"; exit 1; }
+printf '%s\n' "$out" | grep -q 'too long' || { echo "max_line not applied: $out"; exit 1; }
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || { echo "pipe went on after a long line: $out"; exit 1; }
 # Without a data directory, a protection still expires on time.
 out=$( (printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"o","owner":{"kind":"partner","id":"p"},"company":"Acme","expires_at":"2020-01-01T00:00:00Z"}}}'
         sleep 2.5
