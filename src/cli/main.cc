@@ -940,6 +940,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "--version" || command == "version") {
+    if (command == "version" && !args.empty()) {
+      const bool help = args.size() == 1 && (args[0] == "--help" || args[0] == "-h");
+      std::fputs("usage: leadroute version\n\nPrints the version (also: leadroute --version).\n",
+                 help ? stdout : stderr);
+      return help ? 0 : 2;
+    }
     std::printf("leadroute %s\n", std::string(leadroute::Version()).c_str());
     return 0;
   }

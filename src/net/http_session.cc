@@ -156,6 +156,8 @@ void HttpSession::Answer() {
   auto refuse = [&](http::status status, std::string_view message) {
     std::string body;
     protocol::Dispatcher::WriteError(protocol::kUnauthorized, message, &body);
+    // Counted as the TCP port counts its -32003 answers (they were not).
+    context_.metrics->Error(protocol::kUnauthorized);
     response_ = Make(status, "application/json", body);
   };
   if (from_a_page) {
@@ -236,7 +238,10 @@ void HttpSession::Answer() {
 
 void HttpSession::RpcAnswered() {
   if (out_.empty()) {
-    response_ = Make(http::status::no_content, "application/json", "");
+    // No body, and no Content-Length or Content-Type for one (RFC 9110
+    // 8.6: a 204 carries no Content-Length).
+    response_ = Response{http::status::no_content, 11};
+    response_.set(http::field::server, "leadroute");
   } else {
     if (out_.back() == '\n') out_.pop_back();
     response_ = Make(http::status::ok, "application/json", std::move(out_));

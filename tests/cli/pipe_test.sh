@@ -17,6 +17,8 @@ printf '%s\n' "$out" | sed -n 3p | grep -q '"code":-32700' || { echo "bad parse 
 printf '{"jsonrpc":"2.0","id":"x","method":"ping"}' | "$bin" pipe | grep -q '"id":"x"' || { echo "unterminated line unanswered"; exit 1; }
 "$bin" --help | grep -q pipe
 "$bin" pipe --help | grep -q stdin
+# --help on every command (regression: version printed the version).
+"$bin" version --help | grep -q '^usage: leadroute version' || { echo "version --help"; exit 1; }
 if "$bin" pipe --bogus </dev/null 2>/dev/null; then echo "unknown flag accepted"; exit 1; fi
 # Regression: durability settings were checked only with a data directory.
 if "$bin" pipe --sync bogus </dev/null 2>/dev/null; then echo "bad --sync accepted"; exit 1; fi

@@ -59,7 +59,12 @@ TEST_F(HttpTest, RpcAnswersLikeTheTcpPort) {
   EXPECT_EQ(Body(batch).front(), '[');
   EXPECT_NE(Body(batch).find("-32601"), std::string::npos);
   // A notification: nothing to answer.
-  EXPECT_EQ(Exchange(Post(R"({"jsonrpc":"2.0","method":"ping"})")).rfind("HTTP/1.1 204", 0), 0u);
+  const std::string none = Exchange(Post(R"({"jsonrpc":"2.0","method":"ping"})"));
+  EXPECT_EQ(none.rfind("HTTP/1.1 204", 0), 0u);
+  // Regression: it carried "Content-Length: 0", which RFC 9110 forbids on
+  // a 204, and a Content-Type for no content.
+  EXPECT_EQ(none.find("Content-Length"), std::string::npos) << none;
+  EXPECT_EQ(none.find("Content-Type"), std::string::npos) << none;
   // Bad JSON: a JSON-RPC parse error, still HTTP 200.
   EXPECT_NE(Body(Exchange(Post("{nope"))).find("-32700"), std::string::npos);
 }
@@ -339,6 +344,10 @@ TEST_F(HttpTest, CallsFromWebPagesAreRefused) {
   EXPECT_EQ(denied.rfind("HTTP/1.1 403", 0), 0u) << denied;
   EXPECT_NE(Body(denied).find(R"("code":-32003)"), std::string::npos) << denied;
   EXPECT_FALSE(engine_->GetOpportunity("csrf"));
+  // Counted among the errors, as a -32003 over TCP is (regression: not).
+  const std::string metrics = Body(Exchange(Get("/metrics")));
+  EXPECT_NE(metrics.find(R"(leadroute_errors_total{code="-32003"} 1)"), std::string::npos)
+      << metrics.substr(0, 2000);
   // Without Origin (curl, a backend), as before.
   EXPECT_EQ(Exchange(Post(remove)).rfind("HTTP/1.1 200", 0), 0u);
   EXPECT_TRUE(engine_->GetOpportunity("csrf"));
