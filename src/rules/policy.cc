@@ -1,6 +1,7 @@
 #include "rules/policy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "rules/iso_codes.h"
@@ -218,6 +219,10 @@ std::optional<Predicate> ReadPredicate(const toml::node& node, Subject subject,
     } else if (k == "value") {
       if (v.is_number()) {
         p.number = v.value<double>();
+        // nan equals nothing, inf is no count: such a rule could never hold.
+        if (!p.number || !std::isfinite(*p.number)) {
+          errors->Add(v.source(), "value must be a finite number");
+        }
       } else if (auto s = v.value_exact<std::string>()) {
         p.values = {*s};
       } else {
@@ -399,6 +404,15 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
     if (k == "tiers") continue;
     if (k == "rules") {
       ReadRules(node, &p, &errors);
+      continue;
+    }
+    static constexpr std::string_view kSections[] = {"ruleset", "territory", "capability",
+                                                     "scoring", "selection", "conflict"};
+    if (std::find(std::begin(kSections), std::end(kSections), k) == std::end(kSections)) {
+      // A key outside any section ("foo = 1" at the top) is unknown too (it
+      // read "foo must be a table").
+      errors.Add(key.source(), node.is_table() ? "unknown section [" + std::string(k) + "]"
+                                               : "unknown key " + std::string(k));
       continue;
     }
     const toml::table* t = AsTable(node, k, &errors);

@@ -1,6 +1,7 @@
 #include "rules/toml_reader.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "leadroute/normalizer.h"
 #include "rules/iso_codes.h"
@@ -40,6 +41,18 @@ std::optional<toml::table> ParseToml(std::string_view text, std::string_view nam
   }
 }
 
+namespace {
+
+// A bound as people write it: "0", "0.5", "1000000000000", "1.7976931348623157e+308"
+// (std::to_string gave "0.000000" and 309 digits for the largest double).
+std::string Bound(double v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+}  // namespace
+
 void ReadNumber(const toml::node& node, std::string_view key, double lo,
                 double hi, double* out, TomlErrors* errors) {
   std::optional<double> v = node.value<double>();
@@ -48,8 +61,8 @@ void ReadNumber(const toml::node& node, std::string_view key, double lo,
     return;
   }
   if (!(*v >= lo && *v <= hi)) {
-    errors->Add(node.source(), std::string(key) + " must be between " +
-                                   std::to_string(lo) + " and " + std::to_string(hi));
+    errors->Add(node.source(), std::string(key) + " must be between " + Bound(lo) + " and " +
+                                   Bound(hi));
     return;
   }
   *out = *v;

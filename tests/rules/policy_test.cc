@@ -29,6 +29,24 @@ TEST(PolicyTest, DefaultsWithoutAnySection) {
   EXPECT_FALSE(p->has_conflict);
 }
 
+// Regressions from a review: a key at the top read "foo must be a table";
+// a rule's value of nan (equal to nothing) passed; a bound read
+// "0.000000" or 309 digits.
+TEST(PolicyTest, TopKeysNonFiniteValuesAndBoundsAreToldPlainly) {
+  EXPECT_EQ(ErrorsOf("foo = 1\n"), "policy.toml:1:1: unknown key foo");
+  EXPECT_EQ(ErrorsOf("[bar]\nx = 1\n"), "policy.toml:1:2: unknown section [bar]");
+  for (const char* v : {"nan", "inf", "-inf"}) {
+    const std::string errors = ErrorsOf(
+        std::string("[[rules]]\nwhen = { field = \"employees\", op = \"eq\", value = ") + v +
+        " }\nthen = \"exclude\"\npartner = { field = \"id\", op = \"eq\", value = \"a\" }\n");
+    EXPECT_NE(errors.find("value must be a finite number"), std::string::npos) << v << errors;
+  }
+  EXPECT_NE(ErrorsOf("[[tiers.size_bands]]\nmin_employees = -1\ntier = \"gold\"\n")
+                .find("min_employees must be between 0 and 1e+12"),
+            std::string::npos)
+      << ErrorsOf("[[tiers.size_bands]]\nmin_employees = -1\ntier = \"gold\"\n");
+}
+
 TEST(PolicyTest, ReadsEverySection) {
   auto p = ParsePolicy(R"(
 [ruleset]
