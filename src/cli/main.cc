@@ -790,6 +790,7 @@ int RunImport(const Flags& flags) {
     simdjson::dom::element element;
     while (std::getline(in, line)) {
       ++line_no;
+      if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // a BOM
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.find_first_not_of(" \t") == std::string::npos) continue;
       if (line.size() > kMaxLine || parser.parse(line).get(element) != simdjson::SUCCESS ||

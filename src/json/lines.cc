@@ -53,6 +53,9 @@ std::size_t FieldColumn(std::string_view line, std::string_view field) {
 Status ForEachJsonLine(std::string_view text, std::string_view name,
                        const std::function<Status(od::value& object, std::string_view line,
                                                   std::size_t line_no)>& fn) {
+  // A byte order mark, as some Windows tools begin UTF-8 files with (CSV
+  // files are read past one too).
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   simdjson::ondemand::parser parser;
   simdjson::dom::parser validator;
   FileErrors errors(name);

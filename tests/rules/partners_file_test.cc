@@ -65,6 +65,18 @@ TEST(PartnersJsonlTest, UnknownKeysAreWarnedOfWhereTheyStand) {
   EXPECT_EQ(warnings.back(), "partners.jsonl: warning: 50 more unknown keys");
 }
 
+// Regression: a file beginning with a byte order mark (as some Windows
+// tools write UTF-8) was "not valid JSON" on its first line; CSV read it.
+TEST(PartnersJsonlTest, AByteOrderMarkIsReadPast) {
+  std::vector<Partner> partners;
+  std::vector<PartnerSource> sources;
+  const Status s = ParsePartnersJsonl("\xEF\xBB\xBF{\"id\":\"p-1\"}\n{\"id\":\"p-2\"}\n",
+                                      "partners.jsonl", &partners, &sources);
+  ASSERT_TRUE(s.ok()) << s.message();
+  ASSERT_EQ(partners.size(), 2u);
+  EXPECT_EQ(partners[0].id, "p-1");
+}
+
 TEST(PartnersCsvTest, ReadsEveryColumnAsJsonLinesWould) {
   const std::string csv =
       "\xEF\xBB\xBFId,Name,Tier,Active,Capacity,Weight,Territories,Accounts,Products,"

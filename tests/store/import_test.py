@@ -43,8 +43,10 @@ good["opp-3"] = again
 lines.append(json.dumps(again))
 lines.append(json.dumps({"id": "opp-bad", "owner": {"kind": "nobody", "id": "x"},
                          "company": "Bad Owner AG"}))   # last line: refused
-with open(path, "w") as f:
-    f.write("\n".join(lines) + "\n")
+# Begun with a byte order mark, as some Windows tools write UTF-8
+# (regression: its first record was refused, "not a JSON object").
+with open(path, "w", encoding="utf-8") as f:
+    f.write("\ufeff" + "\n".join(lines) + "\n")
 bad_lines = {52, 83, len(lines)}
 
 server, port = start_server(bin_path, root)
