@@ -386,6 +386,9 @@ void Dispatcher::TrimParsers() {
   // again.
   simdjson::error_code ignored;
   if (validator_.capacity() > kKeptCapacity) {
+    // A new parser: allocate() leaves its document's buffers (the tape,
+    // the strings) as large as the longest line made them.
+    validator_ = simdjson::dom::parser();
     ignored = validator_.allocate(kInitialCapacity, limits_.max_depth);
   }
   if (parser_.capacity() > kKeptCapacity) {

@@ -69,9 +69,11 @@ class Dispatcher {
   // sent (~20 bytes a byte of line).
   static constexpr std::size_t kInitialCapacity = 4096;
   static constexpr std::size_t kKeptCapacity = 16 * 1024;
-  // The largest document the parsers now have room for.
+  // The largest document the parsers now have room for (the validator's
+  // document too, a member simdjson documents as its own).
   std::size_t ParserCapacityForTesting() const {
-    return std::max({validator_.capacity(), parser_.capacity(), classifier_.capacity()});
+    return std::max({validator_.capacity(), validator_.doc.capacity(), parser_.capacity(),
+                     classifier_.capacity()});
   }
 
   // Answers every complete line buffered in `in`, appending to *out. An
