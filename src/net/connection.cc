@@ -223,6 +223,8 @@ void Connection::Read() {
     lines_seen_ = in_.lines();
     line_since_ = last_read_at_;
   }
+  // Nothing read ahead: idle, until the client speaks again.
+  if (in_.pending() == 0) dispatcher_.Trim();
   auto space = in_.Writable(kReadChunk);
   reading_ = true;
   // A started line must be finished sooner than an idle client must speak,

@@ -282,6 +282,7 @@ void HttpSession::ReleaseExchange() {
   if (padded_.capacity() > kKeep) std::string().swap(padded_);
   if (out_.capacity() > kKeep) std::string().swap(out_);
   if (buffer_.capacity() > kKeep && buffer_.size() == 0) buffer_.shrink_to_fit();
+  dispatcher_.Trim();
 }
 
 }  // namespace leadroute::net

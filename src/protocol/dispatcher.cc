@@ -381,7 +381,8 @@ void Dispatcher::HandleReads(std::string* out) {
   reads_.clear();
 }
 
-void Dispatcher::TrimParsers() {
+void Dispatcher::Trim() {
+  if (helper_) helper_->Trim();
   // A failed allocation leaves a parser empty; the next line allocates
   // again.
   simdjson::error_code ignored;
@@ -458,14 +459,6 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
     ++first;
   }
   if (first == line.size()) return;
-  // (Runs last, once nothing of this line's parse is in use.)
-  struct Trim {
-    Dispatcher* d;
-    bool long_line;
-    ~Trim() {
-      if (long_line) d->TrimParsers();
-    }
-  } trim{this, line.size() > kKeptCapacity};
 
   // The whole line is validated first: on-demand parsing does not look at the
   // values it skips, and nothing may run on a line that is not JSON.

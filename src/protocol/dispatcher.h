@@ -63,10 +63,13 @@ class Dispatcher {
   // REQUIRES: kLinePadding readable bytes after line.data() + line.size().
   void Handle(std::string_view line, std::string* out);
 
-  // The parsers' room at first, in bytes of line, and the most they keep:
-  // after a longer line (a bulk load's) they go back to the first, so that
-  // a connection holds no memory in proportion to the longest line it ever
-  // sent (~20 bytes a byte of line).
+  // Gives back what long lines grew the parsers by (~20 bytes a byte of
+  // the longest line), for a connection gone idle: without it, one that
+  // once sent a bulk load held that for its life. Not after each long line:
+  // a bulk load's next line would grow them again.
+  void Trim();
+  // The parsers' room at first, in bytes of line, and the most Trim()
+  // leaves them (it takes them back to the first).
   static constexpr std::size_t kInitialCapacity = 4096;
   static constexpr std::size_t kKeptCapacity = 16 * 1024;
   // The largest document the parsers now have room for (the validator's
@@ -172,9 +175,6 @@ class Dispatcher {
   std::function<void()> wake_;
   std::shared_ptr<ChangeStream> stream_;
   bool subscribed_ = false;
-  // Shrinks the parsers to kInitialCapacity when they hold more than
-  // kKeptCapacity.
-  void TrimParsers();
   simdjson::dom::parser validator_;  // checks the whole line first
   simdjson::ondemand::parser parser_;
   // With parallel reads: the second thread's dispatcher, each thread's

@@ -250,6 +250,28 @@ TEST_F(HttpTest, IdleConnectionsHoldNoRequestOrAnswer) {
   }
   // Held, the 40 exchanges would be ~80 MB; released, each reuses the last's.
   EXPECT_LT(ResidentBytes(), before + (24u << 20));
+
+  // The TCP port likewise: 40 connections that each sent a 0.9 MB line
+  // (its parsers, ~20 bytes a byte of line, and its buffers) and wait.
+  const std::size_t before_tcp = ResidentBytes();
+  const std::string line =
+      R"({"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{"company":"Idle AG",)"
+      R"("note":")" + std::string(900000, 'z') + "\"}}}\n";
+  for (int i = 0; i < 40; ++i) {
+    idle.push_back(Connect(server_->port()));
+    asio::write(idle.back(), asio::buffer(line));
+    std::string got;
+    char buf[4096];
+    while (got.empty() || got.back() != '\n') {
+      boost::system::error_code ec;
+      const std::size_t n = idle.back().read_some(asio::buffer(buf), ec);
+      ASSERT_FALSE(ec) << got;
+      got.append(buf, n);
+    }
+    ASSERT_NE(got.find(R"("company":"idle")"), std::string::npos) << got;
+  }
+  // Held, ~50 MB (the validator's document alone, ~0.9 MB each).
+  EXPECT_LT(ResidentBytes(), before_tcp + (16u << 20));
 }
 
 // A body whose length the framing does not give plainly is refused before
