@@ -458,7 +458,18 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   }
   std::vector<std::uint32_t> product_ids;
   plan.products_known = rs.ProductBits(f, &plan.product_bits, &product_ids);
-  rs.RequiredCertifications(product_ids, &plan.cert_bits);
+  if (pol.products == ProductMatch::kAny && !f.products.empty()) {
+    // A partner sells the lead those of its products it carries: it needs
+    // their certifications, not those of the others (a cloud-only partner
+    // was excluded for lacking a firewall certification).
+    for (std::uint32_t id : product_ids) {
+      std::vector<std::uint64_t> certs;
+      rs.RequiredCertifications({id}, &certs);
+      if (!certs.empty()) plan.certs_per_product.emplace_back(id, std::move(certs));
+    }
+  } else {
+    rs.RequiredCertifications(product_ids, &plan.cert_bits);
+  }
   if (pol.products == ProductMatch::kAll && plan.products_known && !f.products.empty()) {
     plan.walk_products = std::move(product_ids);
   }
@@ -500,7 +511,14 @@ Engine::Router::Filter Engine::Router::StaticFilter(const RuleSet& rs, const Pla
                         : products.Intersects(plan.product_bits);
     if (!ok) return kProducts;
   }
-  if (!Bits{pp.certifications, cp.certifications}.Covers(plan.cert_bits)) return kCertifications;
+  const Bits certifications{pp.certifications, cp.certifications};
+  if (!certifications.Covers(plan.cert_bits)) return kCertifications;
+  for (const auto& [product, certs] : plan.certs_per_product) {
+    if (Bits{pp.products, cp.products}.Has(static_cast<std::int32_t>(product)) &&
+        !certifications.Covers(certs)) {
+      return kCertifications;
+    }
+  }
   double terms = 0;
   if (!f.industry.empty() && pol.industry != Preference::kIgnore) {
     const bool match = Bits{pp.industries, cp.industries}.Has(plan.industry);

@@ -97,6 +97,10 @@ class Engine::Router {
     std::optional<Match> owner;
     std::vector<const rules::TerritoryList*> lists;  // most specific first
     std::vector<std::uint64_t> product_bits, cert_bits;
+    // With products = "any": per product of the lead that needs
+    // certifications, those; a partner needs them only for the products it
+    // carries (cert_bits is then empty).
+    std::vector<std::pair<std::uint32_t, std::vector<std::uint64_t>>> certs_per_product;
     // The lead's industry and language ids (-1: none, or no partner's).
     std::int32_t industry = -1, language = -1;
     bool products_known = true;

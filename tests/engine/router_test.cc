@@ -681,6 +681,39 @@ partner = { field = "id", op = "in", values = ["gold"] }
   EXPECT_EQ(stored->territories, (std::vector<std::string>{"DE", "GB:SW1A1"}));
 }
 
+// With products = "any" a partner sells the lead the products it carries,
+// and needs their certifications only (regression: a cloud-only partner was
+// excluded for lacking the firewall's).
+TEST_F(RouterTest, WithAnyProductACertificationCountsForTheProductsCarried) {
+  Partner cloud = P("cloud-only", {"DE"}, {"cloud"});
+  Partner uncertified = P("fw-uncertified", {"DE"}, {"firewall"});
+  Partner certified = P("fw-certified", {"DE"}, {"firewall"});
+  certified.certifications = {"fw-pro"};
+  const std::string policy = R"([capability]
+products = "any"
+[capability.certifications]
+firewall = ["fw-pro"]
+)";
+  Load(policy, {cloud, uncertified, certified});
+  const RouteResult r = Route(L("l", "DE", {"cloud", "firewall"}), {.dry_run = true, .explain = true});
+  std::set<std::string> candidates;
+  for (const RouteCandidate& c : r.candidates) candidates.insert(c.partner_id);
+  EXPECT_EQ(candidates, (std::set<std::string>{"cloud-only", "fw-certified"}));
+  std::uint32_t certifications = 0;
+  for (const auto& [name, n] : r.excluded) {
+    if (name == "certifications") certifications = n;
+  }
+  EXPECT_EQ(certifications, 1u);
+  // With "all" a partner carries every product, so needs every one's.
+  Load(std::string(policy).replace(policy.find("\"any\""), 5, "\"all\""),
+       {cloud, uncertified, certified, [] {
+          Partner both = P("both", {"DE"}, {"cloud", "firewall"});
+          return both;
+        }()});
+  EXPECT_EQ(Route(L("l2", "DE", {"cloud", "firewall"}), {.dry_run = true}).decision,
+            RouteDecision::kUnassigned);
+}
+
 // Regression: a partner removed before it had a lead was still listed by
 // partner_stats, and found by its id.
 TEST_F(RouterTest, APartnerRemovedWithoutLeadsHasNoStats) {
