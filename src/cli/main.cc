@@ -434,14 +434,23 @@ int RunCall(const Flags& flags) {
     request = hello + "\n" + request;
     answers = 2;
   }
-  auto answer = net::CallOnce(host, port, request, std::chrono::seconds(seconds), answers);
+  std::vector<std::string> earlier;
+  auto answer =
+      net::CallOnce(host, port, request, std::chrono::seconds(seconds), answers, &earlier);
   if (!answer.ok()) {
     std::fprintf(stderr, "%s\n", std::string(answer.status().message()).c_str());
     return 2;
   }
-  std::printf("%s\n", answer->c_str());
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
+  // A token refused: hello's answer says why (the call's own only says
+  // "call hello with the token first").
+  if (!earlier.empty() && parser.parse(earlier.front()).get(doc) == simdjson::SUCCESS &&
+      doc["error"].error() == simdjson::SUCCESS) {
+    std::printf("%s\n", earlier.front().c_str());
+    return 1;
+  }
+  std::printf("%s\n", answer->c_str());
   if (parser.parse(*answer).get(doc) != simdjson::SUCCESS) return 2;
   simdjson::dom::element error;
   return doc["error"].get(error) == simdjson::SUCCESS ? 1 : 0;

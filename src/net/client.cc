@@ -11,7 +11,7 @@ using asio::ip::tcp;
 
 Result<std::string> CallOnce(const std::string& host, std::uint16_t port,
                              const std::string& request, std::chrono::milliseconds timeout,
-                             std::size_t answers) {
+                             std::size_t answers, std::vector<std::string>* earlier) {
   asio::io_context io;
   tcp::socket socket(io);
   std::string response;
@@ -25,6 +25,7 @@ Result<std::string> CallOnce(const std::string& host, std::uint16_t port,
                            [&](auto ec, std::size_t n) {
                              if (ec) return fail(ec);
                              if (--answers > 0) {
+                               if (earlier != nullptr) earlier->emplace_back(response, 0, n - 1);
                                response.erase(0, n);
                                return read();
                              }

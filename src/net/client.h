@@ -7,19 +7,21 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "leadroute/status.h"
 
 namespace leadroute::net {
 
 // Sends `request` (one or more lines; a '\n' is added) to host:port, reads
-// `answers` response lines and returns the last, without its '\n'. Errors:
-// IoError (cannot connect, closed before answering, no answer within
-// `timeout`).
+// `answers` response lines and returns the last, without its '\n'; the
+// lines before it go to *earlier when given. Errors: IoError (cannot
+// connect, closed before answering, no answer within `timeout`).
 Result<std::string> CallOnce(const std::string& host, std::uint16_t port,
                              const std::string& request,
                              std::chrono::milliseconds timeout = std::chrono::seconds(30),
-                             std::size_t answers = 1);
+                             std::size_t answers = 1,
+                             std::vector<std::string>* earlier = nullptr);
 
 // A blocking line client that may pipeline: send request lines, read the
 // answer lines in order. For `leadroute import`.

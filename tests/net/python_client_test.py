@@ -152,6 +152,13 @@ try:
         raise AssertionError("a wrong token was accepted")
     except RpcError as e:
         assert e.code == -32003, e
+    # leadroute call with a wrong token prints hello's answer, which says
+    # why (regression: it printed the call's "call hello with the token
+    # first").
+    import subprocess  # noqa: E402
+    run = subprocess.run([bin_path, "call", "ping", "--connect", f"127.0.0.1:{port}",
+                          "--token", "wrong"], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 1 and "wrong token" in run.stdout, (run.returncode, run.stdout)
     # Idle past the timeout: the server's last line says why it closed.
     with Client("127.0.0.1", port, token="s3cret") as c:
         time.sleep(1.6)
