@@ -439,7 +439,20 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   CheckResult owned =
       deals_->Check(Deals::Asking{{}, kNoOne, lead.products}, features);
   for (Match& m : owned.matches) {
-    if (m.owner.kind == OwnerKind::kPartner && Contains(declined, m.owner.id)) continue;
+    if (m.owner.kind == OwnerKind::kPartner) {
+      if (Contains(declined, m.owner.id)) continue;
+      // An inactive partner is never routed to, its customers' leads
+      // included (a review found them sent to it); a partner the rule set
+      // does not list may be the PRM's, and keeps them.
+      if (const int i = rs.Find(m.owner.id);
+          i >= 0 && !rs.packed(static_cast<std::uint32_t>(i)).active) {
+        if (plan.owner_passed.empty()) {
+          plan.owner_passed = "customer owned by partner " + m.owner.id +
+                              ", which is inactive, through opportunity " + m.opportunity_id;
+        }
+        continue;
+      }
+    }
     plan.owner = std::move(m);
     return plan;
   }
@@ -631,6 +644,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
                           " (matched on " + EvidenceList(m.matched_on) + ")");
     return out;
   }
+  if (!plan.owner_passed.empty()) out.reasons.push_back(plan.owner_passed);
 
   // Walk the covering lists, most specific first, each best base score
   // first. Selection by best score or among the top k needs only the

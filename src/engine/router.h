@@ -112,6 +112,8 @@ class Engine::Router {
     // The most the lead's industry, language and boost rules can add.
     double lead_bound = 0;
     std::string no_candidates;  // why nobody was a candidate at all
+    // An owner passed over (an inactive partner), said first in the reasons.
+    std::string owner_passed;
   };
   enum Filter : std::uint8_t {
     kPass, kInactive, kTier, kProducts, kCertifications, kIndustry, kLanguage,

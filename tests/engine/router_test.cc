@@ -224,6 +224,28 @@ TEST_F(RouterTest, OwnerComesFirst) {
   EXPECT_EQ(r.opportunity_id, "opp-1");
 }
 
+// An owner that the rule set lists as inactive gets no lead (regression: its
+// customers' leads went to it); one it does not list (the PRM's) still does.
+TEST_F(RouterTest, AnInactiveOwnerIsPassedOverAndSaidSo) {
+  Partner owner = P("owner-partner", {"FR"});
+  owner.active = false;
+  Load("", {P("de", {"DE"}), owner});
+  Own("owner-partner", "ACME Deutschland GmbH", "acme.de", "DE");
+  Lead lead = L("l", "DE");
+  lead.party.company = "Acme Deutschland";
+  lead.party.email = "j.doe@acme.de";
+  const RouteResult r = Route(lead);
+  EXPECT_EQ(r.decision, RouteDecision::kPartner);
+  EXPECT_EQ(r.assignee.id, "de");
+  ASSERT_FALSE(r.reasons.empty());
+  EXPECT_EQ(r.reasons[0],
+            "customer owned by partner owner-partner, which is inactive, through opportunity opp-1");
+  owner.active = true;
+  Load("", {P("de", {"DE"}), owner});
+  lead.id = "l2";
+  EXPECT_EQ(Route(lead).assignee.id, "owner-partner");
+}
+
 // A lead carrying an identifier of an owned customer goes to the owner,
 // whatever its company is called now.
 TEST_F(RouterTest, AnIdentifierFindsTheOwner) {
@@ -1216,10 +1238,17 @@ TEST_P(RouterPropertyTest, Invariants) {
       EXPECT_NE(engine_->Check(probe).status, CheckStatus::kClear) << lead.id;
       continue;
     }
-    // Not owned: check agrees nobody owns it.
+    // Not owned: check agrees nobody owns it, or only inactive partners do
+    // (passed over, and said so first).
     Opportunity probe;
     probe.party = lead.party;
-    EXPECT_EQ(engine_->Check(probe).status, CheckStatus::kClear) << lead.id;
+    const CheckResult owners = engine_->Check(probe);
+    for (const Match& m : owners.matches) {  // (each at or above the conflict threshold)
+      EXPECT_EQ(m.owner.kind, OwnerKind::kPartner) << lead.id;
+      EXPECT_TRUE(by_id.count(m.owner.id) && !by_id.at(m.owner.id)->active) << lead.id;
+      ASSERT_FALSE(r.reasons.empty());
+      EXPECT_NE(r.reasons[0].find("which is inactive"), std::string::npos) << r.reasons[0];
+    }
     if (r.decision == RouteDecision::kUnassigned) {
       EXPECT_FALSE(r.reasons.empty());
       EXPECT_TRUE(r.candidates.empty());
