@@ -98,6 +98,7 @@ struct RoutingState {
   struct Counters {
     std::string partner_id;
     std::uint64_t received = 0, open = 0, accepted = 0, declined = 0, closed = 0;
+    std::uint64_t last_routed = 0;  // `routed` when it last received a lead
   };
   struct Assignment {
     Lead lead;

@@ -820,15 +820,25 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   }
 
   // Selection. Partners that tie, or all the eligible in round robin mode,
-  // take turns by the leads they have received between them: each lead
-  // they take moves the turn on by one, and leads that go to other
-  // partners (another country's) move it not at all. (One turn counter for
-  // every lead let a country's leads always find the same partner when two
-  // countries' leads alternated.) round_robin_ still counts such choices.
+  // take turns: the one that has waited longest since its last lead (or
+  // never had one) first, the first in order among equals. Among partners
+  // that get leads only through the tie this is plain rotation; leads that
+  // a member gets elsewhere (another territory's) put it at the back, and
+  // skip no one. (One turn counter for every lead gave a country's leads
+  // always to the same partner when two countries' leads alternated; a turn
+  // from the leads the group had received starved a member that also
+  // covered another country.) round_robin_ still counts such choices.
   auto turn = [&](std::size_t n) {
-    std::uint64_t received = 0;
-    for (std::size_t i = 0; i < n; ++i) received += state_of(scored[i].partner).received;
-    return static_cast<std::size_t>(received % n);
+    std::size_t pick = 0;
+    std::uint64_t oldest = state_of(scored[0].partner).last_routed;
+    for (std::size_t i = 1; i < n; ++i) {
+      const std::uint64_t last = state_of(scored[i].partner).last_routed;
+      if (last < oldest) {
+        oldest = last;
+        pick = i;
+      }
+    }
+    return pick;
   };
   std::size_t pick = 0;
   switch (pol.mode) {
@@ -916,6 +926,7 @@ void Engine::Router::ApplyRoute(const Lead& lead, const RouteResult& result,
   if (result.assignee.kind != OwnerKind::kPartner) return;  // a direct owner
   PartnerState& s = StateOf(result.assignee.id);
   ++s.received;
+  s.last_routed = routed_;
   ++s.open;
   ++open_;
   Assignment& a = AssignmentOf(lead.id);
@@ -1222,7 +1233,7 @@ RoutingState Engine::Router::Save(std::uint64_t* position) const {
   }
   for (const auto& [id, state] : states_) {
     out.partners.push_back({id, state->received, state->open, state->accepted,
-                            state->declined, state->closed});
+                            state->declined, state->closed, state->last_routed});
   }
   for (const auto& [id, a] : assignments_) {
     out.assignments.push_back(*a);
@@ -1244,7 +1255,7 @@ Status Engine::Router::Restore(const RoutingState& state) {
     assignments_.clear();
     for (const RoutingState::Counters& c : state.partners) {
       PartnerState& s = StateOf(c.partner_id);
-      s = PartnerState{c.received, c.open, c.accepted, c.declined, c.closed};
+      s = PartnerState{c.received, c.open, c.accepted, c.declined, c.closed, c.last_routed};
     }
     for (const Assignment& in : state.assignments) AssignmentOf(in.lead.id) = in;
     round_robin_ = state.round_robin;

@@ -73,6 +73,9 @@ class Engine::Router {
  private:
   struct PartnerState {
     std::uint64_t received = 0, open = 0, accepted = 0, declined = 0, closed = 0;
+    // routed_ when it last received a lead (0: never): tied partners take
+    // turns, the one that waited longest first.
+    std::uint64_t last_routed = 0;
   };
   static bool HadLeads(const PartnerState& s) { return s.received > 0 || s.open > 0; }
   // A routed lead: as snapshots hold it (leadroute/change_log.h).

@@ -252,6 +252,7 @@ void EncodeRoutingState(const RoutingState& state, std::string* out) {
     w.Field("accepted", c.accepted);
     w.Field("declined", c.declined);
     w.Field("closed", c.closed);
+    w.Field("last_routed", c.last_routed);
     w.EndObject();
     out->push_back('\n');
   }
@@ -359,6 +360,7 @@ Status DecodeRoutingState(std::string_view text, RoutingState* out) {
             return ReadUint(f, key, &counters.declined);
           }
           if (key == "closed") return ReadUint(f, key, &counters.closed);
+          if (key == "last_routed") return ReadUint(f, key, &counters.last_routed);
           if (key == "partner_id") return json::ReadString(f, key, &assignment.partner_id);
           if (key == "result") return DecodeRouteResult(f, key, &assignment.result);
           return Status::Ok();

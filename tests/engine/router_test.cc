@@ -513,7 +513,8 @@ TEST_F(RouterTest, TiesGoRoundRobin) {
 
 // Regression: one turn counter for all leads. With a country's leads
 // alternating with another's, each country's leads always found the same
-// one of its two tied partners (de-1 and fr-2 took every lead).
+// one of its two tied partners (de-1 and fr-2 took every lead). Tied
+// partners now take turns, the one that waited longest first.
 TEST_F(RouterTest, TiedPartnersTakeTurnsWhateverOtherLeadsComeBetween) {
   for (const char* policy : {"", "[selection]\nmode = \"round_robin\"\n"}) {
     Load(policy, {P("de-1", {"DE"}), P("de-2", {"DE"}), P("fr-1", {"FR"}), P("fr-2", {"FR"})});
@@ -526,6 +527,42 @@ TEST_F(RouterTest, TiedPartnersTakeTurnsWhateverOtherLeadsComeBetween) {
     for (const char* p : {"de-1", "de-2", "fr-1", "fr-2"}) {
       EXPECT_EQ(got.count(p), 2u) << p << " with policy '" << policy << "'";
     }
+  }
+  // A member that also covers another country takes its leads there and
+  // waits its turn here (a review of the first fix, which counted the
+  // leads a group received, starved "b": "a" took every lead).
+  for (const char* policy : {"", "[selection]\nmode = \"round_robin\"\n"}) {
+    Load(policy, {P("b", {"DE"}), P("a", {"DE", "AT"})});
+    std::multiset<std::string> de, at;
+    for (int i = 0; i < 20; ++i) {
+      const std::string country = i % 2 == 0 ? "AT" : "DE";
+      const std::string id = std::string(policy).substr(0, 3) + "m" + std::to_string(i);
+      (country == "AT" ? at : de).insert(Route(L(id, country)).assignee.id);
+    }
+    EXPECT_EQ(at.count("a"), 10u) << policy;
+    EXPECT_EQ(de.count("b"), 10u) << policy;  // "a" had a lead since, each time
+  }
+  // A partner that joins a rotation takes the next turn, then its place in
+  // it (no run of leads to catch up).
+  Load("", {P("x", {"FR"}), P("y", {"FR"})});
+  for (int i = 0; i < 6; ++i) Route(L("before" + std::to_string(i), "FR"));
+  Load("", {P("x", {"FR"}), P("y", {"FR"}), P("z", {"FR"})});
+  std::vector<std::string> order;
+  for (int i = 0; i < 6; ++i) order.push_back(Route(L("after" + std::to_string(i), "FR")).assignee.id);
+  EXPECT_EQ(order, (std::vector<std::string>{"z", "x", "y", "z", "x", "y"}));
+  // The turns survive a snapshot of the routing state.
+  std::uint64_t position = 0;
+  const RoutingState saved = engine_->SaveRouting(&position);
+  auto twin = Engine::Create();
+  ASSERT_TRUE(twin.ok());
+  ASSERT_TRUE((*twin)->LoadRules(dir_.string()).ok());
+  ASSERT_TRUE((*twin)->RestoreRouting(saved).ok());
+  for (int i = 0; i < 3; ++i) {
+    const Lead lead = L("restored" + std::to_string(i), "FR");
+    auto there = (*twin)->Route(lead, {});
+    ASSERT_TRUE(there.ok());
+    EXPECT_EQ(there->assignee.id, Route(lead).assignee.id) << i;
+    EXPECT_EQ(there->assignee.id, order[i]) << i;  // z, x, y again
   }
 }
 

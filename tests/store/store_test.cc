@@ -1346,5 +1346,29 @@ TEST(RoutingStateCodecTest, AMalformedAssigneeIsAnError) {
   }
 }
 
+// When each partner last received a lead decides whose turn a tie is: a
+// snapshot keeps it, and one without it (an earlier build's) reads as never.
+TEST(RoutingStateCodecTest, WhenEachPartnerLastReceivedALeadIsKept) {
+  RoutingState state;
+  state.routed = 9;
+  state.partners.push_back({"p1", 4, 1, 2, 1, 0, 9});
+  state.partners.push_back({"p2", 3, 0, 0, 0, 3, 7});
+  std::string text;
+  EncodeRoutingState(state, &text);
+  RoutingState back;
+  ASSERT_TRUE(DecodeRoutingState(text, &back).ok()) << text;
+  ASSERT_EQ(back.partners.size(), 2u);
+  EXPECT_EQ(back.partners[0].last_routed, 9u);
+  EXPECT_EQ(back.partners[1].last_routed, 7u);
+  EXPECT_EQ(back.partners[1].closed, 3u);
+  const std::string earlier =
+      R"({"round_robin":0,"routed":1,"unassigned":0,"open":0})" "\n"
+      R"({"counters":"p1","received":1,"open":0,"accepted":0,"declined":0,"closed":1})" "\n";
+  ASSERT_TRUE(DecodeRoutingState(earlier, &back).ok());
+  ASSERT_EQ(back.partners.size(), 1u);
+  EXPECT_EQ(back.partners[0].last_routed, 0u);
+  EXPECT_EQ(back.partners[0].received, 1u);
+}
+
 }  // namespace
 }  // namespace leadroute::store
