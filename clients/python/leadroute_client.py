@@ -138,11 +138,14 @@ class Client:
                     for _, mask in events:
                         if mask & selectors.EVENT_READ:
                             try:
-                                chunk = self._sock.recv(1 << 20)
+                                chunk = self._sock.recv(65536)
                             except BlockingIOError:
                                 chunk = None
                             if chunk == b"":
-                                raise ConnectionError("leadroute closed the connection")
+                                # Closed: what it said last (a line too
+                                # long) is in the buffer, for the caller's
+                                # reads to raise; the rest is not sent.
+                                return
                             if chunk:
                                 self._buf += chunk
                         if mask & selectors.EVENT_WRITE and view:
@@ -150,6 +153,8 @@ class Client:
                                 view = view[self._sock.send(view):]
                             except BlockingIOError:
                                 pass
+                            except (BrokenPipeError, ConnectionResetError):
+                                return  # as above
             finally:
                 self._sock.settimeout(timeout)
 
@@ -160,7 +165,7 @@ class Client:
         while end < 0:
             del self._buf[:self._pos]
             self._pos = 0
-            chunk = self._sock.recv(1 << 20)
+            chunk = self._sock.recv(65536)
             if not chunk:
                 raise ConnectionError("leadroute closed the connection")
             self._buf += chunk

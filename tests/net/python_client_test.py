@@ -131,12 +131,53 @@ try:
         answers = c.pipeline([("normalize", {"party": party})] * 80000)
         assert len(answers) == 80000 and all(a["domain"] == "acme.de" for a in answers)
         assert c.call("ping")["version"]
+    # A request past the server's line limit: its last word is raised.
+    with Client("127.0.0.1", port, timeout=60) as c:
+        try:
+            c.call("ping", pad="x" * 20_000_000)
+            raise AssertionError("a 20 MB request was answered")
+        except RpcError as e:
+            assert e.code == -32002 and "too long" in e.message, e
 finally:
     server.terminate()
     server.wait(timeout=10)
 
-# A server with a token and a short idle timeout.
+# A server that answers and closes while the client is still sending, and
+# reads slowly meanwhile (as a server past its line limit discards): its
+# last line is raised as RpcError, not a bare ConnectionError (a review of
+# the reading-while-sending found it lost).
+import socket  # noqa: E402
+import threading  # noqa: E402
+listener = socket.create_server(("127.0.0.1", 0))
+
+
+def slow_server():
+    conn, _ = listener.accept()
+    conn.recv(65536)
+    conn.sendall(b'{"jsonrpc":"2.0","id":null,"error":{"code":-32002,'
+                 b'"message":"request line too long"}}\n')
+    conn.shutdown(socket.SHUT_WR)
+    try:
+        while conn.recv(65536):
+            time.sleep(0.01)
+    except OSError:
+        pass
+    conn.close()
+
+
 import time  # noqa: E402
+thread = threading.Thread(target=slow_server)
+thread.start()
+with Client("127.0.0.1", listener.getsockname()[1], timeout=30) as c:
+    try:
+        c.call("ping", pad="x" * 20_000_000)
+        raise AssertionError("no error from a server that closed")
+    except RpcError as e:
+        assert e.code == -32002, e
+thread.join(timeout=30)
+listener.close()
+
+# A server with a token and a short idle timeout.
 server, port = start_server(bin_path, root, extra=("--token", "s3cret", "--idle-seconds", "1"))
 try:
     with Client("127.0.0.1", port, token="s3cret") as c:
