@@ -76,6 +76,13 @@ bool ShareProduct(const std::vector<std::string>& deal, std::string_view stored)
   }
 }
 
+// Whether `opp`, stored, would protect a customer that no check could find
+// (it gives no match key): an open or pending one. One that closes is
+// taken as it is (refusing it kept a record open that the update closed).
+bool ProtectsWithoutKeys(const Opportunity& opp) {
+  return opp.status == OpportunityStatus::kOpen || opp.status == OpportunityStatus::kPending;
+}
+
 }  // namespace
 
 Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
@@ -116,7 +123,9 @@ Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (!index::OpportunityIndex::Prepare(opp, Features(opp.party), &record)) {
     return Status::TooLarge("opportunity too large to store");
   }
-  if (record.keys.empty()) return Status::InvalidArgument(kNoMatchKey, "opportunity");
+  if (record.keys.empty() && ProtectsWithoutKeys(opp)) {
+    return Status::InvalidArgument(kNoMatchKey, "opportunity");
+  }
   std::lock_guard write(write_mu_);
   MakeRoom(1, record.packed.size(), 1);
   index_.Prefetch(record);  // writers are excluded; readers only read
@@ -253,7 +262,7 @@ std::vector<Status> Engine::Deals::UpsertMany(
                           statuses[i] = Status::TooLarge("opportunity too large to store");
                           continue;
                         }
-                        if (records[i].keys.empty()) {
+                        if (records[i].keys.empty() && ProtectsWithoutKeys(opps[i])) {
                           statuses[i] = Status::InvalidArgument(kNoMatchKey, "opportunity");
                           continue;
                         }

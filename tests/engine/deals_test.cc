@@ -291,6 +291,15 @@ TEST_F(DealsTest, ARecordNothingCouldMatchIsRefused) {
     EXPECT_EQ(batch[0].code(), Status::Code::kInvalidArgument);
   }
   EXPECT_EQ(engine_->Stats().opportunities, 0u);
+  // An update that closes is taken, whatever its fields read as (a review
+  // found the open record kept, and conflicting, when it was refused).
+  bool created = false;
+  ASSERT_TRUE(engine_->UpsertOpportunity(Opp("acme", "p1", Company("Acme GmbH", "DE")), &created)
+                  .ok());
+  Opportunity closing = Opp("acme", "p1", party("-", "", ""));
+  closing.status = OpportunityStatus::kLost;
+  EXPECT_TRUE(engine_->UpsertOpportunity(closing, &created).ok());
+  EXPECT_EQ(CheckAs("p2", Company("Acme GmbH", "DE")).status, CheckStatus::kClear);
   // One field that reads is enough, beside others that do not.
   EXPECT_TRUE(engine_->Register(Opp("ok", "p1", party("-", "n/a", "+49 89 1234567"))).ok());
   Party person;
