@@ -12,6 +12,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cli/bench_rules.h"
@@ -152,18 +153,11 @@ const std::vector<FlagSpec> kRepairFlags = {
 bool ReadCount(const Flags& flags, const char* name, std::size_t lo, std::size_t hi,
                std::size_t* out);
 
-// Opens the data directory the flags name (`fallback` when --data is
-// absent; "none" or empty: no directory) and restores the engine from it.
-// *store stays null without a directory. False (after saying why) on
-// error, with the exit code in *failure: 2 for a setting refused, 1 for a
-// directory that does not open.
-bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, bool log_json,
-               std::unique_ptr<store::Store>* out, int* failure) {
-  *failure = 2;  // a setting refused; 1 below, for a directory that does not open
-  const std::string dir = flags.Get("data").value_or(fallback);
-  // The durability settings are checked with a directory or without: a
-  // typo in a shared config or environment must not wait for the day a
-  // data directory is used.
+// The durability settings the flags name, into *options; false (after
+// saying why) when one is refused. Checked with a data directory or
+// without (a typo in a shared config or environment must not wait for the
+// day a data directory is used), and before anything loads.
+bool ReadStoreOptions(const Flags& flags, store::StoreOptions* out) {
   store::StoreOptions options;
   if (auto sync = flags.Get("sync")) {
     auto policy = store::ParseSyncPolicy(*sync);
@@ -181,8 +175,18 @@ bool OpenStore(const Flags& flags, const std::string& fallback, Engine* engine, 
   std::size_t keep = 86400;
   if (!ReadCount(flags, "journal-keep-seconds", 0, 1u << 30, &keep)) return false;
   options.journal_keep_seconds = static_cast<std::int64_t>(keep);
+  *out = std::move(options);
+  return true;
+}
+
+// Opens the data directory the flags name (`fallback` when --data is
+// absent; "none" or empty: no directory) with `options` (ReadStoreOptions)
+// and restores the engine from it. *store stays null without a directory.
+// False (after saying why) when the directory does not open.
+bool OpenStore(const Flags& flags, const std::string& fallback, store::StoreOptions options,
+               Engine* engine, bool log_json, std::unique_ptr<store::Store>* out) {
+  const std::string dir = flags.Get("data").value_or(fallback);
   if (dir.empty() || dir == "none") return true;
-  *failure = 1;
   // serve logs JSON lines on stdout; pipe's stdout is its answers.
   auto say = [log_json](std::string_view level, std::string_view msg, std::string_view detail) {
     if (log_json) {
@@ -508,11 +512,13 @@ int RunPipe(const Flags& flags) {
       !ReadCount(flags, "max-depth", 2, 1024, &limits.max_depth)) {
     return 2;
   }
+  store::StoreOptions store_options;
+  if (!ReadStoreOptions(flags, &store_options)) return 2;
   int failure = 1;
   auto engine = MakeEngine(flags, &failure);
   if (!engine) return failure;
   std::unique_ptr<store::Store> data;
-  if (!OpenStore(flags, "", engine.get(), /*log_json=*/false, &data, &failure)) return failure;
+  if (!OpenStore(flags, "", store_options, engine.get(), /*log_json=*/false, &data)) return 1;
   const std::unique_ptr<Ticker> expiry = ExpiryWithoutStore(data.get(), engine.get());
   protocol::Dispatcher dispatcher(engine.get(), limits);
   protocol::LineBuffer in(max_line);
@@ -899,12 +905,29 @@ int RunServe(const Flags& flags) {
     return 2;
   }
   options.token = flags.Get("token").value_or("");
+  // Before anything loads: a setting refused (exit 2), as the others.
+  if (options.token.empty()) {
+    for (const auto& [flag, host, on] :
+         {std::tuple<const char*, const std::string&, bool>{"listen", options.host, true},
+          {"http", options.http_host, options.http}}) {
+      if (on && !net::IsLoopback(host)) {
+        std::fprintf(stderr, "%s\n",
+                     flags.Complaint(flag, "is beyond loopback (" + host +
+                                               ") and needs a token (--token or "
+                                               "LEADROUTE_TOKEN)")
+                         .c_str());
+        return 2;
+      }
+    }
+  }
+  store::StoreOptions store_options;
+  if (!ReadStoreOptions(flags, &store_options)) return 2;
   int failure = 1;
   auto engine = MakeEngine(flags, &failure);
   if (!engine) return failure;
   std::unique_ptr<store::Store> data;
-  if (!OpenStore(flags, "./var", engine.get(), /*log_json=*/true, &data, &failure)) {
-    return failure;
+  if (!OpenStore(flags, "./var", store_options, engine.get(), /*log_json=*/true, &data)) {
+    return 1;
   }
   const std::unique_ptr<Ticker> expiry = ExpiryWithoutStore(data.get(), engine.get());
   options.feed = data.get();

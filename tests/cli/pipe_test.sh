@@ -48,6 +48,11 @@ done
 rc=0
 "$bin" serve --listen example.com:7411 --http off --data none </dev/null 2>/dev/null || rc=$?
 [ "$rc" -eq 2 ] || { echo "serve --listen example.com exited $rc, not 2"; exit 1; }
+# Beyond loopback without a token: refused at once, exit 2 (regression: 1,
+# once the rule set and data directory had loaded).
+rc=0
+"$bin" serve --listen 0.0.0.0:0 --http off --data none </dev/null 2>/dev/null || rc=$?
+[ "$rc" -eq 2 ] || { echo "serve --listen 0.0.0.0 without a token exited $rc, not 2"; exit 1; }
 listening=$(timeout 3 "$bin" serve --listen localhost:0 --http off --data none 2>/dev/null \
               | head -n 1 || true)
 printf '%s\n' "$listening" | grep -q '"tcp":"127.0.0.1:' || { echo "localhost not served: $listening"; exit 1; }
@@ -62,6 +67,10 @@ printf '{"id":"a","territories":["XX"]}\n' > "$bad/partners.jsonl"
 if lint_out=$("$bin" lint "$bad"); then echo "bad rules lint clean"; exit 1; fi
 printf '%s\n' "$lint_out" | grep -q "policy.toml:2:8: selection.mode must be one of" || { echo "bad lint: $lint_out"; exit 1; }
 if "$bin" pipe --rules "$bad" </dev/null 2>/dev/null; then echo "pipe started on bad rules"; exit 1; fi
+# A refused setting is told before the rule set loads (exit 2, not 1).
+rc=0
+"$bin" pipe --rules "$bad" --sync bogus </dev/null 2>/dev/null || rc=$?
+[ "$rc" -eq 2 ] || { echo "bad --sync beside bad rules exited $rc, not 2"; exit 1; }
 out=$(printf '%s\n' \
   '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l1","company":"Acme GmbH","country":"DE","products":["cloud"],"language":"de"},"explain":true}}' \
   '{"jsonrpc":"2.0","id":2,"method":"reload_rules"}' \
