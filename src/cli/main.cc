@@ -422,13 +422,27 @@ int RunCall(const Flags& flags) {
   w.Field("method", args[0]);
   if (args.size() == 2) {
     w.Key("params");
-    // The server validates it. On one line: a line break in JSON is
-    // whitespace between tokens (inside a string it would not be JSON), so
-    // pretty-printed params are sent as a space (they were sent as several
-    // request lines, each a parse error).
+    // The server validates it. On one line: a line break between tokens is
+    // whitespace, sent as a space (pretty-printed params went as several
+    // request lines, each a parse error); one inside a string is not JSON,
+    // and is left for the server to refuse.
     std::string params = args[1];
-    std::replace_if(params.begin(), params.end(), [](char c) { return c == '\n' || c == '\r'; },
-                    ' ');
+    bool in_string = false, escaped = false;
+    for (char& c : params) {
+      if (in_string) {
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '\n' || c == '\r') {
+        c = ' ';
+      }
+    }
     w.Raw(params);
   }
   w.EndObject();

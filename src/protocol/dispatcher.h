@@ -67,6 +67,8 @@ class Dispatcher {
   // the longest line), for a connection gone idle: without it, one that
   // once sent a bulk load held that for its life. Not after each long line:
   // a bulk load's next line would grow them again.
+  // REQUIRES: no Handle() or HandleLines() of this dispatcher under way (on
+  // any thread: the bulk pool's, the parallel reads' helper).
   void Trim();
   // The parsers' room at first, in bytes of line, and the most Trim()
   // leaves them (it takes them back to the first).

@@ -34,7 +34,9 @@ class LineBuffer {
   // kLinePadding readable bytes after it, until the next Writable() call.
   Next NextLine(std::string_view* line);
 
-  static constexpr std::size_t kKeptCapacity = 64 * 1024;
+  // (Four reads of a connection's 64 KiB: a read that ends mid-line grows
+  // the buffer to two, which a drain should not free each time.)
+  static constexpr std::size_t kKeptCapacity = 256 * 1024;
   // Usable bytes allocated now.
   std::size_t capacity() const { return capacity_; }
 

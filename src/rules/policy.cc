@@ -411,8 +411,10 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
     if (std::find(std::begin(kSections), std::end(kSections), k) == std::end(kSections)) {
       // A key outside any section ("foo = 1" at the top) is unknown too (it
       // read "foo must be a table").
-      errors.Add(key.source(), node.is_table() ? "unknown section [" + std::string(k) + "]"
-                                               : "unknown key " + std::string(k));
+      errors.Add(key.source(),
+                 node.is_table()                ? "unknown section [" + std::string(k) + "]"
+                 : node.is_array_of_tables() ? "unknown section [[" + std::string(k) + "]]"
+                                             : "unknown key " + std::string(k));
       continue;
     }
     const toml::table* t = AsTable(node, k, &errors);
@@ -430,8 +432,6 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
     } else if (k == "conflict") {
       ReadConflictTable(*t, "conflict", &p.conflict, nullptr, &errors);
       p.has_conflict = true;
-    } else {
-      errors.Add(key.source(), "unknown section [" + std::string(k) + "]");
     }
   }
   if (!errors.empty()) return errors.ToStatus();

@@ -180,49 +180,98 @@ void PartnerErrors(const Policy* policy, std::vector<Partner> partners,
   }
 }
 
-// The errors, one a line, at most FileErrors::kMaxKept of each file
-// ("FILE:LINE:COL: ..."), the rest counted ("FILE: N more errors", as
-// FileErrors counts a file's lines that do not parse). A review found a
-// file's partners' errors listed without end (150 unknown codes).
+// Where an error line says it is: "FILE:LINE:COL: message" (a FILE may
+// hold ':' itself). False for one that names no place.
+bool Located(std::string_view line, std::string_view* file, std::size_t* line_no,
+             std::size_t* col) {
+  for (std::size_t at = line.find(':'); at != std::string_view::npos;
+       at = line.find(':', at + 1)) {
+    const char* p = line.data() + at + 1;
+    const char* end = line.data() + line.size();
+    auto r = std::from_chars(p, end, *line_no);
+    if (r.ec != std::errc() || r.ptr == end || *r.ptr != ':') continue;
+    r = std::from_chars(r.ptr + 1, end, *col);
+    if (r.ec != std::errc() || r.ptr == end || *r.ptr != ':') continue;
+    *file = line.substr(0, at);
+    return true;
+  }
+  return false;
+}
+
+// The errors, one a line: of each file ("FILE:LINE:COL: ..."), its first
+// FileErrors::kMaxKept by place, the rest counted ("FILE: N more errors",
+// as FileErrors counts a file's lines that do not parse); lines that name
+// no place as they come. A review found a file's partners' own errors
+// listed without end (150 unknown codes), after its lines that did not
+// parse, whatever their lines.
 std::string JoinErrors(const std::vector<std::string>& errors) {
-  std::vector<std::pair<std::string, std::size_t>> shown, dropped;  // per file
-  auto count = [](std::vector<std::pair<std::string, std::size_t>>* of, std::string_view file,
-                  std::size_t n) -> std::size_t& {
-    for (auto& [f, k] : *of) {
-      if (f == file) return k += n;
-    }
-    return of->emplace_back(std::string(file), n).second;
+  struct Error {
+    std::size_t line, col;
+    std::string_view text;
   };
-  std::string all;
+  struct File {
+    std::string_view name;
+    std::vector<Error> errors;
+    std::size_t more = 0;  // counted already, not kept
+  };
+  std::vector<File> files;
+  // In order: an unplaced line's text, or a file's errors (by index).
+  std::vector<std::pair<std::string_view, std::size_t>> items;
+  constexpr std::size_t kNoFile = SIZE_MAX;
+  auto file_of = [&](std::string_view name) -> File& {
+    for (File& f : files) {
+      if (f.name == name) return f;
+    }
+    items.emplace_back(std::string_view(), files.size());
+    return files.emplace_back(File{name, {}, 0});
+  };
   for (const std::string& message : errors) {
     std::string_view rest = message;
     while (!rest.empty()) {
       const std::size_t nl = rest.find('\n');
       const std::string_view line = rest.substr(0, nl);
       rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-      // "FILE:LINE:COL: " names its file; "FILE: N more errors" counts.
-      const std::size_t colon = line.find(':');
-      const std::string_view file = colon == std::string_view::npos ? "" : line.substr(0, colon);
-      std::size_t more = 0;
-      if (constexpr std::string_view kMore = " more errors"; line.ends_with(kMore)) {
-        const std::string_view n = line.substr(colon + 2, line.size() - colon - 2 - kMore.size());
-        if (std::from_chars(n.data(), n.data() + n.size(), more).ec == std::errc() && more > 0) {
-          count(&dropped, file, more);
+      std::string_view file;
+      std::size_t line_no = 0, col = 0;
+      if (Located(line, &file, &line_no, &col)) {
+        file_of(file).errors.push_back(Error{line_no, col, line});
+        continue;
+      }
+      // "FILE: N more errors"
+      constexpr std::string_view kMore = " more errors";
+      if (const std::size_t at = line.rfind(": ");
+          at != std::string_view::npos && line.ends_with(kMore)) {
+        const std::string_view n = line.substr(at + 2, line.size() - at - 2 - kMore.size());
+        std::size_t more = 0;
+        if (std::from_chars(n.data(), n.data() + n.size(), more).ptr == n.data() + n.size() &&
+            more > 0) {
+          file_of(line.substr(0, at)).more += more;
           continue;
         }
       }
-      const bool placed = colon != std::string_view::npos && colon + 1 < line.size() &&
-                          line[colon + 1] >= '0' && line[colon + 1] <= '9';
-      if (placed && count(&shown, file, 1) > json::FileErrors::kMaxKept) {
-        count(&dropped, file, 1);
-        continue;
-      }
-      if (!all.empty()) all.push_back('\n');
-      all += line;
+      items.emplace_back(line, kNoFile);
     }
   }
-  for (const auto& [file, n] : dropped) {
-    all.append("\n").append(file).append(": ").append(std::to_string(n)).append(" more errors");
+  std::string all;
+  auto add = [&all](std::string_view line) {
+    if (!all.empty()) all.push_back('\n');
+    all += line;
+  };
+  for (const auto& [text, index] : items) {
+    if (index == kNoFile) {
+      add(text);
+      continue;
+    }
+    File& f = files[index];
+    std::stable_sort(f.errors.begin(), f.errors.end(), [](const Error& a, const Error& b) {
+      return a.line != b.line ? a.line < b.line : a.col < b.col;
+    });
+    const std::size_t kept = std::min(f.errors.size(), json::FileErrors::kMaxKept);
+    for (std::size_t k = 0; k < kept; ++k) add(f.errors[k].text);
+    const std::size_t more = f.more + (f.errors.size() - kept);
+    if (more > 0) {
+      add(std::string(f.name) + ": " + std::to_string(more) + " more errors");
+    }
   }
   return all;
 }

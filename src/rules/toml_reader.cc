@@ -43,8 +43,9 @@ std::optional<toml::table> ParseToml(std::string_view text, std::string_view nam
 
 namespace {
 
-// A bound as people write it: "0", "0.5", "1000000000000", "1.7976931348623157e+308"
-// (std::to_string gave "0.000000" and 309 digits for the largest double).
+// A bound as to_chars writes it, shortest: "0", "0.5", "1e+12",
+// "1.7976931348623157e+308" (std::to_string gave "0.000000" and 309
+// digits for the largest double).
 std::string Bound(double v) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof buf, v);

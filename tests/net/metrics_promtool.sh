@@ -28,6 +28,9 @@ set -e
 # line of its own, each a parse error).
 "$bin" call check $'{\n  "deal": {"company": "ACME GmbH",\r\n "country": "DE"}\n}' \
   --connect "127.0.0.1:$tcp" | grep -q '"result":{"status":"clear"' || { echo "call of multi-line params"; exit 1; }
+# A line break inside a string is no JSON: refused, not sent as a space.
+out=$("$bin" call check $'{"deal": {"company": "ACME\nGmbH"}}' --connect "127.0.0.1:$tcp" || true)
+printf '%s\n' "$out" | grep -q '"code":-32700' || { echo "call sent a line break inside a string as a space: $out"; exit 1; }
 curl -sf -X POST -H 'Content-Type: application/json' \
   -d '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","company":"Acme GmbH","country":"DE","products":["cloud"],"language":"de"}}}' \
   "$url/rpc" >/dev/null

@@ -35,6 +35,7 @@ TEST(PolicyTest, DefaultsWithoutAnySection) {
 TEST(PolicyTest, TopKeysNonFiniteValuesAndBoundsAreToldPlainly) {
   EXPECT_EQ(ErrorsOf("foo = 1\n"), "policy.toml:1:1: unknown key foo");
   EXPECT_EQ(ErrorsOf("[bar]\nx = 1\n"), "policy.toml:1:2: unknown section [bar]");
+  EXPECT_EQ(ErrorsOf("[[bar]]\nx = 1\n"), "policy.toml:1:3: unknown section [[bar]]");
   for (const char* v : {"nan", "inf", "-inf"}) {
     const std::string errors = ErrorsOf(
         std::string("[[rules]]\nwhen = { field = \"employees\", op = \"eq\", value = ") + v +
@@ -250,8 +251,19 @@ TEST_F(RuleSetDirTest, AHundredErrorsOfAFileAreListedAndTheRestCounted) {
   Write("partners.jsonl", partners);
   const std::vector<std::string> errors = Lint();
   ASSERT_EQ(errors.size(), 101u);
-  EXPECT_NE(errors[0].find("partners.jsonl:"), std::string::npos) << errors[0];
+  // The first hundred by line: the partners' codes (lines 1 to 100), not
+  // the lines that do not parse (151 on).
+  EXPECT_NE(errors[0].find("partners.jsonl:1:"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[99].find("partners.jsonl:100:"), std::string::npos) << errors[99];
   EXPECT_TRUE(errors.back().ends_with("partners.jsonl: 200 more errors")) << errors.back();
+  // A directory whose name holds ':' is still one file's.
+  const std::filesystem::path odd = dir_ / "x:y";
+  std::filesystem::create_directory(odd);
+  std::filesystem::copy(dir_ / "policy.toml", odd / "policy.toml");
+  std::filesystem::copy(dir_ / "partners.jsonl", odd / "partners.jsonl");
+  const std::vector<std::string> in_odd = rules::Lint(odd.string(), *normalizer_);
+  ASSERT_EQ(in_odd.size(), 101u);
+  EXPECT_TRUE(in_odd.back().ends_with("x:y/partners.jsonl: 200 more errors")) << in_odd.back();
   // As loading says.
   auto rs = RuleSet::Load(dir_.string(), *normalizer_);
   ASSERT_FALSE(rs.ok());
