@@ -266,6 +266,20 @@ std::unique_ptr<Engine> MakeEngine(const Flags& flags, int* failure,
   return std::move(*engine);
 }
 
+// serve's and pipe's start: the durability settings read, the engine made
+// (configuration, rule set) and the data directory opened (`fallback` when
+// --data is absent). 0, or the exit code (after saying why): 2 for a
+// setting refused, 1 for a rule set or data directory that does not load.
+int Start(const Flags& flags, const std::string& fallback, bool log_json,
+          std::unique_ptr<Engine>* engine, std::unique_ptr<store::Store>* data) {
+  store::StoreOptions store_options;
+  if (!ReadStoreOptions(flags, &store_options)) return 2;
+  int failure = 1;
+  *engine = MakeEngine(flags, &failure);
+  if (!*engine) return failure;
+  return OpenStore(flags, fallback, store_options, engine->get(), log_json, data) ? 0 : 1;
+}
+
 // A whole number from `lo` to `hi` in flag `name`, into *out; false (after
 // saying why) when malformed.
 bool ReadCount(const Flags& flags, const char* name, std::size_t lo, std::size_t hi,
@@ -526,13 +540,11 @@ int RunPipe(const Flags& flags) {
       !ReadCount(flags, "max-depth", 2, 1024, &limits.max_depth)) {
     return 2;
   }
-  store::StoreOptions store_options;
-  if (!ReadStoreOptions(flags, &store_options)) return 2;
-  int failure = 1;
-  auto engine = MakeEngine(flags, &failure);
-  if (!engine) return failure;
+  std::unique_ptr<Engine> engine;
   std::unique_ptr<store::Store> data;
-  if (!OpenStore(flags, "", store_options, engine.get(), /*log_json=*/false, &data)) return 1;
+  if (const int failure = Start(flags, "", /*log_json=*/false, &engine, &data); failure != 0) {
+    return failure;
+  }
   const std::unique_ptr<Ticker> expiry = ExpiryWithoutStore(data.get(), engine.get());
   protocol::Dispatcher dispatcher(engine.get(), limits);
   protocol::LineBuffer in(max_line);
@@ -934,14 +946,10 @@ int RunServe(const Flags& flags) {
       }
     }
   }
-  store::StoreOptions store_options;
-  if (!ReadStoreOptions(flags, &store_options)) return 2;
-  int failure = 1;
-  auto engine = MakeEngine(flags, &failure);
-  if (!engine) return failure;
+  std::unique_ptr<Engine> engine;
   std::unique_ptr<store::Store> data;
-  if (!OpenStore(flags, "./var", store_options, engine.get(), /*log_json=*/true, &data)) {
-    return 1;
+  if (const int failure = Start(flags, "./var", /*log_json=*/true, &engine, &data); failure != 0) {
+    return failure;
   }
   const std::unique_ptr<Ticker> expiry = ExpiryWithoutStore(data.get(), engine.get());
   options.feed = data.get();
