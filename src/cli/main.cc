@@ -12,7 +12,6 @@
 #include <iostream>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "cli/bench_rules.h"
@@ -411,6 +410,30 @@ bool ReadConnect(const Flags& flags, std::string* host, std::uint16_t* port) {
   return true;
 }
 
+// `json` with its line breaks between tokens made spaces (whitespace all
+// the same): pretty-printed params went as several request lines, each a
+// parse error. One inside a string is no JSON, and is left for the server
+// to refuse.
+std::string OnOneLine(std::string json) {
+  bool in_string = false, escaped = false;
+  for (char& c : json) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '\n' || c == '\r') {
+      c = ' ';
+    }
+  }
+  return json;
+}
+
 int RunCall(const Flags& flags) {
   const auto& args = flags.positional();
   if (flags.Has("help") || args.empty() || args.size() > 2) {
@@ -436,28 +459,7 @@ int RunCall(const Flags& flags) {
   w.Field("method", args[0]);
   if (args.size() == 2) {
     w.Key("params");
-    // The server validates it. On one line: a line break between tokens is
-    // whitespace, sent as a space (pretty-printed params went as several
-    // request lines, each a parse error); one inside a string is not JSON,
-    // and is left for the server to refuse.
-    std::string params = args[1];
-    bool in_string = false, escaped = false;
-    for (char& c : params) {
-      if (in_string) {
-        if (escaped) {
-          escaped = false;
-        } else if (c == '\\') {
-          escaped = true;
-        } else if (c == '"') {
-          in_string = false;
-        }
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '\n' || c == '\r') {
-        c = ' ';
-      }
-    }
-    w.Raw(params);
+    w.Raw(OnOneLine(args[1]));  // the server validates it
   }
   w.EndObject();
   std::size_t answers = 1;
@@ -931,20 +933,15 @@ int RunServe(const Flags& flags) {
     return 2;
   }
   options.token = flags.Get("token").value_or("");
-  // Before anything loads: a setting refused (exit 2), as the others.
-  if (options.token.empty()) {
-    for (const auto& [flag, host, on] :
-         {std::tuple<const char*, const std::string&, bool>{"listen", options.host, true},
-          {"http", options.http_host, options.http}}) {
-      if (on && !net::IsLoopback(host)) {
-        std::fprintf(stderr, "%s\n",
-                     flags.Complaint(flag, "is beyond loopback (" + host +
-                                               ") and needs a token (--token or "
-                                               "LEADROUTE_TOKEN)")
-                         .c_str());
-        return 2;
-      }
-    }
+  // Refused by Listen() too, but here before anything loads: a setting
+  // refused (exit 2), as the others.
+  if (const char* flag = net::ExposedWithoutToken(options)) {
+    const std::string& host = std::string_view(flag) == "listen" ? options.host : options.http_host;
+    std::fprintf(stderr, "%s\n",
+                 flags.Complaint(flag, "is beyond loopback (" + host +
+                                           ") and needs a token (--token or LEADROUTE_TOKEN)")
+                     .c_str());
+    return 2;
   }
   std::unique_ptr<Engine> engine;
   std::unique_ptr<store::Store> data;

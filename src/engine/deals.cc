@@ -76,11 +76,20 @@ bool ShareProduct(const std::vector<std::string>& deal, std::string_view stored)
   }
 }
 
-// Whether `opp`, stored, would protect a customer that no check could find
-// (it gives no match key): an open or pending one. One that closes is
-// taken as it is (refusing it kept a record open that the update closed).
-bool ProtectsWithoutKeys(const Opportunity& opp) {
-  return opp.status == OpportunityStatus::kOpen || opp.status == OpportunityStatus::kPending;
+// Packs `opp` with its features into *record, for an upsert or a
+// registration (`field`: "opportunity", "deal"). Refused: a record too
+// large to pack; one that gives no match key and would be stored open or
+// pending, so protecting a customer no check could find (one that closes
+// is taken as it is: refusing it kept open a record the update closed).
+Status PrepareStored(const Opportunity& opp, const index::Features& features,
+                     std::string_view field, index::OpportunityIndex::Prepared* record) {
+  if (!index::OpportunityIndex::Prepare(opp, features, record)) {
+    return Status::TooLarge("opportunity too large to store");
+  }
+  const bool protects =
+      opp.status == OpportunityStatus::kOpen || opp.status == OpportunityStatus::kPending;
+  if (record->keys.empty() && protects) return Status::InvalidArgument(kNoMatchKey, field);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -120,11 +129,8 @@ void Engine::Deals::SetPolicy(const ConflictPolicy& policy) {
 Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (Status s = ValidateOpportunity(opp, "opportunity"); !s.ok()) return s;
   index::OpportunityIndex::Prepared record;
-  if (!index::OpportunityIndex::Prepare(opp, Features(opp.party), &record)) {
-    return Status::TooLarge("opportunity too large to store");
-  }
-  if (record.keys.empty() && ProtectsWithoutKeys(opp)) {
-    return Status::InvalidArgument(kNoMatchKey, "opportunity");
+  if (Status s = PrepareStored(opp, Features(opp.party), "opportunity", &record); !s.ok()) {
+    return s;
   }
   std::lock_guard write(write_mu_);
   MakeRoom(1, record.packed.size(), 1);
@@ -257,15 +263,9 @@ std::vector<Status> Engine::Deals::UpsertMany(
                       for (std::size_t i = r.begin(); i != r.end(); ++i) {
                         statuses[i] = ValidateOpportunity(opps[i], "opportunity");
                         if (!statuses[i].ok()) continue;
-                        if (!index::OpportunityIndex::Prepare(
-                                opps[i], Features(opps[i].party), &records[i])) {
-                          statuses[i] = Status::TooLarge("opportunity too large to store");
-                          continue;
-                        }
-                        if (records[i].keys.empty() && ProtectsWithoutKeys(opps[i])) {
-                          statuses[i] = Status::InvalidArgument(kNoMatchKey, "opportunity");
-                          continue;
-                        }
+                        statuses[i] = PrepareStored(opps[i], Features(opps[i].party),
+                                                    "opportunity", &records[i]);
+                        if (!statuses[i].ok()) continue;
                         if (log_) {
                           encoded[i] = log_->Encode(Change{.kind = ChangeKind::kUpsertOpportunity,
                                                            .at = now,
@@ -539,12 +539,10 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   if (deal.registered_at == 0) deal.registered_at = now;
   // The record is packed before the lock: what the decision below sets
   // (status, expiry) is kept beside it, not in it.
+  // (Open, so refused without a match key: approved, it would protect
+  // nothing.)
   index::OpportunityIndex::Prepared record;
-  if (!index::OpportunityIndex::Prepare(deal, f, &record)) {
-    return Status::TooLarge("opportunity too large to store");
-  }
-  // Approved, it would protect nothing: no check could find it.
-  if (record.keys.empty()) return Status::InvalidArgument(kNoMatchKey, "deal");
+  if (Status s = PrepareStored(deal, f, "deal", &record); !s.ok()) return s;
   std::lock_guard write(write_mu_);
   MakeRoom(1, record.packed.size(), 1);
   index_.Prefetch(record);

@@ -705,10 +705,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
       }
       const PartnerState& state = state_of(i);
       const rules::PackedPartner& pp = rs.packed(i);
-      if (filter == kPass && pol.enforce_capacity && pp.has_capacity &&
-          state.open >= pp.capacity) {
-        filter = kCapacity;
-      }
+      if (filter == kPass && AtCapacity(pol, pp, state)) filter = kCapacity;
       if (filter != kPass) {
         ++excluded[filter];
         continue;
@@ -797,12 +794,10 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     if (fallback >= 0) {
       const auto f = static_cast<std::uint32_t>(fallback);
       const rules::PackedPartner& pp = rs.packed(f);
-      fallback_out = !pp.active                         ? "is inactive"
+      fallback_out = !pp.active                                 ? "is inactive"
                      : Contains(declined, pol.fallback_partner) ? "declined the lead"
-                     : pol.enforce_capacity && pp.has_capacity &&
-                             state_of(f).open >= pp.capacity
-                         ? "is at capacity"
-                         : nullptr;
+                     : AtCapacity(pol, pp, state_of(f))         ? "is at capacity"
+                                                                : nullptr;
       if (fallback_out == nullptr) {
         out.decision = RouteDecision::kPartner;
         out.assignee = Owner{OwnerKind::kPartner, pol.fallback_partner};

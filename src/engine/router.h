@@ -78,6 +78,12 @@ class Engine::Router {
     std::uint64_t last_routed = 0;
   };
   static bool HadLeads(const PartnerState& s) { return s.received > 0 || s.open > 0; }
+  // Whether a partner holds as many open leads as its capacity allows,
+  // where the policy enforces capacities.
+  static bool AtCapacity(const rules::Policy& policy, const rules::PackedPartner& pp,
+                         const PartnerState& state) {
+    return policy.enforce_capacity && pp.has_capacity && state.open >= pp.capacity;
+  }
   // A routed lead: as snapshots hold it (leadroute/change_log.h).
   using Assignment = RoutingState::Assignment;
   // A rule set with the state of each of its partners, by index.

@@ -307,7 +307,7 @@ std::size_t ConnectionsTheFileLimitAllows(std::size_t wanted) {
 Status TcpServer::Listen() {
   const ServerOptions& o = impl_->options;
   impl_->max_connections = ConnectionsTheFileLimitAllows(o.max_connections);
-  if (o.token.empty() && (!IsLoopback(o.host) || (o.http && !IsLoopback(o.http_host)))) {
+  if (ExposedWithoutToken(o) != nullptr) {
     return Status::Unauthorized(
         "listening beyond loopback needs a token (--token or LEADROUTE_TOKEN)");
   }
@@ -384,6 +384,13 @@ bool ParseHostPort(const std::string& text, std::string* host,
   *host = std::move(h);
   *port = static_cast<std::uint16_t>(value);
   return true;
+}
+
+const char* ExposedWithoutToken(const ServerOptions& options) {
+  if (!options.token.empty()) return nullptr;
+  if (!IsLoopback(options.host)) return "listen";
+  if (options.http && !IsLoopback(options.http_host)) return "http";
+  return nullptr;
 }
 
 bool ParseListenAddress(const std::string& text, std::string* host, std::uint16_t* port) {

@@ -93,6 +93,10 @@ class TcpServer {
 // Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
 bool IsLoopback(const std::string& host);
 
+// The listener ("listen", "http") that `options` would open beyond
+// loopback without a token, which Listen() refuses; nullptr when none.
+const char* ExposedWithoutToken(const ServerOptions& options);
+
 // "host:port" -> host, port. False when malformed.
 bool ParseHostPort(const std::string& text, std::string* host,
                    std::uint16_t* port);

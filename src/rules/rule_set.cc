@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -120,11 +121,11 @@ void CheckPartner(const Policy* policy, const Normalizer& normalizer, Partner* p
       if (!IsCountryCode(country)) {
         error(at("territories", k),
               "unknown ISO 3166-1 code \"" + country + "\" in \"" + t + "\"");
-      } else if (prefix.empty() ||
-                 prefix.size() != t.size() - colon - 1 -
-                                      static_cast<std::size_t>(std::count(
-                                          t.begin() + static_cast<std::ptrdiff_t>(colon) + 1,
-                                          t.end(), ' '))) {
+      } else if (prefix.empty() || !std::all_of(t.begin() + static_cast<std::ptrdiff_t>(colon) + 1,
+                                                t.end(), [](char c) {
+                                                  return c == ' ' ||
+                                                         std::isalnum(static_cast<unsigned char>(c));
+                                                })) {
         error(at("territories", k), "bad postal prefix in \"" + t + "\"");
       } else {
         t = country + ":" + prefix;  // spaces ignored: "GB:SW1A 1" is "GB:SW1A1"
