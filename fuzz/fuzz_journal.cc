@@ -1,8 +1,9 @@
 // The data directory's files as outside input: a journal segment (every
-// record decoded and replayed), a snapshot file, and the two parts of a
+// record decoded and replayed), a snapshot file, the two parts of a
 // snapshot past their checksum (the packed opportunities, the routing
-// state). The first byte picks which. Recovery must never crash, hang or
-// grow without bound, whatever the disk hands back.
+// state), and the HISTORY file (first byte 0xff). The first byte picks
+// which. Recovery must never crash, hang or grow without bound, whatever
+// the disk hands back.
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,7 @@
 #include "fuzz_util.h"
 #include "leadroute/engine.h"
 #include "store/change_codec.h"
+#include "store/history.h"
 #include "store/journal.h"
 #include "store/snapshot.h"
 
@@ -37,6 +39,14 @@ Engine& SharedEngine() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
+  if (data[0] == 0xff) {  // a HISTORY file
+    auto history = store::History::Parse(in);
+    if (history.ok()) {
+      (void)history->SharedUntil(history->entries().front().id);
+      if (history->Format() != in) std::abort();  // what parses is what it writes
+    }
+    return 0;
+  }
   Engine& engine = SharedEngine();
   switch (data[0] % 4) {
     case 0: {

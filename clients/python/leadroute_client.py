@@ -8,9 +8,13 @@
         results = c.pipeline([("route", {"lead": lead}) for lead in leads])
 
     # The change stream (a server with --data): every change from a
-    # position on; a connector keeps the last position it handled.
+    # position on; a connector keeps the last position it handled, and the
+    # journal's history it was handled under (RpcError -32001 when a
+    # `leadroute repair` cut that history before it: e.data["from"] says
+    # where to read anew).
     with Client("127.0.0.1", 7411) as c:
-        for position, change in c.subscribe(from_position=last + 1):
+        for position, change in c.subscribe(from_position=last + 1, history=history):
+            history = c.history
             handle(change)
             last = position
 
@@ -41,6 +45,7 @@ class Client:
         self._buf = bytearray()
         self._pos = 0
         self._next_id = 1
+        self.history = None  # the journal's history id, once subscribed
         if token is not None:
             try:
                 self.call("hello", token=token)
@@ -100,14 +105,20 @@ class Client:
             raise first_error
         return results
 
-    def subscribe(self, from_position=None):
+    def subscribe(self, from_position=None, history=None):
         """Turns this connection into the change stream: yields (position,
         change) for every state change from `from_position` on (default:
         from now), in order, without gaps or repeats; heartbeats are
-        skipped. Ends with ConnectionError when the server closes the
-        stream, or RpcError with the reason it gave (stream_ended)."""
+        skipped. `history`: the journal history id the positions before
+        `from_position` were received under (self.history of the stream
+        that received them); the server refuses (RpcError -32001) when a
+        repair has since given them to other changes. Ends with
+        ConnectionError when the server closes the stream, or RpcError with
+        the reason it gave (stream_ended)."""
         params = {} if from_position is None else {"from": from_position}
-        self.call("subscribe", params)
+        if history is not None:
+            params["history"] = history
+        self.history = self.call("subscribe", params).get("history")
         while True:
             note = json.loads(self._read_line())
             method = note.get("method")

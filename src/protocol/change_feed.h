@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "leadroute/status.h"
 
@@ -40,6 +41,14 @@ class ChangeFeed {
                                                           std::function<void()> wake,
                                                           std::uint64_t* from_out,
                                                           std::uint64_t* next_out) = 0;
+  // The id of the journal's history: positions name the same changes for
+  // as long as it stays (a `repair` that cuts the journal begins another;
+  // see store/history.h).
+  virtual std::string HistoryId() const = 0;
+  // Up to where (exclusive) the positions of history `id` name the same
+  // changes as this one's; std::nullopt when `id` is not one of this
+  // journal's histories.
+  virtual std::optional<std::uint64_t> SharedUntil(std::string_view id) const = 0;
 };
 
 }  // namespace leadroute::protocol

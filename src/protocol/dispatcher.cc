@@ -614,6 +614,7 @@ bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
     return true;
   }
   std::optional<std::uint64_t> from;
+  std::optional<std::string_view> history;
   od::value params;
   if (has_params && obj.find_field_unordered("params").get(params) == simdjson::SUCCESS) {
     od::json_type type;
@@ -636,6 +637,49 @@ bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
       }
       from = position;
     }
+    if (type == od::json_type::object &&
+        p.find_field_unordered("history").get(v) == simdjson::SUCCESS && !IsNull(v)) {
+      std::string_view id;
+      if (v.get_string().get(id) != simdjson::SUCCESS || id.size() > 64) {
+        if (!has_id) return false;
+        Fail(id_json, kInvalidParams, "must be a history id (a string)", "history", out);
+        return true;
+      }
+      history = id;
+    }
+  }
+  const std::string current = feed_->HistoryId();
+  // Resuming: the positions before `from` must name the changes the
+  // subscriber was sent under its history (a `repair` may have cut them).
+  if (from && history && *history != current) {
+    const std::optional<std::uint64_t> until = feed_->SharedUntil(*history);
+    if (!until || *from > *until) {
+      if (!has_id) return false;
+      if (metrics_ != nullptr) metrics_->Error(kNotFound);
+      const std::string message =
+          !until ? "history " + std::string(*history) + " is not this journal's (" + current +
+                       "): read the state anew, then subscribe with history " + current
+                 : "`repair` cut history " + std::string(*history) + " at position " +
+                       std::to_string(*until) + ": the changes from " + std::to_string(*until) +
+                       " on that were sent under it are lost, and later ones took their "
+                       "positions; undo or read them anew, then subscribe from " +
+                       std::to_string(*until) + " with history " + current;
+      WriteHead(id_json, out);
+      JsonWriter w(out);
+      out->append(R"("error":)");
+      w.BeginObject();
+      w.Field("code", static_cast<std::int64_t>(kNotFound));
+      w.Field("message", message);
+      w.Key("data");
+      w.BeginObject();
+      w.Field("field", "history");
+      w.Field("history", current);
+      if (until) w.Field("from", *until);
+      w.EndObject();
+      w.EndObject();
+      out->push_back('}');
+      return true;
+    }
   }
   std::uint64_t first = 0, next = 0;
   auto stream = feed_->Subscribe(from, wake_, &first, &next);
@@ -649,7 +693,7 @@ bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
   if (!has_id) return false;
   WriteHead(id_json, out);
   out->append(R"("result":{"from":)" + std::to_string(first) + R"(,"next":)" +
-              std::to_string(next) + "}}");
+              std::to_string(next) + R"(,"history":")" + current + "\"}}");
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "store/change_codec.h"
+#include "store/history.h"
 #include "store/journal.h"
 #include "store/snapshot.h"
 
@@ -94,6 +95,7 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
   while (first + 1 < segments.size() && segments[first + 1] <= from) ++first;
   std::uint64_t expect = first < segments.size() ? std::min(segments[first], from) : from;
   bool cut = false;
+  std::uint64_t cut_at = 0;  // where the journal goes on after the cut
   DecodedChange decoded;
   for (std::size_t i = first; i < segments.size(); ++i) {
     const std::string name = SegmentName(segments[i]);
@@ -103,6 +105,7 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
     }
     if (segments[i] != expect) {
       cut = true;
+      cut_at = expect;
       if (Status m = move_to_lost(name, "does not go on from position " + std::to_string(expect));
           !m.ok()) {
         return m;
@@ -142,7 +145,28 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
                          " bytes kept in " + kept);
     }
     // A torn tail is what a crash leaves; anything else ends the journal.
-    if (!bad.ok() || scan.end == SegmentScan::End::kCorrupt) cut = true;
+    if (!bad.ok() || scan.end == SegmentScan::End::kCorrupt) {
+      cut = true;
+      cut_at = expect;
+    }
+  }
+  // The changes cut had positions that the next ones will take again: a
+  // new history begins there, so that a subscriber who received some of
+  // them learns it when it resumes (a torn tail needs none: nobody was
+  // sent a change never written whole).
+  if (cut) {
+    auto history = History::Read(env, dir);
+    if (!history.ok() && history.status().code() == Status::Code::kIoError) {
+      return history.status();
+    }
+    History h = history.ok() ? std::move(*history) : History::Begin();
+    const std::string before = h.current();
+    h.Branch(cut_at);
+    if (Status s = h.Write(env, dir); !s.ok()) return s;
+    actions->push_back("began history " + h.current() + " at position " +
+                       std::to_string(cut_at) + ": a subscriber that was sent changes from " +
+                       std::to_string(cut_at) + " on under history " + before +
+                       " is told, when it resumes, to read anew from there");
   }
   if (Status s = env->SyncDir(dir); !s.ok()) return s;
   if (actions->empty()) actions->push_back("nothing to repair");

@@ -14,7 +14,9 @@ namespace leadroute::store {
 // snapshot is moved to dir/lost (an older one, or the journal alone, takes
 // its place); the journal is cut at its first bad record (a corrupt one, a
 // gap, a change that does not decode), the cut bytes and every later
-// segment moved to dir/lost. *actions receives one line per thing done.
+// segment moved to dir/lost; a cut begins a new history (store/history.h)
+// from the position where the journal goes on. *actions receives one line
+// per thing done.
 // Errors: the directory is locked or unreadable.
 Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>* actions);
 

@@ -261,10 +261,34 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Engine* engin
   if (!lock.ok()) return lock.status();
   std::unique_ptr<Store> store(new Store(dir, engine, std::move(options), std::move(*lock)));
   *report = RecoveryReport{};
+  auto history = History::Read(env, dir);
+  if (!history.ok() && history.status().code() == Status::Code::kIoError) {
+    store->closed_ = true;
+    return history.status();
+  }
   if (Status s = store->Recover(report); !s.ok()) {
     // Leave the directory exactly as found: no closing snapshot over it.
     store->closed_ = true;
     return s;
+  }
+  if (history.ok()) {
+    store->history_ = std::move(*history);
+  } else {
+    // None yet (a new directory, or one an earlier build wrote): positions
+    // have named the same changes since 0. A malformed file: which history
+    // subscribers were on is unknown, so a new one begins here, and a
+    // subscriber resuming with an id from before is told to read anew.
+    const bool none = history.status().code() == Status::Code::kNotFound;
+    store->history_ = History::Begin();
+    if (!none) {
+      report->warnings.push_back(std::string(history.status().message()) +
+                                 ": a new history begins (" + store->history_.current() +
+                                 "); subscribers resuming from before must read anew");
+    }
+    if (Status s = store->history_.Write(env, dir); !s.ok()) {
+      store->closed_ = true;
+      return s;
+    }
   }
   engine->SetChangeLog(store.get());
   if (store->options_.timer) {

@@ -6,7 +6,7 @@
 // error.
 //
 // The directory holds LOCK (one process at a time), snapshot-*.lrs (the
-// newest is used) and journal-*.lrj segments. After a write or sync error
+// newest is used), journal-*.lrj segments and HISTORY (store/history.h). After a write or sync error
 // the journal refuses writes (reads go on); each tick then tries to start
 // a new segment and write a snapshot of the state in memory, and writes
 // resume once that is on disk.
@@ -25,6 +25,7 @@
 #include "leadroute/engine.h"
 #include "protocol/change_feed.h"
 #include "store/env.h"
+#include "store/history.h"
 #include "store/journal.h"
 #include "util/ticker.h"
 
@@ -92,6 +93,11 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
                                                             std::uint64_t* from_out,
                                                             std::uint64_t* next_out) override;
 
+  std::string HistoryId() const override { return history_.current(); }
+  std::optional<std::uint64_t> SharedUntil(std::string_view id) const override {
+    return history_.SharedUntil(id);
+  }
+
   // The data directory's figures in Prometheus text format (for GET
   // /metrics): journal position, health, syncs, snapshots, subscribers.
   void RenderMetrics(std::string* out) const;
@@ -123,6 +129,8 @@ class Store final : public ChangeLog, public protocol::ChangeFeed {
   Env* const env_;
   std::unique_ptr<FileLock> lock_;
   Journal journal_;
+  // Set by Open(), unchanged after: only `repair` begins a new history.
+  History history_;
 
   std::atomic<std::uint64_t> snapshots_{0};
   std::atomic<double> last_snapshot_seconds_{0};

@@ -6,10 +6,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include <simdjson.h>
+
 #include "protocol/json_writer.h"
 #include "protocol/record_writer.h"
 #include "store/change_codec.h"
 #include "store/fault_env.h"
+#include "store/history.h"
 #include "store/repair.h"
 #include "store/snapshot.h"
 
@@ -398,7 +401,7 @@ TEST_F(StoreTest, CorruptionMidJournalStopsStartupUntilRepaired) {
   EXPECT_EQ(fs::file_size(segment), size);
   int files = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(image)) ++files;
-  EXPECT_EQ(files, 2);  // LOCK and the segment
+  EXPECT_EQ(files, 3);  // LOCK, HISTORY and the segment
 
   std::vector<std::string> actions;
   ASSERT_TRUE(RepairDataDir(Env::Default(), image, &actions).ok());
@@ -410,6 +413,9 @@ TEST_F(StoreTest, CorruptionMidJournalStopsStartupUntilRepaired) {
   ASSERT_TRUE(reopened);
   // Cut at the first change: nothing before it survives, nothing after.
   EXPECT_EQ(repaired->Stats().opportunities, 0u);
+  // Position 0 now names another change than the one subscribers were sent.
+  EXPECT_NE(reopened->HistoryId(), store->HistoryId());
+  EXPECT_EQ(reopened->SharedUntil(store->HistoryId()), 0u);
   // And writes go on from there.
   bool created = false;
   EXPECT_TRUE(repaired->UpsertOpportunity(Deal("o1", "p", "X GmbH", "x.de"), &created).ok());
@@ -1368,6 +1374,146 @@ TEST(RoutingStateCodecTest, WhenEachPartnerLastReceivedALeadIsKept) {
   ASSERT_EQ(back.partners.size(), 1u);
   EXPECT_EQ(back.partners[0].last_routed, 0u);
   EXPECT_EQ(back.partners[0].received, 1u);
+}
+
+}  // namespace
+}  // namespace leadroute::store
+
+namespace leadroute::store {
+namespace {
+
+TEST(HistoryTest, ParsesWhatItFormatsAndRefusesTheRest) {
+  History h = History::Begin();
+  h.Branch(40);
+  h.Branch(25);  // a second cut, further back
+  auto back = History::Parse(h.Format());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->entries().size(), 3u);
+  EXPECT_EQ(back->current(), h.current());
+  EXPECT_EQ(back->entries()[1].began, 40u);
+  EXPECT_EQ(back->Format(), h.Format());
+
+  for (const char* bad : {"", "0123456789abcdef 0", "0123456789abcdef\n",
+                          "0123456789ABCDEF 0\n", "0123456789abcde 0\n",
+                          "0123456789abcdef -1\n", "0123456789abcdef 1x\n",
+                          "0123456789abcdef 99999999999999999999999\n",
+                          "0123456789abcdef 0\n0123456789abcdef 5\n",
+                          "0123456789abcdef  0\n", "0123456789abcdef 07\n", "\n"}) {
+    EXPECT_FALSE(History::Parse(bad).ok()) << bad;
+  }
+}
+
+TEST(HistoryTest, PositionsAreSharedUntilTheEarliestLaterCut) {
+  auto h = History::Parse(
+      "00000000000000a1 0\n"
+      "00000000000000a2 40\n"
+      "00000000000000a3 25\n"
+      "00000000000000a4 30\n");
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->current(), "00000000000000a4");
+  // a1's positions from 25 on were given again by a3's cut.
+  EXPECT_EQ(h->SharedUntil("00000000000000a1"), 25u);
+  EXPECT_EQ(h->SharedUntil("00000000000000a2"), 25u);
+  EXPECT_EQ(h->SharedUntil("00000000000000a3"), 30u);
+  EXPECT_EQ(h->SharedUntil("00000000000000a4"), ~0ull);
+  EXPECT_EQ(h->SharedUntil("00000000000000ff"), std::nullopt);
+}
+
+TEST_F(StoreTest, AHistoryStaysAcrossRestartsAndAMalformedOneIsReplaced) {
+  std::string first;
+  {
+    auto engine = NewEngine();
+    auto store = Open(dir_, engine.get());
+    first = store->HistoryId();
+    EXPECT_EQ(first.size(), 16u);
+    EXPECT_TRUE(fs::exists(dir_ + "/HISTORY"));
+  }
+  {
+    auto engine = NewEngine();
+    auto store = Open(dir_, engine.get());
+    EXPECT_EQ(store->HistoryId(), first);
+  }
+  std::ofstream(dir_ + "/HISTORY", std::ios::trunc) << "not a history\n";
+  auto engine = NewEngine();
+  RecoveryReport report;
+  auto store = Open(dir_, engine.get(), &report);
+  ASSERT_TRUE(store);
+  EXPECT_NE(store->HistoryId(), first);
+  // A subscriber from before cannot be told where it stands: not resumable.
+  EXPECT_EQ(store->SharedUntil(first), std::nullopt);
+  ASSERT_FALSE(report.warnings.empty());
+  EXPECT_NE(report.warnings.back().find("new history"), std::string::npos);
+}
+
+TEST_F(StoreTest, RepairBeginsAHistoryOnlyWhereItCutChanges) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  std::vector<std::string> leads;
+  Traffic(*engine, 0, 10, &leads);
+  const std::uint64_t end = store->Position();
+  const std::string before = store->HistoryId();
+  // A torn tail: nobody was sent the half-written change, no new history.
+  const std::string torn_image = CrashImage();
+  {
+    std::string torn;
+    EncodeRecord(end, "{\"op\":\"expire_opportunity\",\"id\":\"o1\"}", &torn);
+    std::ofstream f(NewestSegment(torn_image), std::ios::app | std::ios::binary);
+    f.write(torn.data(), static_cast<std::streamsize>(torn.size() / 2));
+  }
+  std::vector<std::string> actions;
+  ASSERT_TRUE(RepairDataDir(Env::Default(), torn_image, &actions).ok());
+  {
+    auto again = NewEngine();
+    auto reopened = Open(torn_image, again.get());
+    ASSERT_TRUE(reopened);
+    EXPECT_EQ(reopened->HistoryId(), before);
+  }
+  // A record in the middle corrupted: the cut begins a history where the
+  // journal goes on, and those before it stay shared.
+  const std::string image = CrashImage();
+  const std::string segment = NewestSegment(image);
+  std::uint64_t cut = 0;
+  {
+    auto bytes = Env::Default()->ReadFile(segment);
+    ASSERT_TRUE(bytes.ok());
+    bytes->append(simdjson::SIMDJSON_PADDING, '\0');
+    // The fifth record's payload.
+    SegmentScan scan;
+    std::size_t offset = sizeof(kJournalMagic), n = 0;
+    std::uint64_t first = 0;
+    ASSERT_TRUE(ParseSegmentName(fs::path(segment).filename().string(), &first));
+    ASSERT_TRUE(ScanSegment(*bytes, bytes->size() - simdjson::SIMDJSON_PADDING, first,
+                            [&](std::uint64_t position, std::string_view payload) {
+                              if (n++ == 4) {
+                                cut = position;
+                                offset = static_cast<std::size_t>(payload.data() -
+                                                                  bytes->data());
+                              }
+                              return Status::Ok();
+                            },
+                            &scan)
+                    .ok());
+    ASSERT_GT(cut, 0u);
+    std::fstream f(segment, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(offset + 2));
+    f.put('#');
+  }
+  actions.clear();
+  ASSERT_TRUE(RepairDataDir(Env::Default(), image, &actions).ok());
+  EXPECT_NE(actions.back().find("began history"), std::string::npos) << actions.back();
+  auto again = NewEngine();
+  auto reopened = Open(image, again.get());
+  ASSERT_TRUE(reopened);
+  EXPECT_NE(reopened->HistoryId(), before);
+  EXPECT_EQ(reopened->SharedUntil(before), cut);
+  EXPECT_EQ(reopened->Position(), cut);
+  // A second repair with nothing to cut keeps the history.
+  const std::string now = reopened->HistoryId();
+  reopened.reset();
+  actions.clear();
+  ASSERT_TRUE(RepairDataDir(Env::Default(), image, &actions).ok());
+  auto third = NewEngine();
+  EXPECT_EQ(Open(image, third.get())->HistoryId(), now);
 }
 
 }  // namespace
