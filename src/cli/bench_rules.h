@@ -21,6 +21,9 @@ struct ReplayReport {
   std::size_t partners = 0;
   std::size_t leads = 0;
   std::size_t errors = 0;  // leads the engine refused (bad records)
+  // Leads whose id had an open partner assignment from an earlier line: the
+  // engine answers them with it. Not counted in the decisions or shares.
+  std::size_t repeats = 0;
   double seconds = 0;
   std::vector<double> latency_ns;  // sorted
   std::string slowest_lead;        // the lead that took latency_ns.back()
@@ -34,6 +37,9 @@ struct ReplayReport {
 // Routes `leads` in order through `engine` (recording, as live traffic
 // would) and measures it.
 ReplayReport Replay(Engine& engine, const std::vector<Lead>& leads);
+
+// The value of nearest rank ceil(p * n) of `sorted` (0 when empty).
+double Percentile(const std::vector<double>& sorted, double p);
 
 // Gini coefficient of `counts` (0: all equal; towards 1: one takes all).
 double Gini(std::vector<std::size_t> counts);

@@ -327,15 +327,19 @@ int RunBenchRules(const Flags& flags) {
     return 1;
   }
   std::vector<Opportunity> opportunities;
+  std::vector<std::size_t> opportunity_lines;  // each one's line in its file
   if (auto path = flags.Get("opportunities")) {
     auto text = ReadWholeFile(*path);
     if (!text.ok()) {
       std::fprintf(stderr, "leadroute: %s\n", std::string(text.status().message()).c_str());
       return 1;
     }
-    s = json::ForEachJsonLine(*text, *path, [&](json::od::value& v, std::string_view, std::size_t) {
-      return json::DecodeOpportunity(v, "opportunity", &opportunities.emplace_back());
-    });
+    s = json::ForEachJsonLine(*text, *path,
+                              [&](json::od::value& v, std::string_view, std::size_t line_no) {
+                                opportunity_lines.push_back(line_no);
+                                return json::DecodeOpportunity(v, "opportunity",
+                                                               &opportunities.emplace_back());
+                              });
     if (!s.ok()) {
       std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
       return 1;
@@ -351,8 +355,10 @@ int RunBenchRules(const Flags& flags) {
     const auto statuses = engine->UpsertOpportunities(opportunities, &created);
     for (std::size_t i = 0; i < statuses.size(); ++i) {
       if (!statuses[i].ok()) {
-        std::fprintf(stderr, "leadroute: opportunity %zu: %s\n", i + 1,
-                     statuses[i].ToString().c_str());
+        // FILE:LINE:, as for the lines that do not decode (a review found
+        // the record's number given, not its line).
+        std::fprintf(stderr, "%s:%zu: %s\n", flags.Get("opportunities")->c_str(),
+                     opportunity_lines[i], statuses[i].ToString().c_str());
         return std::nullopt;
       }
     }
