@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -142,6 +143,10 @@ const std::vector<FlagSpec> kImportFlags = {
     {"connections", true, "connections loading in parallel, each record by its id's hash so that one id's records stay in file order (default 1)"},
     {"timeout", true, "seconds to wait for each answer (default 120)"},
     {"token", true, "the server's shared secret, sent with hello first"},
+    {"max-line", true, "the server's --max-line: requests stay under it, and a record too long "
+                       "for one is refused here (default 1048576)"},
+    {"max-depth", true, "the server's --max-depth: a record nested too deep for a request is "
+                        "refused here (default 64)"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kRepairFlags = {
@@ -600,9 +605,79 @@ int RunPipe(const Flags& flags) {
   return 0;
 }
 
-// The longest upsert_opportunities request import sends: under serve's
-// default --max-line (1 MiB).
-constexpr std::size_t kMaxImportRequest = 1000000;
+// Bytes of an upsert_opportunities request around its records, at most
+// (its envelope with a 20-digit id, the closing brackets and the newline).
+constexpr std::size_t kImportEnvelope = 128;
+// Levels of nesting around a record in the request:
+// {"params":{"opportunities":[RECORD]}}.
+constexpr std::size_t kImportNesting = 3;
+
+// How deeply `json` nests (1 for a flat object), read as text: brackets
+// outside strings.
+std::size_t NestingOf(std::string_view json) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+// The lines of a stream (a file, or a pipe), each without its "\n"; a line
+// longer than `max` bytes is passed over without being held (*too_long).
+class BoundedLines {
+ public:
+  BoundedLines(std::istream& in, std::size_t max) : in_(in), max_(max) {}
+  bool Next(std::string* line, bool* too_long) {
+    line->clear();
+    *too_long = false;
+    bool started = false;
+    while (true) {
+      if (pos_ == buf_.size()) {
+        buf_.resize(1 << 16);
+        in_.read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+        buf_.resize(static_cast<std::size_t>(in_.gcount()));
+        pos_ = 0;
+        if (buf_.empty()) return started;  // a last line without "\n"
+      }
+      started = true;
+      const char* begin = buf_.data() + pos_;
+      const auto* nl =
+          static_cast<const char*>(std::memchr(begin, '\n', buf_.size() - pos_));
+      const std::size_t n = nl ? static_cast<std::size_t>(nl - begin) : buf_.size() - pos_;
+      if (!*too_long && line->size() + n > max_) {
+        *too_long = true;
+        line->clear();
+        line->shrink_to_fit();
+      }
+      if (!*too_long) line->append(begin, n);
+      pos_ += n;
+      if (nl != nullptr) {
+        ++pos_;
+        return true;
+      }
+    }
+  }
+
+ private:
+  std::istream& in_;
+  const std::size_t max_;
+  std::string buf_;
+  std::size_t pos_ = 0;
+};
 
 // A file import reads as CSV: named *.csv, in any case.
 bool IsCsvPath(std::string_view path) {
@@ -630,19 +705,26 @@ int RunImport(const Flags& flags) {
         "bulk threads, below its other clients' priority. Prints\n"
         "FILE:LINE: message for each record refused and a summary; exit 0 when\n"
         "every record was stored, 1 when some were refused, 2 on a failure to\n"
-        "talk to the server.\n\n%s",
+        "talk to the server or a request it refused as a whole (a token, a limit).\n"
+        "A record longer or nested deeper than a request under the server's\n"
+        "--max-line and --max-depth can carry is refused here, by its line.\n\n%s",
         FlagHelp(kImportFlags).c_str());
     return flags.Has("help") ? 0 : 2;
   }
   std::string host;
   std::uint16_t port = 0;
   if (!ReadConnect(flags, &host, &port)) return 2;
-  std::size_t batch = 5000, seconds = 120, connections = 1;
+  std::size_t batch = 5000, seconds = 120, connections = 1, max_line = kMaxLine, max_depth = 64;
   if (!ReadCount(flags, "batch", 1, 10000, &batch) ||
       !ReadCount(flags, "connections", 1, 64, &connections) ||
-      !ReadCount(flags, "timeout", 1, 3600, &seconds)) {
+      !ReadCount(flags, "timeout", 1, 3600, &seconds) ||
+      !ReadCount(flags, "max-line", 1024, 1 << 30, &max_line) ||
+      !ReadCount(flags, "max-depth", 2, 1024, &max_depth)) {
     return 2;
   }
+  // The longest record a request can carry, and the longest request.
+  const std::size_t max_record = max_line - kImportEnvelope;
+  const std::size_t max_request = max_line - 8;
   const std::string& path = args[0];
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -680,13 +762,13 @@ int RunImport(const Flags& flags) {
       }
     }
   }
-  std::size_t created = 0, updated = 0, refused = 0, shown = 0;
+  std::size_t created = 0, updated = 0, refused = 0;
+  // Every refused record, as the help says (a review found the first 50
+  // printed and the rest left out without a word).
   auto refuse = [&](std::size_t line_no, std::string_view message) {
     ++refused;
-    if (++shown <= 50) {
-      std::fprintf(stderr, "%s:%zu: %.*s\n", path.c_str(), line_no,
-                   static_cast<int>(message.size()), message.data());
-    }
+    std::fprintf(stderr, "%s:%zu: %.*s\n", path.c_str(), line_no,
+                 static_cast<int>(message.size()), message.data());
   };
   auto read_answer = [&](Lane& lane) -> bool {
     auto answer = lane.client.ReadLine();
@@ -702,10 +784,15 @@ int RunImport(const Flags& flags) {
       return false;
     }
     if (doc["error"].get(error) == simdjson::SUCCESS) {
+      // The request as a whole (records are answered one by one): the
+      // server will not take this import (a token, a limit), whatever its
+      // records.
       std::string_view message = "refused";
       if (error["message"].get(message) != simdjson::SUCCESS) message = "refused";
-      for (std::size_t line_no : lines) refuse(line_no, message);
-      return true;
+      std::fprintf(stderr, "leadroute: the server refused a request (lines %zu to %zu): %.*s\n",
+                   lines.front(), lines.back(), static_cast<int>(message.size()),
+                   message.data());
+      return false;
     }
     simdjson::dom::array array;
     if (doc["result"]["results"].get(array) != simdjson::SUCCESS || array.size() != lines.size()) {
@@ -754,12 +841,27 @@ int RunImport(const Flags& flags) {
   };
   // One record, a JSON object, into its lane's batch (flushed when full).
   auto add = [&](std::string_view record, std::size_t line_no, std::string_view record_id) {
+    // What no request could carry is refused here, alone: the server would
+    // refuse the whole request around it (a review found a batch refused
+    // for one record nested too deep, and an import ended by one too long).
+    if (record.size() > max_record) {
+      refuse(line_no, "a record of " + std::to_string(record.size()) +
+                          " bytes: too long for a request under the server's line limit "
+                          "(--max-line " + std::to_string(max_line) + ")");
+      return true;
+    }
+    if (const std::size_t depth = NestingOf(record); depth + kImportNesting > max_depth) {
+      refuse(line_no, "nested " + std::to_string(depth) +
+                          " levels deep: too deep for a request under the server's limit "
+                          "(--max-depth " + std::to_string(max_depth) + ")");
+      return true;
+    }
     // One id, one connection: its records apply in file order. A record
     // without an id string is refused by the server wherever it goes.
     Lane& lane = lanes[std::hash<std::string_view>{}(record_id) % lanes.size()];
     // A record that would take the request past the server's line limit
     // goes into the next one.
-    if (!lane.lines.empty() && lane.request.size() + record.size() > kMaxImportRequest &&
+    if (!lane.lines.empty() && lane.request.size() + 1 + record.size() + 3 > max_request &&
         !flush(lane)) {
       return false;
     }
@@ -771,7 +873,7 @@ int RunImport(const Flags& flags) {
     }
     lane.request += record;
     lane.lines.push_back(line_no);
-    return !(lane.lines.size() == batch || lane.request.size() > kMaxImportRequest) || flush(lane);
+    return lane.lines.size() < batch || flush(lane);
   };
   if (IsCsvPath(path)) {
     in.close();
@@ -837,13 +939,21 @@ int RunImport(const Flags& flags) {
     std::string line;
     std::size_t line_no = 0;
     simdjson::dom::element element;
-    while (std::getline(in, line)) {
+    // A line longer than any request is passed over, not held (a file or a
+    // pipe without a line break would otherwise be read whole).
+    BoundedLines lines(in, max_record + 4);
+    bool too_long = false;
+    while (lines.Next(&line, &too_long)) {
       ++line_no;
+      if (too_long) {
+        refuse(line_no, "a record too long for a request under the server's line limit "
+                        "(--max-line " + std::to_string(max_line) + ")");
+        continue;
+      }
       if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // a BOM
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      if (line.size() > kMaxLine || parser.parse(line).get(element) != simdjson::SUCCESS ||
-          !element.is_object()) {
+      if (parser.parse(line).get(element) != simdjson::SUCCESS || !element.is_object()) {
         refuse(line_no, "not a JSON object");
         continue;
       }

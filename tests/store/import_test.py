@@ -7,7 +7,9 @@ A file with good records, an id that comes back later in the file, a line
 that is not JSON and records the server refuses, loaded over three
 connections in batches of two: every good record is stored, the later
 version of the repeated id wins, each bad line is reported as FILE:LINE,
-and the exit code says some were refused.
+and the exit code says some were refused. Records too long or nested too
+deep for a request are refused alone; a request the server refuses as a
+whole (no token) ends the import with exit 2.
 """
 import json
 import os
@@ -107,10 +109,64 @@ try:
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and f"{headless}:1:1: no id column" in run.stderr, run.stderr
 
+    # Records no request could carry are refused alone, by their line;
+    # the others of their batch are stored (regression: a record nested
+    # too deep had its whole batch refused, one just under 1 MiB ended the
+    # import), and every refusal is listed (regression: the first 50 were).
+    limits = os.path.join(work.name, "limits.jsonl")
+    with open(limits, "w") as f:
+        def rec(i, **more):
+            return json.dumps(dict({"id": f"lim-{i}", "owner": {"kind": "partner", "id": "p-1"},
+                                    "company": f"Limit {i} AG", "country": "DE"}, **more))
+        f.write(rec(0) + "\n")                                              # line 1
+        f.write(rec(1, junk="[" * 0) [:-1] + ',"deep":' + "[" * 70 + "]" * 70 + "}\n")  # 2
+        f.write(rec(2, junk="x" * 1048500) + "\n")                        # line 3
+        f.write(rec(3) + "\n")                                             # line 4
+        for i in range(4, 64):                                           # lines 5-64
+            f.write(json.dumps({"id": f"lim-{i}", "owner": {"kind": "partner", "id": ""},
+                                "company": "No Owner"}) + "\n")
+        f.write(rec(64, junk="y" * 3000000))                              # 65, no newline
+    run = subprocess.run(
+        [bin_path, "import", limits, "--connect", f"127.0.0.1:{port}", "--batch", "100"],
+        capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, (run.returncode, run.stdout, run.stderr)
+    reported = [int(m.group(1)) for m in re.finditer(re.escape(limits) + r":(\d+): ", run.stderr)]
+    assert sorted(reported) == [2, 3] + list(range(5, 66)), (reported, run.stderr[:2000])
+    assert "2 stored (2 new, 0 updated), 63 refused" in run.stdout, run.stdout
+    assert "nested 71 levels deep" in run.stderr, run.stderr[:2000]
+    with Client("127.0.0.1", port) as c:
+        assert c.call("get_opportunity", id="lim-3")["company"] == "Limit 3 AG"
+    # Under a smaller line limit of the server's, told to import.
+    small = os.path.join(work.name, "small.jsonl")
+    with open(small, "w") as f:
+        for i in range(40):
+            f.write(json.dumps({"id": f"sm-{i}", "owner": {"kind": "partner", "id": "p-1"},
+                                "company": f"Small {i} " + "z" * 100}) + "\n")
+    run = subprocess.run(
+        [bin_path, "import", small, "--connect", f"127.0.0.1:{port}", "--max-line", "1024"],
+        capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "40 stored" in run.stdout, (run.stdout, run.stderr)
+
     # A server that is not there: exit 2.
     gone = subprocess.run([bin_path, "import", path, "--connect", "127.0.0.1:1"],
                           capture_output=True, text=True, timeout=60)
     assert gone.returncode == 2, (gone.returncode, gone.stderr)
+finally:
+    server.terminate()
+    server.wait(timeout=10)
+
+# A server that takes nothing without its token refuses every request as a
+# whole: the import stops there, exit 2 (it refused every record one by one,
+# exit 1, as if the records were at fault).
+server, port = start_server(bin_path, root, extra=("--token", "s3cret"))
+try:
+    run = subprocess.run([bin_path, "import", path, "--connect", f"127.0.0.1:{port}"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, (run.returncode, run.stdout, run.stderr)
+    assert "the server refused a request" in run.stderr, run.stderr
+    run = subprocess.run([bin_path, "import", path, "--connect", f"127.0.0.1:{port}",
+                          "--token", "s3cret"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1 and "200 new" in run.stdout, (run.stdout, run.stderr)
     print("import_test: passed")
 finally:
     server.terminate()
