@@ -173,6 +173,7 @@ void HttpSession::Answer() {
       // request is no request (it was answered 204, as if a notification).
       out_.clear();
       protocol::Dispatcher::WriteError(protocol::kParseError, "Parse error: an empty body", &out_);
+      context_.metrics->Error(protocol::kParseError);  // as the dispatcher counts its own
       RpcAnswered();
     } else {
       const std::string_view body = req.body();

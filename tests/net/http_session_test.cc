@@ -355,6 +355,9 @@ TEST_F(HttpTest, AnEmptyBodyIsAParseError) {
     EXPECT_EQ(r.rfind("HTTP/1.1 200", 0), 0u) << r;
     EXPECT_NE(Body(r).find("-32700"), std::string::npos) << r;
   }
+  // Counted, as every other -32700 (regression: these three were not).
+  const std::string m = Body(Exchange(Get("/metrics")));
+  EXPECT_NE(m.find("leadroute_errors_total{code=\"-32700\"} 3\n"), std::string::npos) << m;
 }
 
 // A call from a web page (a browser adds Origin) could make a server on
