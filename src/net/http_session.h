@@ -62,6 +62,10 @@ class HttpSession : public Drainable, public std::enable_shared_from_this<HttpSe
 
   void Read();
   // Read()'s second part, once the header passed UnreadableFraming().
+  // Whether the request waits for "100 Continue" before its body, and
+  // sending it (then the body is read).
+  bool WantsContinue() const;
+  void Continue();
   void ReadBody();
   // Why the request's framing cannot be trusted to give its body's length
   // (a Transfer-Encoding other than "chunked", beside a Content-Length, or
