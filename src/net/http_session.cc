@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -158,7 +159,19 @@ HttpSession::Response HttpSession::Make(http::status status, std::string_view co
 
 void HttpSession::Answer() {
   const Request& req = parser_->get();
-  const std::string_view target(req.target().data(), req.target().size());
+  std::string_view target(req.target().data(), req.target().size());
+  // The absolute form ("http://host:port/rpc"), which RFC 9112 3.2.2 says
+  // a server must accept: its path (a review found it answered 404).
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() > scheme.size() &&
+        std::equal(scheme.begin(), scheme.end(), target.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      const std::size_t slash = target.find('/', scheme.size());
+      target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+      break;
+    }
+  }
   const std::string_view path = target.substr(0, target.find('?'));
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   auto method_not_allowed = [&](const char* allow) {

@@ -166,6 +166,11 @@ TEST_F(HttpTest, ABodyWaitingForContinueIsAskedFor) {
 
 TEST_F(HttpTest, HealthAndReadiness) {
   EXPECT_EQ(Exchange(Get("/livez")).rfind("HTTP/1.1 200", 0), 0u);
+  // The absolute form, which a server must take (RFC 9112 3.2.2;
+  // regression: 404).
+  EXPECT_EQ(Exchange(Get("http://127.0.0.1:1/livez")).rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(Exchange(Get("HTTP://x/livez?probe=1")).rfind("HTTP/1.1 200", 0), 0u);
+  EXPECT_EQ(Exchange(Get("http://x")).rfind("HTTP/1.1 404", 0), 0u);
   // No rule set loaded: not ready.
   EXPECT_EQ(Exchange(Get("/readyz")).rfind("HTTP/1.1 503", 0), 0u);
   EXPECT_EQ(Exchange(Get("/nowhere")).rfind("HTTP/1.1 404", 0), 0u);
