@@ -462,6 +462,10 @@ Status Store::Append(const Change& change) {
 
 std::string Store::Encode(const Change& change) const {
   std::string payload;
+  // Room for an opportunity's change at once (~300-600 bytes), not grown
+  // by doubling from empty: five reallocations and copies a record, a
+  // third of encoding's instructions during an import.
+  payload.reserve(1024);
   EncodeChange(change, &payload);
   return payload;
 }
