@@ -1166,6 +1166,16 @@ int main(int argc, char** argv) {
                  std::string(flags.status().message()).c_str());
     return 2;
   }
+  // An argument a command takes none of is refused, not passed over: a
+  // review found `repair DIR` repairing ./var, and `pipe -h` serving.
+  const bool takes_arguments = command == "call" || command == "import" || command == "lint";
+  if (!takes_arguments && !flags->positional().empty()) {
+    const std::string& extra = flags->positional().front();
+    std::fprintf(stderr, "leadroute %s: unexpected argument '%s'%s (see leadroute %s --help)\n",
+                 command.c_str(), extra.c_str(),
+                 command == "repair" ? ": the directory is --data DIR" : "", command.c_str());
+    return 2;
+  }
   // Flags > LEADROUTE_* environment > the configuration file > defaults.
   if (leadroute::Status s = ApplySettings(*specs, &*flags); !s.ok()) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());

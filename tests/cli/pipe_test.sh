@@ -96,6 +96,12 @@ printf '%s\n' "$out" | grep -q '"partners":2,"warnings":\[".*partners.jsonl:2:12
 # Without a rule set, routing says so.
 printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"route","params":{"lead":{"id":"l","company":"x"}}}' \
   | (cd "$bad" && "$bin" pipe) | grep -q '"code":-32004' || { echo "route without rules"; exit 1; }
+# An argument a command takes none of is refused (regression: `repair DIR`
+# repaired ./var, `pipe -h` served).
+status=0; (cd "$bad" && "$bin" repair "$bad/elsewhere" > /dev/null 2>&1) || status=$?
+[ "$status" = 2 ] || { echo "repair DIR: exit $status, not 2"; exit 1; }
+status=0; "$bin" pipe -h < /dev/null > /dev/null 2>&1 || status=$?
+[ "$status" = 2 ] || { echo "pipe -h: exit $status, not 2"; exit 1; }
 # bench-rules replays a leads file through two rule sets and compares them.
 printf '%s\n' '{"id":"l1","company":"Acme GmbH","country":"DE","products":["cloud"],"language":"de"}' \
   '{"id":"l2","company":"Beta SAS","country":"FR","products":["backup"],"language":"fr"}' > "$bad/leads.jsonl"
