@@ -155,8 +155,24 @@ Engine::Router::Router(const Normalizer* normalizer, Deals* deals,
 
 // --- Rule sets ----------------------------------------------------------------
 
+Result<ConflictPolicy> Engine::Router::ConflictWith(const RuleSet& rs) const {
+  ConflictPolicy c = base_conflict_;
+  // Key by key (a review found the whole of --config's [conflict] dropped
+  // for a rule set that set one key of its own).
+  if (rs.policy().conflict_over) rs.policy().conflict_over(&c);
+  if (c.review_threshold > c.conflict_threshold) {
+    return Status::InvalidRules(
+        "conflict.review_threshold (" + std::to_string(c.review_threshold) +
+        ") exceeds conflict.conflict_threshold (" + std::to_string(c.conflict_threshold) +
+        ") with the rule set's [conflict] over --config's");
+  }
+  return c;
+}
+
 RulesInfo Engine::Router::Install(std::shared_ptr<const RuleSet> rs) {
-  deals_->SetPolicy(rs->policy().has_conflict ? rs->policy().conflict : base_conflict_);
+  // Checked by Load() and Reload() before: the policy is the same here.
+  auto conflict = ConflictWith(*rs);
+  deals_->SetPolicy(conflict.ok() ? *conflict : base_conflict_);
   RulesInfo info{rs->policy().version, rs->partners().size(), {}};
   std::lock_guard lock(state_mu_);
   Active next;
@@ -211,6 +227,7 @@ Result<RulesInfo> Engine::Router::Load(const std::string& dir) {
   std::vector<std::string> warnings;
   auto loaded = RuleSet::Load(dir, *normalizer_, &warnings);
   if (!loaded.ok()) return loaded.status();
+  if (auto conflict = ConflictWith(**loaded); !conflict.ok()) return conflict.status();
   dir_ = dir;
   overlay_.clear();
   RulesInfo info = Install(std::move(*loaded));
@@ -224,6 +241,7 @@ Result<RulesInfo> Engine::Router::Reload() {
   std::vector<std::string> warnings;
   auto loaded = RuleSet::Load(dir_, *normalizer_, &warnings);
   if (!loaded.ok()) return loaded.status();
+  if (auto conflict = ConflictWith(**loaded); !conflict.ok()) return conflict.status();
   std::shared_ptr<const RuleSet> next = std::move(*loaded);
   if (!overlay_.empty()) {
     // Partners changed through the API since: on top of the files.

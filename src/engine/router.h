@@ -177,6 +177,10 @@ class Engine::Router {
   void NoteAcceptRate(std::string_view partner_id);
   // Swaps in a compiled rule set. REQUIRES: rules_mu_ held.
   RulesInfo Install(std::shared_ptr<const rules::RuleSet> rs);
+  // The conflict policy with `rs`: base_conflict_ with the keys of its
+  // [conflict] laid over. InvalidRules when the two together make a review
+  // threshold above the conflict threshold.
+  Result<ConflictPolicy> ConflictWith(const rules::RuleSet& rs) const;
   // Applies overlay_ to `partners`. REQUIRES: rules_mu_ held.
   void ApplyOverlay(std::vector<Partner>* partners) const;
   // REQUIRES: state_mu_ held exclusively.

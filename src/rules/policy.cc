@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "rules/iso_codes.h"
 #include "rules/predicate.h"
@@ -432,6 +433,12 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
     } else if (k == "conflict") {
       ReadConflictTable(*t, "conflict", &p.conflict, nullptr, &errors);
       p.has_conflict = true;
+      // Read again over the base when installed (its values read cleanly
+      // here; whether its thresholds fit the base's is checked then).
+      p.conflict_over = [table = std::make_shared<const toml::table>(*t)](ConflictPolicy* c) {
+        TomlErrors ignored("");
+        ReadConflictTable(*table, "conflict", c, nullptr, &ignored);
+      };
     }
   }
   if (!errors.empty()) return errors.ToStatus();

@@ -5,6 +5,7 @@
 #define LEADROUTE_RULES_POLICY_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,9 +96,12 @@ struct Policy {
   std::string fallback_partner;  // takes what nobody fits; empty: unassigned
   std::string fallback_where;    // "FILE:LINE:COL" of fallback_partner
 
-  // Deal conflicts.
+  // Deal conflicts: the policy's [conflict] over the defaults, and the keys
+  // it sets laid over another base (the engine's, from --config's
+  // [conflict]): those it leaves out keep the base's values.
   ConflictPolicy conflict;
   bool has_conflict = false;  // the policy set [conflict]
+  std::function<void(ConflictPolicy*)> conflict_over;  // null without [conflict]
 
   // The tier's index in `tiers`; -1 if unknown. Empty means the lowest.
   int TierRank(std::string_view tier) const;

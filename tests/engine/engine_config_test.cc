@@ -1,6 +1,12 @@
 #include "engine/engine_config.h"
 
+#include "leadroute/engine.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace leadroute {
 namespace {
@@ -68,6 +74,51 @@ TEST(EngineConfigTest, SyntaxErrorsAndInconsistentThresholds) {
             std::string::npos);
   EXPECT_EQ(LoadEngineConfig("/nonexistent/leadroute.toml", &o).code(),
             Status::Code::kIoError);
+}
+
+// A rule set's [conflict] replaces the keys it sets, not the whole of
+// --config's (regression: the config's max_matches and weights were
+// dropped for a rule set that set only its threshold).
+TEST(EngineConfigTest, ARuleSetsConflictKeysLieOverTheConfigsOneByOne) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("leadroute-conflict-over-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "partners.jsonl") << R"({"id":"p","territories":["DE"]})" "\n";
+  std::ofstream(dir / "policy.toml") << "[conflict]\nconflict_threshold = 0.8\n";
+  EngineOptions o;
+  ASSERT_TRUE(ParseEngineConfig("[conflict]\nmax_matches = 1\nconflict_threshold = 0.9\n"
+                                "[conflict.weights]\nphone = 4.5\n",
+                                "c.toml", &o)
+                  .ok());
+  auto engine = Engine::Create(o);
+  ASSERT_TRUE(engine.ok());
+  ASSERT_TRUE((*engine)->LoadRules(dir.string()).ok());
+  const ConflictPolicy c = (*engine)->conflict_policy();
+  EXPECT_EQ(c.max_matches, 1u);                    // the config's
+  EXPECT_DOUBLE_EQ(c.weights.phone, 4.5);          // the config's
+  EXPECT_DOUBLE_EQ(c.conflict_threshold, 0.8);     // the rule set's
+  EXPECT_DOUBLE_EQ(c.review_threshold, ConflictPolicy{}.review_threshold);
+  for (int i = 0; i < 3; ++i) {
+    Opportunity opp;
+    opp.id = "o" + std::to_string(i);
+    opp.owner = {OwnerKind::kPartner, "p" + std::to_string(i)};
+    opp.party.company = "Acme GmbH";
+    opp.party.domain = "acme.de";
+    bool created = false;
+    ASSERT_TRUE((*engine)->UpsertOpportunity(opp, &created).ok());
+  }
+  Opportunity deal;
+  deal.party.domain = "acme.de";
+  EXPECT_EQ((*engine)->Check(deal).matches.size(), 1u);
+
+  // Each valid alone, not together: the rule set is refused, the old one stays.
+  std::ofstream(dir / "policy.toml", std::ios::trunc) << "[conflict]\nreview_threshold = 0.95\n";
+  auto reloaded = (*engine)->ReloadRules();
+  ASSERT_FALSE(reloaded.ok());
+  EXPECT_EQ(reloaded.status().code(), Status::Code::kInvalidRules);
+  EXPECT_NE(reloaded.status().message().find("review_threshold"), std::string_view::npos);
+  EXPECT_DOUBLE_EQ((*engine)->conflict_policy().conflict_threshold, 0.8);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
