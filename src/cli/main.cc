@@ -1177,7 +1177,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Flags > LEADROUTE_* environment > the configuration file > defaults.
-  if (leadroute::Status s = ApplySettings(*specs, &*flags); !s.ok()) {
+  if (leadroute::Status s = ApplySettings(*specs, &*flags, kServeFlags); !s.ok()) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     return 2;
   }

@@ -13,11 +13,15 @@
 
 namespace leadroute::cli {
 
-// Fills the flags the command line left unset from the environment, then
-// from the configuration file named by --config (or LEADROUTE_CONFIG).
-// Errors: the file's, as FILE:LINE:COL: message (an unknown key or section,
-// a wrong type).
-Status ApplySettings(const std::vector<FlagSpec>& specs, Flags* flags);
+// Fills the flags the command line left unset from the environment (an
+// empty variable counts as unset), then from the configuration file named
+// by --config (or LEADROUTE_CONFIG). The file's [server] may also hold
+// `shared` settings (the server's: one file serves serve, pipe and
+// bench-rules), which a command without them passes over. Errors: the
+// file's, all at once, as FILE:LINE:COL: message (an unknown key or
+// section, a wrong type, a setting given twice, its [conflict]'s).
+Status ApplySettings(const std::vector<FlagSpec>& specs, Flags* flags,
+                     const std::vector<FlagSpec>& shared = {});
 
 }  // namespace leadroute::cli
 
