@@ -39,15 +39,55 @@ Status FileErrors::status() const {
   return Status::InvalidArgument(all);
 }
 
+namespace {
+
+// Where the key `key` of the object that begins at line[open] ('{') lies:
+// the offset of its opening quote, or npos. Keys of nested objects, and
+// the same text inside a value, are not it.
+std::size_t KeyOffset(std::string_view line, std::size_t open, std::string_view key) {
+  int depth = 0;
+  for (std::size_t i = open; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"') {
+      const std::size_t start = i;
+      for (++i; i < line.size() && line[i] != '"'; ++i) {
+        if (line[i] == '\\') ++i;
+      }
+      if (depth != 1) continue;
+      std::size_t after = i + 1;
+      while (after < line.size() && (line[after] == ' ' || line[after] == '\t')) ++after;
+      const bool is_key = after < line.size() && line[after] == ':';
+      if (is_key && line.substr(start + 1, i - start - 1) == key) return start;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (--depth == 0) break;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 std::size_t FieldColumn(std::string_view line, std::string_view field) {
-  if (field.empty()) return 1;
-  std::string quoted;
-  quoted.reserve(field.size() + 2);
-  quoted.push_back('"');
-  quoted.append(field);
-  quoted.push_back('"');
-  const std::size_t at = line.find(quoted);
-  return at == std::string_view::npos ? 1 : at + 1;
+  const std::size_t open = line.find('{');
+  if (field.empty() || open == std::string_view::npos) return 1;
+  // "performance.win_rate": the key win_rate in the value of performance;
+  // "territories[1]": the key territories.
+  std::size_t found = std::string_view::npos, object = open;
+  while (!field.empty()) {
+    const std::size_t end = field.find_first_of(".[");
+    const std::string_view key = field.substr(0, end);
+    const std::size_t at = KeyOffset(line, object, key);
+    if (at == std::string_view::npos) break;
+    found = at;
+    if (end == std::string_view::npos || field[end] != '.') break;
+    field.remove_prefix(end + 1);
+    // Past the key's quotes and its colon: the value, an object to look in.
+    object = line.find_first_not_of(" \t", line.find(':', at + key.size() + 2) + 1);
+    if (object == std::string_view::npos || line[object] != '{') break;
+  }
+  return found == std::string_view::npos ? 1 : found + 1;
 }
 
 Status ForEachJsonLine(std::string_view text, std::string_view name,

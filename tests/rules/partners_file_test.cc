@@ -2,6 +2,8 @@
 // bad CSV cell reported at its FILE:LINE:COL.
 #include "rules/partners_file.h"
 
+#include "json/lines.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -67,6 +69,24 @@ TEST(PartnersJsonlTest, UnknownKeysAreWarnedOfWhereTheyStand) {
 
 // Regression: a file beginning with a byte order mark (as some Windows
 // tools write UTF-8) was "not valid JSON" on its first line; CSV read it.
+// The column of a field is its key's, at the top of the record (or in the
+// object a dotted path names), not the first place its name is written
+// (regression: a value "tier" or a nested "tier" key took it).
+TEST(PartnersJsonlTest, AFieldsColumnIsItsKeys) {
+  const std::string a = R"({"id":"a","name":"tier","tier":"diamond"})";
+  EXPECT_EQ(json::FieldColumn(a, "tier"), a.find(R"("tier":)") + 1);
+  EXPECT_EQ(a.find(R"("tier":)") + 1, 25u);
+  const std::string d = R"({"id":"d","performance":{"tier":1},"tier":"diamond"})";
+  EXPECT_EQ(json::FieldColumn(d, "tier"), 36u);
+  EXPECT_EQ(json::FieldColumn(d, "performance.tier"), 26u);
+  EXPECT_EQ(json::FieldColumn(d, "performance"), 11u);
+  const std::string t = R"({"territories" : ["x\"tier\":", "DE"], "tier" :"gold"})";
+  EXPECT_EQ(json::FieldColumn(t, "territories[1]"), 2u);
+  EXPECT_EQ(json::FieldColumn(t, "tier"), t.find(R"("tier" :)") + 1);
+  EXPECT_EQ(json::FieldColumn(t, "nowhere"), 1u);
+  EXPECT_EQ(json::FieldColumn("not json", "tier"), 1u);
+}
+
 TEST(PartnersJsonlTest, AByteOrderMarkIsReadPast) {
   std::vector<Partner> partners;
   std::vector<PartnerSource> sources;
