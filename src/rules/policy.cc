@@ -25,7 +25,12 @@ void ReadRuleset(const toml::table& table, Policy* p, TomlErrors* errors) {
   for (const auto& [key, node] : table) {
     if (key.str() == "version") {
       ReadString(node, "ruleset.version", &p->version, errors);
-    } else if (key.str() != "name" && key.str() != "description") {
+    } else if (key.str() == "name" || key.str() == "description") {
+      // Words for people; a string all the same (a review found
+      // description = 5 passed).
+      std::string words;
+      ReadString(node, "ruleset." + std::string(key.str()), &words, errors);
+    } else {
       Unknown(key, "ruleset", errors);
     }
   }
@@ -121,8 +126,9 @@ void ReadTerritory(const toml::table& table, Policy* p, TomlErrors* errors) {
   }
 }
 
+// One of `choices` into *out; false (after an error) for anything else.
 template <typename E>
-void ReadChoice(const toml::node& node, std::string_view key,
+bool ReadChoice(const toml::node& node, std::string_view key,
                 std::initializer_list<std::pair<std::string_view, E>> choices,
                 E* out, TomlErrors* errors) {
   std::string value;
@@ -136,11 +142,12 @@ void ReadChoice(const toml::node& node, std::string_view key,
     for (const auto& [name, e] : choices) {
       if (name == *v) {
         *out = e;
-        return;
+        return true;
       }
     }
   }
   errors->Add(node.source(), std::string(key) + " must be one of: " + names);
+  return false;
 }
 
 void ReadCapability(const toml::table& table, Policy* p, TomlErrors* errors) {
@@ -177,20 +184,24 @@ void ReadCapability(const toml::table& table, Policy* p, TomlErrors* errors) {
 // A predicate's values that name what the rule set knows by name: ISO
 // codes for the lead's country and region, tiers for the partner's tier.
 // The problem, or an empty string.
-std::string UnknownNames(Subject subject, const Predicate& p, const Policy& policy) {
-  if (p.op != PredicateOp::kEq && p.op != PredicateOp::kIn) return {};
+// Every name among the values that is none (a review found only the
+// first of ["DE","UK","XX"] reported).
+std::vector<std::string> UnknownNames(Subject subject, const Predicate& p,
+                                      const Policy& policy) {
+  std::vector<std::string> out;
+  if (p.op != PredicateOp::kEq && p.op != PredicateOp::kIn) return out;
   for (const std::string& v : p.values) {
     if (subject == Subject::kLead && p.field_id == kLeadCountry && !IsCountryCode(v)) {
-      return "unknown ISO 3166-1 code \"" + v + "\"";
-    }
-    if (subject == Subject::kLead && p.field_id == kLeadRegion && !IsSubdivisionCode(v)) {
-      return "unknown ISO 3166-2 code \"" + v + "\"";
-    }
-    if (subject == Subject::kPartner && p.field_id == kPartnerTier && policy.TierRank(v) < 0) {
-      return "unknown tier \"" + v + "\"";
+      out.push_back("unknown ISO 3166-1 code \"" + v + "\"");
+    } else if (subject == Subject::kLead && p.field_id == kLeadRegion &&
+               !IsSubdivisionCode(v)) {
+      out.push_back("unknown ISO 3166-2 code \"" + v + "\"");
+    } else if (subject == Subject::kPartner && p.field_id == kPartnerTier &&
+               policy.TierRank(v) < 0) {
+      out.push_back("unknown tier \"" + v + "\"");
     }
   }
-  return {};
+  return out;
 }
 
 std::optional<Predicate> ReadPredicate(const toml::node& node, Subject subject,
@@ -201,14 +212,14 @@ std::optional<Predicate> ReadPredicate(const toml::node& node, Subject subject,
     return std::nullopt;
   }
   Predicate p;
-  bool has_field = false, has_op = false;
+  bool has_field = false, has_op = false, op_read = false;
   for (const auto& [key, v] : *t) {
     const std::string_view k = key.str();
     if (k == "field") {
       ReadString(v, "field", &p.field, errors);
       has_field = true;
     } else if (k == "op") {
-      ReadChoice<PredicateOp>(v, "op",
+      op_read = ReadChoice<PredicateOp>(v, "op",
                               {{"eq", PredicateOp::kEq},
                                {"in", PredicateOp::kIn},
                                {"range", PredicateOp::kRange},
@@ -244,12 +255,17 @@ std::optional<Predicate> ReadPredicate(const toml::node& node, Subject subject,
     errors->Add(t->source(), "a predicate needs field and op");
     return std::nullopt;
   }
+  // A misspelt op was said; what the default op would make of the value
+  // is no second error (a review found "eq ... needs a number value" after
+  // op = "Range").
+  if (!op_read) return std::nullopt;
   if (std::string problem = CompilePredicate(subject, &p); !problem.empty()) {
     errors->Add(t->source(), problem);
     return std::nullopt;
   }
-  if (std::string problem = UnknownNames(subject, p, policy); !problem.empty()) {
-    errors->Add(t->source(), problem);
+  if (const std::vector<std::string> problems = UnknownNames(subject, p, policy);
+      !problems.empty()) {
+    for (const std::string& problem : problems) errors->Add(t->source(), problem);
     return std::nullopt;
   }
   return p;
@@ -277,7 +293,7 @@ void ReadRules(const toml::node& node, Policy* p, TomlErrors* errors) {
   for (const toml::node& element : *array) {
     const toml::table& t = *element.as_table();
     ConditionalRule rule;
-    bool has_then = false, has_partner = false, has_boost = false;
+    bool has_then = false, has_partner = false, has_boost = false, then_read = true;
     for (const auto& [key, v] : t) {
       const std::string_view k = key.str();
       if (k == "name") {
@@ -285,7 +301,7 @@ void ReadRules(const toml::node& node, Policy* p, TomlErrors* errors) {
       } else if (k == "when") {
         ReadPredicates(v, Subject::kLead, *p, &rule.when, errors);
       } else if (k == "then") {
-        ReadChoice<RuleAction>(v, "then",
+        then_read = ReadChoice<RuleAction>(v, "then",
                                {{"require", RuleAction::kRequire},
                                 {"exclude", RuleAction::kExclude},
                                 {"boost", RuleAction::kBoost}},
@@ -305,6 +321,8 @@ void ReadRules(const toml::node& node, Policy* p, TomlErrors* errors) {
       errors->Add(t.source(), "a rule needs then and partner");
       continue;
     }
+    // A misspelt then was said; whether boost fits the default is moot.
+    if (!then_read) continue;
     if ((rule.action == RuleAction::kBoost) != has_boost) {
       errors->Add(t.source(), rule.action == RuleAction::kBoost
                                   ? "then = \"boost\" needs boost = <number>"

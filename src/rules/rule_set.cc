@@ -156,8 +156,14 @@ namespace {
 std::string PartnerError(const std::vector<Partner>& partners,
                          const std::vector<PartnerSource>& sources, std::size_t i,
                          std::string_view field, std::string_view message) {
-  std::string at = i < sources.size() ? sources[i].At(field) : "partner " + partners[i].id;
-  return at + ": " + std::string(message);
+  // A partner changed through the API has no place in a file; the message
+  // names it already where it is about the partner (a review found "partner
+  // api-1: partner api-1: unknown tier").
+  if (i >= sources.size()) {
+    const std::string name = "partner " + partners[i].id + ": ";
+    return message.starts_with(name) ? std::string(message) : name + std::string(message);
+  }
+  return sources[i].At(field) + ": " + std::string(message);
 }
 
 // What Compile() says of each partner on its own (CheckPartner) and of

@@ -187,6 +187,27 @@ TEST(PolicyTest, RuleValuesNameKnownCodesAndTiers) {
             "");
 }
 
+// Regressions from a review of lint: only the first unknown code of a
+// list was told; a misspelt then or op brought a second, wrong error from
+// the default it left; [ruleset] description took any type.
+TEST(PolicyTest, EveryUnknownNameOnceAndNoErrorAfterAMisspeltChoice) {
+  std::string all = ErrorsOf(
+      "[[rules]]\nwhen = { field = \"country\", op = \"in\", values = [\"DE\", \"UK\", \"XX\"] }\n"
+      "then = \"exclude\"\npartner = { field = \"id\", op = \"eq\", value = \"x\" }\n");
+  EXPECT_NE(all.find("policy.toml:2:8: unknown ISO 3166-1 code \"UK\""), std::string::npos) << all;
+  EXPECT_NE(all.find("policy.toml:2:8: unknown ISO 3166-1 code \"XX\""), std::string::npos) << all;
+  all = ErrorsOf("[[rules]]\nthen = \"Boost\"\nboost = 0.5\n"
+                 "partner = { field = \"id\", op = \"eq\", value = \"x\" }\n");
+  EXPECT_EQ(all, "policy.toml:2:8: then must be one of: require, exclude, boost") << all;
+  all = ErrorsOf("[[rules]]\nthen = \"require\"\n"
+                 "partner = { field = \"performance.avg_response_hours\", op = \"Range\", "
+                 "min = 0, max = 4 }\n");
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 0) << all;
+  EXPECT_NE(all.find("op must be one of"), std::string::npos) << all;
+  all = ErrorsOf("[ruleset]\ndescription = 5\nname = \"demo\"\n");
+  EXPECT_EQ(all, "policy.toml:2:15: ruleset.description must be a string") << all;
+}
+
 class RuleSetDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -343,6 +364,22 @@ TEST_F(RuleSetDirTest, APolicyErrorDoesNotHideThePartnersErrors) {
   EXPECT_NE(all.find("tiers.order must name a tier"), std::string::npos) << all;
   EXPECT_NE(all.find(file + ":2:2: duplicate partner id \"a\""), std::string::npos) << all;
   EXPECT_EQ(all.find("unknown tier"), std::string::npos) << all;
+}
+
+// A partner changed through the API has no file place: its errors name it
+// once (regression: "partner api-1: partner api-1: unknown tier").
+TEST_F(RuleSetDirTest, AnApiPartnersErrorNamesItOnce) {
+  auto policy = ParsePolicy("", "policy.toml");
+  ASSERT_TRUE(policy.ok());
+  Partner p;
+  p.id = "api-1";
+  p.tier = "platinum-plus";
+  p.territories = {"DE"};
+  auto compiled = RuleSet::Compile(*policy, {p}, {}, *normalizer_);
+  ASSERT_FALSE(compiled.ok());
+  const std::string m(compiled.status().message());
+  EXPECT_EQ(m.rfind("partner api-1: ", 0), 0u) << m;
+  EXPECT_EQ(m.find("partner api-1: partner api-1"), std::string::npos) << m;
 }
 
 TEST_F(RuleSetDirTest, MissingFilesAreErrors) {
