@@ -356,7 +356,12 @@ void TcpServer::Stop() {
       boost::system::error_code ignored;
       impl_->http_acceptor.close(ignored);
     });
-    impl_->signals.cancel(ec);
+    // A second SIGINT or SIGTERM (Ctrl-C twice) cuts the drain short, as
+    // its deadline would: what was read is still finished, and the data
+    // directory's last snapshot written.
+    impl_->signals.async_wait([this](boost::system::error_code wait_ec, int) {
+      if (!wait_ec) impl_->StopAll();
+    });
     impl_->hangup.cancel(ec);
     // Every open connection answers what it has read, then closes; Run()
     // returns when none is left, or at the deadline.

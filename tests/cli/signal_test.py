@@ -7,6 +7,7 @@ serve loads its rules and data before it listens (seconds, for a large
 data directory). A SIGHUP then must reload once it runs, a SIGTERM stop it
 cleanly (exit 0, "stopped"); their default actions killed it (regression:
 rc 129 and 143). The signal is sent as soon as /proc shows serve holding it.
+A second SIGTERM cuts a drain short.
 """
 import os
 import signal
@@ -22,7 +23,8 @@ HELD = (1 << (signal.SIGHUP - 1)) | (1 << (signal.SIGINT - 1)) | (1 << (signal.S
 def start(data):
     server = subprocess.Popen(
         [bin_path, "serve", "--listen", "127.0.0.1:0", "--http", "off",
-         "--rules", os.path.join(root, "rules", "demo"), "--data", data],
+         "--rules", os.path.join(root, "rules", "demo"), "--data", data,
+         "--drain-seconds", "60"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -65,4 +67,31 @@ with tempfile.TemporaryDirectory() as work:
     assert '"stopped"' in out, out
     assert any(n.startswith("snapshot-") for n in os.listdir(os.path.join(work, "b"))), \
         os.listdir(os.path.join(work, "b"))
+    # A second SIGTERM cuts a drain short (Ctrl-C twice): a client that
+    # never reads its answers holds the drain until --drain-seconds.
+    server = start(os.path.join(work, "c"))
+    port = None
+    while port is None:
+        line = server.stdout.readline()
+        assert line, server.stderr.read()
+        if '"listening"' in line:
+            port = int(line.split('"tcp":"127.0.0.1:')[1].split('"')[0])
+    import socket
+    stuck = socket.create_connection(("127.0.0.1", port))
+    stuck.setblocking(False)
+    request = b'{"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{"company":"Acme GmbH"}}}\n'
+    sent = 0
+    try:
+        while sent < 64 << 20:
+            sent += stuck.send(request * 256)
+    except BlockingIOError:
+        pass  # both sides' buffers full: the server holds unsent answers
+    server.send_signal(signal.SIGTERM)
+    time.sleep(1.0)
+    assert server.poll() is None, "the drain did not wait for the client"
+    server.send_signal(signal.SIGTERM)
+    out, err = server.communicate(timeout=10)
+    assert server.returncode == 0, (server.returncode, out, err)
+    assert '"stopped"' in out, out
+    stuck.close()
 print("signal_test: passed")
