@@ -1177,7 +1177,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Flags > LEADROUTE_* environment > the configuration file > defaults.
-  if (leadroute::Status s = ApplySettings(*specs, &*flags, kServeFlags); !s.ok()) {
+  // --help reads none of them (a bad file stopped it).
+  if (leadroute::Status s =
+          flags->Has("help") ? leadroute::Status::Ok() : ApplySettings(*specs, &*flags, kServeFlags);
+      !s.ok()) {
     std::fprintf(stderr, "%s\n", std::string(s.message()).c_str());
     return 2;
   }

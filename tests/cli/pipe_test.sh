@@ -102,6 +102,10 @@ status=0; (cd "$bad" && "$bin" repair "$bad/elsewhere" > /dev/null 2>&1) || stat
 [ "$status" = 2 ] || { echo "repair DIR: exit $status, not 2"; exit 1; }
 status=0; "$bin" pipe -h < /dev/null > /dev/null 2>&1 || status=$?
 [ "$status" = 2 ] || { echo "pipe -h: exit $status, not 2"; exit 1; }
+# --help whatever the configuration holds (regression: a bad file stopped it).
+printf '[server]\nnope = 1\n' > "$bad/broken.toml"
+LEADROUTE_CONFIG="$bad/broken.toml" "$bin" serve --help | grep -q "usage: leadroute serve" \
+  || { echo "serve --help read the configuration"; exit 1; }
 # bench-rules replays a leads file through two rule sets and compares them.
 printf '%s\n' '{"id":"l1","company":"Acme GmbH","country":"DE","products":["cloud"],"language":"de"}' \
   '{"id":"l2","company":"Beta SAS","country":"FR","products":["backup"],"language":"fr"}' > "$bad/leads.jsonl"
