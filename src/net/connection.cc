@@ -200,8 +200,8 @@ void Connection::Drain() {
       boost::system::error_code ignored;
       self->socket_.cancel(ignored);
     }
-    // A subscriber waiting for changes: done.
-    if (self->changes_ && !self->writing_) self->Close();
+    // A subscriber waiting for changes: told, then closed (Stream()).
+    if (self->changes_ && !self->writing_) self->Stream();
   });
 }
 
@@ -402,9 +402,15 @@ bool Connection::PeerGone() {
 
 void Connection::Stream() {
   if (closed_ || writing_ || !changes_) return;
-  if (draining_) return Close();
   std::string reason;
-  if (!changes_->Take(&out_, &reason)) {
+  // A server stopping ends the stream with a word, not a bare close (a
+  // review found a connector could not tell it from a crash).
+  if (draining_ && close_after_write_) return Close();  // told already
+  if (draining_ || !changes_->Take(&out_, &reason)) {
+    if (draining_) {
+      out_.clear();
+      reason = "the server is stopping: subscribe again from the last position received + 1";
+    }
     protocol::JsonWriter w(&out_);
     w.BeginObject();
     w.Field("jsonrpc", "2.0");

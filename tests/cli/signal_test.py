@@ -55,7 +55,20 @@ with tempfile.TemporaryDirectory() as work:
                                    server.stderr.read())
     assert any('"listening"' in l for l in log), log
     assert any("rules reloaded" in l for l in log), log
+    # A subscriber is told the server stops (regression: a bare close, as a
+    # crash looks).
+    import socket
+    port = int(next(l for l in log if '"listening"' in l).split('"tcp":"127.0.0.1:')[1]
+               .split('"')[0])
+    follower = socket.create_connection(("127.0.0.1", port), timeout=10)
+    follower.sendall(b'{"jsonrpc":"2.0","id":1,"method":"subscribe","params":{}}\n')
+    stream = follower.makefile("r")
+    assert '"result"' in stream.readline()
     server.send_signal(signal.SIGTERM)
+    told = [line for line in stream if "stream_ended" in line]
+    assert len(told) == 1 and "stopping" in told[0], told
+    stream.close()
+    follower.close()
     out, err = server.communicate(timeout=30)
     assert server.returncode == 0, (server.returncode, out, err)
 
