@@ -42,8 +42,14 @@ Status ApplySettings(const std::vector<FlagSpec>& specs, Flags* flags,
   if (!path) return Status::Ok();
   auto text = ReadWholeFile(*path);
   if (!text.ok()) return text.status();
-  rules::TomlErrors errors(*path);
-  std::optional<toml::table> root = rules::ParseToml(*text, *path, &errors);
+  return ApplySettingsFile(*text, *path, specs, flags, shared);
+}
+
+Status ApplySettingsFile(std::string_view text, std::string_view path,
+                         const std::vector<FlagSpec>& specs, Flags* flags,
+                         const std::vector<FlagSpec>& shared) {
+  rules::TomlErrors errors(path);
+  std::optional<toml::table> root = rules::ParseToml(text, path, &errors);
   if (!root) return errors.ToStatus();
   // Where each setting was given: a second spelling of one (max_batch and
   // max-batch) is refused, not decided by the table's order.

@@ -6,6 +6,7 @@
 #ifndef LEADROUTE_CLI_SETTINGS_H_
 #define LEADROUTE_CLI_SETTINGS_H_
 
+#include <string_view>
 #include <vector>
 
 #include "cli/flags.h"
@@ -22,6 +23,11 @@ namespace leadroute::cli {
 // section, a wrong type, a setting given twice, its [conflict]'s).
 Status ApplySettings(const std::vector<FlagSpec>& specs, Flags* flags,
                      const std::vector<FlagSpec>& shared = {});
+
+// The configuration file's part, from its text (`path` names it in errors).
+Status ApplySettingsFile(std::string_view text, std::string_view path,
+                         const std::vector<FlagSpec>& specs, Flags* flags,
+                         const std::vector<FlagSpec>& shared = {});
 
 }  // namespace leadroute::cli
 

@@ -350,6 +350,11 @@ void Connection::WriteSome() {
         self->write_done_at_ = std::chrono::steady_clock::now();
         // Lines read already wait past the output limit: answered first.
         if (!self->changes_ && self->dispatcher_.stopped_at_output()) return self->Answer();
+        // A stream ended by a stopping server closes at once: its client
+        // sends nothing to lose, and waiting for its close held the stop
+        // (a review found 10 s, the drain's deadline, for a connector that
+        // backed off before closing).
+        if (self->close_after_write_ && self->changes_ && self->draining_) return self->Close();
         if (self->close_after_write_) return self->LingerClose(/*only_if_waiting=*/false);
         if (self->changes_) return self->Stream();
         self->Read();

@@ -67,10 +67,14 @@ with tempfile.TemporaryDirectory() as work:
     server.send_signal(signal.SIGTERM)
     told = [line for line in stream if "stream_ended" in line]
     assert len(told) == 1 and "stopping" in told[0], told
-    stream.close()
-    follower.close()
+    # The follower keeps its socket open (a connector backing off): the
+    # server does not wait for it (regression: --drain-seconds, 60 here).
+    stopping = time.monotonic()
     out, err = server.communicate(timeout=30)
     assert server.returncode == 0, (server.returncode, out, err)
+    assert time.monotonic() - stopping < 5, time.monotonic() - stopping
+    stream.close()
+    follower.close()
 
     # SIGTERM while starting: a clean stop, exit 0, its final snapshot.
     server = start(os.path.join(work, "b"))
