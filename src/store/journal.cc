@@ -229,7 +229,7 @@ void Journal::SetSynced(std::uint64_t durable) {
 
 void Journal::AtPosition(const std::function<void(std::uint64_t, std::uint64_t)>& fn) {
   std::lock_guard lock(mu_);
-  fn(next_, policy_ == SyncPolicy::kAlways ? durable_ : next_);
+  fn(next_, policy_ != SyncPolicy::kNever ? durable_ : next_);
 }
 
 Status Journal::SyncLocked(std::unique_lock<std::mutex>& lock, std::uint64_t upto) {
