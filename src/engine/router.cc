@@ -161,10 +161,12 @@ Result<ConflictPolicy> Engine::Router::ConflictWith(const RuleSet& rs) const {
   // for a rule set that set one key of its own).
   if (rs.policy().conflict_over) rs.policy().conflict_over(&c);
   if (c.review_threshold > c.conflict_threshold) {
-    return Status::InvalidRules(
-        "conflict.review_threshold (" + std::to_string(c.review_threshold) +
-        ") exceeds conflict.conflict_threshold (" + std::to_string(c.conflict_threshold) +
-        ") with the rule set's [conflict] over --config's");
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  ": review_threshold %g exceeds conflict_threshold %g with this [conflict] "
+                  "over --config's (or the defaults)",
+                  c.review_threshold, c.conflict_threshold);
+    return Status::InvalidRules(rs.policy().conflict_where + buf);
   }
   return c;
 }

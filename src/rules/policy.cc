@@ -449,13 +449,19 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
     } else if (k == "selection") {
       ReadSelection(*t, &p, &errors);
     } else if (k == "conflict") {
-      ReadConflictTable(*t, "conflict", &p.conflict, nullptr, &errors);
+      // Whether its thresholds fit together depends on the base it lies
+      // over (--config's [conflict]): checked when the rule set is
+      // installed, not here (a review found a review_threshold refused that
+      // fit the configured conflict_threshold).
+      ReadConflictTable(*t, "conflict", &p.conflict, nullptr, &errors,
+                        /*check_thresholds=*/false);
       p.has_conflict = true;
+      p.conflict_where = errors.Where(t->source());
       // Read again over the base when installed (its values read cleanly
-      // here; whether its thresholds fit the base's is checked then).
+      // here).
       p.conflict_over = [table = std::make_shared<const toml::table>(*t)](ConflictPolicy* c) {
         TomlErrors ignored("");
-        ReadConflictTable(*table, "conflict", c, nullptr, &ignored);
+        ReadConflictTable(*table, "conflict", c, nullptr, &ignored, /*check_thresholds=*/false);
       };
     }
   }

@@ -102,6 +102,7 @@ struct Policy {
   ConflictPolicy conflict;
   bool has_conflict = false;  // the policy set [conflict]
   std::function<void(ConflictPolicy*)> conflict_over;  // null without [conflict]
+  std::string conflict_where;  // "FILE:LINE:COL" of [conflict]
 
   // The tier's index in `tiers`; -1 if unknown. Empty means the lowest.
   int TierRank(std::string_view tier) const;

@@ -175,7 +175,7 @@ void ReadWeights(const toml::table& table, std::string_view section,
 
 void ReadConflictTable(const toml::table& table, std::string_view section,
                        ConflictPolicy* p, std::string* default_country,
-                       TomlErrors* errors) {
+                       TomlErrors* errors, bool check_thresholds) {
   for (const auto& [key, node] : table) {
     const std::string_view k = key.str();
     std::int64_t integer = 0;
@@ -209,7 +209,7 @@ void ReadConflictTable(const toml::table& table, std::string_view section,
       errors->Add(key.source(), "unknown key " + std::string(section) + "." + std::string(k));
     }
   }
-  if (p->review_threshold > p->conflict_threshold) {
+  if (check_thresholds && p->review_threshold > p->conflict_threshold) {
     errors->Add(table.source(), "review_threshold must not exceed conflict_threshold");
   }
 }

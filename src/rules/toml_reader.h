@@ -59,9 +59,12 @@ const toml::table* AsTable(const toml::node& node, std::string_view key,
 // `default_country`, when not null, also accepts that key (the engine
 // configuration has it; a rule set does not). `section` prefixes key names
 // in messages.
+// With check_thresholds, a review threshold above the conflict threshold
+// (of *policy as read) is an error; a rule set's table, laid over another
+// base later, is checked then instead.
 void ReadConflictTable(const toml::table& table, std::string_view section,
                        ConflictPolicy* policy, std::string* default_country,
-                       TomlErrors* errors);
+                       TomlErrors* errors, bool check_thresholds = true);
 
 }  // namespace leadroute::rules
 

@@ -78,13 +78,15 @@ TEST(EngineConfigTest, SyntaxErrorsAndInconsistentThresholds) {
 
 // A rule set's [conflict] replaces the keys it sets, not the whole of
 // --config's (regression: the config's max_matches and weights were
-// dropped for a rule set that set only its threshold).
+// dropped for a rule set that set only its threshold), and its thresholds
+// are judged over the config's (regression: a review_threshold above the
+// default conflict_threshold was refused though the config's was higher).
 TEST(EngineConfigTest, ARuleSetsConflictKeysLieOverTheConfigsOneByOne) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("leadroute-conflict-over-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "partners.jsonl") << R"({"id":"p","territories":["DE"]})" "\n";
-  std::ofstream(dir / "policy.toml") << "[conflict]\nconflict_threshold = 0.8\n";
+  std::ofstream(dir / "policy.toml") << "[conflict]\nreview_threshold = 0.85\n";
   EngineOptions o;
   ASSERT_TRUE(ParseEngineConfig("[conflict]\nmax_matches = 1\nconflict_threshold = 0.9\n"
                                 "[conflict.weights]\nphone = 4.5\n",
@@ -92,12 +94,13 @@ TEST(EngineConfigTest, ARuleSetsConflictKeysLieOverTheConfigsOneByOne) {
                   .ok());
   auto engine = Engine::Create(o);
   ASSERT_TRUE(engine.ok());
-  ASSERT_TRUE((*engine)->LoadRules(dir.string()).ok());
+  auto loaded = (*engine)->LoadRules(dir.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   const ConflictPolicy c = (*engine)->conflict_policy();
   EXPECT_EQ(c.max_matches, 1u);                    // the config's
   EXPECT_DOUBLE_EQ(c.weights.phone, 4.5);          // the config's
-  EXPECT_DOUBLE_EQ(c.conflict_threshold, 0.8);     // the rule set's
-  EXPECT_DOUBLE_EQ(c.review_threshold, ConflictPolicy{}.review_threshold);
+  EXPECT_DOUBLE_EQ(c.conflict_threshold, 0.9);     // the config's
+  EXPECT_DOUBLE_EQ(c.review_threshold, 0.85);      // the rule set's
   for (int i = 0; i < 3; ++i) {
     Opportunity opp;
     opp.id = "o" + std::to_string(i);
@@ -111,13 +114,19 @@ TEST(EngineConfigTest, ARuleSetsConflictKeysLieOverTheConfigsOneByOne) {
   deal.party.domain = "acme.de";
   EXPECT_EQ((*engine)->Check(deal).matches.size(), 1u);
 
-  // Each valid alone, not together: the rule set is refused, the old one stays.
-  std::ofstream(dir / "policy.toml", std::ios::trunc) << "[conflict]\nreview_threshold = 0.95\n";
+  // Each fits alone over the defaults, not over the config: the rule set
+  // is refused, and the old one stays.
+  std::ofstream(dir / "policy.toml", std::ios::trunc)
+      << "[conflict]\nconflict_threshold = 0.8\nreview_threshold = 0.85\n";
   auto reloaded = (*engine)->ReloadRules();
   ASSERT_FALSE(reloaded.ok());
   EXPECT_EQ(reloaded.status().code(), Status::Code::kInvalidRules);
-  EXPECT_NE(reloaded.status().message().find("review_threshold"), std::string_view::npos);
-  EXPECT_DOUBLE_EQ((*engine)->conflict_policy().conflict_threshold, 0.8);
+  EXPECT_NE(reloaded.status().message().find("policy.toml:1:1: review_threshold 0.85 exceeds "
+                                              "conflict_threshold 0.8"),
+            std::string_view::npos)
+      << reloaded.status().message();
+  EXPECT_DOUBLE_EQ((*engine)->conflict_policy().conflict_threshold, 0.9);
+  EXPECT_DOUBLE_EQ((*engine)->conflict_policy().review_threshold, 0.85);
   std::filesystem::remove_all(dir);
 }
 

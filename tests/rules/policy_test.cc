@@ -242,6 +242,20 @@ TEST_F(RuleSetDirTest, ValidSetLintsClean) {
   EXPECT_EQ((*rs)->policy().version, "1");
 }
 
+// Thresholds that fit only over a configured base load (serve judges them
+// with its --config) and are a warning to lint, over the defaults.
+TEST_F(RuleSetDirTest, ThresholdsThatFitOnlyAConfiguredBaseAreAWarning) {
+  Write("policy.toml", "[ruleset]\nversion = \"1\"\n[conflict]\nreview_threshold = 0.85\n");
+  Write("partners.jsonl", "{\"id\":\"a\",\"territories\":[\"DE\"]}\n");
+  std::vector<std::string> warnings;
+  EXPECT_TRUE(rules::Lint(dir_.string(), *normalizer_, &warnings).empty());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("policy.toml:3:1: warning: review_threshold 0.85 exceeds "
+                             "conflict_threshold 0.75 over the defaults"),
+            std::string::npos)
+      << warnings[0];
+}
+
 // A policy that names no version gets one from its files' bytes: stats,
 // reload_rules and /metrics said "" (or null), as if no rule set were in
 // force, and could not tell two such sets apart.
