@@ -136,17 +136,6 @@ try:
     assert "nested 71 levels deep" in run.stderr, run.stderr[:2000]
     with Client("127.0.0.1", port) as c:
         assert c.call("get_opportunity", id="lim-3")["company"] == "Limit 3 AG"
-    # Under a smaller line limit of the server's, told to import.
-    small = os.path.join(work.name, "small.jsonl")
-    with open(small, "w") as f:
-        for i in range(40):
-            f.write(json.dumps({"id": f"sm-{i}", "owner": {"kind": "partner", "id": "p-1"},
-                                "company": f"Small {i} " + "z" * 100}) + "\n")
-    run = subprocess.run(
-        [bin_path, "import", small, "--connect", f"127.0.0.1:{port}", "--max-line", "1024"],
-        capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0 and "40 stored" in run.stdout, (run.stdout, run.stderr)
-
     # A server that is not there: exit 2.
     gone = subprocess.run([bin_path, "import", path, "--connect", "127.0.0.1:1"],
                           capture_output=True, text=True, timeout=60)
@@ -158,15 +147,27 @@ finally:
 # A server that takes nothing without its token refuses every request as a
 # whole: the import stops there, exit 2 (it refused every record one by one,
 # exit 1, as if the records were at fault).
-server, port = start_server(bin_path, root, extra=("--token", "s3cret"))
+# Its line limit is 1024 bytes too: an import told so keeps every request
+# under it (regression test of its own: the server kept 1 MiB, so requests
+# over 1024 bytes would have passed).
+server, port = start_server(bin_path, root, extra=("--token", "s3cret", "--max-line", "1024"))
 try:
     run = subprocess.run([bin_path, "import", path, "--connect", f"127.0.0.1:{port}"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2, (run.returncode, run.stdout, run.stderr)
     assert "the server refused a request" in run.stderr, run.stderr
-    run = subprocess.run([bin_path, "import", path, "--connect", f"127.0.0.1:{port}",
-                          "--token", "s3cret"], capture_output=True, text=True, timeout=60)
-    assert run.returncode == 1 and "200 new" in run.stdout, (run.stdout, run.stderr)
+    small = os.path.join(work.name, "small.jsonl")
+    with open(small, "w") as f:
+        for i in range(40):
+            f.write(json.dumps({"id": f"sm-{i}", "owner": {"kind": "partner", "id": "p-1"},
+                                "company": f"Small {i} " + "z" * 100}) + "\n")
+    told = [bin_path, "import", small, "--connect", f"127.0.0.1:{port}", "--token", "s3cret"]
+    run = subprocess.run(told + ["--max-line", "1024"], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0 and "40 stored" in run.stdout, (run.stdout, run.stderr)
+    # Not told: its first request, past 1024 bytes, ends the import.
+    run = subprocess.run(told, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, (run.returncode, run.stdout, run.stderr)
     print("import_test: passed")
 finally:
     server.terminate()
