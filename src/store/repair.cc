@@ -60,7 +60,7 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
 
   // The newest snapshot that reads back whole; the newer ones go, but only
   // once it is certain that what remains can start.
-  std::uint64_t from = 0;
+  std::uint64_t from = 0, snapshot_end = 0;
   std::vector<std::pair<std::string, std::string>> unreadable;  // name, why
   bool found = false;
   while (!snapshots.empty() && !found) {
@@ -73,6 +73,7 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
     }
     if (s.ok()) {
       from = image.position();
+      snapshot_end = std::max(image.opportunities_position, image.routing_position);
       found = true;
     } else {
       unreadable.emplace_back(name, std::string(s.message()));
@@ -90,84 +91,100 @@ Status RepairDataDir(Env* env, const std::string& dir, std::vector<std::string>*
     if (Status m = move_to_lost(name, why); !m.ok()) return m;
   }
 
-  // The journal from there, up to its first bad record.
+  // The journal from there, up to its first bad record: walked once to
+  // find where it is cut, changing nothing; the new history is written;
+  // then walked again to cut. A repair that fails or dies after cutting
+  // must not leave the cut without its history (a review found a second
+  // run finding nothing to cut, and never branching).
   std::size_t first = 0;
   while (first + 1 < segments.size() && segments[first + 1] <= from) ++first;
-  std::uint64_t expect = first < segments.size() ? std::min(segments[first], from) : from;
   bool cut = false;
   std::uint64_t cut_at = 0;  // where the journal goes on after the cut
   DecodedChange decoded;
-  for (std::size_t i = first; i < segments.size(); ++i) {
-    const std::string name = SegmentName(segments[i]);
-    if (cut) {
-      if (Status m = move_to_lost(name, "after the cut"); !m.ok()) return m;
-      continue;
-    }
-    if (segments[i] != expect) {
-      cut = true;
-      cut_at = expect;
-      if (Status m = move_to_lost(name, "does not go on from position " + std::to_string(expect));
-          !m.ok()) {
-        return m;
+  auto walk = [&](bool apply) -> Status {
+    std::uint64_t expect = first < segments.size() ? std::min(segments[first], from) : from;
+    cut = false;
+    for (std::size_t i = first; i < segments.size(); ++i) {
+      const std::string name = SegmentName(segments[i]);
+      if (cut) {
+        if (!apply) break;
+        if (Status m = move_to_lost(name, "after the cut"); !m.ok()) return m;
+        continue;
       }
-      continue;
-    }
-    const std::string path = dir + "/" + name;
-    auto bytes = env->ReadFile(path);
-    if (!bytes.ok()) return bytes.status();
-    const std::size_t size = bytes->size();
-    bytes->append(simdjson::SIMDJSON_PADDING, '\0');
-    SegmentScan scan;
-    Status bad = ScanSegment(
-        *bytes, size, segments[i],
-        [&](std::uint64_t, std::string_view payload) { return DecodeChange(payload, &decoded); },
-        &scan);
-    // Records past the next segment's start are a failed write's leftovers,
-    // which startup skips: the next segment goes on from its start (a
-    // review found them taken for a gap, and every later segment moved
-    // to lost/ from a directory that started as it was).
-    const std::uint64_t limit = i + 1 < segments.size() ? segments[i + 1] : ~0ull;
-    expect = scan.records > 0 ? std::min(scan.last_position + 1, limit) : segments[i];
-    if (bad.ok() && scan.end == SegmentScan::End::kClean) continue;
-    const std::string why = bad.ok() ? scan.problem : "a change that does not decode";
-    if (scan.valid_bytes < size) {
-      auto free = free_name(name + ".cut");
-      if (!free.ok()) return free.status();
-      const std::string kept = *free;
-      if (Status s = WriteWhole(env, kept, std::string_view(*bytes).substr(
-                                               scan.valid_bytes, size - scan.valid_bytes));
-          !s.ok()) {
-        return s;
+      if (segments[i] != expect) {
+        cut = true;
+        cut_at = expect;
+        if (!apply) break;
+        if (Status m =
+                move_to_lost(name, "does not go on from position " + std::to_string(expect));
+            !m.ok()) {
+          return m;
+        }
+        continue;
       }
-      if (Status s = env->Truncate(path, scan.valid_bytes); !s.ok()) return s;
-      actions->push_back("cut " + name + " at byte " + std::to_string(scan.valid_bytes) +
-                         " (" + why + "); " + std::to_string(size - scan.valid_bytes) +
-                         " bytes kept in " + kept);
+      const std::string path = dir + "/" + name;
+      auto bytes = env->ReadFile(path);
+      if (!bytes.ok()) return bytes.status();
+      const std::size_t size = bytes->size();
+      bytes->append(simdjson::SIMDJSON_PADDING, '\0');
+      SegmentScan scan;
+      Status bad = ScanSegment(
+          *bytes, size, segments[i],
+          [&](std::uint64_t, std::string_view payload) { return DecodeChange(payload, &decoded); },
+          &scan);
+      // Records past the next segment's start are a failed write's
+      // leftovers, which startup skips: the next segment goes on from its
+      // start (a review found them taken for a gap, and every later
+      // segment moved to lost/ from a directory that started as it was).
+      const std::uint64_t limit = i + 1 < segments.size() ? segments[i + 1] : ~0ull;
+      expect = scan.records > 0 ? std::min(scan.last_position + 1, limit) : segments[i];
+      if (bad.ok() && scan.end == SegmentScan::End::kClean) continue;
+      const std::string why = bad.ok() ? scan.problem : "a change that does not decode";
+      if (apply && scan.valid_bytes < size) {
+        auto free = free_name(name + ".cut");
+        if (!free.ok()) return free.status();
+        const std::string kept = *free;
+        if (Status s = WriteWhole(env, kept, std::string_view(*bytes).substr(
+                                                 scan.valid_bytes, size - scan.valid_bytes));
+            !s.ok()) {
+          return s;
+        }
+        if (Status s = env->Truncate(path, scan.valid_bytes); !s.ok()) return s;
+        actions->push_back("cut " + name + " at byte " + std::to_string(scan.valid_bytes) +
+                           " (" + why + "); " + std::to_string(size - scan.valid_bytes) +
+                           " bytes kept in " + kept);
+      }
+      // A torn tail is what a crash leaves; anything else ends the journal.
+      if (!bad.ok() || scan.end == SegmentScan::End::kCorrupt) {
+        cut = true;
+        cut_at = expect;
+      }
     }
-    // A torn tail is what a crash leaves; anything else ends the journal.
-    if (!bad.ok() || scan.end == SegmentScan::End::kCorrupt) {
-      cut = true;
-      cut_at = expect;
-    }
-  }
+    return Status::Ok();
+  };
+  if (Status s = walk(/*apply=*/false); !s.ok()) return s;
   // The changes cut had positions that the next ones will take again: a
-  // new history begins there, so that a subscriber who received some of
-  // them learns it when it resumes (a torn tail needs none: nobody was
-  // sent a change never written whole).
+  // new history begins where the journal goes on, so that a subscriber
+  // who was sent some of them learns it when it resumes (a torn tail needs
+  // none: nobody was sent a change never written whole). The snapshot's
+  // changes keep their positions, cut from the journal or not: the next
+  // change comes after them (as startup goes on).
   if (cut) {
+    const std::uint64_t resumes = std::max(cut_at, snapshot_end);
     auto history = History::Read(env, dir);
     if (!history.ok() && history.status().code() == Status::Code::kIoError) {
       return history.status();
     }
     History h = history.ok() ? std::move(*history) : History::Begin();
     const std::string before = h.current();
-    h.Branch(cut_at);
+    h.Branch(resumes);
     if (Status s = h.Write(env, dir); !s.ok()) return s;
     actions->push_back("began history " + h.current() + " at position " +
-                       std::to_string(cut_at) + ": a subscriber that was sent changes from " +
-                       std::to_string(cut_at) + " on under history " + before +
+                       std::to_string(resumes) + ": a subscriber that was sent changes from " +
+                       std::to_string(resumes) + " on under history " + before +
                        " is told, when it resumes, to read anew from there");
   }
+  if (Status s = walk(/*apply=*/true); !s.ok()) return s;
   if (Status s = env->SyncDir(dir); !s.ok()) return s;
   if (actions->empty()) actions->push_back("nothing to repair");
   return Status::Ok();

@@ -13,6 +13,7 @@ class FaultEnv final : public Env {
  public:
   std::atomic<bool> fail_writes{false};  // Append: "No space left on device"
   std::atomic<bool> fail_syncs{false};   // Sync: "Input/output error"
+  std::atomic<bool> fail_truncates{false};  // Truncate (a path): "Input/output error"
   std::atomic<int> syncs{0};
   // When >= 0: appends left before writes fail (fail_writes is then set).
   std::atomic<int> appends_left{-1};
@@ -37,6 +38,7 @@ class FaultEnv final : public Env {
   }
   Status Remove(const std::string& path) override { return base_->Remove(path); }
   Status Truncate(const std::string& path, std::uint64_t size) override {
+    if (fail_truncates) return Status::IoError("truncate " + path + ": Input/output error");
     return base_->Truncate(path, size);
   }
   Status SyncDir(const std::string& dir) override {
