@@ -34,7 +34,7 @@ struct HistoryEntry {
 class History {
  public:
   // The text of dir/HISTORY. InvalidArgument when malformed: a line not
-  // "<16 hex digits> <position>", an id twice, positions going back, none.
+  // "<16 hex digits> <position>" (no leading zeros), an id twice, none at all.
   static Result<History> Parse(std::string_view text);
   // Reads dir/HISTORY. NotFound when there is none.
   static Result<History> Read(Env* env, const std::string& dir);
