@@ -156,17 +156,13 @@ Engine::Router::Router(const Normalizer* normalizer, Deals* deals,
 // --- Rule sets ----------------------------------------------------------------
 
 Result<ConflictPolicy> Engine::Router::ConflictWith(const RuleSet& rs) const {
-  ConflictPolicy c = base_conflict_;
   // Key by key (a review found the whole of --config's [conflict] dropped
   // for a rule set that set one key of its own).
-  if (rs.policy().conflict_over) rs.policy().conflict_over(&c);
-  if (c.review_threshold > c.conflict_threshold) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf,
-                  ": review_threshold %g exceeds conflict_threshold %g with this [conflict] "
-                  "over --config's (or the defaults)",
-                  c.review_threshold, c.conflict_threshold);
-    return Status::InvalidRules(rs.policy().conflict_where + buf);
+  std::string problem;
+  ConflictPolicy c = rs.policy().ConflictOver(base_conflict_, &problem);
+  if (!problem.empty()) {
+    return Status::InvalidRules(rs.policy().conflict_where + ": " + problem +
+                                " with this [conflict] over --config's (or the defaults)");
   }
   return c;
 }

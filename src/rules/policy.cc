@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <memory>
 
@@ -392,6 +393,18 @@ void ReadSelection(const toml::table& table, Policy* p, TomlErrors* errors) {
 }
 
 }  // namespace
+
+ConflictPolicy Policy::ConflictOver(ConflictPolicy base, std::string* problem) const {
+  if (conflict_over) conflict_over(&base);
+  problem->clear();
+  if (base.review_threshold > base.conflict_threshold) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "review_threshold %g exceeds conflict_threshold %g",
+                  base.review_threshold, base.conflict_threshold);
+    *problem = buf;
+  }
+  return base;
+}
 
 int Policy::TierRank(std::string_view tier) const {
   if (tier.empty()) return 0;

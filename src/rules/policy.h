@@ -104,6 +104,11 @@ struct Policy {
   std::function<void(ConflictPolicy*)> conflict_over;  // null without [conflict]
   std::string conflict_where;  // "FILE:LINE:COL" of [conflict]
 
+  // `base` with this policy's [conflict] laid over, key by key; *problem
+  // says how their thresholds do not fit together ("review_threshold 0.85
+  // exceeds conflict_threshold 0.75"), empty when they do.
+  ConflictPolicy ConflictOver(ConflictPolicy base, std::string* problem) const;
+
   // The tier's index in `tiers`; -1 if unknown. Empty means the lowest.
   int TierRank(std::string_view tier) const;
 };

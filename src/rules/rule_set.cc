@@ -681,17 +681,12 @@ std::vector<std::string> Lint(const std::string& dir, const Normalizer& normaliz
     // Over the defaults (no --config): thresholds that fit only with a
     // configured base are worth a word; serve refuses them without one.
     const Policy& policy = (*loaded)->policy();
-    if (policy.conflict_over && warnings != nullptr) {
-      ConflictPolicy c;
-      policy.conflict_over(&c);
-      if (c.review_threshold > c.conflict_threshold) {
-        char buf[200];
-        std::snprintf(buf, sizeof buf,
-                      ": warning: review_threshold %g exceeds conflict_threshold %g over the "
-                      "defaults: the rule set loads only with a --config [conflict] that fits",
-                      c.review_threshold, c.conflict_threshold);
-        warnings->push_back(policy.conflict_where + buf);
-      }
+    std::string problem;
+    policy.ConflictOver(ConflictPolicy{}, &problem);
+    if (!problem.empty() && warnings != nullptr) {
+      warnings->push_back(policy.conflict_where + ": warning: " + problem +
+                          " over the defaults: the rule set loads only with a --config "
+                          "[conflict] that fits");
     }
     return {};
   }
