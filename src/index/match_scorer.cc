@@ -309,14 +309,21 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   if (Both(d.city, s.city)) {
     address += Graded(d.city, s.city, w.city, w.city_mismatch, w);
   }
+  // The country, where both give one and the address is compared too, is
+  // part of the address, under its cap: an address alone stays below a
+  // conflict (a review found 4.0 + 0.5 for the country, 0.794).
+  const bool compared = Both(d.number, s.number) || Both(d.street, s.street) ||
+                        Both(d.postal, s.postal) || Both(d.city, s.city);
+  const bool same_country = Both(d.country, s.country) && d.country == s.country;
+  if (same_country && compared) address += w.country;
   // A street of which one side names no place (no postal code, no city)
   // may lie in any town: it supports other evidence, weakly, and alone
   // cannot lift a name to a conflict.
   const bool placed = (!d.postal.empty() || !d.city.empty()) &&
                       (!s.postal.empty() || !s.city.empty());
   points += Capped(address, placed ? w.address_cap : w.unplaced_address_cap);
-  if (Both(d.country, s.country)) {
-    points += d.country == s.country ? w.country : w.country_mismatch;
+  if (Both(d.country, s.country) && !(same_country && compared)) {
+    points += same_country ? w.country : w.country_mismatch;
   }
 
   // Two people sharing a mailbox or a phone: where the person is the
