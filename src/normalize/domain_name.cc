@@ -392,6 +392,17 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
   bool numeric = true;
   for (char c : std::string_view(host).substr(dot + 1)) numeric &= IsAsciiDigit(c);
   if (numeric) return std::nullopt;  // an IPv4 address
+  // The second-level names RFC 2606 reserves for examples ("the .test,
+  // .example, .invalid and .localhost" top level domains are no listed
+  // suffix already): a CRM's placeholder ("noemail@example.com"), no
+  // company's (a review found two companies in conflict through one).
+  for (std::string_view reserved : {"example.com", "example.net", "example.org"}) {
+    if (host == reserved ||
+        (host.size() > reserved.size() && host.ends_with(reserved) &&
+         host[host.size() - reserved.size() - 1] == '.')) {
+      return std::nullopt;
+    }
+  }
   thread_local RecentHosts<bool> listed;
   if (const bool* known = listed.Find(instance_, host)) {
     if (!*known) return std::nullopt;

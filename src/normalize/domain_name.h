@@ -36,7 +36,9 @@ class DomainName {
   // The host of a URL, host or email address, in lower-case ASCII (IDN to
   // punycode), without port, userinfo or trailing dot. Nullopt for
   // placeholders ("n/a", "-", "localhost"), IP literals, names whose top
-  // level domain is unknown, and malformed names.
+  // level domain is unknown (.test, .example, .invalid), the example
+  // domains RFC 2606 reserves (example.com, .net, .org), and malformed
+  // names.
   std::optional<std::string> Host(std::string_view input) const;
 
   // The registrable domain ("eTLD+1") of a host from Host(): nullopt when the

@@ -184,6 +184,26 @@ TEST_F(DealsTest, CompaniesMeetAtAnAddressWrittenOnOneLine) {
   EXPECT_EQ(CheckAs("p2", by_city).status, CheckStatus::kConflict);
 }
 
+// Placeholders a CRM fills in are no company's: a free-mail host in the
+// domain field, a mailbox on an RFC 2606 example domain (regression: each
+// put two companies in conflict).
+TEST_F(DealsTest, PlaceholderDomainsAndMailboxesMatchNobody) {
+  Party alpha = Company("Alpha Corp", "US");
+  alpha.email = "noemail@example.com";
+  alpha.domain = "gmail.com";
+  Put(Opp("o1", "p1", alpha));
+  Party beta = Company("Beta LLC", "US");
+  beta.email = "noemail@example.com";
+  beta.domain = "gmail.com";
+  EXPECT_EQ(CheckAs("p2", beta).status, CheckStatus::kClear);
+  Party web = Company("Gamma Inc", "US");
+  web.domain = "https://mail.yahoo.com";
+  Put(Opp("o2", "p1", web));
+  Party delta = Company("Delta Ltd", "US");
+  delta.domain = "yahoo.com";
+  EXPECT_EQ(CheckAs("p2", delta).status, CheckStatus::kClear);
+}
+
 TEST_F(DealsTest, FreemailAddressesOfDifferentPeopleDoNotMatch) {
   Party a;
   a.email = "jane.doe@gmail.com";
@@ -858,7 +878,7 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
         std::pair{"Dan", "Diane"}, std::pair{"Johanna", "Anna"}}) {
     Party first = p;
     first.first_name = stored;
-    first.email = std::string("home-") + stored + "@example.com";
+    first.email = std::string("home-") + stored + "@heimnetz.de";
     Put(Opp(std::string("h-") + stored, "p6", first));
     Party second = first;
     second.first_name = asked;
@@ -963,7 +983,7 @@ TEST_F(DealsTest, GenerationalSuffixesTellFatherAndSonApart) {
   Party second;
   second.first_name = "MORRIS II";
   second.last_name = "Klein";
-  second.email = "klein@example.com";
+  second.email = "klein@heimnetz.de";
   Put(Opp("o2", "p1", second));
   Party third = second;
   third.first_name = "Morris III";
@@ -994,7 +1014,7 @@ TEST_F(DealsTest, DatesOfBirthTellNamesakesApart) {
   at_home.street = "3212 W. 32nd St";
   at_home.city = "Palm Harbor";
   at_home.postal_code = "60527";
-  at_home.email = "smiths@example.com";
+  at_home.email = "smiths@heimnetz.de";
   at_home.birth_date = "1970-10-10";
   Put(Opp("o1", "p1", at_home));
 
