@@ -11,10 +11,17 @@ namespace leadroute::normalize {
 
 namespace {
 
-constexpr std::array<std::string_view, 24> kTitlesAndSuffixes = {
+// Titles and suffixes, anywhere among a name's words. Also those of
+// engineers, graduates and clergy in German, Spanish, Italian and Austrian
+// use ("Ing.", "Dipl.", "Lic.", "Dott.", "Mag.", "Sra.", "Rev.") and the
+// degrees written after a name ("MBA", "CPA"): a review found "Ing. Juan
+// Pérez" keyed as "ing perez". Not "med" ("Dr. med."), a given name in
+// North Africa (short for Mohamed), nor "hon", a given name too.
+constexpr std::array<std::string_view, 34> kTitlesAndSuffixes = {
     "mr",  "mrs", "ms",  "miss", "dr",  "prof", "sir", "herr",
     "frau", "mme", "mlle", "jr",  "sr",  "ii",   "iii", "iv",
-    "phd", "md",  "esq", "dds",  "jnr", "snr", "junior", "senior"};
+    "phd", "md",  "esq", "dds",  "jnr", "snr", "junior", "senior",
+    "ing", "dipl", "lic", "dott", "mag", "sra", "srta", "rev", "mba", "cpa"};
 
 // A word of at most eight bytes as one integer, its first byte lowest.
 constexpr std::uint64_t PackWord(std::string_view w) {
