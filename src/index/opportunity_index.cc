@@ -348,8 +348,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // Read too: "LROI0012", the same layout, its records' features derived by
 // an earlier normalizer (a free-mail host in the domain field, and the
 // example domains RFC 2606 reserves, read as a company's domain; titles
-// such as "Ing." kept in a person's name): Restore() with a featurer
-// derives them again;
+// such as "Ing." kept in a person's name; "D-80331" read as no postal
+// code): Restore() with a featurer derives them again;
 // "LROI0011", the same layout, its records' features derived by
 // an earlier normalizer (no country taken from the region or from a
 // one-line address's end; a street without its house number read as none)

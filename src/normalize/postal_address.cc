@@ -178,6 +178,22 @@ PostalAddress::PostalAddress(std::string_view street_types,
 std::optional<std::string> PostalAddress::PostalCode(std::string_view code,
                                                      std::string_view country) {
   if (code.size() > kMaxPostalInput) return std::nullopt;
+  // A country's letters and a dash before the code, as letters across a
+  // border were addressed ("D-80331", "CH-8001", "SE-111 43", "LV-1050"):
+  // the code without them, where they fit its country's pattern, or where
+  // they are its country's own code (a review found "D-80331" read as no
+  // code, and "LV-1050" apart from "1050").
+  std::size_t letters = 0;
+  while (letters < code.size() && letters < 4 && IsAsciiAlpha(code[letters])) ++letters;
+  if (letters >= 1 && letters <= 3 && letters + 1 < code.size() && code[letters] == '-') {
+    const std::string_view rest = code.substr(letters + 1);
+    if (PatternOf(country) != nullptr) {
+      if (auto bare = PostalCode(rest, country)) return bare;
+    } else if (letters == 2 && CountryCode(code.substr(0, 2)) == CountryCode(country) &&
+               !CountryCode(country).empty()) {
+      return PostalCode(rest, country);
+    }
+  }
   std::string out;
   for (char c : code) {
     if (IsAsciiAlnum(c)) {
