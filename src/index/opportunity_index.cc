@@ -346,10 +346,10 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
 // Read too: "LROI0012", the same layout, its records' features derived by
-// an earlier normalizer (a free-mail host in the domain field, and the
-// example domains RFC 2606 reserves, read as a company's domain; titles
-// such as "Ing." kept in a person's name; "D-80331" read as no postal
-// code): Restore() with a featurer derives them again;
+// an earlier normalizer (the example domains RFC 2606 reserves read as a
+// company's domain; titles such as "Ing." kept in a person's name;
+// "D-80331" read as no postal code): Restore() with a featurer derives
+// them again;
 // "LROI0011", the same layout, its records' features derived by
 // an earlier normalizer (no country taken from the region or from a
 // one-line address's end; a street without its house number read as none)
@@ -481,8 +481,8 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // to the metadata dropped; LROI0010: countries named, not coded, read as
   // none; LROI0011: no country from a region or a one-line address, no
   // street without its number, and a company's postal code and house
-  // number not a key; LROI0012: a free-mail host in the domain field, and
-  // RFC 2606's example domains, read as a company's domain).
+  // number not a key; LROI0012: RFC 2606's example domains read as a
+  // company's domain, titles kept, "D-80331" no postal code).
   const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !earlier_features &&

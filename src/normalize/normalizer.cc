@@ -288,21 +288,16 @@ MatchKeys Normalizer::Keys(const Party& party) const {
     }
   }
   // The domain's host, kept for an email address on the same host.
-  std::optional<std::string> domain_host, domain_registrable;
+  // A free-mail provider's host in the domain field stays a key: the list
+  // holds companies' own domains too (zoho.com, telia.com, sky.com), whose
+  // deals and named accounts need it.
+  std::optional<std::string> domain_host;
   if (!party.domain.empty()) {
     domain_host = impl_->domains->Host(party.domain);
-    if (domain_host) domain_registrable = impl_->domains->Registrable(*domain_host);
-    // A free-mail provider's host names no company here either, as in an
-    // email (a web form's website field filled with "gmail.com": a review
-    // found two companies in conflict through it).
-    if (domain_registrable && !impl_->email.IsFreemail(*domain_host) &&
-        !impl_->email.IsFreemail(*domain_registrable)) {
-      keys.domain = domain_registrable;
-    }
+    if (domain_host) keys.domain = impl_->domains->Registrable(*domain_host);
   }
   if (!party.email.empty()) {
-    const normalize::EmailAddress::KnownHost known{party.domain, &domain_host,
-                                                   &domain_registrable};
+    const normalize::EmailAddress::KnownHost known{party.domain, &domain_host, &keys.domain};
     if (auto email = impl_->email.Key(party.email, party.domain.empty() ? nullptr : &known)) {
       keys.email = std::move(email->mailbox);
       keys.email_freemail = email->freemail;

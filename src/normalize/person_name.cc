@@ -11,17 +11,20 @@ namespace leadroute::normalize {
 
 namespace {
 
-// Titles and suffixes, anywhere among a name's words. Also those of
-// engineers, graduates and clergy in German, Spanish, Italian and Austrian
-// use ("Ing.", "Dipl.", "Lic.", "Dott.", "Mag.", "Sra.", "Rev.") and the
-// degrees written after a name ("MBA", "CPA"): a review found "Ing. Juan
-// Pérez" keyed as "ing perez". Not "med" ("Dr. med."), a given name in
-// North Africa (short for Mohamed), nor "hon", a given name too.
-constexpr std::array<std::string_view, 34> kTitlesAndSuffixes = {
+// Titles and suffixes, anywhere among a name's words; "Dipl.", "Lic.",
+// "Sra.", "Rev." and "CPA" too (a review found "Ing. Juan Pérez" keyed as
+// "ing perez").
+constexpr std::array<std::string_view, 30> kTitlesAndSuffixes = {
     "mr",  "mrs", "ms",  "miss", "dr",  "prof", "sir", "herr",
     "frau", "mme", "mlle", "jr",  "sr",  "ii",   "iii", "iv",
     "phd", "md",  "esq", "dds",  "jnr", "snr", "junior", "senior",
-    "ing", "dipl", "lic", "dott", "mag", "sra", "srta", "rev", "mba", "cpa"};
+    "dipl", "lic", "sra", "srta", "rev", "cpa"};
+
+// Titles that are names as well, dropped only as an abbreviation, a dot
+// after them ("Ing. Juan", "Dr. med.", "Mag. Eva", "Dott. Marco", "Hon.
+// John"): "Ing-Marie" and "Kaniela Ing", "Med Ali", "Chinedu Mba" keep
+// theirs (a review found the first two lost with "ing" among the others).
+constexpr std::array<std::string_view, 5> kDottedTitles = {"ing", "med", "mag", "dott", "hon"};
 
 // A word of at most eight bytes as one integer, its first byte lowest.
 constexpr std::uint64_t PackWord(std::string_view w) {
@@ -46,9 +49,11 @@ constexpr auto kPackedTitles = [] {
 }();
 
 // `w` holds letters only (no NUL), so equal packed words are equal words.
-bool IsTitleOrSuffix(std::string_view w) {
+// `dotted`: a '.' follows it in the text.
+bool IsTitleOrSuffix(std::string_view w, bool dotted) {
   if (w.size() > 8) return false;
-  return std::binary_search(kPackedTitles.begin(), kPackedTitles.end(), PackWord(w));
+  if (std::binary_search(kPackedTitles.begin(), kPackedTitles.end(), PackWord(w))) return true;
+  return dotted && std::find(kDottedTitles.begin(), kDottedTitles.end(), w) != kDottedTitles.end();
 }
 
 // The letter-only words of a folded name, titles and suffixes removed: the
@@ -67,9 +72,9 @@ bool NameWords(std::string_view raw, std::string* first, std::string* joined) {
   char* out = joined->data();
   std::size_t n = 0;
   std::size_t word = 0;  // where the current word starts in out
-  auto end_word = [&] {
+  auto end_word = [&](char after) {
     const std::string_view w(out + word, n - word);
-    if (!w.empty() && IsTitleOrSuffix(w)) {
+    if (!w.empty() && IsTitleOrSuffix(w, after == '.')) {
       n = word;
     } else if (!w.empty() && first->empty()) {
       first->assign(w);
@@ -82,10 +87,10 @@ bool NameWords(std::string_view raw, std::string* first, std::string* joined) {
     } else if (c == '\'') {
       // "O'Brien" -> "obrien"
     } else {
-      end_word();
+      end_word(c);
     }
   }
-  end_word();
+  end_word('\0');
   joined->resize(n);
   return n != 0;
 }

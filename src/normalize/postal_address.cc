@@ -185,14 +185,9 @@ std::optional<std::string> PostalAddress::PostalCode(std::string_view code,
   // code, and "LV-1050" apart from "1050").
   std::size_t letters = 0;
   while (letters < code.size() && letters < 4 && IsAsciiAlpha(code[letters])) ++letters;
-  if (letters >= 1 && letters <= 3 && letters + 1 < code.size() && code[letters] == '-') {
-    const std::string_view rest = code.substr(letters + 1);
-    if (PatternOf(country) != nullptr) {
-      if (auto bare = PostalCode(rest, country)) return bare;
-    } else if (letters == 2 && CountryCode(code.substr(0, 2)) == CountryCode(country) &&
-               !CountryCode(country).empty()) {
-      return PostalCode(rest, country);
-    }
+  if (letters >= 1 && letters <= 3 && letters + 1 < code.size() && code[letters] == '-' &&
+      PatternOf(country) != nullptr) {
+    if (auto bare = PostalCode(code.substr(letters + 1), country)) return bare;
   }
   std::string out;
   for (char c : code) {
@@ -202,8 +197,15 @@ std::optional<std::string> PostalAddress::PostalCode(std::string_view code,
       return std::nullopt;
     }
   }
-  if (out.size() < 3 || out.size() > 10) return std::nullopt;
   const PostalPattern* p = PatternOf(country);
+  // Without a pattern: the country's own letters before the digits, with
+  // a dash, a space or nothing between ("MD-2001", "MD 2001", "MD2001"),
+  // are dropped alike (a review found the dash form apart from the others).
+  if (p == nullptr && out.size() > 2 && IsAsciiDigit(out[2])) {
+    const std::string own = CountryCode(country);
+    if (!own.empty() && out.compare(0, 2, own) == 0) out.erase(0, 2);
+  }
+  if (out.size() < 3 || out.size() > 10) return std::nullopt;
   if (p == nullptr) return out;
   if (p->country == "US" && out.size() == 9) out.resize(5);  // ZIP+4
   for (std::string_view alternatives = p->patterns;;) {

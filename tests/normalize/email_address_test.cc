@@ -66,11 +66,7 @@ TEST(EmailAddressTest, AnEmailOnTheDomainsHostReadsAsAlone) {
     const MatchKeys keys = TestNormalizer().Keys(party);
     const auto email = TestNormalizer().Email(row.cols[0]);
     ASSERT_EQ(keys.email.has_value(), email.has_value());
-    // A free-mail host in the domain field names no company (as in an
-    // email): no domain key from it.
-    const auto probe = TestNormalizer().Email("probe@" + host);
-    const bool freemail = probe && probe->freemail;
-    const auto domain = freemail ? std::nullopt : TestNormalizer().Domain(host);
+    const auto domain = TestNormalizer().Domain(host);
     if (email) {
       EXPECT_EQ(*keys.email, email->mailbox);
       EXPECT_EQ(keys.email_freemail, email->freemail);
@@ -81,28 +77,6 @@ TEST(EmailAddressTest, AnEmailOnTheDomainsHostReadsAsAlone) {
     shared += email.has_value() && domain.has_value();
   }
   EXPECT_GT(shared, 50u);
-}
-
-// A free-mail host in the domain field is no company's domain (regression:
-// "gmail.com" there was one, and two companies with it conflicted); the
-// email on it keeps its mailbox key and its free-mail mark.
-TEST(EmailAddressTest, AFreemailHostInTheDomainFieldIsNoCompanysDomain) {
-  for (const char* domain : {"gmail.com", "https://mail.yahoo.com", "www.gmx.de"}) {
-    SCOPED_TRACE(domain);
-    Party party;
-    party.domain = domain;
-    party.email = "anna.k@gmail.com";
-    const MatchKeys keys = TestNormalizer().Keys(party);
-    EXPECT_EQ(keys.domain, std::nullopt);
-    ASSERT_TRUE(keys.email.has_value());
-    EXPECT_TRUE(keys.email_freemail);
-  }
-  Party company;
-  company.domain = "https://mail.acme.de";
-  company.email = "anna.k@mail.acme.de";
-  const MatchKeys keys = TestNormalizer().Keys(company);
-  EXPECT_EQ(keys.domain, "acme.de");
-  EXPECT_FALSE(keys.email_freemail);
 }
 
 }  // namespace
