@@ -209,6 +209,63 @@ void BM_CheckMissNoPhone(benchmark::State& state) {
 }
 BENCHMARK(BM_CheckMissNoPhone)->Iterations(100000);
 
+// Whether a deal names a domain more than 8 stored opportunities share: a
+// group's, under which the generator puts subsidiaries (~20 at 1M), every
+// one of them a candidate to score (up to max_strong_postings, 32).
+bool OnSharedDomain(const Fixture& f, const Opportunity& d) {
+  const std::string& named = d.party.domain.empty() ? d.party.email : d.party.domain;
+  const auto domain = f.engine->normalizer().Domain(named);
+  if (!domain) return false;
+  const auto it = f.exact.find(*domain);
+  return it != f.exact.end() && it->second.size() > 8;
+}
+
+// The hits on such a domain only: what they cost.
+void BM_CheckHitSharedDomain(benchmark::State& state) {
+  Fixture& f = F();
+  std::vector<Opportunity> shared;
+  for (const Opportunity& d : f.hits) {
+    if (OnSharedDomain(f, d)) shared.push_back(d);
+  }
+  if (shared.empty()) return state.SkipWithError("no deal on a shared domain");
+  Timed(state, shared, [&](const Opportunity& d) { benchmark::DoNotOptimize(f.engine->Check(d)); });
+  state.counters["deals"] = static_cast<double>(shared.size());
+}
+BENCHMARK(BM_CheckHitSharedDomain)->Iterations(100000);
+
+// What the slowest 1% of hits are: each of the 100,000 checked once, timed;
+// of the slowest 1000, how many are on a shared domain and how many give a
+// phone, against the same counts over all of them.
+void BM_CheckHitTail(benchmark::State& state) {
+  Fixture& f = F();
+  for (auto _ : state) {
+    std::vector<std::pair<double, std::size_t>> ns;
+    ns.reserve(f.hits.size());
+    for (std::size_t i = 0; i < f.hits.size(); ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      benchmark::DoNotOptimize(f.engine->Check(f.hits[i]));
+      ns.emplace_back(std::chrono::duration<double, std::nano>(
+                          std::chrono::steady_clock::now() - t0).count(), i);
+    }
+    std::sort(ns.rbegin(), ns.rend());
+    const std::size_t tail = ns.size() / 100;
+    auto count = [&](std::size_t from, std::size_t to, auto pred) {
+      double n = 0;
+      for (std::size_t k = from; k < to; ++k) n += pred(f.hits[ns[k].second]) ? 1 : 0;
+      return n;
+    };
+    auto shared = [&](const Opportunity& d) { return OnSharedDomain(f, d); };
+    auto phone = [](const Opportunity& d) { return !d.party.phone.empty(); };
+    state.counters["p99_ns"] = ns[tail].first;
+    state.counters["tail"] = static_cast<double>(tail);
+    state.counters["tail_shared_domain"] = count(0, tail, shared);
+    state.counters["tail_phone"] = count(0, tail, phone);
+    state.counters["all_shared_domain"] = count(0, ns.size(), shared);
+    state.counters["all_phone"] = count(0, ns.size(), phone);
+  }
+}
+BENCHMARK(BM_CheckHitTail)->Iterations(1);
+
 void BM_RegisterFresh(benchmark::State& state) {
   Fixture& f = F();
   gen::Generator gen({.seed = 99});

@@ -409,11 +409,10 @@ void Connection::Stream() {
   if (closed_ || writing_ || !changes_) return;
   std::string reason;
   // A server stopping ends the stream with a word, not a bare close (a
-  // review found a connector could not tell it from a crash).
-  if (draining_ && close_after_write_) return Close();  // told already
+  // review found a connector could not tell it from a crash); the write's
+  // completion then closes it.
   if (draining_ || !changes_->Take(&out_, &reason)) {
     if (draining_) {
-      out_.clear();
       reason = "the server is stopping: subscribe again from the last position received + 1";
     }
     protocol::JsonWriter w(&out_);

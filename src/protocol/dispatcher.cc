@@ -34,8 +34,10 @@ void WriteHead(std::string_view id_json, std::string* out) {
   out->push_back(',');
 }
 
+// `more` writes further fields of data, after "field".
 void WriteErrorBody(int code, std::string_view message, std::string_view field,
-                    std::string* out) {
+                    std::string* out,
+                    const std::function<void(JsonWriter&)>& more = nullptr) {
   JsonWriter w(out);
   out->append(R"("error":)");
   w.BeginObject();
@@ -45,6 +47,7 @@ void WriteErrorBody(int code, std::string_view message, std::string_view field,
     w.Key("data");
     w.BeginObject();
     w.Field("field", field);
+    if (more) more(w);
     w.EndObject();
   }
   w.EndObject();
@@ -665,19 +668,10 @@ bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
                        "positions; undo or read them anew, then subscribe from " +
                        std::to_string(*until) + " with history " + current;
       WriteHead(id_json, out);
-      JsonWriter w(out);
-      out->append(R"("error":)");
-      w.BeginObject();
-      w.Field("code", static_cast<std::int64_t>(kNotFound));
-      w.Field("message", message);
-      w.Key("data");
-      w.BeginObject();
-      w.Field("field", "history");
-      w.Field("history", current);
-      if (until) w.Field("from", *until);
-      w.EndObject();
-      w.EndObject();
-      out->push_back('}');
+      WriteErrorBody(kNotFound, message, "history", out, [&](JsonWriter& w) {
+        w.Field("history", current);
+        if (until) w.Field("from", *until);
+      });
       return true;
     }
   }

@@ -466,9 +466,9 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
       // over (--config's [conflict]): checked when the rule set is
       // installed, not here (a review found a review_threshold refused that
       // fit the configured conflict_threshold).
-      ReadConflictTable(*t, "conflict", &p.conflict, nullptr, &errors,
+      ConflictPolicy checked;  // its values' types and ranges
+      ReadConflictTable(*t, "conflict", &checked, nullptr, &errors,
                         /*check_thresholds=*/false);
-      p.has_conflict = true;
       p.conflict_where = errors.Where(t->source());
       // Read again over the base when installed (its values read cleanly
       // here).

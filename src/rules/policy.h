@@ -96,12 +96,10 @@ struct Policy {
   std::string fallback_partner;  // takes what nobody fits; empty: unassigned
   std::string fallback_where;    // "FILE:LINE:COL" of fallback_partner
 
-  // Deal conflicts: the policy's [conflict] over the defaults, and the keys
-  // it sets laid over another base (the engine's, from --config's
-  // [conflict]): those it leaves out keep the base's values.
-  ConflictPolicy conflict;
-  bool has_conflict = false;  // the policy set [conflict]
-  std::function<void(ConflictPolicy*)> conflict_over;  // null without [conflict]
+  // Deal conflicts: the keys the policy's [conflict] sets, laid over a base
+  // (the engine's, from --config's [conflict]; see ConflictOver): those it
+  // leaves out keep the base's values. Null without [conflict].
+  std::function<void(ConflictPolicy*)> conflict_over;
   std::string conflict_where;  // "FILE:LINE:COL" of [conflict]
 
   // `base` with this policy's [conflict] laid over, key by key; *problem

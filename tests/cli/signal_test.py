@@ -11,6 +11,7 @@ A second SIGTERM cuts a drain short.
 """
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -57,7 +58,6 @@ with tempfile.TemporaryDirectory() as work:
     assert any("rules reloaded" in l for l in log), log
     # A subscriber is told the server stops (regression: a bare close, as a
     # crash looks).
-    import socket
     port = int(next(l for l in log if '"listening"' in l).split('"tcp":"127.0.0.1:')[1]
                .split('"')[0])
     follower = socket.create_connection(("127.0.0.1", port), timeout=10)
@@ -93,7 +93,6 @@ with tempfile.TemporaryDirectory() as work:
         assert line, server.stderr.read()
         if '"listening"' in line:
             port = int(line.split('"tcp":"127.0.0.1:')[1].split('"')[0])
-    import socket
     stuck = socket.create_connection(("127.0.0.1", port))
     stuck.setblocking(False)
     request = b'{"jsonrpc":"2.0","id":1,"method":"normalize","params":{"party":{"company":"Acme GmbH"}}}\n'

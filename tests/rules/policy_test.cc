@@ -26,7 +26,7 @@ TEST(PolicyTest, DefaultsWithoutAnySection) {
   EXPECT_EQ(p->TierRank("gold"), 2);
   EXPECT_EQ(p->TierRank(""), 0);
   EXPECT_EQ(p->TierRank("diamond"), -1);
-  EXPECT_FALSE(p->has_conflict);
+  EXPECT_FALSE(p->conflict_over);
 }
 
 // Regressions from a review: a key at the top read "foo must be a table";
@@ -104,9 +104,12 @@ direct_precedence = false
   ASSERT_EQ(p->performance_weights.size(), 1u);
   EXPECT_EQ(p->mode, SelectionMode::kWeightedRandom);
   EXPECT_EQ(p->top_k, 5u);
-  EXPECT_TRUE(p->has_conflict);
-  EXPECT_EQ(p->conflict.protection_days, 30);
-  EXPECT_FALSE(p->conflict.direct_precedence);
+  ASSERT_TRUE(p->conflict_over);
+  std::string problem;
+  const ConflictPolicy c = p->ConflictOver(ConflictPolicy{}, &problem);
+  EXPECT_EQ(problem, "");
+  EXPECT_EQ(c.protection_days, 30);
+  EXPECT_FALSE(c.direct_precedence);
 }
 
 TEST(PolicyTest, ReportsEveryErrorWithItsPosition) {

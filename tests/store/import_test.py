@@ -119,7 +119,10 @@ try:
             return json.dumps(dict({"id": f"lim-{i}", "owner": {"kind": "partner", "id": "p-1"},
                                     "company": f"Limit {i} AG", "country": "DE"}, **more))
         f.write(rec(0) + "\n")                                              # line 1
-        f.write(rec(1, junk="[" * 0) [:-1] + ',"deep":' + "[" * 70 + "]" * 70 + "}\n")  # 2
+        deep = []
+        for _ in range(69):
+            deep = [deep]                                               # 70 levels
+        f.write(rec(1, deep=deep) + "\n")                                 # line 2
         f.write(rec(2, junk="x" * 1048500) + "\n")                        # line 3
         f.write(rec(3) + "\n")                                             # line 4
         for i in range(4, 64):                                           # lines 5-64
@@ -133,7 +136,7 @@ try:
     reported = [int(m.group(1)) for m in re.finditer(re.escape(limits) + r":(\d+): ", run.stderr)]
     assert sorted(reported) == [2, 3] + list(range(5, 66)), (reported, run.stderr[:2000])
     assert "2 stored (2 new, 0 updated), 63 refused" in run.stdout, run.stdout
-    assert "nested 71 levels deep" in run.stderr, run.stderr[:2000]
+    assert f"{limits}:2: nested too deep" in run.stderr, run.stderr[:2000]
     with Client("127.0.0.1", port) as c:
         assert c.call("get_opportunity", id="lim-3")["company"] == "Limit 3 AG"
     # A server that is not there: exit 2.
