@@ -72,10 +72,15 @@ class Normalizer {
   Normalizer& operator=(const Normalizer&) = delete;
 
   // Company name without case, accents, punctuation, leading "The" or legal
-  // form: "ACME Deutschland G.m.b.H." -> "acme deutschland".
-  std::optional<std::string> Company(std::string_view name) const;
+  // form: "ACME Deutschland G.m.b.H." -> "acme deutschland". A form
+  // written first ("OOO", "PT") only where it is one: `country` is the
+  // party's ISO 3166-1 alpha-2 code, empty when unknown (see
+  // normalize::CompanyName::Key).
+  std::optional<std::string> Company(std::string_view name,
+                                     std::string_view country = {}) const;
   // The key's words minus generic ones ("group", "deutschland").
-  std::vector<std::string> CompanyTokens(std::string_view name) const;
+  std::vector<std::string> CompanyTokens(std::string_view name,
+                                         std::string_view country = {}) const;
   // Registrable domain of a URL, host or email: "https://www.shop.acme.co.uk/x"
   // -> "acme.co.uk"; internationalized names in punycode.
   std::optional<std::string> Domain(std::string_view url_host_or_email) const;

@@ -337,7 +337,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0013"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0014"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -345,7 +345,10 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // actor, u8 event, status; u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0012", the same layout, its records' features derived by
+// Read too: "LROI0013", the same layout, its records' features derived by
+// an earlier normalizer (a legal form written first, "AO" or "PT", removed
+// from a company name in every country): Restore() with a featurer derives
+// them again; "LROI0012", the same layout, its records' features derived by
 // an earlier normalizer (the example domains RFC 2606 reserves read as a
 // company's domain; titles such as "Ing." kept in a person's name;
 // "D-80331" read as no postal code): Restore() with a featurer derives
@@ -373,7 +376,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '3'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '4'};
+constexpr char kSaveMagicV13[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '3'};
 constexpr char kSaveMagicV12[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '2'};
 constexpr char kSaveMagicV11[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '1'};
 constexpr char kSaveMagicV10[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '0'};
@@ -473,6 +477,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v10 = std::memcmp(in.data(), kSaveMagicV10, sizeof(kSaveMagicV10)) == 0;
   const bool v11 = std::memcmp(in.data(), kSaveMagicV11, sizeof(kSaveMagicV11)) == 0;
   const bool v12 = std::memcmp(in.data(), kSaveMagicV12, sizeof(kSaveMagicV12)) == 0;
+  const bool v13 = std::memcmp(in.data(), kSaveMagicV13, sizeof(kSaveMagicV13)) == 0;
   // The same layout, posting keys hashed by an earlier function (LROI0006
   // to LROI0008).
   const bool earlier_hashes = v6 || v7 || v8;
@@ -482,8 +487,9 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // none; LROI0011: no country from a region or a one-line address, no
   // street without its number, and a company's postal code and house
   // number not a key; LROI0012: RFC 2606's example domains read as a
-  // company's domain, titles kept, "D-80331" no postal code).
-  const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12;
+  // company's domain, titles kept, "D-80331" no postal code; LROI0013: a
+  // legal form written first removed in every country).
+  const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12 || v13;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !earlier_features &&
       std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {

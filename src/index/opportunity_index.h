@@ -164,7 +164,7 @@ class OpportunityIndex {
   // index is then empty). A snapshot of this
   // format restores as saved: nothing is normalized or hashed. One written
   // before LROI0009 holds its postings under keys an earlier hash function
-  // made: they are rebuilt from the records. One written before LROI0013
+  // made: they are rebuilt from the records. One written before LROI0014
   // holds its records' features as an earlier build's normalizer derived
   // them: with `featurer`, every record's features are derived again from
   // its fields first (so an improved normalizer reaches stored data, e.g.

@@ -152,7 +152,20 @@ CompanyName::CompanyName(std::string_view legal_forms,
       k = std::max(k, tokens.size());
     }
     if (position == "prefix" || position == "both") {
-      prefix_forms_.insert(joined);
+      PrefixForm& form = prefix_forms_[joined];
+      form.distinctive = tokens.size() > 1 || tokens.front().size() > 4;
+      for (std::string_view code : Split(cols.size() > 2 ? cols[2] : "*", ',')) {
+        while (!code.empty() && code.front() == ' ') code.remove_prefix(1);
+        while (!code.empty() && code.back() == ' ') code.remove_suffix(1);
+        if (code == "*") {
+          form.worldwide = true;
+        } else if (!code.empty()) {
+          std::string upper(code);
+          for (char& c : upper) c = AsciiUpper(c);
+          auto at = std::lower_bound(form.countries.begin(), form.countries.end(), upper);
+          if (at == form.countries.end() || *at != upper) form.countries.insert(at, upper);
+        }
+      }
       std::size_t& k = prefix_first_words_[tokens.front()];
       k = std::max(k, tokens.size());
     }
@@ -174,19 +187,33 @@ std::size_t CompanyName::MatchSuffix(const NameTokens& tokens, std::size_t begin
   return 0;
 }
 
+bool CompanyName::PrefixFormApplies(const PrefixForm& form, std::string_view country,
+                                    bool latin) const {
+  if (form.worldwide) return true;
+  if (!country.empty()) {
+    return std::binary_search(form.countries.begin(), form.countries.end(), country);
+  }
+  return !latin || form.distinctive;
+}
+
 std::size_t CompanyName::MatchPrefix(const NameTokens& tokens, std::size_t begin,
-                                     std::size_t end) const {
+                                     std::size_t end, std::string_view country,
+                                     bool latin) const {
   auto first = prefix_first_words_.find(tokens.Token(begin));
   if (first == prefix_first_words_.end()) return 0;
   for (std::size_t k = std::min(first->second, end - begin - 1); k >= 1; --k) {
-    if (prefix_forms_.contains(tokens.Span(begin, begin + k))) return k;
+    auto form = prefix_forms_.find(tokens.Span(begin, begin + k));
+    if (form != prefix_forms_.end() && PrefixFormApplies(form->second, country, latin)) {
+      return k;
+    }
   }
   return 0;
 }
 
-bool CompanyName::Strip(std::string_view name, NameTokens* tokens, std::size_t* begin,
-                        std::size_t* end) const {
-  if (FoldsToItself(name)) {
+bool CompanyName::Strip(std::string_view name, std::string_view country,
+                        NameTokens* tokens, std::size_t* begin, std::size_t* end) const {
+  const bool latin = FoldsToItself(name);
+  if (latin) {
     TokenizeName(name, tokens);  // which lower-cases as it reads
   } else {
     thread_local std::string folded;
@@ -210,19 +237,20 @@ bool CompanyName::Strip(std::string_view name, NameTokens* tokens, std::size_t* 
     if (k == 0) break;
     e -= k;
   }
-  if (e - b > 1) b += MatchPrefix(*tokens, b, e);
+  if (e - b > 1) b += MatchPrefix(*tokens, b, e, country, latin);
   *begin = b;
   *end = e;
   return true;
 }
 
-bool CompanyName::KeyAndSignificant(std::string_view name, std::string* key,
+bool CompanyName::KeyAndSignificant(std::string_view name, std::string_view country,
+                                    std::string* key,
                                     std::vector<std::string>* significant) const {
   key->clear();
   significant->clear();
   thread_local NameTokens t;
   std::size_t b = 0, e = 0;
-  if (!Strip(name, &t, &b, &e)) return false;
+  if (!Strip(name, country, &t, &b, &e)) return false;
   key->assign(t.Span(b, e));
   for (std::size_t i = b; i < e; ++i) {
     const std::string_view token = t.Token(i);
@@ -231,10 +259,11 @@ bool CompanyName::KeyAndSignificant(std::string_view name, std::string* key,
   return true;
 }
 
-std::optional<std::string> CompanyName::Key(std::string_view name) const {
+std::optional<std::string> CompanyName::Key(std::string_view name,
+                                            std::string_view country) const {
   thread_local NameTokens t;
   std::size_t b = 0, e = 0;
-  if (!Strip(name, &t, &b, &e)) return std::nullopt;
+  if (!Strip(name, country, &t, &b, &e)) return std::nullopt;
   return std::string(t.Span(b, e));
 }
 

@@ -53,11 +53,23 @@ class CompanyName {
   // and from the start for forms written first such as "OOO"; never the
   // last remaining token), joined by single spaces; none when the name
   // yields no key.
-  std::optional<std::string> Key(std::string_view name) const;
+  //
+  // A form written first is removed only where it is one: `country` (the
+  // party's ISO 3166-1 alpha-2 code, upper case; empty when unknown) must
+  // be among its jurisdictions ("A.O. Smith" in the US keeps its "ao",
+  // "АО Тинькофф" in Russia loses it). Without a country it is removed
+  // when it is listed world-wide, when the name is written in another
+  // script than ASCII ("ООО", "株式会社", "Công ty"), or when it is
+  // distinctive: several words or more than four letters
+  // ("Perseroan Terbatas", "Aktiebolaget"); a short Latin one ("OOO",
+  // "PT", "AO") is then kept, being as often initials or a word.
+  std::optional<std::string> Key(std::string_view name,
+                                 std::string_view country = {}) const;
 
   // Key() in *key and its tokens that are not stopwords in *significant,
   // from one reading of the name. False (both empty) when it yields no key.
-  bool KeyAndSignificant(std::string_view name, std::string* key,
+  bool KeyAndSignificant(std::string_view name, std::string_view country,
+                         std::string* key,
                          std::vector<std::string>* significant) const;
 
   bool IsStopword(std::string_view token) const {
@@ -67,18 +79,31 @@ class CompanyName {
  private:
   // Reads the name into *tokens and sets [*begin, *end) to the tokens left
   // once legal forms are stripped; false when the name yields no key.
-  bool Strip(std::string_view name, NameTokens* tokens, std::size_t* begin,
-             std::size_t* end) const;
+  bool Strip(std::string_view name, std::string_view country, NameTokens* tokens,
+             std::size_t* begin, std::size_t* end) const;
   // How many tokens the longest legal form ending (or, for prefix, starting)
   // tokens [begin, end) spans, or 0; never all of them.
   std::size_t MatchSuffix(const NameTokens& tokens, std::size_t begin,
                           std::size_t end) const;
+  // `latin`: the name was written in ASCII.
   std::size_t MatchPrefix(const NameTokens& tokens, std::size_t begin,
-                          std::size_t end) const;
+                          std::size_t end, std::string_view country,
+                          bool latin) const;
+
+  // Where a form written first is one (legal_forms.tsv's jurisdictions,
+  // the union of its spellings'; "ооо" and "ooo" fold alike).
+  struct PrefixForm {
+    bool worldwide = false;
+    // Several words or more than four letters (see Key()).
+    bool distinctive = false;
+    std::vector<std::string> countries;  // upper case, sorted
+  };
+  bool PrefixFormApplies(const PrefixForm& form, std::string_view country,
+                         bool latin) const;
 
   // Legal forms as their tokens joined by spaces: "gmbh co kg".
   StringSet suffix_forms_;
-  StringSet prefix_forms_;
+  StringMap<PrefixForm> prefix_forms_;
   // The last (first) word of suffix (prefix) forms, and the most tokens of
   // a form ending (starting) with it.
   StringMap<std::size_t> suffix_last_words_;

@@ -55,14 +55,16 @@ Result<std::unique_ptr<Normalizer>> Normalizer::Create() {
 Normalizer::Normalizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Normalizer::~Normalizer() = default;
 
-std::optional<std::string> Normalizer::Company(std::string_view name) const {
-  return impl_->company.Key(name);
+std::optional<std::string> Normalizer::Company(std::string_view name,
+                                               std::string_view country) const {
+  return impl_->company.Key(name, country);
 }
 
-std::vector<std::string> Normalizer::CompanyTokens(std::string_view name) const {
+std::vector<std::string> Normalizer::CompanyTokens(std::string_view name,
+                                                   std::string_view country) const {
   std::string key;
   std::vector<std::string> tokens;
-  impl_->company.KeyAndSignificant(name, &key, &tokens);
+  impl_->company.KeyAndSignificant(name, country, &key, &tokens);
   return tokens;
 }
 
@@ -283,7 +285,7 @@ MatchKeys Normalizer::Keys(const Party& party) const {
   const std::string_view cc = keys.country ? *keys.country : std::string_view();
   if (!party.company.empty()) {
     std::string key;
-    if (impl_->company.KeyAndSignificant(party.company, &key, &keys.company_tokens)) {
+    if (impl_->company.KeyAndSignificant(party.company, cc, &key, &keys.company_tokens)) {
       keys.company = std::move(key);
     }
   }

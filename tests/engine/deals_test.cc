@@ -116,6 +116,23 @@ TEST_F(DealsTest, NearMissesDoNotConflict) {
   EXPECT_EQ(CheckAs("p2", bare_phone).status, CheckStatus::kClear);
 }
 
+// A legal form written first is one only in its jurisdictions: "A.O."
+// in the US is a name's initials, not Russia's "АО" (which every country
+// once lost, so "A.O. Smith" conflicted with "Smith Inc." at 0.858).
+TEST_F(DealsTest, APrefixLegalFormCountsOnlyInItsCountries) {
+  Put(Opp("o1", "p1", Company("Smith Inc.", "US")));
+  EXPECT_EQ(CheckAs("p2", Company("A.O. Smith Corporation", "US")).status,
+            CheckStatus::kClear);
+  EXPECT_EQ(CheckAs("p2", Company("A.O. Smith Corporation")).status,
+            CheckStatus::kClear);
+  // Where it is one, it is dropped as before.
+  Put(Opp("o2", "p1", Company("Tinkoff Bank", "RU")));
+  const CheckResult r = CheckAs("p2", Company("AO Tinkoff Bank", "RU"));
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o2");
+  EXPECT_EQ(r.matches[0].matched_on.front(), Evidence::kCompany);
+}
+
 // A company name spelled so that no word is shared is found through its
 // street address; another company in the same building is not a match.
 TEST_F(DealsTest, CompanySpellingsThatShareNoWordMeetAtTheirAddress) {

@@ -425,7 +425,7 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   FillForSnapshot(&index);
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0013");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0014");
   EXPECT_GE(index.SaveSizeBound(), saved.size());
   // In two steps, as the Engine saves: the same bytes.
   std::string tables;
@@ -523,7 +523,7 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   // Saved again, in the current format: restored as it was.
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0013");
+  ASSERT_EQ(again.substr(0, 8), "LROI0014");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -562,7 +562,7 @@ TEST(OpportunityIndexTest, RestoresLroi0008WithPostingsUnderThisBuildsKeys) {
   EXPECT_FALSE(found.empty());
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0013");
+  ASSERT_EQ(again.substr(0, 8), "LROI0014");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   EXPECT_FALSE(twice.restored_from_earlier_format());
@@ -599,7 +599,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   ASSERT_TRUE(index.Upsert(o, stale, &created, 1'790'000'000).ok());
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0013");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0014");
   auto as_format = [&](std::string_view magic) {
     return std::string(magic) + saved.substr(8);
   };
@@ -640,7 +640,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   // LROI0008 and LROI0009, whose normalizer dropped phones its metadata
   // did not hold valid and read a leading floor and unit as the house
   // number, likewise.
-  for (const char* magic : {"LROI0008", "LROI0009", "LROI0010", "LROI0011", "LROI0012"}) {
+  for (const char* magic : {"LROI0008", "LROI0009", "LROI0010", "LROI0011", "LROI0012", "LROI0013"}) {
     SCOPED_TRACE(magic);
     OpportunityIndex upgraded;
     ASSERT_TRUE(upgraded.Restore(as_format(magic), featurer).ok());
@@ -649,7 +649,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
     OpportunityIndex as_saved;
     ASSERT_TRUE(as_saved.Restore(as_format(magic)).ok());
     EXPECT_FALSE(found(as_saved));
-    // Without a featurer, an LROI0009 to LROI0012 snapshot is kept as it is (its
+    // Without a featurer, an LROI0009 to LROI0013 snapshot is kept as it is (its
     // features would be written again unchanged, never derived again);
     // an LROI0008 one still gets this build's posting keys.
     EXPECT_EQ(as_saved.restored_from_earlier_format(), std::string_view(magic) == "LROI0008");
@@ -667,7 +667,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   EXPECT_EQ(got->owner.id, "p");
   std::string again;
   derived.Save(&again);
-  EXPECT_EQ(again.substr(0, 8), "LROI0013");
+  EXPECT_EQ(again.substr(0, 8), "LROI0014");
 }
 
 // Keys whose hashes share their upper 32 bits share one list: both keys

@@ -11,13 +11,14 @@ namespace {
 using testing::ReadTable;
 using testing::TestNormalizer;
 
-// cases/company.tsv: name, key ("-" for none).
+// cases/company.tsv: name, key ("-" for none), and the party's country
+// when the row gives one.
 TEST(CompanyNameTest, Table) {
-  auto rows = ReadTable("company.tsv", 2);
+  auto rows = ReadTable("company.tsv", 3);
   ASSERT_GT(rows.size(), 200u);
   for (const auto& row : rows) {
     SCOPED_TRACE("company.tsv:" + std::to_string(row.line) + " " + row.cols[0]);
-    auto key = TestNormalizer().Company(row.cols[0]);
+    auto key = TestNormalizer().Company(row.cols[0], row.cols[2]);
     testing::ExpectKey(key, row.cols[1]);
   }
 }
