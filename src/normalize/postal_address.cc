@@ -243,6 +243,32 @@ bool IsFloorAndUnit(std::string_view part) {
   return digits() && TrimAscii(rest).empty();
 }
 
+// A part that is a house number alone: digits, with a letter ("5b",
+// "5 b") or a range's end ("12-14") after them, perhaps marked ("nº 5",
+// "Nr. 5").
+bool IsBareHouseNumber(std::string_view part) {
+  part = TrimAscii(part);
+  std::size_t word = 0;
+  while (word < part.size() && IsAsciiAlpha(part[word])) ++word;
+  if (word > 0) {
+    if (!IsNumberMarker(part.substr(0, word))) return false;
+    part.remove_prefix(word);
+    if (!part.empty() && part.front() == '.') part.remove_prefix(1);
+    part = TrimAscii(part);
+  }
+  std::size_t n = 0;
+  while (n < part.size() && IsAsciiDigit(part[n])) ++n;
+  if (n == 0 || n > 5) return false;
+  std::string_view rest = TrimAscii(part.substr(n));
+  if (rest.empty()) return true;
+  if (rest.size() == 1) return IsAsciiAlpha(rest[0]);
+  if (rest.front() == '-' || rest.front() == '/') {
+    rest = TrimAscii(rest.substr(1));
+    return !rest.empty() && rest.size() <= 5 && std::all_of(rest.begin(), rest.end(), IsAsciiDigit);
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<StreetParts> PostalAddress::Street(std::string_view street) const {
@@ -260,7 +286,10 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
   // Point, 133 New Bridge Road": the road); else the first that names one
   // without a number ("Main Street, Springfield, IL 62701": the street, not
   // "IL 62701"); else, as a last resort, the first with a number.
-  // A part with no letter in it ("12, Rue de la Paix") goes with the next.
+  // A part with no letter in it ("12, Rue de la Paix") goes with the next,
+  // but a bare house number after a street that names none is its number,
+  // as Spain, Italy and Portugal write them ("Calle Mayor, 5", "Via Roma,
+  // 10": a review found no address key for either).
   const std::vector<std::string_view> parts = Split(folded, ',');
   enum Pass { kNumberedTyped, kNumberless, kNumbered };
   std::string carried;
@@ -268,7 +297,8 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
     carried.clear();
     std::size_t index = 0;
     bool first = true;  // no part with a letter seen yet
-    for (std::string_view part : parts) {
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      const std::string_view part = parts[p];
       // A floor and unit alone ("#01-11", "#12-34", as Singapore writes
       // them) is not a house number: it goes, not with the next part.
       if (IsFloorAndUnit(part)) {
@@ -287,6 +317,15 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
         if (auto street = StreetPart(carried, pass == kNumberless)) {
           *part_index = index;
           return street;
+        }
+        if (pass != kNumberless && p + 1 < parts.size() && IsBareHouseNumber(parts[p + 1]) &&
+            std::none_of(carried.begin(), carried.end(), IsAsciiDigit)) {
+          carried.push_back(' ');
+          carried.append(parts[p + 1]);
+          if (auto street = StreetPart(carried, false)) {
+            *part_index = index + 1;
+            return street;
+          }
         }
       }
       carried.clear();
