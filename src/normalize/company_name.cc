@@ -64,6 +64,33 @@ std::string_view WithoutMarkSigns(std::string_view name, std::string* scratch) {
   return *scratch;
 }
 
+// Where German is written ("Müller" also as "Mueller"): ISO 3166-1
+// alpha-2, upper case.
+bool WritesGerman(std::string_view country) {
+  return country == "DE" || country == "AT" || country == "CH" || country == "LI" ||
+         country == "LU";
+}
+
+bool IsVowel(char c) {
+  return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+// Appends `token` with German's spelled-out umlauts folded as the letters
+// themselves fold ("mueller" -> "muller", as "Müller" -> "muller"): "ae",
+// "oe" and "ue" after a consonant but "q" ("quelle", "bauer" and "feuer"
+// keep theirs) or at a word's start ("oetker").
+void AppendGerman(std::string_view token, std::string* out) {
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    const char c = token[i];
+    out->push_back(c);
+    if ((c == 'a' || c == 'o' || c == 'u') && i + 1 < token.size() && token[i + 1] == 'e' &&
+        (i == 0 || (!IsVowel(token[i - 1]) && token[i - 1] != 'q' &&
+                    !IsAsciiDigit(token[i - 1])))) {
+      ++i;  // the "e"
+    }
+  }
+}
+
 }  // namespace
 
 void TokenizeName(std::string_view folded, NameTokens* tokens) {
@@ -251,10 +278,20 @@ bool CompanyName::KeyAndSignificant(std::string_view name, std::string_view coun
   thread_local NameTokens t;
   std::size_t b = 0, e = 0;
   if (!Strip(name, country, &t, &b, &e)) return false;
-  key->assign(t.Span(b, e));
+  if (!WritesGerman(country)) {
+    key->assign(t.Span(b, e));
+    for (std::size_t i = b; i < e; ++i) {
+      const std::string_view token = t.Token(i);
+      if (!IsStopword(token)) significant->emplace_back(token);
+    }
+    return true;
+  }
   for (std::size_t i = b; i < e; ++i) {
-    const std::string_view token = t.Token(i);
-    if (!IsStopword(token)) significant->emplace_back(token);
+    if (i != b) key->push_back(' ');
+    const std::size_t at = key->size();
+    AppendGerman(t.Token(i), key);
+    const std::string_view token = std::string_view(*key).substr(at);
+    if (!IsStopword(t.Token(i)) && !IsStopword(token)) significant->emplace_back(token);
   }
   return true;
 }
@@ -264,7 +301,13 @@ std::optional<std::string> CompanyName::Key(std::string_view name,
   thread_local NameTokens t;
   std::size_t b = 0, e = 0;
   if (!Strip(name, country, &t, &b, &e)) return std::nullopt;
-  return std::string(t.Span(b, e));
+  if (!WritesGerman(country)) return std::string(t.Span(b, e));
+  std::string key;
+  for (std::size_t i = b; i < e; ++i) {
+    if (i != b) key.push_back(' ');
+    AppendGerman(t.Token(i), &key);
+  }
+  return key;
 }
 
 }  // namespace leadroute::normalize

@@ -63,6 +63,10 @@ class CompanyName {
   // distinctive: several words or more than four letters
   // ("Perseroan Terbatas", "Aktiebolaget"); a short Latin one ("OOO",
   // "PT", "AO") is then kept, being as often initials or a word.
+  //
+  // Where German is written (DE, AT, CH, LI, LU), an umlaut spelled out
+  // folds as the umlaut does: "Mueller", "Müller" and "Muller" are one
+  // key (see AppendGerman in the .cc).
   std::optional<std::string> Key(std::string_view name,
                                  std::string_view country = {}) const;
 

@@ -133,6 +133,21 @@ TEST_F(DealsTest, APrefixLegalFormCountsOnlyInItsCountries) {
   EXPECT_EQ(r.matches[0].matched_on.front(), Evidence::kCompany);
 }
 
+// Where German is written, "Mueller" is how "Müller" is typed without
+// umlauts: one customer (they were apart, and clear, whatever else agreed).
+TEST_F(DealsTest, SpelledOutUmlautsAreTheUmlautsWhereGermanIsWritten) {
+  Put(Opp("o1", "p1", Company("Müller Maschinenbau GmbH", "DE")));
+  CheckResult r = CheckAs("p2", Company("Mueller Maschinenbau GmbH", "DE"));
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  EXPECT_EQ(r.matches[0].matched_on.front(), Evidence::kCompany);
+  EXPECT_EQ(CheckAs("p2", Company("Muller Maschinenbau", "DE")).status, CheckStatus::kConflict);
+  // Elsewhere "ue" is two letters: Mueller Industries is not Muller's.
+  Put(Opp("o2", "p1", Company("Muller Industries Inc.", "US")));
+  EXPECT_NE(CheckAs("p2", Company("Mueller Industries Inc.", "US")).status,
+            CheckStatus::kConflict);
+}
+
 // A company name spelled so that no word is shared is found through its
 // street address; another company in the same building is not a match.
 TEST_F(DealsTest, CompanySpellingsThatShareNoWordMeetAtTheirAddress) {
