@@ -97,7 +97,11 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
   // One pass over raw words (runs of letters and digits; "&" and "+" are
   // the connective "&"), each written straight into the text, which is
   // never longer than the input: runs of single characters join
-  // (initialisms), connectives are dropped and end a run.
+  // (initialisms), connectives are dropped and end a run. A single
+  // character with a dot at either side ("s.a.") and one with none ("b")
+  // are not one run: "Plan B S.A." is "plan b sa" (a review found "plan
+  // bsa", whose legal form then stayed), as "I B M" and "I.B.M." are
+  // "ibm".
   std::string& text = tokens->text;
   text.resize(folded.size());
   char* const base = text.data();
@@ -105,17 +109,21 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
   tokens->size = 0;
   std::size_t raw = 0;
   bool in_run = false;      // the last token is a run of single characters
+  bool run_dotted = false;  // ... of dotted ones
+  bool word_after_dot = false;  // the byte before the open word is a '.'
   char* word = nullptr;     // where the raw word being written begins
-  auto end_word = [&] {
+  auto end_word = [&](bool before_dot) {
     ++raw;
     const std::size_t at = static_cast<std::size_t>(word - base);
     if (w - word == 1) {
-      if (in_run) {  // onto the run: over the space before it
+      const bool dotted = word_after_dot || before_dot;
+      if (in_run && dotted == run_dotted) {  // onto the run: over the space before it
         word[-1] = word[0];
         --w;
       } else {
         tokens->starts[tokens->size++] = static_cast<std::uint32_t>(at);
         in_run = true;
+        run_dotted = dotted;
       }
     } else {
       in_run = false;
@@ -127,6 +135,7 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
     }
     word = nullptr;
   };
+  char last = 0;  // the byte before c
   for (char c : folded) {
     const char k = kNameByte[static_cast<unsigned char>(c)];
     if (k > kAmpersand) {  // a letter or digit, lower-cased
@@ -135,18 +144,20 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
         // that ended the word before.
         if (tokens->size > 0) *w++ = ' ';
         word = w;
+        word_after_dot = last == '.';
       }
       *w++ = k;
     } else if (k != kApostrophe) {  // "McDonald's": apostrophes do not split a word
-      if (word != nullptr) end_word();
+      if (word != nullptr) end_word(c == '.');
       if (k == kAmpersand) {  // the connective "&": dropped, ends a run
         ++raw;
         in_run = false;
       }
       if (raw > NameTokens::kMaxWords) break;
     }
+    last = c;
   }
-  if (word != nullptr) end_word();  // (a break leaves no word open)
+  if (word != nullptr) end_word(false);  // (a break leaves no word open)
   text.resize(static_cast<std::size_t>(w - base));
   if (tokens->size > 1 && tokens->Token(0) == "the") {
     text.erase(0, 4);

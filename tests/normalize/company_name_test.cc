@@ -55,26 +55,41 @@ TEST(CompanyNameTest, TokenizerJoinsInitialismsAndDropsConnectives) {
 // connectives dropped) on random text over the characters that matter.
 TEST(CompanyNameTest, TokenizerAgreesWithTwoPassReference) {
   auto reference = [](std::string_view folded) {
+    // Each raw word, and whether a '.' is just before or just after it.
     std::vector<std::string> raw, out;
+    std::vector<bool> dotted;
     std::string cur;
-    auto flush = [&] {
-      if (!cur.empty()) raw.push_back(cur);
+    bool cur_after_dot = false;
+    auto flush = [&](bool before_dot) {
+      if (!cur.empty()) {
+        raw.push_back(cur);
+        dotted.push_back(cur_after_dot || before_dot);
+      }
       cur.clear();
     };
-    for (char c : folded) {
+    for (std::size_t i = 0; i < folded.size(); ++i) {
+      const char c = folded[i];
       if (std::isalnum(static_cast<unsigned char>(c))) {
+        if (cur.empty()) cur_after_dot = i > 0 && folded[i - 1] == '.';
         cur.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       } else if (c != '\'' && c != '`') {
-        flush();
-        if (c == '&' || c == '+') raw.emplace_back("&");
+        flush(c == '.');
+        if (c == '&' || c == '+') {
+          raw.emplace_back("&");
+          dotted.push_back(false);
+        }
       }
       if (raw.size() > 64) break;
     }
-    flush();
+    flush(false);
     for (std::size_t i = 0; i < raw.size();) {
       if (raw[i].size() == 1 && raw[i] != "&") {
         std::string joined;
-        while (i < raw.size() && raw[i].size() == 1 && raw[i] != "&") joined += raw[i++];
+        const bool run_dotted = dotted[i];
+        while (i < raw.size() && raw[i].size() == 1 && raw[i] != "&" &&
+               dotted[i] == run_dotted) {
+          joined += raw[i++];
+        }
         out.push_back(joined);
         continue;
       }
