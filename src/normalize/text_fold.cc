@@ -92,8 +92,11 @@ const icu::Transliterator* ThreadTransliterator(bool latin_only) {
 
 // Appends `run` (UTF-8 without ASCII) transliterated to ASCII. Latin letters
 // that NFKC cannot strip (ł, ø, æ) take ICU's cheap Latin-ASCII; other
-// scripts the full Any-Latin chain, which costs several microseconds.
-void AppendTransliterated(std::string_view run, std::string* out) {
+// scripts the full Any-Latin chain, which costs several microseconds, and
+// are words of their own: a space comes between them and a letter or
+// digit written just before ("ACME株式会社" is "acme zhu shi hui she", not
+// "acmezhu ..."). True when the run was another script's.
+bool AppendTransliterated(std::string_view run, std::string* out) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
   bool latin = true;
@@ -108,12 +111,17 @@ void AppendTransliterated(std::string_view run, std::string* out) {
   const icu::Transliterator* t = ThreadTransliterator(latin);
   if (t == nullptr) {
     AppendLowerAscii(run, out);
-    return;
+    return false;
   }
   t->transliterate(u);
   std::string ascii;
   u.toUTF8String(ascii);
+  if (!latin && !out->empty() && IsAsciiAlnum(out->back()) && !ascii.empty() &&
+      IsAsciiAlnum(ascii.front())) {
+    out->push_back(' ');
+  }
   AppendLowerAscii(ascii, out);
+  return !latin;
 }
 
 }  // namespace
@@ -180,6 +188,7 @@ bool FoldUnicode(std::string_view in, std::string* out) {
   }
   // What NFKC left outside ASCII, run by run: ASCII stays as it is.
   std::size_t i = 0;
+  bool other_script = false;  // the run before was another script's
   while (i < folded.size()) {
     std::size_t j = i;
     const bool ascii = static_cast<unsigned char>(folded[i]) < 0x80;
@@ -188,9 +197,13 @@ bool FoldUnicode(std::string_view in, std::string* out) {
       ++j;
     }
     if (ascii) {
+      if (other_script && !out->empty() && IsAsciiAlnum(out->back()) &&
+          IsAsciiAlnum(folded[i])) {
+        out->push_back(' ');
+      }
       AppendLowerAscii(folded.substr(i, j - i), out);
     } else {
-      AppendTransliterated(folded.substr(i, j - i), out);
+      other_script = AppendTransliterated(folded.substr(i, j - i), out);
     }
     i = j;
   }
