@@ -349,7 +349,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // an earlier normalizer (a legal form written first, "AO" or "PT", removed
 // from a company name in every country; "Calle Mayor, 5" read without its
 // number; "Mueller GmbH" in Germany apart from "Müller GmbH"; "Plan B
-// S.A." read as "plan bsa"; "ACME株式会社" as "acmezhu ..."): Restore() with a featurer derives
+// S.A." read as "plan bsa"; "ACME株式会社" as "acmezhu ..."; phones in
+// full-width digits without a key): Restore() with a featurer derives
 // them again; "LROI0012", the same layout, its records' features derived by
 // an earlier normalizer (the example domains RFC 2606 reserves read as a
 // company's domain; titles such as "Ing." kept in a person's name;
@@ -492,7 +493,8 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // company's domain, titles kept, "D-80331" no postal code; LROI0013: a
   // legal form written first removed in every country, a house number
   // after a comma lost, German umlauts spelled out read apart, "Plan B
-  // S.A." as "plan bsa", Han written onto Latin letters one word).
+  // S.A." as "plan bsa", Han written onto Latin letters one word,
+  // full-width digits no phone).
   const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12 || v13;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !earlier_features &&

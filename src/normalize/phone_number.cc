@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <functional>
 #include <phonenumbers/phonenumberutil.h>
+#include <unicode/uchar.h>
+#include <utf8proc.h>
 
 #include "normalize/phone_fast_path.h"
 #include "normalize/text_fold.h"
@@ -78,12 +80,53 @@ std::optional<std::string> ReadOnce(std::string_view number,
   return ParseAndValidate(number, region);
 }
 
+// `number` with its digits in ASCII, in *out: a decimal digit of any
+// script ("٠٥٠", Devanagari's) as its value, a full-width form ("＋４９ ８９")
+// as its ASCII, anything else outside ASCII (a no-break space, a dash) as
+// a space. False for invalid UTF-8. libphonenumber reads such digits
+// itself, but the checks before it and the fast path count ASCII ones,
+// and gave such numbers no key.
+bool WithAsciiDigits(std::string_view number, std::string* out) {
+  out->clear();
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(number.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(number.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) return false;
+    p += n;
+    left -= n;
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (u_charType(cp) == U_DECIMAL_DIGIT_NUMBER) {
+      out->push_back(static_cast<char>('0' + u_charDigitValue(cp)));
+    } else if (cp >= 0xFF01 && cp <= 0xFF5E) {  // full-width ASCII
+      out->push_back(static_cast<char>(cp - 0xFEE0));
+    } else {
+      out->push_back(' ');
+    }
+  }
+  return true;
+}
+
+bool IsAsciiText(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 // The key must read back as itself, or a deal stored under it would not be
 // found by its own key. libphonenumber's E.164 is not always a fixed point:
 // "+52 1 55 ..." (Mexico's old mobile prefix) reads again as "+52 55 ...".
 // So a key that could change is read again, a few times at most.
 std::optional<std::string> Key(std::string_view number, std::string_view country,
                                bool fast, bool* unsure = nullptr) {
+  std::string ascii;
+  if (!IsAsciiText(number)) {
+    if (number.size() > kMaxPhoneInput || !WithAsciiDigits(number, &ascii)) {
+      return std::nullopt;
+    }
+    number = ascii;
+  }
   std::string region;
   if (!Admissible(number, country, &region)) return std::nullopt;
   std::optional<std::string> key = ReadOnce(number, region, fast, unsure);
