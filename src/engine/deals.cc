@@ -524,6 +524,22 @@ index::Features Engine::Deals::Features(const Party& party) const {
   return index::ExtractFeatures(*normalizer_, party, options_.default_country);
 }
 
+namespace {
+
+// Whether `a` and `b` are the same customer as sent: every field equal.
+bool SameParty(const Party& a, const Party& b) {
+  if (a.ids.size() != b.ids.size()) return false;
+  for (std::size_t i = 0; i < a.ids.size(); ++i) {
+    if (a.ids[i].type != b.ids[i].type || a.ids[i].value != b.ids[i].value) return false;
+  }
+  return a.company == b.company && a.domain == b.domain && a.email == b.email &&
+         a.first_name == b.first_name && a.last_name == b.last_name && a.phone == b.phone &&
+         a.street == b.street && a.city == b.city && a.postal_code == b.postal_code &&
+         a.region == b.region && a.country == b.country && a.birth_date == b.birth_date;
+}
+
+}  // namespace
+
 Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   if (Status s = ValidateOpportunity(deal, "deal"); !s.ok()) return s;
   const std::int64_t now = options_.now();
@@ -553,8 +569,13 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   RegisterResult out;
   out.opportunity_id = deal.id;
   if (auto existing = index_.Get(deal.id)) {
-    // A retried registration gets its first answer again.
-    if (existing->owner == deal.owner && existing->ActiveAt(now)) {
+    // A retried registration (sent again as it was: the same owner and
+    // customer) gets its answer again. Another record under the id is
+    // refused: a review found a CRM opportunity of the same owner, or a
+    // registration of another customer, answered "approved" while
+    // nothing was registered or protected.
+    if (existing->owner == deal.owner && existing->ActiveAt(now) &&
+        existing->registered_at != 0 && SameParty(existing->party, deal.party)) {
       out.status = existing->status == OpportunityStatus::kPending
                        ? RegisterStatus::kReview
                        : RegisterStatus::kApproved;

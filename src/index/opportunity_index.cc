@@ -130,8 +130,11 @@ void OpportunityIndex::Note(std::uint32_t slot, std::int64_t at, HistoryEvent ev
                             std::uint32_t actor) {
   if (last_event_.size() <= slot) last_event_.resize(slot + 1, kNoEvent);
   const Slot& s = slots_[slot];
-  events_.push_back(Event{ToU32Seconds(at), ToU32Seconds(s.expires_at), last_event_[slot],
-                          actor, event, s.status});
+  const auto expires =
+      static_cast<std::uint64_t>(std::clamp<std::int64_t>(s.expires_at, 0, (1ll << 40) - 1));
+  events_.push_back(Event{ToU32Seconds(at), static_cast<std::uint32_t>(expires),
+                          last_event_[slot], actor, event, s.status,
+                          static_cast<std::uint16_t>(expires >> 32)});
   last_event_[slot] = static_cast<std::uint32_t>(events_.size() - 1);
 }
 
@@ -150,7 +153,7 @@ std::optional<std::vector<HistoryEntry>> OpportunityIndex::History(std::string_v
   for (std::uint32_t e = s < last_event_.size() ? last_event_[s] : kNoEvent; e != kNoEvent;
        e = events_[e].prev) {
     const Event& ev = events_[e];
-    out.push_back(HistoryEntry{ev.at, ev.event, ev.status, ev.expires_at, actors_[ev.actor]});
+    out.push_back(HistoryEntry{ev.at, ev.event, ev.status, ev.Expires(), actors_[ev.actor]});
   }
   std::reverse(out.begin(), out.end());
   return out;
@@ -164,7 +167,7 @@ bool OpportunityIndex::HeldAt(std::uint32_t slot, std::int64_t t) const {
     if (ev.at > t) continue;
     const bool active =
         ev.status == OpportunityStatus::kOpen || ev.status == OpportunityStatus::kPending;
-    return active && (ev.expires_at == 0 || ev.expires_at > t);
+    return active && (ev.Expires() == 0 || ev.Expires() > t);
   }
   return false;
 }
@@ -342,7 +345,9 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
 // length and bytes; u64 event count, each as u32 at, expires_at, prev,
-// actor, u8 event, status; u32 per record, its newest event; last, each
+// actor (the expiry's lower 32 bits), u8 event, status (each with four
+// more of the expiry's bits above its value; before LROI0014 none);
+// u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
 // Read too: "LROI0013", the same layout, its records' features derived by
@@ -436,8 +441,12 @@ void OpportunityIndex::SaveTables(std::string* out, std::vector<const char*>* re
     PutFixed<std::uint32_t>(out, e.expires_at);
     PutFixed<std::uint32_t>(out, e.prev);
     PutFixed<std::uint32_t>(out, e.actor);
-    PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(e.event));
-    PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(e.status));
+    // The expiry's bits 32 to 39 in the upper halves of the event and
+    // status bytes (zero before LROI0014, whose values fit four bits).
+    PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(
+                                    static_cast<std::uint8_t>(e.event) | (e.expires_hi & 0xF) << 4));
+    PutFixed<std::uint8_t>(out, static_cast<std::uint8_t>(
+                                    static_cast<std::uint8_t>(e.status) | (e.expires_hi >> 4) << 4));
   }
   // The newest events: as stored, then kNoEvent for slots past them.
   const std::size_t have = std::min(last_event_.size(), slots_.size());
@@ -559,8 +568,13 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
     Event e;
     std::uint8_t event = 0, status = 0;
     if (!TakeFixed(&in, &e.at) || !TakeFixed(&in, &e.expires_at) || !TakeFixed(&in, &e.prev) ||
-        !TakeFixed(&in, &e.actor) || !TakeFixed(&in, &event) || !TakeFixed(&in, &status) ||
-        (e.prev != kNoEvent && e.prev >= i) || e.actor >= actors ||
+        !TakeFixed(&in, &e.actor) || !TakeFixed(&in, &event) || !TakeFixed(&in, &status)) {
+      return malformed("event " + std::to_string(i));
+    }
+    e.expires_hi = static_cast<std::uint16_t>((event >> 4) | (status >> 4) << 4);
+    event &= 0xF;
+    status &= 0xF;
+    if ((e.prev != kNoEvent && e.prev >= i) || e.actor >= actors ||
         event > static_cast<std::uint8_t>(HistoryEvent::kReviewed) ||
         status > static_cast<std::uint8_t>(OpportunityStatus::kPending)) {
       return malformed("event " + std::to_string(i));

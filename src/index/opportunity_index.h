@@ -242,16 +242,24 @@ class OpportunityIndex {
   // Copies the live records into a fresh arena once dead ones dominate.
   void MaybeCompact();
 
-  // One history event: 20 bytes. Times as unsigned 32-bit seconds since
-  // the epoch (good until 2106).
+  // One history event: 20 bytes. `at` as unsigned 32-bit seconds since
+  // the epoch (good until 2106: it is the engine's clock); the expiry in 40
+  // bits, its upper 8 in what was padding, for the times a request may
+  // give, up to 9999 (a review found 9999-12-31 kept as 2106-02-07, and
+  // protection_at after it naming no holder).
   struct Event {
     std::uint32_t at;
-    std::uint32_t expires_at;  // 0: never
+    std::uint32_t expires_at;  // the lower 32 bits; 0 (all 40): never
     std::uint32_t prev;        // the slot's previous event, or kNoEvent
     std::uint32_t actor;       // in actors_
     HistoryEvent event;
     OpportunityStatus status;
+    std::uint16_t expires_hi = 0;
+    std::int64_t Expires() const {
+      return static_cast<std::int64_t>(expires_hi) << 32 | expires_at;
+    }
   };
+  static_assert(sizeof(Event) == 20);
   static constexpr std::uint32_t kNoEvent = 0xFFFFFFFFu;
   static constexpr std::uint32_t kNoActor = 0xFFFFFFFFu;
   void Note(std::uint32_t slot, std::int64_t at, HistoryEvent event, std::string_view actor) {

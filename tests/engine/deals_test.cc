@@ -415,6 +415,27 @@ TEST_F(DealsTest, RegisterApprovesStoresAndProtects) {
   EXPECT_EQ(later->status, RegisterStatus::kApproved);
 }
 
+// Only a registration sent again as it was is a retry: a review found a
+// CRM opportunity of the same owner, or a registration of another
+// customer under the same id, answered "approved" with nothing
+// registered or protected.
+TEST_F(DealsTest, OnlyTheSameRegistrationSentAgainIsARetry) {
+  Put(Opp("x1", "p1", Company("Alpha GmbH", "DE")));
+  auto crm = engine_->Register(Opp("x1", "p1", Company("Gamma GmbH", "DE")));
+  ASSERT_FALSE(crm.ok());
+  EXPECT_EQ(crm.status().field(), "deal.id");
+  EXPECT_EQ(CheckAs("p2", Company("Gamma GmbH", "DE")).status, CheckStatus::kClear);
+
+  ASSERT_TRUE(engine_->Register(Opp("y1", "p1", Company("Delta GmbH", "DE"))).ok());
+  auto again = engine_->Register(Opp("y1", "p1", Company("Delta GmbH", "DE")));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->status, RegisterStatus::kApproved);
+  auto other = engine_->Register(Opp("y1", "p1", Company("Epsilon GmbH", "DE")));
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().field(), "deal.id");
+  EXPECT_EQ(engine_->GetOpportunity("y1")->party.company, "Delta GmbH");
+}
+
 TEST_F(DealsTest, RegisterSendsWeakEvidenceToReview) {
   Party stored = Company("Stark Industries", "US");
   stored.phone = "+1 773 534 6361";
@@ -586,6 +607,26 @@ TEST_F(DealsTest, ProtectionAtNamesTheOwnerOfThen) {
     EXPECT_EQ(held[0].opportunity_id, "h2");
     EXPECT_EQ(held[0].owner.id, owner) << t;
   }
+}
+
+// A protection past 2106 (9999-12-31, a CRM's "never") is kept as given
+// in the history and in protection_at: it was cut to 2106-02-07, and
+// protection_at after it named no holder (found in review).
+TEST_F(DealsTest, AProtectionPast2106IsKeptAsGiven) {
+  Party far = Company("Far Future Inc.", "US");
+  far.domain = "farfuture.com";
+  Opportunity deal = Opp("far", "p-a", far);
+  deal.expires_at = 253402214400;  // 9999-12-31T00:00:00Z
+  ASSERT_TRUE(engine_->Register(deal).ok());
+  auto history = engine_->OpportunityHistory("far");
+  ASSERT_TRUE(history);
+  ASSERT_FALSE(history->empty());
+  EXPECT_EQ(history->back().expires_at, 253402214400);
+  const std::int64_t in_2200 = 7258118400;  // 2200-01-01T00:00:00Z
+  const std::vector<Match> held = engine_->ProtectionAt(Opp("", "", far), in_2200);
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].opportunity_id, "far");
+  EXPECT_TRUE(engine_->ProtectionAt(Opp("", "", far), 253402214400 + 1).empty());
 }
 
 // An update that leaves out registered_at and expires_at keeps them: a

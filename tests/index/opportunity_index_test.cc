@@ -407,6 +407,7 @@ void ExpectSameIndex(const OpportunityIndex& want, const OpportunityIndex& got) 
       EXPECT_EQ((*hx)[e].event, (*hy)[e].event);
       EXPECT_EQ((*hx)[e].status, (*hy)[e].status);
       EXPECT_EQ((*hx)[e].actor, (*hy)[e].actor);
+      EXPECT_EQ((*hx)[e].expires_at, (*hy)[e].expires_at);
     }
     Features f;
     f.company = "snapshot company " + std::to_string(i);
@@ -417,6 +418,30 @@ void ExpectSameIndex(const OpportunityIndex& want, const OpportunityIndex& got) 
     want.Candidates(keys, &a);
     got.Candidates(keys, &b);
     EXPECT_EQ(a, b) << id;
+  }
+}
+
+// An expiry past 2106 is kept in the history and in snapshots (it was
+// cut to 32 bits, 2106-02-07).
+TEST(OpportunityIndexTest, HistoriesKeepExpiriesPast2106) {
+  OpportunityIndex index;
+  Opportunity o;
+  o.id = "far";
+  o.owner = {OwnerKind::kPartner, "p"};
+  o.party.domain = "farfuture.com";
+  o.expires_at = 253402214400;  // 9999-12-31T00:00:00Z
+  Features f;
+  f.domain = "farfuture.com";
+  bool created = false;
+  ASSERT_TRUE(index.Upsert(o, f, &created, 1'790'000'000).ok());
+  std::string saved;
+  index.Save(&saved);
+  OpportunityIndex restored;
+  ASSERT_TRUE(restored.Restore(saved).ok());
+  for (const OpportunityIndex* x : {&index, &restored}) {
+    const auto h = x->History("far");
+    ASSERT_TRUE(h && !h->empty());
+    EXPECT_EQ(h->back().expires_at, 253402214400);
   }
 }
 
