@@ -136,7 +136,12 @@ Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   MakeRoom(1, record.packed.size(), 1);
   index_.Prefetch(record);  // writers are excluded; readers only read
   std::unique_lock lock(mu_);
-  Change change{.kind = ChangeKind::kUpsertOpportunity, .at = options_.now(), .opportunity = &opp};
+  // The record as stored, not the update as sent: a subscriber is sent
+  // what the engine keeps (a review found a rejected registration's
+  // update sent as open, without its times).
+  Opportunity stored;
+  const Opportunity* logged = index_.StoredOtherwise(opp, record, &stored) ? &stored : &opp;
+  Change change{.kind = ChangeKind::kUpsertOpportunity, .at = options_.now(), .opportunity = logged};
   if (Status s = Log(change); !s.ok()) return s;
   index_.Upsert(opp, record, created, change.at);
   lock.unlock();
@@ -298,6 +303,20 @@ std::vector<Status> Engine::Deals::UpsertMany(
     }
     std::unique_lock lock(mu_);
     if (log_) {
+      // An update stored otherwise than sent is logged as stored (see
+      // Upsert()); one under an id earlier in the same group is not
+      // (the group is applied after it is logged): replaying it decides
+      // the same.
+      for (std::size_t i = from, k = 0; i < to; ++i) {
+        if (!statuses[i].ok()) continue;
+        Opportunity stored;
+        if (index_.StoredOtherwise(opps[i], records[i], &stored)) {
+          group[k] = log_->Encode(Change{.kind = ChangeKind::kUpsertOpportunity,
+                                         .at = now,
+                                         .opportunity = &stored});
+        }
+        ++k;
+      }
       if (Status s = log_->AppendEncoded(group); !s.ok()) {
         for (std::size_t i = from; i < to; ++i) {
           if (statuses[i].ok()) statuses[i] = s;

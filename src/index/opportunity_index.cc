@@ -195,6 +195,25 @@ Status OpportunityIndex::Upsert(const Opportunity& opp, const Features& f,
   return Status::Ok();
 }
 
+bool OpportunityIndex::StoredOtherwise(const Opportunity& opp, const Prepared& r,
+                                       Opportunity* stored) const {
+  const std::int64_t found = Find(opp.id, r.id_key);
+  if (found < 0) return false;
+  const auto slot = static_cast<std::uint32_t>(found);
+  const std::int64_t was = View(slot).registered_at();
+  if (was == 0) return false;  // as Upsert() below decides
+  const bool keep_expiry = opp.expires_at == 0 && slots_[slot].expires_at != 0;
+  const bool keep_status =
+      opp.status == OpportunityStatus::kOpen && slots_[slot].status != OpportunityStatus::kOpen;
+  const bool keep_registered = opp.registered_at == 0;
+  if (!keep_expiry && !keep_status && !keep_registered) return false;
+  *stored = opp;
+  if (keep_expiry) stored->expires_at = slots_[slot].expires_at;
+  if (keep_status) stored->status = slots_[slot].status;
+  if (keep_registered) stored->registered_at = was;
+  return true;
+}
+
 void OpportunityIndex::Upsert(const Opportunity& opp, const Prepared& r, bool* created,
                               std::int64_t at, bool registered) {
   const std::int64_t found = Find(opp.id, r.id_key);

@@ -83,6 +83,11 @@ class OpportunityIndex {
   // registration, approved or review by its status), by its owner.
   Status Upsert(const Opportunity& opp, const Features& features,
                 bool* created, std::int64_t at = 0, bool registered = false);
+  // Whether Upsert(opp, r) would store `opp` otherwise than given (an
+  // update of a registration that leaves out its times, or that would open
+  // it), and then what, in *stored: what a journal records and its
+  // subscribers are sent.
+  bool StoredOtherwise(const Opportunity& opp, const Prepared& r, Opportunity* stored) const;
   // The same, for a record Prepare()d from `opp`; its status and expiry
   // are taken from `opp`, which may have changed since (they are not
   // packed).

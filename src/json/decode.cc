@@ -208,7 +208,7 @@ Status ReadDouble(od::value& v, std::string_view path,
   return Status::Ok();
 }
 
-Status ReadTime(od::value& v, std::string_view path, std::int64_t* out) {
+Status ReadTime(od::value& v, std::string_view path, std::int64_t* out, bool epoch_ok) {
   std::string text;
   if (Status s = ReadString(v, path, &text, 64); !s.ok()) return s;
   if (text.empty()) {
@@ -217,6 +217,9 @@ Status ReadTime(od::value& v, std::string_view path, std::int64_t* out) {
   }
   auto t = ParseRfc3339(text);
   if (!t) return Status::InvalidArgument("must be an RFC 3339 timestamp", path);
+  if (*t == 0 && !epoch_ok) {
+    return Status::InvalidArgument("must be after 1970-01-01T00:00:00Z", path);
+  }
   *out = *t;
   return Status::Ok();
 }

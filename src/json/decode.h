@@ -129,8 +129,11 @@ Status ReadBool(od::value& v, std::string_view path, bool* out);
 Status ReadDouble(od::value& v, std::string_view path,
                   std::optional<double>* out);
 
-// An RFC 3339 timestamp string (null: 0).
-Status ReadTime(od::value& v, std::string_view path, std::int64_t* out);
+// An RFC 3339 timestamp string (null or "": 0). Unless `epoch_ok`,
+// 1970-01-01T00:00:00Z itself is refused: where 0 means none, it would
+// read as no time.
+Status ReadTime(od::value& v, std::string_view path, std::int64_t* out,
+                bool epoch_ok = true);
 
 }  // namespace leadroute::json
 

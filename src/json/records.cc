@@ -81,8 +81,10 @@ Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) 
       case 0: return DecodeOwner(value, field, &out->owner);
       case 1: return ReadStringArray(value, field, &out->products);
       case 2: return ReadDouble(value, field, &out->amount);
-      case 3: return ReadTime(value, field, &out->registered_at);
-      case 4: return ReadTime(value, field, &out->expires_at);
+      // A record's time 0 is none: the epoch itself, given, is refused
+      // (it was read as none: an expiry "already past" gave 90 days).
+      case 3: return ReadTime(value, field, &out->registered_at, false);
+      case 4: return ReadTime(value, field, &out->expires_at, false);
       default: break;
     }
     // status
@@ -197,7 +199,7 @@ Status DecodeLead(od::value& v, std::string_view path, Lead* out) {
       case 4: return ReadStringArray(value, field, &out->products);
       case 5: return ReadDouble(value, field, &out->employees);
       case 6: return ReadDouble(value, field, &out->annual_revenue);
-      default: return ReadTime(value, field, &out->received_at);
+      default: return ReadTime(value, field, &out->received_at, false);
     }
   });
   if (!s.ok()) return s;

@@ -493,6 +493,11 @@ TEST_F(DealMethodsTest, BadParamsNameTheField) {
             "opportunity.owner.kind");
   EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":"A","expires_at":"soon"}}})"),
             "opportunity.expires_at");
+  // The epoch itself is no "none" (it was: an expiry then gave 90 days, or none).
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":"A","expires_at":"1970-01-01T00:00:00Z"}}})"),
+            "opportunity.expires_at");
+  EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"register","params":{"deal":{"id":"x","owner":{"kind":"partner","id":"p"},"company":"A","expires_at":"1970-01-01T00:00:00Z"}}})"),
+            "deal.expires_at");
   EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":"A","products":[1]}}})"),
             "opportunity.products");
   EXPECT_EQ(field(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"x","owner":{"kind":"partner","id":"p"},"company":"A","status":"pending"}}})"),

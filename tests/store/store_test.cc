@@ -829,6 +829,42 @@ TEST_F(StoreTest, SubscribersCatchUpFromTheJournalThenFollowIt) {
   EXPECT_EQ(first, store->Position());
 }
 
+// An update is journaled, and sent to subscribers, as the engine stores
+// it: an update of a registration that leaves out its times, or that
+// would open it, keeps them (a review found a rejected registration's
+// update sent as open, without protection), one by one and in a batch.
+TEST_F(StoreTest, SubscribersAreSentTheRecordAsStoredNotTheUpdateAsSent) {
+  auto engine = NewEngine();
+  auto store = Open(dir_, engine.get());
+  auto registered = engine->Register(Deal("r1", "p-1", "Eins GmbH", "eins.de"));
+  ASSERT_TRUE(registered.ok());
+  ASSERT_TRUE(engine->Register(Deal("r2", "p-1", "Zwei GmbH", "zwei.de")).ok());
+  ASSERT_TRUE(engine->CloseOpportunity("r2", OpportunityStatus::kWithdrawn, "cm").ok());
+  std::uint64_t first = 0, next = 0;
+  auto stream = store->Subscribe(std::nullopt, [] {}, &first, &next);
+  ASSERT_TRUE(stream.ok());
+  Opportunity update = Deal("r1", "p-1", "Eins GmbH", "eins.de");
+  update.amount = 100;
+  bool created = false;
+  ASSERT_TRUE(engine->UpsertOpportunity(update, &created).ok());
+  Opportunity reopen = Deal("r2", "p-1", "Zwei GmbH", "zwei.de");
+  reopen.amount = 200;
+  std::size_t created_count = 0;
+  ASSERT_TRUE(engine->UpsertOpportunities({reopen}, &created_count).front().ok());
+  std::string lines, reason;
+  ASSERT_TRUE((*stream)->Take(&lines, &reason));
+  const std::size_t split = lines.find('\n');
+  ASSERT_NE(split, std::string::npos);
+  const std::string one = lines.substr(0, split), two = lines.substr(split + 1);
+  EXPECT_NE(one.find(R"("status":"open")"), std::string::npos) << one;
+  EXPECT_EQ(one.find(R"("expires_at":null)"), std::string::npos) << one;
+  EXPECT_EQ(one.find(R"("registered_at":null)"), std::string::npos) << one;
+  EXPECT_NE(two.find(R"("status":"withdrawn")"), std::string::npos) << two;
+  EXPECT_EQ(two.find(R"("registered_at":null)"), std::string::npos) << two;
+  EXPECT_EQ(engine->GetOpportunity("r2")->status, OpportunityStatus::kWithdrawn);
+  (*stream)->Cancel();
+}
+
 // Under --sync interval a subscriber hears of a change once the tick has
 // synced it, as under always once its answer's sync has (regression: sent
 // at once, so a power cut could take a change a CRM had, and its position
