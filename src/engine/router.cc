@@ -473,7 +473,8 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
     return plan;
   }
 
-  plan.facts = rs.Facts(lead, features.domain);
+  plan.facts = rs.Facts(lead, features.domain,
+                        lead.party.postal_code.empty() ? std::string_view() : features.postal);
   const LeadFacts& f = plan.facts;
   rs.CoveringLists(f, &plan.lists);
   if (plan.lists.empty()) {
@@ -888,8 +889,9 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
       break;
     }
     case rules::SelectionMode::kRoundRobin: {
-      std::sort(scored.begin(), scored.end(),
-                [](const Scored& a, const Scored& b) { return a.partner < b.partner; });
+      // Best score first among those that waited as long (a review found
+      // them re-sorted into file order, which the rule set's README does
+      // not say).
       pick = turn(scored.size());
       ++*round_robin;
       out.reasons.push_back("round robin among " + std::to_string(scored.size()) + " eligible");

@@ -43,13 +43,20 @@ std::int32_t IdOf(const normalize::StringMap<std::uint32_t>& ids, std::string_vi
   return it == ids.end() ? -1 : static_cast<std::int32_t>(it->second);
 }
 
-FieldValue PartnerFieldValue(const CompiledPartner& cp, const Predicate& p) {
+FieldValue PartnerFieldValue(const CompiledPartner& cp, const Policy& pol,
+                             const Predicate& p) {
   const Partner& partner = cp.partner;
   FieldValue v;
   switch (p.field_id) {
     case kPartnerId: v.text = partner.id; break;
     case kPartnerName: v.text = partner.name; break;
-    case kPartnerTier: v.text = partner.tier; break;
+    // A partner without a tier is of the lowest, for rules as for scores
+    // and size bands (a review found rules on the tier passing it over).
+    case kPartnerTier:
+      v.text = partner.tier.empty() && !pol.tiers.empty()
+                   ? pol.tiers[static_cast<std::size_t>(cp.tier_rank)]
+                   : partner.tier;
+      break;
     case kPartnerCapacity:
       v.type = FieldType::kNumber;
       if (partner.capacity) v.number = *partner.capacity;
@@ -432,7 +439,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     for (std::uint32_t i = 0; i < rs->partners_.size(); ++i) {
       bool all = true;
       for (const Predicate& pred : rule.partner) {
-        all = all && Evaluate(pred, PartnerFieldValue(rs->partners_[i], pred));
+        all = all && Evaluate(pred, PartnerFieldValue(rs->partners_[i], pol, pred));
       }
       if (all) bits[i / 64] |= std::uint64_t{1} << (i % 64);
     }
@@ -542,10 +549,18 @@ LeadFacts RuleSet::Facts(const Lead& lead, const Normalizer& normalizer) const {
       domain = *e->domain;
     }
   }
-  return Facts(lead, domain);
+  std::string postal;
+  if (!lead.party.postal_code.empty()) {
+    const std::string country =
+        Normalizer::CountryOf(lead.party.country, lead.party.region, lead.party.street)
+            .value_or("");
+    postal = normalizer.PostalCode(lead.party.postal_code, country).value_or("");
+  }
+  return Facts(lead, domain, postal);
 }
 
-LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain) const {
+LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain,
+                         std::string_view postal) const {
   LeadFacts f;
   const Party& party = lead.party;
   f.region = FoldUpper(party.region);
@@ -556,7 +571,12 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain) const {
     std::string code = f.country + "-" + f.region;
     if (IsSubdivisionCode(code)) f.region = std::move(code);
   }
-  f.postal = PostalKey(party.postal_code);
+  // As the match keys read it where it fits the country ("D-80331" is
+  // 80331: a review found such a lead outside "DE:80"), else its letters
+  // and digits.
+  if (!party.postal_code.empty()) {
+    f.postal = postal.empty() ? PostalKey(party.postal_code) : std::string(postal);
+  }
   // Read by rules only: left empty when none does.
   auto read = [&](rules::LeadField field) { return (lead_fields_read_ >> field) & 1u; };
   if (read(kLeadCity)) f.city = FoldLower(party.city);

@@ -133,7 +133,11 @@ class RuleSet {
 
   // `domain`: the lead's registrable domain (from its domain, else a
   // corporate email), as the normalizer derives it; empty if none.
-  LeadFacts Facts(const Lead& lead, std::string_view domain) const;
+  // `postal`: its postal code as the normalizer reads it ("D-80331" is
+  // "80331"), empty when that reads none (its letters and digits are
+  // compared then).
+  LeadFacts Facts(const Lead& lead, std::string_view domain,
+                  std::string_view postal = {}) const;
   // The same, deriving the domain.
   LeadFacts Facts(const Lead& lead, const Normalizer& normalizer) const;
 

@@ -740,6 +740,48 @@ partner = { field = "id", op = "in", values = ["gold"] }
   EXPECT_EQ(stored->territories, (std::vector<std::string>{"DE", "GB:SW1A1"}));
 }
 
+// A postal code written with its country's letters ("D-80331") is the
+// code the match keys read, for territories and rules alike (a review found
+// such a lead outside "DE:80").
+TEST_F(RouterTest, APostalCodeWithItsCountrysLettersIsInItsTerritory) {
+  Load(R"([[rules]]
+when = { field = "postal_code", op = "prefix", value = "80" }
+then = "boost"
+partner = { field = "id", op = "eq", value = "rule" }
+boost = 10
+)",
+       {P("muc", {"DE:80"}), P("zurich", {"CH:80"}), P("rule", {"DE"})});
+  for (const char* code : {"80331", "D-80331", "DE-80331"}) {
+    Lead lead = L(std::string("l-") + code, "DE");
+    lead.party.postal_code = code;
+    const RouteResult r = Route(lead, {.dry_run = true, .explain = true});
+    EXPECT_EQ(r.assignee.id, "rule") << code;  // boosted: the rule saw 80331
+    bool muc = false;
+    for (const auto& c : r.candidates) muc |= c.partner_id == "muc";
+    EXPECT_TRUE(muc) << code;
+  }
+  Lead zurich = L("l-ch", "CH");
+  zurich.party.postal_code = "CH-8001";
+  EXPECT_EQ(Route(zurich, {.dry_run = true}).assignee.id, "zurich");
+}
+
+// A partner without a tier is of the lowest tier for rules, as for scores
+// (a review found rules on "registered" passing it over).
+TEST_F(RouterTest, APartnerWithoutATierIsOfTheLowestForRules) {
+  Partner named = P("named", {"DE"});
+  named.tier = "registered";
+  Load(R"([[rules]]
+when = { field = "industry", op = "eq", value = "public" }
+then = "exclude"
+partner = { field = "tier", op = "in", values = ["registered"] }
+)",
+       {named, P("none", {"DE"})});
+  Lead lead = L("l-public", "DE");
+  lead.industry = "public";
+  const RouteResult r = Route(lead, {.dry_run = true});
+  EXPECT_NE(r.decision, RouteDecision::kPartner) << r.assignee.id;
+}
+
 // With products = "any" a partner sells the lead the products it carries,
 // and needs their certifications only (regression: a cloud-only partner was
 // excluded for lacking the firewall's).
@@ -1173,7 +1215,9 @@ TEST_F(RouterTest, RoundRobinModeRotatesOverTheEligible) {
     ASSERT_FALSE(r.reasons.empty());
     EXPECT_EQ(r.reasons.front(), "round robin among 3 eligible");
   }
-  // Each eligible partner once per round, the same order every round.
+  // Each eligible partner once per round, the same order every round, the
+  // first round best score first (file order, as they were, gave y first).
+  EXPECT_EQ(got[0], "x");
   EXPECT_EQ(std::set<std::string>(got.begin(), got.begin() + 3),
             (std::set<std::string>{"x", "y", "z"}));
   EXPECT_EQ(std::vector<std::string>(got.begin() + 3, got.begin() + 6),
