@@ -4,6 +4,7 @@
 #include <bit>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -144,6 +145,14 @@ void CheckPartner(const Policy* policy, const Normalizer& normalizer, Partner* p
     } else if (!IsCountryCode(t)) {
       error(at("territories", k), "unknown ISO 3166-1 code \"" + t + "\"");
     }
+  }
+  // Numbers a score is made of stay within what it can write: a review
+  // found a weight of 1e308 answered with "score": null.
+  constexpr double kMaxPartnerNumber = 1e12;
+  auto bounded = [&](double v) { return std::isfinite(v) && std::abs(v) <= kMaxPartnerNumber; };
+  if (!bounded(p->weight)) error("weight", "must be between -1e12 and 1e12");
+  for (const auto& [metric, value] : p->performance) {
+    if (!bounded(value)) error("performance." + metric, "must be between -1e12 and 1e12");
   }
   for (std::size_t k = 0; k < p->accounts.size(); ++k) {
     std::string& a = p->accounts[k];

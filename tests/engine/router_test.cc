@@ -656,6 +656,14 @@ TEST_F(RouterTest, PartnersChangeThroughTheApiAndSurviveReload) {
   EXPECT_EQ(Route(L("l", "FR")).assignee.id, "b");
   Partner bad = P("c", {"ZZ"});
   EXPECT_EQ(engine_->UpsertPartner(bad).status().code(), Status::Code::kInvalidArgument);
+  // A weight or a figure no score can hold (1e308 answered "score": null).
+  Partner heavy = P("d", {"FR"});
+  heavy.weight = 1e308;
+  EXPECT_EQ(engine_->UpsertPartner(heavy).status().code(), Status::Code::kInvalidArgument);
+  heavy.weight = 1;
+  heavy.performance = {{"win_rate", -1e13}};
+  EXPECT_EQ(engine_->UpsertPartner(heavy).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_FALSE(engine_->GetPartner("d"));
   ASSERT_TRUE(engine_->RemovePartner("a").ok());
   EXPECT_EQ(engine_->RemovePartner("a").code(), Status::Code::kNotFound);
   ASSERT_TRUE(engine_->ReloadRules().ok());
