@@ -203,18 +203,24 @@ constexpr std::size_t kMaxStatsPage = 10000;
 
 Status HandlePartnerStats(Engine& engine, od::value* params, JsonWriter& out) {
   std::string id;
+  bool has_id = false;  // an empty id is no id, not a request for all
   std::string after;
   std::optional<double> limit;
   if (params != nullptr) {
     Status s = ForEachField(*params, "", [&](std::string_view key, od::value& value) {
-      if (key == "id") return ReadString(value, "id", &id, kMaxStoredField);
+      if (key == "id") {
+        od::json_type type;
+        has_id = value.type().get(type) == simdjson::SUCCESS && type != od::json_type::null;
+        return ReadString(value, "id", &id, kMaxStoredField);
+      }
       if (key == "after") return ReadString(value, "after", &after, kMaxStoredField);
       if (key == "limit") return json::ReadDouble(value, "limit", &limit);
       return Status::Ok();
     });
     if (!s.ok()) return s;
   }
-  if (!id.empty()) {
+  if (has_id) {
+    if (id.empty()) return Status::InvalidArgument("must not be empty", "id");
     auto stats = engine.GetPartnerStats(id);
     if (!stats.ok()) return stats.status();
     WritePartnerStats(*stats, out);

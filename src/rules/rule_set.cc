@@ -594,6 +594,14 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain,
   f.domain = domain;
   f.industry = FoldLower(lead.industry);
   f.language = FoldLower(lead.language);
+  // A language tag with a region ("de-DE", "de_AT") is its language where
+  // no partner lists the tag itself: a partner speaking "de" speaks to a
+  // "de-DE" lead (a review found such leads failing language = "require").
+  std::replace(f.language.begin(), f.language.end(), '_', '-');
+  if (const std::size_t dash = f.language.find('-');
+      dash != std::string::npos && dash > 0 && IdOf(language_ids_, f.language) < 0) {
+    f.language.resize(dash);
+  }
   f.employees = lead.employees;
   f.annual_revenue = lead.annual_revenue;
   for (const std::string& p : lead.products) f.products.push_back(FoldLower(p));

@@ -773,6 +773,25 @@ boost = 10
   EXPECT_EQ(Route(zurich, {.dry_run = true}).assignee.id, "zurich");
 }
 
+// A lead's language with a region is its language for partners that list
+// the language alone (a review found "de-DE" failing language = "require"
+// against ["de"]); a partner listing the tag itself is matched on it.
+TEST_F(RouterTest, ALanguageWithARegionIsItsLanguage) {
+  Partner de = P("de", {"DE"});
+  de.languages = {"de"};
+  Partner en = P("en", {"DE"});
+  en.languages = {"en"};
+  Load("[capability]\nlanguage = \"require\"\n", {de, en});
+  for (const char* tag : {"de", "de-DE", "DE_at"}) {
+    Lead lead = L(std::string("l-") + tag, "DE");
+    lead.language = tag;
+    EXPECT_EQ(Route(lead, {.dry_run = true}).assignee.id, "de") << tag;
+  }
+  Lead fr = L("l-fr", "DE");
+  fr.language = "fr-FR";
+  EXPECT_NE(Route(fr, {.dry_run = true}).decision, RouteDecision::kPartner);
+}
+
 // A partner without a tier is of the lowest tier for rules, as for scores
 // (a review found rules on "registered" passing it over).
 TEST_F(RouterTest, APartnerWithoutATierIsOfTheLowestForRules) {

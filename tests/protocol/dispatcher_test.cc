@@ -431,6 +431,10 @@ TEST_F(DealMethodsTest, PartnerStatsWithoutAnIdPagesThroughPartners) {
   EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":3,"method":"partner_stats","params":{"limit":10001}})")
                 .find(R"("field":"limit")"),
             std::string::npos);
+  // An empty id is refused, not read as a request for every partner.
+  EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":4,"method":"partner_stats","params":{"id":""}})")
+                .find(R"("code":-32602)"),
+            std::string::npos);
   EXPECT_NE(Call(R"({"jsonrpc":"2.0","id":4,"method":"partner_stats","params":{"id":"nobody"}})")
                 .find("-32001"),
             std::string::npos);
