@@ -92,20 +92,25 @@ const icu::Transliterator* ThreadTransliterator(bool latin_only) {
 
 // Appends `run` (UTF-8 without ASCII) transliterated to ASCII. Latin letters
 // that NFKC cannot strip (ł, ø, æ) take ICU's cheap Latin-ASCII; other
-// scripts the full Any-Latin chain, which costs several microseconds, and
-// are words of their own: a space comes between them and a letter or
-// digit written just before ("ACME株式会社" is "acme zhu shi hui she", not
-// "acmezhu ..."). True when the run was another script's.
+// scripts the full Any-Latin chain, which costs several microseconds.
+// Chinese, Japanese and Korean, written without spaces between words and
+// onto Latin brand names, are words of their own: a space comes between
+// them and a letter or digit written just before ("ACME株式会社" is "acme
+// zhu shi hui she", not "acmezhu ..."). A Cyrillic or Greek letter inside
+// a Latin word is a look-alike typed by mistake ("Аcme" with a Cyrillic
+// А) and stays in it. True when the run was such a script's.
 bool AppendTransliterated(std::string_view run, std::string* out) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(run.data(), static_cast<int32_t>(run.size())));
-  bool latin = true;
-  for (int32_t i = 0; i < u.length() && latin;) {
+  bool latin = true, cjk = false;
+  for (int32_t i = 0; i < u.length();) {
     const UChar32 c = u.char32At(i);
     UErrorCode status = U_ZERO_ERROR;
     const UScriptCode script = uscript_getScript(c, &status);
-    latin = script == USCRIPT_LATIN || script == USCRIPT_COMMON ||
-            script == USCRIPT_INHERITED;
+    latin = latin && (script == USCRIPT_LATIN || script == USCRIPT_COMMON ||
+                      script == USCRIPT_INHERITED);
+    cjk = cjk || script == USCRIPT_HAN || script == USCRIPT_HIRAGANA ||
+          script == USCRIPT_KATAKANA || script == USCRIPT_HANGUL;
     i += U16_LENGTH(c);
   }
   const icu::Transliterator* t = ThreadTransliterator(latin);
@@ -116,12 +121,12 @@ bool AppendTransliterated(std::string_view run, std::string* out) {
   t->transliterate(u);
   std::string ascii;
   u.toUTF8String(ascii);
-  if (!latin && !out->empty() && IsAsciiAlnum(out->back()) && !ascii.empty() &&
+  if (cjk && !out->empty() && IsAsciiAlnum(out->back()) && !ascii.empty() &&
       IsAsciiAlnum(ascii.front())) {
     out->push_back(' ');
   }
   AppendLowerAscii(ascii, out);
-  return !latin;
+  return cjk;
 }
 
 }  // namespace
