@@ -91,6 +91,17 @@ void AppendGerman(std::string_view token, std::string* out) {
   }
 }
 
+// Whether `text` holds an "ae", "oe" or "ue" at all (most names do not:
+// they are then kept as they are).
+bool HasSpelledUmlaut(std::string_view text) {
+  for (std::size_t at = text.find('e', 1); at != std::string_view::npos;
+       at = text.find('e', at + 1)) {
+    const char c = text[at - 1];
+    if (c == 'a' || c == 'o' || c == 'u') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void TokenizeName(std::string_view folded, NameTokens* tokens) {
@@ -135,8 +146,9 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
     }
     word = nullptr;
   };
-  char last = 0;  // the byte before c
-  for (char c : folded) {
+  const char* const in = folded.data();
+  for (std::size_t i = 0; i < folded.size(); ++i) {
+    const char c = in[i];
     const char k = kNameByte[static_cast<unsigned char>(c)];
     if (k > kAmpersand) {  // a letter or digit, lower-cased
       if (word == nullptr) {
@@ -144,7 +156,7 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
         // that ended the word before.
         if (tokens->size > 0) *w++ = ' ';
         word = w;
-        word_after_dot = last == '.';
+        word_after_dot = i > 0 && in[i - 1] == '.';
       }
       *w++ = k;
     } else if (k != kApostrophe) {  // "McDonald's": apostrophes do not split a word
@@ -155,7 +167,6 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
       }
       if (raw > NameTokens::kMaxWords) break;
     }
-    last = c;
   }
   if (word != nullptr) end_word(false);  // (a break leaves no word open)
   text.resize(static_cast<std::size_t>(w - base));
@@ -289,7 +300,7 @@ bool CompanyName::KeyAndSignificant(std::string_view name, std::string_view coun
   thread_local NameTokens t;
   std::size_t b = 0, e = 0;
   if (!Strip(name, country, &t, &b, &e)) return false;
-  if (!WritesGerman(country)) {
+  if (!WritesGerman(country) || !HasSpelledUmlaut(t.Span(b, e))) {
     key->assign(t.Span(b, e));
     for (std::size_t i = b; i < e; ++i) {
       const std::string_view token = t.Token(i);
@@ -312,7 +323,9 @@ std::optional<std::string> CompanyName::Key(std::string_view name,
   thread_local NameTokens t;
   std::size_t b = 0, e = 0;
   if (!Strip(name, country, &t, &b, &e)) return std::nullopt;
-  if (!WritesGerman(country)) return std::string(t.Span(b, e));
+  if (!WritesGerman(country) || !HasSpelledUmlaut(t.Span(b, e))) {
+    return std::string(t.Span(b, e));
+  }
   std::string key;
   for (std::size_t i = b; i < e; ++i) {
     if (i != b) key.push_back(' ');
