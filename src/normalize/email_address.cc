@@ -52,6 +52,28 @@ std::optional<EmailKey> EmailAddress::Key(std::string_view input,
                                           const KnownHost* known) const {
   if (input.size() > kMaxEmailInput) return std::nullopt;
   std::string_view s = TrimAscii(input);
+  // A field holding a list ("j.doe@acme.de; a.b@acme.de", or one address
+  // with the separator a form left after it) is its first address (it had
+  // no key at all). After text without an '@' only a display name's
+  // address counts ("Doe, Jane <j.doe@acme.de>"), not a typo's rest
+  // ("j,doe@acme.com" has none).
+  if (s.find_first_of(";,") != std::string_view::npos) {
+    std::string_view rest = s;
+    std::string_view first;
+    bool text_before = false;
+    while (!rest.empty() && first.empty()) {
+      const std::size_t cut = rest.find_first_of(";,");
+      const std::string_view piece = TrimAscii(rest.substr(0, cut));
+      if (piece.find('@') != std::string_view::npos) {
+        if (text_before && piece.find('<') == std::string_view::npos) return std::nullopt;
+        first = piece;
+      }
+      text_before |= !piece.empty();
+      rest = cut == std::string_view::npos ? std::string_view() : rest.substr(cut + 1);
+    }
+    if (first.empty()) return std::nullopt;
+    s = first;
+  }
   // "Jane Doe <j.doe@acme.de>"
   if (auto lt = Last(s, '<'); lt != std::string_view::npos) {
     const auto gt = s.find('>', lt);
