@@ -74,6 +74,13 @@ struct MatchWeights {
   // Where one side's address names no place (neither postal code nor
   // city), it counts for at most this much: the street may lie in any town.
   double unplaced_address_cap = 1.5;
+  // Where the city is all of the address both sides give (no street,
+  // number or postal code on both), the address counts for at most this
+  // much, its country included: a city is where many customers are, and
+  // a phone's area code says it again. A name, or a phone, with its city
+  // stays below a conflict (a review found "Thomas Müller, München" at
+  // 0.905).
+  double city_alone_cap = 0.5;
   double country = 0.5;
   double country_mismatch = -5.0;
   double midpoint = 3.0;          // points at which the score is 0.5

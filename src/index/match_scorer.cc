@@ -321,7 +321,11 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   // cannot lift a name to a conflict.
   const bool placed = (!d.postal.empty() || !d.city.empty()) &&
                       (!s.postal.empty() || !s.city.empty());
-  points += Capped(address, placed ? w.address_cap : w.unplaced_address_cap);
+  const bool city_alone = Both(d.city, s.city) && !Both(d.number, s.number) &&
+                          !Both(d.street, s.street) && !Both(d.postal, s.postal);
+  points += Capped(address, city_alone ? w.city_alone_cap
+                            : placed   ? w.address_cap
+                                       : w.unplaced_address_cap);
   if (Both(d.country, s.country) && !(same_country && compared)) {
     points += same_country ? w.country : w.country_mismatch;
   }

@@ -148,6 +148,35 @@ TEST_F(DealsTest, SpelledOutUmlautsAreTheUmlautsWhereGermanIsWritten) {
             CheckStatus::kConflict);
 }
 
+// A city is where many customers are: with a person's name, or a phone,
+// it stays below a conflict (a review found "Thomas Müller, München" at
+// 0.905, and a phone with its city at 0.858). A company's name with it is
+// still one.
+TEST_F(DealsTest, ACityAloneLiftsNothingToAConflict) {
+  Party person;
+  person.first_name = "Thomas";
+  person.last_name = "Müller";
+  person.city = "München";
+  person.country = "DE";
+  Put(Opp("o1", "p1", person));
+  EXPECT_EQ(CheckAs("p2", person).status, CheckStatus::kClear);
+  Party phone;
+  phone.phone = "+49 40 1234567";
+  phone.city = "Hamburg";
+  phone.country = "DE";
+  Put(Opp("o2", "p1", phone));
+  EXPECT_EQ(CheckAs("p2", phone).status, CheckStatus::kClear);
+  Party company = Company("Globex Maschinenbau GmbH", "DE");
+  company.city = "Köln";
+  Put(Opp("o3", "p1", company));
+  EXPECT_EQ(CheckAs("p2", company).status, CheckStatus::kConflict);
+  // With its street and postal code the same person's address counts.
+  person.street = "Leopoldstr. 1";
+  person.postal_code = "80331";
+  Put(Opp("o4", "p1", person));
+  EXPECT_EQ(CheckAs("p2", person).status, CheckStatus::kConflict);
+}
+
 // A company name spelled so that no word is shared is found through its
 // street address; another company in the same building is not a match.
 TEST_F(DealsTest, CompanySpellingsThatShareNoWordMeetAtTheirAddress) {
