@@ -271,6 +271,12 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
     if (d.company == s.company) {
       points += w.company;
       company = true;
+    } else if (SameCompanyWords(d.company, d.company_tokens, s.company, s.tokens)) {
+      // One name written otherwise (word order, spaces, generic words):
+      // the same company as its key (a review found "Bau Müller GmbH" and
+      // "Müller Bau GmbH" at most in review).
+      points += w.company;
+      company = true;
     } else if (IsAcronymOf(d.company, s.company) ||
                IsAcronymOf(s.company, d.company)) {
       points += w.company_acronym;

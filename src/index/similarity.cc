@@ -117,6 +117,68 @@ double TokenSimilarity(std::string_view a, std::string_view b) {
   return (total / ta.size) * (0.85 + 0.15 * coverage);
 }
 
+namespace {
+
+bool Has(const TokenList& list, std::string_view t) {
+  for (std::size_t i = 0; i < list.size; ++i) {
+    if (list.items[i] == t) return true;
+  }
+  return false;
+}
+
+// Whether every word of `a` is one of `b`'s.
+bool AllIn(const TokenList& a, const TokenList& b) {
+  for (std::size_t i = 0; i < a.size; ++i) {
+    if (!Has(b, a.items[i])) return false;
+  }
+  return true;
+}
+
+// `all`'s words that `significant` lacks.
+TokenList Generic(const TokenList& all, const TokenList& significant) {
+  TokenList out;
+  for (std::size_t i = 0; i < all.size; ++i) {
+    if (!Has(significant, all.items[i])) out.items[out.size++] = all.items[i];
+  }
+  return out;
+}
+
+bool SameWithoutSpaces(std::string_view a, std::string_view b) {
+  std::size_t i = 0, j = 0;
+  while (true) {
+    while (i < a.size() && a[i] == ' ') ++i;
+    while (j < b.size() && b[j] == ' ') ++j;
+    if (i == a.size() || j == b.size()) return i == a.size() && j == b.size();
+    if (a[i++] != b[j++]) return false;
+  }
+}
+
+}  // namespace
+
+bool SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_view b,
+                      std::string_view sig_b) {
+  if (a.empty() || b.empty()) return false;
+  if (SameWithoutSpaces(a, b)) return true;
+  const TokenList ta = Tokens(a), tb = Tokens(b);
+  // Word lists cut at kMaxTokens are not compared as sets.
+  if (ta.size == kMaxTokens || tb.size == kMaxTokens) return false;
+  if (ta.size == tb.size) {
+    // The same words, in another order: as sorted lists ("a a b" against
+    // "a b b" is no order).
+    TokenList sa = ta, sb = tb;
+    std::sort(sa.items.begin(), sa.items.begin() + static_cast<std::ptrdiff_t>(sa.size));
+    std::sort(sb.items.begin(), sb.items.begin() + static_cast<std::ptrdiff_t>(sb.size));
+    if (std::equal(sa.items.begin(), sa.items.begin() + static_cast<std::ptrdiff_t>(sa.size),
+                   sb.items.begin())) {
+      return true;
+    }
+  }
+  const TokenList sa = Tokens(sig_a), sb = Tokens(sig_b);
+  if (sa.size == 0 || sb.size == 0 || !AllIn(sa, sb) || !AllIn(sb, sa)) return false;
+  const TokenList ga = Generic(ta, sa), gb = Generic(tb, sb);
+  return AllIn(ga, gb) || AllIn(gb, ga);
+}
+
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens) {
   if (acronym.size() < 2 || acronym.find(' ') != std::string_view::npos) {
     return false;

@@ -16,6 +16,16 @@ double JaroWinkler(std::string_view a, std::string_view b);
 // each token of the shorter list against the other, averaged; order-free.
 double TokenSimilarity(std::string_view a, std::string_view b);
 
+// Whether two company keys (space-separated words, `sig_a` and `sig_b`
+// their significant ones, the others being generic: "group",
+// "deutschland") name one company written otherwise: the same words in
+// another order ("bau muller", "muller bau"); the same letters once spaces
+// are dropped ("blue sky", "bluesky"); or the same significant words
+// where one name's generic words are all the other's too ("asml holding",
+// "asml"; not "alpha tech" and "alpha trade", whose generic words differ).
+bool SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_view b,
+                      std::string_view sig_b);
+
 // Whether one name is the acronym of the other's tokens:
 // "ibm" vs "international business machines".
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens);

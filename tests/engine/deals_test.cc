@@ -177,6 +177,27 @@ TEST_F(DealsTest, ACityAloneLiftsNothingToAConflict) {
   EXPECT_EQ(CheckAs("p2", person).status, CheckStatus::kConflict);
 }
 
+// One name written otherwise is the same company: its words in another
+// order, without a space, or with a generic word more (a review found
+// "Bau Müller GmbH" and "Müller Bau GmbH" at most in review). Generic words
+// that differ keep two names apart.
+TEST_F(DealsTest, ANameWrittenOtherwiseIsTheSameCompany) {
+  Put(Opp("o1", "p1", Company("Bau Müller GmbH", "DE")));
+  EXPECT_EQ(CheckAs("p2", Company("Müller Bau GmbH", "DE")).status, CheckStatus::kConflict);
+  Put(Opp("o2", "p1", Company("ASML Holding N.V.", "NL")));
+  EXPECT_EQ(CheckAs("p2", Company("ASML", "NL")).status, CheckStatus::kConflict);
+  Party sky = Company("Blue Sky Ltd", "GB");
+  sky.phone = "+44 20 7946 0958";
+  Put(Opp("o3", "p1", sky));
+  Party bluesky = Company("Bluesky Ltd", "GB");
+  bluesky.phone = "020 7946 0958";
+  const CheckResult r = CheckAs("p2", bluesky);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o3");
+  Put(Opp("o4", "p1", Company("Alpha Tech Ltd", "GB")));
+  EXPECT_NE(CheckAs("p2", Company("Alpha Trade Ltd", "GB")).status, CheckStatus::kConflict);
+}
+
 // A company name spelled so that no word is shared is found through its
 // street address; another company in the same building is not a match.
 TEST_F(DealsTest, CompanySpellingsThatShareNoWordMeetAtTheirAddress) {

@@ -125,6 +125,25 @@ TEST(SimilarityTest, FastFormsGiveTheTextbookValues) {
   }
 }
 
+TEST(SimilarityTest, SameCompanyWords) {
+  // Another order, another spacing.
+  EXPECT_TRUE(SameCompanyWords("bau muller", "bau muller", "muller bau", "muller bau"));
+  EXPECT_TRUE(SameCompanyWords("blue sky", "blue sky", "bluesky", "bluesky"));
+  // A generic word more ("holding", "deutschland" are generic).
+  EXPECT_TRUE(SameCompanyWords("asml holding", "asml", "asml", "asml"));
+  EXPECT_TRUE(SameCompanyWords("acme deutschland", "acme", "acme", "acme"));
+  // Generic words that differ, or significant ones.
+  EXPECT_FALSE(SameCompanyWords("alpha tech", "alpha", "alpha trade", "alpha"));
+  EXPECT_FALSE(SameCompanyWords("siemens healthineers", "siemens healthineers", "siemens",
+                                "siemens"));
+  // Nothing significant on a side: no judgement from generic words alone.
+  EXPECT_FALSE(SameCompanyWords("global solutions", "", "global services", ""));
+  EXPECT_FALSE(SameCompanyWords("global solutions", "", "global", ""));
+  // Repeated words are no order.
+  EXPECT_FALSE(SameCompanyWords("a a b", "", "a b b", ""));
+  EXPECT_FALSE(SameCompanyWords("", "", "", ""));
+}
+
 TEST(SimilarityTest, Acronyms) {
   EXPECT_TRUE(IsAcronymOf("ibm", "international business machines"));
   EXPECT_FALSE(IsAcronymOf("ibm", "international business"));
