@@ -258,7 +258,10 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
       points += email ? 1.0 : person_is_party ? w.domain * w.shared_mailbox
                                               : w.domain;
       domain = !person_is_party || email;
-    } else if (!person_is_party) {
+    } else if (!person_is_party && !SameDomainName(d.domain, s.domain)) {
+      // (One company's domains under other suffixes, "acme.de" and
+      // "acme.com", are no evidence against it: a review found an identical
+      // company name cancelled by them.)
       points += w.domain_mismatch;
     }
   }

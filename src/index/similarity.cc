@@ -179,6 +179,19 @@ bool SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_vi
   return AllIn(ga, gb) || AllIn(gb, ga);
 }
 
+bool SameDomainName(std::string_view a, std::string_view b) {
+  a = a.substr(0, a.find('.'));
+  b = b.substr(0, b.find('.'));
+  std::size_t i = 0, j = 0, letters = 0;
+  while (true) {
+    while (i < a.size() && a[i] == '-') ++i;
+    while (j < b.size() && b[j] == '-') ++j;
+    if (i == a.size() || j == b.size()) return i == a.size() && j == b.size() && letters > 0;
+    if (a[i++] != b[j++]) return false;
+    ++letters;
+  }
+}
+
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens) {
   if (acronym.size() < 2 || acronym.find(' ') != std::string_view::npos) {
     return false;

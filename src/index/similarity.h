@@ -26,6 +26,11 @@ double TokenSimilarity(std::string_view a, std::string_view b);
 bool SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_view b,
                       std::string_view sig_b);
 
+// Whether two registrable domains name one company under other suffixes
+// or hyphenation: their first labels equal without hyphens ("acme.de",
+// "acme.com"; "nordwind-logistik.de", "nordwindlogistik.de").
+bool SameDomainName(std::string_view a, std::string_view b);
+
 // Whether one name is the acronym of the other's tokens:
 // "ibm" vs "international business machines".
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens);

@@ -64,40 +64,56 @@ std::string_view WithoutMarkSigns(std::string_view name, std::string* scratch) {
   return *scratch;
 }
 
-// Where German is written ("Müller" also as "Mueller"): ISO 3166-1
+// How a country's names spell their letters beyond ASCII in ASCII:
+// German "ü" as "ue" ("Müller", "Mueller"); Scandinavian "ø" as "oe" and
+// "å" as "aa" ("Ørsted", "Oersted"; "Åkerlund", "Aakerlund"). ISO 3166-1
 // alpha-2, upper case.
-bool WritesGerman(std::string_view country) {
-  return country == "DE" || country == "AT" || country == "CH" || country == "LI" ||
-         country == "LU";
+enum class Spelling { kAsWritten, kGerman, kNordic };
+Spelling SpellingOf(std::string_view country) {
+  if (country == "DE" || country == "AT" || country == "CH" || country == "LI" ||
+      country == "LU") {
+    return Spelling::kGerman;
+  }
+  if (country == "DK" || country == "NO" || country == "SE" || country == "FI" ||
+      country == "IS") {
+    return Spelling::kNordic;
+  }
+  return Spelling::kAsWritten;
 }
 
 bool IsVowel(char c) {
   return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
-// Appends `token` with German's spelled-out umlauts folded as the letters
+// Appends `token` with its letters spelled out folded as the letters
 // themselves fold ("mueller" -> "muller", as "Müller" -> "muller"): "ae",
-// "oe" and "ue" after a consonant but "q" ("quelle", "bauer" and "feuer"
-// keep theirs) or at a word's start ("oetker").
-void AppendGerman(std::string_view token, std::string* out) {
+// "oe" and "ue", and where Scandinavian is written "aa", after a consonant
+// but "q" ("quelle", "bauer" and "feuer" keep theirs) or at a word's start
+// ("oetker", "aalborg").
+void AppendSpelled(std::string_view token, Spelling spelling, std::string* out) {
   for (std::size_t i = 0; i < token.size(); ++i) {
     const char c = token[i];
     out->push_back(c);
-    if ((c == 'a' || c == 'o' || c == 'u') && i + 1 < token.size() && token[i + 1] == 'e' &&
-        (i == 0 || (!IsVowel(token[i - 1]) && token[i - 1] != 'q' &&
-                    !IsAsciiDigit(token[i - 1])))) {
-      ++i;  // the "e"
+    if (i + 1 == token.size()) break;
+    const char next = token[i + 1];
+    const bool spelled = ((c == 'a' || c == 'o' || c == 'u') && next == 'e') ||
+                         (spelling == Spelling::kNordic && c == 'a' && next == 'a');
+    if (spelled && (i == 0 || (!IsVowel(token[i - 1]) && token[i - 1] != 'q' &&
+                               !IsAsciiDigit(token[i - 1])))) {
+      ++i;  // the "e" (or second "a")
     }
   }
 }
 
-// Whether `text` holds an "ae", "oe" or "ue" at all (most names do not:
+// Whether `text` holds a letter spelled out at all (most names do not:
 // they are then kept as they are).
-bool HasSpelledUmlaut(std::string_view text) {
-  for (std::size_t at = text.find('e', 1); at != std::string_view::npos;
-       at = text.find('e', at + 1)) {
-    const char c = text[at - 1];
-    if (c == 'a' || c == 'o' || c == 'u') return true;
+bool HasSpelledLetter(std::string_view text, Spelling spelling) {
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    const char c = text[i - 1];
+    if ((text[i] == 'e' && (c == 'a' || c == 'o' || c == 'u')) ||
+        (spelling == Spelling::kNordic && text[i] == 'a' && c == 'a')) {
+      return true;
+    }
   }
   return false;
 }
@@ -300,7 +316,8 @@ bool CompanyName::KeyAndSignificant(std::string_view name, std::string_view coun
   thread_local NameTokens t;
   std::size_t b = 0, e = 0;
   if (!Strip(name, country, &t, &b, &e)) return false;
-  if (!WritesGerman(country) || !HasSpelledUmlaut(t.Span(b, e))) {
+  const Spelling spelling = SpellingOf(country);
+  if (spelling == Spelling::kAsWritten || !HasSpelledLetter(t.Span(b, e), spelling)) {
     key->assign(t.Span(b, e));
     for (std::size_t i = b; i < e; ++i) {
       const std::string_view token = t.Token(i);
@@ -311,7 +328,7 @@ bool CompanyName::KeyAndSignificant(std::string_view name, std::string_view coun
   for (std::size_t i = b; i < e; ++i) {
     if (i != b) key->push_back(' ');
     const std::size_t at = key->size();
-    AppendGerman(t.Token(i), key);
+    AppendSpelled(t.Token(i), spelling, key);
     const std::string_view token = std::string_view(*key).substr(at);
     if (!IsStopword(t.Token(i)) && !IsStopword(token)) significant->emplace_back(token);
   }
@@ -323,13 +340,14 @@ std::optional<std::string> CompanyName::Key(std::string_view name,
   thread_local NameTokens t;
   std::size_t b = 0, e = 0;
   if (!Strip(name, country, &t, &b, &e)) return std::nullopt;
-  if (!WritesGerman(country) || !HasSpelledUmlaut(t.Span(b, e))) {
+  const Spelling spelling = SpellingOf(country);
+  if (spelling == Spelling::kAsWritten || !HasSpelledLetter(t.Span(b, e), spelling)) {
     return std::string(t.Span(b, e));
   }
   std::string key;
   for (std::size_t i = b; i < e; ++i) {
     if (i != b) key.push_back(' ');
-    AppendGerman(t.Token(i), &key);
+    AppendSpelled(t.Token(i), spelling, &key);
   }
   return key;
 }

@@ -66,7 +66,8 @@ class CompanyName {
   //
   // Where German is written (DE, AT, CH, LI, LU), an umlaut spelled out
   // folds as the umlaut does: "Mueller", "Müller" and "Muller" are one
-  // key (see AppendGerman in the .cc).
+  // key; in DK, NO, SE, FI and IS "ø" and "å" spelled "oe" and "aa" too
+  // ("Oersted" is "Ørsted"; see AppendSpelled in the .cc).
   std::optional<std::string> Key(std::string_view name,
                                  std::string_view country = {}) const;
 

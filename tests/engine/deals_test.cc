@@ -198,6 +198,24 @@ TEST_F(DealsTest, ANameWrittenOtherwiseIsTheSameCompany) {
   EXPECT_NE(CheckAs("p2", Company("Alpha Trade Ltd", "GB")).status, CheckStatus::kConflict);
 }
 
+// One company's domains under other suffixes are no evidence against it
+// (a review found "Acme GmbH" on acme.de clear of "Acme GmbH" on acme.com);
+// another domain still is.
+TEST_F(DealsTest, OneCompanysDomainsUnderOtherSuffixesAgree) {
+  Party de = Company("Nordwind Logistik GmbH", "DE");
+  de.domain = "nordwind-logistik.de";
+  Put(Opp("o1", "p1", de));
+  Party com = Company("Nordwind Logistik GmbH", "DE");
+  com.domain = "https://www.nordwindlogistik.com";
+  EXPECT_EQ(CheckAs("p2", com).status, CheckStatus::kConflict);
+  Party other = Company("Nordwind Logistik GmbH", "DE");
+  other.domain = "nordwind-spedition.de";
+  EXPECT_EQ(CheckAs("p2", other).status, CheckStatus::kClear);
+  // Scandinavian letters spelled out are the letters.
+  Put(Opp("o2", "p1", Company("Ørsted Vind A/S", "DK")));
+  EXPECT_EQ(CheckAs("p2", Company("Oersted Vind A/S", "DK")).status, CheckStatus::kConflict);
+}
+
 // A company name spelled so that no word is shared is found through its
 // street address; another company in the same building is not a match.
 TEST_F(DealsTest, CompanySpellingsThatShareNoWordMeetAtTheirAddress) {

@@ -144,6 +144,16 @@ TEST(SimilarityTest, SameCompanyWords) {
   EXPECT_FALSE(SameCompanyWords("", "", "", ""));
 }
 
+TEST(SimilarityTest, SameDomainName) {
+  EXPECT_TRUE(SameDomainName("acme.de", "acme.com"));
+  EXPECT_TRUE(SameDomainName("acme.co.uk", "acme.de"));
+  EXPECT_TRUE(SameDomainName("nordwind-logistik.de", "nordwindlogistik.de"));
+  EXPECT_FALSE(SameDomainName("acme.de", "acme-gmbh.de"));
+  EXPECT_FALSE(SameDomainName("acme.de", "acmes.de"));
+  EXPECT_FALSE(SameDomainName("", ""));
+  EXPECT_FALSE(SameDomainName("-.de", "--.com"));
+}
+
 TEST(SimilarityTest, Acronyms) {
   EXPECT_TRUE(IsAcronymOf("ibm", "international business machines"));
   EXPECT_FALSE(IsAcronymOf("ibm", "international business"));
