@@ -374,7 +374,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // from a company name in every country; "Calle Mayor, 5" read without its
 // number; "Mueller GmbH" in Germany apart from "Müller GmbH"; "Plan B
 // S.A." read as "plan bsa"; "ACME株式会社" as "acmezhu ..."; phones in
-// full-width digits without a key): Restore() with a featurer derives
+// full-width digits without a key; "facebook.com/contoso" as
+// "facebook.com"): Restore() with a featurer derives
 // them again; "LROI0012", the same layout, its records' features derived by
 // an earlier normalizer (the example domains RFC 2606 reserves read as a
 // company's domain; titles such as "Ing." kept in a person's name;

@@ -263,7 +263,7 @@ class DomainName::SuffixFilter {
   std::size_t names_ = 0;  // rule names added
 };
 
-Result<std::unique_ptr<DomainName>> DomainName::Create() {
+Result<std::unique_ptr<DomainName>> DomainName::Create(std::string_view more_suffixes) {
   // The system list as text beside its DAFSA form (Debian's publicsuffix
   // ships both): libpsl looks a name up in it about twice as fast (a
   // binary search over the rules, not a walk of the automaton), ~15 ms to
@@ -277,6 +277,13 @@ Result<std::unique_ptr<DomainName>> DomainName::Create() {
         // Read once: libpsl and the filter see the same list, even if the
         // package is upgraded meanwhile.
         if (auto list = ReadWholeFile(text); list.ok()) {
+          if (!more_suffixes.empty()) {
+            // As private rules, the section the list's own hosting
+            // services are in.
+            *list += "\n// ===BEGIN PRIVATE DOMAINS===\n";
+            list->append(more_suffixes);
+            *list += "\n// ===END PRIVATE DOMAINS===\n";
+          }
           if (auto domains = FromList(*list); domains.ok()) return domains;
         }
       }

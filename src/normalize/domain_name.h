@@ -21,8 +21,10 @@ inline constexpr std::size_t kMaxUrlInput = 2048;
 class DomainName {
  public:
   // Loads the system public suffix list (Debian's `publicsuffix` package),
-  // falling back to the list built into libpsl.
-  static Result<std::unique_ptr<DomainName>> Create();
+  // falling back to the list built into libpsl. `more_suffixes`: names to
+  // read as suffixes too, one a line ("sharepoint.com"; kept only with the
+  // system list, which is read as text).
+  static Result<std::unique_ptr<DomainName>> Create(std::string_view more_suffixes = {});
   // From the text of a list in the public suffix list's format, as libpsl's
   // psl_load_fp() reads it (tests; a deployment with a list of its own).
   static Result<std::unique_ptr<DomainName>> FromList(std::string_view text);

@@ -19,7 +19,11 @@ struct Normalizer::Impl {
         company(data::kLegalForms, data::kCompanyStopwords),
         email(domains.get(), data::kFreemailDomains),
         person(data::kNicknames),
-        address(data::kStreetTypes, data::kUnitDesignators) {}
+        address(data::kStreetTypes, data::kUnitDesignators) {
+    normalize::ForEachDataLine(data::kSharedHosts, [&](const std::vector<std::string_view>& cols) {
+      if (cols.size() > 1 && cols[1] == "profile") profile_hosts.emplace(cols[0]);
+    });
+  }
 
   std::unique_ptr<normalize::DomainName> domains;
   normalize::CompanyName company;
@@ -27,10 +31,59 @@ struct Normalizer::Impl {
   normalize::PersonName person;
   normalize::PostalAddress address;
   mutable normalize::PhoneKeyCache phones;
+  // shared_hosts.txt's "profile" hosts: a page under one is a customer's.
+  normalize::StringSet profile_hosts;
 };
 
+namespace {
+
+// shared_hosts.txt's "tenant" names, one a line, for the suffix list.
+std::string TenantSuffixes() {
+  std::string out;
+  normalize::ForEachDataLine(data::kSharedHosts, [&](const std::vector<std::string_view>& cols) {
+    if (cols.size() > 1 && cols[1] == "tenant") {
+      out.append(cols[0]);
+      out.push_back('\n');
+    }
+  });
+  return out;
+}
+
+// The first segment of `url`'s path, lower-cased (two where the first only
+// says what follows: "company/contoso"); empty when it has none. Query and
+// fragment are no path.
+std::string ProfilePath(std::string_view url) {
+  url = normalize::TrimAscii(url);
+  if (const std::size_t scheme = url.find("://"); scheme != std::string_view::npos) {
+    url.remove_prefix(scheme + 3);
+  }
+  const std::size_t slash = url.find('/');
+  if (slash == std::string_view::npos) return {};
+  std::string_view path = url.substr(slash + 1);
+  path = path.substr(0, path.find_first_of("?#"));
+  static constexpr std::string_view kKinds[] = {"company", "in", "pages", "groups", "school",
+                                                "showcase", "channel", "c", "user", "profile",
+                                                "people", "pub", "view", "org", "orgs", "s"};
+  std::string out;
+  for (int taken = 0; taken < 2 && !path.empty();) {
+    const std::size_t end = path.find('/');
+    const std::string_view segment = path.substr(0, end);
+    path = end == std::string_view::npos ? std::string_view() : path.substr(end + 1);
+    if (segment.empty()) continue;
+    if (!out.empty()) out.push_back('/');
+    for (char c : segment) out.push_back(normalize::AsciiLower(c));
+    ++taken;
+    if (taken == 1 && std::find(std::begin(kKinds), std::end(kKinds), out) == std::end(kKinds)) {
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Normalizer>> Normalizer::Create() {
-  auto domains = normalize::DomainName::Create();
+  auto domains = normalize::DomainName::Create(TenantSuffixes());
   if (!domains.ok()) return domains.status();
   std::unique_ptr<Normalizer> n(new Normalizer(std::make_unique<Impl>(std::move(*domains))));
   // Pay the libraries' one-time setup now (libphonenumber's metadata and
@@ -297,6 +350,18 @@ MatchKeys Normalizer::Keys(const Party& party) const {
   if (!party.domain.empty()) {
     domain_host = impl_->domains->Host(party.domain);
     if (domain_host) keys.domain = impl_->domains->Registrable(*domain_host);
+    // A page on a social network or code host names the customer, not the
+    // host: "facebook.com/contoso" (a review found two companies in
+    // conflict on "facebook.com").
+    if (keys.domain && !impl_->profile_hosts.empty()) {
+      std::string_view host = *domain_host;
+      if (host.starts_with("www.") || host.starts_with("m.")) host.remove_prefix(host.find('.') + 1);
+      if (impl_->profile_hosts.contains(host)) {
+        if (std::string path = ProfilePath(party.domain); !path.empty()) {
+          keys.domain = std::string(host) + "/" + path;
+        }
+      }
+    }
   }
   if (!party.email.empty()) {
     const normalize::EmailAddress::KnownHost known{party.domain, &domain_host, &keys.domain};

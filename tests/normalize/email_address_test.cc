@@ -79,5 +79,27 @@ TEST(EmailAddressTest, AnEmailOnTheDomainsHostReadsAsAlone) {
   EXPECT_GT(shared, 50u);
 }
 
+// A page on a social network names the customer: the website field's
+// host and path ("facebook.com/contoso"), not the network (a review found
+// two companies in conflict on "facebook.com"). The bare name, and mail
+// on it, stay the network's own.
+TEST(EmailAddressTest, APageOnASocialNetworkNamesItsOwner) {
+  auto domain_of = [](std::string domain, std::string email = "") {
+    Party party;
+    party.domain = std::move(domain);
+    party.email = std::move(email);
+    return TestNormalizer().Keys(party).domain.value_or("-");
+  };
+  EXPECT_EQ(domain_of("facebook.com/contoso"), "facebook.com/contoso");
+  EXPECT_EQ(domain_of("https://www.facebook.com/Contoso/?ref=bookmarks"), "facebook.com/contoso");
+  EXPECT_EQ(domain_of("https://www.facebook.com/fabrikam"), "facebook.com/fabrikam");
+  EXPECT_EQ(domain_of("https://www.linkedin.com/company/contoso/about/"),
+            "linkedin.com/company/contoso");
+  EXPECT_EQ(domain_of("https://sites.google.com/view/contoso"), "sites.google.com/view/contoso");
+  EXPECT_EQ(domain_of("https://www.facebook.com/"), "facebook.com");
+  EXPECT_EQ(domain_of("", "jane@facebook.com"), "facebook.com");
+  EXPECT_EQ(domain_of("https://www.acme.de/en/contact"), "acme.de");
+}
+
 }  // namespace
 }  // namespace leadroute
