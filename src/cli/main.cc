@@ -111,6 +111,7 @@ const std::vector<FlagSpec> kCallFlags = {
     {"connect", true, "the server's TCP address HOST:PORT (default 127.0.0.1:7411)"},
     {"timeout", true, "seconds to wait for the answer (default 30)"},
     {"token", true, "the server's shared secret, sent with hello first"},
+    {"config", true, "serve's TOML configuration file: its token (see README)"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kLintFlags = {
@@ -148,6 +149,8 @@ const std::vector<FlagSpec> kImportFlags = {
                        "for one is refused here (default 1048576)"},
     {"max-depth", true, "the server's --max-depth: a record nested too deep for a request is "
                         "refused here (default 64)"},
+    {"config", true, "serve's TOML configuration file: its token, max_line and max_depth "
+                     "(see README)"},
     {"help", false, "show this help"},
 };
 const std::vector<FlagSpec> kRepairFlags = {

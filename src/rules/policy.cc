@@ -469,6 +469,12 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
       ConflictPolicy checked;  // its values' types and ranges
       ReadConflictTable(*t, "conflict", &checked, nullptr, &errors,
                         /*check_thresholds=*/false);
+      // Both set here: no base can make them fit (lint said "valid" of a
+      // rule set serve refused, whatever --config gave: found in review).
+      if (t->contains("conflict_threshold") && t->contains("review_threshold") &&
+          checked.review_threshold > checked.conflict_threshold) {
+        errors.Add(t->source(), "review_threshold must not exceed conflict_threshold");
+      }
       p.conflict_where = errors.Where(t->source());
       // Read again over the base when installed (its values read cleanly
       // here).

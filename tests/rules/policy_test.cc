@@ -259,6 +259,23 @@ TEST_F(RuleSetDirTest, ThresholdsThatFitOnlyAConfiguredBaseAreAWarning) {
       << warnings[0];
 }
 
+// Both thresholds set by the rule set, the wrong way round, fit no base: an
+// error to lint as to serve (lint said "valid", exit 0, of a set that never
+// loaded; found in review).
+TEST_F(RuleSetDirTest, ThresholdsThatFitNoBaseAreAnError) {
+  Write("policy.toml",
+        "[ruleset]\nversion = \"1\"\n[conflict]\nreview_threshold = 0.9\n"
+        "conflict_threshold = 0.8\n");
+  Write("partners.jsonl", "{\"id\":\"a\",\"territories\":[\"DE\"]}\n");
+  std::vector<std::string> warnings;
+  const std::vector<std::string> errors = rules::Lint(dir_.string(), *normalizer_, &warnings);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("policy.toml:3:1: review_threshold must not exceed conflict_threshold"),
+            std::string::npos)
+      << errors[0];
+  EXPECT_FALSE(RuleSet::Load(dir_.string(), *normalizer_).ok());
+}
+
 // A policy that names no version gets one from its files' bytes: stats,
 // reload_rules and /metrics said "" (or null), as if no rule set were in
 // force, and could not tell two such sets apart.

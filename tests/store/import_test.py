@@ -171,6 +171,14 @@ try:
     # Not told: its first request, past 1024 bytes, ends the import.
     run = subprocess.run(told, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2, (run.returncode, run.stdout, run.stderr)
+    # Told by serve's configuration file, as the README says one file
+    # serves every command (import took no --config: a review found it).
+    config = os.path.join(work.name, "serve.toml")
+    with open(config, "w") as f:
+        f.write('[server]\ntoken = "s3cret"\nmax_line = 1024\nlisten = "127.0.0.1:1"\n')
+    run = subprocess.run([bin_path, "import", small, "--connect", f"127.0.0.1:{port}",
+                          "--config", config], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "40 stored" in run.stdout, (run.stdout, run.stderr)
     print("import_test: passed")
 finally:
     server.terminate()
