@@ -473,7 +473,10 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
       // rule set serve refused, whatever --config gave: found in review).
       if (t->contains("conflict_threshold") && t->contains("review_threshold") &&
           checked.review_threshold > checked.conflict_threshold) {
-        errors.Add(t->source(), "review_threshold must not exceed conflict_threshold");
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "review_threshold %g exceeds conflict_threshold %g",
+                      checked.review_threshold, checked.conflict_threshold);
+        errors.Add(t->source(), buf);
       }
       p.conflict_where = errors.Where(t->source());
       // Read again over the base when installed (its values read cleanly

@@ -270,7 +270,7 @@ TEST_F(RuleSetDirTest, ThresholdsThatFitNoBaseAreAnError) {
   std::vector<std::string> warnings;
   const std::vector<std::string> errors = rules::Lint(dir_.string(), *normalizer_, &warnings);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("policy.toml:3:1: review_threshold must not exceed conflict_threshold"),
+  EXPECT_NE(errors[0].find("policy.toml:3:1: review_threshold 0.9 exceeds conflict_threshold 0.8"),
             std::string::npos)
       << errors[0];
   EXPECT_FALSE(RuleSet::Load(dir_.string(), *normalizer_).ok());
