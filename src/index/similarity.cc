@@ -157,25 +157,29 @@ bool SameWithoutSpaces(std::string_view a, std::string_view b) {
 
 bool SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_view b,
                       std::string_view sig_b) {
+  // Most pairs scored are other names: each test below gives up at the
+  // first difference, before anything is split into words.
   if (a.empty() || b.empty()) return false;
   if (SameWithoutSpaces(a, b)) return true;
+  if (a.size() == b.size()) {
+    // The same words in another order (the same letters, so the same
+    // length): as sorted lists ("a a b" against "a b b" is no order).
+    TokenList ta = Tokens(a), tb = Tokens(b);
+    if (ta.size == tb.size && ta.size < kMaxTokens) {
+      const auto end_a = ta.items.begin() + static_cast<std::ptrdiff_t>(ta.size);
+      std::sort(ta.items.begin(), end_a);
+      std::sort(tb.items.begin(), tb.items.begin() + static_cast<std::ptrdiff_t>(tb.size));
+      if (std::equal(ta.items.begin(), end_a, tb.items.begin())) return true;
+    }
+  }
+  // The same significant words (in the same order), one name's generic
+  // words all the other's too.
+  if (sig_a.empty() || sig_a != sig_b) return false;
   const TokenList ta = Tokens(a), tb = Tokens(b);
   // Word lists cut at kMaxTokens are not compared as sets.
   if (ta.size == kMaxTokens || tb.size == kMaxTokens) return false;
-  if (ta.size == tb.size) {
-    // The same words, in another order: as sorted lists ("a a b" against
-    // "a b b" is no order).
-    TokenList sa = ta, sb = tb;
-    std::sort(sa.items.begin(), sa.items.begin() + static_cast<std::ptrdiff_t>(sa.size));
-    std::sort(sb.items.begin(), sb.items.begin() + static_cast<std::ptrdiff_t>(sb.size));
-    if (std::equal(sa.items.begin(), sa.items.begin() + static_cast<std::ptrdiff_t>(sa.size),
-                   sb.items.begin())) {
-      return true;
-    }
-  }
-  const TokenList sa = Tokens(sig_a), sb = Tokens(sig_b);
-  if (sa.size == 0 || sb.size == 0 || !AllIn(sa, sb) || !AllIn(sb, sa)) return false;
-  const TokenList ga = Generic(ta, sa), gb = Generic(tb, sb);
+  const TokenList sig = Tokens(sig_a);
+  const TokenList ga = Generic(ta, sig), gb = Generic(tb, sig);
   return AllIn(ga, gb) || AllIn(gb, ga);
 }
 

@@ -20,9 +20,10 @@ double TokenSimilarity(std::string_view a, std::string_view b);
 // their significant ones, the others being generic: "group",
 // "deutschland") name one company written otherwise: the same words in
 // another order ("bau muller", "muller bau"); the same letters once spaces
-// are dropped ("blue sky", "bluesky"); or the same significant words
-// where one name's generic words are all the other's too ("asml holding",
-// "asml"; not "alpha tech" and "alpha trade", whose generic words differ).
+// are dropped ("blue sky", "bluesky"); or the same significant words, in
+// the same order, where one name's generic words are all the other's too
+// ("asml holding", "asml"; not "alpha tech" and "alpha trade", whose
+// generic words differ).
 bool SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_view b,
                       std::string_view sig_b);
 
