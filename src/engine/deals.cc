@@ -301,22 +301,32 @@ std::vector<Status> Engine::Deals::UpsertMany(
     for (std::size_t i = from; i < to; ++i) {
       if (statuses[i].ok()) index_.Prefetch(records[i]);
     }
-    std::unique_lock lock(mu_);
     if (log_) {
       // An update stored otherwise than sent is logged as stored (see
-      // Upsert()); one under an id earlier in the same group is not
-      // (the group is applied after it is logged): replaying it decides
-      // the same.
+      // Upsert()). Decided before the exclusive lock: write_mu_ keeps the
+      // index as it is, and readers only read. An id's first record in
+      // the group is judged against the index; a later one is logged as
+      // sent, as the group is applied after it is logged, and replaying
+      // it after the first decides the same (judged against the index
+      // before the group, it was logged with the first's predecessor's
+      // times: found in review).
+      std::vector<std::string_view> seen;
       for (std::size_t i = from, k = 0; i < to; ++i) {
         if (!statuses[i].ok()) continue;
+        const std::string_view id = opps[i].id;
+        const bool again = std::find(seen.begin(), seen.end(), id) != seen.end();
+        seen.push_back(id);
         Opportunity stored;
-        if (index_.StoredOtherwise(opps[i], records[i], &stored)) {
+        if (!again && index_.StoredOtherwise(opps[i], records[i], &stored)) {
           group[k] = log_->Encode(Change{.kind = ChangeKind::kUpsertOpportunity,
                                          .at = now,
                                          .opportunity = &stored});
         }
         ++k;
       }
+    }
+    std::unique_lock lock(mu_);
+    if (log_) {
       if (Status s = log_->AppendEncoded(group); !s.ok()) {
         for (std::size_t i = from; i < to; ++i) {
           if (statuses[i].ok()) statuses[i] = s;
