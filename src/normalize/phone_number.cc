@@ -82,10 +82,12 @@ std::optional<std::string> ReadOnce(std::string_view number,
 
 // `number` with its digits in ASCII, in *out: a decimal digit of any
 // script ("٠٥٠", Devanagari's) as its value, a full-width form ("＋４９ ８９")
-// as its ASCII, anything else outside ASCII (a no-break space, a dash) as
-// a space. False for invalid UTF-8. libphonenumber reads such digits
-// itself, but the checks before it and the fast path count ASCII ones,
-// and gave such numbers no key.
+// as its ASCII, a space or a dash of another kind as a space; anything else
+// as it is (an extension's label, "доб." or "extensión", libphonenumber
+// reads: the review of this change found them turned into spaces, and such
+// numbers without a key). False for invalid UTF-8. libphonenumber reads
+// such digits itself, but the checks before it and the fast path count
+// ASCII ones, and gave such numbers no key.
 bool WithAsciiDigits(std::string_view number, std::string* out) {
   out->clear();
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(number.data());
@@ -96,14 +98,17 @@ bool WithAsciiDigits(std::string_view number, std::string* out) {
     if (n <= 0) return false;
     p += n;
     left -= n;
+    const std::int8_t type = u_charType(cp);
     if (cp < 0x80) {
       out->push_back(static_cast<char>(cp));
-    } else if (u_charType(cp) == U_DECIMAL_DIGIT_NUMBER) {
+    } else if (type == U_DECIMAL_DIGIT_NUMBER) {
       out->push_back(static_cast<char>('0' + u_charDigitValue(cp)));
     } else if (cp >= 0xFF01 && cp <= 0xFF5E) {  // full-width ASCII
       out->push_back(static_cast<char>(cp - 0xFEE0));
-    } else {
+    } else if (type == U_SPACE_SEPARATOR || type == U_DASH_PUNCTUATION) {
       out->push_back(' ');
+    } else {
+      out->append(reinterpret_cast<const char*>(p - n), static_cast<std::size_t>(n));
     }
   }
   return true;
@@ -122,7 +127,9 @@ std::optional<std::string> Key(std::string_view number, std::string_view country
                                bool fast, bool* unsure = nullptr) {
   std::string ascii;
   if (!IsAsciiText(number)) {
-    if (number.size() > kMaxPhoneInput || !WithAsciiDigits(number, &ascii)) {
+    // The limit is the digits' (a full-width digit is three bytes): on the
+    // number rewritten, the input's bytes bounded more loosely.
+    if (number.size() > 4 * kMaxPhoneInput || !WithAsciiDigits(number, &ascii)) {
       return std::nullopt;
     }
     number = ascii;
