@@ -263,8 +263,14 @@ bool IsBareHouseNumber(std::string_view part) {
   if (rest.empty()) return true;
   if (rest.size() == 1) return IsAsciiAlpha(rest[0]);
   if (rest.front() == '-' || rest.front() == '/') {
+    // A range's end: greater than its start, without a leading zero
+    // ("10-12", "10/12"; "1100-053" is a postal code).
     rest = TrimAscii(rest.substr(1));
-    return !rest.empty() && rest.size() <= 5 && std::all_of(rest.begin(), rest.end(), IsAsciiDigit);
+    if (rest.empty() || rest.size() > 5 || rest.front() == '0' ||
+        !std::all_of(rest.begin(), rest.end(), IsAsciiDigit)) {
+      return false;
+    }
+    return std::stoul(std::string(rest)) > std::stoul(std::string(part.substr(0, n)));
   }
   return false;
 }
@@ -275,11 +281,11 @@ std::optional<StreetParts> PostalAddress::Street(std::string_view street) const 
   std::string folded;
   if (!FoldToAscii(street, &folded)) return std::nullopt;
   std::size_t part_index = 0;
-  return FoldedStreet(folded, &part_index);
+  return FoldedStreet(folded, {}, &part_index);
 }
 
 std::optional<StreetParts> PostalAddress::FoldedStreet(
-    std::string_view folded, std::size_t* part_index) const {
+    std::string_view folded, std::string_view country, std::size_t* part_index) const {
   // Floors and units often follow a comma ("Bahnhofstr. 10, 3. OG"): the
   // street is the first comma-separated part that names one with a number,
   // where that part is the line's first or names a street type ("Chinatown
@@ -318,7 +324,15 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
           *part_index = index;
           return street;
         }
-        if (pass != kNumberless && p + 1 < parts.size() && IsBareHouseNumber(parts[p + 1]) &&
+        // (Not a postal code: "Main Street, 10001", "Rua Augusta,
+        // 1100-053" (the review of this rule found them read as house
+        // numbers); where the country has no pattern, four digits or more
+        // may be one.)
+        const std::string_view next = p + 1 < parts.size() ? parts[p + 1] : std::string_view();
+        const bool postal_code = HasPostalPattern(country)
+                                     ? PostalCode(TrimAscii(next), country).has_value()
+                                     : std::count_if(next.begin(), next.end(), IsAsciiDigit) >= 4;
+        if (pass != kNumberless && !next.empty() && IsBareHouseNumber(next) && !postal_code &&
             std::none_of(carried.begin(), carried.end(), IsAsciiDigit)) {
           carried.push_back(' ');
           carried.append(parts[p + 1]);
@@ -385,7 +399,7 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
   }
   if (street.empty() || !FoldToAscii(street, &folded)) return out;
   std::size_t street_part = 0;
-  out.street = FoldedStreet(folded, &street_part);
+  out.street = FoldedStreet(folded, country, &street_part);
   if (!out.street) return out;
 
   if (postal_code.empty() || city.empty()) {

@@ -76,7 +76,9 @@ class PostalAddress {
   // one ("hauptstrasse").
   bool NamesStreetType(std::string_view part) const;
   // Street() on a folded line; *part_index is the part that named it.
-  std::optional<StreetParts> FoldedStreet(std::string_view folded,
+  // `country`: a bare number that is its postal code ("Main Street,
+  // 10001" in the US) is not joined to the street as its house number.
+  std::optional<StreetParts> FoldedStreet(std::string_view folded, std::string_view country,
                                           std::size_t* part_index) const;
 
   StringMap<std::string> street_types_;
