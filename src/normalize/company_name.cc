@@ -88,18 +88,20 @@ bool IsVowel(char c) {
 // Appends `token` with its letters spelled out folded as the letters
 // themselves fold ("mueller" -> "muller", as "Müller" -> "muller"): "ae",
 // "oe" and "ue", and where Scandinavian is written "aa", after a consonant
-// but "q" ("quelle", "bauer" and "feuer" keep theirs) or at a word's start
-// ("oetker", "aalborg").
+// but "q" or at a word's start, and before a consonant ("quelle", "bauer",
+// "feuer", "blue" and "boeing" keep theirs: the review of this rule found
+// "Blue GmbH" keyed as "Blu GmbH").
 void AppendSpelled(std::string_view token, Spelling spelling, std::string* out) {
+  auto consonant = [](char c) { return IsAsciiAlpha(c) && !IsVowel(c); };
   for (std::size_t i = 0; i < token.size(); ++i) {
     const char c = token[i];
     out->push_back(c);
-    if (i + 1 == token.size()) break;
+    if (i + 2 >= token.size()) continue;
     const char next = token[i + 1];
     const bool spelled = ((c == 'a' || c == 'o' || c == 'u') && next == 'e') ||
                          (spelling == Spelling::kNordic && c == 'a' && next == 'a');
-    if (spelled && (i == 0 || (!IsVowel(token[i - 1]) && token[i - 1] != 'q' &&
-                               !IsAsciiDigit(token[i - 1])))) {
+    if (spelled && consonant(token[i + 2]) &&
+        (i == 0 || (consonant(token[i - 1]) && token[i - 1] != 'q'))) {
       ++i;  // the "e" (or second "a")
     }
   }
@@ -277,8 +279,12 @@ std::size_t CompanyName::MatchPrefix(const NameTokens& tokens, std::size_t begin
 
 bool CompanyName::Strip(std::string_view name, std::string_view country,
                         NameTokens* tokens, std::size_t* begin, std::size_t* end) const {
-  const bool latin = FoldsToItself(name);
-  if (latin) {
+  const bool ascii = FoldsToItself(name);
+  // Latin script, not ASCII alone, says whether a short form written first
+  // is the Latin one ("A.O.\u00a0Smith", "A.O. Smith Société"; the review
+  // of this rule found a no-break space or an accent undo it).
+  const bool latin = ascii || WrittenInLatin(name);
+  if (ascii) {
     TokenizeName(name, tokens);  // which lower-cases as it reads
   } else {
     thread_local std::string folded;

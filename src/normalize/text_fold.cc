@@ -161,6 +161,25 @@ bool FoldsToItself(std::string_view in) {
   return (bad & kHigh) == 0;
 }
 
+bool WrittenInLatin(std::string_view in) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(in.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) return false;
+    p += n;
+    left -= n;
+    if (cp < 0x80) continue;
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(cp, &status);
+    if (script != USCRIPT_LATIN && script != USCRIPT_COMMON && script != USCRIPT_INHERITED) {
+      return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 
 using Mapped = std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)>;

@@ -32,6 +32,10 @@ bool FoldToAsciiGenerally(std::string_view in, std::string* out);
 // reader that does both itself may skip the copy.
 bool FoldsToItself(std::string_view in);
 
+// Whether every letter of `in` (UTF-8) is a Latin one: "A.O. Smith Société"
+// is, "ООО Ромашка" and "ACME株式会社" are not. False for invalid UTF-8.
+bool WrittenInLatin(std::string_view in);
+
 constexpr bool IsAsciiAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
          (c >= 'A' && c <= 'Z');
