@@ -505,7 +505,7 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   }
   plan.min_rank = rs.MinTierRank(f);
   if (!f.industry.empty()) plan.industry = rs.IndustryId(f.industry);
-  if (!f.language.empty()) plan.language = rs.LanguageId(f.language);
+  if (!f.language.empty()) plan.language = rs.LanguageId(f.partner_language);
   for (std::size_t r = 0; r < pol.rules.size(); ++r) {
     bool all = true;
     for (const auto& pred : pol.rules[r].when) all = all && rules::Evaluate(pred, LeadField(f, pred));
@@ -630,7 +630,7 @@ double Engine::Router::Score(const RuleSet& rs, const Plan& plan, std::uint32_t 
       rest -= pol.weight_industry;
     }
     if (pol.language == Preference::kPrefer && !f.language.empty() &&
-        Contains(p.languages, f.language)) {
+        Contains(p.languages, f.partner_language)) {
       factors->emplace_back("language", pol.weight_language);
       rest -= pol.weight_language;
     }

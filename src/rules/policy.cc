@@ -467,11 +467,15 @@ Result<Policy> ParsePolicy(std::string_view text, std::string_view name,
       // installed, not here (a review found a review_threshold refused that
       // fit the configured conflict_threshold).
       ConflictPolicy checked;  // its values' types and ranges
+      const std::size_t errors_before = errors.size();
       ReadConflictTable(*t, "conflict", &checked, nullptr, &errors,
                         /*check_thresholds=*/false);
       // Both set here: no base can make them fit (lint said "valid" of a
       // rule set serve refused, whatever --config gave: found in review).
-      if (t->contains("conflict_threshold") && t->contains("review_threshold") &&
+      // (Only values read cleanly: one refused left its default in
+      // `checked`, and the review of this check found it compared.)
+      if (errors.size() == errors_before && t->contains("conflict_threshold") &&
+          t->contains("review_threshold") &&
           checked.review_threshold > checked.conflict_threshold) {
         char buf[96];
         std::snprintf(buf, sizeof buf, "review_threshold %g exceeds conflict_threshold %g",

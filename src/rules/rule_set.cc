@@ -115,6 +115,8 @@ void CheckPartner(const Policy* policy, const Normalizer& normalizer, Partner* p
   for (auto* list : {&p->products, &p->certifications, &p->industries, &p->languages}) {
     for (std::string& s : *list) s = FoldLower(s);
   }
+  // Language tags as a lead's are read: "de_AT" is "de-at".
+  for (std::string& s : p->languages) std::replace(s.begin(), s.end(), '_', '-');
   auto at = [](std::string_view list, std::size_t k) {
     return std::string(list) + "[" + std::to_string(k) + "]";
   };
@@ -583,8 +585,13 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain,
   // As the match keys read it where it fits the country ("D-80331" is
   // 80331: a review found such a lead outside "DE:80"), else its letters
   // and digits.
+  // Where the code as written is longer ("94105-1234", a ZIP+4), it is
+  // kept: a territory "US:9410512" names more of it (the review of this
+  // change found it cut to 94105).
   if (!party.postal_code.empty()) {
-    f.postal = postal.empty() ? PostalKey(party.postal_code) : std::string(postal);
+    std::string written = PostalKey(party.postal_code);
+    f.postal = postal.empty() || written.starts_with(postal) ? std::move(written)
+                                                             : std::string(postal);
   }
   // Read by rules only: left empty when none does.
   auto read = [&](rules::LeadField field) { return (lead_fields_read_ >> field) & 1u; };
@@ -597,10 +604,12 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain,
   // A language tag with a region ("de-DE", "de_AT") is its language where
   // no partner lists the tag itself: a partner speaking "de" speaks to a
   // "de-DE" lead (a review found such leads failing language = "require").
+  // Rules read the tag as given ("de-at" whether written "de_AT" or not).
   std::replace(f.language.begin(), f.language.end(), '_', '-');
-  if (const std::size_t dash = f.language.find('-');
-      dash != std::string::npos && dash > 0 && IdOf(language_ids_, f.language) < 0) {
-    f.language.resize(dash);
+  f.partner_language = f.language;
+  if (const std::size_t dash = f.partner_language.find('-');
+      dash != std::string::npos && dash > 0 && IdOf(language_ids_, f.partner_language) < 0) {
+    f.partner_language.resize(dash);
   }
   f.employees = lead.employees;
   f.annual_revenue = lead.annual_revenue;

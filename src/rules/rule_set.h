@@ -89,6 +89,9 @@ struct TerritoryList {
 struct LeadFacts {
   std::string country, region, postal, city, company, domain, industry,
       language, source;
+  // The language partners are matched on: `language` where a partner lists
+  // it, else its primary subtag ("de-de" -> "de"); rules read `language`.
+  std::string partner_language;
   std::optional<double> employees, annual_revenue;
   std::vector<std::string> products;
 };

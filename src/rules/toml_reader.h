@@ -22,6 +22,7 @@ class TomlErrors {
   void Add(const toml::source_region& where, std::string_view message);
   std::string Where(const toml::source_region& where) const;
   bool empty() const { return lines_.empty(); }
+  std::size_t size() const { return lines_.size(); }
   // All problems in file order, one per line, as an InvalidArgument status.
   Status ToStatus() const;
 

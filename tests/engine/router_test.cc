@@ -792,6 +792,41 @@ TEST_F(RouterTest, ALanguageWithARegionIsItsLanguage) {
   EXPECT_NE(Route(fr, {.dry_run = true}).decision, RouteDecision::kPartner);
 }
 
+// A partner listing the tag itself ("de_AT" as "de-at") is matched on it,
+// and rules read the lead's whole tag (the review of the change above
+// found both cut to "de").
+TEST_F(RouterTest, ATagAPartnerListsAndRulesKeepTheRegion) {
+  Partner at = P("at", {"DE"});
+  at.languages = {"de_AT"};
+  Partner de = P("de", {"DE"});
+  de.languages = {"de"};
+  Partner rule = P("rule", {"DE"});
+  rule.languages = {"de"};
+  Load(R"([capability]
+language = "require"
+[[rules]]
+when = { field = "language", op = "eq", value = "de-ch" }
+then = "require"
+partner = { field = "id", op = "eq", value = "rule" }
+)",
+       {at, de, rule});
+  Lead austria = L("l-at", "DE");
+  austria.language = "de_AT";
+  EXPECT_EQ(Route(austria, {.dry_run = true}).assignee.id, "at");
+  Lead swiss = L("l-ch", "DE");
+  swiss.language = "de-CH";
+  EXPECT_EQ(Route(swiss, {.dry_run = true}).assignee.id, "rule");
+}
+
+// A ZIP+4 keeps its four: a territory naming more than the five digits
+// covers it (the review of the change above found it cut to 94105).
+TEST_F(RouterTest, AZipPlusFourKeepsItsFour) {
+  Load("", {P("block", {"US:9410512"}), P("country", {"US"})});
+  Lead lead = L("l-zip", "US");
+  lead.party.postal_code = "94105-1234";
+  EXPECT_EQ(Route(lead, {.dry_run = true}).assignee.id, "block");
+}
+
 // A partner without a tier is of the lowest tier for rules, as for scores
 // (a review found rules on "registered" passing it over).
 TEST_F(RouterTest, APartnerWithoutATierIsOfTheLowestForRules) {

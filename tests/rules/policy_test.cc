@@ -274,6 +274,13 @@ TEST_F(RuleSetDirTest, ThresholdsThatFitNoBaseAreAnError) {
             std::string::npos)
       << errors[0];
   EXPECT_FALSE(RuleSet::Load(dir_.string(), *normalizer_).ok());
+  // A threshold refused is not compared as its default.
+  Write("policy.toml",
+        "[ruleset]\nversion = \"1\"\n[conflict]\nconflict_threshold = 1.5\n"
+        "review_threshold = 0.8\n");
+  const std::vector<std::string> one = rules::Lint(dir_.string(), *normalizer_, &warnings);
+  ASSERT_EQ(one.size(), 1u) << one[0] << "\n" << one.back();
+  EXPECT_NE(one[0].find("conflict_threshold"), std::string::npos) << one[0];
 }
 
 // A policy that names no version gets one from its files' bytes: stats,
