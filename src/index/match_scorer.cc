@@ -274,11 +274,15 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
     if (d.company == s.company) {
       points += w.company;
       company = true;
-    } else if (SameCompanyWords(d.company, d.company_tokens, s.company, s.tokens)) {
-      // One name written otherwise (word order, spaces, generic words):
-      // the same company as its key (a review found "Bau Müller GmbH" and
-      // "Müller Bau GmbH" at most in review).
-      points += w.company;
+    } else if (const CompanyWords words =
+                   SameCompanyWords(d.company, d.company_tokens, s.company, s.tokens);
+               words != CompanyWords::kOther) {
+      // One name written otherwise (word order, spaces): the same company
+      // as its key (a review found "Bau Müller GmbH" and "Müller Bau GmbH"
+      // at most in review). A generic word more ("ASML Holding", "ASML")
+      // is as close as a name gets, not the same: a holding and a namesake
+      // ("Müller Holding", "Müller") may be two (the review of this rule).
+      points += words == CompanyWords::kSameWords ? w.company : w.company_fuzzy;
       company = true;
     } else if (IsAcronymOf(d.company, s.company) ||
                IsAcronymOf(s.company, d.company)) {

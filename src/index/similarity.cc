@@ -155,12 +155,12 @@ bool SameWithoutSpaces(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-bool SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_view b,
-                      std::string_view sig_b) {
+CompanyWords SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_view b,
+                              std::string_view sig_b) {
   // Most pairs scored are other names: each test below gives up at the
   // first difference, before anything is split into words.
-  if (a.empty() || b.empty()) return false;
-  if (SameWithoutSpaces(a, b)) return true;
+  if (a.empty() || b.empty()) return CompanyWords::kOther;
+  if (SameWithoutSpaces(a, b)) return CompanyWords::kSameWords;
   if (a.size() == b.size()) {
     // The same words in another order (the same letters, so the same
     // length): as sorted lists ("a a b" against "a b b" is no order).
@@ -169,18 +169,18 @@ bool SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_vi
       const auto end_a = ta.items.begin() + static_cast<std::ptrdiff_t>(ta.size);
       std::sort(ta.items.begin(), end_a);
       std::sort(tb.items.begin(), tb.items.begin() + static_cast<std::ptrdiff_t>(tb.size));
-      if (std::equal(ta.items.begin(), end_a, tb.items.begin())) return true;
+      if (std::equal(ta.items.begin(), end_a, tb.items.begin())) return CompanyWords::kSameWords;
     }
   }
   // The same significant words (in the same order), one name's generic
   // words all the other's too.
-  if (sig_a.empty() || sig_a != sig_b) return false;
+  if (sig_a.empty() || sig_a != sig_b) return CompanyWords::kOther;
   const TokenList ta = Tokens(a), tb = Tokens(b);
   // Word lists cut at kMaxTokens are not compared as sets.
-  if (ta.size == kMaxTokens || tb.size == kMaxTokens) return false;
+  if (ta.size == kMaxTokens || tb.size == kMaxTokens) return CompanyWords::kOther;
   const TokenList sig = Tokens(sig_a);
   const TokenList ga = Generic(ta, sig), gb = Generic(tb, sig);
-  return AllIn(ga, gb) || AllIn(gb, ga);
+  return AllIn(ga, gb) || AllIn(gb, ga) ? CompanyWords::kMoreGenericWords : CompanyWords::kOther;
 }
 
 bool SameDomainName(std::string_view a, std::string_view b) {

@@ -24,8 +24,11 @@ double TokenSimilarity(std::string_view a, std::string_view b);
 // the same order, where one name's generic words are all the other's too
 // ("asml holding", "asml"; not "alpha tech" and "alpha trade", whose
 // generic words differ).
-bool SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_view b,
-                      std::string_view sig_b);
+// kSameWords for the first two, kMoreGenericWords for the last (weaker: a
+// holding and its namesake, "Müller Holding" and "Müller", may be two).
+enum class CompanyWords { kOther, kMoreGenericWords, kSameWords };
+CompanyWords SameCompanyWords(std::string_view a, std::string_view sig_a, std::string_view b,
+                              std::string_view sig_b);
 
 // Whether two registrable domains name one company under other suffixes
 // or hyphenation: their first labels equal without hyphens ("acme.de",

@@ -284,7 +284,15 @@ Result<std::unique_ptr<DomainName>> DomainName::Create(std::string_view more_suf
             list->append(more_suffixes);
             *list += "\n// ===END PRIVATE DOMAINS===\n";
           }
-          if (auto domains = FromList(*list); domains.ok()) return domains;
+          if (auto domains = FromList(*list); domains.ok()) {
+            for (std::string_view rest = more_suffixes; !rest.empty();) {
+              const std::size_t nl = rest.find('\n');
+              const std::string_view name = rest.substr(0, nl);
+              if (!name.empty()) (*domains)->tenants_.emplace(name);
+              rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+            }
+            return domains;
+          }
         }
       }
     }
@@ -455,6 +463,22 @@ std::optional<std::string> DomainName::Registrable(std::string_view host) const 
   if (const auto* known = registrable.Find(instance_, host)) return *known;
   const std::string h(host);
   std::optional<std::string> out;
+  // A tenant name read as a suffix is still its platform's own domain, with
+  // "www." or "m." before it too (the review of the tenant rules found
+  // squarespace.com itself, and mail on it, without a key).
+  if (!tenants_.empty()) {
+    std::string_view bare = host;
+    if (bare.starts_with("www.")) {
+      bare.remove_prefix(4);
+    } else if (bare.starts_with("m.")) {
+      bare.remove_prefix(2);
+    }
+    if (tenants_.contains(std::string(bare))) {
+      out.emplace(bare);
+      registrable.Put(instance_, host, out);
+      return out;
+    }
+  }
   // psl_registrable_domain()'s loop: from the left, the longest name that
   // is no public suffix while each shorter one down to the first public
   // suffix is none either ("forgot.his.name"). A name of one label always

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "leadroute/status.h"
+#include "normalize/word_list.h"
 
 struct psl_ctx_st;
 
@@ -70,6 +71,8 @@ class DomainName {
 
   const psl_ctx_st* psl_;
   bool owned_;
+  // Create()'s `more_suffixes`: each still its own registrable domain.
+  StringSet tenants_;
   std::unique_ptr<SuffixFilter> filter_;  // null: every question goes to libpsl
   std::uint64_t instance_;  // distinct per DomainName: keys per-thread memos
 };

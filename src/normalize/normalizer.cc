@@ -49,9 +49,12 @@ std::string TenantSuffixes() {
   return out;
 }
 
-// The first segment of `url`'s path, lower-cased (two where the first only
-// says what follows: "company/contoso"); empty when it has none. Query and
-// fragment are no path.
+// The part of `url`'s path that names a page's owner, lower-cased: its
+// first segment, two where the first only says what follows
+// ("company/contoso", "site/contoso"), a profile's id ("profile.php?id=4");
+// empty where the path names no one's page ("watch", "search", a kind with
+// nothing after it): the review of this rule found two profiles keyed
+// alike as "facebook.com/profile.php".
 std::string ProfilePath(std::string_view url) {
   url = normalize::TrimAscii(url);
   if (const std::size_t scheme = url.find("://"); scheme != std::string_view::npos) {
@@ -60,24 +63,48 @@ std::string ProfilePath(std::string_view url) {
   const std::size_t slash = url.find('/');
   if (slash == std::string_view::npos) return {};
   std::string_view path = url.substr(slash + 1);
+  const std::size_t query_at = path.find('?');
+  const std::string_view query =
+      query_at == std::string_view::npos ? std::string_view() : path.substr(query_at + 1);
   path = path.substr(0, path.find_first_of("?#"));
+  auto lower = [](std::string_view in) {
+    std::string out;
+    for (char c : in) out.push_back(normalize::AsciiLower(c));
+    return out;
+  };
+  std::vector<std::string_view> segments;
+  for (std::string_view rest = path; !rest.empty() && segments.size() < 3;) {
+    const std::size_t end = rest.find('/');
+    if (const std::string_view segment = rest.substr(0, end); !segment.empty()) {
+      segments.push_back(segment);
+    }
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  }
+  if (segments.empty()) return {};
+  const std::string first = lower(segments[0]);
+  if (first == "profile.php") {
+    // ?id=N among the query's fields.
+    for (std::string_view rest = query; !rest.empty();) {
+      const std::size_t amp = rest.find('&');
+      const std::string_view field = rest.substr(0, amp);
+      if (field.starts_with("id=") && field.size() > 3) return "profile.php?id=" + lower(field.substr(3));
+      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    }
+    return {};
+  }
+  static constexpr std::string_view kNoOnes[] = {
+      "watch", "search", "results", "share", "sharer", "sharer.php", "hashtag", "explore",
+      "home", "login", "intent", "feed", "help", "settings", "events", "marketplace", "jobs"};
+  if (std::find(std::begin(kNoOnes), std::end(kNoOnes), first) != std::end(kNoOnes)) return {};
   static constexpr std::string_view kKinds[] = {"company", "in", "pages", "groups", "school",
                                                 "showcase", "channel", "c", "user", "profile",
-                                                "people", "pub", "view", "org", "orgs", "s"};
-  std::string out;
-  for (int taken = 0; taken < 2 && !path.empty();) {
-    const std::size_t end = path.find('/');
-    const std::string_view segment = path.substr(0, end);
-    path = end == std::string_view::npos ? std::string_view() : path.substr(end + 1);
-    if (segment.empty()) continue;
-    if (!out.empty()) out.push_back('/');
-    for (char c : segment) out.push_back(normalize::AsciiLower(c));
-    ++taken;
-    if (taken == 1 && std::find(std::begin(kKinds), std::end(kKinds), out) == std::end(kKinds)) {
-      break;
-    }
-  }
-  return out;
+                                                "people", "pub", "view", "org", "orgs", "s",
+                                                "site", "a", "p"};
+  if (std::find(std::begin(kKinds), std::end(kKinds), first) == std::end(kKinds)) return first;
+  if (segments.size() < 2) return {};  // a kind with nothing after it
+  const std::string second = lower(segments[1]);
+  if (second == "category") return {};  // "pages/category/...": a directory
+  return first + "/" + second;
 }
 
 }  // namespace

@@ -126,22 +126,25 @@ TEST(SimilarityTest, FastFormsGiveTheTextbookValues) {
 }
 
 TEST(SimilarityTest, SameCompanyWords) {
+  constexpr auto kSame = CompanyWords::kSameWords, kMore = CompanyWords::kMoreGenericWords,
+                 kOther = CompanyWords::kOther;
   // Another order, another spacing.
-  EXPECT_TRUE(SameCompanyWords("bau muller", "bau muller", "muller bau", "muller bau"));
-  EXPECT_TRUE(SameCompanyWords("blue sky", "blue sky", "bluesky", "bluesky"));
+  EXPECT_EQ(SameCompanyWords("bau muller", "bau muller", "muller bau", "muller bau"), kSame);
+  EXPECT_EQ(SameCompanyWords("blue sky", "blue sky", "bluesky", "bluesky"), kSame);
   // A generic word more ("holding", "deutschland" are generic).
-  EXPECT_TRUE(SameCompanyWords("asml holding", "asml", "asml", "asml"));
-  EXPECT_TRUE(SameCompanyWords("acme deutschland", "acme", "acme", "acme"));
+  EXPECT_EQ(SameCompanyWords("asml holding", "asml", "asml", "asml"), kMore);
+  EXPECT_EQ(SameCompanyWords("acme deutschland", "acme", "acme", "acme"), kMore);
   // Generic words that differ, or significant ones.
-  EXPECT_FALSE(SameCompanyWords("alpha tech", "alpha", "alpha trade", "alpha"));
-  EXPECT_FALSE(SameCompanyWords("siemens healthineers", "siemens healthineers", "siemens",
-                                "siemens"));
+  EXPECT_EQ(SameCompanyWords("alpha tech", "alpha", "alpha trade", "alpha"), kOther);
+  EXPECT_EQ(SameCompanyWords("siemens healthineers", "siemens healthineers", "siemens",
+                             "siemens"),
+            kOther);
   // Nothing significant on a side: no judgement from generic words alone.
-  EXPECT_FALSE(SameCompanyWords("global solutions", "", "global services", ""));
-  EXPECT_FALSE(SameCompanyWords("global solutions", "", "global", ""));
+  EXPECT_EQ(SameCompanyWords("global solutions", "", "global services", ""), kOther);
+  EXPECT_EQ(SameCompanyWords("global solutions", "", "global", ""), kOther);
   // Repeated words are no order.
-  EXPECT_FALSE(SameCompanyWords("a a b", "", "a b b", ""));
-  EXPECT_FALSE(SameCompanyWords("", "", "", ""));
+  EXPECT_EQ(SameCompanyWords("a a b", "", "a b b", ""), kOther);
+  EXPECT_EQ(SameCompanyWords("", "", "", ""), kOther);
 }
 
 TEST(SimilarityTest, SameDomainName) {

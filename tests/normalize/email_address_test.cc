@@ -99,6 +99,17 @@ TEST(EmailAddressTest, APageOnASocialNetworkNamesItsOwner) {
   EXPECT_EQ(domain_of("https://www.facebook.com/"), "facebook.com");
   EXPECT_EQ(domain_of("", "jane@facebook.com"), "facebook.com");
   EXPECT_EQ(domain_of("https://www.acme.de/en/contact"), "acme.de");
+  // Paths that name no one's page, or only by a profile's id.
+  EXPECT_EQ(domain_of("https://www.facebook.com/profile.php?id=100012345"),
+            "facebook.com/profile.php?id=100012345");
+  EXPECT_EQ(domain_of("https://www.facebook.com/profile.php"), "facebook.com");
+  EXPECT_EQ(domain_of("https://sites.google.com/site/contoso/home"),
+            "sites.google.com/site/contoso");
+  EXPECT_EQ(domain_of("https://www.youtube.com/watch?v=abc"), "youtube.com");
+  EXPECT_EQ(domain_of("https://www.linkedin.com/company/"), "linkedin.com");
+  EXPECT_EQ(domain_of("https://www.facebook.com/pages/category/Restaurant/X-1"), "facebook.com");
+  // A tenant platform's own name, and mail on it, are its own.
+  EXPECT_EQ(domain_of("", "jane@squarespace.com"), "squarespace.com");
 }
 
 }  // namespace
