@@ -363,8 +363,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
-// length and bytes; u64 event count, each as u32 at, expires_at, prev,
-// actor (the expiry's lower 32 bits), u8 event, status (each with four
+// length and bytes; u64 event count, each as u32 at, expires_at (the
+// expiry's lower 32 bits), prev, actor, u8 event, status (each with four
 // more of the expiry's bits above its value; before LROI0014 none);
 // u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
