@@ -288,7 +288,7 @@ Result<std::unique_ptr<DomainName>> DomainName::Create(std::string_view more_suf
             for (std::string_view rest = more_suffixes; !rest.empty();) {
               const std::size_t nl = rest.find('\n');
               const std::string_view name = rest.substr(0, nl);
-              if (!name.empty()) (*domains)->tenants_.emplace(name);
+              if (!name.empty()) (*domains)->tenants_.emplace_back(name);
               rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
             }
             return domains;
@@ -463,22 +463,6 @@ std::optional<std::string> DomainName::Registrable(std::string_view host) const 
   if (const auto* known = registrable.Find(instance_, host)) return *known;
   const std::string h(host);
   std::optional<std::string> out;
-  // A tenant name read as a suffix is still its platform's own domain, with
-  // "www." or "m." before it too (the review of the tenant rules found
-  // squarespace.com itself, and mail on it, without a key).
-  if (!tenants_.empty()) {
-    std::string_view bare = host;
-    if (bare.starts_with("www.")) {
-      bare.remove_prefix(4);
-    } else if (bare.starts_with("m.")) {
-      bare.remove_prefix(2);
-    }
-    if (tenants_.contains(std::string(bare))) {
-      out.emplace(bare);
-      registrable.Put(instance_, host, out);
-      return out;
-    }
-  }
   // psl_registrable_domain()'s loop: from the left, the longest name that
   // is no public suffix while each shorter one down to the first public
   // suffix is none either ("forgot.his.name"). A name of one label always
@@ -491,6 +475,7 @@ std::optional<std::string> DomainName::Registrable(std::string_view host) const 
     // loop for every shorter one.
     const char* reg = psl_registrable_domain(psl_, h.c_str());
     if (reg != nullptr) out.emplace(reg);
+    AsTenant(host, &out);
     registrable.Put(instance_, host, out);
     return out;
   }
@@ -504,8 +489,25 @@ std::optional<std::string> DomainName::Registrable(std::string_view host) const 
     name = dot + 1;
   }
   if (regdom != nullptr) out.emplace(regdom);
+  AsTenant(host, &out);
   registrable.Put(instance_, host, out);
   return out;
+}
+
+void DomainName::AsTenant(std::string_view host, std::optional<std::string>* out) const {
+  // A tenant name read as a suffix is still its platform's own domain, with
+  // "www." or "m." before it too (the review of the tenant rules found
+  // squarespace.com itself, and mail on it, without a key). Only such a
+  // host reads as no registrable domain or as itself under "www."/"m.".
+  if (tenants_.empty()) return;
+  if (*out && !((host.starts_with("www.") || host.starts_with("m.")) && **out == host)) return;
+  std::string_view bare = host;
+  if (bare.starts_with("www.")) {
+    bare.remove_prefix(4);
+  } else if (bare.starts_with("m.")) {
+    bare.remove_prefix(2);
+  }
+  if (std::find(tenants_.begin(), tenants_.end(), bare) != tenants_.end()) out->emplace(bare);
 }
 
 }  // namespace leadroute::normalize

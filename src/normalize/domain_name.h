@@ -8,9 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "leadroute/status.h"
-#include "normalize/word_list.h"
 
 struct psl_ctx_st;
 
@@ -68,11 +68,15 @@ class DomainName {
   // through, remembered per thread: those are mostly the list's own rules
   // ("co.uk", "com.au"), which many hosts end in.
   bool IsPublicSuffix(const char* name, int type) const;
+  // Registrable()'s answer *out for `host`, made a tenant's own name where
+  // `host` is one (see tenants_).
+  void AsTenant(std::string_view host, std::optional<std::string>* out) const;
 
   const psl_ctx_st* psl_;
   bool owned_;
-  // Create()'s `more_suffixes`: each still its own registrable domain.
-  StringSet tenants_;
+  // Create()'s `more_suffixes`: each still its own registrable domain (a
+  // few: compared in turn, without a key made per lookup).
+  std::vector<std::string> tenants_;
   std::unique_ptr<SuffixFilter> filter_;  // null: every question goes to libpsl
   std::uint64_t instance_;  // distinct per DomainName: keys per-thread memos
 };

@@ -57,12 +57,17 @@ std::optional<EmailKey> EmailAddress::Key(std::string_view input,
   // no key at all). After text without an '@' only a display name's
   // address counts ("Doe, Jane <j.doe@acme.de>"), not a typo's rest
   // ("j,doe@acme.com" has none).
-  if (s.find_first_of(";,") != std::string_view::npos) {
+  // (Two memchr: find_first_of asks memchr of its set for every byte, and
+  // cost 5.6% of all keys' instructions.)
+  auto separator = [](std::string_view text) -> std::size_t {
+    return std::min(text.find(';'), text.find(','));
+  };
+  if (separator(s) != std::string_view::npos) {
     std::string_view rest = s;
     std::string_view first;
     bool text_before = false;
     while (!rest.empty() && first.empty()) {
-      const std::size_t cut = rest.find_first_of(";,");
+      const std::size_t cut = separator(rest);
       const std::string_view piece = TrimAscii(rest.substr(0, cut));
       if (piece.find('@') != std::string_view::npos) {
         if (text_before && piece.find('<') == std::string_view::npos) return std::nullopt;

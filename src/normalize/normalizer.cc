@@ -49,6 +49,13 @@ std::string TenantSuffixes() {
   return out;
 }
 
+// Whether `url` has a '/' past its scheme's "://".
+bool HasPath(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  return url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3) !=
+         std::string_view::npos;
+}
+
 // The part of `url`'s path that names a page's owner, lower-cased: its
 // first segment, two where the first only says what follows
 // ("company/contoso", "site/contoso"), a profile's id ("profile.php?id=4");
@@ -380,7 +387,8 @@ MatchKeys Normalizer::Keys(const Party& party) const {
     // A page on a social network or code host names the customer, not the
     // host: "facebook.com/contoso" (a review found two companies in
     // conflict on "facebook.com").
-    if (keys.domain && !impl_->profile_hosts.empty()) {
+    // (Asked only of a URL with a path: most domain fields are a host.)
+    if (keys.domain && !impl_->profile_hosts.empty() && HasPath(party.domain)) {
       std::string_view host = *domain_host;
       if (host.starts_with("www.") || host.starts_with("m.")) host.remove_prefix(host.find('.') + 1);
       if (impl_->profile_hosts.contains(host)) {
