@@ -497,17 +497,27 @@ std::optional<std::string> DomainName::Registrable(std::string_view host) const 
 void DomainName::AsTenant(std::string_view host, std::optional<std::string>* out) const {
   // A tenant name read as a suffix is still its platform's own domain, with
   // "www." or "m." before it too (the review of the tenant rules found
-  // squarespace.com itself, and mail on it, without a key). Only such a
-  // host reads as no registrable domain or as itself under "www."/"m.".
+  // squarespace.com itself, and mail on it, without a key): the list reads
+  // the first as no registrable domain, the others as "www.T". Decided on
+  // the answer, so that it is its own answer ("t.m.webnode.page" is
+  // webnode.page's, as "m.webnode.page" is: fuzz_domain).
   if (tenants_.empty()) return;
-  if (*out && !((host.starts_with("www.") || host.starts_with("m.")) && **out == host)) return;
-  std::string_view bare = host;
+  auto tenant = [&](std::string_view name) {
+    return std::find(tenants_.begin(), tenants_.end(), name) != tenants_.end();
+  };
+  if (!*out) {
+    if (tenant(host)) out->emplace(host);
+    return;
+  }
+  std::string_view bare = **out;
   if (bare.starts_with("www.")) {
     bare.remove_prefix(4);
   } else if (bare.starts_with("m.")) {
     bare.remove_prefix(2);
+  } else {
+    return;
   }
-  if (std::find(tenants_.begin(), tenants_.end(), bare) != tenants_.end()) out->emplace(bare);
+  if (tenant(bare)) *out = std::string(bare);
 }
 
 }  // namespace leadroute::normalize
