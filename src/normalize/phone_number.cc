@@ -5,7 +5,6 @@
 #include <functional>
 #include <phonenumbers/phonenumberutil.h>
 #include <unicode/uchar.h>
-#include <utf8proc.h>
 
 #include "normalize/phone_fast_path.h"
 #include "normalize/text_fold.h"
@@ -90,14 +89,10 @@ std::optional<std::string> ReadOnce(std::string_view number,
 // ASCII ones, and gave such numbers no key.
 bool WithAsciiDigits(std::string_view number, std::string* out) {
   out->clear();
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(number.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(number.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) return false;
-    p += n;
-    left -= n;
+  std::int32_t cp = 0;
+  std::string_view bytes;
+  while (!number.empty()) {
+    if (!NextCodePoint(&number, &cp, &bytes)) return false;
     const std::int8_t type = u_charType(cp);
     if (cp < 0x80) {
       out->push_back(static_cast<char>(cp));
@@ -108,7 +103,7 @@ bool WithAsciiDigits(std::string_view number, std::string* out) {
     } else if (type == U_SPACE_SEPARATOR || type == U_DASH_PUNCTUATION) {
       out->push_back(' ');
     } else {
-      out->append(reinterpret_cast<const char*>(p - n), static_cast<std::size_t>(n));
+      out->append(bytes);
     }
   }
   return true;

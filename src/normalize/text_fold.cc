@@ -161,15 +161,23 @@ bool FoldsToItself(std::string_view in) {
   return (bad & kHigh) == 0;
 }
 
+bool NextCodePoint(std::string_view* rest, std::int32_t* cp, std::string_view* bytes) {
+  utf8proc_int32_t c = 0;
+  const utf8proc_ssize_t n =
+      utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(rest->data()),
+                       static_cast<utf8proc_ssize_t>(rest->size()), &c);
+  if (n <= 0) return false;
+  *cp = c;
+  *bytes = rest->substr(0, static_cast<std::size_t>(n));
+  rest->remove_prefix(static_cast<std::size_t>(n));
+  return true;
+}
+
 bool WrittenInLatin(std::string_view in) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(in.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(in.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) return false;
-    p += n;
-    left -= n;
+  std::int32_t cp = 0;
+  std::string_view bytes;
+  while (!in.empty()) {
+    if (!NextCodePoint(&in, &cp, &bytes)) return false;
     if (cp < 0x80) continue;
     UErrorCode status = U_ZERO_ERROR;
     const UScriptCode script = uscript_getScript(cp, &status);

@@ -4,6 +4,7 @@
 #define LEADROUTE_NORMALIZE_TEXT_FOLD_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,11 @@ bool FoldToAsciiGenerally(std::string_view in, std::string* out);
 // its control characters spaces (ASCII without NUL, not too long): a
 // reader that does both itself may skip the copy.
 bool FoldsToItself(std::string_view in);
+
+// Takes the first code point of *rest (UTF-8) into *cp, its bytes into
+// *bytes, and moves *rest past it; false (nothing moved) when *rest does
+// not begin with a valid one.
+bool NextCodePoint(std::string_view* rest, std::int32_t* cp, std::string_view* bytes);
 
 // Whether every letter of `in` (UTF-8) is a Latin one: "A.O. Smith Société"
 // is, "ООО Ромашка" and "ACME株式会社" are not. False for invalid UTF-8.
