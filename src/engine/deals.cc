@@ -126,6 +126,18 @@ void Engine::Deals::SetPolicy(const ConflictPolicy& policy) {
   options_.conflict = policy;
 }
 
+Status Engine::Deals::PendingOnlyAsItIs(const Opportunity& opp, std::string_view field) const {
+  if (opp.status != OpportunityStatus::kPending) return Status::Ok();
+  // "pending" as get_opportunity answers it, written back by a CRM's
+  // sync (it was refused): an update of a registration awaiting review,
+  // which stays so. A record is not made pending by an update: only
+  // register decides that, and review_registration ends it.
+  if (index_.StatusOf(opp.id) == OpportunityStatus::kPending) return Status::Ok();
+  return Status::InvalidArgument(
+      "pending only for a registration awaiting review (register decides it)",
+      FieldPath(field, "status"));
+}
+
 Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
   if (Status s = ValidateOpportunity(opp, "opportunity"); !s.ok()) return s;
   index::OpportunityIndex::Prepared record;
@@ -133,6 +145,7 @@ Status Engine::Deals::Upsert(const Opportunity& opp, bool* created) {
     return s;
   }
   std::lock_guard write(write_mu_);
+  if (Status s = PendingOnlyAsItIs(opp, "opportunity"); !s.ok()) return s;
   MakeRoom(1, record.packed.size(), 1);
   index_.Prefetch(record);  // writers are excluded; readers only read
   std::unique_lock lock(mu_);
@@ -289,14 +302,15 @@ std::vector<Status> Engine::Deals::UpsertMany(
   std::vector<std::string> group;
   for (std::size_t from = 0; from < opps.size(); from += kGroup) {
     const std::size_t to = std::min(opps.size(), from + kGroup);
+    std::lock_guard write(write_mu_);
     group.clear();
     std::size_t bytes = 0;
     for (std::size_t i = from; i < to; ++i) {
+      if (statuses[i].ok()) statuses[i] = PendingOnlyAsItIs(opps[i], "opportunity");
       if (!statuses[i].ok()) continue;
       bytes += records[i].packed.size();
       if (log_) group.push_back(std::move(encoded[i]));
     }
-    std::lock_guard write(write_mu_);
     MakeRoom(to - from, bytes, to - from);
     for (std::size_t i = from; i < to; ++i) {
       if (statuses[i].ok()) index_.Prefetch(records[i]);

@@ -28,6 +28,9 @@ class Engine::Deals {
   void SetPolicy(const ConflictPolicy& policy);
 
   Status Upsert(const Opportunity& opp, bool* created);
+  // OK unless `opp` says "pending" and its record is not a registration
+  // awaiting review (-32602 `field`.status). REQUIRES: write_mu_ held.
+  Status PendingOnlyAsItIs(const Opportunity& opp, std::string_view field) const;
   std::vector<Status> UpsertMany(const std::vector<Opportunity>& opps,
                                  std::size_t* created, std::vector<bool>* created_each);
   Status Close(std::string_view id, OpportunityStatus status, std::string_view actor);

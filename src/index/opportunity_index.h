@@ -108,6 +108,12 @@ class OpportunityIndex {
   // when its history says nothing of then.
   Owner OwnerAt(std::uint32_t slot, std::int64_t t) const;
 
+  // The status of `id`'s record, none when there is no such record.
+  std::optional<OpportunityStatus> StatusOf(std::string_view id) const {
+    const std::int64_t slot = Find(id);
+    if (slot < 0) return std::nullopt;
+    return slots_[static_cast<std::size_t>(slot)].status;
+  }
   std::optional<Opportunity> Get(std::string_view id) const;
   bool Contains(std::string_view id) const { return Find(id) >= 0; }
 

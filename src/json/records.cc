@@ -91,9 +91,12 @@ Status DecodeOpportunity(od::value& v, std::string_view path, Opportunity* out) 
     std::string status;
     if (Status r = ReadString(value, field, &status); !r.ok()) return r;
     if (status.empty()) return Status::Ok();
+    // "pending" is read (what get_opportunity answers, written back by a
+    // CRM's sync); the engine takes it only for a registration pending.
     auto parsed = ParseStatus(status);
-    if (!parsed || *parsed == OpportunityStatus::kPending) {
-      return Status::InvalidArgument("must be open, won, lost, expired or withdrawn", field);
+    if (!parsed) {
+      return Status::InvalidArgument("must be open, pending, won, lost, expired or withdrawn",
+                                     field);
     }
     out->status = *parsed;
     return Status::Ok();

@@ -527,6 +527,28 @@ TEST_F(DealsTest, RegisterSendsWeakEvidenceToReview) {
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->status, RegisterStatus::kReview) << r->matches.size();
   EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kPending);
+
+  // A CRM's sync writes back what it read: "pending" for the registration
+  // awaiting review (it was refused), one by one or in a batch; it stays
+  // pending. No update makes a record pending.
+  Opportunity read_back = *engine_->GetOpportunity("d1");
+  read_back.amount = 1200;
+  bool created = true;
+  ASSERT_TRUE(engine_->UpsertOpportunity(read_back, &created).ok());
+  EXPECT_FALSE(created);
+  std::size_t count = 0;
+  ASSERT_TRUE(engine_->UpsertOpportunities({read_back}, &count).front().ok());
+  EXPECT_EQ(engine_->GetOpportunity("d1")->status, OpportunityStatus::kPending);
+  Opportunity made_pending = Opp("o1", "p1", stored);
+  made_pending.status = OpportunityStatus::kPending;
+  const Status refused = engine_->UpsertOpportunity(made_pending, &created);
+  EXPECT_EQ(refused.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(refused.field(), "opportunity.status");
+  Opportunity fresh = Opp("new", "p1", Company("Fresh Inc.", "US"));
+  fresh.status = OpportunityStatus::kPending;
+  EXPECT_FALSE(engine_->UpsertOpportunities({fresh}, &count).front().ok());
+  EXPECT_FALSE(engine_->GetOpportunity("new"));
+  EXPECT_EQ(engine_->GetOpportunity("o1")->status, OpportunityStatus::kOpen);
 }
 
 TEST_F(DealsTest, AChannelManagerDecidesPendingRegistrations) {
