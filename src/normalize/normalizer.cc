@@ -74,9 +74,18 @@ std::string ProfilePath(std::string_view url) {
   const std::string_view query =
       query_at == std::string_view::npos ? std::string_view() : path.substr(query_at + 1);
   path = path.substr(0, path.find_first_of("?#"));
-  auto lower = [](std::string_view in) {
+  // A segment as a key: lower-cased, of a URL's unreserved characters
+  // and '%' only, at most 128 (anything else, a control character or a
+  // space, names no page: the bare host keys then).
+  bool clean = true;
+  auto lower = [&clean](std::string_view in) {
     std::string out;
-    for (char c : in) out.push_back(normalize::AsciiLower(c));
+    clean = clean && in.size() <= 128;
+    for (char c : in) {
+      clean = clean && (normalize::IsAsciiAlnum(normalize::AsciiLower(c)) || c == '.' ||
+                        c == '_' || c == '-' || c == '~' || c == '%' || c == '@' || c == '+');
+      out.push_back(normalize::AsciiLower(c));
+    }
     return out;
   };
   std::vector<std::string_view> segments;
@@ -94,7 +103,10 @@ std::string ProfilePath(std::string_view url) {
     for (std::string_view rest = query; !rest.empty();) {
       const std::size_t amp = rest.find('&');
       const std::string_view field = rest.substr(0, amp);
-      if (field.starts_with("id=") && field.size() > 3) return "profile.php?id=" + lower(field.substr(3));
+      if (field.starts_with("id=") && field.size() > 3) {
+        const std::string id = lower(field.substr(3));
+        return clean ? "profile.php?id=" + id : std::string();
+      }
       rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     }
     return {};
@@ -107,10 +119,11 @@ std::string ProfilePath(std::string_view url) {
                                                 "showcase", "channel", "c", "user", "profile",
                                                 "people", "pub", "view", "org", "orgs", "s",
                                                 "site", "a", "p"};
+  if (!clean) return {};
   if (std::find(std::begin(kKinds), std::end(kKinds), first) == std::end(kKinds)) return first;
   if (segments.size() < 2) return {};  // a kind with nothing after it
   const std::string second = lower(segments[1]);
-  if (second == "category") return {};  // "pages/category/...": a directory
+  if (!clean || second == "category") return {};  // "pages/category/...": a directory
   return first + "/" + second;
 }
 

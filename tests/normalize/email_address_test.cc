@@ -108,6 +108,9 @@ TEST(EmailAddressTest, APageOnASocialNetworkNamesItsOwner) {
   EXPECT_EQ(domain_of("https://www.youtube.com/watch?v=abc"), "youtube.com");
   EXPECT_EQ(domain_of("https://www.linkedin.com/company/"), "linkedin.com");
   EXPECT_EQ(domain_of("https://www.facebook.com/pages/category/Restaurant/X-1"), "facebook.com");
+  // A path with a control character or a space names no page.
+  EXPECT_EQ(domain_of(std::string("facebook.com/con") + '\x01' + "toso"), "facebook.com");
+  EXPECT_EQ(domain_of("facebook.com/con toso"), "facebook.com");
   // A tenant platform's own name, and mail on it, are its own.
   EXPECT_EQ(domain_of("", "jane@squarespace.com"), "squarespace.com");
 }
