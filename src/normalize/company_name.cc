@@ -255,22 +255,27 @@ std::size_t CompanyName::MatchSuffix(const NameTokens& tokens, std::size_t begin
 }
 
 bool CompanyName::PrefixFormApplies(const PrefixForm& form, std::string_view country,
-                                    bool latin) const {
+                                    std::string_view name, bool ascii) const {
   if (form.worldwide) return true;
   if (!country.empty()) {
     return std::binary_search(form.countries.begin(), form.countries.end(), country);
   }
-  return !latin || form.distinctive;
+  // Latin script, not ASCII alone, says whether a short form is the Latin
+  // one ("A.O.\u00a0Smith", "A.O. Smith Société"; the review of this rule
+  // found a no-break space or an accent undo it). Asked only here: most
+  // names meet no form written first.
+  return form.distinctive || (!ascii && !WrittenInLatin(name));
 }
 
 std::size_t CompanyName::MatchPrefix(const NameTokens& tokens, std::size_t begin,
                                      std::size_t end, std::string_view country,
-                                     bool latin) const {
+                                     std::string_view name, bool ascii) const {
   auto first = prefix_first_words_.find(tokens.Token(begin));
   if (first == prefix_first_words_.end()) return 0;
   for (std::size_t k = std::min(first->second, end - begin - 1); k >= 1; --k) {
     auto form = prefix_forms_.find(tokens.Span(begin, begin + k));
-    if (form != prefix_forms_.end() && PrefixFormApplies(form->second, country, latin)) {
+    if (form != prefix_forms_.end() &&
+        PrefixFormApplies(form->second, country, name, ascii)) {
       return k;
     }
   }
@@ -280,10 +285,6 @@ std::size_t CompanyName::MatchPrefix(const NameTokens& tokens, std::size_t begin
 bool CompanyName::Strip(std::string_view name, std::string_view country,
                         NameTokens* tokens, std::size_t* begin, std::size_t* end) const {
   const bool ascii = FoldsToItself(name);
-  // Latin script, not ASCII alone, says whether a short form written first
-  // is the Latin one ("A.O.\u00a0Smith", "A.O. Smith Société"; the review
-  // of this rule found a no-break space or an accent undo it).
-  const bool latin = ascii || WrittenInLatin(name);
   if (ascii) {
     TokenizeName(name, tokens);  // which lower-cases as it reads
   } else {
@@ -308,23 +309,23 @@ bool CompanyName::Strip(std::string_view name, std::string_view country,
     if (k == 0) break;
     e -= k;
   }
-  if (e - b > 1) b += MatchPrefix(*tokens, b, e, country, latin);
+  if (e - b > 1) b += MatchPrefix(*tokens, b, e, country, name, ascii);
   *begin = b;
   *end = e;
   return true;
 }
 
-bool CompanyName::KeyAndSignificant(std::string_view name, std::string_view country,
-                                    std::string* key,
-                                    std::vector<std::string>* significant) const {
+bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::string* key,
+                        std::vector<std::string>* significant) const {
   key->clear();
-  significant->clear();
+  if (significant != nullptr) significant->clear();
   thread_local NameTokens t;
   std::size_t b = 0, e = 0;
   if (!Strip(name, country, &t, &b, &e)) return false;
   const Spelling spelling = SpellingOf(country);
   if (spelling == Spelling::kAsWritten || !HasSpelledLetter(t.Span(b, e), spelling)) {
     key->assign(t.Span(b, e));
+    if (significant == nullptr) return true;
     for (std::size_t i = b; i < e; ++i) {
       const std::string_view token = t.Token(i);
       if (!IsStopword(token)) significant->emplace_back(token);
@@ -335,26 +336,24 @@ bool CompanyName::KeyAndSignificant(std::string_view name, std::string_view coun
     if (i != b) key->push_back(' ');
     const std::size_t at = key->size();
     AppendSpelled(t.Token(i), spelling, key);
+    if (significant == nullptr) continue;
+    // A stopword as written or as spelled.
     const std::string_view token = std::string_view(*key).substr(at);
     if (!IsStopword(t.Token(i)) && !IsStopword(token)) significant->emplace_back(token);
   }
   return true;
 }
 
+bool CompanyName::KeyAndSignificant(std::string_view name, std::string_view country,
+                                    std::string* key,
+                                    std::vector<std::string>* significant) const {
+  return KeyOf(name, country, key, significant);
+}
+
 std::optional<std::string> CompanyName::Key(std::string_view name,
                                             std::string_view country) const {
-  thread_local NameTokens t;
-  std::size_t b = 0, e = 0;
-  if (!Strip(name, country, &t, &b, &e)) return std::nullopt;
-  const Spelling spelling = SpellingOf(country);
-  if (spelling == Spelling::kAsWritten || !HasSpelledLetter(t.Span(b, e), spelling)) {
-    return std::string(t.Span(b, e));
-  }
   std::string key;
-  for (std::size_t i = b; i < e; ++i) {
-    if (i != b) key.push_back(' ');
-    AppendSpelled(t.Token(i), spelling, &key);
-  }
+  if (!KeyOf(name, country, &key, nullptr)) return std::nullopt;
   return key;
 }
 

@@ -90,10 +90,10 @@ class CompanyName {
   // tokens [begin, end) spans, or 0; never all of them.
   std::size_t MatchSuffix(const NameTokens& tokens, std::size_t begin,
                           std::size_t end) const;
-  // `latin`: the name was written in ASCII.
+  // `name`: as given; `ascii`: whether it is all ASCII.
   std::size_t MatchPrefix(const NameTokens& tokens, std::size_t begin,
                           std::size_t end, std::string_view country,
-                          bool latin) const;
+                          std::string_view name, bool ascii) const;
 
   // Where a form written first is one (legal_forms.tsv's jurisdictions,
   // the union of its spellings'; "ооо" and "ooo" fold alike).
@@ -103,8 +103,12 @@ class CompanyName {
     bool distinctive = false;
     std::vector<std::string> countries;  // upper case, sorted
   };
+  // Key() into *key and, unless null, the significant words into
+  // *significant: KeyAndSignificant() and Key() in one reading.
+  bool KeyOf(std::string_view name, std::string_view country, std::string* key,
+             std::vector<std::string>* significant) const;
   bool PrefixFormApplies(const PrefixForm& form, std::string_view country,
-                         bool latin) const;
+                         std::string_view name, bool ascii) const;
 
   // Legal forms as their tokens joined by spaces: "gmbh co kg".
   StringSet suffix_forms_;

@@ -109,11 +109,6 @@ bool WithAsciiDigits(std::string_view number, std::string* out) {
   return true;
 }
 
-bool IsAsciiText(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 // The key must read back as itself, or a deal stored under it would not be
 // found by its own key. libphonenumber's E.164 is not always a fixed point:
 // "+52 1 55 ..." (Mexico's old mobile prefix) reads again as "+52 55 ...".
@@ -121,7 +116,7 @@ bool IsAsciiText(std::string_view s) {
 std::optional<std::string> Key(std::string_view number, std::string_view country,
                                bool fast, bool* unsure = nullptr) {
   std::string ascii;
-  if (!IsAsciiText(number)) {
+  if (!IsAscii(number)) {
     // The limit is the digits' (a full-width digit is three bytes): on the
     // number rewritten, the input's bytes bounded more loosely.
     if (number.size() > 4 * kMaxPhoneInput || !WithAsciiDigits(number, &ascii)) {

@@ -50,19 +50,6 @@ void AppendLowerAscii(std::string_view s, std::string* out) {
   out->resize(static_cast<std::size_t>(w - out->data()));
 }
 
-bool IsAscii(std::string_view s) {
-  const char* p = s.data();
-  std::size_t n = s.size();
-  std::uint64_t high = 0;  // the top bits of eight bytes at a time
-  for (; n >= 8; p += 8, n -= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    high |= w;
-  }
-  for (; n > 0; ++p, --n) high |= static_cast<unsigned char>(*p);
-  return (high & 0x8080808080808080ULL) == 0;
-}
-
 // AppendLowerAscii() of text known to be ASCII, one lookup a byte.
 void AppendLowerAsciiOnly(std::string_view s, std::string* out) {
   const std::size_t start = out->size();
@@ -130,6 +117,19 @@ bool AppendTransliterated(std::string_view run, std::string* out) {
 }
 
 }  // namespace
+
+bool IsAscii(std::string_view s) {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t high = 0;  // the top bits of eight bytes at a time
+  for (; n >= 8; p += 8, n -= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    high |= w;
+  }
+  for (; n > 0; ++p, --n) high |= static_cast<unsigned char>(*p);
+  return (high & 0x8080808080808080ULL) == 0;
+}
 
 std::string_view TrimAscii(std::string_view s) {
   std::size_t b = 0;

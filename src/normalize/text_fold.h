@@ -33,6 +33,9 @@ bool FoldToAsciiGenerally(std::string_view in, std::string* out);
 // reader that does both itself may skip the copy.
 bool FoldsToItself(std::string_view in);
 
+// Whether every byte of `s` is ASCII (eight at a time).
+bool IsAscii(std::string_view s);
+
 // Takes the first code point of *rest (UTF-8) into *cp, its bytes into
 // *bytes, and moves *rest past it; false (nothing moved) when *rest does
 // not begin with a valid one.
