@@ -12,6 +12,7 @@ namespace leadroute::index {
 namespace {
 
 constexpr std::size_t kMaxTokenKeys = 3;
+constexpr std::size_t kMinSkeleton = 3;
 
 // The posting keys' hash: part of the snapshot format (a change needs a new
 // one, whose restore rebuilds the postings). wyhash's reading of a text
@@ -84,7 +85,54 @@ std::string_view FirstWord(std::string_view s) {
   return s.substr(0, s.find(' '));
 }
 
-void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
+// A company name's text by its skeleton (CompanySkeleton), in *buffer, or
+// as it is where the skeleton has fewer than kMinSkeleton characters: that
+// would name too many words.
+std::string_view SkeletonOr(std::string_view text, std::string* buffer) {
+  const std::string_view skeleton = CompanySkeleton(text, buffer);
+  return skeleton.size() >= kMinSkeleton ? skeleton : text;
+}
+
+enum class Side { kStored, kQuery };
+
+// A company name's keys. A name of one word is posted under its key and,
+// where significant, its skeleton (CompanySkeleton) as a word; a name of
+// several words under its skeleton as a whole, and its significant words
+// each under theirs (at most kMaxTokenKeys). Skeletons are shared by a
+// name's spellings with a typing error ("Schnieder Electric", "Volkswagon
+// AG") and by names written together or apart ("MicroSystems", "Micro
+// Systems"): the scorer compares the names. A whole name's skeleton and a
+// word's are one kind of key, so that a query of either form meets a
+// stored name of the other with the keys a build without skeletons
+// looked up; a whole name of several words is looked up as a company
+// (strong: its list is read to the newest that count), a word as a word.
+void CompanyKeys(const Features& f, Side side, std::vector<LookupKey>* keys) {
+  if (f.company.empty()) return;
+  thread_local std::string buffer;
+  if (f.company.find(' ') == std::string::npos) {
+    Add(keys, KeyKind::kCompany, f.company);
+    // A word of no significance is no posted word, but meets a name of
+    // several words written apart.
+    if (side == Side::kQuery && f.company_tokens.empty()) {
+      Add(keys, KeyKind::kCompanyToken, SkeletonOr(f.company, &buffer));
+    }
+  } else {
+    keys->push_back({KeyKind::kCompanySkeleton,
+                     HashKey(KeyKind::kCompanyToken, SkeletonOr(f.company, &buffer))});
+  }
+  std::size_t tokens = 0;
+  std::string_view rest = f.company_tokens;
+  while (!rest.empty() && tokens < kMaxTokenKeys) {
+    const std::string_view word = FirstWord(rest);
+    if (word.size() > 1) {
+      Add(keys, KeyKind::kCompanyToken, SkeletonOr(word, &buffer));
+      ++tokens;
+    }
+    rest.remove_prefix(std::min(rest.size(), word.size() + 1));
+  }
+}
+
+void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys) {
   ForEachId(f.ids, [&](std::string_view type, std::string_view value) {
     Add(keys, KeyKind::kIdentifier, type, value);
     // Stored and looked up without a country prefix too, so that
@@ -96,17 +144,7 @@ void CommonKeys(const Features& f, std::vector<LookupKey>* keys) {
   if (!f.domain.empty()) Add(keys, KeyKind::kDomain, f.domain);
   if (!f.email.empty()) Add(keys, KeyKind::kEmail, f.email);
   if (!f.phone.empty()) Add(keys, KeyKind::kPhone, f.phone);
-  if (!f.company.empty()) Add(keys, KeyKind::kCompany, f.company);
-  std::size_t tokens = 0;
-  std::string_view rest = f.company_tokens;
-  while (!rest.empty() && tokens < kMaxTokenKeys) {
-    const std::string_view word = FirstWord(rest);
-    if (word.size() > 1) {
-      Add(keys, KeyKind::kCompanyToken, word);
-      ++tokens;
-    }
-    rest.remove_prefix(std::min(rest.size(), word.size() + 1));
-  }
+  CompanyKeys(f, side, keys);
   // Keys of two fields joined: in a buffer each thread reuses.
   thread_local std::string joined;
   if (f.has_person()) {
@@ -182,6 +220,7 @@ bool IsStrongKind(KeyKind kind) {
     case KeyKind::kDomain:
     case KeyKind::kEmail:
     case KeyKind::kCompany:
+    case KeyKind::kCompanySkeleton:
     case KeyKind::kAddress:
     case KeyKind::kIdentifier:
       return true;
@@ -257,7 +296,7 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
 
 void StoredKeys(const Features& f, std::vector<LookupKey>* keys) {
   keys->clear();
-  CommonKeys(f, keys);
+  CommonKeys(f, Side::kStored, keys);
   if (!f.company_acronym.empty()) {
     Add(keys, KeyKind::kAcronym, f.company_acronym);
   }
@@ -265,7 +304,7 @@ void StoredKeys(const Features& f, std::vector<LookupKey>* keys) {
 
 void QueryKeys(const Features& f, std::vector<LookupKey>* keys) {
   keys->clear();
-  CommonKeys(f, keys);
+  CommonKeys(f, Side::kQuery, keys);
   // "IBM" finds "International Business Machines" and the other way round.
   if (!f.company.empty() && f.company.find(' ') == std::string::npos) {
     Add(keys, KeyKind::kAcronym, f.company);

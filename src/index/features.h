@@ -69,7 +69,7 @@ enum class KeyKind : std::uint8_t {
   kPhone,
   kCompany,
   kAcronym,        // stored: initials of multi-word names
-  kCompanyToken,   // stored: each significant word
+  kCompanyToken,   // stored: each significant word's skeleton
   kPerson,         // canonical given + surname
   kPostalNumber,   // postal code + house number
   kPostalSurname,  // postal code + Soundex of the surname
@@ -80,6 +80,9 @@ enum class KeyKind : std::uint8_t {
   kCityStreet,     // city + street
   kId,             // the opportunity's id (OpportunityIndex's id lookup)
   kIdentifier,     // an identifier's type + value (Party::ids)
+  // A name of several words by its skeleton (CompanySkeleton), in place
+  // of kCompany: hashed as a kCompanyToken, looked up as a strong key.
+  kCompanySkeleton,
 };
 
 // The value without a leading two-letter prefix ("DE129273398" ->

@@ -359,7 +359,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0014"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0015"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -369,7 +369,10 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0013", the same layout, its records' features derived by
+// Read too: "LROI0014", the same layout, its postings under the keys of an
+// earlier build (a company name of several words under its key, its words
+// as they are, not by their skeletons): Restore() rebuilds them from the
+// records; "LROI0013", the same layout, its records' features derived by
 // an earlier normalizer (a legal form written first, "AO" or "PT", removed
 // from a company name in every country; "Calle Mayor, 5" read without its
 // number; "Mueller GmbH" in Germany apart from "Müller GmbH"; "Plan B
@@ -404,7 +407,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '4'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '5'};
+constexpr char kSaveMagicV14[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '4'};
 constexpr char kSaveMagicV13[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '3'};
 constexpr char kSaveMagicV12[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '2'};
 constexpr char kSaveMagicV11[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '1'};
@@ -510,6 +514,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v11 = std::memcmp(in.data(), kSaveMagicV11, sizeof(kSaveMagicV11)) == 0;
   const bool v12 = std::memcmp(in.data(), kSaveMagicV12, sizeof(kSaveMagicV12)) == 0;
   const bool v13 = std::memcmp(in.data(), kSaveMagicV13, sizeof(kSaveMagicV13)) == 0;
+  const bool v14 = std::memcmp(in.data(), kSaveMagicV14, sizeof(kSaveMagicV14)) == 0;
   // The same layout, posting keys hashed by an earlier function (LROI0006
   // to LROI0008).
   const bool earlier_hashes = v6 || v7 || v8;
@@ -525,8 +530,11 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // S.A." as "plan bsa", Han written onto Latin letters one word,
   // full-width digits no phone).
   const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12 || v13;
+  // Postings under other keys (before LROI0015, company names' by their
+  // words as they are; LROI0014 has this build's layout and features).
+  const bool earlier_keys = earlier_features || v14;
   const bool former = v3 || v4 || v5;  // another posting table
-  if (!former && !earlier_features &&
+  if (!former && !earlier_keys &&
       std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");
   }
@@ -617,7 +625,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // is given; a former posting table's records are packed again in any
   // case. Postings under keys this build does not hash so are rebuilt.
   const bool refeature = (former || earlier_features) && featurer != nullptr;
-  if (former || refeature || earlier_hashes) {
+  if (former || refeature || earlier_hashes || earlier_keys) {
     try {
       if (former || refeature) RepackRecords(refeature ? featurer : nullptr);
       RebuildPostings();
@@ -628,7 +636,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   }
   // Restored without a featurer, features of an earlier normalizer stay
   // (and the format with them, so a later restore derives them again).
-  restored_from_earlier_format_ = former || earlier_hashes || refeature;
+  restored_from_earlier_format_ = former || earlier_hashes || v14 || refeature;
   return Status::Ok();
 }
 

@@ -208,6 +208,32 @@ bool IsAcronymOf(std::string_view acronym, std::string_view tokens) {
   return true;
 }
 
+std::string_view CompanySkeleton(std::string_view key, std::string* buffer) {
+  // Per byte: skipped, a vowel, a consonant, a digit.
+  enum : std::uint8_t { kSkip, kVowel, kConsonant, kDigit };
+  static constexpr auto kClass = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = kConsonant;
+    for (char c : std::string_view("aeiouy")) t[static_cast<unsigned char>(c)] = kVowel;
+    for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+    return t;
+  }();
+  if (buffer->size() < key.size()) buffer->resize(key.size());
+  char* const begin = buffer->data();
+  char* o = begin;
+  char last = 0;  // the character before, spaces skipped
+  for (char c : key) {
+    const std::uint8_t k = kClass[static_cast<unsigned char>(c)];
+    if (k == kSkip) continue;
+    // Digits stand as they are: "Studio 54" is not "Studio 5", nor 45.
+    const bool keep = o == begin || k == kDigit || (k == kConsonant && c != last);
+    last = c;
+    *o = c;
+    o += keep;
+  }
+  return {begin, static_cast<std::size_t>(o - begin)};
+}
+
 std::string Soundex(std::string_view word) {
   // a e i o u y h w -> 0 (h, w do not separate equal codes).
   static constexpr char kCodes[] = "01230120022455012623010202";

@@ -39,6 +39,16 @@ bool SameDomainName(std::string_view a, std::string_view b);
 // "ibm" vs "international business machines".
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens);
 
+// A company key's consonant skeleton: its letters and digits without the
+// spaces between words, vowels (a, e, i, o, u, y) after the first
+// character dropped, and a letter written twice in a row once; digits
+// stay as they are ("schneider electric", "schnieder electric" ->
+// "schndrlctrc"; "micro soft", "microsoft" -> "mcrsft"). Names that differ
+// by a vowel, a swap of a vowel with its neighbour, a doubled letter or a
+// space share it. Written into *buffer (grown when shorter than `key`,
+// never shrunk), valid until its next change.
+std::string_view CompanySkeleton(std::string_view key, std::string* buffer);
+
 // American Soundex code ("robert" -> "r163"); empty for no letters.
 std::string Soundex(std::string_view word);
 

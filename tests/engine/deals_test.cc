@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
+#include <tuple>
 
 #include "leadroute/engine.h"
 
@@ -367,6 +368,31 @@ TEST_F(DealsTest, AcronymsAreEvidenceForReview) {
   EXPECT_EQ(r->status, RegisterStatus::kReview);
   ASSERT_FALSE(r->matches.empty());
   EXPECT_EQ(r->matches[0].opportunity_id, "o1");
+}
+
+// A name with a typing error, or a space more or less, shares no word with
+// the stored one (or only a generic one): its skeleton finds the
+// candidate, and the scorer's comparison of the names decides.
+TEST_F(DealsTest, TypingErrorsAndSpacesFindTheCandidate) {
+  Put(Opp("o1", "p1", Company("Volkswagen AG", "DE")));
+  Put(Opp("o2", "p1", Company("Schneider Electric SE", "FR")));
+  Put(Opp("o3", "p1", Company("Microsoft Corporation", "US")));
+  for (const auto& [name, country, id] :
+       {std::tuple{"Volkswagon AG", "DE", "o1"}, {"Schnieder Electric", "FR", "o2"},
+        {"Microsft Corp", "US", "o3"}}) {
+    // A typing error alone is no proof: review, not conflict.
+    auto r = engine_->Register(Opp(std::string("d-") + id, "p2", Company(name, country)));
+    ASSERT_TRUE(r.ok()) << name;
+    EXPECT_EQ(r->status, RegisterStatus::kReview) << name;
+    ASSERT_FALSE(r->matches.empty()) << name;
+    EXPECT_EQ(r->matches[0].opportunity_id, id) << name;
+  }
+  // Written apart, the same words: the same company.
+  const CheckResult r = CheckAs("p2", Company("Micro Soft Corp.", "US"));
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o3");
+  // Another company of a like skeleton stays clear.
+  EXPECT_EQ(CheckAs("p2", Company("Volkswagen AG", "US")).status, CheckStatus::kClear);
 }
 
 // A refused close or review changes nothing, not even the capacity the

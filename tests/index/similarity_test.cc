@@ -164,6 +164,34 @@ TEST(SimilarityTest, Acronyms) {
   EXPECT_FALSE(IsAcronymOf("hp inc", "hewlett packard"));
 }
 
+std::string Skeleton(std::string_view key) {
+  std::string buffer = "left over";
+  return std::string(CompanySkeleton(key, &buffer));
+}
+
+TEST(SimilarityTest, CompanySkeleton) {
+  // A vowel off, two letters swapped beside a vowel, a letter doubled.
+  EXPECT_EQ(Skeleton("schneider electric"), "schndrlctrc");
+  EXPECT_EQ(Skeleton("schnieder electric"), "schndrlctrc");
+  EXPECT_EQ(Skeleton("volkswagen"), Skeleton("volkswagon"));
+  EXPECT_EQ(Skeleton("accenture"), Skeleton("accentrue"));
+  EXPECT_EQ(Skeleton("siemens"), Skeleton("siemmens"));
+  // Written apart or together.
+  EXPECT_EQ(Skeleton("micro soft"), "mcrsft");
+  EXPECT_EQ(Skeleton("microsoft"), "mcrsft");
+  EXPECT_EQ(Skeleton("net app"), Skeleton("netapp"));
+  // The first character stays, vowel or not; digits stay as they are.
+  EXPECT_EQ(Skeleton("acme"), "acm");
+  EXPECT_EQ(Skeleton("studio 54"), "std54");
+  EXPECT_NE(Skeleton("customer 144"), Skeleton("customer 14"));
+  EXPECT_EQ(Skeleton("3m"), "3m");
+  // Other consonants, or another order of them, are another skeleton.
+  EXPECT_NE(Skeleton("schneider"), Skeleton("schreiner"));
+  EXPECT_NE(Skeleton("siemens"), Skeleton("siemes"));
+  EXPECT_EQ(Skeleton(""), "");
+  EXPECT_EQ(Skeleton("- &"), "");
+}
+
 TEST(SimilarityTest, Soundex) {
   EXPECT_EQ(Soundex("robert"), "r163");
   EXPECT_EQ(Soundex("rupert"), "r163");
