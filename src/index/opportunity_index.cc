@@ -359,7 +359,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0015"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0016"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -369,10 +369,13 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0014", the same layout, its postings under the keys of an
-// earlier build (a company name of several words under its key, its words
-// as they are, not by their skeletons): Restore() rebuilds them from the
-// records; "LROI0013", the same layout, its records' features derived by
+// Read too: "LROI0015", the same layout, its records' features derived by
+// an earlier normalizer (abbreviations in company names, "Intl", "St.",
+// kept as written): Restore() with a featurer derives them again;
+// "LROI0014", the same, its postings under the keys of an earlier build
+// as well (a company name of several words under its key, its words as
+// they are, not by their skeletons), rebuilt from the records with or
+// without a featurer, as are every earlier format's; "LROI0013", the same layout, its records' features derived by
 // an earlier normalizer (a legal form written first, "AO" or "PT", removed
 // from a company name in every country; "Calle Mayor, 5" read without its
 // number; "Mueller GmbH" in Germany apart from "Müller GmbH"; "Plan B
@@ -407,7 +410,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '5'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '6'};
+constexpr char kSaveMagicV15[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '5'};
 constexpr char kSaveMagicV14[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '4'};
 constexpr char kSaveMagicV13[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '3'};
 constexpr char kSaveMagicV12[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '2'};
@@ -515,6 +519,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v12 = std::memcmp(in.data(), kSaveMagicV12, sizeof(kSaveMagicV12)) == 0;
   const bool v13 = std::memcmp(in.data(), kSaveMagicV13, sizeof(kSaveMagicV13)) == 0;
   const bool v14 = std::memcmp(in.data(), kSaveMagicV14, sizeof(kSaveMagicV14)) == 0;
+  const bool v15 = std::memcmp(in.data(), kSaveMagicV15, sizeof(kSaveMagicV15)) == 0;
   // The same layout, posting keys hashed by an earlier function (LROI0006
   // to LROI0008).
   const bool earlier_hashes = v6 || v7 || v8;
@@ -528,13 +533,12 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // legal form written first removed in every country, a house number
   // after a comma lost, German umlauts spelled out read apart, "Plan B
   // S.A." as "plan bsa", Han written onto Latin letters one word,
-  // full-width digits no phone).
-  const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12 || v13;
-  // Postings under other keys (before LROI0015, company names' by their
-  // words as they are; LROI0014 has this build's layout and features).
-  const bool earlier_keys = earlier_features || v14;
+  // full-width digits no phone; LROI0014 and LROI0015: abbreviations in
+  // company names kept as written).
+  const bool earlier_features =
+      earlier_hashes || v9 || v10 || v11 || v12 || v13 || v14 || v15;
   const bool former = v3 || v4 || v5;  // another posting table
-  if (!former && !earlier_keys &&
+  if (!former && !earlier_features &&
       std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
     return malformed("not a snapshot of this version");
   }
@@ -625,7 +629,9 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // is given; a former posting table's records are packed again in any
   // case. Postings under keys this build does not hash so are rebuilt.
   const bool refeature = (former || earlier_features) && featurer != nullptr;
-  if (former || refeature || earlier_hashes || earlier_keys) {
+  // Postings of a build before LROI0015 are under other keys (company
+  // names by their words as written): rebuilt with or without a featurer.
+  if (former || earlier_features) {
     try {
       if (former || refeature) RepackRecords(refeature ? featurer : nullptr);
       RebuildPostings();
@@ -636,7 +642,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   }
   // Restored without a featurer, features of an earlier normalizer stay
   // (and the format with them, so a later restore derives them again).
-  restored_from_earlier_format_ = former || earlier_hashes || v14 || refeature;
+  restored_from_earlier_format_ = former || earlier_hashes || refeature;
   return Status::Ok();
 }
 

@@ -202,8 +202,26 @@ void TokenizeName(std::string_view folded, std::vector<std::string>* tokens) {
   for (std::size_t i = 0; i < t.size; ++i) tokens->emplace_back(t.Token(i));
 }
 
-CompanyName::CompanyName(std::string_view legal_forms,
-                         std::string_view stopwords) {
+namespace {
+
+// A word of one to eight bytes as an integer (its bytes, zero-padded), or 0.
+std::uint64_t PackWord(std::string_view word) {
+  if (word.empty() || word.size() > 8) return 0;
+  std::uint64_t packed = 0;
+  for (std::size_t i = word.size(); i-- > 0;) {
+    packed = packed << 8 | static_cast<unsigned char>(word[i]);
+  }
+  return packed;
+}
+
+std::size_t AbbreviationSlot(std::uint64_t packed, std::size_t slots) {
+  return static_cast<std::size_t>((packed * 0x9E3779B97F4A7C15ULL) >> 32) & (slots - 1);
+}
+
+}  // namespace
+
+CompanyName::CompanyName(std::string_view legal_forms, std::string_view stopwords,
+                         std::string_view abbreviations) {
   std::string folded;
   std::vector<std::string> tokens;
   std::string joined;
@@ -241,6 +259,33 @@ CompanyName::CompanyName(std::string_view legal_forms,
   ForEachDataLine(stopwords, [&](const std::vector<std::string_view>& cols) {
     if (FoldToAscii(cols[0], &folded)) stopwords_.insert(folded);
   });
+  std::size_t listed = 0;
+  ForEachDataLine(abbreviations, [&](const std::vector<std::string_view>& cols) {
+    const std::uint64_t packed = PackWord(cols[0]);
+    // (A full table would never end a probe: the list is far shorter.)
+    if (cols.size() < 2 || packed == 0 || ++listed >= kAbbreviationSlots) return;
+    std::size_t i = AbbreviationSlot(packed, kAbbreviationSlots);
+    while (abbreviations_[i].packed != 0 && abbreviations_[i].packed != packed) {
+      i = (i + 1) & (kAbbreviationSlots - 1);
+    }
+    abbreviations_[i] = Abbreviation{packed, std::string(cols[1]),
+                                     cols.size() > 2 && cols[2] == "inner"};
+    max_abbreviation_ = std::max(max_abbreviation_, cols[0].size());
+  });
+}
+
+std::string_view CompanyName::Expanded(const NameTokens& tokens, std::size_t i,
+                                       std::size_t end) const {
+  const std::string_view token = tokens.Token(i);
+  if (token.size() > max_abbreviation_) return token;
+  const std::uint64_t packed = PackWord(token);
+  if (packed == 0) return token;
+  for (std::size_t slot = AbbreviationSlot(packed, kAbbreviationSlots);;
+       slot = (slot + 1) & (kAbbreviationSlots - 1)) {
+    const Abbreviation& a = abbreviations_[slot];
+    if (a.packed == 0) return token;
+    if (a.packed == packed) return a.inner && i + 1 >= end ? token : std::string_view(a.word);
+  }
 }
 
 std::size_t CompanyName::MatchSuffix(const NameTokens& tokens, std::size_t begin,
@@ -323,7 +368,13 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
   std::size_t b = 0, e = 0;
   if (!Strip(name, country, &t, &b, &e)) return false;
   const Spelling spelling = SpellingOf(country);
-  if (spelling == Spelling::kAsWritten || !HasSpelledLetter(t.Span(b, e), spelling)) {
+  const bool spelled =
+      spelling != Spelling::kAsWritten && HasSpelledLetter(t.Span(b, e), spelling);
+  bool abbreviated = false;
+  for (std::size_t i = b; i < e && !abbreviated; ++i) {
+    abbreviated = Expanded(t, i, e).data() != t.Token(i).data();
+  }
+  if (!spelled && !abbreviated) {
     key->assign(t.Span(b, e));
     if (significant == nullptr) return true;
     for (std::size_t i = b; i < e; ++i) {
@@ -335,9 +386,14 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
   for (std::size_t i = b; i < e; ++i) {
     if (i != b) key->push_back(' ');
     const std::size_t at = key->size();
-    AppendSpelled(t.Token(i), spelling, key);
+    const std::string_view word = Expanded(t, i, e);
+    if (spelled) {
+      AppendSpelled(word, spelling, key);
+    } else {
+      key->append(word);
+    }
     if (significant == nullptr) continue;
-    // A stopword as written or as spelled.
+    // A stopword as written, expanded or spelled.
     const std::string_view token = std::string_view(*key).substr(at);
     if (!IsStopword(t.Token(i)) && !IsStopword(token)) significant->emplace_back(token);
   }

@@ -46,8 +46,10 @@ void TokenizeName(std::string_view folded, std::vector<std::string>* tokens);
 class CompanyName {
  public:
   // `legal_forms`: legal_forms.tsv (spelling, position, jurisdictions);
-  // `stopwords`: company_stopwords.txt.
-  CompanyName(std::string_view legal_forms, std::string_view stopwords);
+  // `stopwords`: company_stopwords.txt; `abbreviations`:
+  // company_abbreviations.tsv (abbreviation, word, "inner").
+  CompanyName(std::string_view legal_forms, std::string_view stopwords,
+              std::string_view abbreviations = {});
 
   // The name's tokens with legal forms removed (from the end, repeatedly,
   // and from the start for forms written first such as "OOO"; never the
@@ -68,6 +70,10 @@ class CompanyName {
   // folds as the umlaut does: "Mueller", "Müller" and "Muller" are one
   // key; in DK, NO, SE, FI and IS "ø" and "å" spelled "oe" and "aa" too
   // ("Oersted" is "Ørsted"; see AppendSpelled in the .cc).
+  //
+  // An abbreviated word stands for the word ("Acme Intl" is "acme
+  // international", "St. Gobain" "saint gobain"; an "inner" one only
+  // before another word: "Main St" keeps its "st").
   std::optional<std::string> Key(std::string_view name,
                                  std::string_view country = {}) const;
 
@@ -109,6 +115,9 @@ class CompanyName {
              std::vector<std::string>* significant) const;
   bool PrefixFormApplies(const PrefixForm& form, std::string_view country,
                          std::string_view name, bool ascii) const;
+  // The word token i of [begin, end) stands for: its expansion where it is
+  // an abbreviation, else itself.
+  std::string_view Expanded(const NameTokens& tokens, std::size_t i, std::size_t end) const;
 
   // Legal forms as their tokens joined by spaces: "gmbh co kg".
   StringSet suffix_forms_;
@@ -119,6 +128,17 @@ class CompanyName {
   StringMap<std::size_t> prefix_first_words_;
   std::size_t max_form_tokens_ = 0;
   StringSet stopwords_;
+  // Abbreviations of at most eight bytes, each packed into an integer
+  // (PackWord) in an open-addressed table of kAbbreviationSlots (0 =
+  // empty): a token is looked up with a multiply and a compare or two.
+  struct Abbreviation {
+    std::uint64_t packed = 0;
+    std::string word;
+    bool inner = false;  // only before another word
+  };
+  static constexpr std::size_t kAbbreviationSlots = 128;
+  std::vector<Abbreviation> abbreviations_ = std::vector<Abbreviation>(kAbbreviationSlots);
+  std::size_t max_abbreviation_ = 0;  // bytes of the longest
 };
 
 }  // namespace leadroute::normalize

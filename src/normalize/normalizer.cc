@@ -16,7 +16,7 @@ namespace leadroute {
 struct Normalizer::Impl {
   explicit Impl(std::unique_ptr<normalize::DomainName> d)
       : domains(std::move(d)),
-        company(data::kLegalForms, data::kCompanyStopwords),
+        company(data::kLegalForms, data::kCompanyStopwords, data::kCompanyAbbreviations),
         email(domains.get(), data::kFreemailDomains),
         person(data::kNicknames),
         address(data::kStreetTypes, data::kUnitDesignators) {
