@@ -69,7 +69,9 @@ struct MatchWeights {
   double postal_near = 0.5;       // one typing error: a character off, two swapped
   double postal_mismatch = -0.5;
   double city = 1.5;
-  double city_mismatch = -0.5;
+  // Another city (not close): with the country's 0.5 it takes a company
+  // name alone from a conflict to review (a namesake in another town).
+  double city_mismatch = -1.0;
   double address_cap = 4.0;       // an address alone stays below a conflict
   // Where one side's address names no place (neither postal code nor
   // city), it counts for at most this much: the street may lie in any town.

@@ -178,6 +178,32 @@ TEST_F(DealsTest, ACityAloneLiftsNothingToAConflict) {
   EXPECT_EQ(CheckAs("p2", person).status, CheckStatus::kConflict);
 }
 
+// The same company name in another city of the country: a namesake as
+// often as a second site ("Müller GmbH" in Hamburg and in München), so
+// review, not conflict (a review found it at 0.794). The same city, or a
+// domain both give, is a conflict.
+TEST_F(DealsTest, TheSameNameInAnotherCityIsForReview) {
+  Party hamburg = Company("Müller GmbH", "DE");
+  hamburg.city = "Hamburg";
+  Put(Opp("o1", "p1", hamburg));
+  Party munich = Company("Müller GmbH", "DE");
+  munich.city = "München";
+  auto r = engine_->Register(Opp("d1", "p2", munich));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kReview);
+  EXPECT_EQ(CheckAs("p3", hamburg).status, CheckStatus::kConflict);
+  // A typing error in the city is the city.
+  Party hamburgh = hamburg;
+  hamburgh.city = "Hamburgh";
+  EXPECT_EQ(CheckAs("p3", hamburgh).status, CheckStatus::kConflict);
+  Party with_domain = munich;
+  with_domain.domain = "mueller-gmbh.de";
+  Party stored = hamburg;
+  stored.domain = "mueller-gmbh.de";
+  Put(Opp("o2", "p1", stored));
+  EXPECT_EQ(CheckAs("p3", with_domain).status, CheckStatus::kConflict);
+}
+
 // One name written otherwise is the same company: its words in another
 // order, without a space, or with a generic word more (a review found
 // "Bau Müller GmbH" and "Müller Bau GmbH" at most in review). Generic words
