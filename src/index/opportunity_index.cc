@@ -359,7 +359,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0016"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0017"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -369,9 +369,11 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0015", the same layout, its records' features derived by
-// an earlier normalizer (abbreviations in company names, "Intl", "St.",
-// kept as written): Restore() with a featurer derives them again;
+// Read too: "LROI0016", the same layout, its records' features derived by
+// an earlier normalizer (a country named in another language in a company
+// name, "Deutschland", kept as written): Restore() with a featurer derives
+// them again; "LROI0015", the same, abbreviations in company names,
+// "Intl", "St.", kept as written as well;
 // "LROI0014", the same, its postings under the keys of an earlier build
 // as well (a company name of several words under its key, its words as
 // they are, not by their skeletons), rebuilt from the records with or
@@ -410,7 +412,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '6'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '7'};
+constexpr char kSaveMagicV16[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '6'};
 constexpr char kSaveMagicV15[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '5'};
 constexpr char kSaveMagicV14[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '4'};
 constexpr char kSaveMagicV13[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '3'};
@@ -520,6 +523,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v13 = std::memcmp(in.data(), kSaveMagicV13, sizeof(kSaveMagicV13)) == 0;
   const bool v14 = std::memcmp(in.data(), kSaveMagicV14, sizeof(kSaveMagicV14)) == 0;
   const bool v15 = std::memcmp(in.data(), kSaveMagicV15, sizeof(kSaveMagicV15)) == 0;
+  const bool v16 = std::memcmp(in.data(), kSaveMagicV16, sizeof(kSaveMagicV16)) == 0;
   // The same layout, posting keys hashed by an earlier function (LROI0006
   // to LROI0008).
   const bool earlier_hashes = v6 || v7 || v8;
@@ -534,9 +538,10 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // after a comma lost, German umlauts spelled out read apart, "Plan B
   // S.A." as "plan bsa", Han written onto Latin letters one word,
   // full-width digits no phone; LROI0014 and LROI0015: abbreviations in
-  // company names kept as written).
+  // company names kept as written; LROI0016: countries named in other
+  // languages in company names kept as written).
   const bool earlier_features =
-      earlier_hashes || v9 || v10 || v11 || v12 || v13 || v14 || v15;
+      earlier_hashes || v9 || v10 || v11 || v12 || v13 || v14 || v15 || v16;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !earlier_features &&
       std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {

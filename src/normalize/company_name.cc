@@ -204,18 +204,21 @@ void TokenizeName(std::string_view folded, std::vector<std::string>* tokens) {
 
 namespace {
 
-// A word of one to eight bytes as an integer (its bytes, zero-padded), or 0.
-std::uint64_t PackWord(std::string_view word) {
-  if (word.empty() || word.size() > 8) return 0;
-  std::uint64_t packed = 0;
+// A word of one to sixteen bytes as two integers (its bytes, zero-padded);
+// false for another length.
+bool PackWord(std::string_view word, std::uint64_t packed[2]) {
+  if (word.empty() || word.size() > 16) return false;
+  packed[0] = packed[1] = 0;
   for (std::size_t i = word.size(); i-- > 0;) {
-    packed = packed << 8 | static_cast<unsigned char>(word[i]);
+    std::uint64_t& half = packed[i / 8];
+    half = half << 8 | static_cast<unsigned char>(word[i]);
   }
-  return packed;
+  return true;
 }
 
-std::size_t AbbreviationSlot(std::uint64_t packed, std::size_t slots) {
-  return static_cast<std::size_t>((packed * 0x9E3779B97F4A7C15ULL) >> 32) & (slots - 1);
+std::size_t AbbreviationSlot(const std::uint64_t packed[2], std::size_t slots) {
+  const std::uint64_t h = (packed[0] ^ (packed[1] * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
+  return static_cast<std::size_t>(h >> 32) & (slots - 1);
 }
 
 }  // namespace
@@ -261,30 +264,32 @@ CompanyName::CompanyName(std::string_view legal_forms, std::string_view stopword
   });
   std::size_t listed = 0;
   ForEachDataLine(abbreviations, [&](const std::vector<std::string_view>& cols) {
-    const std::uint64_t packed = PackWord(cols[0]);
+    std::uint64_t packed[2];
     // (A full table would never end a probe: the list is far shorter.)
-    if (cols.size() < 2 || packed == 0 || ++listed >= kAbbreviationSlots) return;
+    if (cols.size() < 2 || !PackWord(cols[0], packed) || ++listed >= kAbbreviationSlots) return;
     std::size_t i = AbbreviationSlot(packed, kAbbreviationSlots);
-    while (abbreviations_[i].packed != 0 && abbreviations_[i].packed != packed) {
+    while (abbreviations_[i].packed[0] != 0 && (abbreviations_[i].packed[0] != packed[0] ||
+                                                abbreviations_[i].packed[1] != packed[1])) {
       i = (i + 1) & (kAbbreviationSlots - 1);
     }
-    abbreviations_[i] = Abbreviation{packed, std::string(cols[1]),
+    abbreviations_[i] = Abbreviation{{packed[0], packed[1]}, std::string(cols[1]),
                                      cols.size() > 2 && cols[2] == "inner"};
     max_abbreviation_ = std::max(max_abbreviation_, cols[0].size());
+    const std::size_t bit = FilterBit(cols[0]);
+    abbreviation_filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
   });
 }
 
-std::string_view CompanyName::Expanded(const NameTokens& tokens, std::size_t i,
-                                       std::size_t end) const {
-  const std::string_view token = tokens.Token(i);
-  if (token.size() > max_abbreviation_) return token;
-  const std::uint64_t packed = PackWord(token);
-  if (packed == 0) return token;
+std::string_view CompanyName::Expanded(std::string_view token, bool last) const {
+  std::uint64_t packed[2];
+  if (!MayBeAbbreviation(token) || !PackWord(token, packed)) return token;
   for (std::size_t slot = AbbreviationSlot(packed, kAbbreviationSlots);;
        slot = (slot + 1) & (kAbbreviationSlots - 1)) {
     const Abbreviation& a = abbreviations_[slot];
-    if (a.packed == 0) return token;
-    if (a.packed == packed) return a.inner && i + 1 >= end ? token : std::string_view(a.word);
+    if (a.packed[0] == 0) return token;
+    if (a.packed[0] == packed[0] && a.packed[1] == packed[1]) {
+      return a.inner && last ? token : std::string_view(a.word);
+    }
   }
 }
 
@@ -372,7 +377,8 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
       spelling != Spelling::kAsWritten && HasSpelledLetter(t.Span(b, e), spelling);
   bool abbreviated = false;
   for (std::size_t i = b; i < e && !abbreviated; ++i) {
-    abbreviated = Expanded(t, i, e).data() != t.Token(i).data();
+    const std::string_view token = t.Token(i);
+    abbreviated = MayBeAbbreviation(token) && Expanded(token, i + 1 == e).data() != token.data();
   }
   if (!spelled && !abbreviated) {
     key->assign(t.Span(b, e));
@@ -386,7 +392,7 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
   for (std::size_t i = b; i < e; ++i) {
     if (i != b) key->push_back(' ');
     const std::size_t at = key->size();
-    const std::string_view word = Expanded(t, i, e);
+    const std::string_view word = Expanded(t.Token(i), i + 1 == e);
     if (spelled) {
       AppendSpelled(word, spelling, key);
     } else {

@@ -115,9 +115,25 @@ class CompanyName {
              std::vector<std::string>* significant) const;
   bool PrefixFormApplies(const PrefixForm& form, std::string_view country,
                          std::string_view name, bool ascii) const;
-  // The word token i of [begin, end) stands for: its expansion where it is
-  // an abbreviation, else itself.
-  std::string_view Expanded(const NameTokens& tokens, std::size_t i, std::size_t end) const;
+  // The word `token` stands for: its expansion where it is an
+  // abbreviation (an "inner" one only when not `last`), else itself.
+  std::string_view Expanded(std::string_view token, bool last) const;
+  // Whether `token` may be an abbreviation: false for most tokens, at the
+  // cost of a few instructions.
+  bool MayBeAbbreviation(std::string_view token) const {
+    if (token.empty() || token.size() > max_abbreviation_) return false;
+    const std::size_t bit = FilterBit(token);
+    return (abbreviation_filter_[bit / 64] >> (bit % 64)) & 1;
+  }
+  // One of 1,024 bits for a word of at least one byte, from its length and
+  // its first two and last bytes.
+  static std::size_t FilterBit(std::string_view word) {
+    const auto at = [&](std::size_t i) {
+      return static_cast<std::size_t>(static_cast<unsigned char>(word[i]));
+    };
+    return (word.size() * 131 + at(0) * 37 + at(word.size() > 1 ? 1 : 0) * 7 +
+            at(word.size() - 1)) & 1023;
+  }
 
   // Legal forms as their tokens joined by spaces: "gmbh co kg".
   StringSet suffix_forms_;
@@ -128,17 +144,20 @@ class CompanyName {
   StringMap<std::size_t> prefix_first_words_;
   std::size_t max_form_tokens_ = 0;
   StringSet stopwords_;
-  // Abbreviations of at most eight bytes, each packed into an integer
+  // Abbreviations of at most sixteen bytes, each packed into two integers
   // (PackWord) in an open-addressed table of kAbbreviationSlots (0 =
   // empty): a token is looked up with a multiply and a compare or two.
   struct Abbreviation {
-    std::uint64_t packed = 0;
+    std::uint64_t packed[2] = {0, 0};
     std::string word;
     bool inner = false;  // only before another word
   };
-  static constexpr std::size_t kAbbreviationSlots = 128;
+  static constexpr std::size_t kAbbreviationSlots = 256;
   std::vector<Abbreviation> abbreviations_ = std::vector<Abbreviation>(kAbbreviationSlots);
   std::size_t max_abbreviation_ = 0;  // bytes of the longest
+  // A bit per FilterBit() of every abbreviation: most tokens are passed
+  // over without being packed.
+  std::array<std::uint64_t, 16> abbreviation_filter_{};
 };
 
 }  // namespace leadroute::normalize

@@ -11,7 +11,7 @@ out=$(printf '%s\n' \
 lines=$(printf '%s\n' "$out" | wc -l)
 [ "$lines" -eq 3 ] || { echo "expected 3 lines, got $lines: $out"; exit 1; }
 printf '%s\n' "$out" | sed -n 1p | grep -q '"id":1,"result":{"version":' || { echo "bad ping: $out"; exit 1; }
-printf '%s\n' "$out" | sed -n 2p | grep -q '"company":"acme deutschland","domain":"acme.de","email":"j.doe@acme.de"' || { echo "bad normalize: $out"; exit 1; }
+printf '%s\n' "$out" | sed -n 2p | grep -q '"company":"acme germany","domain":"acme.de","email":"j.doe@acme.de"' || { echo "bad normalize: $out"; exit 1; }
 printf '%s\n' "$out" | sed -n 3p | grep -q '"code":-32700' || { echo "bad parse error: $out"; exit 1; }
 # A last line without a newline is still answered.
 printf '{"jsonrpc":"2.0","id":"x","method":"ping"}' | "$bin" pipe | grep -q '"id":"x"' || { echo "unterminated line unanswered"; exit 1; }

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "normalize/company_name.h"
+#include "normalize/word_list.h"
 #include "normalize/table.h"
 
 namespace leadroute {
@@ -112,6 +113,24 @@ TEST(CompanyNameTest, TokenizerAgreesWithTwoPassReference) {
     normalize::TokenizeName(text, &tokens);
     ASSERT_EQ(tokens, reference(text)) << "\"" << text << "\"";
   }
+}
+
+// Every abbreviation of company_abbreviations.tsv stands for its word
+// before another word, first or in the middle of a name (at its end, an
+// "inner" one stays, and some are legal forms there: "& Cie").
+TEST(CompanyNameTest, EveryListedAbbreviationIsSpelledOut) {
+  std::size_t listed = 0;
+  normalize::ForEachDataLine(data::kCompanyAbbreviations,
+                             [&](const std::vector<std::string_view>& cols) {
+    ASSERT_GE(cols.size(), 2u);
+    ++listed;
+    const std::string abbreviation(cols[0]), word(cols[1]);
+    EXPECT_EQ(TestNormalizer().Company(abbreviation + " zyxwv"), word + " zyxwv") << abbreviation;
+    EXPECT_EQ(TestNormalizer().Company("zyxwv " + abbreviation + " qvxz"),
+              "zyxwv " + word + " qvxz")
+        << abbreviation;
+  });
+  EXPECT_GT(listed, 60u);
 }
 
 TEST(CompanyNameTest, TokensDropGenericWords) {
