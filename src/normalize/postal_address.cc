@@ -153,6 +153,15 @@ bool IsNumberMarker(std::string_view w) {
   return w == "no" || w == "nr" || w == "nro" || w == "num";
 }
 
+// Whether `w` is a number's "bis", "ter" or "quater", as France, Belgium,
+// Italy, Monaco and Luxembourg write a second, third or fourth house at
+// one number (elsewhere "bis" may be German "to").
+bool IsBisTer(std::string_view w, std::string_view country) {
+  if (w != "bis" && w != "ter" && w != "quater") return false;
+  return country == "FR" || country == "BE" || country == "IT" || country == "MC" ||
+         country == "LU";
+}
+
 }  // namespace
 
 PostalAddress::PostalAddress(std::string_view street_types,
@@ -162,12 +171,27 @@ PostalAddress::PostalAddress(std::string_view street_types,
     if (cols.size() < 2) return;
     std::string canonical;
     if (!FoldToAscii(cols[1], &canonical)) return;
+    if (canonical == "-") canonical.clear();
     if (!FoldToAscii(cols[0], &folded)) return;
+    const bool end_of_word = cols.size() > 2 && folded.starts_with('-');
     std::string variant;
     for (char c : folded) {
       if (IsAsciiAlnum(c)) variant.push_back(c);
     }
-    if (!variant.empty()) street_types_.emplace(variant, canonical);
+    if (variant.empty()) return;
+    if (cols.size() < 3) {
+      street_types_.emplace(variant, canonical);
+      return;
+    }
+    for (std::string_view code : Split(cols[2], ',')) {
+      const std::string cc = CountryCode(code);
+      if (cc.empty()) continue;
+      if (end_of_word) {
+        local_suffixes_.push_back({cc, variant, canonical});
+      } else {
+        local_street_types_.emplace(cc + ":" + variant, canonical);
+      }
+    }
   });
   ForEachDataLine(unit_designators,
                   [&](const std::vector<std::string_view>& cols) {
@@ -297,6 +321,7 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
   // as Spain, Italy and Portugal write them ("Calle Mayor, 5", "Via Roma,
   // 10": a review found no address key for either).
   const std::vector<std::string_view> parts = Split(folded, ',');
+  const std::string cc = CountryCode(country);
   enum Pass { kNumberedTyped, kNumberless, kNumbered };
   std::string carried;
   for (const Pass pass : {kNumberedTyped, kNumberless, kNumbered}) {
@@ -320,7 +345,7 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
       const bool eligible = pass != kNumberedTyped || first || NamesStreetType(carried);
       first = false;
       if (eligible) {
-        if (auto street = StreetPart(carried, pass == kNumberless)) {
+        if (auto street = StreetPart(carried, pass == kNumberless, cc)) {
           *part_index = index;
           return street;
         }
@@ -336,7 +361,7 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
             std::none_of(carried.begin(), carried.end(), IsAsciiDigit)) {
           carried.push_back(' ');
           carried.append(parts[p + 1]);
-          if (auto street = StreetPart(carried, false)) {
+          if (auto street = StreetPart(carried, false, cc)) {
             *part_index = index + 1;
             return street;
           }
@@ -531,7 +556,8 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
 }
 
 std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
-                                                     bool numberless) const {
+                                                     bool numberless,
+                                                     std::string_view country) const {
   const std::vector<std::string_view> raw = Words(part);
 
   // Units ("Suite 900", "Apt 4b", "Unit C": a designator with its number or
@@ -586,26 +612,73 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
       words[number_at + 1].size() == 1 && IsAsciiAlpha(words[number_at + 1][0])) {
     letter_at = number_at + 1;
     parts.number += words[letter_at];
+  } else if (number_at + 1 < words.size() && IsBisTer(words[number_at + 1], country) &&
+             !(number_at + 2 < words.size() && IsNumber(words[number_at + 2]))) {
+    // "12 bis rue de la Paix" is "12bis" (not a range: "12 bis 14").
+    letter_at = number_at + 1;
+    parts.number += words[letter_at];
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string_view w = words[i];
     if (i == number_at || i == letter_at || IsNumber(w)) continue;
-    const auto spelled = std::find_if(std::begin(kSpelledOrdinals), std::end(kSpelledOrdinals),
-                                      [&](const auto& o) { return o.first == w; });
-    if (spelled != std::end(kSpelledOrdinals)) {
-      parts.street += spelled->second;  // "fifth" -> "5th"
-    } else if (auto it = street_types_.find(w); it != street_types_.end()) {
-      parts.street += it->second;
-    } else if (w.size() > 3 && w.ends_with("str")) {
-      // German compounds: "leopoldstr" -> "leopoldstrasse".
-      parts.street += w;
-      parts.street += "asse";
-    } else {
-      parts.street += w;
+    // An abbreviation with its dot inside ("P.za", "V.le", "C.so") is two
+    // words here: one where it names a street's type.
+    if (w.size() == 1 && i + 1 < words.size() && i + 1 != number_at && i + 1 != letter_at &&
+        words[i + 1].size() <= 3 && words[i + 1].data() == w.data() + 2 && w.data()[1] == '.') {
+      char joined[4] = {w[0]};
+      std::copy(words[i + 1].begin(), words[i + 1].end(), joined + 1);
+      if (AppendStreetType(std::string_view(joined, words[i + 1].size() + 1), country,
+                           &parts.street)) {
+        ++i;
+        continue;
+      }
     }
+    AppendStreetWord(w, country, &parts.street);
   }
   if (parts.street.empty()) return std::nullopt;
   return parts;
+}
+
+bool PostalAddress::AppendStreetType(std::string_view w, std::string_view country,
+                                     std::string* street) const {
+  if (country.size() == 2 && !local_street_types_.empty() && w.size() <= 8) {
+    char key[11] = {country[0], country[1], ':'};
+    std::copy(w.begin(), w.end(), key + 3);
+    if (auto it = local_street_types_.find(std::string_view(key, w.size() + 3));
+        it != local_street_types_.end()) {
+      *street += it->second;
+      return true;
+    }
+  }
+  if (auto it = street_types_.find(w); it != street_types_.end()) {
+    *street += it->second;
+    return true;
+  }
+  return false;
+}
+
+void PostalAddress::AppendStreetWord(std::string_view w, std::string_view country,
+                                     std::string* street) const {
+  const auto spelled = std::find_if(std::begin(kSpelledOrdinals), std::end(kSpelledOrdinals),
+                                    [&](const auto& o) { return o.first == w; });
+  if (spelled != std::end(kSpelledOrdinals)) {
+    *street += spelled->second;  // "fifth" -> "5th"
+    return;
+  }
+  if (AppendStreetType(w, country, street)) return;
+  for (const LocalSuffix& s : local_suffixes_) {
+    // A compound: more than the end before it ("keizersgr" -> "keizersgracht").
+    if (s.country == country && w.size() > s.end.size() + 2 && w.ends_with(s.end)) {
+      street->append(w.substr(0, w.size() - s.end.size()));
+      *street += s.word;
+      return;
+    }
+  }
+  *street += w;
+  if (w.size() > 3 && w.ends_with("str")) {
+    // German compounds: "leopoldstr" -> "leopoldstrasse".
+    *street += "asse";
+  }
 }
 
 std::optional<std::string> PostalAddress::Key(std::string_view street,

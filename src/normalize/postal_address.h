@@ -71,7 +71,15 @@ class PostalAddress {
  private:
   // Street() on one comma-separated part of the folded street line; a
   // street without a number only where `numberless`.
-  std::optional<StreetParts> StreetPart(std::string_view part, bool numberless) const;
+  // `country`: upper-case alpha-2 or empty, for the words read only there.
+  std::optional<StreetParts> StreetPart(std::string_view part, bool numberless,
+                                        std::string_view country) const;
+  // Appends street word `w` as written in `country` to *street, its
+  // type's word spelled out (street_types.tsv, the country's own first).
+  void AppendStreetWord(std::string_view w, std::string_view country, std::string* street) const;
+  // Appends the word street type `w` stands for in `country` to *street;
+  // false (nothing appended) when it is none.
+  bool AppendStreetType(std::string_view w, std::string_view country, std::string* street) const;
   // Whether a folded part has a street type's word or a compound ending in
   // one ("hauptstrasse").
   bool NamesStreetType(std::string_view part) const;
@@ -82,6 +90,15 @@ class PostalAddress {
                                           std::size_t* part_index) const;
 
   StringMap<std::string> street_types_;
+  // Words read only in some countries, under "CC:word" (CC upper case).
+  StringMap<std::string> local_street_types_;
+  // Ends of compound words read only in some countries.
+  struct LocalSuffix {
+    std::string country;  // upper case
+    std::string end;      // "gr"
+    std::string word;     // "gracht"
+  };
+  std::vector<LocalSuffix> local_suffixes_;
   StringSet units_;
 };
 
