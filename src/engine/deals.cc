@@ -243,7 +243,7 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
   std::shared_lock lock(mu_);
   const ConflictPolicy& policy = options_.conflict;
   std::vector<std::uint32_t> candidates;
-  const index::OpportunityIndex::Counted held{.held = true, .at = t};
+  const index::OpportunityIndex::Counted held{.held = true, .at = t, .company = f.company};
   index_.Candidates(keys, &candidates, &held);
   for (std::uint32_t slot : candidates) {
     if (!index_.HeldAt(slot, t)) continue;
@@ -504,7 +504,7 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
   thread_local std::vector<std::uint32_t> candidates;
   index::QueryKeys(f, &keys);
   candidates.clear();
-  const index::OpportunityIndex::Counted active{.held = false, .at = now};
+  const index::OpportunityIndex::Counted active{.held = false, .at = now, .company = f.company};
   index_.Candidates(keys, &candidates, &active);
   index_.Prefetch(candidates);
 

@@ -359,7 +359,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0019"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0020"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -369,7 +369,11 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0018", the same layout, its records' features derived by
+// Read too: "LROI0019", the same layout, its records' features derived by
+// an earlier normalizer (a company name of one word expanded, "CIA" as
+// "compania"; "Eng", "Ste", "Francia" and initials such as "ST" read as
+// words; a city named in another language, "Cologne", apart from its own
+// name): Restore() with a featurer derives them again; "LROI0018", the same, its records' features derived by
 // an earlier normalizer (street words of some countries read as elsewhere:
 // "V. Roma", "ul.", "Keizersgr.", "12 bis"): Restore() with a featurer
 // derives them again; "LROI0017", the same, its records' features derived by
@@ -418,7 +422,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '9'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '0'};
+constexpr char kSaveMagicV19[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '9'};
 constexpr char kSaveMagicV18[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '8'};
 constexpr char kSaveMagicV17[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '7'};
 constexpr char kSaveMagicV16[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '6'};
@@ -534,6 +539,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v16 = std::memcmp(in.data(), kSaveMagicV16, sizeof(kSaveMagicV16)) == 0;
   const bool v17 = std::memcmp(in.data(), kSaveMagicV17, sizeof(kSaveMagicV17)) == 0;
   const bool v18 = std::memcmp(in.data(), kSaveMagicV18, sizeof(kSaveMagicV18)) == 0;
+  const bool v19 = std::memcmp(in.data(), kSaveMagicV19, sizeof(kSaveMagicV19)) == 0;
   // The same layout, posting keys hashed by an earlier function (LROI0006
   // to LROI0008).
   const bool earlier_hashes = v6 || v7 || v8;
@@ -551,9 +557,10 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // company names kept as written; LROI0016: countries named in other
   // languages in company names kept as written; LROI0017: agencies under
   // governments' umbrella domains read as the umbrella's; LROI0018: street
-  // words of some countries read as elsewhere).
+  // words of some countries read as elsewhere; LROI0019: one-word company
+  // names expanded, cities named in other languages apart).
   const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12 || v13 || v14 ||
-                                v15 || v16 || v17 || v18;
+                                v15 || v16 || v17 || v18 || v19;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !earlier_features &&
       std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
@@ -859,6 +866,17 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
     }
     const std::size_t scan = std::min(list.size(), limits_.max_scanned_postings);
     std::size_t taken = 0;
+    if (k.kind == KeyKind::kCompanySkeleton && !counted->company.empty()) {
+      // A skeleton's list holds other names too ("moller bau" under
+      // "muller bau"'s): those of this name come first, the newest others
+      // after them.
+      for (std::size_t i = 0; i < scan && taken < limits_.max_strong_postings; ++i) {
+        const std::uint32_t s = list[list.size() - 1 - i];
+        if (!counts(s) || View(s).Get(kFCompany) != counted->company) continue;
+        add(s);
+        ++taken;
+      }
+    }
     for (std::size_t i = 0; i < scan && taken < limits_.max_strong_postings; ++i) {
       const std::uint32_t s = list[list.size() - 1 - i];
       if (!counts(s)) continue;

@@ -122,6 +122,10 @@ class OpportunityIndex {
   struct Counted {
     bool held = false;
     std::int64_t at = 0;
+    // The query's company key (Features::company), or empty: a long list
+    // under a name's skeleton gives the slots of this very name first, so
+    // that names of a like skeleton cannot crowd it out.
+    std::string_view company = {};
   };
   // The slots stored under any of `keys`, each once, at most
   // limits.max_candidates; appended to *out in key order. With `counted`,

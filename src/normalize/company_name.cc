@@ -273,14 +273,14 @@ CompanyName::CompanyName(std::string_view legal_forms, std::string_view stopword
       i = (i + 1) & (kAbbreviationSlots - 1);
     }
     abbreviations_[i] = Abbreviation{{packed[0], packed[1]}, std::string(cols[1]),
-                                     cols.size() > 2 && cols[2] == "inner"};
+                                     cols.size() > 2 && cols[2] == "first"};
     max_abbreviation_ = std::max(max_abbreviation_, cols[0].size());
     const std::size_t bit = FilterBit(cols[0]);
     abbreviation_filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
   });
 }
 
-std::string_view CompanyName::Expanded(std::string_view token, bool last) const {
+std::string_view CompanyName::Expanded(std::string_view token, std::string_view name) const {
   std::uint64_t packed[2];
   if (!MayBeAbbreviation(token) || !PackWord(token, packed)) return token;
   for (std::size_t slot = AbbreviationSlot(packed, kAbbreviationSlots);;
@@ -288,9 +288,21 @@ std::string_view CompanyName::Expanded(std::string_view token, bool last) const 
     const Abbreviation& a = abbreviations_[slot];
     if (a.packed[0] == 0) return token;
     if (a.packed[0] == packed[0] && a.packed[1] == packed[1]) {
-      return a.inner && last ? token : std::string_view(a.word);
+      return a.first && (name.empty() || !WrittenAsAbbreviation(name)) ? token
+                                                                        : std::string_view(a.word);
     }
   }
+}
+
+bool CompanyName::WrittenAsAbbreviation(std::string_view name) {
+  // The first word's letters: with a dot after them, or not all capitals
+  // ("St. Gobain", "ST. JUDE", "Mt Sinai"; not "ST Microelectronics").
+  std::size_t i = 0;
+  while (i < name.size() && name[i] == ' ') ++i;
+  bool lower = false;
+  const std::size_t begin = i;
+  for (; i < name.size() && IsAsciiAlpha(name[i]); ++i) lower |= name[i] >= 'a';
+  return i > begin && (lower || (i < name.size() && name[i] == '.'));
 }
 
 std::size_t CompanyName::MatchSuffix(const NameTokens& tokens, std::size_t begin,
@@ -375,10 +387,17 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
   const Spelling spelling = SpellingOf(country);
   const bool spelled =
       spelling != Spelling::kAsWritten && HasSpelledLetter(t.Span(b, e), spelling);
+  // A name of one word is its own ("CIA", "GRP"); in a longer one, an
+  // abbreviation stands for its word, a "first" one only as the name's
+  // first word written as one (see Abbreviation).
+  const bool one_word = e - b == 1;
+  auto expanded = [&](std::string_view token, std::size_t i) {
+    return Expanded(token, i == 0 ? name : std::string_view());
+  };
   bool abbreviated = false;
-  for (std::size_t i = b; i < e && !abbreviated; ++i) {
+  for (std::size_t i = b; i < e && !abbreviated && !one_word; ++i) {
     const std::string_view token = t.Token(i);
-    abbreviated = MayBeAbbreviation(token) && Expanded(token, i + 1 == e).data() != token.data();
+    abbreviated = MayBeAbbreviation(token) && expanded(token, i).data() != token.data();
   }
   if (!spelled && !abbreviated) {
     key->assign(t.Span(b, e));
@@ -392,11 +411,19 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
   for (std::size_t i = b; i < e; ++i) {
     if (i != b) key->push_back(' ');
     const std::size_t at = key->size();
-    const std::string_view word = Expanded(t.Token(i), i + 1 == e);
     if (spelled) {
-      AppendSpelled(word, spelling, key);
+      // Spelled first: "Oesterreich" is "Österreich" before it is Austria.
+      AppendSpelled(t.Token(i), spelling, key);
+      if (!one_word) {
+        const std::string_view as_spelled = std::string_view(*key).substr(at);
+        const std::string_view word = expanded(as_spelled, i);
+        if (word.data() != as_spelled.data()) {
+          key->resize(at);
+          key->append(word);  // the table's bytes, not the key's
+        }
+      }
     } else {
-      key->append(word);
+      key->append(one_word ? t.Token(i) : expanded(t.Token(i), i));
     }
     if (significant == nullptr) continue;
     // A stopword as written, expanded or spelled.

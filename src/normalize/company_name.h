@@ -71,9 +71,11 @@ class CompanyName {
   // key; in DK, NO, SE, FI and IS "ø" and "å" spelled "oe" and "aa" too
   // ("Oersted" is "Ørsted"; see AppendSpelled in the .cc).
   //
-  // An abbreviated word stands for the word ("Acme Intl" is "acme
-  // international", "St. Gobain" "saint gobain"; an "inner" one only
-  // before another word: "Main St" keeps its "st").
+  // In a name of several words, an abbreviated word stands for the word
+  // ("Acme Intl" is "acme international"; "St. Gobain" "saint gobain",
+  // such a one only as the first word, written so: see Abbreviation), and
+  // a country named in another language for its English name ("ACME
+  // Deutschland" is "acme germany"). A name of one word is its own: "CIA".
   std::optional<std::string> Key(std::string_view name,
                                  std::string_view country = {}) const;
 
@@ -116,8 +118,13 @@ class CompanyName {
   bool PrefixFormApplies(const PrefixForm& form, std::string_view country,
                          std::string_view name, bool ascii) const;
   // The word `token` stands for: its expansion where it is an
-  // abbreviation (an "inner" one only when not `last`), else itself.
-  std::string_view Expanded(std::string_view token, bool last) const;
+  // abbreviation, else itself. `name`: the name as written where `token`
+  // is its first word, else empty (a "first" one needs it).
+  std::string_view Expanded(std::string_view token, std::string_view name) const;
+  // Whether a name's first word is written as an abbreviation is: with a
+  // dot after it, or not in capitals alone ("St. Gobain", "Mt Sinai"; not
+  // "ST Microelectronics", "MT Højgaard": initials).
+  static bool WrittenAsAbbreviation(std::string_view name);
   // Whether `token` may be an abbreviation: false for most tokens, at the
   // cost of a few instructions.
   bool MayBeAbbreviation(std::string_view token) const {
@@ -150,7 +157,10 @@ class CompanyName {
   struct Abbreviation {
     std::uint64_t packed[2] = {0, 0};
     std::string word;
-    bool inner = false;  // only before another word
+    // Only as a name's first word, before another, written as an
+    // abbreviation (WrittenAsAbbreviation): "St. Jude", not "Main St
+    // Bakery" or "ST Microelectronics".
+    bool first = false;
   };
   static constexpr std::size_t kAbbreviationSlots = 256;
   std::vector<Abbreviation> abbreviations_ = std::vector<Abbreviation>(kAbbreviationSlots);

@@ -19,7 +19,7 @@ struct Normalizer::Impl {
         company(data::kLegalForms, data::kCompanyStopwords, data::kCompanyAbbreviations),
         email(domains.get(), data::kFreemailDomains),
         person(data::kNicknames),
-        address(data::kStreetTypes, data::kUnitDesignators) {
+        address(data::kStreetTypes, data::kUnitDesignators, data::kCityNames) {
     normalize::ForEachDataLine(data::kSharedHosts, [&](const std::vector<std::string_view>& cols) {
       if (cols.size() > 1 && cols[1] == "profile") profile_hosts.emplace(cols[0]);
     });

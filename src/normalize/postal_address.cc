@@ -165,8 +165,23 @@ bool IsBisTer(std::string_view w, std::string_view country) {
 }  // namespace
 
 PostalAddress::PostalAddress(std::string_view street_types,
-                             std::string_view unit_designators) {
+                             std::string_view unit_designators,
+                             std::string_view city_names) {
   std::string folded;
+  auto letters = [](std::string_view text, std::string* out) {
+    std::string f;
+    out->clear();
+    if (!FoldToAscii(text, &f)) return false;
+    for (char c : f) {
+      if (IsAsciiAlnum(c)) out->push_back(c);
+    }
+    return !out->empty();
+  };
+  ForEachDataLine(city_names, [&](const std::vector<std::string_view>& cols) {
+    std::string name, own;
+    if (cols.size() < 2 || !letters(cols[0], &name) || !letters(cols[1], &own)) return;
+    if (name != own) city_names_.emplace(std::move(name), std::move(own));
+  });
   ForEachDataLine(street_types, [&](const std::vector<std::string_view>& cols) {
     if (cols.size() < 2) return;
     std::string canonical;
@@ -421,6 +436,7 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
     for (char c : folded) {
       if (IsAsciiAlnum(c)) out.city.push_back(c);
     }
+    OwnCityName(&out.city);
   }
   if (street.empty() || !FoldToAscii(street, &folded)) return out;
   std::size_t street_part = 0;
@@ -534,7 +550,10 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
           if (!AllLetters(words[i].text)) letters_only = false;
           name += words[i].text;
         }
-        if (letters_only && name.size() >= 3) out.city = std::move(name);
+        if (letters_only && name.size() >= 3) {
+          out.city = std::move(name);
+          OwnCityName(&out.city);
+        }
       }
     }
   }
@@ -637,6 +656,11 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
   }
   if (parts.street.empty()) return std::nullopt;
   return parts;
+}
+
+void PostalAddress::OwnCityName(std::string* city) const {
+  if (city_names_.empty() || city->empty()) return;
+  if (auto it = city_names_.find(*city); it != city_names_.end()) *city = it->second;
 }
 
 bool PostalAddress::AppendStreetType(std::string_view w, std::string_view country,

@@ -22,17 +22,18 @@ struct StreetParts {
 struct ParsedAddress {
   std::optional<StreetParts> street;
   std::optional<std::string> postal_code;  // canonical, as PostalCode()
-  std::string city;                        // folded letters and digits: "sanramon"
+  std::string city;                        // folded letters and digits: "sanramon"; its own name: "Cologne" is "koln"
   std::optional<std::string> key;          // as Key()
 };
 
 // Immutable; thread-safe.
 class PostalAddress {
  public:
-  // `street_types`: street_types.tsv (variant, canonical);
-  // `unit_designators`: unit_designators.txt.
-  PostalAddress(std::string_view street_types,
-                std::string_view unit_designators);
+  // `street_types`: street_types.tsv (variant, canonical[, countries]);
+  // `unit_designators`: unit_designators.txt; `city_names`: city_names.tsv
+  // (a name, the city's own).
+  PostalAddress(std::string_view street_types, std::string_view unit_designators,
+                std::string_view city_names = {});
 
   // "123 E Main St Suite 900" -> {"123", "eastmainstreet"};
   // "Leopoldstr. 1" -> {"1", "leopoldstrasse"}; "Hauptstr. 5 a" -> {"5a",
@@ -89,7 +90,12 @@ class PostalAddress {
   std::optional<StreetParts> FoldedStreet(std::string_view folded, std::string_view country,
                                           std::size_t* part_index) const;
 
+  // A city's name in another language as its own name is read (folded
+  // letters and digits: "cologne" -> "koln"), in place.
+  void OwnCityName(std::string* city) const;
+
   StringMap<std::string> street_types_;
+  StringMap<std::string> city_names_;
   // Words read only in some countries, under "CC:word" (CC upper case).
   StringMap<std::string> local_street_types_;
   // Ends of compound words read only in some countries.

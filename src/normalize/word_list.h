@@ -76,6 +76,7 @@ extern const std::string_view kLegalForms;
 extern const std::string_view kFreemailDomains;
 extern const std::string_view kNicknames;
 extern const std::string_view kStreetTypes;
+extern const std::string_view kCityNames;
 extern const std::string_view kUnitDesignators;
 extern const std::string_view kCompanyStopwords;
 extern const std::string_view kCompanyAbbreviations;

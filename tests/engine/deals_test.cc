@@ -192,10 +192,17 @@ TEST_F(DealsTest, TheSameNameInAnotherCityIsForReview) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, RegisterStatus::kReview);
   EXPECT_EQ(CheckAs("p3", hamburg).status, CheckStatus::kConflict);
-  // A typing error in the city is the city.
+  // A typing error in the city is the city, and so is its name in another
+  // language (city_names.tsv: "Köln", "Cologne").
   Party hamburgh = hamburg;
   hamburgh.city = "Hamburgh";
   EXPECT_EQ(CheckAs("p3", hamburgh).status, CheckStatus::kConflict);
+  Party koeln = Company("Zyxco Werke GmbH", "DE");
+  koeln.city = "Köln";
+  Put(Opp("o3", "p1", koeln));
+  Party cologne = koeln;
+  cologne.city = "Cologne";
+  EXPECT_EQ(CheckAs("p3", cologne).status, CheckStatus::kConflict);
   Party with_domain = munich;
   with_domain.domain = "mueller-gmbh.de";
   Party stored = hamburg;
@@ -419,6 +426,23 @@ TEST_F(DealsTest, TypingErrorsAndSpacesFindTheCandidate) {
   EXPECT_EQ(r.matches[0].opportunity_id, "o3");
   // Another company of a like skeleton stays clear.
   EXPECT_EQ(CheckAs("p2", Company("Volkswagen AG", "US")).status, CheckStatus::kClear);
+}
+
+// A name of several words is looked up by its skeleton, whose list holds
+// the names of a like skeleton too: newer ones ("Möller Bau", 33 of them)
+// must not crowd out the very name (a review found "Müller Bau" clear).
+TEST_F(DealsTest, NamesOfALikeSkeletonDoNotHideTheName) {
+  Party mueller = Company("Müller Bau GmbH", "DE");
+  mueller.city = "Hamburg";
+  Put(Opp("o1", "p1", mueller));
+  for (int i = 0; i < 40; ++i) {
+    Party moeller = Company("Möller Bau GmbH", "DE");
+    moeller.city = std::string("Stadt ").append(std::to_string(i));
+    Put(Opp(std::string("m").append(std::to_string(i)), "p3", moeller));
+  }
+  const CheckResult r = CheckAs("p2", mueller);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
 }
 
 // A refused close or review changes nothing, not even the capacity the
