@@ -359,7 +359,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0020"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0021"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -369,7 +369,10 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0019", the same layout, its records' features derived by
+// Read too: "LROI0020", the same layout, its records' features derived by
+// an earlier normalizer ("St." kept after a name's first word; a city's
+// other names read in any country; "12 bis" after a comma no number):
+// Restore() with a featurer derives them again; "LROI0019", the same, its records' features derived by
 // an earlier normalizer (a company name of one word expanded, "CIA" as
 // "compania"; "Eng", "Ste", "Francia" and initials such as "ST" read as
 // words; a city named in another language, "Cologne", apart from its own
@@ -422,7 +425,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '0'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '1'};
+constexpr char kSaveMagicV20[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '0'};
 constexpr char kSaveMagicV19[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '9'};
 constexpr char kSaveMagicV18[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '8'};
 constexpr char kSaveMagicV17[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '7'};
@@ -540,6 +544,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v17 = std::memcmp(in.data(), kSaveMagicV17, sizeof(kSaveMagicV17)) == 0;
   const bool v18 = std::memcmp(in.data(), kSaveMagicV18, sizeof(kSaveMagicV18)) == 0;
   const bool v19 = std::memcmp(in.data(), kSaveMagicV19, sizeof(kSaveMagicV19)) == 0;
+  const bool v20 = std::memcmp(in.data(), kSaveMagicV20, sizeof(kSaveMagicV20)) == 0;
   // The same layout, posting keys hashed by an earlier function (LROI0006
   // to LROI0008).
   const bool earlier_hashes = v6 || v7 || v8;
@@ -558,9 +563,10 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // languages in company names kept as written; LROI0017: agencies under
   // governments' umbrella domains read as the umbrella's; LROI0018: street
   // words of some countries read as elsewhere; LROI0019: one-word company
-  // names expanded, cities named in other languages apart).
+  // names expanded, cities named in other languages apart; LROI0020:
+  // "St." after a first word kept, cities' other names in any country).
   const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12 || v13 || v14 ||
-                                v15 || v16 || v17 || v18 || v19;
+                                v15 || v16 || v17 || v18 || v19 || v20;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !earlier_features &&
       std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
@@ -868,14 +874,21 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
     std::size_t taken = 0;
     if (k.kind == KeyKind::kCompanySkeleton && !counted->company.empty()) {
       // A skeleton's list holds other names too ("moller bau" under
-      // "muller bau"'s): those of this name come first, the newest others
-      // after them.
-      for (std::size_t i = 0; i < scan && taken < limits_.max_strong_postings; ++i) {
+      // "muller bau"'s): those of this very name come first, from the
+      // newest max_scanned_weak_postings that count (each a record read),
+      // the newest others after them.
+      std::size_t read = 0;
+      for (std::size_t i = 0; i < scan && taken < limits_.max_strong_postings &&
+                              read < limits_.max_scanned_weak_postings;
+           ++i) {
         const std::uint32_t s = list[list.size() - 1 - i];
-        if (!counts(s) || View(s).Get(kFCompany) != counted->company) continue;
+        if (!counts(s)) continue;
+        ++read;
+        if (View(s).Get(kFCompany) != counted->company) continue;
         add(s);
         ++taken;
       }
+      taken = 0;
     }
     for (std::size_t i = 0; i < scan && taken < limits_.max_strong_postings; ++i) {
       const std::uint32_t s = list[list.size() - 1 - i];

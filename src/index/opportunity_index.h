@@ -123,8 +123,9 @@ class OpportunityIndex {
     bool held = false;
     std::int64_t at = 0;
     // The query's company key (Features::company), or empty: a long list
-    // under a name's skeleton gives the slots of this very name first, so
-    // that names of a like skeleton cannot crowd it out.
+    // under a name's skeleton gives the slots of this very name first
+    // (among its newest max_scanned_weak_postings that count), so that
+    // names of a like skeleton cannot crowd it out.
     std::string_view company = {};
   };
   // The slots stored under any of `keys`, each once, at most

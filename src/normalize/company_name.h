@@ -73,7 +73,7 @@ class CompanyName {
   //
   // In a name of several words, an abbreviated word stands for the word
   // ("Acme Intl" is "acme international"; "St. Gobain" "saint gobain",
-  // such a one only as the first word, written so: see Abbreviation), and
+  // such a one only before another word: see Abbreviation), and
   // a country named in another language for its English name ("ACME
   // Deutschland" is "acme germany"). A name of one word is its own: "CIA".
   std::optional<std::string> Key(std::string_view name,
@@ -119,12 +119,14 @@ class CompanyName {
                          std::string_view name, bool ascii) const;
   // The word `token` stands for: its expansion where it is an
   // abbreviation, else itself. `name`: the name as written where `token`
-  // is its first word, else empty (a "first" one needs it).
-  std::string_view Expanded(std::string_view token, std::string_view name) const;
-  // Whether a name's first word is written as an abbreviation is: with a
-  // dot after it, or not in capitals alone ("St. Gobain", "Mt Sinai"; not
-  // "ST Microelectronics", "MT Højgaard": initials).
-  static bool WrittenAsAbbreviation(std::string_view name);
+  // is its first word, else empty; `last`: whether it is the last word
+  // (an "inner" one needs both).
+  std::string_view Expanded(std::string_view token, std::string_view name, bool last) const;
+  // Whether a name's first word (after "The") is written as initials:
+  // capitals without a dot, in a name with small letters ("ST
+  // Microelectronics", "MT Højgaard"; not "St. Gobain", "Mt Sinai", "ST.
+  // JUDE MEDICAL", "ST JUDE MEDICAL").
+  static bool FirstWordIsInitials(std::string_view name);
   // Whether `token` may be an abbreviation: false for most tokens, at the
   // cost of a few instructions.
   bool MayBeAbbreviation(std::string_view token) const {
@@ -157,10 +159,10 @@ class CompanyName {
   struct Abbreviation {
     std::uint64_t packed[2] = {0, 0};
     std::string word;
-    // Only as a name's first word, before another, written as an
-    // abbreviation (WrittenAsAbbreviation): "St. Jude", not "Main St
-    // Bakery" or "ST Microelectronics".
-    bool first = false;
+    // Only before another word, and as the first not written as initials
+    // (FirstWordIsInitials): "St. Jude", "Bank of St. Louis", not "Main
+    // St" or "ST Microelectronics".
+    bool inner = false;
   };
   static constexpr std::size_t kAbbreviationSlots = 256;
   std::vector<Abbreviation> abbreviations_ = std::vector<Abbreviation>(kAbbreviationSlots);

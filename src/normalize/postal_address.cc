@@ -179,8 +179,9 @@ PostalAddress::PostalAddress(std::string_view street_types,
   };
   ForEachDataLine(city_names, [&](const std::vector<std::string_view>& cols) {
     std::string name, own;
-    if (cols.size() < 2 || !letters(cols[0], &name) || !letters(cols[1], &own)) return;
-    if (name != own) city_names_.emplace(std::move(name), std::move(own));
+    if (cols.size() < 3 || !letters(cols[0], &name) || !letters(cols[1], &own)) return;
+    const std::string cc = CountryCode(cols[2]);
+    if (name != own && !cc.empty()) city_names_.emplace(cc + ":" + name, std::move(own));
   });
   ForEachDataLine(street_types, [&](const std::vector<std::string_view>& cols) {
     if (cols.size() < 2) return;
@@ -282,10 +283,23 @@ bool IsFloorAndUnit(std::string_view part) {
   return digits() && TrimAscii(rest).empty();
 }
 
+// Whether `part` is a house number with its "bis" or "ter" where those
+// are written (IsBisTer): "12 bis", "10/bis", "12bis".
+bool IsNumberWithBis(std::string_view part, std::string_view country) {
+  part = TrimAscii(part);
+  std::size_t n = 0;
+  while (n < part.size() && IsAsciiDigit(part[n])) ++n;
+  if (n == 0 || n > 5) return false;
+  std::string_view rest = part.substr(n);
+  if (!rest.empty() && (rest.front() == '/' || rest.front() == ' ')) rest.remove_prefix(1);
+  return IsBisTer(TrimAscii(rest), country);
+}
+
 // A part that is a house number alone: digits, with a letter ("5b",
-// "5 b") or a range's end ("12-14") after them, perhaps marked ("nº 5",
-// "Nr. 5").
-bool IsBareHouseNumber(std::string_view part) {
+// "5 b"), a range's end ("12-14") or, in `country`, a "bis" after them,
+// perhaps marked ("nº 5", "Nr. 5").
+bool IsBareHouseNumber(std::string_view part, std::string_view country) {
+  if (IsNumberWithBis(part, country)) return true;
   part = TrimAscii(part);
   std::size_t word = 0;
   while (word < part.size() && IsAsciiAlpha(part[word])) ++word;
@@ -352,7 +366,10 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
         continue;
       }
       carried.append(part);
-      if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha)) {
+      // A number alone ("12, Rue de la Paix"; "12 bis, ..." where that is
+      // written) goes with the next part.
+      if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha) ||
+          IsNumberWithBis(carried, cc)) {
         carried.push_back(' ');
         ++index;
         continue;
@@ -372,7 +389,7 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
         const bool postal_code = HasPostalPattern(country)
                                      ? PostalCode(TrimAscii(next), country).has_value()
                                      : std::count_if(next.begin(), next.end(), IsAsciiDigit) >= 4;
-        if (pass != kNumberless && !next.empty() && IsBareHouseNumber(next) && !postal_code &&
+        if (pass != kNumberless && !next.empty() && IsBareHouseNumber(next, cc) && !postal_code &&
             std::none_of(carried.begin(), carried.end(), IsAsciiDigit)) {
           carried.push_back(' ');
           carried.append(parts[p + 1]);
@@ -436,7 +453,7 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
     for (char c : folded) {
       if (IsAsciiAlnum(c)) out.city.push_back(c);
     }
-    OwnCityName(&out.city);
+    OwnCityName(country, &out.city);
   }
   if (street.empty() || !FoldToAscii(street, &folded)) return out;
   std::size_t street_part = 0;
@@ -552,7 +569,7 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
         }
         if (letters_only && name.size() >= 3) {
           out.city = std::move(name);
-          OwnCityName(&out.city);
+          OwnCityName(country, &out.city);
         }
       }
     }
@@ -658,9 +675,15 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
   return parts;
 }
 
-void PostalAddress::OwnCityName(std::string* city) const {
-  if (city_names_.empty() || city->empty()) return;
-  if (auto it = city_names_.find(*city); it != city_names_.end()) *city = it->second;
+void PostalAddress::OwnCityName(std::string_view country, std::string* city) const {
+  if (city_names_.empty() || city->empty() || city->size() > 32) return;
+  const std::string cc = CountryCode(country);
+  if (cc.empty()) return;
+  char key[35] = {cc[0], cc[1], ':'};
+  std::copy(city->begin(), city->end(), key + 3);
+  if (auto it = city_names_.find(std::string_view(key, city->size() + 3)); it != city_names_.end()) {
+    *city = it->second;
+  }
 }
 
 bool PostalAddress::AppendStreetType(std::string_view w, std::string_view country,

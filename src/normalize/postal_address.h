@@ -90,12 +90,14 @@ class PostalAddress {
   std::optional<StreetParts> FoldedStreet(std::string_view folded, std::string_view country,
                                           std::size_t* part_index) const;
 
-  // A city's name in another language as its own name is read (folded
-  // letters and digits: "cologne" -> "koln"), in place.
-  void OwnCityName(std::string* city) const;
+  // A city's name in another language as its own name is read in
+  // `country` (folded letters and digits: "cologne" -> "koln" in DE), in
+  // place.
+  void OwnCityName(std::string_view country, std::string* city) const;
+
+  StringMap<std::string> city_names_;  // under "CC:name"
 
   StringMap<std::string> street_types_;
-  StringMap<std::string> city_names_;
   // Words read only in some countries, under "CC:word" (CC upper case).
   StringMap<std::string> local_street_types_;
   // Ends of compound words read only in some countries.

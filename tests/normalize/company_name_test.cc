@@ -116,9 +116,9 @@ TEST(CompanyNameTest, TokenizerAgreesWithTwoPassReference) {
 }
 
 // Every abbreviation of company_abbreviations.tsv stands for its word as
-// the first word of a name of several, and in its middle unless it is a
-// "first" one (at its end some are legal forms: "& Cie"); alone it is the
-// name's own.
+// the first word of a name of several and in its middle (at its end an
+// "inner" one stays, and some are legal forms there: "& Cie"); alone it is
+// the name's own.
 TEST(CompanyNameTest, EveryListedAbbreviationIsSpelledOut) {
   std::size_t listed = 0;
   normalize::ForEachDataLine(data::kCompanyAbbreviations,
@@ -126,10 +126,9 @@ TEST(CompanyNameTest, EveryListedAbbreviationIsSpelledOut) {
     ASSERT_GE(cols.size(), 2u);
     ++listed;
     const std::string abbreviation(cols[0]), word(cols[1]);
-    const bool first = cols.size() > 2 && cols[2] == "first";
     EXPECT_EQ(TestNormalizer().Company(abbreviation + " zyxwv"), word + " zyxwv") << abbreviation;
     EXPECT_EQ(TestNormalizer().Company("zyxwv " + abbreviation + " qvxz"),
-              "zyxwv " + (first ? abbreviation : word) + " qvxz")
+              "zyxwv " + word + " qvxz")
         << abbreviation;
     EXPECT_EQ(TestNormalizer().Company(abbreviation), abbreviation) << abbreviation;
   });
