@@ -643,6 +643,17 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
     if (type == street_types_.end() || !IsThoroughfare(type->second)) return std::nullopt;
   }
   if (number_at < words.size()) parts.number.assign(words[number_at]);
+  // Japan numbers a house by its block's numbers (chōme, banchi, gō) joined
+  // by hyphens: "1-9-2 Marunouchi" is not "1-1-1 Marunouchi" (a review
+  // found two people there in conflict on "1").
+  if (country == "JP") {
+    for (std::size_t j = number_at; j + 1 < words.size() && IsNumber(words[j + 1]); ++j) {
+      const char* after = words[j].data() + words[j].size();
+      if (words[j + 1].data() != after + 1 || *after != '-') break;
+      parts.number += '-';
+      parts.number += words[j + 1];
+    }
+  }
   std::size_t letter_at = words.size();
   if (number_at > 0 && number_at + 1 < words.size() &&
       words[number_at + 1].size() == 1 && IsAsciiAlpha(words[number_at + 1][0])) {
