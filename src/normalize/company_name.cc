@@ -126,7 +126,7 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
   // One pass over raw words (runs of letters and digits; "&" and "+" are
   // the connective "&"), each written straight into the text, which is
   // never longer than the input: runs of single characters join
-  // (initialisms), connectives are dropped and end a run. A single
+  // (initialisms, "&" between them too: "P&G"), connectives are dropped. A single
   // character with a dot at either side ("s.a.") and one with none ("b")
   // are not one run: "Plan B S.A." is "plan b sa" (a review found "plan
   // bsa", whose legal form then stayed), as "I B M" and "I.B.M." are
@@ -179,9 +179,10 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
       *w++ = k;
     } else if (k != kApostrophe) {  // "McDonald's": apostrophes do not split a word
       if (word != nullptr) end_word(c == '.');
-      if (k == kAmpersand) {  // the connective "&": dropped, ends a run
+      if (k == kAmpersand) {  // the connective "&": dropped
+        // Between single letters it joins them ("P&G", "H & M": initials,
+        // as "S&P" is "sp"); after a word it ends the run.
         ++raw;
-        in_run = false;
       }
       if (raw > NameTokens::kMaxWords) break;
     }

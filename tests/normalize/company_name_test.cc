@@ -87,9 +87,12 @@ TEST(CompanyNameTest, TokenizerAgreesWithTwoPassReference) {
       if (raw[i].size() == 1 && raw[i] != "&") {
         std::string joined;
         const bool run_dotted = dotted[i];
-        while (i < raw.size() && raw[i].size() == 1 && raw[i] != "&" &&
-               dotted[i] == run_dotted) {
-          joined += raw[i++];
+        // An "&" inside a run does not end it ("p&g"); one after it is
+        // dropped in any case.
+        while (i < raw.size() && raw[i].size() == 1 &&
+               (raw[i] == "&" || dotted[i] == run_dotted)) {
+          if (raw[i] != "&") joined += raw[i];
+          ++i;
         }
         out.push_back(joined);
         continue;
