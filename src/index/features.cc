@@ -85,6 +85,10 @@ std::string_view FirstWord(std::string_view s) {
   return s.substr(0, s.find(' '));
 }
 
+std::string_view FirstBlock(std::string_view number) {
+  return number.substr(0, number.find('-'));
+}
+
 // A company name's text by its skeleton (CompanySkeleton), in *buffer, or
 // as it is where the skeleton has fewer than kMinSkeleton characters: that
 // would name too many words.
@@ -165,7 +169,9 @@ void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys) {
   // a spelling of its name and of its street that share no word with
   // another ("Univrsl Export", "100 Howard Hughs Plaza").
   if (!f.number.empty() && !f.postal.empty()) {
-    Add(keys, KeyKind::kPostalNumber, f.postal, f.number);
+    // By its first block: a Japanese "2-3-1" meets "2-3" (the scorer
+    // compares the rest).
+    Add(keys, KeyKind::kPostalNumber, f.postal, FirstBlock(f.number));
   }
   // Where a company names the customer, its keys find it; the fuzzy blocks
   // below are for customers who are people. Each pairs two fields, so that
@@ -180,7 +186,7 @@ void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys) {
     if (!f.city.empty()) Add(keys, KeyKind::kCitySurname, f.city, sound);
   }
   if (!f.number.empty() && !f.city.empty()) {
-    Add(keys, KeyKind::kCityNumber, f.city, f.number);
+    Add(keys, KeyKind::kCityNumber, f.city, FirstBlock(f.number));
   }
   if (!f.street.empty() && !f.city.empty()) {
     Add(keys, KeyKind::kCityStreet, f.city, f.street);

@@ -359,7 +359,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0023"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0024"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -369,7 +369,11 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0022", the same layout, its records' features derived by
+// Read too: "LROI0023", the same layout, its records' features derived by
+// an earlier normalizer (Saint and Mount kept, "St." spelled out; a
+// Japanese "2 Chome-3-1" read as "2"; postal code and number keyed by the
+// whole number): Restore() with a featurer derives them again;
+// "LROI0022", the same, its records' features derived by
 // an earlier normalizer (initials joined by "&", "P&G", read apart):
 // Restore() with a featurer derives them again; "LROI0021", the same, its records' features derived by
 // an earlier normalizer (a Japanese block number, "1-9-2", read as its
@@ -430,7 +434,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '3'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '4'};
+constexpr char kSaveMagicV23[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '3'};
 constexpr char kSaveMagicV22[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '2'};
 constexpr char kSaveMagicV21[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '1'};
 constexpr char kSaveMagicV20[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '0'};
@@ -554,6 +559,7 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   const bool v20 = std::memcmp(in.data(), kSaveMagicV20, sizeof(kSaveMagicV20)) == 0;
   const bool v21 = std::memcmp(in.data(), kSaveMagicV21, sizeof(kSaveMagicV21)) == 0;
   const bool v22 = std::memcmp(in.data(), kSaveMagicV22, sizeof(kSaveMagicV22)) == 0;
+  const bool v23 = std::memcmp(in.data(), kSaveMagicV23, sizeof(kSaveMagicV23)) == 0;
   // The same layout, posting keys hashed by an earlier function (LROI0006
   // to LROI0008).
   const bool earlier_hashes = v6 || v7 || v8;
@@ -575,9 +581,10 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // names expanded, cities named in other languages apart; LROI0020:
   // "St." after a first word kept, cities' other names in any country;
   // LROI0021: Japanese block numbers read as their first; LROI0022:
-  // initials joined by "&" read apart).
+  // initials joined by "&" read apart; LROI0023: Saint spelled out, "2
+  // Chome-3-1" as "2").
   const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12 || v13 || v14 ||
-                                v15 || v16 || v17 || v18 || v19 || v20 || v21 || v22;
+                                v15 || v16 || v17 || v18 || v19 || v20 || v21 || v22 || v23;
   const bool former = v3 || v4 || v5;  // another posting table
   if (!former && !earlier_features &&
       std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {

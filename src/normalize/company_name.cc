@@ -273,16 +273,14 @@ CompanyName::CompanyName(std::string_view legal_forms, std::string_view stopword
                                                 abbreviations_[i].packed[1] != packed[1])) {
       i = (i + 1) & (kAbbreviationSlots - 1);
     }
-    abbreviations_[i] = Abbreviation{{packed[0], packed[1]}, std::string(cols[1]),
-                                     cols.size() > 2 && cols[2] == "inner"};
+    abbreviations_[i] = Abbreviation{{packed[0], packed[1]}, std::string(cols[1])};
     max_abbreviation_ = std::max(max_abbreviation_, cols[0].size());
     const std::size_t bit = FilterBit(cols[0]);
     abbreviation_filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
   });
 }
 
-std::string_view CompanyName::Expanded(std::string_view token, std::string_view name,
-                                       bool last) const {
+std::string_view CompanyName::Expanded(std::string_view token) const {
   std::uint64_t packed[2];
   if (!MayBeAbbreviation(token) || !PackWord(token, packed)) return token;
   for (std::size_t slot = AbbreviationSlot(packed, kAbbreviationSlots);;
@@ -290,34 +288,11 @@ std::string_view CompanyName::Expanded(std::string_view token, std::string_view 
     const Abbreviation& a = abbreviations_[slot];
     if (a.packed[0] == 0) return token;
     if (a.packed[0] == packed[0] && a.packed[1] == packed[1]) {
-      if (a.inner && (last || (!name.empty() && FirstWordIsInitials(name)))) return token;
       return a.word;
     }
   }
 }
 
-bool CompanyName::FirstWordIsInitials(std::string_view name) {
-  // The first word's letters ("The" passed over, as the tokenizer drops
-  // it): capitals without a dot, in a name that has small letters too.
-  std::size_t i = 0;
-  std::string_view word;
-  for (int words = 0; words < 2; ++words) {
-    while (i < name.size() && !IsAsciiAlpha(name[i])) ++i;
-    const std::size_t begin = i;
-    while (i < name.size() && IsAsciiAlpha(name[i])) ++i;
-    word = name.substr(begin, i - begin);
-    if (word.size() != 3 || AsciiLower(word[0]) != 't' || AsciiLower(word[1]) != 'h' ||
-        AsciiLower(word[2]) != 'e') {
-      break;
-    }
-  }
-  if (word.empty() || (i < name.size() && name[i] == '.')) return false;
-  if (!std::all_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    return false;
-  }
-  return std::any_of(name.begin() + static_cast<std::ptrdiff_t>(i), name.end(),
-                     [](char c) { return c >= 'a' && c <= 'z'; });
-}
 
 std::size_t CompanyName::MatchSuffix(const NameTokens& tokens, std::size_t begin,
                                      std::size_t end) const {
@@ -401,13 +376,10 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
   const Spelling spelling = SpellingOf(country);
   const bool spelled =
       spelling != Spelling::kAsWritten && HasSpelledLetter(t.Span(b, e), spelling);
-  // A name of one word is its own ("CIA", "GRP"); in a longer one, an
-  // abbreviation stands for its word, a "first" one only as the name's
-  // first word written as one (see Abbreviation).
+  // A name of one word is its own ("CIA"); in a longer one, an
+  // abbreviation stands for its word.
   const bool one_word = e - b == 1;
-  auto expanded = [&](std::string_view token, std::size_t i) {
-    return Expanded(token, i == 0 ? name : std::string_view(), i + 1 == e);
-  };
+  auto expanded = [&](std::string_view token, std::size_t) { return Expanded(token); };
   bool abbreviated = false;
   for (std::size_t i = b; i < e && !abbreviated && !one_word; ++i) {
     const std::string_view token = t.Token(i);

@@ -47,7 +47,7 @@ class CompanyName {
  public:
   // `legal_forms`: legal_forms.tsv (spelling, position, jurisdictions);
   // `stopwords`: company_stopwords.txt; `abbreviations`:
-  // company_abbreviations.tsv (abbreviation, word, "inner").
+  // company_abbreviations.tsv (abbreviation, word).
   CompanyName(std::string_view legal_forms, std::string_view stopwords,
               std::string_view abbreviations = {});
 
@@ -72,8 +72,9 @@ class CompanyName {
   // ("Oersted" is "Ørsted"; see AppendSpelled in the .cc).
   //
   // In a name of several words, an abbreviated word stands for the word
-  // ("Acme Intl" is "acme international"; "St. Gobain" "saint gobain",
-  // such a one only before another word: see Abbreviation), and
+  // ("Acme Intl" is "acme international"; "Saint-Gobain" is "st gobain":
+  // saint, mount and fort the other way round, as "ST" may be initials),
+  // and
   // a country named in another language for its English name ("ACME
   // Deutschland" is "acme germany"). A name of one word is its own: "CIA".
   std::optional<std::string> Key(std::string_view name,
@@ -118,15 +119,8 @@ class CompanyName {
   bool PrefixFormApplies(const PrefixForm& form, std::string_view country,
                          std::string_view name, bool ascii) const;
   // The word `token` stands for: its expansion where it is an
-  // abbreviation, else itself. `name`: the name as written where `token`
-  // is its first word, else empty; `last`: whether it is the last word
-  // (an "inner" one needs both).
-  std::string_view Expanded(std::string_view token, std::string_view name, bool last) const;
-  // Whether a name's first word (after "The") is written as initials:
-  // capitals without a dot, in a name with small letters ("ST
-  // Microelectronics", "MT Højgaard"; not "St. Gobain", "Mt Sinai", "ST.
-  // JUDE MEDICAL", "ST JUDE MEDICAL").
-  static bool FirstWordIsInitials(std::string_view name);
+  // abbreviation, else itself.
+  std::string_view Expanded(std::string_view token) const;
   // Whether `token` may be an abbreviation: false for most tokens, at the
   // cost of a few instructions.
   bool MayBeAbbreviation(std::string_view token) const {
@@ -159,10 +153,6 @@ class CompanyName {
   struct Abbreviation {
     std::uint64_t packed[2] = {0, 0};
     std::string word;
-    // Only before another word, and as the first not written as initials
-    // (FirstWordIsInitials): "St. Jude", "Bank of St. Louis", not "Main
-    // St" or "ST Microelectronics".
-    bool inner = false;
   };
   static constexpr std::size_t kAbbreviationSlots = 256;
   std::vector<Abbreviation> abbreviations_ = std::vector<Abbreviation>(kAbbreviationSlots);

@@ -646,8 +646,16 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
   // Japan numbers a house by its block's numbers (chōme, banchi, gō) joined
   // by hyphens: "1-9-2 Marunouchi" is not "1-1-1 Marunouchi" (a review
   // found two people there in conflict on "1").
-  if (country == "JP") {
-    for (std::size_t j = number_at; j + 1 < words.size() && IsNumber(words[j + 1]); ++j) {
+  // Google's form "2 Chome-3-1" is "2-3-1" ("chome" is dropped from the
+  // street: street_types.tsv).
+  if (country == "JP" && number_at < words.size()) {
+    std::size_t j = number_at;
+    if (j + 2 < words.size() && words[j + 1] == "chome" && IsNumber(words[j + 2])) {
+      parts.number += '-';
+      parts.number += words[j + 2];
+      j += 2;
+    }
+    for (; j + 1 < words.size() && IsNumber(words[j + 1]); ++j) {
       const char* after = words[j].data() + words[j].size();
       if (words[j + 1].data() != after + 1 || *after != '-') break;
       parts.number += '-';

@@ -155,7 +155,7 @@ void ReadWeights(const toml::table& table, std::string_view section,
       {"postal_mismatch", &w->postal_mismatch}, {"city", &w->city},
       {"city_mismatch", &w->city_mismatch}, {"address_cap", &w->address_cap},
       {"unplaced_address_cap", &w->unplaced_address_cap},
-      {"city_alone_cap", &w->city_alone_cap},
+      {"city_alone_cap", &w->city_alone_cap}, {"fuzzy_name_cap", &w->fuzzy_name_cap},
       {"country", &w->country}, {"country_mismatch", &w->country_mismatch},
       {"midpoint", &w->midpoint}, {"slope", &w->slope}};
   for (const auto& [key, node] : table) {

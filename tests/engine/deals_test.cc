@@ -428,6 +428,44 @@ TEST_F(DealsTest, TypingErrorsAndSpacesFindTheCandidate) {
   EXPECT_EQ(CheckAs("p2", Company("Volkswagen AG", "US")).status, CheckStatus::kClear);
 }
 
+// Near names of two firms in one postal code ("Hofmann", "Hoffmann") found
+// through their skeletons: review at most unless something strong agrees,
+// or the street and its number (a review found 0.969, a conflict).
+TEST_F(DealsTest, NearNamesInOnePostalCodeAreForReview) {
+  Party hofmann = Company("Hofmann GmbH", "DE");
+  hofmann.street = "Industriestraße 5";
+  hofmann.postal_code = "97469";
+  hofmann.city = "Gochsheim";
+  Put(Opp("o1", "p1", hofmann));
+  Party hoffmann = hofmann;
+  hoffmann.company = "Hoffmann GmbH";
+  hoffmann.street = "Industriestraße 12";
+  auto r = engine_->Register(Opp("d1", "p2", hoffmann));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kReview);
+  // At the same street and number, a typing error: the same customer.
+  Party typo = hofmann;
+  typo.company = "Hoffmann GmbH";
+  EXPECT_EQ(CheckAs("p3", typo).status, CheckStatus::kConflict);
+}
+
+// A Japanese house ("2-3-1") and its block written Google's way ("2
+// Chome-3"): found, and one address to the scorer.
+TEST_F(DealsTest, JapaneseBlocksAndHousesInThem) {
+  Party stored = Company("Tokio Marine Holdings", "JP");
+  stored.street = "2-3-1 Marunouchi";
+  stored.postal_code = "100-0005";
+  stored.city = "Chiyoda-ku";
+  stored.phone = "+81 3 3212 6211";
+  Put(Opp("o1", "p1", stored));
+  Party block = stored;
+  block.company.clear();
+  block.street = "2 Chome-3 Marunouchi";
+  const CheckResult r = CheckAs("p2", block);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+}
+
 // A name of several words is looked up by its skeleton, whose list holds
 // the names of a like skeleton too: newer ones ("Möller Bau", 33 of them)
 // must not crowd out the very name (a review found "Müller Bau" clear).

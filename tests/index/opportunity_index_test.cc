@@ -450,7 +450,7 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   FillForSnapshot(&index);
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0023");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0024");
   EXPECT_GE(index.SaveSizeBound(), saved.size());
   // In two steps, as the Engine saves: the same bytes.
   std::string tables;
@@ -548,7 +548,7 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   // Saved again, in the current format: restored as it was.
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0023");
+  ASSERT_EQ(again.substr(0, 8), "LROI0024");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -587,7 +587,7 @@ TEST(OpportunityIndexTest, RestoresLroi0008WithPostingsUnderThisBuildsKeys) {
   EXPECT_FALSE(found.empty());
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0023");
+  ASSERT_EQ(again.substr(0, 8), "LROI0024");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   EXPECT_FALSE(twice.restored_from_earlier_format());
@@ -614,7 +614,7 @@ TEST(OpportunityIndexTest, RestoresLroi0014WithCompanyNamesBySkeleton) {
   EXPECT_EQ(restored.IdOf(found.front()), "opp-7");
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0023");
+  ASSERT_EQ(again.substr(0, 8), "LROI0024");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -650,7 +650,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   ASSERT_TRUE(index.Upsert(o, stale, &created, 1'790'000'000).ok());
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0023");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0024");
   auto as_format = [&](std::string_view magic) {
     return std::string(magic) + saved.substr(8);
   };
@@ -693,7 +693,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   // number, likewise.
   for (const char* magic : {"LROI0008", "LROI0009", "LROI0010", "LROI0011", "LROI0012", "LROI0013",
                             "LROI0014", "LROI0015", "LROI0016", "LROI0017", "LROI0018",
-                            "LROI0019", "LROI0020", "LROI0021", "LROI0022"}) {
+                            "LROI0019", "LROI0020", "LROI0021", "LROI0022", "LROI0023"}) {
     SCOPED_TRACE(magic);
     OpportunityIndex upgraded;
     ASSERT_TRUE(upgraded.Restore(as_format(magic), featurer).ok());
@@ -702,7 +702,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
     OpportunityIndex as_saved;
     ASSERT_TRUE(as_saved.Restore(as_format(magic)).ok());
     EXPECT_FALSE(found(as_saved));
-    // Without a featurer, an LROI0009 to LROI0022 snapshot is kept as it is (its
+    // Without a featurer, an LROI0009 to LROI0023 snapshot is kept as it is (its
     // features would be written again unchanged, never derived again);
     // an LROI0008 one still gets this build's posting keys.
     EXPECT_EQ(as_saved.restored_from_earlier_format(), std::string_view(magic) == "LROI0008");
@@ -721,7 +721,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   EXPECT_EQ(got->owner.id, "p");
   std::string again;
   derived.Save(&again);
-  EXPECT_EQ(again.substr(0, 8), "LROI0023");
+  EXPECT_EQ(again.substr(0, 8), "LROI0024");
 }
 
 // Keys whose hashes share their upper 32 bits share one list: both keys

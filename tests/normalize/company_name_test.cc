@@ -143,9 +143,9 @@ TEST(CompanyNameTest, TokensDropGenericWords) {
             (std::vector<std::string>{"acme"}));
   EXPECT_TRUE(TestNormalizer().CompanyTokens("").empty());
   // An abbreviation is generic as its word is: "Intl" as "International",
-  // "Labs" as "Laboratories"; "Ctr" is "Center" (generic).
+  // "Labs" as "Laboratories"; "Cntr" is "Center" (generic).
   for (const char* name : {"Acme Intl Labs", "Acme International Laboratories",
-                           "Acme Ctr", "Acme Center"}) {
+                           "Acme Cntr", "Acme Center"}) {
     EXPECT_EQ(TestNormalizer().CompanyTokens(name), (std::vector<std::string>{"acme"})) << name;
   }
   EXPECT_EQ(TestNormalizer().CompanyTokens("St. Jude Medical"),
