@@ -369,38 +369,27 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // u32 per record, its newest event; last, each
 // record's packed bytes as u32 length and bytes (last, so that a snapshot
 // copies them after letting writers in again: see SaveTables()).
-// Read too: "LROI0023", the same layout, its records' features derived by
-// an earlier normalizer (Saint and Mount kept, "St." spelled out; a
-// Japanese "2 Chome-3-1" read as "2"; postal code and number keyed by the
-// whole number): Restore() with a featurer derives them again;
-// "LROI0022", the same, its records' features derived by
-// an earlier normalizer (initials joined by "&", "P&G", read apart):
-// Restore() with a featurer derives them again; "LROI0021", the same, its records' features derived by
-// an earlier normalizer (a Japanese block number, "1-9-2", read as its
-// first number): Restore() with a featurer derives them again;
-// "LROI0020", the same, its records' features derived by
-// an earlier normalizer ("St." kept after a name's first word; a city's
-// other names read in any country; "12 bis" after a comma no number):
-// Restore() with a featurer derives them again; "LROI0019", the same, its records' features derived by
-// an earlier normalizer (a company name of one word expanded, "CIA" as
-// "compania"; "Eng", "Ste", "Francia" and initials such as "ST" read as
-// words; a city named in another language, "Cologne", apart from its own
-// name): Restore() with a featurer derives them again; "LROI0018", the same, its records' features derived by
-// an earlier normalizer (street words of some countries read as elsewhere:
-// "V. Roma", "ul.", "Keizersgr.", "12 bis"): Restore() with a featurer
-// derives them again; "LROI0017", the same, its records' features derived by
-// an earlier normalizer (a government agency's domain under bund.de,
-// admin.ch or state.tx.us read as the umbrella's): Restore() with a
-// featurer derives them again; "LROI0016", the same, its records' features derived by
-// an earlier normalizer (a country named in another language in a company
-// name, "Deutschland", kept as written): Restore() with a featurer derives
-// them again; "LROI0015", the same, abbreviations in company names,
-// "Intl", "St.", kept as written as well;
-// "LROI0014", the same, its postings under the keys of an earlier build
-// as well (a company name of several words under its key, its words as
-// they are, not by their skeletons), rebuilt from the records with or
-// without a featurer, as are every earlier format's; "LROI0013", the same layout, its records' features derived by
-// an earlier normalizer (a legal form written first, "AO" or "PT", removed
+// Read too, each the same layout with its records' features derived by an
+// earlier normalizer (Restore() with a featurer derives them again) and,
+// before LROI0015, its postings under other keys (rebuilt from the
+// records with or without a featurer):
+// "LROI0023" ("Saint" kept, "St." spelled out; a Japanese "2 Chome-3-1"
+// read as "2"; postal code and number keyed by the whole number);
+// "LROI0022" (initials joined by "&", "P&G", read apart); "LROI0021" (a
+// Japanese block number, "1-9-2", read as its first number); "LROI0020"
+// ("St." kept after a name's first word; a city's other names read in any
+// country; "12 bis" after a comma no number); "LROI0019" (a company name
+// of one word expanded, "CIA" as "compania"; "Eng", "Ste", "Francia" read
+// as words; a city named in another language, "Cologne", apart from its
+// own name); "LROI0018" (street words of some countries read as
+// elsewhere: "V. Roma", "ul.", "Keizersgr.", "12 bis"); "LROI0017" (a
+// government agency's domain under bund.de, admin.ch or state.tx.us read
+// as the umbrella's); "LROI0016" (a country named in another language in
+// a company name, "Deutschland", kept as written); "LROI0015"
+// (abbreviations in company names, "Intl", kept as written); "LROI0014"
+// (the same, and a company name of several words posted under its key, its
+// words as they are, not by their skeletons); "LROI0013" (a legal form
+// written first, "AO" or "PT", removed
 // from a company name in every country; "Calle Mayor, 5" read without its
 // number; "Mueller GmbH" in Germany apart from "Müller GmbH"; "Plan B
 // S.A." read as "plan bsa"; "ACME株式会社" as "acmezhu ..."; phones in

@@ -126,11 +126,11 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
   // One pass over raw words (runs of letters and digits; "&" and "+" are
   // the connective "&"), each written straight into the text, which is
   // never longer than the input: runs of single characters join
-  // (initialisms, "&" between them too: "P&G"), connectives are dropped. A single
-  // character with a dot at either side ("s.a.") and one with none ("b")
-  // are not one run: "Plan B S.A." is "plan b sa" (a review found "plan
-  // bsa", whose legal form then stayed), as "I B M" and "I.B.M." are
-  // "ibm".
+  // (initialisms, across an "&" too: "P&G"), connectives are dropped. A
+  // single character with a dot at either side ("s.a.") and one with none
+  // ("b") are not one run: "Plan B S.A." is "plan b sa" (a review found
+  // "plan bsa", whose legal form then stayed), as "I B M" and "I.B.M."
+  // are "ibm".
   std::string& text = tokens->text;
   text.resize(folded.size());
   char* const base = text.data();
@@ -181,7 +181,7 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
       if (word != nullptr) end_word(c == '.');
       if (k == kAmpersand) {  // the connective "&": dropped
         // Between single letters it joins them ("P&G", "H & M": initials,
-        // as "S&P" is "sp"); after a word it ends the run.
+        // as "S&P" is "sp"); after a word the run has ended already.
         ++raw;
       }
       if (raw > NameTokens::kMaxWords) break;
@@ -218,7 +218,8 @@ bool PackWord(std::string_view word, std::uint64_t packed[2]) {
 }
 
 std::size_t AbbreviationSlot(const std::uint64_t packed[2], std::size_t slots) {
-  const std::uint64_t h = (packed[0] ^ (packed[1] * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
+  const std::uint64_t h =
+      (packed[0] ^ (packed[1] * 0xC2B2AE3D27D4EB4FULL)) * 0x9E3779B97F4A7C15ULL;
   return static_cast<std::size_t>(h >> 32) & (slots - 1);
 }
 
@@ -287,12 +288,9 @@ std::string_view CompanyName::Expanded(std::string_view token) const {
        slot = (slot + 1) & (kAbbreviationSlots - 1)) {
     const Abbreviation& a = abbreviations_[slot];
     if (a.packed[0] == 0) return token;
-    if (a.packed[0] == packed[0] && a.packed[1] == packed[1]) {
-      return a.word;
-    }
+    if (a.packed[0] == packed[0] && a.packed[1] == packed[1]) return a.word;
   }
 }
-
 
 std::size_t CompanyName::MatchSuffix(const NameTokens& tokens, std::size_t begin,
                                      std::size_t end) const {
@@ -379,11 +377,10 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
   // A name of one word is its own ("CIA"); in a longer one, an
   // abbreviation stands for its word.
   const bool one_word = e - b == 1;
-  auto expanded = [&](std::string_view token, std::size_t) { return Expanded(token); };
   bool abbreviated = false;
   for (std::size_t i = b; i < e && !abbreviated && !one_word; ++i) {
     const std::string_view token = t.Token(i);
-    abbreviated = MayBeAbbreviation(token) && expanded(token, i).data() != token.data();
+    abbreviated = MayBeAbbreviation(token) && Expanded(token).data() != token.data();
   }
   if (!spelled && !abbreviated) {
     key->assign(t.Span(b, e));
@@ -402,14 +399,14 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
       AppendSpelled(t.Token(i), spelling, key);
       if (!one_word) {
         const std::string_view as_spelled = std::string_view(*key).substr(at);
-        const std::string_view word = expanded(as_spelled, i);
+        const std::string_view word = Expanded(as_spelled);
         if (word.data() != as_spelled.data()) {
           key->resize(at);
           key->append(word);  // the table's bytes, not the key's
         }
       }
     } else {
-      key->append(one_word ? t.Token(i) : expanded(t.Token(i), i));
+      key->append(one_word ? t.Token(i) : Expanded(t.Token(i)));
     }
     if (significant == nullptr) continue;
     // A stopword as written, expanded or spelled.

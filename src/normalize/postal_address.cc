@@ -700,9 +700,8 @@ void PostalAddress::OwnCityName(std::string_view country, std::string* city) con
   if (cc.empty()) return;
   char key[35] = {cc[0], cc[1], ':'};
   std::copy(city->begin(), city->end(), key + 3);
-  if (auto it = city_names_.find(std::string_view(key, city->size() + 3)); it != city_names_.end()) {
-    *city = it->second;
-  }
+  const auto it = city_names_.find(std::string_view(key, city->size() + 3));
+  if (it != city_names_.end()) *city = it->second;
 }
 
 bool PostalAddress::AppendStreetType(std::string_view w, std::string_view country,
