@@ -677,8 +677,9 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
       return Status::Internal("out of memory upgrading the opportunity snapshot");
     }
   }
-  // Restored without a featurer, features of an earlier normalizer stay
-  // (and the format with them, so a later restore derives them again).
+  // Restored without a featurer, features of an earlier normalizer stay,
+  // and a later Save() writes them in this format, not to be derived again
+  // (the Engine always gives one; tools and tests may not).
   restored_from_earlier_format_ = former || earlier_hashes || refeature;
   return Status::Ok();
 }
