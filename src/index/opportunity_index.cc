@@ -424,27 +424,18 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 namespace {
 
 constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '4'};
-constexpr char kSaveMagicV23[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '3'};
-constexpr char kSaveMagicV22[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '2'};
-constexpr char kSaveMagicV21[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '1'};
-constexpr char kSaveMagicV20[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '0'};
-constexpr char kSaveMagicV19[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '9'};
-constexpr char kSaveMagicV18[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '8'};
-constexpr char kSaveMagicV17[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '7'};
-constexpr char kSaveMagicV16[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '6'};
-constexpr char kSaveMagicV15[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '5'};
-constexpr char kSaveMagicV14[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '4'};
-constexpr char kSaveMagicV13[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '3'};
-constexpr char kSaveMagicV12[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '2'};
-constexpr char kSaveMagicV11[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '1'};
-constexpr char kSaveMagicV10[8] = {'L', 'R', 'O', 'I', '0', '0', '1', '0'};
-constexpr char kSaveMagicV9[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '9'};
-constexpr char kSaveMagicV8[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '8'};
-constexpr char kSaveMagicV7[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '7'};
-constexpr char kSaveMagicV6[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '6'};
-constexpr char kSaveMagicV5[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '5'};
-constexpr char kSaveMagicV4[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '4'};
-constexpr char kSaveMagicV3[8] = {'L', 'R', 'O', 'I', '0', '0', '0', '3'};
+
+// The version a snapshot's magic names ("LROI0024": 24), or -1.
+constexpr int SnapshotVersion(std::string_view in) {
+  if (in.size() < 8 || in.substr(0, 4) != "LROI") return -1;
+  int version = 0;
+  for (const char c : in.substr(4, 4)) {
+    if (c < '0' || c > '9') return -1;
+    version = version * 10 + (c - '0');
+  }
+  return version;
+}
+constexpr int kSaveVersion = SnapshotVersion(std::string_view(kSaveMagic, sizeof(kSaveMagic)));
 
 bool TakeBytes(std::string_view* in, std::uint32_t n, std::string_view* v) {
   if (in->size() < n) return false;
@@ -528,55 +519,16 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
     return Status::InvalidArgument("malformed opportunity snapshot: " + std::string(what));
   };
   if (in.size() < sizeof(kSaveMagic)) return malformed("not a snapshot of this version");
-  const bool v3 = std::memcmp(in.data(), kSaveMagicV3, sizeof(kSaveMagicV3)) == 0;
-  const bool v4 = std::memcmp(in.data(), kSaveMagicV4, sizeof(kSaveMagicV4)) == 0;
-  const bool v5 = std::memcmp(in.data(), kSaveMagicV5, sizeof(kSaveMagicV5)) == 0;
-  const bool v6 = std::memcmp(in.data(), kSaveMagicV6, sizeof(kSaveMagicV6)) == 0;
-  const bool v7 = std::memcmp(in.data(), kSaveMagicV7, sizeof(kSaveMagicV7)) == 0;
-  const bool v8 = std::memcmp(in.data(), kSaveMagicV8, sizeof(kSaveMagicV8)) == 0;
-  const bool v9 = std::memcmp(in.data(), kSaveMagicV9, sizeof(kSaveMagicV9)) == 0;
-  const bool v10 = std::memcmp(in.data(), kSaveMagicV10, sizeof(kSaveMagicV10)) == 0;
-  const bool v11 = std::memcmp(in.data(), kSaveMagicV11, sizeof(kSaveMagicV11)) == 0;
-  const bool v12 = std::memcmp(in.data(), kSaveMagicV12, sizeof(kSaveMagicV12)) == 0;
-  const bool v13 = std::memcmp(in.data(), kSaveMagicV13, sizeof(kSaveMagicV13)) == 0;
-  const bool v14 = std::memcmp(in.data(), kSaveMagicV14, sizeof(kSaveMagicV14)) == 0;
-  const bool v15 = std::memcmp(in.data(), kSaveMagicV15, sizeof(kSaveMagicV15)) == 0;
-  const bool v16 = std::memcmp(in.data(), kSaveMagicV16, sizeof(kSaveMagicV16)) == 0;
-  const bool v17 = std::memcmp(in.data(), kSaveMagicV17, sizeof(kSaveMagicV17)) == 0;
-  const bool v18 = std::memcmp(in.data(), kSaveMagicV18, sizeof(kSaveMagicV18)) == 0;
-  const bool v19 = std::memcmp(in.data(), kSaveMagicV19, sizeof(kSaveMagicV19)) == 0;
-  const bool v20 = std::memcmp(in.data(), kSaveMagicV20, sizeof(kSaveMagicV20)) == 0;
-  const bool v21 = std::memcmp(in.data(), kSaveMagicV21, sizeof(kSaveMagicV21)) == 0;
-  const bool v22 = std::memcmp(in.data(), kSaveMagicV22, sizeof(kSaveMagicV22)) == 0;
-  const bool v23 = std::memcmp(in.data(), kSaveMagicV23, sizeof(kSaveMagicV23)) == 0;
-  // The same layout, posting keys hashed by an earlier function (LROI0006
-  // to LROI0008).
-  const bool earlier_hashes = v6 || v7 || v8;
-  // The same layout, features from an earlier normalizer (LROI0007: street
-  // ordinals dropped, "W 15th St" read as "W St"; LROI0009: phones not valid
-  // to the metadata dropped; LROI0010: countries named, not coded, read as
-  // none; LROI0011: no country from a region or a one-line address, no
-  // street without its number, and a company's postal code and house
-  // number not a key; LROI0012: RFC 2606's example domains read as a
-  // company's domain, titles kept, "D-80331" no postal code; LROI0013: a
-  // legal form written first removed in every country, a house number
-  // after a comma lost, German umlauts spelled out read apart, "Plan B
-  // S.A." as "plan bsa", Han written onto Latin letters one word,
-  // full-width digits no phone; LROI0014 and LROI0015: abbreviations in
-  // company names kept as written; LROI0016: countries named in other
-  // languages in company names kept as written; LROI0017: agencies under
-  // governments' umbrella domains read as the umbrella's; LROI0018: street
-  // words of some countries read as elsewhere; LROI0019: one-word company
-  // names expanded, cities named in other languages apart; LROI0020:
-  // "St." after a first word kept, cities' other names in any country;
-  // LROI0021: Japanese block numbers read as their first; LROI0022:
-  // initials joined by "&" read apart; LROI0023: Saint spelled out, "2
-  // Chome-3-1" as "2").
-  const bool earlier_features = earlier_hashes || v9 || v10 || v11 || v12 || v13 || v14 ||
-                                v15 || v16 || v17 || v18 || v19 || v20 || v21 || v22 || v23;
-  const bool former = v3 || v4 || v5;  // another posting table
-  if (!former && !earlier_features &&
-      std::memcmp(in.data(), kSaveMagic, sizeof(kSaveMagic)) != 0) {
+  // Every earlier version from LROI0003 on is read (see Save()'s format):
+  // LROI0003 to LROI0005 had another posting table; LROI0006 to LROI0008
+  // hashed posting keys by an earlier function; from LROI0006 on, each
+  // earlier one holds the features of an earlier normalizer.
+  const int version = SnapshotVersion(in);
+  const bool v3 = version == 3;  // records' bytes among their fixed fields
+  const bool former = version >= 3 && version <= 5;
+  const bool earlier_hashes = version >= 6 && version <= 8;
+  const bool earlier_features = version >= 6 && version < kSaveVersion;
+  if (!former && !earlier_features && version != kSaveVersion) {
     return malformed("not a snapshot of this version");
   }
   in.remove_prefix(sizeof(kSaveMagic));

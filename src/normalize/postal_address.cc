@@ -153,6 +153,28 @@ bool IsNumberMarker(std::string_view w) {
   return w == "no" || w == "nr" || w == "nro" || w == "num";
 }
 
+// `text` folded to ASCII (FoldToAscii, into *folded), its letters and
+// digits only, into *out; false when none is left.
+bool FoldedAlnum(std::string_view text, std::string* folded, std::string* out) {
+  out->clear();
+  if (!FoldToAscii(text, folded)) return false;
+  for (char c : *folded) {
+    if (IsAsciiAlnum(c)) out->push_back(c);
+  }
+  return !out->empty();
+}
+
+// What `map` holds under "CC:word" (`country`: upper-case alpha-2), or
+// null; words past 32 bytes are in none.
+const std::string* FindLocal(const StringMap<std::string>& map, std::string_view country,
+                             std::string_view word) {
+  if (map.empty() || country.size() != 2 || word.empty() || word.size() > 32) return nullptr;
+  char key[35] = {country[0], country[1], ':'};
+  std::copy(word.begin(), word.end(), key + 3);
+  const auto it = map.find(std::string_view(key, word.size() + 3));
+  return it == map.end() ? nullptr : &it->second;
+}
+
 // Whether `w` is a number's "bis", "ter" or "quater", as France, Belgium,
 // Italy, Monaco and Luxembourg write a second, third or fourth house at
 // one number (elsewhere "bis" may be German "to").
@@ -168,33 +190,22 @@ PostalAddress::PostalAddress(std::string_view street_types,
                              std::string_view unit_designators,
                              std::string_view city_names) {
   std::string folded;
-  auto letters = [](std::string_view text, std::string* out) {
-    std::string f;
-    out->clear();
-    if (!FoldToAscii(text, &f)) return false;
-    for (char c : f) {
-      if (IsAsciiAlnum(c)) out->push_back(c);
-    }
-    return !out->empty();
-  };
   ForEachDataLine(city_names, [&](const std::vector<std::string_view>& cols) {
     std::string name, own;
-    if (cols.size() < 3 || !letters(cols[0], &name) || !letters(cols[1], &own)) return;
+    if (cols.size() < 3 || !FoldedAlnum(cols[0], &folded, &name) ||
+        !FoldedAlnum(cols[1], &folded, &own)) {
+      return;
+    }
     const std::string cc = CountryCode(cols[2]);
     if (name != own && !cc.empty()) city_names_.emplace(cc + ":" + name, std::move(own));
   });
   ForEachDataLine(street_types, [&](const std::vector<std::string_view>& cols) {
     if (cols.size() < 2) return;
-    std::string canonical;
+    std::string canonical, variant;
     if (!FoldToAscii(cols[1], &canonical)) return;
     if (canonical == "-") canonical.clear();
-    if (!FoldToAscii(cols[0], &folded)) return;
-    const bool end_of_word = cols.size() > 2 && folded.starts_with('-');
-    std::string variant;
-    for (char c : folded) {
-      if (IsAsciiAlnum(c)) variant.push_back(c);
-    }
-    if (variant.empty()) return;
+    if (!FoldedAlnum(cols[0], &folded, &variant)) return;
+    const bool end_of_word = cols.size() > 2 && cols[0].starts_with('-');
     if (cols.size() < 3) {
       street_types_.emplace(variant, canonical);
       return;
@@ -449,12 +460,7 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
   ParsedAddress out;
   if (!postal_code.empty()) out.postal_code = PostalCode(postal_code, country);
   std::string folded;
-  if (!city.empty() && FoldToAscii(city, &folded)) {
-    for (char c : folded) {
-      if (IsAsciiAlnum(c)) out.city.push_back(c);
-    }
-    OwnCityName(country, &out.city);
-  }
+  if (!city.empty() && FoldedAlnum(city, &folded, &out.city)) OwnCityName(country, &out.city);
   if (street.empty() || !FoldToAscii(street, &folded)) return out;
   std::size_t street_part = 0;
   out.street = FoldedStreet(folded, country, &street_part);
@@ -695,31 +701,19 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
 }
 
 void PostalAddress::OwnCityName(std::string_view country, std::string* city) const {
-  if (city_names_.empty() || city->empty() || city->size() > 32) return;
-  const std::string cc = CountryCode(country);
-  if (cc.empty()) return;
-  char key[35] = {cc[0], cc[1], ':'};
-  std::copy(city->begin(), city->end(), key + 3);
-  const auto it = city_names_.find(std::string_view(key, city->size() + 3));
-  if (it != city_names_.end()) *city = it->second;
+  if (const std::string* own = FindLocal(city_names_, CountryCode(country), *city)) *city = *own;
 }
 
 bool PostalAddress::AppendStreetType(std::string_view w, std::string_view country,
                                      std::string* street) const {
-  if (country.size() == 2 && !local_street_types_.empty() && w.size() <= 8) {
-    char key[11] = {country[0], country[1], ':'};
-    std::copy(w.begin(), w.end(), key + 3);
-    if (auto it = local_street_types_.find(std::string_view(key, w.size() + 3));
-        it != local_street_types_.end()) {
-      *street += it->second;
-      return true;
-    }
+  const std::string* type = FindLocal(local_street_types_, country, w);
+  if (type == nullptr) {
+    const auto it = street_types_.find(w);
+    if (it != street_types_.end()) type = &it->second;
   }
-  if (auto it = street_types_.find(w); it != street_types_.end()) {
-    *street += it->second;
-    return true;
-  }
-  return false;
+  if (type == nullptr) return false;
+  *street += *type;
+  return true;
 }
 
 void PostalAddress::AppendStreetWord(std::string_view w, std::string_view country,

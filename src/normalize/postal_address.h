@@ -95,10 +95,11 @@ class PostalAddress {
   // place.
   void OwnCityName(std::string_view country, std::string* city) const;
 
-  StringMap<std::string> city_names_;  // under "CC:name"
+  StringMap<std::string> city_names_;  // under "CC:name" (FindLocal)
 
   StringMap<std::string> street_types_;
-  // Words read only in some countries, under "CC:word" (CC upper case).
+  // Words read only in some countries, under "CC:word" (CC upper case;
+  // FindLocal).
   StringMap<std::string> local_street_types_;
   // Ends of compound words read only in some countries.
   struct LocalSuffix {
