@@ -450,20 +450,23 @@ TEST_F(DealsTest, NearNamesInOnePostalCodeAreForReview) {
 }
 
 // A Japanese house ("2-3-1") and its block written Google's way ("2
-// Chome-3"): found, and one address to the scorer.
+// Chome-3") are one address to the scorer: with a near name there, a
+// conflict (another number of the street would keep a near name in review).
 TEST_F(DealsTest, JapaneseBlocksAndHousesInThem) {
   Party stored = Company("Tokio Marine Holdings", "JP");
   stored.street = "2-3-1 Marunouchi";
   stored.postal_code = "100-0005";
   stored.city = "Chiyoda-ku";
-  stored.phone = "+81 3 3212 6211";
   Put(Opp("o1", "p1", stored));
   Party block = stored;
-  block.company.clear();
+  block.company = "Tokio Marin Holdings";
   block.street = "2 Chome-3 Marunouchi";
   const CheckResult r = CheckAs("p2", block);
   ASSERT_EQ(r.status, CheckStatus::kConflict);
   EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  Party other = block;
+  other.street = "2-4-1 Marunouchi";
+  EXPECT_NE(CheckAs("p2", other).status, CheckStatus::kConflict);
 }
 
 // A name of several words is looked up by its skeleton, whose list holds

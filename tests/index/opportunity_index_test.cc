@@ -474,6 +474,12 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   OpportunityIndex bad;
   EXPECT_FALSE(bad.Restore(saved + "x").ok());
   EXPECT_EQ(bad.size(), 0u);
+  // A version before LROI0003, a later one or no version: refused.
+  for (const char* magic : {"LROI0002", "LROI9999", "LROI00x4", "XROI0017"}) {
+    OpportunityIndex other;
+    EXPECT_FALSE(other.Restore(std::string(magic) + saved.substr(8)).ok()) << magic;
+    EXPECT_EQ(other.size(), 0u);
+  }
 }
 
 // The bytes of tests/index/data/NAME; empty when it is missing.
