@@ -278,8 +278,13 @@ Features ExtractFeatures(const Normalizer& n, const Party& party,
     f.person_swapped = std::move(keys.person->swapped);
   } else {
     // One name part is still evidence, weaker.
-    if (auto given = n.GivenName(party.first_name)) f.given = *given;
-    if (auto surname = n.Surname(party.last_name)) f.surname = *surname;
+    // (Most parties give neither: asked only of a field given.)
+    if (!party.first_name.empty()) {
+      if (auto given = n.GivenName(party.first_name)) f.given = std::move(*given);
+    }
+    if (!party.last_name.empty()) {
+      if (auto surname = n.Surname(party.last_name)) f.surname = std::move(*surname);
+    }
   }
   // A street without a place still counts against another's street.
   if (keys.street) {

@@ -36,7 +36,9 @@ enum : std::uint8_t {
   kAtByte = 16,
   kColonByte = 32,
   kHighByte = 64,  // not ASCII
+  kOtherByte = 128,  // ASCII, and neither a host byte nor a dot
 };
+static_assert(kUpperByte << 4 == 0x20, "Host() lower-cases by the class bit");
 constexpr std::array<std::uint8_t, 256> kByteClass = [] {
   std::array<std::uint8_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
@@ -48,6 +50,7 @@ constexpr std::array<std::uint8_t, 256> kByteClass = [] {
     if (c == '@') k = kAtByte;
     if (c == ':') k = kColonByte;
     if (c >= 0x80) k = kHighByte;
+    if ((k & (kHostByte | kDotByte | kHighByte)) == 0) k |= kOtherByte;
     t[c] = k;
   }
   return t;
@@ -369,22 +372,22 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
   // its labels are (letters, digits, '-', '_'; 1 to 63 bytes), IsAsciiHost()'s
   // rule written out here. (Through a shared checker object it cost ~130
   // instructions more a party: the byte stores into `host` may alias it.)
+  // Bytes are classed and lower-cased without a branch; a label's length
+  // is checked at the dot that ends it.
   std::string host(part.size(), '\0');
   std::uint8_t seen = 0;  // the classes met
-  std::size_t label = 0;
+  std::size_t label = 0;  // where the open label begins
   bool labels_ok = true;
   for (std::size_t i = 0; i < part.size(); ++i) {
     const std::uint8_t k = ClassOf(part[i]);
     seen |= k;
-    host[i] = static_cast<char>(part[i] | ((k & kUpperByte) ? 0x20 : 0));
-    if (k & kDotByte) {
-      labels_ok &= label != 0;
-      label = 0;
-    } else {
-      labels_ok &= (k & kHostByte) != 0 && ++label <= kMaxLabel;
+    host[i] = static_cast<char>(part[i] | ((k & kUpperByte) << 4));  // 'A' | 0x20
+    if (k & kDotByte) [[unlikely]] {
+      labels_ok &= i - label - 1 < kMaxLabel;  // 1 to 63 bytes
+      label = i + 1;
     }
   }
-  labels_ok &= label != 0;
+  labels_ok &= part.size() - label - 1 < kMaxLabel && (seen & kOtherByte) == 0;
   const bool ascii = (seen & kHighByte) == 0;
   if (!ascii) {
     // IDNA 2008 with UTS #46 mapping (lower-casing, NFC), to punycode.
@@ -411,10 +414,12 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
   // .example, .invalid and .localhost" top level domains are no listed
   // suffix already): a CRM's placeholder ("noemail@example.com"), no
   // company's (a review found two companies in conflict through one).
-  for (std::string_view reserved : {"example.com", "example.net", "example.org"}) {
-    if (host == reserved ||
-        (host.size() > reserved.size() && host.ends_with(reserved) &&
-         host[host.size() - reserved.size() - 1] == '.')) {
+  constexpr std::string_view kReserved = "example.com";  // or .net, .org
+  if (host.size() >= kReserved.size()) {
+    const std::string_view tail = std::string_view(host).substr(host.size() - kReserved.size());
+    const std::string_view tld = tail.substr(8);
+    if (tail.starts_with("example.") && (tld == "com" || tld == "net" || tld == "org") &&
+        (host.size() == kReserved.size() || host[host.size() - kReserved.size() - 1] == '.')) {
       return std::nullopt;
     }
   }
