@@ -526,6 +526,9 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
     const index::RecordView view = index_.View(slot);
     index::Scored scored = index::ScoreMatch(f, view.features(), policy.weights);
     if (scored.score < policy.review_threshold) continue;
+    // A check answers conflicts only: a possible match is not built (a
+    // shared domain's holders are 32 of them).
+    if (possible == nullptr && scored.score < policy.conflict_threshold) continue;
     found.push_back(Ranked{Match{std::string(id), index_.OwnerOf(slot), scored.score,
                                  std::move(scored.evidence)},
                            view.FieldBits()});
