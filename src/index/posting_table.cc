@@ -145,7 +145,8 @@ void PostingTable::Save(std::string* out) const {
   put64(buckets_.size());
   out->append(reinterpret_cast<const char*>(buckets_.data()), buckets_.size() * sizeof(Bucket));
   put64(lists_.size());
-  for (const auto& list : lists_) {
+  for (std::size_t i = 0; i < lists_.size(); ++i) {
+    const auto& list = lists_[i];
     put32(static_cast<std::uint32_t>(list.size()));
     out->append(reinterpret_cast<const char*>(list.data()), list.size() * 4);
   }
@@ -169,7 +170,7 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
   if (!take(buckets_.data(), count * sizeof(Bucket))) return fail();
   std::uint64_t lists = 0;
   if (!take(&lists, 8) || lists > in->size() / 4 || lists >= kOverflow) return fail();
-  lists_.assign(lists, {});
+  lists_.Reset(lists);
   free_lists_.clear();
   list_bytes_ = 0;
   for (std::uint64_t i = 0; i < lists; ++i) {
@@ -222,12 +223,14 @@ bool PostingTable::SkipFormer(std::string_view* in) {
 
 std::size_t PostingTable::SaveSize() const {
   std::size_t total = 8 + buckets_.size() * sizeof(Bucket) + 8;
-  for (const auto& list : lists_) total += 4 + list.size() * sizeof(std::uint32_t);
+  for (std::size_t i = 0; i < lists_.size(); ++i) {
+    total += 4 + lists_[i].size() * sizeof(std::uint32_t);
+  }
   return total;
 }
 
 std::size_t PostingTable::list_bytes() const {
-  return list_bytes_ + lists_.size() * sizeof(lists_[0]);
+  return list_bytes_ + lists_.capacity() * sizeof(lists_[0]);
 }
 
 }  // namespace leadroute::index
