@@ -9,6 +9,10 @@ namespace leadroute::index {
 
 namespace {
 
+// Company names less similar than this (TokenSimilarity) are another
+// company's: company_mismatch.
+constexpr double kNamesApart = 0.7;
+
 bool Both(std::string_view a, std::string_view b) {
   return !a.empty() && !b.empty();
 }
@@ -297,12 +301,14 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
       points += w.company_acronym;
       company = true;
     } else {
-      const double sim = TokenSimilarity(d.company, s.company);
+      // Below kNamesApart only that it is counts (a bound shows it for
+      // most pairs).
+      const double sim = TokenSimilarity(d.company, s.company, kNamesApart);
       if (sim >= 0.85) {
         points += w.company_fuzzy * (sim - 0.85) / 0.15;
         company = true;
         near_name = true;
-      } else if (sim < 0.7) {
+      } else if (sim < kNamesApart) {
         points += w.company_mismatch;
       }
     }

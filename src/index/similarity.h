@@ -15,6 +15,10 @@ double JaroWinkler(std::string_view a, std::string_view b);
 // Similarity of two space-separated token lists: the best Jaro-Winkler of
 // each token of the shorter list against the other, averaged; order-free.
 double TokenSimilarity(std::string_view a, std::string_view b);
+// The same where it is at least `floor`; where it is less, a value less
+// than `floor` (an upper bound of it, found without comparing the words
+// where their bytes alone show it).
+double TokenSimilarity(std::string_view a, std::string_view b, double floor);
 
 // Whether two company keys (space-separated words, `sig_a` and `sig_b`
 // their significant ones, the others being generic: "group",

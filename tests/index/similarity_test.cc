@@ -125,6 +125,54 @@ TEST(SimilarityTest, FastFormsGiveTheTextbookValues) {
   }
 }
 
+// With a floor, the similarity is the same where it reaches the floor, and
+// below the floor where it does not: the bound that spares comparing the
+// words never decides otherwise. Names of words over few letters (close
+// bounds) and over many (the bound deciding most), bytes beyond ASCII and
+// words past the 64 bytes compared.
+TEST(SimilarityTest, AFloorNeverChangesWhatTheSimilarityDecides) {
+  std::mt19937 rng(2411);
+  const std::string alphabets[] = {"abcde", "abcdefghijklmnopqrstuvwxyz0123456789",
+                                   "ae\xc3\xa4\xc3\xb6\x80\xc0@"};
+  auto word = [&](const std::string& letters, std::size_t max_len) {
+    std::string w(1 + rng() % max_len, 'a');
+    for (char& c : w) c = letters[rng() % letters.size()];
+    return w;
+  };
+  int below = 0, at_or_above = 0;
+  for (int n = 0; n < 200000; ++n) {
+    const std::string& letters = alphabets[n % 3];
+    const std::size_t max_len = n % 50 == 0 ? 90 : 12;
+    auto name = [&] {
+      std::string s;
+      const int words = 1 + static_cast<int>(rng() % 4);
+      for (int i = 0; i < words; ++i) {
+        if (i) s.push_back(' ');
+        s.append(word(letters, max_len));
+      }
+      return s;
+    };
+    const std::string a = name();
+    std::string b = rng() % 4 == 0 ? a : name();
+    if (!b.empty() && rng() % 2 == 0) b[rng() % b.size()] = letters[rng() % letters.size()];
+    for (double floor : {0.7, 0.85, 0.3}) {
+      const double exact = TokenSimilarity(a, b);
+      const double floored = TokenSimilarity(a, b, floor);
+      if (exact >= floor) {
+        ASSERT_EQ(floored, exact) << a << " / " << b << " at " << floor;
+        ++at_or_above;
+      } else {
+        ASSERT_LT(floored, floor) << a << " / " << b << " at " << floor;
+        ASSERT_GE(floored, exact) << a << " / " << b << " at " << floor;
+        ++below;
+      }
+    }
+  }
+  // Both sides of the floor were met often.
+  EXPECT_GT(below, 100000);
+  EXPECT_GT(at_or_above, 50000);
+}
+
 TEST(SimilarityTest, SameCompanyWords) {
   constexpr auto kSame = CompanyWords::kSameWords, kMore = CompanyWords::kMoreGenericWords,
                  kOther = CompanyWords::kOther;
