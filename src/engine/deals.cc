@@ -503,12 +503,17 @@ std::optional<Opportunity> Engine::Deals::Get(std::string_view id) const {
 CheckResult Engine::Deals::CheckLocked(const Asking& deal,
                                        const index::Features& f,
                                        std::int64_t now,
-                                       std::vector<Match>* possible) const {
+                                       std::vector<Match>* possible,
+                                       const std::vector<index::LookupKey>* stored_keys) const {
   const ConflictPolicy& policy = options_.conflict;
   // Scratch each thread reuses: a check allocates no key or candidate list.
   thread_local std::vector<index::LookupKey> keys;
   thread_local std::vector<std::uint32_t> candidates;
-  index::QueryKeys(f, &keys);
+  if (stored_keys != nullptr) {
+    index::QueryKeys(f, *stored_keys, &keys);
+  } else {
+    index::QueryKeys(f, &keys);
+  }
   candidates.clear();
   const index::OpportunityIndex::Counted active{.held = false, .at = now, .company = f.company};
   index_.Candidates(keys, &candidates, &active);
@@ -638,7 +643,8 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
                                    "deal.id");
   }
   std::vector<Match> possible;
-  CheckResult check = CheckLocked(Asking{deal.id, deal.owner, deal.products}, f, now, &possible);
+  CheckResult check =
+      CheckLocked(Asking{deal.id, deal.owner, deal.products}, f, now, &possible, &record.keys);
   out.matches = std::move(check.matches);
   const bool only_direct =
       check.status == CheckStatus::kConflict && deal.owner.kind == OwnerKind::kPartner &&

@@ -80,9 +80,12 @@ class Engine::Deals {
  private:
   // Matches of the deal at or above the review threshold, best first;
   // *possible (when not null) receives those below the conflict threshold.
+  // `stored_keys`, when given, are index::StoredKeys(f), which spare
+  // computing the keys looked up again.
   // REQUIRES: mu_ held (shared or exclusive).
   CheckResult CheckLocked(const Asking& deal, const index::Features& f,
-                          std::int64_t now, std::vector<Match>* possible) const;
+                          std::int64_t now, std::vector<Match>* possible,
+                          const std::vector<index::LookupKey>* stored_keys = nullptr) const;
 
   // Grows the index's arrays for `records` more records of `bytes` packed
   // bytes and `events` more history events ahead of a write: the copying

@@ -313,9 +313,10 @@ void StoredKeys(const Features& f, std::vector<LookupKey>* keys) {
   }
 }
 
-void QueryKeys(const Features& f, std::vector<LookupKey>* keys) {
-  keys->clear();
-  CommonKeys(f, Side::kQuery, keys);
+namespace {
+
+// QueryKeys()'s keys past CommonKeys().
+void QueryOnlyKeys(const Features& f, std::vector<LookupKey>* keys) {
   // "IBM" finds "International Business Machines" and the other way round.
   if (!f.company.empty() && f.company.find(' ') == std::string::npos) {
     Add(keys, KeyKind::kAcronym, f.company);
@@ -327,6 +328,34 @@ void QueryKeys(const Features& f, std::vector<LookupKey>* keys) {
   if (f.has_person() && !f.person_swapped.empty()) {
     Add(keys, KeyKind::kPerson, f.person_swapped);
   }
+}
+
+}  // namespace
+
+void QueryKeys(const Features& f, std::vector<LookupKey>* keys) {
+  keys->clear();
+  CommonKeys(f, Side::kQuery, keys);
+  QueryOnlyKeys(f, keys);
+}
+
+void QueryKeys(const Features& f, const std::vector<LookupKey>& stored,
+               std::vector<LookupKey>* keys) {
+  keys->clear();
+  // StoredKeys(): CommonKeys() of the stored side, then a name's initials.
+  const std::size_t common = stored.size() - (f.company_acronym.empty() ? 0 : 1);
+  // The query side's CommonKeys() differ by one key: a one-word name
+  // without significant words is looked up as a word too, right after its
+  // key (CompanyKeys()), the only kCompany key CommonKeys() gives.
+  const bool word_too = !f.company.empty() && f.company_tokens.empty() &&
+                        f.company.find(' ') == std::string::npos;
+  for (std::size_t i = 0; i < common; ++i) {
+    keys->push_back(stored[i]);
+    if (word_too && stored[i].kind == KeyKind::kCompany) {
+      thread_local std::string buffer;
+      Add(keys, KeyKind::kCompanyToken, SkeletonOr(f.company, &buffer));
+    }
+  }
+  QueryOnlyKeys(f, keys);
 }
 
 }  // namespace leadroute::index

@@ -137,6 +137,10 @@ void StoredKeys(const Features& f, std::vector<LookupKey>* keys);
 // cross lookups (a single-word name against acronyms, a person with first
 // and last name the other way round).
 void QueryKeys(const Features& f, std::vector<LookupKey>* keys);
+// The same, from `stored`, StoredKeys(f): without computing the keys both
+// share again (a registration has them to store).
+void QueryKeys(const Features& f, const std::vector<LookupKey>& stored,
+               std::vector<LookupKey>* keys);
 
 }  // namespace leadroute::index
 

@@ -311,6 +311,52 @@ TEST(FeatureKeysTest, KindsDoNotCollideWithNeighbouringValues) {
   }
 }
 
+// A registration looks up the keys it stores and a few more: derived from
+// its stored keys, the keys looked up are those QueryKeys() computes, in
+// the same order (the order decides which candidates the caps keep). Over
+// features that take each branch: one-word names with and without
+// significant words, names of several words with their initials,
+// identifiers, people with their names swapped, addresses.
+TEST(FeatureKeysTest, QueryKeysFromStoredKeysAreTheQueryKeys) {
+  std::mt19937 rng(77);
+  auto pick = [&](std::initializer_list<const char*> options) {
+    const auto* it = options.begin() + rng() % options.size();
+    return std::string(*it);
+  };
+  for (int n = 0; n < 20000; ++n) {
+    Features f;
+    f.company = pick({"", "acme", "ibm", "acme data", "joelzana networks iberia", "x"});
+    f.company_tokens = f.company.empty() || rng() % 3 == 0 ? std::string() : f.company;
+    if (f.company.find(' ') != std::string::npos && rng() % 2) {
+      for (char c : f.company) {
+        if (f.company_acronym.empty() || f.company_acronym.back() == ' ') f.company_acronym += c;
+      }
+      std::erase(f.company_acronym, ' ');
+    }
+    f.domain = pick({"", "acme.de"});
+    f.email = pick({"", "j.doe@acme.de"});
+    f.phone = pick({"", "+49891234567"});
+    f.given = pick({"", "john", "anna"});
+    f.surname = pick({"", "smith", "muller"});
+    f.person_swapped = f.has_person() && rng() % 2 ? f.surname + " " + f.given : "";
+    f.street = pick({"", "leopoldstrasse"});
+    f.number = pick({"", "12", "3-1"});
+    f.postal = pick({"", "80331"});
+    f.city = pick({"", "munchen"});
+    f.country = pick({"", "DE"});
+    if (rng() % 5 == 0) f.ids = std::string("vat\x1e") + "DE129273398";
+    std::vector<LookupKey> stored, direct, derived;
+    StoredKeys(f, &stored);
+    QueryKeys(f, &direct);
+    QueryKeys(f, stored, &derived);
+    ASSERT_EQ(derived.size(), direct.size()) << n << " " << f.company;
+    for (std::size_t i = 0; i < direct.size(); ++i) {
+      EXPECT_EQ(derived[i].kind, direct[i].kind) << n << " " << i;
+      EXPECT_EQ(derived[i].hash, direct[i].hash) << n << " " << i;
+    }
+  }
+}
+
 // Every length up to 40 and beyond (the hash reads up to 16 bytes in
 // overlapping loads, longer texts 16 a step): distinct texts give distinct
 // keys, a byte changed anywhere changes the key, and the upper 32 bits (the
