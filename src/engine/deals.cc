@@ -36,8 +36,8 @@ void SortBestFirst(const index::Features& f, std::vector<Ranked>* found) {
   // The count of one-sided fields decides only between equal scores, and
   // is the same whichever it is compared with: it is taken for all. The
   // matches are ordered through their indices and moved once (sorting the
-  // matches themselves moved their strings at every step: a review of a
-  // shared domain's checks found the sort at 10% of them).
+  // matches themselves moved their strings at every step: perf of checks
+  // on a group's shared domain found the sort at ~10% of them).
   const std::uint32_t deal = index::FeatureBits(f);
   for (Ranked& r : *found) r.fields = static_cast<std::uint32_t>(index::OneSided(deal, r.fields));
   thread_local std::vector<std::uint32_t> order;
@@ -531,8 +531,8 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
     const index::RecordView view = index_.View(slot);
     index::Scored scored = index::ScoreMatch(f, view.features(), policy.weights);
     if (scored.score < policy.review_threshold) continue;
-    // A check answers conflicts only: a possible match is not built (a
-    // shared domain's holders are 32 of them).
+    // A check answers conflicts only: a possible match is not built (most
+    // of a group's shared domain's holders are possible matches).
     if (possible == nullptr && scored.score < policy.conflict_threshold) continue;
     found.push_back(Ranked{Match{std::string(id), index_.OwnerOf(slot), scored.score,
                                  std::move(scored.evidence)},
