@@ -359,7 +359,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0024"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0025"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -373,7 +373,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // earlier normalizer (Restore() with a featurer derives them again) and,
 // before LROI0015, its postings under other keys (rebuilt from the
 // records with or without a featurer):
-// "LROI0023" ("Saint" kept, "St." spelled out; a Japanese "2 Chome-3-1"
+// "LROI0024" ("Sainte" kept; "AB" and "Oy" before a Nordic or Baltic
+// name kept); "LROI0023" ("Saint" kept, "St." spelled out; a Japanese "2 Chome-3-1"
 // read as "2"; postal code and number keyed by the whole number);
 // "LROI0022" (initials joined by "&", "P&G", read apart); "LROI0021" (a
 // Japanese block number, "1-9-2", read as its first number); "LROI0020"
@@ -423,9 +424,9 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '4'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '5'};
 
-// The version a snapshot's magic names ("LROI0024": 24), or -1.
+// The version a snapshot's magic names ("LROI0025": 25), or -1.
 constexpr int SnapshotVersion(std::string_view in) {
   if (in.size() < 8 || in.substr(0, 4) != "LROI") return -1;
   int version = 0;
