@@ -813,6 +813,12 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
     if (list.empty()) continue;
     if (!IsStrongKind(k.kind)) {
       if (list.size() <= limits_.max_weak_postings) {
+        if (k.kind == KeyKind::kPhone && list.size() > limits_.max_phone_postings) {
+          for (std::size_t i = 0; i < limits_.max_phone_postings; ++i) {
+            add(list[list.size() - 1 - i]);
+          }
+          continue;
+        }
         for (std::uint32_t s : list) add(s);
         continue;
       }

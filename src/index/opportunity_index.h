@@ -43,6 +43,11 @@ struct IndexLimits {
   std::size_t max_strong_postings = 8;
   // Weak lists longer than this are skipped as not selective.
   std::size_t max_weak_postings = 32;
+  // Of a phone's list not that long, the newest this many: a number a few
+  // companies share (a switchboard, an office centre) is established by a
+  // few of them, as a shared domain is, and each is scored cold (phones
+  // shared by 9 to 32 were most of the slowest 1% of checks left at 1M).
+  std::size_t max_phone_postings = 8;
   // Candidates scored per query, all keys together.
   std::size_t max_candidates = 256;
   // A list longer than its cap is read past the slots that do not count
@@ -138,7 +143,8 @@ class OpportunityIndex {
   // the cap applies (at most limits.max_scanned_postings entries read, or
   // max_scanned_weak_postings of a weak kind: a longer weak list is
   // skipped), so slots that no longer count cannot crowd out one that
-  // does; shorter lists are taken whole, for the caller to filter.
+  // does; shorter lists are taken whole (a phone's, its newest
+  // limits.max_phone_postings), for the caller to filter.
   // Without, every slot counts.
   void Candidates(const std::vector<LookupKey>& keys, std::vector<std::uint32_t>* out,
                   const Counted* counted = nullptr) const;

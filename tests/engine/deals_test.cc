@@ -776,6 +776,35 @@ TEST_F(DealsTest, VeryCommonKeysAreCappedNotScannedWhole) {
   EXPECT_EQ(r->status, RegisterStatus::kApproved) << r->matches.size();
 }
 
+// A phone a few more companies share (an office centre's: fewer than a
+// switchboard's, which is not followed at all) is established by its
+// newest holders: a registration with only that phone goes to review on
+// them, and a company among the older holders is still found by its name.
+TEST_F(DealsTest, APhoneAFewShareIsEstablishedByItsNewestHolders) {
+  Party oldest = Company("Wayne Enterprises", "US");
+  oldest.phone = "+1 312 555 0100";
+  Put(Opp("oldest", "p-old", oldest));
+  for (int i = 0; i < 20; ++i) {
+    Party tenant = Company(std::string("Tenant Company ").append(std::to_string(i)), "US");
+    tenant.phone = "+1 312 555 0100";
+    Put(Opp(std::string("tenant-").append(std::to_string(i)), "p-t", tenant));
+  }
+  Party phone_only;
+  phone_only.phone = "(312) 555-0100";
+  phone_only.country = "US";
+  auto r = engine_->Register(Opp("d1", "p-new", phone_only));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kReview);
+  ASSERT_FALSE(r->matches.empty());
+  EXPECT_LE(r->matches.size(), 8u);
+  for (const Match& m : r->matches) EXPECT_NE(m.opportunity_id, "oldest");
+  Party named = Company("Wayne Enterprises Inc.", "US");
+  named.phone = "+1 312 555 0100";
+  const CheckResult found = CheckAs("p-other", named);
+  ASSERT_EQ(found.status, CheckStatus::kConflict);
+  EXPECT_EQ(found.matches[0].opportunity_id, "oldest");
+}
+
 // Closed deals stay under their keys (get_opportunity, disputes). A
 // customer's newest deals, all closed, must not crowd an older one still
 // protected out of the capped lists: 32 won deals on one domain hid a
