@@ -814,8 +814,14 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
     if (!IsStrongKind(k.kind)) {
       if (list.size() <= limits_.max_weak_postings) {
         if (k.kind == KeyKind::kPhone && list.size() > limits_.max_phone_postings) {
-          for (std::size_t i = 0; i < limits_.max_phone_postings; ++i) {
-            add(list[list.size() - 1 - i]);
+          // The newest that count: closed deals must not hide an older one
+          // still open (a review found the newest 8 taken, all lost).
+          std::size_t taken = 0;
+          for (std::size_t i = 0; i < list.size() && taken < limits_.max_phone_postings; ++i) {
+            const std::uint32_t s = list[list.size() - 1 - i];
+            if (counted != nullptr && !counts(s)) continue;
+            add(s);
+            ++taken;
           }
           continue;
         }

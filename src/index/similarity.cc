@@ -22,9 +22,10 @@ constexpr std::size_t kMaxTokens = 16;
 struct TokenList {
   // The items are left unset (only the first `size` are read): zeroing
   // 256 bytes a list was most of tokenizing a name for each pair scored.
+  // A built-in array, whose elements an assignment to items[i] creates.
   TokenList() {}
   union {
-    std::array<std::string_view, kMaxTokens> items;
+    std::string_view items[kMaxTokens];
   };
   std::size_t size = 0;
 };
@@ -258,10 +259,10 @@ CompanyWords SameCompanyWords(std::string_view a, std::string_view sig_a, std::s
     // length): as sorted lists ("a a b" against "a b b" is no order).
     TokenList ta = Tokens(a), tb = Tokens(b);
     if (ta.size == tb.size && ta.size < kMaxTokens) {
-      const auto end_a = ta.items.begin() + static_cast<std::ptrdiff_t>(ta.size);
-      std::sort(ta.items.begin(), end_a);
-      std::sort(tb.items.begin(), tb.items.begin() + static_cast<std::ptrdiff_t>(tb.size));
-      if (std::equal(ta.items.begin(), end_a, tb.items.begin())) return CompanyWords::kSameWords;
+      std::string_view* const end_a = ta.items + ta.size;
+      std::sort(ta.items, end_a);
+      std::sort(tb.items, tb.items + tb.size);
+      if (std::equal(ta.items, end_a, tb.items)) return CompanyWords::kSameWords;
     }
   }
   // The same significant words (in the same order), one name's generic

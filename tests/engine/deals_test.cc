@@ -805,6 +805,41 @@ TEST_F(DealsTest, APhoneAFewShareIsEstablishedByItsNewestHolders) {
   EXPECT_EQ(found.matches[0].opportunity_id, "oldest");
 }
 
+// Of a phone's list, the newest holders that still count: newer deals on
+// the phone, all lost, must not hide an older one still open (a review
+// found the newest 8 taken as they were, and the open one missed by check,
+// register and protection_at alike, for 8 to 31 closed ones).
+TEST_F(DealsTest, ClosedDealsOnAPhoneDoNotHideAnOpenOne) {
+  Party alpha = Company("Alpha Consulting GmbH", "DE");
+  alpha.phone = "+49 89 1234567";
+  alpha.city = "München";
+  Put(Opp("o0", "pa", alpha));
+  for (int n = 1; n <= 20; ++n) {
+    Party other = Company(std::string("Zeta").append(std::to_string(n)).append(" Widgets"), "DE");
+    other.phone = "+49 89 1234567";
+    Opportunity lost = Opp(std::string("o").append(std::to_string(n)), "pz", other);
+    lost.status = OpportunityStatus::kLost;
+    Put(lost);
+  }
+  Party near = Company("Alfa Consulting GmbH", "DE");
+  near.phone = "+49 89 1234567";
+  near.city = "München";
+  const CheckResult r = CheckAs("pb", near);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o0");
+  Party phone_only;
+  phone_only.phone = "089 1234567";
+  phone_only.country = "DE";
+  auto reg = engine_->Register(Opp("d1", "pb", phone_only));
+  ASSERT_TRUE(reg.ok());
+  EXPECT_EQ(reg->status, RegisterStatus::kReview);
+  ASSERT_FALSE(reg->matches.empty());
+  EXPECT_EQ(reg->matches[0].opportunity_id, "o0");
+  const std::vector<Match> held = engine_->ProtectionAt(Opp("", "", alpha), kNow);
+  ASSERT_FALSE(held.empty());
+  EXPECT_EQ(held[0].opportunity_id, "o0");
+}
+
 // Closed deals stay under their keys (get_opportunity, disputes). A
 // customer's newest deals, all closed, must not crowd an older one still
 // protected out of the capped lists: 32 won deals on one domain hid a
