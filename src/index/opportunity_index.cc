@@ -805,6 +805,18 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
   auto counts = [&](std::uint32_t slot) {
     return counted->held ? HeldAt(slot, counted->at) : ActiveAt(slot, counted->at);
   };
+  // Adds the newest `cap` slots that count (all do without `counted`)
+  // among a list's newest `scan` entries.
+  auto add_newest = [&](std::span<const std::uint32_t> list, std::size_t cap,
+                        std::size_t scan) {
+    std::size_t taken = 0;
+    for (std::size_t i = 0; i < scan && taken < cap; ++i) {
+      const std::uint32_t s = list[list.size() - 1 - i];
+      if (counted != nullptr && !counts(s)) continue;
+      add(s);
+      ++taken;
+    }
+  };
   // A long weak list's counted slots, kept until it proves selective.
   thread_local std::vector<std::uint32_t> few;
   for (const LookupKey& k : keys) postings_.Prefetch(k.hash);
@@ -816,13 +828,7 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
         if (k.kind == KeyKind::kPhone && list.size() > limits_.max_phone_postings) {
           // The newest that count: closed deals must not hide an older one
           // still open (a review found the newest 8 taken, all lost).
-          std::size_t taken = 0;
-          for (std::size_t i = 0; i < list.size() && taken < limits_.max_phone_postings; ++i) {
-            const std::uint32_t s = list[list.size() - 1 - i];
-            if (counted != nullptr && !counts(s)) continue;
-            add(s);
-            ++taken;
-          }
+          add_newest(list, limits_.max_phone_postings, list.size());
           continue;
         }
         for (std::uint32_t s : list) add(s);
@@ -847,13 +853,12 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
       continue;
     }
     const std::size_t scan = std::min(list.size(), limits_.max_scanned_postings);
-    std::size_t taken = 0;
     if (k.kind == KeyKind::kCompanySkeleton && !counted->company.empty()) {
       // A skeleton's list holds other names too ("moller bau" under
       // "muller bau"'s): those of this very name come first, from the
       // newest max_scanned_weak_postings that count (each a record read),
       // the newest others after them.
-      std::size_t read = 0;
+      std::size_t read = 0, taken = 0;
       for (std::size_t i = 0; i < scan && taken < limits_.max_strong_postings &&
                               read < limits_.max_scanned_weak_postings;
            ++i) {
@@ -864,14 +869,8 @@ void OpportunityIndex::Candidates(const std::vector<LookupKey>& keys,
         add(s);
         ++taken;
       }
-      taken = 0;
     }
-    for (std::size_t i = 0; i < scan && taken < limits_.max_strong_postings; ++i) {
-      const std::uint32_t s = list[list.size() - 1 - i];
-      if (!counts(s)) continue;
-      add(s);
-      ++taken;
-    }
+    add_newest(list, limits_.max_strong_postings, scan);
   }
 }
 

@@ -42,6 +42,16 @@ TokenList Tokens(std::string_view s) {
   return out;
 }
 
+// Winkler's boost of a Jaro similarity for the prefix of up to four bytes
+// `a` and `b` share; increasing in `jaro`.
+double WithPrefix(std::string_view a, std::string_view b, double jaro) {
+  std::size_t prefix = 0;
+  while (prefix < 4 && prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) {
+    ++prefix;
+  }
+  return jaro + prefix * 0.1 * (1.0 - jaro);
+}
+
 }  // namespace
 
 double JaroWinkler(std::string_view a, std::string_view b) {
@@ -90,14 +100,7 @@ double JaroWinkler(std::string_view a, std::string_view b) {
     transpositions += static_cast<std::size_t>(a[std::countr_zero(am)] != b[std::countr_zero(bm)]);
   }
   const double m = static_cast<double>(matches);
-  const double jaro = (m / a.size() + m / b.size() +
-                       (m - transpositions / 2.0) / m) / 3.0;
-  std::size_t prefix = 0;
-  while (prefix < 4 && prefix < a.size() && prefix < b.size() &&
-         a[prefix] == b[prefix]) {
-    ++prefix;
-  }
-  return jaro + prefix * 0.1 * (1.0 - jaro);
+  return WithPrefix(a, b, (m / a.size() + m / b.size() + (m - transpositions / 2.0) / m) / 3.0);
 }
 
 namespace {
@@ -142,13 +145,7 @@ double JaroWinklerBound(std::string_view a, std::string_view b, std::size_t matc
   const double m = static_cast<double>(matches);
   // JaroWinkler()'s arithmetic, with (m - transpositions / 2) / m at its
   // most, 1; increasing in m as it is.
-  const double jaro = (m / a.size() + m / b.size() + 1.0) / 3.0;
-  std::size_t prefix = 0;
-  while (prefix < 4 && prefix < a.size() && prefix < b.size() &&
-         a[prefix] == b[prefix]) {
-    ++prefix;
-  }
-  return jaro + prefix * 0.1 * (1.0 - jaro);
+  return WithPrefix(a, b, (m / a.size() + m / b.size() + 1.0) / 3.0);
 }
 
 // TokenSimilarity's average of the best, with its cost of unmatched
