@@ -208,7 +208,11 @@ char GenerationOfField(std::string_view name) {
   for (std::size_t i = begin; i < end; ++i) word[i - begin] = normalize::AsciiLower(name[i]);
   const std::string_view w(word, end - begin);
   if (w == "jr" || w == "jnr" || w == "junior" || w == "ii") return 'j';
-  if (w == "sr" || w == "snr" || w == "senior") return 's';
+  // "I", the first of a name, is the senior; alone it may as well be a
+  // middle initial, which only matters against a younger generation: an
+  // initial "I" and a "II" or "Jr" in one name are rarer than a father and
+  // a son ("Morris I" and "Morris II").
+  if (w == "sr" || w == "snr" || w == "senior" || w == "i") return 's';
   if (w == "iii") return '3';
   if (w == "iv") return '4';
   return 0;

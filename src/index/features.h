@@ -45,7 +45,9 @@ struct Features {
 
 // The generational suffix a person's name ends with, where the name keys
 // drop it: 'j' for "Jr", "Jnr", "Junior" and "II" (the second of a name),
-// 's' for "Sr", "Snr", "Senior", '3' for "III", '4' for "IV"; 0 for none.
+// 's' for "Sr", "Snr", "Senior" and "I" (an initial as likely, which
+// differs from no suffix: "I" only counts against another generation),
+// '3' for "III", '4' for "IV"; 0 for none.
 // The last word of `last_name`, else of `first_name` ("Morris II"), in any
 // case, with or without a dot; a word alone is no suffix (it must follow
 // another character in its field: a stored record holds a raw name that

@@ -1338,6 +1338,20 @@ TEST_F(DealsTest, GenerationalSuffixesTellFatherAndSonApart) {
   EXPECT_EQ(CheckAs("p2", third).status, CheckStatus::kClear);
   third.first_name = "Morris Jr";  // the second of the name too
   EXPECT_EQ(CheckAs("p2", third).status, CheckStatus::kConflict);
+  // "I" against "II" is the first of the name (senzing truth set: Morris I
+  // and Morris II Klein, born on one day); without another generation it
+  // may be a middle initial, no sign either way.
+  third.first_name = "Morris I";
+  EXPECT_EQ(CheckAs("p2", third).status, CheckStatus::kClear);
+  Party plain = second;
+  plain.first_name = "Morris";
+  plain.email = "morris@heimnetz.de";
+  Put(Opp("o5", "p1", plain));
+  Party initial = plain;
+  initial.first_name = "Morris I";
+  const CheckResult i = CheckAs("p2", initial);
+  ASSERT_EQ(i.status, CheckStatus::kConflict);
+  EXPECT_EQ(i.matches[0].opportunity_id, "o5");
   // Where a company names the customer, its contacts' suffixes count for
   // nothing.
   Party firm = son;

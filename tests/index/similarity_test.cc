@@ -423,7 +423,11 @@ TEST(FeaturesTest, GenerationOfReadsTheSuffixANameEndsWith) {
   // None.
   EXPECT_EQ(GenerationOf("David", "Dobbins"), 0);
   EXPECT_EQ(GenerationOf("Jr", "Sr"), 0);           // a word alone
-  EXPECT_EQ(GenerationOf("Morris I", "Klein"), 0);  // an initial as likely
+  // An initial as likely, but against a younger generation it reads as
+  // the first of the name (scored apart only from another generation).
+  EXPECT_EQ(GenerationOf("Morris I", "Klein"), 's');
+  EXPECT_EQ(GenerationOf("Morris", "Klein i."), 's');
+  EXPECT_EQ(GenerationOf("I", "Klein"), 0);
   EXPECT_EQ(GenerationOf("David", "Dobbins-Jr"), 0);
   EXPECT_EQ(GenerationOf("David", "M\xc3\xbcller"), 0);
   EXPECT_EQ(GenerationOf("Anna", "de Sr\xc3\xa1"), 0);
