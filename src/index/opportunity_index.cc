@@ -359,7 +359,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0026"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0027"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -373,6 +373,9 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // earlier normalizer (Restore() with a featurer derives them again) and,
 // before LROI0015, its postings under other keys (rebuilt from the
 // records with or without a featurer):
+// "LROI0026" (a street named by its type and a number, "Street 128",
+// keyed without its number; a marked house number, "No 321", apart from
+// its street; "Mhd" not read as Mohamed);
 // "LROI0025" (British spellings of words of business, "Harbour", kept);
 // "LROI0024" ("Sainte" kept; "AB" and "Oy" before a Nordic or Baltic
 // name kept); "LROI0023" ("Saint" kept, "St." spelled out; a Japanese "2 Chome-3-1"
@@ -425,9 +428,9 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '6'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '7'};
 
-// The version a snapshot's magic names ("LROI0026": 26), or -1.
+// The version a snapshot's magic names ("LROI0027": 27), or -1.
 constexpr int SnapshotVersion(std::string_view in) {
   if (in.size() < 8 || in.substr(0, 4) != "LROI") return -1;
   int version = 0;

@@ -269,6 +269,20 @@ std::optional<std::string> PostalAddress::PostalCode(std::string_view code,
 
 namespace {
 
+// Whether only spaces, dashes and slashes lie between two words of `text`
+// (views into it, `a` before `b`).
+bool SpacesOrDashes(std::string_view text, std::string_view a, std::string_view b) {
+  const auto at = [&](std::string_view w) {
+    return reinterpret_cast<std::uintptr_t>(w.data()) -
+           reinterpret_cast<std::uintptr_t>(text.data());
+  };
+  const std::size_t from = at(a) + a.size(), to = at(b);
+  // (A word that is no view into `text`, "pobox", is apart.)
+  if (at(a) > text.size() || to > text.size() || from > to) return false;
+  return std::all_of(text.begin() + from, text.begin() + to,
+                     [](char c) { return c == ' ' || c == '-' || c == '/'; });
+}
+
 // A part that is only a floor and unit: '#' and two numbers joined by a
 // dash ("#12-34"; "#321" alone is a marked house number, "12-14" a range of
 // them), or numbers the first of which begins with a zero, which a house
@@ -379,8 +393,10 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
       carried.append(part);
       // A number alone ("12, Rue de la Paix"; "12 bis, ..." where that is
       // written) goes with the next part.
+      // So does a marked one ("No 321, Street 128", "Nr. 5, Hauptstraße").
       if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha) ||
-          IsNumberWithBis(carried, cc)) {
+          IsNumberWithBis(carried, cc) ||
+          (p + 1 < parts.size() && IsBareHouseNumber(carried, cc))) {
         carried.push_back(' ');
         ++index;
         continue;
@@ -634,8 +650,11 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
         break;
       }
     }
-    // A range ("12-14") is known by its first number.
-    while (number_at > 0 && number_at < words.size() && IsNumber(words[number_at - 1])) {
+    // A range ("12-14") is known by its first number. Numbers apart by
+    // more than spaces, dashes and slashes are no range: "Calle 5 # 23-45"
+    // (Colombia) is house 23 on Calle 5.
+    while (number_at > 0 && number_at < words.size() && IsNumber(words[number_at - 1]) &&
+           SpacesOrDashes(part, words[number_at - 1], words[number_at])) {
       --number_at;
     }
   }
@@ -679,8 +698,25 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
     letter_at = number_at + 1;
     parts.number += words[letter_at];
   }
+  // A street named by its type and a number ("Street 128", "Calle 5",
+  // "Route 66") keeps its number where the house has another: "#321,
+  // Street 128" is not "#321, Street 129".
+  std::size_t named_number = words.size();
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    if (i == number_at || i == letter_at) continue;
+    const auto type = street_types_.find(words[i]);
+    if (type != street_types_.end() && IsThoroughfare(type->second) &&
+        i + 1 != number_at && IsNumber(words[i + 1]) && number_at < words.size()) {
+      named_number = i + 1;
+    }
+    break;  // only the street's first word
+  }
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string_view w = words[i];
+    if (i == named_number) {
+      parts.street += w;
+      continue;
+    }
     if (i == number_at || i == letter_at || IsNumber(w)) continue;
     // An abbreviation with its dot inside ("P.za", "V.le", "C.so") is two
     // words here: one where it names a street's type.

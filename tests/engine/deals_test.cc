@@ -1244,6 +1244,33 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
   EXPECT_EQ(CheckAs("p2", colleague).status, CheckStatus::kConflict);
 }
 
+// Regression: a street named by its type and a number ("Street 128", as
+// Phnom Penh numbers them) lost its number when the house had another
+// ("#321"), so house 321 on Street 129 was the same address, and a key of
+// it, for a firm of a similar name.
+TEST_F(DealsTest, NumberedStreetsAreOtherStreets) {
+  Party p;
+  p.company = "Mekong Logistics";
+  p.street = "#321, Street 128";
+  p.city = "Phnom Penh";
+  p.country = "KH";
+  Put(Opp("o1", "p1", p));
+  Party same = p;
+  same.company = "Mekong Logistic";
+  same.street = "No 321, Street 128";
+  const CheckResult a = CheckAs("p2", same);
+  ASSERT_FALSE(a.matches.empty());
+  EXPECT_NE(std::find(a.matches[0].matched_on.begin(), a.matches[0].matched_on.end(),
+                      Evidence::kAddress),
+            a.matches[0].matched_on.end());
+  Party next = same;
+  next.street = "#321, Street 129";
+  for (const Match& m : CheckAs("p2", next).matches) {
+    EXPECT_EQ(std::find(m.matched_on.begin(), m.matched_on.end(), Evidence::kAddress),
+              m.matched_on.end());
+  }
+}
+
 // A person at a street given without its house number, under a mistyped
 // surname (febrl: "roisin milldar" for "roisin millar"): the street, city
 // and postal code find and confirm the record.

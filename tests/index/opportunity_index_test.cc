@@ -450,7 +450,7 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   FillForSnapshot(&index);
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0026");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0027");
   EXPECT_GE(index.SaveSizeBound(), saved.size());
   // In two steps, as the Engine saves: the same bytes.
   std::string tables;
@@ -554,7 +554,7 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   // Saved again, in the current format: restored as it was.
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0026");
+  ASSERT_EQ(again.substr(0, 8), "LROI0027");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -593,7 +593,7 @@ TEST(OpportunityIndexTest, RestoresLroi0008WithPostingsUnderThisBuildsKeys) {
   EXPECT_FALSE(found.empty());
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0026");
+  ASSERT_EQ(again.substr(0, 8), "LROI0027");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   EXPECT_FALSE(twice.restored_from_earlier_format());
@@ -620,7 +620,7 @@ TEST(OpportunityIndexTest, RestoresLroi0014WithCompanyNamesBySkeleton) {
   EXPECT_EQ(restored.IdOf(found.front()), "opp-7");
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0026");
+  ASSERT_EQ(again.substr(0, 8), "LROI0027");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -656,7 +656,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   ASSERT_TRUE(index.Upsert(o, stale, &created, 1'790'000'000).ok());
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0026");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0027");
   auto as_format = [&](std::string_view magic) {
     return std::string(magic) + saved.substr(8);
   };
@@ -727,7 +727,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   EXPECT_EQ(got->owner.id, "p");
   std::string again;
   derived.Save(&again);
-  EXPECT_EQ(again.substr(0, 8), "LROI0026");
+  EXPECT_EQ(again.substr(0, 8), "LROI0027");
 }
 
 // Keys whose hashes share their upper 32 bits share one list: both keys
