@@ -270,10 +270,13 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
       points += email ? 1.0 : person_is_party ? w.domain * w.shared_mailbox
                                               : w.domain;
       domain = !person_is_party || email;
-    } else if (!person_is_party && !SameDomainName(d.domain, s.domain)) {
+    } else if (!person_is_party && !SameDomainName(d.domain, s.domain) &&
+               !(Both(d.company, s.company) && d.company == s.company &&
+                 DomainsSpellCompany(d.domain, s.domain, d.company))) {
       // (One company's domains under other suffixes, "acme.de" and
       // "acme.com", are no evidence against it: a review found an identical
-      // company name cancelled by them.)
+      // company name cancelled by them. Nor are two that both spell its
+      // name, one with a legal form or "group": "acme-gmbh.de".)
       points += w.domain_mismatch;
     }
   }

@@ -1,6 +1,7 @@
 #include "index/similarity.h"
 
 #include <algorithm>
+#include <iterator>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -284,6 +285,45 @@ bool SameDomainName(std::string_view a, std::string_view b) {
     if (a[i++] != b[j++]) return false;
     ++letters;
   }
+}
+
+namespace {
+
+// Whether the first label of registrable domain `domain`, without its
+// hyphens, is `name` (letters and digits, spaces skipped) alone or followed
+// by one word a firm's domain adds to its name.
+bool DomainSpells(std::string_view domain, std::string_view name) {
+  // Legal forms and group words, as domains write them after a name.
+  static constexpr std::string_view kAdded[] = {
+      "ab",      "ag",       "as",      "bv",      "co",       "company", "corp",
+      "corporation", "gmbh", "global",  "group",   "groupe",   "gruppe",  "grupo",
+      "holding", "holdings", "hq",      "inc",     "intl",     "international",
+      "kg",      "llc",      "ltd",     "nv",      "oy",       "plc",     "sa",
+      "sarl",    "sas",      "se",      "spa",     "srl",      "worldwide"};
+  domain = domain.substr(0, domain.find('.'));
+  std::size_t i = 0;
+  for (const char c : name) {
+    if (c == ' ') continue;
+    while (i < domain.size() && domain[i] == '-') ++i;
+    if (i == domain.size() || domain[i] != c) return false;
+    ++i;
+  }
+  char rest[16];
+  std::size_t n = 0;
+  for (; i < domain.size(); ++i) {
+    if (domain[i] == '-') continue;
+    if (n == sizeof(rest)) return false;
+    rest[n++] = domain[i];
+  }
+  const std::string_view added(rest, n);
+  return added.empty() ||
+         std::find(std::begin(kAdded), std::end(kAdded), added) != std::end(kAdded);
+}
+
+}  // namespace
+
+bool DomainsSpellCompany(std::string_view a, std::string_view b, std::string_view company) {
+  return !company.empty() && DomainSpells(a, company) && DomainSpells(b, company);
 }
 
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens) {

@@ -39,6 +39,13 @@ CompanyWords SameCompanyWords(std::string_view a, std::string_view sig_a, std::s
 // "acme.com"; "nordwind-logistik.de", "nordwindlogistik.de").
 bool SameDomainName(std::string_view a, std::string_view b);
 
+// Whether both registrable domains spell the company key `company` (its
+// words run together), each alone or followed by a legal form or a group
+// word: "acme.de" and "acme-gmbh.de", "acme.co.uk" and "acmegroup.com" for
+// "acme". A firm's domains under its name are no sign of another firm; a
+// namesake's names its trade too ("mueller-bau.de", "mueller-elektro.de").
+bool DomainsSpellCompany(std::string_view a, std::string_view b, std::string_view company);
+
 // Whether one name is the acronym of the other's tokens:
 // "ibm" vs "international business machines".
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens);

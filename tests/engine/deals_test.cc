@@ -1244,6 +1244,33 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
   EXPECT_EQ(CheckAs("p2", colleague).status, CheckStatus::kConflict);
 }
 
+// Regression (match review): "Acme GmbH" with acme.de against "Acme GmbH"
+// writing from acme-gmbh.de was clear, the other domain counting against
+// the same name. Domains that both spell the name, one with its legal form
+// or "group", are no sign of another firm; a namesake's trade in its
+// domain still is.
+TEST_F(DealsTest, DomainsSpellingTheSameNameDoNotCountAgainstIt) {
+  Party p;
+  p.company = "Acme GmbH";
+  p.domain = "acme.de";
+  p.country = "DE";
+  Put(Opp("o1", "p1", p));
+  Party mailed = p;
+  mailed.domain.clear();
+  mailed.email = "j.doe@acme-gmbh.de";
+  const CheckResult a = CheckAs("p2", mailed);
+  ASSERT_EQ(a.status, CheckStatus::kConflict);
+  EXPECT_EQ(a.matches[0].opportunity_id, "o1");
+  Party builder;
+  builder.company = "Mueller GmbH";
+  builder.domain = "mueller-bau.de";
+  builder.country = "DE";
+  Put(Opp("o2", "p1", builder));
+  Party electrician = builder;
+  electrician.domain = "mueller-elektro.de";
+  EXPECT_EQ(CheckAs("p2", electrician).status, CheckStatus::kClear);
+}
+
 // Regression: a street named by its type and a number ("Street 128", as
 // Phnom Penh numbers them) lost its number when the house had another
 // ("#321"), so house 321 on Street 129 was the same address, and a key of

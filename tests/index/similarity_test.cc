@@ -205,6 +205,21 @@ TEST(SimilarityTest, SameDomainName) {
   EXPECT_FALSE(SameDomainName("-.de", "--.com"));
 }
 
+TEST(SimilarityTest, DomainsSpellCompany) {
+  EXPECT_TRUE(DomainsSpellCompany("acme.de", "acme-gmbh.de", "acme"));
+  EXPECT_TRUE(DomainsSpellCompany("acme.co.uk", "acmegroup.com", "acme"));
+  EXPECT_TRUE(DomainsSpellCompany("nordwind-logistik.de", "nordwindlogistik-ag.ch",
+                                  "nordwind logistik"));
+  // A trade, not a legal form: a namesake's.
+  EXPECT_FALSE(DomainsSpellCompany("mueller-bau.de", "mueller-elektro.de", "mueller"));
+  EXPECT_FALSE(DomainsSpellCompany("acme.de", "acme-tools.de", "acme"));
+  // Both must spell it.
+  EXPECT_FALSE(DomainsSpellCompany("acme.de", "roadrunner.de", "acme"));
+  EXPECT_FALSE(DomainsSpellCompany("ac.de", "acme.de", "acme"));
+  EXPECT_FALSE(DomainsSpellCompany("acme.de", "acme.de", ""));
+  EXPECT_FALSE(DomainsSpellCompany("acme.de", "acme-gmbh-und-co-kg-berlin.de", "acme"));
+}
+
 TEST(SimilarityTest, Acronyms) {
   EXPECT_TRUE(IsAcronymOf("ibm", "international business machines"));
   EXPECT_FALSE(IsAcronymOf("ibm", "international business"));
