@@ -189,6 +189,17 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
   }
   if (word != nullptr) end_word(false);  // (a break leaves no word open)
   text.resize(static_cast<std::size_t>(w - base));
+  // "n" between two words is "and", as "Barnes n Noble" and "Rock 'n'
+  // Roll" write it (not a letter of initials: those run together).
+  for (std::size_t i = 1; i + 1 < tokens->size; ++i) {
+    if (tokens->starts[i + 1] - tokens->starts[i] != 2 || text[tokens->starts[i]] != 'n' ||
+        tokens->starts[i] - tokens->starts[i - 1] < 3 || tokens->Token(i + 1).size() < 2) {
+      continue;
+    }
+    text.erase(tokens->starts[i], 2);  // "n" and the space after it
+    for (std::size_t j = i + 1; j < tokens->size; ++j) tokens->starts[j - 1] = tokens->starts[j] - 2;
+    --tokens->size;
+  }
   if (tokens->size > 1 && tokens->Token(0) == "the") {
     text.erase(0, 4);
     for (std::size_t i = 1; i < tokens->size; ++i) tokens->starts[i - 1] = tokens->starts[i] - 4;
