@@ -314,6 +314,11 @@ void StoredKeys(const Features& f, std::vector<LookupKey>* keys) {
   CommonKeys(f, Side::kStored, keys);
   if (!f.company_acronym.empty()) {
     Add(keys, KeyKind::kAcronym, f.company_acronym);
+    // And without its connectives: "Royal Bank of Canada" is "RBC".
+    thread_local std::string initials;
+    if (!InitialsWithoutConnectives(f.company, &initials).empty()) {
+      Add(keys, KeyKind::kAcronym, initials);
+    }
   }
 }
 
@@ -327,6 +332,10 @@ void QueryOnlyKeys(const Features& f, std::vector<LookupKey>* keys) {
   }
   if (!f.company_acronym.empty()) {
     Add(keys, KeyKind::kCompany, f.company_acronym);
+    thread_local std::string initials;
+    if (!InitialsWithoutConnectives(f.company, &initials).empty()) {
+      Add(keys, KeyKind::kCompany, initials);
+    }
   }
   // First and last name entered the other way round.
   if (f.has_person() && !f.person_swapped.empty()) {
@@ -345,8 +354,13 @@ void QueryKeys(const Features& f, std::vector<LookupKey>* keys) {
 void QueryKeys(const Features& f, const std::vector<LookupKey>& stored,
                std::vector<LookupKey>* keys) {
   keys->clear();
-  // StoredKeys(): CommonKeys() of the stored side, then a name's initials.
-  const std::size_t common = stored.size() - (f.company_acronym.empty() ? 0 : 1);
+  // StoredKeys(): CommonKeys() of the stored side, then a name's initials
+  // (with and without its connectives).
+  thread_local std::string initials;
+  const std::size_t common =
+      stored.size() - (f.company_acronym.empty()
+                           ? 0
+                           : InitialsWithoutConnectives(f.company, &initials).empty() ? 1 : 2);
   // The query side's CommonKeys() differ by one key: a one-word name
   // without significant words is looked up as a word too, right after its
   // key (CompanyKeys()), the only kCompany key CommonKeys() gives.

@@ -326,16 +326,50 @@ bool DomainsSpellCompany(std::string_view a, std::string_view b, std::string_vie
   return !company.empty() && DomainSpells(a, company) && DomainSpells(b, company);
 }
 
+namespace {
+
+// Words that acronyms leave out ("Royal Bank of Canada", RBC; "Caisse des
+// Dépôts et Consignations", CDC), in the languages of company names.
+bool IsConnectiveWord(std::string_view w) {
+  static constexpr std::string_view kWords[] = {
+      "of",  "the",  "and",   "for",   "de",    "des",   "du",   "la",  "le",
+      "les", "el",   "los",   "las",   "del",   "della", "dello", "delle", "degli",
+      "dei", "di",   "da",    "do",    "dos",   "das",   "der",  "die", "den",
+      "van", "von",  "und",   "et",    "y"};
+  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+}
+
+}  // namespace
+
+std::string_view InitialsWithoutConnectives(std::string_view company, std::string* buffer) {
+  buffer->clear();
+  bool skipped = false;
+  while (!company.empty()) {
+    const std::string_view word = company.substr(0, company.find(' '));
+    if (IsConnectiveWord(word)) {
+      skipped = true;
+    } else if (!word.empty()) {
+      buffer->push_back(word.front());
+    }
+    company.remove_prefix(std::min(company.size(), word.size() + 1));
+  }
+  if (!skipped || buffer->size() < 3) buffer->clear();
+  return *buffer;
+}
+
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens) {
   if (acronym.size() < 2 || acronym.find(' ') != std::string_view::npos) {
     return false;
   }
   const TokenList words = Tokens(tokens);
-  if (words.size != acronym.size()) return false;
-  for (std::size_t i = 0; i < words.size; ++i) {
-    if (words.items[i][0] != acronym[i]) return false;
+  if (words.size == acronym.size()) {
+    std::size_t i = 0;
+    while (i < words.size && words.items[i][0] == acronym[i]) ++i;
+    if (i == words.size) return true;
   }
-  return true;
+  if (acronym.size() < 3 || words.size <= acronym.size()) return false;
+  thread_local std::string initials;
+  return InitialsWithoutConnectives(tokens, &initials) == acronym;
 }
 
 std::string_view CompanySkeleton(std::string_view key, std::string* buffer) {

@@ -47,8 +47,15 @@ bool SameDomainName(std::string_view a, std::string_view b);
 bool DomainsSpellCompany(std::string_view a, std::string_view b, std::string_view company);
 
 // Whether one name is the acronym of the other's tokens:
-// "ibm" vs "international business machines".
+// "ibm" vs "international business machines"; or, three letters or more,
+// of its tokens but the connectives ("of", "de", "der", ...): "rbc" vs
+// "royal bank of canada".
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens);
+
+// The initials of a company key's words but its connectives ("of", "de",
+// "der", ...), in *buffer: "rbc" for "royal bank of canada"; empty where
+// it has no connective or fewer than three other words.
+std::string_view InitialsWithoutConnectives(std::string_view company, std::string* buffer);
 
 // A company key's consonant skeleton: its letters and digits without the
 // spaces between words, vowels (a, e, i, o, u, y) after the first

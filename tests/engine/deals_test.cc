@@ -401,6 +401,20 @@ TEST_F(DealsTest, AcronymsAreEvidenceForReview) {
   EXPECT_EQ(r->status, RegisterStatus::kReview);
   ASSERT_FALSE(r->matches.empty());
   EXPECT_EQ(r->matches[0].opportunity_id, "o1");
+  // Acronyms leave connectives out: "RBC" is the Royal Bank of Canada, both
+  // ways (a review found no candidate either way).
+  Put(Opp("o2", "p1", Company("Royal Bank of Canada", "CA")));
+  auto rbc = engine_->Register(Opp("d2", "p2", Company("RBC", "CA")));
+  ASSERT_TRUE(rbc.ok());
+  EXPECT_EQ(rbc->status, RegisterStatus::kReview);
+  ASSERT_FALSE(rbc->matches.empty());
+  EXPECT_EQ(rbc->matches[0].opportunity_id, "o2");
+  Put(Opp("o3", "p1", Company("CDC", "FR")));
+  auto cdc = engine_->Register(Opp("d3", "p2", Company("Caisse des Dépôts et Consignations", "FR")));
+  ASSERT_TRUE(cdc.ok());
+  EXPECT_EQ(cdc->status, RegisterStatus::kReview);
+  ASSERT_FALSE(cdc->matches.empty());
+  EXPECT_EQ(cdc->matches[0].opportunity_id, "o3");
 }
 
 // A name with a typing error, or a space more or less, shares no word with

@@ -225,6 +225,16 @@ TEST(SimilarityTest, Acronyms) {
   EXPECT_FALSE(IsAcronymOf("ibm", "international business"));
   EXPECT_FALSE(IsAcronymOf("i", "international"));
   EXPECT_FALSE(IsAcronymOf("hp inc", "hewlett packard"));
+  // Connectives left out, three letters or more.
+  EXPECT_TRUE(IsAcronymOf("rbc", "royal bank of canada"));
+  EXPECT_TRUE(IsAcronymOf("rboc", "royal bank of canada"));
+  EXPECT_TRUE(IsAcronymOf("cdc", "caisse des depots et consignations"));
+  EXPECT_FALSE(IsAcronymOf("ba", "bank of america"));
+  EXPECT_FALSE(IsAcronymOf("rb", "royal bank of canada"));
+  std::string buffer;
+  EXPECT_EQ(InitialsWithoutConnectives("royal bank of canada", &buffer), "rbc");
+  EXPECT_EQ(InitialsWithoutConnectives("international business machines", &buffer), "");
+  EXPECT_EQ(InitialsWithoutConnectives("bank of america", &buffer), "");
 }
 
 std::string Skeleton(std::string_view key) {
