@@ -1264,25 +1264,19 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
 // or "group", are no sign of another firm; a namesake's trade in its
 // domain still is.
 TEST_F(DealsTest, DomainsSpellingTheSameNameDoNotCountAgainstIt) {
-  Party p;
-  p.company = "Acme GmbH";
-  p.domain = "acme.de";
-  p.country = "DE";
-  Put(Opp("o1", "p1", p));
-  Party mailed = p;
-  mailed.domain.clear();
-  mailed.email = "j.doe@acme-gmbh.de";
-  const CheckResult a = CheckAs("p2", mailed);
+  auto with = [](const char* name, const char* domain, const char* email) {
+    Party p = Company(name, "DE");
+    p.domain = domain;
+    p.email = email;
+    return p;
+  };
+  Put(Opp("o1", "p1", with("Acme GmbH", "acme.de", "")));
+  const CheckResult a = CheckAs("p2", with("Acme GmbH", "", "j.doe@acme-gmbh.de"));
   ASSERT_EQ(a.status, CheckStatus::kConflict);
   EXPECT_EQ(a.matches[0].opportunity_id, "o1");
-  Party builder;
-  builder.company = "Mueller GmbH";
-  builder.domain = "mueller-bau.de";
-  builder.country = "DE";
-  Put(Opp("o2", "p1", builder));
-  Party electrician = builder;
-  electrician.domain = "mueller-elektro.de";
-  EXPECT_EQ(CheckAs("p2", electrician).status, CheckStatus::kClear);
+  Put(Opp("o2", "p1", with("Mueller GmbH", "mueller-bau.de", "")));
+  EXPECT_EQ(CheckAs("p2", with("Mueller GmbH", "mueller-elektro.de", "")).status,
+            CheckStatus::kClear);
 }
 
 // Regression: a street named by its type and a number ("Street 128", as
