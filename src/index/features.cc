@@ -85,6 +85,13 @@ std::string_view FirstWord(std::string_view s) {
   return s.substr(0, s.find(' '));
 }
 
+// InitialsWithoutConnectives() of f's company, or empty: a name of fewer
+// than four words (most) has none of three letters, and is not read.
+std::string_view ShortInitials(const Features& f, std::string* buffer) {
+  if (f.company_acronym.size() < 4) return {};
+  return InitialsWithoutConnectives(f.company, buffer);
+}
+
 std::string_view FirstBlock(std::string_view number) {
   return number.substr(0, number.find('-'));
 }
@@ -316,7 +323,7 @@ void StoredKeys(const Features& f, std::vector<LookupKey>* keys) {
     Add(keys, KeyKind::kAcronym, f.company_acronym);
     // And without its connectives: "Royal Bank of Canada" is "RBC".
     thread_local std::string initials;
-    if (!InitialsWithoutConnectives(f.company, &initials).empty()) {
+    if (!ShortInitials(f, &initials).empty()) {
       Add(keys, KeyKind::kAcronym, initials);
     }
   }
@@ -333,7 +340,7 @@ void QueryOnlyKeys(const Features& f, std::vector<LookupKey>* keys) {
   if (!f.company_acronym.empty()) {
     Add(keys, KeyKind::kCompany, f.company_acronym);
     thread_local std::string initials;
-    if (!InitialsWithoutConnectives(f.company, &initials).empty()) {
+    if (!ShortInitials(f, &initials).empty()) {
       Add(keys, KeyKind::kCompany, initials);
     }
   }
@@ -360,7 +367,7 @@ void QueryKeys(const Features& f, const std::vector<LookupKey>& stored,
   const std::size_t common =
       stored.size() - (f.company_acronym.empty()
                            ? 0
-                           : InitialsWithoutConnectives(f.company, &initials).empty() ? 1 : 2);
+                           : ShortInitials(f, &initials).empty() ? 1 : 2);
   // The query side's CommonKeys() differ by one key: a one-word name
   // without significant words is looked up as a word too, right after its
   // key (CompanyKeys()), the only kCompany key CommonKeys() gives.

@@ -328,15 +328,40 @@ bool DomainsSpellCompany(std::string_view a, std::string_view b, std::string_vie
 
 namespace {
 
+// A word of at most five bytes as an integer (its bytes, first lowest).
+constexpr std::uint64_t Packed(std::string_view w) {
+  std::uint64_t v = 0;
+  for (std::size_t i = w.size(); i-- > 0;) v = v << 8 | static_cast<unsigned char>(w[i]);
+  return v;
+}
+
 // Words that acronyms leave out ("Royal Bank of Canada", RBC; "Caisse des
-// Dépôts et Consignations", CDC), in the languages of company names.
-bool IsConnectiveWord(std::string_view w) {
-  static constexpr std::string_view kWords[] = {
-      "of",  "the",  "and",   "for",   "de",    "des",   "du",   "la",  "le",
-      "les", "el",   "los",   "las",   "del",   "della", "dello", "delle", "degli",
-      "dei", "di",   "da",    "do",    "dos",   "das",   "der",  "die", "den",
-      "van", "von",  "und",   "et",    "y"};
-  return std::find(std::begin(kWords), std::end(kWords), w) != std::end(kWords);
+// Dépôts et Consignations", CDC), in the languages of company names, by
+// length (a check costs a few compares: it runs on every name of several
+// words a check or an upsert reads).
+bool IsConnectiveWord(const char* w, std::size_t size) {
+  static constexpr std::uint64_t kTwo[] = {Packed("of"), Packed("de"), Packed("du"),
+                                           Packed("la"), Packed("le"), Packed("el"),
+                                           Packed("di"), Packed("da"), Packed("do"),
+                                           Packed("et")};
+  static constexpr std::uint64_t kThree[] = {
+      Packed("the"), Packed("and"), Packed("for"), Packed("des"), Packed("les"),
+      Packed("los"), Packed("las"), Packed("del"), Packed("dei"), Packed("dos"),
+      Packed("das"), Packed("der"), Packed("die"), Packed("den"), Packed("van"),
+      Packed("von"), Packed("und")};
+  static constexpr std::uint64_t kFive[] = {Packed("della"), Packed("dello"),
+                                            Packed("delle"), Packed("degli")};
+  const auto in = [&](const auto& list) {
+    const std::uint64_t v = Packed(std::string_view(w, size));
+    return std::find(std::begin(list), std::end(list), v) != std::end(list);
+  };
+  switch (size) {
+    case 1: return w[0] == 'y';
+    case 2: return in(kTwo);
+    case 3: return in(kThree);
+    case 5: return w[0] == 'd' && in(kFive);
+    default: return false;
+  }
 }
 
 }  // namespace
@@ -344,14 +369,17 @@ bool IsConnectiveWord(std::string_view w) {
 std::string_view InitialsWithoutConnectives(std::string_view company, std::string* buffer) {
   buffer->clear();
   bool skipped = false;
-  while (!company.empty()) {
-    const std::string_view word = company.substr(0, company.find(' '));
-    if (IsConnectiveWord(word)) {
-      skipped = true;
-    } else if (!word.empty()) {
-      buffer->push_back(word.front());
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= company.size(); ++i) {
+    if (i < company.size() && company[i] != ' ') continue;
+    if (i > start) {
+      if (IsConnectiveWord(company.data() + start, i - start)) {
+        skipped = true;
+      } else {
+        buffer->push_back(company[start]);
+      }
     }
-    company.remove_prefix(std::min(company.size(), word.size() + 1));
+    start = i + 1;
   }
   if (!skipped || buffer->size() < 3) buffer->clear();
   return *buffer;
