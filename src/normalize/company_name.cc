@@ -136,6 +136,7 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
   char* const base = text.data();
   char* w = base;
   tokens->size = 0;
+  tokens->break_count = 0;
   std::size_t raw = 0;
   bool in_run = false;      // the last token is a run of single characters
   bool run_dotted = false;  // ... of dotted ones
@@ -179,6 +180,15 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
       *w++ = k;
     } else if (k != kApostrophe) {  // "McDonald's": apostrophes do not split a word
       if (word != nullptr) end_word(c == '.');
+      // Where the name is set off from what follows (NameTokens::breaks).
+      if ((c == ',' || c == '(' ||
+           ((c == '-' || c == '|') && i > 0 && in[i - 1] == ' ' && i + 1 < folded.size() &&
+            in[i + 1] == ' ')) &&
+          tokens->break_count < NameTokens::kMaxBreaks && tokens->size > 0 &&
+          (tokens->break_count == 0 ||
+           tokens->breaks[tokens->break_count - 1] != tokens->size)) {
+        tokens->breaks[tokens->break_count++] = static_cast<std::uint8_t>(tokens->size);
+      }
       if (k == kAmpersand) {  // the connective "&": dropped
         // Between single letters it joins them ("P&G", "H & M": initials,
         // as "S&P" is "sp"); after a word the run has ended already.
@@ -199,11 +209,17 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
     text.erase(tokens->starts[i], 2);  // "n" and the space after it
     for (std::size_t j = i + 1; j < tokens->size; ++j) tokens->starts[j - 1] = tokens->starts[j] - 2;
     --tokens->size;
+    for (std::size_t j = 0; j < tokens->break_count; ++j) {
+      if (tokens->breaks[j] > i) --tokens->breaks[j];
+    }
   }
   if (tokens->size > 1 && tokens->Token(0) == "the") {
     text.erase(0, 4);
     for (std::size_t i = 1; i < tokens->size; ++i) tokens->starts[i - 1] = tokens->starts[i] - 4;
     --tokens->size;
+    for (std::size_t j = 0; j < tokens->break_count; ++j) {
+      if (tokens->breaks[j] > 0) --tokens->breaks[j];
+    }
   }
 }
 
@@ -352,6 +368,19 @@ bool CompanyName::Strip(std::string_view name, std::string_view country,
     thread_local std::string unmarked;
     if (!FoldToAscii(WithoutMarkSigns(name, &unmarked), &folded)) return false;
     TokenizeName(folded, tokens);
+  }
+  // A legal form set off from what follows ends the name: the rest names a
+  // site, a division or another name for it ("Acme GmbH (Berlin)", "Acme
+  // GmbH - Niederlassung Hamburg", "Acme, LLC, Berlin", "Foo Ltd (in
+  // liquidation)"). Without a legal form before it ("Acme (UK) Ltd",
+  // "Smith, Jones & Partners"), the whole name is read.
+  for (std::size_t i = 0; i < tokens->break_count; ++i) {
+    const std::size_t before = tokens->breaks[i];
+    if (before > 1 && before < tokens->size && MatchSuffix(*tokens, 0, before) > 0) {
+      tokens->text.resize(tokens->starts[before] - 1);
+      tokens->size = before;
+      break;
+    }
   }
   // More tokens than the tokenizer reads words: junk, no key.
   if (tokens->size > NameTokens::kMaxWords || tokens->size == 0) return false;

@@ -24,6 +24,12 @@ struct NameTokens {
   std::string text;
   std::array<std::uint32_t, kMaxWords + 1> starts{};
   std::size_t size = 0;
+  // How many tokens stood before each of the first kMaxBreaks places where
+  // the name's text was set off (a comma, an opening parenthesis, a dash
+  // or bar between spaces: "Acme GmbH (Berlin)"), in order.
+  static constexpr std::size_t kMaxBreaks = 4;
+  std::array<std::uint8_t, kMaxBreaks> breaks{};
+  std::size_t break_count = 0;
 
   // Tokens [begin, end) as written in `text`; begin < end <= size.
   std::string_view Span(std::size_t begin, std::size_t end) const {
