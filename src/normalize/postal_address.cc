@@ -480,7 +480,20 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
   if (street.empty() || !FoldToAscii(street, &folded)) return out;
   std::size_t street_part = 0;
   out.street = FoldedStreet(folded, country, &street_part);
-  if (!out.street) return out;
+  if (!out.street) {
+    // A line that is a house number alone ("6", "12a"; its street left
+    // out): the number still counts, with the place (no address key, which
+    // names a street).
+    if (IsBareHouseNumber(folded, CountryCode(country))) {
+      for (const std::string_view w : Words(folded)) {
+        if (!IsNumber(w)) continue;
+        out.street = StreetParts{};
+        out.street->number.assign(w);
+        break;
+      }
+    }
+    return out;
+  }
 
   if (postal_code.empty() || city.empty()) {
     // The words after the street: the rest of its part after the number it
@@ -599,7 +612,7 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
 
   const std::string_view place =
       out.postal_code ? std::string_view(*out.postal_code) : std::string_view(out.city);
-  if (!place.empty() && !out.street->number.empty()) {
+  if (!place.empty() && !out.street->number.empty() && !out.street->street.empty()) {
     std::string key = CountryCode(country);
     for (char& c : key) c = AsciiLower(c);
     key += '|';

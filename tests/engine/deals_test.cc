@@ -1306,6 +1306,28 @@ TEST_F(DealsTest, NumberedStreetsAreOtherStreets) {
   }
 }
 
+// A house number given without its street (febrl: "lawson brooker" at
+// "6", and "lawson broqokrr" there): the number was dropped with the
+// missing street, so nothing found the record. The number and the place
+// find and confirm it; another number is another house.
+TEST_F(DealsTest, AHouseNumberWithoutItsStreetStillCounts) {
+  Party stored;
+  stored.first_name = "Lawson";
+  stored.last_name = "Brooker";
+  stored.street = "6";
+  stored.city = "Brunswick Heads";
+  stored.postal_code = "3218";
+  stored.country = "AU";
+  Put(Opp("o1", "p1", stored));
+  Party typed = stored;
+  typed.last_name = "Broqokrr";
+  const CheckResult r = CheckAs("p2", typed);
+  ASSERT_EQ(r.status, CheckStatus::kConflict);
+  EXPECT_EQ(r.matches[0].opportunity_id, "o1");
+  typed.street = "8";
+  EXPECT_EQ(CheckAs("p2", typed).status, CheckStatus::kClear);
+}
+
 // A person at a street given without its house number, under a mistyped
 // surname (febrl: "roisin milldar" for "roisin millar"): the street, city
 // and postal code find and confirm the record.
