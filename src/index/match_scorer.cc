@@ -220,6 +220,7 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   Scored out;
   bool email = false, domain = false, company = false, phone = false;
   bool near_name = false;  // the company names only close (fuzzy_name_cap)
+  bool name_domains = false;  // two domains that both spell the company's name
 
   // Where neither side names a company and both name a person, the
   // customer is a person: a domain then names their employer or provider,
@@ -270,14 +271,17 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
       points += email ? 1.0 : person_is_party ? w.domain * w.shared_mailbox
                                               : w.domain;
       domain = !person_is_party || email;
-    } else if (!person_is_party && !SameDomainName(d.domain, s.domain) &&
-               !(Both(d.company, s.company) && d.company == s.company &&
-                 DomainsSpellCompany(d.domain, s.domain, d.company))) {
+    } else if (!person_is_party && !SameDomainName(d.domain, s.domain)) {
       // (One company's domains under other suffixes, "acme.de" and
       // "acme.com", are no evidence against it: a review found an identical
-      // company name cancelled by them. Nor are two that both spell its
-      // name, one with a legal form or "group": "acme-gmbh.de".)
-      points += w.domain_mismatch;
+      // company name cancelled by them.) Two that both spell an identical
+      // name, one with a legal form or a group word ("acme.de",
+      // "acme-gmbh.de"), are one firm's as often as two namesakes' (each
+      // taking a variant the other left): neither, and at most review
+      // below.
+      name_domains = Both(d.company, s.company) && d.company == s.company &&
+                     DomainsSpellCompany(d.domain, s.domain, d.company);
+      if (!name_domains) points += w.domain_mismatch;
     }
   }
   if (Both(d.phone, s.phone) && d.phone == s.phone) {
@@ -365,8 +369,8 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
   // strong, nor a street and number: two firms in one postal code or town
   // as often as one misspelt (a review found "Hofmann GmbH" and "Hoffmann
   // GmbH" in one industrial estate at 0.969).
-  if (near_name && !identifier && !email && !domain && !phone && !(number_ok && street_ok) &&
-      points > w.fuzzy_name_cap) {
+  if ((near_name || name_domains) && !identifier && !email && !domain && !phone &&
+      !(number_ok && street_ok) && points > w.fuzzy_name_cap) {
     points = w.fuzzy_name_cap;
   }
 

@@ -373,7 +373,9 @@ std::string_view InitialsWithoutConnectives(std::string_view company, std::strin
   for (std::size_t i = 0; i <= company.size(); ++i) {
     if (i < company.size() && company[i] != ' ') continue;
     if (i > start) {
-      if (IsConnectiveWord(company.data() + start, i - start)) {
+      // (Never the first word: "Los Angeles Times" is no "ATC", nor "El
+      // Paso Natural Gas" a "PNG".)
+      if (start > 0 && IsConnectiveWord(company.data() + start, i - start)) {
         skipped = true;
       } else {
         buffer->push_back(company[start]);

@@ -53,8 +53,9 @@ bool DomainsSpellCompany(std::string_view a, std::string_view b, std::string_vie
 bool IsAcronymOf(std::string_view acronym, std::string_view tokens);
 
 // The initials of a company key's words but its connectives ("of", "de",
-// "der", ...), in *buffer: "rbc" for "royal bank of canada"; empty where
-// it has no connective or fewer than three other words.
+// "der", ...; never the first word), in *buffer: "rbc" for "royal bank of
+// canada"; empty where it has no connective or fewer than three other
+// words.
 std::string_view InitialsWithoutConnectives(std::string_view company, std::string* buffer);
 
 // A company key's consonant skeleton: its letters and digits without the

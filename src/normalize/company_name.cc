@@ -199,20 +199,6 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
   }
   if (word != nullptr) end_word(false);  // (a break leaves no word open)
   text.resize(static_cast<std::size_t>(w - base));
-  // "n" between two words is "and", as "Barnes n Noble" and "Rock 'n'
-  // Roll" write it (not a letter of initials: those run together).
-  for (std::size_t i = 1; i + 1 < tokens->size; ++i) {
-    if (tokens->starts[i + 1] - tokens->starts[i] != 2 || text[tokens->starts[i]] != 'n' ||
-        tokens->starts[i] - tokens->starts[i - 1] < 3 || tokens->Token(i + 1).size() < 2) {
-      continue;
-    }
-    text.erase(tokens->starts[i], 2);  // "n" and the space after it
-    for (std::size_t j = i + 1; j < tokens->size; ++j) tokens->starts[j - 1] = tokens->starts[j] - 2;
-    --tokens->size;
-    for (std::size_t j = 0; j < tokens->break_count; ++j) {
-      if (tokens->breaks[j] > i) --tokens->breaks[j];
-    }
-  }
   if (tokens->size > 1 && tokens->Token(0) == "the") {
     text.erase(0, 4);
     for (std::size_t i = 1; i < tokens->size; ++i) tokens->starts[i - 1] = tokens->starts[i] - 4;
@@ -369,6 +355,8 @@ bool CompanyName::Strip(std::string_view name, std::string_view country,
     if (!FoldToAscii(WithoutMarkSigns(name, &unmarked), &folded)) return false;
     TokenizeName(folded, tokens);
   }
+  // More tokens than the tokenizer reads words: junk, no key.
+  if (tokens->size > NameTokens::kMaxWords || tokens->size == 0) return false;
   // A legal form set off from what follows ends the name: the rest names a
   // site, a division or another name for it ("Acme GmbH (Berlin)", "Acme
   // GmbH - Niederlassung Hamburg", "Acme, LLC, Berlin", "Foo Ltd (in
@@ -382,8 +370,6 @@ bool CompanyName::Strip(std::string_view name, std::string_view country,
       break;
     }
   }
-  // More tokens than the tokenizer reads words: junk, no key.
-  if (tokens->size > NameTokens::kMaxWords || tokens->size == 0) return false;
   std::size_t b = 0, e = tokens->size;
   *begin = b;
   *end = e;
@@ -399,6 +385,18 @@ bool CompanyName::Strip(std::string_view name, std::string_view country,
     e -= k;
   }
   if (e - b > 1) b += MatchPrefix(*tokens, b, e, country, name, ascii);
+  // "n" between two words of the name left is "and", as "Barnes n Noble"
+  // and "Rock 'n' Roll" write it; not a letter that ends it ("Model N,
+  // Inc.", "Acme N") or begins it ("The N Group").
+  for (std::size_t i = b + 1; i + 1 < e; ++i) {
+    if (tokens->starts[i + 1] - tokens->starts[i] != 2 || tokens->text[tokens->starts[i]] != 'n') {
+      continue;
+    }
+    tokens->text.erase(tokens->starts[i], 2);  // "n" and the space after it
+    for (std::size_t j = i + 1; j < tokens->size; ++j) tokens->starts[j - 1] = tokens->starts[j] - 2;
+    --tokens->size;
+    --e;
+  }
   *begin = b;
   *end = e;
   return true;

@@ -42,8 +42,8 @@ struct NameTokens {
 // Splits folded (lower-case ASCII) text into name tokens: runs of letters and
 // digits; apostrophes vanish ("mcdonald's" -> "mcdonalds"); runs of single
 // characters join ("i.b.m." -> "ibm", "g.m.b.h." -> "gmbh"); "&", "+",
-// "and", "und", "et" are dropped, and so are "n" between two words
-// ("barnes n noble") and a leading "the". Reads at most
+// "and", "und", "et" are dropped, and so is a leading "the" (CompanyName
+// drops "n" between two words of a name: "barnes n noble"). Reads at most
 // NameTokens::kMaxWords + 1 raw words.
 void TokenizeName(std::string_view folded, NameTokens* tokens);
 // The same tokens, one string each.

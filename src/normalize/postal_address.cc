@@ -148,6 +148,13 @@ bool IsThoroughfare(std::string_view type) {
   return std::find(std::begin(kTypes), std::end(kTypes), type) != std::end(kTypes);
 }
 
+// Street types after which a number names the street ("Street 128",
+// "Calle 5", "Route 66", "Carrera 7"), where the house has another.
+bool NamesNumberedStreet(std::string_view type) {
+  return IsThoroughfare(type) || type == "route" || type == "carrera" ||
+         type == "transversal" || type == "diagonal";
+}
+
 // "No. 5", "Nr. 5": words that only announce the house number.
 bool IsNumberMarker(std::string_view w) {
   return w == "no" || w == "nr" || w == "nro" || w == "num";
@@ -269,20 +276,6 @@ std::optional<std::string> PostalAddress::PostalCode(std::string_view code,
 
 namespace {
 
-// Whether only spaces, dashes and slashes lie between two words of `text`
-// (views into it, `a` before `b`).
-bool SpacesOrDashes(std::string_view text, std::string_view a, std::string_view b) {
-  const auto at = [&](std::string_view w) {
-    return reinterpret_cast<std::uintptr_t>(w.data()) -
-           reinterpret_cast<std::uintptr_t>(text.data());
-  };
-  const std::size_t from = at(a) + a.size(), to = at(b);
-  // (A word that is no view into `text`, "pobox", is apart.)
-  if (at(a) > text.size() || to > text.size() || from > to) return false;
-  return std::all_of(text.begin() + from, text.begin() + to,
-                     [](char c) { return c == ' ' || c == '-' || c == '/'; });
-}
-
 // A part that is only a floor and unit: '#' and two numbers joined by a
 // dash ("#12-34"; "#321" alone is a marked house number, "12-14" a range of
 // them), or numbers the first of which begins with a zero, which a house
@@ -393,10 +386,8 @@ std::optional<StreetParts> PostalAddress::FoldedStreet(
       carried.append(part);
       // A number alone ("12, Rue de la Paix"; "12 bis, ..." where that is
       // written) goes with the next part.
-      // So does a marked one ("No 321, Street 128", "Nr. 5, Hauptstraße").
       if (std::none_of(carried.begin(), carried.end(), IsAsciiAlpha) ||
-          IsNumberWithBis(carried, cc) ||
-          (p + 1 < parts.size() && IsBareHouseNumber(carried, cc))) {
+          IsNumberWithBis(carried, cc)) {
         carried.push_back(' ');
         ++index;
         continue;
@@ -653,6 +644,13 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
   // letter written apart joining it ("Hauptstr. 5 a" == "Hauptstr. 5a").
   // An ordinal names a numbered street ("350 5th Ave"): never the number.
   StreetParts parts;
+  // Whether words[at] is a number after a street type that names a street
+  // by it, first in the line ("Calle 5 ...").
+  auto names_street = [&](std::size_t at) {
+    if (at == 0 || at >= words.size() || !IsNumber(words[at])) return false;
+    const auto type = street_types_.find(words[at - 1]);
+    return type != street_types_.end() && NamesNumberedStreet(type->second);
+  };
   std::size_t number_at = words.size();
   if (IsNumber(words.front())) {
     number_at = 0;
@@ -663,11 +661,11 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
         break;
       }
     }
-    // A range ("12-14") is known by its first number. Numbers apart by
-    // more than spaces, dashes and slashes are no range: "Calle 5 # 23-45"
-    // (Colombia) is house 23 on Calle 5.
+    // A range ("12-14") is known by its first number; a street's own
+    // number is not part of one: "Calle 5 # 23-45" (Colombia), "Calle 5
+    // 23-45" are house 23 on Calle 5.
     while (number_at > 0 && number_at < words.size() && IsNumber(words[number_at - 1]) &&
-           SpacesOrDashes(part, words[number_at - 1], words[number_at])) {
+           !(number_at == 2 && names_street(1))) {
       --number_at;
     }
   }
@@ -715,14 +713,9 @@ std::optional<StreetParts> PostalAddress::StreetPart(std::string_view part,
   // "Route 66") keeps its number where the house has another: "#321,
   // Street 128" is not "#321, Street 129".
   std::size_t named_number = words.size();
-  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-    if (i == number_at || i == letter_at) continue;
-    const auto type = street_types_.find(words[i]);
-    if (type != street_types_.end() && IsThoroughfare(type->second) &&
-        i + 1 != number_at && IsNumber(words[i + 1]) && number_at < words.size()) {
-      named_number = i + 1;
-    }
-    break;  // only the street's first word
+  if (number_at < words.size()) {
+    const std::size_t at = number_at == 0 ? 2 : 1;  // after the street's first word
+    if (at != number_at && names_street(at)) named_number = at;
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string_view w = words[i];

@@ -1261,8 +1261,9 @@ TEST_F(DealsTest, HouseholdMembersSharingAMailboxAreOtherCustomers) {
 // Regression (match review): "Acme GmbH" with acme.de against "Acme GmbH"
 // writing from acme-gmbh.de was clear, the other domain counting against
 // the same name. Domains that both spell the name, one with its legal form
-// or "group", are no sign of another firm; a namesake's trade in its
-// domain still is.
+// or "group", are one firm's as often as two namesakes' (a second review
+// found "Atlas" at atlasgroup.com and atlas-global.com in conflict): for
+// review. A namesake's trade in its domain still counts against it.
 TEST_F(DealsTest, DomainsSpellingTheSameNameDoNotCountAgainstIt) {
   auto with = [](const char* name, const char* domain, const char* email) {
     Party p = Company(name, "DE");
@@ -1271,9 +1272,13 @@ TEST_F(DealsTest, DomainsSpellingTheSameNameDoNotCountAgainstIt) {
     return p;
   };
   Put(Opp("o1", "p1", with("Acme GmbH", "acme.de", "")));
-  const CheckResult a = CheckAs("p2", with("Acme GmbH", "", "j.doe@acme-gmbh.de"));
-  ASSERT_EQ(a.status, CheckStatus::kConflict);
-  EXPECT_EQ(a.matches[0].opportunity_id, "o1");
+  EXPECT_EQ(CheckAs("p2", with("Acme GmbH", "", "j.doe@acme-gmbh.de")).status,
+            CheckStatus::kClear);
+  auto r = engine_->Register(Opp("d1", "p2", with("Acme GmbH", "", "j.doe@acme-gmbh.de")));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, RegisterStatus::kReview);
+  ASSERT_FALSE(r->matches.empty());
+  EXPECT_EQ(r->matches[0].opportunity_id, "o1");
   Put(Opp("o2", "p1", with("Mueller GmbH", "mueller-bau.de", "")));
   EXPECT_EQ(CheckAs("p2", with("Mueller GmbH", "mueller-elektro.de", "")).status,
             CheckStatus::kClear);
@@ -1292,7 +1297,7 @@ TEST_F(DealsTest, NumberedStreetsAreOtherStreets) {
   Put(Opp("o1", "p1", p));
   Party same = p;
   same.company = "Mekong Logistic";
-  same.street = "No 321, Street 128";
+  same.street = "321 Street 128";
   const CheckResult a = CheckAs("p2", same);
   ASSERT_FALSE(a.matches.empty());
   EXPECT_NE(std::find(a.matches[0].matched_on.begin(), a.matches[0].matched_on.end(),

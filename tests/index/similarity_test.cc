@@ -235,6 +235,10 @@ TEST(SimilarityTest, Acronyms) {
   EXPECT_EQ(InitialsWithoutConnectives("royal bank of canada", &buffer), "rbc");
   EXPECT_EQ(InitialsWithoutConnectives("international business machines", &buffer), "");
   EXPECT_EQ(InitialsWithoutConnectives("bank of america", &buffer), "");
+  // Never the first word (a review found "ATC" meeting "Los Angeles Times
+  // Communications").
+  EXPECT_EQ(InitialsWithoutConnectives("los angeles times communications", &buffer), "");
+  EXPECT_FALSE(IsAcronymOf("atc", "los angeles times communications"));
 }
 
 std::string Skeleton(std::string_view key) {
