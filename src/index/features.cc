@@ -192,10 +192,6 @@ void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys) {
     if (!f.postal.empty()) Add(keys, KeyKind::kPostalSurname, f.postal, sound);
     if (!f.city.empty()) Add(keys, KeyKind::kCitySurname, f.city, sound);
   }
-  // A surname mistyped or replaced under its given name.
-  if (!f.given.empty() && !f.postal.empty()) {
-    Add(keys, KeyKind::kPostalGiven, f.postal, Soundex(f.given));
-  }
   if (!f.number.empty() && !f.city.empty()) {
     Add(keys, KeyKind::kCityNumber, f.city, FirstBlock(f.number));
   }

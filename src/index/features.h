@@ -85,7 +85,6 @@ enum class KeyKind : std::uint8_t {
   // A name of several words by its skeleton (CompanySkeleton), in place
   // of kCompany: hashed as a kCompanyToken, looked up as a strong key.
   kCompanySkeleton,
-  kPostalGiven,    // postal code + Soundex of the given name
 };
 
 // The value without a leading two-letter prefix ("DE129273398" ->
