@@ -137,6 +137,8 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
   char* w = base;
   tokens->size = 0;
   tokens->break_count = 0;
+  tokens->and_n = 0;
+  char first_raw = 0;  // the byte the open word began with, as written
   std::size_t raw = 0;
   bool in_run = false;      // the last token is a run of single characters
   bool run_dotted = false;  // ... of dotted ones
@@ -151,6 +153,9 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
         word[-1] = word[0];
         --w;
       } else {
+        if (first_raw == 'n' && !dotted && tokens->size < 64) {
+          tokens->and_n |= std::uint64_t{1} << tokens->size;
+        }
         tokens->starts[tokens->size++] = static_cast<std::uint32_t>(at);
         in_run = true;
         run_dotted = dotted;
@@ -175,6 +180,7 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
         // that ended the word before.
         if (tokens->size > 0) *w++ = ' ';
         word = w;
+        first_raw = c;
         word_after_dot = i > 0 && in[i - 1] == '.';
       }
       *w++ = k;
@@ -206,6 +212,7 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
     for (std::size_t j = 0; j < tokens->break_count; ++j) {
       if (tokens->breaks[j] > 0) --tokens->breaks[j];
     }
+    tokens->and_n >>= 1;
   }
 }
 
@@ -388,14 +395,17 @@ bool CompanyName::Strip(std::string_view name, std::string_view country,
   // "n" between two words of the name left is "and", as "Barnes n Noble"
   // and "Rock 'n' Roll" write it; not a letter that ends it ("Model N,
   // Inc.", "Acme N") or begins it ("The N Group").
-  for (std::size_t i = b + 1; i + 1 < e; ++i) {
-    if (tokens->starts[i + 1] - tokens->starts[i] != 2 || tokens->text[tokens->starts[i]] != 'n') {
+  for (std::size_t i = b + 1, raw = i; i + 1 < e; ++i, ++raw) {
+    // (raw: the token's index as read, before any "n" went.)
+    if (raw >= 64 || ((tokens->and_n >> raw) & 1u) == 0 ||
+        tokens->starts[i + 1] - tokens->starts[i] != 2) {
       continue;
     }
     tokens->text.erase(tokens->starts[i], 2);  // "n" and the space after it
     for (std::size_t j = i + 1; j < tokens->size; ++j) tokens->starts[j - 1] = tokens->starts[j] - 2;
     --tokens->size;
     --e;
+    --i;  // the next token is now at i
   }
   *begin = b;
   *end = e;

@@ -30,6 +30,10 @@ struct NameTokens {
   static constexpr std::size_t kMaxBreaks = 4;
   std::array<std::uint8_t, kMaxBreaks> breaks{};
   std::size_t break_count = 0;
+  // Bit i: token i is an "n" written lower-case and without a dot, as the
+  // "and" of "Barnes n Noble" and "Rock 'n' Roll" is (an "N" or "N." is a
+  // letter: "Model N", "John N. Smith"); of the first 64 tokens.
+  std::uint64_t and_n = 0;
 
   // Tokens [begin, end) as written in `text`; begin < end <= size.
   std::string_view Span(std::size_t begin, std::size_t end) const {

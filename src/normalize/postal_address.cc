@@ -474,10 +474,10 @@ ParsedAddress PostalAddress::Parse(std::string_view street,
   if (!out.street) {
     // A line that is a house number alone ("6", "12a"; its street left
     // out): the number still counts, with the place (no address key, which
-    // names a street).
+    // names a street). Not a "0", which fills a required field.
     if (IsBareHouseNumber(folded, CountryCode(country))) {
       for (const std::string_view w : Words(folded)) {
-        if (!IsNumber(w)) continue;
+        if (!IsNumber(w) || w.front() == '0') continue;
         out.street = StreetParts{};
         out.street->number.assign(w);
         break;

@@ -1331,6 +1331,18 @@ TEST_F(DealsTest, AHouseNumberWithoutItsStreetStillCounts) {
   EXPECT_EQ(r.matches[0].opportunity_id, "o1");
   typed.street = "8";
   EXPECT_EQ(CheckAs("p2", typed).status, CheckStatus::kClear);
+  // A "0" that fills a required field is no house number (a review found
+  // two people of one given name conflicting on it).
+  Party john = stored;
+  john.first_name = "John";
+  john.last_name = "Smith";
+  john.street = "0";
+  john.postal_code = "2481";
+  john.city = "Byron Bay";
+  Put(Opp("o2", "p1", john));
+  Party other = john;
+  other.last_name = "Jones";
+  EXPECT_EQ(CheckAs("p2", other).status, CheckStatus::kClear);
 }
 
 // A person at a street given without its house number, under a mistyped
