@@ -14,7 +14,9 @@ constexpr int kMaxStripRounds = 3;
 
 // What the tokenizer makes of each byte: a letter or digit lower-cased,
 // else one of these.
-constexpr char kSeparator = 0, kApostrophe = 1, kAmpersand = 2;
+// kBreak: a separator that may set the name off from what follows
+// (NameTokens::breaks).
+constexpr char kSeparator = 0, kApostrophe = 1, kAmpersand = 2, kBreak = 3;
 constexpr std::array<char, 256> kNameByte = [] {
   std::array<char, 256> t{};
   for (int c = 0; c < 256; ++c) {
@@ -22,10 +24,26 @@ constexpr std::array<char, 256> kNameByte = [] {
     t[c] = IsAsciiAlnum(ch) ? AsciiLower(ch)
            : (ch == '\'' || ch == '`') ? kApostrophe
            : (ch == '&' || ch == '+')  ? kAmpersand
+           : (ch == ',' || ch == '(' || ch == '-' || ch == '|') ? kBreak
                                        : kSeparator;
   }
   return t;
 }();
+
+// Notes a break before the next token where `text`[i] (a kBreak byte)
+// sets the name off: a comma or parenthesis, or a dash or bar between
+// spaces (out of the tokenizer's loop: it is rare).
+[[gnu::noinline]] void NoteBreak(std::string_view text, std::size_t i, NameTokens* tokens) {
+  const char c = text[i];
+  if ((c == '-' || c == '|') &&
+      !(i > 0 && text[i - 1] == ' ' && i + 1 < text.size() && text[i + 1] == ' ')) {
+    return;
+  }
+  if (tokens->break_count < NameTokens::kMaxBreaks && tokens->size > 0 &&
+      (tokens->break_count == 0 || tokens->breaks[tokens->break_count - 1] != tokens->size)) {
+    tokens->breaks[tokens->break_count++] = static_cast<std::uint8_t>(tokens->size);
+  }
+}
 
 bool IsConnective(std::string_view t) {
   return t == "&" || t == "and" || t == "und" || t == "et";
@@ -174,7 +192,7 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
   for (std::size_t i = 0; i < folded.size(); ++i) {
     const char c = in[i];
     const char k = kNameByte[static_cast<unsigned char>(c)];
-    if (k > kAmpersand) {  // a letter or digit, lower-cased
+    if (k > kBreak) {  // a letter or digit, lower-cased
       if (word == nullptr) {
         // The space before it: room for it was left by the separator
         // that ended the word before.
@@ -186,15 +204,7 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
       *w++ = k;
     } else if (k != kApostrophe) {  // "McDonald's": apostrophes do not split a word
       if (word != nullptr) end_word(c == '.');
-      // Where the name is set off from what follows (NameTokens::breaks).
-      if ((c == ',' || c == '(' ||
-           ((c == '-' || c == '|') && i > 0 && in[i - 1] == ' ' && i + 1 < folded.size() &&
-            in[i + 1] == ' ')) &&
-          tokens->break_count < NameTokens::kMaxBreaks && tokens->size > 0 &&
-          (tokens->break_count == 0 ||
-           tokens->breaks[tokens->break_count - 1] != tokens->size)) {
-        tokens->breaks[tokens->break_count++] = static_cast<std::uint8_t>(tokens->size);
-      }
+      if (k == kBreak) [[unlikely]] NoteBreak(folded, i, tokens);
       if (k == kAmpersand) {  // the connective "&": dropped
         // Between single letters it joins them ("P&G", "H & M": initials,
         // as "S&P" is "sp"); after a word the run has ended already.
