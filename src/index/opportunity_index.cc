@@ -374,8 +374,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // before LROI0015, its postings under other keys (rebuilt from the
 // records with or without a featurer):
 // "LROI0026" (a street named by its type and a number, "Street 128",
-// keyed without its number; a marked house number, "No 321", apart from
-// its street; "Mhd" not read as Mohamed; "n" between words, "Barnes n
+// keyed without its number; "Mhd" not read as Mohamed; "n" between words, "Barnes n
 // Noble", kept; no initials without connectives posted, "RBC"; a site
 // or division after a legal form kept, "Acme GmbH (Berlin)"; a street
 // line of a house number alone, "6", read as nothing);

@@ -1,11 +1,11 @@
 #include "index/similarity.h"
 
 #include <algorithm>
-#include <iterator>
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 
 namespace leadroute::index {
 

@@ -42,8 +42,9 @@ bool SameDomainName(std::string_view a, std::string_view b);
 // Whether both registrable domains spell the company key `company` (its
 // words run together), each alone or followed by a legal form or a group
 // word: "acme.de" and "acme-gmbh.de", "acme.co.uk" and "acmegroup.com" for
-// "acme". A firm's domains under its name are no sign of another firm; a
-// namesake's names its trade too ("mueller-bau.de", "mueller-elektro.de").
+// "acme". One firm's domains as often as two namesakes' (ScoreMatch: not
+// counted against the name, and review at most); a namesake's that names
+// its trade ("mueller-bau.de", "mueller-elektro.de") is not one of these.
 bool DomainsSpellCompany(std::string_view a, std::string_view b, std::string_view company);
 
 // Whether one name is the acronym of the other's tokens:

@@ -149,10 +149,10 @@ bool IsThoroughfare(std::string_view type) {
 }
 
 // Street types after which a number names the street ("Street 128",
-// "Calle 5", "Route 66", "Carrera 7"), where the house has another.
+// "Calle 5", "Route 66", "Carrera 7", "Diagonal 40"), where the house has
+// another.
 bool NamesNumberedStreet(std::string_view type) {
-  return IsThoroughfare(type) || type == "route" || type == "carrera" ||
-         type == "transversal" || type == "diagonal";
+  return IsThoroughfare(type) || type == "route" || type == "carrera" || type == "diagonal";
 }
 
 // "No. 5", "Nr. 5": words that only announce the house number.
