@@ -361,13 +361,10 @@ void QueryKeys(const Features& f, std::vector<LookupKey>* keys) {
 void QueryKeys(const Features& f, const std::vector<LookupKey>& stored,
                std::vector<LookupKey>* keys) {
   keys->clear();
-  // StoredKeys(): CommonKeys() of the stored side, then a name's initials
-  // (with and without its connectives).
-  thread_local std::string initials;
-  const std::size_t common =
-      stored.size() - (f.company_acronym.empty()
-                           ? 0
-                           : ShortInitials(f, &initials).empty() ? 1 : 2);
+  // StoredKeys(): CommonKeys() of the stored side (no kAcronym among
+  // them), then a name's initials (with and without its connectives).
+  std::size_t common = stored.size();
+  while (common > 0 && stored[common - 1].kind == KeyKind::kAcronym) --common;
   // The query side's CommonKeys() differ by one key: a one-word name
   // without significant words is looked up as a word too, right after its
   // key (CompanyKeys()), the only kCompany key CommonKeys() gives.

@@ -374,10 +374,11 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // before LROI0015, its postings under other keys (rebuilt from the
 // records with or without a featurer):
 // "LROI0026" (a street named by its type and a number, "Street 128",
-// keyed without its number; "Mhd" not read as Mohamed; "n" between words, "Barnes n
-// Noble", kept; no initials without connectives posted, "RBC"; a site
-// or division after a legal form kept, "Acme GmbH (Berlin)"; a street
-// line of a house number alone, "6", read as nothing);
+// keyed without its number; "Mhd" not read as Mohamed; "n" between
+// words, "Barnes n Noble", kept; no initials without connectives posted,
+// "RBC"; a site or division after a legal form kept, "Acme GmbH
+// (Berlin)"; a street line of a house number alone, "6", read as
+// nothing);
 // "LROI0025" (British spellings of words of business, "Harbour", kept);
 // "LROI0024" ("Sainte" kept; "AB" and "Oy" before a Nordic or Baltic
 // name kept); "LROI0023" ("Saint" kept, "St." spelled out; a Japanese "2 Chome-3-1"

@@ -44,6 +44,11 @@ class DealsTest : public ::testing::Test {
   std::unique_ptr<Engine> engine_;
 };
 
+// Whether `m` names `e` among the evidence it matched on.
+bool MatchedOn(const Match& m, Evidence e) {
+  return std::find(m.matched_on.begin(), m.matched_on.end(), e) != m.matched_on.end();
+}
+
 Party Company(std::string name, std::string country = "") {
   Party p;
   p.company = std::move(name);
@@ -274,9 +279,7 @@ TEST_F(DealsTest, CompanySpellingsThatShareNoWordMeetAtTheirAddress) {
   const CheckResult r = CheckAs("p2", variant);
   ASSERT_EQ(r.status, CheckStatus::kConflict);
   EXPECT_EQ(r.matches[0].opportunity_id, "o1");
-  EXPECT_NE(std::find(r.matches[0].matched_on.begin(), r.matches[0].matched_on.end(),
-                      Evidence::kAddress),
-            r.matches[0].matched_on.end());
+  EXPECT_TRUE(MatchedOn(r.matches[0], Evidence::kAddress));
   Party neighbour = Company("Globex Software GmbH", "DE");
   neighbour.street = "Hardenbergstrasse 87";
   neighbour.postal_code = "66879";
@@ -1178,17 +1181,14 @@ TEST_F(DealsTest, NumberedStreetsAreDifferentStreets) {
   same.street = "100 West Fifteenth Street";
   const CheckResult r = CheckAs("p2", same);
   ASSERT_EQ(r.status, CheckStatus::kConflict);
-  EXPECT_NE(std::find(r.matches[0].matched_on.begin(), r.matches[0].matched_on.end(),
-                      Evidence::kAddress),
-            r.matches[0].matched_on.end());
+  EXPECT_TRUE(MatchedOn(r.matches[0], Evidence::kAddress));
   Party next = p;
   next.street = "100 W 16th St";
   const CheckResult n = CheckAs("p2", next);
   // The name and the postal code may still make it a conflict, but not
   // the street.
   for (const Match& m : n.matches) {
-    EXPECT_EQ(std::find(m.matched_on.begin(), m.matched_on.end(), Evidence::kAddress),
-              m.matched_on.end());
+    EXPECT_FALSE(MatchedOn(m, Evidence::kAddress));
   }
 }
 
@@ -1300,14 +1300,11 @@ TEST_F(DealsTest, NumberedStreetsAreOtherStreets) {
   same.street = "321 Street 128";
   const CheckResult a = CheckAs("p2", same);
   ASSERT_FALSE(a.matches.empty());
-  EXPECT_NE(std::find(a.matches[0].matched_on.begin(), a.matches[0].matched_on.end(),
-                      Evidence::kAddress),
-            a.matches[0].matched_on.end());
+  EXPECT_TRUE(MatchedOn(a.matches[0], Evidence::kAddress));
   Party next = same;
   next.street = "#321, Street 129";
   for (const Match& m : CheckAs("p2", next).matches) {
-    EXPECT_EQ(std::find(m.matched_on.begin(), m.matched_on.end(), Evidence::kAddress),
-              m.matched_on.end());
+    EXPECT_FALSE(MatchedOn(m, Evidence::kAddress));
   }
 }
 
@@ -1487,9 +1484,7 @@ TEST_F(DealsTest, DatesOfBirthTellNamesakesApart) {
   born.birth_date = "1970-10-10";
   CheckResult r = CheckAs("p2", born);
   ASSERT_EQ(r.status, CheckStatus::kConflict);
-  EXPECT_NE(std::find(r.matches[0].matched_on.begin(), r.matches[0].matched_on.end(),
-                      Evidence::kBirthDate),
-            r.matches[0].matched_on.end());
+  EXPECT_TRUE(MatchedOn(r.matches[0], Evidence::kBirthDate));
   // Typing errors are near, not alike: no conflict on a name and one.
   for (const char* near : {"1970-10-11", "1971-10-10", "1970-01-10"}) {
     born.birth_date = near;
@@ -1856,9 +1851,7 @@ TEST_F(DealsTest, AOneLineAddressNamesTheCountry) {
   CheckResult r = CheckAs("p2", typed);
   ASSERT_EQ(r.status, CheckStatus::kConflict);
   EXPECT_EQ(r.matches[0].opportunity_id, "o1");
-  EXPECT_NE(std::find(r.matches[0].matched_on.begin(), r.matches[0].matched_on.end(),
-                      Evidence::kPhone),
-            r.matches[0].matched_on.end());
+  EXPECT_TRUE(MatchedOn(r.matches[0], Evidence::kPhone));
 }
 
 }  // namespace

@@ -344,8 +344,8 @@ TEST(FeatureKeysTest, KindsDoNotCollideWithNeighbouringValues) {
 // its stored keys, the keys looked up are those QueryKeys() computes, in
 // the same order (the order decides which candidates the caps keep). Over
 // features that take each branch: one-word names with and without
-// significant words, names of several words with their initials,
-// identifiers, people with their names swapped, addresses.
+// significant words, names of several words with their initials (and
+// those without connectives, a second initials key), identifiers, people with their names swapped, addresses.
 TEST(FeatureKeysTest, QueryKeysFromStoredKeysAreTheQueryKeys) {
   std::mt19937 rng(77);
   auto pick = [&](std::initializer_list<const char*> options) {
@@ -354,7 +354,8 @@ TEST(FeatureKeysTest, QueryKeysFromStoredKeysAreTheQueryKeys) {
   };
   for (int n = 0; n < 20000; ++n) {
     Features f;
-    f.company = pick({"", "acme", "ibm", "acme data", "joelzana networks iberia", "x"});
+    f.company = pick({"", "acme", "ibm", "acme data", "joelzana networks iberia", "x",
+                      "royal bank of canada"});
     f.company_tokens = f.company.empty() || rng() % 3 == 0 ? std::string() : f.company;
     if (f.company.find(' ') != std::string::npos && rng() % 2) {
       for (char c : f.company) {
