@@ -147,6 +147,21 @@ class Normalizer {
 
   MatchKeys Keys(const Party& party) const;
 
+  // Told of a party's keys as Keys() makes them, so that a caller that
+  // looks them up can start loading what they lead to while the rest are
+  // made.
+  class KeysObserver {
+   public:
+    virtual ~KeysObserver() = default;
+    // keys.company and keys.company_tokens are made (only when there is a
+    // company key).
+    virtual void CompanyMade(const MatchKeys& keys) = 0;
+    // keys.domain, keys.email and keys.phone are made (any may be none).
+    virtual void ContactsMade(const MatchKeys& keys) = 0;
+  };
+  // Keys(party), telling `observer` (if not null) as they are made.
+  MatchKeys Keys(const Party& party, KeysObserver* observer) const;
+
  private:
   // Country() of what is not two letters: an alpha-3 code, a name.
   static std::optional<std::string> CountryNamed(std::string_view country);

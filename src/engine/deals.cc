@@ -502,18 +502,12 @@ std::optional<Opportunity> Engine::Deals::Get(std::string_view id) const {
 
 CheckResult Engine::Deals::CheckLocked(const Asking& deal,
                                        const index::Features& f,
+                                       const std::vector<index::LookupKey>& keys,
                                        std::int64_t now,
-                                       std::vector<Match>* possible,
-                                       const std::vector<index::LookupKey>* stored_keys) const {
+                                       std::vector<Match>* possible) const {
   const ConflictPolicy& policy = options_.conflict;
-  // Scratch each thread reuses: a check allocates no key or candidate list.
-  thread_local std::vector<index::LookupKey> keys;
+  // Scratch each thread reuses: a check allocates no candidate list.
   thread_local std::vector<std::uint32_t> candidates;
-  if (stored_keys != nullptr) {
-    index::QueryKeys(f, *stored_keys, &keys);
-  } else {
-    index::QueryKeys(f, &keys);
-  }
   candidates.clear();
   const index::OpportunityIndex::Counted active{.held = false, .at = now, .company = f.company};
   index_.Candidates(keys, &candidates, &active);
@@ -564,13 +558,17 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
 }
 
 CheckResult Engine::Deals::Check(const Opportunity& deal) const {
-  return Check(deal, Features(deal.party));
+  // Scratch each thread reuses: a check allocates no key list.
+  thread_local std::vector<index::LookupKey> keys;
+  const index::Features f = Query(deal.party, &keys);
+  return Check(Asking{deal.id, deal.owner, deal.products}, f, keys);
 }
 
-CheckResult Engine::Deals::Check(const Asking& deal, const index::Features& f) const {
+CheckResult Engine::Deals::Check(const Asking& deal, const index::Features& f,
+                                 const std::vector<index::LookupKey>& keys) const {
   const std::int64_t now = options_.now();
   std::shared_lock lock(mu_);
-  return CheckLocked(deal, f, now, /*possible=*/nullptr);
+  return CheckLocked(deal, f, keys, now, /*possible=*/nullptr);
 }
 
 MatchKeys Engine::Deals::Keys(const Party& party) const {
@@ -579,6 +577,27 @@ MatchKeys Engine::Deals::Keys(const Party& party) const {
 
 index::Features Engine::Deals::Features(const Party& party) const {
   return index::ExtractFeatures(*normalizer_, party, options_.default_country);
+}
+
+namespace {
+
+// Query()'s loader: a key's posting buckets, without the lock (a check
+// takes it after normalizing).
+class BucketLoader final : public index::KeyLoader {
+ public:
+  explicit BucketLoader(const index::OpportunityIndex& index) : index_(index) {}
+  void Load(std::uint64_t hash) const override { index_.PrefetchUnlocked(hash); }
+
+ private:
+  const index::OpportunityIndex& index_;
+};
+
+}  // namespace
+
+index::Features Engine::Deals::Query(const Party& party,
+                                     std::vector<index::LookupKey>* keys) const {
+  return index::ExtractQuery(*normalizer_, party, options_.default_country,
+                             BucketLoader(index_), keys);
 }
 
 namespace {
@@ -619,6 +638,10 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   std::lock_guard write(write_mu_);
   MakeRoom(1, record.packed.size(), 1);
   index_.Prefetch(record);
+  // What it looks up, from the keys it stores (without computing those
+  // both share again), while the buckets load.
+  thread_local std::vector<index::LookupKey> keys;
+  index::QueryKeys(f, record.keys, &keys);
   std::unique_lock lock(mu_);
   if (deal.expires_at == 0) {
     deal.expires_at = now + options_.conflict.protection_days * kDay;
@@ -644,7 +667,7 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   }
   std::vector<Match> possible;
   CheckResult check =
-      CheckLocked(Asking{deal.id, deal.owner, deal.products}, f, now, &possible, &record.keys);
+      CheckLocked(Asking{deal.id, deal.owner, deal.products}, f, keys, now, &possible);
   out.matches = std::move(check.matches);
   const bool only_direct =
       check.status == CheckStatus::kConflict && deal.owner.kind == OwnerKind::kPartner &&

@@ -48,13 +48,15 @@ class Engine::Deals {
     const Owner& owner;
     const std::vector<std::string>& products;
   };
-  // Check() with the deal's features already extracted (Features()).
-  CheckResult Check(const Asking& deal, const index::Features& features) const;
-  CheckResult Check(const Opportunity& deal, const index::Features& features) const {
-    return Check(Asking{deal.id, deal.owner, deal.products}, features);
-  }
+  // Check() of the features and keys Query() made of the deal's party.
+  CheckResult Check(const Asking& deal, const index::Features& features,
+                    const std::vector<index::LookupKey>& keys) const;
   // The features Check() extracts from a party.
   index::Features Features(const Party& party) const;
+  // Features(party), and in *keys the keys a check looks up
+  // (index::ExtractQuery()): their posting buckets start loading as the
+  // normalizer makes them.
+  index::Features Query(const Party& party, std::vector<index::LookupKey>* keys) const;
   Result<RegisterResult> Register(Opportunity deal);
   // Opportunities stored and active, and the index's memory.
   void Count(EngineStats* stats) const;
@@ -80,12 +82,11 @@ class Engine::Deals {
  private:
   // Matches of the deal at or above the review threshold, best first;
   // *possible (when not null) receives those below the conflict threshold.
-  // `stored_keys`, when given, are index::StoredKeys(f), which spare
-  // computing the keys looked up again.
+  // `keys` are index::QueryKeys(f).
   // REQUIRES: mu_ held (shared or exclusive).
   CheckResult CheckLocked(const Asking& deal, const index::Features& f,
-                          std::int64_t now, std::vector<Match>* possible,
-                          const std::vector<index::LookupKey>* stored_keys = nullptr) const;
+                          const std::vector<index::LookupKey>& keys, std::int64_t now,
+                          std::vector<Match>* possible) const;
 
   // Grows the index's arrays for `records` more records of `bytes` packed
   // bytes and `events` more history events ahead of a write: the copying

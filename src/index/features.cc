@@ -1,6 +1,10 @@
 #include "index/features.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
+#include <iterator>
+#include <optional>
 #include <string_view>
 
 #include "index/similarity.h"
@@ -117,33 +121,54 @@ enum class Side { kStored, kQuery };
 // stored name of the other with the keys a build without skeletons
 // looked up; a whole name of several words is looked up as a company
 // (strong: its list is read to the newest that count), a word as a word.
-void CompanyKeys(const Features& f, Side side, std::vector<LookupKey>* keys) {
-  if (f.company.empty()) return;
+// Of the company key and its significant words: `words`, texts of
+// space-separated words (Features::company_tokens as one text, or
+// MatchKeys::company_tokens, whose join it is).
+template <typename Texts>
+void CompanyKeys(std::string_view company, const Texts& words, Side side,
+                 std::vector<LookupKey>* keys) {
+  if (company.empty()) return;
   thread_local std::string buffer;
-  if (f.company.find(' ') == std::string::npos) {
-    Add(keys, KeyKind::kCompany, f.company);
+  if (company.find(' ') == std::string_view::npos) {
+    Add(keys, KeyKind::kCompany, company);
     // A word of no significance is no posted word, but meets a name of
     // several words written apart.
-    if (side == Side::kQuery && f.company_tokens.empty()) {
-      Add(keys, KeyKind::kCompanyToken, SkeletonOr(f.company, &buffer));
+    if (side == Side::kQuery &&
+        std::all_of(std::begin(words), std::end(words), [](const auto& w) { return w.empty(); })) {
+      Add(keys, KeyKind::kCompanyToken, SkeletonOr(company, &buffer));
     }
   } else {
     keys->push_back({KeyKind::kCompanySkeleton,
-                     HashKey(KeyKind::kCompanyToken, SkeletonOr(f.company, &buffer))});
+                     HashKey(KeyKind::kCompanyToken, SkeletonOr(company, &buffer))});
   }
   std::size_t tokens = 0;
-  std::string_view rest = f.company_tokens;
-  while (!rest.empty() && tokens < kMaxTokenKeys) {
-    const std::string_view word = FirstWord(rest);
-    if (word.size() > 1) {
-      Add(keys, KeyKind::kCompanyToken, SkeletonOr(word, &buffer));
-      ++tokens;
+  for (std::string_view rest : words) {
+    while (!rest.empty() && tokens < kMaxTokenKeys) {
+      const std::string_view word = FirstWord(rest);
+      if (word.size() > 1) {
+        Add(keys, KeyKind::kCompanyToken, SkeletonOr(word, &buffer));
+        ++tokens;
+      }
+      rest.remove_prefix(std::min(rest.size(), word.size() + 1));
     }
-    rest.remove_prefix(std::min(rest.size(), word.size() + 1));
   }
 }
 
-void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys) {
+// The keys ExtractQuery() made as the normalizer went, which CommonKeys()
+// takes instead of making them again.
+struct MadeKeys {
+  std::vector<LookupKey> company;
+  // Hashes of the contacts' keys; 0 for none made (a hash of 0 is only
+  // made again).
+  std::uint64_t domain = 0, email = 0, phone = 0;
+};
+
+// With the keys `made` already where given (those it has are f's).
+void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys,
+                const MadeKeys* made = nullptr) {
+  auto hash = [&](KeyKind kind, std::string_view text, std::uint64_t made_hash) {
+    keys->push_back({kind, made_hash != 0 ? made_hash : HashKey(kind, text)});
+  };
   ForEachId(f.ids, [&](std::string_view type, std::string_view value) {
     Add(keys, KeyKind::kIdentifier, type, value);
     // Stored and looked up without a country prefix too, so that
@@ -152,10 +177,14 @@ void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys) {
       Add(keys, KeyKind::kIdentifier, type, bare);
     }
   });
-  if (!f.domain.empty()) Add(keys, KeyKind::kDomain, f.domain);
-  if (!f.email.empty()) Add(keys, KeyKind::kEmail, f.email);
-  if (!f.phone.empty()) Add(keys, KeyKind::kPhone, f.phone);
-  CompanyKeys(f, side, keys);
+  if (!f.domain.empty()) hash(KeyKind::kDomain, f.domain, made ? made->domain : 0);
+  if (!f.email.empty()) hash(KeyKind::kEmail, f.email, made ? made->email : 0);
+  if (!f.phone.empty()) hash(KeyKind::kPhone, f.phone, made ? made->phone : 0);
+  if (made != nullptr) {
+    keys->insert(keys->end(), made->company.begin(), made->company.end());
+  } else {
+    CompanyKeys(f.company, std::array<std::string_view, 1>{f.company_tokens}, side, keys);
+  }
   // Keys of two fields joined: in a buffer each thread reuses.
   thread_local std::string joined;
   if (f.has_person()) {
@@ -246,24 +275,37 @@ bool IsStrongKind(KeyKind kind) {
   }
 }
 
-MatchKeys KeysOf(const Normalizer& n, const Party& party, std::string_view default_country) {
-  MatchKeys keys = n.Keys(party);
+MatchKeys KeysOf(const Normalizer& n, const Party& party, std::string_view default_country,
+                 Normalizer::KeysObserver* observer) {
+  MatchKeys keys = n.Keys(party, observer);
   if (!keys.phone && !party.phone.empty() && !keys.country && !default_country.empty()) {
     keys.phone = n.Phone(party.phone, default_country);
   }
   return keys;
 }
 
+namespace {
+
+// Features::company_tokens of MatchKeys::company_tokens.
+void JoinTokens(const std::vector<std::string>& tokens, std::string* joined) {
+  joined->clear();
+  for (const auto& t : tokens) {
+    if (!joined->empty()) joined->push_back(' ');
+    joined->append(t);
+  }
+}
+
+}  // namespace
+
 Features ExtractFeatures(const Normalizer& n, const Party& party,
-                         std::string_view default_country) {
+                         std::string_view default_country,
+                         Normalizer::KeysObserver* observer) {
   Features f;
-  MatchKeys keys = KeysOf(n, party, default_country);  // its strings move into f
+  // Its strings move into f.
+  MatchKeys keys = KeysOf(n, party, default_country, observer);
   if (keys.company) {
     f.company = std::move(*keys.company);
-    for (const auto& t : keys.company_tokens) {
-      if (!f.company_tokens.empty()) f.company_tokens.push_back(' ');
-      f.company_tokens += t;
-    }
+    JoinTokens(keys.company_tokens, &f.company_tokens);
     std::size_t words = 0;
     std::string initials;
     std::string_view rest = f.company;
@@ -356,6 +398,53 @@ void QueryKeys(const Features& f, std::vector<LookupKey>* keys) {
   keys->clear();
   CommonKeys(f, Side::kQuery, keys);
   QueryOnlyKeys(f, keys);
+}
+
+namespace {
+
+// ExtractQuery()'s observer: the company's query keys and the contacts'
+// keys, made once, each handed to the loader as the normalizer makes it.
+class QueryKeysObserver final : public Normalizer::KeysObserver {
+ public:
+  QueryKeysObserver(const KeyLoader& loader, MadeKeys* made) : loader_(loader), made_(made) {}
+
+  void CompanyMade(const MatchKeys& keys) override {
+    CompanyKeys(*keys.company, keys.company_tokens, Side::kQuery, &made_->company);
+    for (const LookupKey& k : made_->company) loader_.Load(k.hash);
+  }
+
+  void ContactsMade(const MatchKeys& keys) override {
+    auto load = [&](KeyKind kind, const std::optional<std::string>& key, std::uint64_t* hash) {
+      if (!key) return;
+      *hash = HashKey(kind, *key);
+      loader_.Load(*hash);
+    };
+    load(KeyKind::kDomain, keys.domain, &made_->domain);
+    load(KeyKind::kEmail, keys.email, &made_->email);
+    // (A phone KeysOf() reads with the default country, after this, is
+    // hashed in CommonKeys().)
+    load(KeyKind::kPhone, keys.phone, &made_->phone);
+  }
+
+ private:
+  const KeyLoader& loader_;
+  MadeKeys* made_;
+};
+
+}  // namespace
+
+Features ExtractQuery(const Normalizer& n, const Party& party,
+                      std::string_view default_country, const KeyLoader& loader,
+                      std::vector<LookupKey>* keys) {
+  thread_local MadeKeys made;
+  made.company.clear();
+  made.domain = made.email = made.phone = 0;
+  QueryKeysObserver observer(loader, &made);
+  Features f = ExtractFeatures(n, party, default_country, &observer);
+  keys->clear();
+  CommonKeys(f, Side::kQuery, keys, &made);
+  QueryOnlyKeys(f, keys);
+  return f;
 }
 
 void QueryKeys(const Features& f, const std::vector<LookupKey>& stored,

@@ -58,11 +58,13 @@ char GenerationOf(std::string_view first_name, std::string_view last_name);
 // alpha-2 or empty) standing in for a missing party country as the region
 // hint of a national phone number: the keys matching works on.
 MatchKeys KeysOf(const Normalizer& normalizer, const Party& party,
-                 std::string_view default_country);
+                 std::string_view default_country,
+                 Normalizer::KeysObserver* observer = nullptr);
 
-// The features of KeysOf(normalizer, party, default_country).
+// The features of KeysOf(normalizer, party, default_country, observer).
 Features ExtractFeatures(const Normalizer& normalizer, const Party& party,
-                         std::string_view default_country = {});
+                         std::string_view default_country = {},
+                         Normalizer::KeysObserver* observer = nullptr);
 
 // The lookup keys of one kind of evidence, hashed with their kind.
 enum class KeyKind : std::uint8_t {
@@ -143,6 +145,25 @@ void QueryKeys(const Features& f, std::vector<LookupKey>* keys);
 // share again (a registration has them to store).
 void QueryKeys(const Features& f, const std::vector<LookupKey>& stored,
                std::vector<LookupKey>* keys);
+
+// Where looked-up keys lead: told of each as soon as it is known.
+class KeyLoader {
+ public:
+  virtual ~KeyLoader() = default;
+  // Starts loading what a lookup of `hash` reads. A hint: it may do
+  // nothing.
+  virtual void Load(std::uint64_t hash) const = 0;
+};
+
+// ExtractFeatures(normalizer, party, default_country) and QueryKeys() of
+// it, in *keys, made together: the company's keys and the contacts'
+// (domain, email, phone) go to `loader` as soon as the normalizer has
+// made them, so that at 1M opportunities the posting buckets they lead to
+// load from memory while the rest is normalized, not after. The company's
+// keys (their skeletons) are derived once.
+Features ExtractQuery(const Normalizer& normalizer, const Party& party,
+                      std::string_view default_country, const KeyLoader& loader,
+                      std::vector<LookupKey>* keys);
 
 }  // namespace leadroute::index
 

@@ -83,6 +83,9 @@ class OpportunityIndex {
   // Starts loading the posting buckets an Upsert of `r` touches, so a
   // writer can take them into the cache before it excludes readers.
   void Prefetch(const Prepared& r) const;
+  // Starts loading the posting buckets a lookup of `hash` reads; safe
+  // without the lock (PostingTable::PrefetchUnlocked()).
+  void PrefetchUnlocked(std::uint64_t hash) const { postings_.PrefetchUnlocked(hash); }
 
   // Inserts, or replaces the opportunity with the same id (a registration,
   // one with registered_at, keeps its registered_at and expires_at where

@@ -19,10 +19,12 @@
 // are removed one by one. Half the bytes of a bucket holding the whole
 // hash: 31 bytes less an opportunity at 1M.
 //
-// Not thread-safe; the owner serializes writers against readers.
+// Not thread-safe; the owner serializes writers against readers, but for
+// PrefetchUnlocked().
 #ifndef LEADROUTE_INDEX_POSTING_TABLE_H_
 #define LEADROUTE_INDEX_POSTING_TABLE_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -56,9 +58,29 @@ class PostingTable {
   // up are absent, and their probe runs to the first empty bucket, which
   // at the table's load lies in the next line about as often as not.
   void Prefetch(std::uint64_t hash) const {
-    const Bucket* b = buckets_.data() + Home(hash);
-    __builtin_prefetch(b);
-    __builtin_prefetch(reinterpret_cast<const char*>(b) + 64);
+    const std::uintptr_t at = HomeAddress(hash);
+    __builtin_prefetch(reinterpret_cast<const void*>(at));
+    __builtin_prefetch(reinterpret_cast<const void*>(at + 64));
+  }
+
+  // Prefetch() for a reader that holds no lock while a writer may grow the
+  // table: where the buckets lie is read from a copy in atomics, which a
+  // writer updates as it moves them. A stale copy prefetches a line in
+  // vain; nothing is read.
+  void PrefetchUnlocked(std::uint64_t hash) const {
+    const std::uintptr_t at = HomeAddressUnlocked(hash);
+    __builtin_prefetch(reinterpret_cast<const void*>(at));
+    __builtin_prefetch(reinterpret_cast<const void*>(at + 64));
+  }
+  // Where Prefetch(hash) and PrefetchUnlocked(hash) begin: the address of
+  // `hash`'s home bucket. Both are the same while no writer runs.
+  std::uintptr_t HomeAddress(std::uint64_t hash) const {
+    return reinterpret_cast<std::uintptr_t>(buckets_.data() + Home(hash));
+  }
+  std::uintptr_t HomeAddressUnlocked(std::uint64_t hash) const {
+    const std::uintptr_t base = where_.base.load(std::memory_order_relaxed);
+    const std::size_t count = where_.count.load(std::memory_order_relaxed);
+    return base + HomeOf(Tag(hash), count) * sizeof(Bucket);
   }
 
   std::size_t keys() const { return size_; }
@@ -71,7 +93,10 @@ class PostingTable {
   using Buckets = std::vector<Bucket, HugePageAllocator<Bucket>>;
   Buckets GrownFor(std::size_t more_keys) const;
   // Swaps `buckets` in; *buckets then holds the old array.
-  void Install(Buckets* buckets) { buckets_.swap(*buckets); }
+  void Install(Buckets* buckets) {
+    buckets_.swap(*buckets);
+    Published();
+  }
 
   // The table as bytes, appended to *out, for Restore().
   void Save(std::string* out) const;
@@ -116,8 +141,29 @@ class PostingTable {
   std::uint32_t NewList();
   void FreeList(std::uint32_t index);
 
+  // Copies buckets_'s place into where_ (after anything that moves it).
+  void Published() {
+    where_.base.store(reinterpret_cast<std::uintptr_t>(buckets_.data()),
+                      std::memory_order_relaxed);
+    where_.count.store(buckets_.size(), std::memory_order_relaxed);
+  }
+
   Buckets buckets_;
   std::size_t size_ = 0;
+  // PrefetchUnlocked()'s copy of where buckets_ lies. Moved with the
+  // table, as its array is.
+  struct Where {
+    std::atomic<std::uintptr_t> base{0};
+    std::atomic<std::size_t> count{0};
+    Where() = default;
+    Where(const Where& o) { *this = o; }
+    Where& operator=(const Where& o) {
+      base.store(o.base.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      count.store(o.count.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      return *this;
+    }
+  };
+  Where where_;
   // Growing it never moves the lists (a vector of millions of them would
   // move them all at once, for milliseconds, inside a write). In chunks
   // of 4,096 lists: the chunk table stays in the cache, where a std::deque's

@@ -369,7 +369,9 @@ std::optional<std::string> Normalizer::Identifier(std::string_view value) {
   return out;
 }
 
-MatchKeys Normalizer::Keys(const Party& party) const {
+MatchKeys Normalizer::Keys(const Party& party) const { return Keys(party, nullptr); }
+
+MatchKeys Normalizer::Keys(const Party& party, KeysObserver* observer) const {
   MatchKeys keys;
   if (!party.ids.empty()) [[unlikely]] {
     for (const PartyId& id : party.ids) {
@@ -387,6 +389,7 @@ MatchKeys Normalizer::Keys(const Party& party) const {
     std::string key;
     if (impl_->company.KeyAndSignificant(party.company, cc, &key, &keys.company_tokens)) {
       keys.company = std::move(key);
+      if (observer != nullptr) observer->CompanyMade(keys);
     }
   }
   // The domain's host, kept for an email address on the same host.
@@ -420,6 +423,7 @@ MatchKeys Normalizer::Keys(const Party& party) const {
     }
   }
   if (!party.phone.empty()) keys.phone = Phone(party.phone, cc);
+  if (observer != nullptr) observer->ContactsMade(keys);
   if (!party.first_name.empty() && !party.last_name.empty()) {
     keys.person = Person(party.first_name, party.last_name);
   }

@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "index/posting_table.h"
 #include "leadroute/normalizer.h"
@@ -929,6 +931,137 @@ TEST(OpportunityIndexTest, PreparedUpsertsEqualPlainOnes) {
   huge.party.company = std::string(kMaxRecordBytes, 'x');
   OpportunityIndex::Prepared r;
   EXPECT_FALSE(OpportunityIndex::Prepare(huge, f, &r));
+}
+
+// A reader that holds no lock prefetches from a copy of where the buckets
+// lie: the copy follows them as the table grows, is grown off to the side
+// (Install), restored, emptied and moved, and a reader may use it while a
+// writer grows the table (a race a TSan build would report).
+TEST(PostingTableTest, UnlockedPrefetchesFollowTheBuckets) {
+  PostingTable table;
+  std::mt19937_64 rng(3);
+  auto same = [&](const PostingTable& t) {
+    for (int i = 0; i < 50; ++i) {
+      const std::uint64_t h = rng();
+      ASSERT_EQ(t.HomeAddressUnlocked(h), t.HomeAddress(h));
+    }
+  };
+  same(table);
+  for (std::uint32_t i = 0; i < 20000; ++i) {
+    table.Add(rng(), i);
+    if (i % 997 == 0) same(table);
+  }
+  PostingTable::Buckets grown = table.GrownFor(100000);
+  ASSERT_GT(grown.capacity(), 0u);
+  table.Install(&grown);
+  same(table);
+  std::string saved;
+  table.Save(&saved);
+  PostingTable restored;
+  std::string_view in = saved;
+  ASSERT_TRUE(restored.Restore(&in, 20000));
+  same(restored);
+  std::string_view junk = "not a table";
+  EXPECT_FALSE(restored.Restore(&junk, 20000));
+  same(restored);
+  PostingTable moved = std::move(table);
+  same(moved);
+  moved = PostingTable();
+  same(moved);
+
+  std::atomic<bool> stop{false};
+  std::thread reader([&] {
+    std::mt19937_64 r(4);
+    while (!stop.load(std::memory_order_relaxed)) moved.PrefetchUnlocked(r());
+  });
+  for (std::uint32_t i = 0; i < 200000; ++i) moved.Add(rng(), i);
+  stop = true;
+  reader.join();
+  same(moved);
+}
+
+// A check makes its features and keys as the normalizer goes, telling a
+// loader of each company and contact key as soon as it is made: the
+// features and keys are those made apart (ExtractFeatures(), then
+// QueryKeys()), in the same order (the order decides which candidates the
+// caps keep), and the loader hears of the company's keys, then of the
+// domain's, the email's and the phone's. Over parties that take each
+// branch: one-word names with and without significant words, names of
+// several words and of none, legal forms alone, contacts each present or
+// not, a national phone number read with the default country only
+// (KeysOf(), after the contacts: not loaded early), people, addresses.
+TEST(FeatureKeysTest, QueriesMadeAsTheyAreNormalizedEqualThoseMadeApart) {
+  auto n = Normalizer::Create();
+  ASSERT_TRUE(n.ok());
+  struct Recorder final : KeyLoader {
+    mutable std::vector<std::uint64_t> loaded;
+    void Load(std::uint64_t hash) const override { loaded.push_back(hash); }
+  };
+  std::mt19937 rng(91);
+  auto pick = [&](std::initializer_list<const char*> options) {
+    return std::string(*(options.begin() + rng() % options.size()));
+  };
+  std::size_t early_loads = 0;
+  for (int i = 0; i < 3000; ++i) {
+    Party p;
+    p.company = pick({"", "Acme", "IBM", "Acme Data GmbH", "The Joelzana Networks Iberia S.L.",
+                      "GmbH", "Royal Bank of Canada", "Müller & Söhne KG", "x", "Bau AG"});
+    p.domain = pick({"", "acme.de", "https://www.acme.co.uk/contact", "not a domain"});
+    p.email = pick({"", "j.doe+webinar@acme.de", "anna@gmail.com", "broken@"});
+    p.phone = pick({"", "+49 89 1234567", "089 1234567", "12"});
+    p.country = pick({"", "DE", "Germany"});
+    p.first_name = pick({"", "John", "Anna"});
+    p.last_name = pick({"", "Smith", "Müller"});
+    p.street = pick({"", "Leopoldstr. 12", "12 Main Street"});
+    p.postal_code = pick({"", "80331"});
+    p.city = pick({"", "München"});
+    const std::string_view default_country = rng() % 2 ? "DE" : "";
+    const Features apart = ExtractFeatures(**n, p, default_country);
+    std::vector<LookupKey> apart_keys;
+    QueryKeys(apart, &apart_keys);
+    Recorder loader;
+    std::vector<LookupKey> keys;
+    const Features f = ExtractQuery(**n, p, default_country, loader, &keys);
+    for (auto [a, b] : {std::pair{&f.company, &apart.company},
+                        {&f.company_acronym, &apart.company_acronym},
+                        {&f.company_tokens, &apart.company_tokens},
+                        {&f.domain, &apart.domain}, {&f.email, &apart.email},
+                        {&f.phone, &apart.phone}, {&f.given, &apart.given},
+                        {&f.surname, &apart.surname},
+                        {&f.person_swapped, &apart.person_swapped},
+                        {&f.street, &apart.street}, {&f.number, &apart.number},
+                        {&f.postal, &apart.postal}, {&f.city, &apart.city},
+                        {&f.country, &apart.country}, {&f.ids, &apart.ids}}) {
+      ASSERT_EQ(*a, *b) << i;
+    }
+    ASSERT_EQ(keys.size(), apart_keys.size()) << i << " " << p.company;
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      ASSERT_EQ(keys[k].kind, apart_keys[k].kind) << i << " " << k;
+      ASSERT_EQ(keys[k].hash, apart_keys[k].hash) << i << " " << k;
+    }
+    // What the loader heard, in order: the company's keys (a name's
+    // initials, looked up as kCompany keys too, come after the others and
+    // are not among them), then the contacts' made with the party's own
+    // country.
+    std::vector<std::uint64_t> expected;
+    for (const LookupKey& k : keys) {
+      if (k.kind == KeyKind::kCompanySkeleton || k.kind == KeyKind::kCompanyToken ||
+          (k.kind == KeyKind::kCompany && f.company.find(' ') == std::string::npos)) {
+        expected.push_back(k.hash);
+      }
+    }
+    const auto cc = Normalizer::CountryOf(p.country, p.region, p.street);
+    const bool phone_early = (*n)->Phone(p.phone, cc ? *cc : "").has_value();
+    for (const LookupKey& k : keys) {
+      if (k.kind == KeyKind::kDomain || k.kind == KeyKind::kEmail ||
+          (k.kind == KeyKind::kPhone && phone_early)) {
+        expected.push_back(k.hash);
+      }
+    }
+    EXPECT_EQ(loader.loaded, expected) << i << " " << p.company;
+    early_loads += loader.loaded.size();
+  }
+  EXPECT_GT(early_loads, 3000u);
 }
 
 }  // namespace
