@@ -558,17 +558,20 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
 }
 
 CheckResult Engine::Deals::Check(const Opportunity& deal) const {
-  // Scratch each thread reuses: a check allocates no key list.
-  thread_local std::vector<index::LookupKey> keys;
-  const index::Features f = Query(deal.party, &keys);
-  return Check(Asking{deal.id, deal.owner, deal.products}, f, keys);
+  return Check(Asking{deal.id, deal.owner, deal.products}, deal.party);
 }
 
-CheckResult Engine::Deals::Check(const Asking& deal, const index::Features& f,
-                                 const std::vector<index::LookupKey>& keys) const {
+CheckResult Engine::Deals::Check(const Asking& deal, const Party& party,
+                                 index::Features* features) const {
+  // Scratch each thread reuses: a check allocates no key list.
+  thread_local std::vector<index::LookupKey> keys;
+  index::Features f = Query(party, &keys);
   const std::int64_t now = options_.now();
   std::shared_lock lock(mu_);
-  return CheckLocked(deal, f, keys, now, /*possible=*/nullptr);
+  CheckResult result = CheckLocked(deal, f, keys, now, /*possible=*/nullptr);
+  lock.unlock();
+  if (features != nullptr) *features = std::move(f);
+  return result;
 }
 
 MatchKeys Engine::Deals::Keys(const Party& party) const {

@@ -48,15 +48,12 @@ class Engine::Deals {
     const Owner& owner;
     const std::vector<std::string>& products;
   };
-  // Check() of the features and keys Query() made of the deal's party.
-  CheckResult Check(const Asking& deal, const index::Features& features,
-                    const std::vector<index::LookupKey>& keys) const;
+  // Check() of `party` for the deal; its features, where `features` is
+  // not null, go to *features (the router reads them further).
+  CheckResult Check(const Asking& deal, const Party& party,
+                    index::Features* features = nullptr) const;
   // The features Check() extracts from a party.
   index::Features Features(const Party& party) const;
-  // Features(party), and in *keys the keys a check looks up
-  // (index::ExtractQuery()): their posting buckets start loading as the
-  // normalizer makes them.
-  index::Features Query(const Party& party, std::vector<index::LookupKey>* keys) const;
   Result<RegisterResult> Register(Opportunity deal);
   // Opportunities stored and active, and the index's memory.
   void Count(EngineStats* stats) const;
@@ -87,6 +84,10 @@ class Engine::Deals {
   CheckResult CheckLocked(const Asking& deal, const index::Features& f,
                           const std::vector<index::LookupKey>& keys, std::int64_t now,
                           std::vector<Match>* possible) const;
+  // Features(party), and in *keys the keys a check looks up
+  // (index::ExtractQuery()): their posting buckets start loading as the
+  // normalizer makes them.
+  index::Features Query(const Party& party, std::vector<index::LookupKey>* keys) const;
 
   // Grows the index's arrays for `records` more records of `bytes` packed
   // bytes and `events` more history events ahead of a write: the copying

@@ -450,11 +450,10 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   // The customer's owner comes first: a check of a deal that is no one's,
   // on the lead's products.
   // Normalized once: for the owner check and for the lead's domain.
-  thread_local std::vector<index::LookupKey> keys;
-  const index::Features features = deals_->Query(lead.party, &keys);
+  index::Features features;
   static const Owner kNoOne;
   CheckResult owned =
-      deals_->Check(Deals::Asking{{}, kNoOne, lead.products}, features, keys);
+      deals_->Check(Deals::Asking{{}, kNoOne, lead.products}, lead.party, &features);
   for (Match& m : owned.matches) {
     if (m.owner.kind == OwnerKind::kPartner) {
       if (Contains(declined, m.owner.id)) continue;

@@ -121,9 +121,9 @@ enum class Side { kStored, kQuery };
 // stored name of the other with the keys a build without skeletons
 // looked up; a whole name of several words is looked up as a company
 // (strong: its list is read to the newest that count), a word as a word.
-// Of the company key and its significant words: `words`, texts of
-// space-separated words (Features::company_tokens as one text, or
-// MatchKeys::company_tokens, whose join it is).
+// The significant words are read from `words`, texts of space-separated
+// words: Features::company_tokens as one text, or MatchKeys::company_tokens,
+// whose join it is.
 template <typename Texts>
 void CompanyKeys(std::string_view company, const Texts& words, Side side,
                  std::vector<LookupKey>* keys) {
@@ -158,15 +158,15 @@ void CompanyKeys(std::string_view company, const Texts& words, Side side,
 // takes instead of making them again.
 struct MadeKeys {
   std::vector<LookupKey> company;
-  // Hashes of the contacts' keys; 0 for none made (a hash of 0 is only
-  // made again).
+  // Hashes of the contacts' keys; 0 for none made (a key whose hash is 0
+  // is hashed again, to the same value).
   std::uint64_t domain = 0, email = 0, phone = 0;
 };
 
 // With the keys `made` already where given (those it has are f's).
 void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys,
                 const MadeKeys* made = nullptr) {
-  auto hash = [&](KeyKind kind, std::string_view text, std::uint64_t made_hash) {
+  auto add_made = [&](KeyKind kind, std::string_view text, std::uint64_t made_hash) {
     keys->push_back({kind, made_hash != 0 ? made_hash : HashKey(kind, text)});
   };
   ForEachId(f.ids, [&](std::string_view type, std::string_view value) {
@@ -177,9 +177,9 @@ void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys,
       Add(keys, KeyKind::kIdentifier, type, bare);
     }
   });
-  if (!f.domain.empty()) hash(KeyKind::kDomain, f.domain, made ? made->domain : 0);
-  if (!f.email.empty()) hash(KeyKind::kEmail, f.email, made ? made->email : 0);
-  if (!f.phone.empty()) hash(KeyKind::kPhone, f.phone, made ? made->phone : 0);
+  if (!f.domain.empty()) add_made(KeyKind::kDomain, f.domain, made ? made->domain : 0);
+  if (!f.email.empty()) add_made(KeyKind::kEmail, f.email, made ? made->email : 0);
+  if (!f.phone.empty()) add_made(KeyKind::kPhone, f.phone, made ? made->phone : 0);
   if (made != nullptr) {
     keys->insert(keys->end(), made->company.begin(), made->company.end());
   } else {

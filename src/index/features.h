@@ -151,7 +151,8 @@ class KeyLoader {
  public:
   virtual ~KeyLoader() = default;
   // Starts loading what a lookup of `hash` reads. A hint: it may do
-  // nothing.
+  // nothing. Called in the middle of ExtractQuery(), whose scratch is the
+  // thread's: it must not extract features or keys itself.
   virtual void Load(std::uint64_t hash) const = 0;
 };
 

@@ -787,7 +787,7 @@ void OpportunityIndex::RemovePostings(std::uint32_t slot) {
 }
 
 void OpportunityIndex::Prefetch(const std::vector<std::uint32_t>& slots) const {
-  for (std::uint32_t s : slots) __builtin_prefetch(&slots_[s]);
+  // (The slots themselves started loading as Candidates() found them.)
   for (std::uint32_t s : slots) {
     // A record's header, and the lines after it where its fields lie: a
     // record is ~145 bytes, three lines as a rule (addresses only: they

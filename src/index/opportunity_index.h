@@ -152,8 +152,8 @@ class OpportunityIndex {
   void Candidates(const std::vector<LookupKey>& keys, std::vector<std::uint32_t>* out,
                   const Counted* counted = nullptr) const;
 
-  // Starts loading what scoring `slots` reads (each slot, then its
-  // record), so the cache misses of all candidates overlap.
+  // Starts loading what scoring `slots` (as Candidates() gave them) reads,
+  // each slot's record, so the cache misses of all candidates overlap.
   void Prefetch(const std::vector<std::uint32_t>& slots) const;
 
   // Slot accessors for scoring. REQUIRES: slot came from Candidates().

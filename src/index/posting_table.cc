@@ -14,7 +14,7 @@ constexpr std::size_t kInitialBuckets = 1024;
 constexpr std::size_t kLoadNum = 4, kLoadDen = 5;
 }  // namespace
 
-PostingTable::PostingTable() : buckets_(kInitialBuckets, Bucket{0, kEmpty}) { Published(); }
+PostingTable::PostingTable() : buckets_(kInitialBuckets, Bucket{0, kEmpty}) { Publish(); }
 
 std::size_t PostingTable::Probe(std::uint64_t hash) const {
   const std::uint32_t tag = Tag(hash);
@@ -127,7 +127,7 @@ PostingTable::Buckets PostingTable::Rehashed(std::size_t n) const {
 void PostingTable::Grow() {
   Buckets fresh = Rehashed(buckets_.size() + buckets_.size() / 2);
   buckets_.swap(fresh);
-  Published();
+  Publish();
 }
 
 PostingTable::Buckets PostingTable::GrownFor(std::size_t more_keys) const {
@@ -168,7 +168,7 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
   std::uint64_t count = 0;
   if (!take(&count, 8) || count == 0 || count > in->size() / sizeof(Bucket)) return fail();
   buckets_.resize(count);
-  Published();
+  Publish();
   if (!take(buckets_.data(), count * sizeof(Bucket))) return fail();
   std::uint64_t lists = 0;
   if (!take(&lists, 8) || lists > in->size() / 4 || lists >= kOverflow) return fail();

@@ -40,6 +40,11 @@ namespace leadroute::index {
 class PostingTable {
  public:
   PostingTable();
+  // Moved, never copied (a copy of the lists would take seconds at 1M).
+  PostingTable(const PostingTable&) = delete;
+  PostingTable& operator=(const PostingTable&) = delete;
+  PostingTable(PostingTable&&) = default;
+  PostingTable& operator=(PostingTable&&) = default;
 
   // Adds `slot` under `hash` (again, if it is there: a list holds a slot
   // once per Add, so that keys of one tag added for the same slot are each
@@ -73,7 +78,8 @@ class PostingTable {
     __builtin_prefetch(reinterpret_cast<const void*>(at + 64));
   }
   // Where Prefetch(hash) and PrefetchUnlocked(hash) begin: the address of
-  // `hash`'s home bucket. Both are the same while no writer runs.
+  // `hash`'s home bucket. Both are the same while no writer runs (public
+  // for the test that holds them so).
   std::uintptr_t HomeAddress(std::uint64_t hash) const {
     return reinterpret_cast<std::uintptr_t>(buckets_.data() + Home(hash));
   }
@@ -95,7 +101,7 @@ class PostingTable {
   // Swaps `buckets` in; *buckets then holds the old array.
   void Install(Buckets* buckets) {
     buckets_.swap(*buckets);
-    Published();
+    Publish();
   }
 
   // The table as bytes, appended to *out, for Restore().
@@ -141,8 +147,8 @@ class PostingTable {
   std::uint32_t NewList();
   void FreeList(std::uint32_t index);
 
-  // Copies buckets_'s place into where_ (after anything that moves it).
-  void Published() {
+  // Copies buckets_'s place into where_: after anything that moves it.
+  void Publish() {
     where_.base.store(reinterpret_cast<std::uintptr_t>(buckets_.data()),
                       std::memory_order_relaxed);
     where_.count.store(buckets_.size(), std::memory_order_relaxed);
@@ -151,7 +157,8 @@ class PostingTable {
   Buckets buckets_;
   std::size_t size_ = 0;
   // PrefetchUnlocked()'s copy of where buckets_ lies. Moved with the
-  // table, as its array is.
+  // table, as its array is (a moved-from table keeps the place it gave
+  // away: it is only destroyed or assigned to).
   struct Where {
     std::atomic<std::uintptr_t> base{0};
     std::atomic<std::size_t> count{0};

@@ -989,7 +989,8 @@ TEST(PostingTableTest, UnlockedPrefetchesFollowTheBuckets) {
 // branch: one-word names with and without significant words, names of
 // several words and of none, legal forms alone, contacts each present or
 // not, a national phone number read with the default country only
-// (KeysOf(), after the contacts: not loaded early), people, addresses.
+// (KeysOf(), after the contacts: not loaded early), identifiers (their keys
+// come first), people, addresses.
 TEST(FeatureKeysTest, QueriesMadeAsTheyAreNormalizedEqualThoseMadeApart) {
   auto n = Normalizer::Create();
   ASSERT_TRUE(n.ok());
@@ -1015,6 +1016,8 @@ TEST(FeatureKeysTest, QueriesMadeAsTheyAreNormalizedEqualThoseMadeApart) {
     p.street = pick({"", "Leopoldstr. 12", "12 Main Street"});
     p.postal_code = pick({"", "80331"});
     p.city = pick({"", "München"});
+    if (rng() % 4 == 0) p.ids.push_back({"vat", "DE129273398"});
+    if (rng() % 4 == 0) p.ids.push_back({"duns", "150483782"});
     const std::string_view default_country = rng() % 2 ? "DE" : "";
     const Features apart = ExtractFeatures(**n, p, default_country);
     std::vector<LookupKey> apart_keys;
