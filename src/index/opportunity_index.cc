@@ -359,7 +359,7 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
   return static_cast<std::uint32_t>(i);
 }
 
-// Save() format, little-endian: "LROI0027"; u32 owner count, each owner
+// Save() format, little-endian: "LROI0028"; u32 owner count, each owner
 // as u8 kind, u32 length, id bytes; u64 record count, each record as i64
 // expires_at, u32 owner, u8 status; the posting table (PostingTable::Save),
 // so a restore hashes nothing; the histories: u32 actor count, each as u32
@@ -373,7 +373,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // earlier normalizer (Restore() with a featurer derives them again) and,
 // before LROI0015, its postings under other keys (rebuilt from the
 // records with or without a featurer):
-// "LROI0026" (a street named by its type and a number, "Street 128",
+// "LROI0027" (the posting table's runs in the order their keys came, not
+// by home: PostingTable::Probe() reads them by home); "LROI0026" (a street named by its type and a number, "Street 128",
 // keyed without its number; "Mhd" not read as Mohamed; "n" between
 // words, "Barnes n Noble", kept; no initials without connectives posted,
 // "RBC"; a site or division after a legal form kept, "Acme GmbH
@@ -431,9 +432,9 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // length and bytes after its status.
 namespace {
 
-constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '7'};
+constexpr char kSaveMagic[8] = {'L', 'R', 'O', 'I', '0', '0', '2', '8'};
 
-// The version a snapshot's magic names ("LROI0027": 27), or -1.
+// The version a snapshot's magic names ("LROI0028": 28), or -1.
 constexpr int SnapshotVersion(std::string_view in) {
   if (in.size() < 8 || in.substr(0, 4) != "LROI") return -1;
   int version = 0;
@@ -578,7 +579,8 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
     slots_.push_back(s);
   }
   if (former ? !PostingTable::SkipFormer(&in)
-             : !postings_.Restore(&in, static_cast<std::uint32_t>(slots_.size()))) {
+             : !postings_.Restore(&in, static_cast<std::uint32_t>(slots_.size()),
+                                  /*by_home=*/version == kSaveVersion)) {
     return malformed("postings");
   }
   std::uint32_t actors = 0;

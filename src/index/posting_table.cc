@@ -16,11 +16,47 @@ constexpr std::size_t kLoadNum = 4, kLoadDen = 5;
 
 PostingTable::PostingTable() : buckets_(kInitialBuckets, Bucket{0, kEmpty}) { Publish(); }
 
-std::size_t PostingTable::Probe(std::uint64_t hash) const {
+std::size_t PostingTable::Probe(std::uint64_t hash, Stop* stop) const {
   const std::uint32_t tag = Tag(hash);
-  std::size_t i = Home(hash);
-  while (buckets_[i].value != kEmpty && buckets_[i].tag != tag) i = Next(i);
-  return i;
+  const std::size_t n = buckets_.size();
+  std::size_t i = HomeOf(tag, n);
+  // A run holds its keys by home (InsertInto()): past a key whose home
+  // lies after this one's, this one is not (an absent key reads ~2
+  // buckets, not the rest of the run: ~7 at the table's usual load).
+  for (std::size_t distance = 0;; ++distance, i = Next(i)) {
+    const Bucket& b = buckets_[i];
+    if (b.value != kEmpty) {
+      if (b.tag == tag) return i;
+      if (Distance(i, HomeOf(b.tag, n), n) >= distance) continue;
+    }
+    if (stop != nullptr) *stop = Stop{i, distance};
+    return kNone;
+  }
+}
+
+void PostingTable::InsertInto(Buckets* buckets, Bucket entry) {
+  const std::size_t n = buckets->size();
+  InsertAt(buckets, entry, Stop{HomeOf(entry.tag, n), 0});
+}
+
+void PostingTable::InsertAt(Buckets* buckets, Bucket entry, Stop from) {
+  // Robin Hood: an entry takes the place of one nearer its home and moves
+  // that one on, so that each run holds its keys by home.
+  Buckets& t = *buckets;
+  const std::size_t n = t.size();
+  std::size_t i = from.at;
+  for (std::size_t distance = from.distance;; ++distance, i = i + 1 == n ? 0 : i + 1) {
+    Bucket& b = t[i];
+    if (b.value == kEmpty) {
+      b = entry;
+      return;
+    }
+    const std::size_t theirs = Distance(i, HomeOf(b.tag, n), n);
+    if (theirs < distance) {
+      std::swap(b, entry);
+      distance = theirs;
+    }
+  }
 }
 
 std::uint32_t PostingTable::NewList() {
@@ -35,13 +71,15 @@ std::uint32_t PostingTable::NewList() {
 
 void PostingTable::Add(std::uint64_t hash, std::uint32_t slot) {
   if ((size_ + 1) * kLoadDen > buckets_.size() * kLoadNum) Grow();
-  const std::size_t i = Probe(hash);
-  Bucket& b = buckets_[i];
-  if (b.value == kEmpty) {
-    b = Bucket{Tag(hash), slot};
+  Stop stop;
+  const std::size_t i = Probe(hash, &stop);
+  if (i == kNone) {
+    // Where the lookup stopped is where the key goes.
+    InsertAt(&buckets_, Bucket{Tag(hash), slot}, stop);
     ++size_;
     return;
   }
+  Bucket& b = buckets_[i];
   if ((b.value & kOverflow) == 0) {
     const std::uint32_t list = NewList();
     lists_[list] = {b.value, slot};
@@ -63,8 +101,8 @@ void PostingTable::FreeList(std::uint32_t index) {
 
 void PostingTable::Remove(std::uint64_t hash, std::uint32_t slot) {
   const std::size_t i = Probe(hash);
+  if (i == kNone) return;
   Bucket& b = buckets_[i];
-  if (b.value == kEmpty) return;
   if ((b.value & kOverflow) == 0) {
     if (b.value == slot) Erase(i);
     return;
@@ -86,28 +124,24 @@ void PostingTable::Remove(std::uint64_t hash, std::uint32_t slot) {
 }
 
 std::span<const std::uint32_t> PostingTable::Find(std::uint64_t hash) const {
-  const Bucket& b = buckets_[Probe(hash)];
-  if (b.value == kEmpty) return {};
+  const std::size_t i = Probe(hash);
+  if (i == kNone) return {};
+  const Bucket& b = buckets_[i];
   if ((b.value & kOverflow) == 0) return {&b.value, 1};
   const auto& list = lists_[b.value & ~kOverflow];
   return {list.data(), list.size()};
 }
 
 void PostingTable::Erase(std::size_t i) {
-  // Backward shift: pull later entries of the run into the hole when their
-  // home is at or before it, so every entry stays reachable from its home.
+  // Backward shift: the rest of the run, up to an empty bucket or a key at
+  // its home, moves one back, so that every key stays reachable from its
+  // home and the run stays in order of homes.
+  const std::size_t n = buckets_.size();
   std::size_t hole = i;
-  std::size_t j = i;
-  while (true) {
-    j = Next(j);
-    if (buckets_[j].value == kEmpty) break;
-    const std::size_t home = HomeOf(buckets_[j].tag, buckets_.size());
-    // Is home cyclically outside (hole, j]? Then the entry may move back.
-    const bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-    if (movable) {
-      buckets_[hole] = buckets_[j];
-      hole = j;
-    }
+  for (std::size_t j = Next(hole);; hole = j, j = Next(j)) {
+    const Bucket& b = buckets_[j];
+    if (b.value == kEmpty || Distance(j, HomeOf(b.tag, n), n) == 0) break;
+    buckets_[hole] = b;
   }
   buckets_[hole] = Bucket{0, kEmpty};
   --size_;
@@ -116,10 +150,7 @@ void PostingTable::Erase(std::size_t i) {
 PostingTable::Buckets PostingTable::Rehashed(std::size_t n) const {
   Buckets fresh(n, Bucket{0, kEmpty});
   for (const Bucket& b : buckets_) {
-    if (b.value == kEmpty) continue;
-    std::size_t i = HomeOf(b.tag, n);
-    while (fresh[i].value != kEmpty) i = i + 1 == n ? 0 : i + 1;
-    fresh[i] = b;
+    if (b.value != kEmpty) InsertInto(&fresh, b);
   }
   return fresh;
 }
@@ -153,7 +184,7 @@ void PostingTable::Save(std::string* out) const {
   }
 }
 
-bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
+bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit, bool by_home) {
   auto fail = [this] {
     *this = PostingTable();
     return false;
@@ -201,6 +232,20 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit) {
     referenced[list] = true;
   }
   if (size_ >= buckets_.size()) return fail();  // probing needs an empty bucket
+  if (!by_home) return true;
+  // Each run in order of homes, as Probe() reads it: a key after an empty
+  // bucket at its home, or at most one further from it than the key
+  // before (else a key would be past where a lookup stops).
+  const std::size_t n = buckets_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Bucket& b = buckets_[i];
+    if (b.value == kEmpty) continue;
+    const Bucket& before = buckets_[i == 0 ? n - 1 : i - 1];
+    const std::size_t distance = Distance(i, HomeOf(b.tag, n), n);
+    const std::size_t limit =
+        before.value == kEmpty ? 0 : Distance(i == 0 ? n - 1 : i - 1, HomeOf(before.tag, n), n) + 1;
+    if (distance > limit) return fail();
+  }
   return true;
 }
 

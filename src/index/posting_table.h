@@ -5,8 +5,13 @@
 // buckets (no node per entry, no per-entry allocation) and backward-shift
 // deletion, so no tombstones pile up. The array is sized to the keys (grown
 // by half when 4/5 full; a key's home is its tag scaled to the size), not
-// to a power of two, so it is never more than half empty. Most keys name one slot, held inline;
-// a key with more has its slots, in insertion order, in an overflow list.
+// to a power of two, so it is never more than half empty. Each run of
+// buckets holds its keys in order of their homes (Robin Hood insertion), so
+// a lookup of an absent key, most of a check's, stops at the first key
+// whose home lies after its own: ~2 buckets read instead of the rest of
+// the run, ~7 at the usual load, which spilled into a second and third
+// cache line. Most keys name one slot, held inline; a key with more has
+// its slots, in insertion order, in an overflow list.
 //
 // A key is its hash's upper 32 bits, the tag: keys whose hashes share a tag
 // share one list (at 1M opportunities, ~5.5M keys, a few thousand pairs).
@@ -110,7 +115,10 @@ class PostingTable {
   // (advanced past it). False when malformed (a slot not below
   // `slot_limit`, a list that does not exist, no empty bucket); the table
   // is then empty.
-  bool Restore(std::string_view* in, std::uint32_t slot_limit);
+  // With `by_home`, each run of buckets must hold its keys in order of
+  // their homes, as this build saves them (an earlier one's table is
+  // rebuilt, not read).
+  bool Restore(std::string_view* in, std::uint32_t slot_limit, bool by_home = true);
   // Bytes held: the bucket array and the overflow lists.
   std::size_t bytes() const { return bucket_bytes() + list_bytes(); }
   std::size_t bucket_bytes() const { return buckets_.capacity() * sizeof(Bucket); }
@@ -133,8 +141,25 @@ class PostingTable {
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
   static constexpr std::uint32_t kOverflow = 0x80000000u;
 
-  // The bucket holding `hash`'s tag, or the empty one where it would go.
-  std::size_t Probe(std::uint64_t hash) const;
+  // Where a lookup of an absent key stopped: the bucket, and how far past
+  // its home.
+  struct Stop {
+    std::size_t at = 0;
+    std::size_t distance = 0;
+  };
+  // The bucket holding `hash`'s tag, or kNone (then *stop, if given, is
+  // where the key would go).
+  static constexpr std::size_t kNone = ~std::size_t{0};
+  std::size_t Probe(std::uint64_t hash, Stop* stop = nullptr) const;
+  // How far bucket i lies past `home`, around the end of n buckets.
+  static std::size_t Distance(std::size_t i, std::size_t home, std::size_t n) {
+    return i >= home ? i - home : i + n - home;
+  }
+  // Places an entry whose tag is not in *buckets (Robin Hood: each run
+  // holds its keys in order of their homes), from its home or from where
+  // a lookup of it stopped.
+  static void InsertInto(Buckets* buckets, Bucket entry);
+  static void InsertAt(Buckets* buckets, Bucket entry, Stop from);
   std::size_t Home(std::uint64_t hash) const { return HomeOf(Tag(hash), buckets_.size()); }
   static std::size_t HomeOf(std::uint32_t tag, std::size_t buckets) {
     return static_cast<std::size_t>((std::uint64_t{tag} * buckets) >> 32);

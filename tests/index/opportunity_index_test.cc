@@ -54,9 +54,48 @@ TEST(PostingTableTest, MatchesAReferenceUnderRandomOperations) {
         ASSERT_EQ(std::vector<std::uint32_t>(got.begin(), got.end()), slots) << op;
       }
       ASSERT_EQ(table.keys(), reference.size());
+      // Runs stay in order of homes through additions and removals (a
+      // restore checks it).
+      std::string saved;
+      table.Save(&saved);
+      PostingTable restored;
+      std::string_view in = saved;
+      ASSERT_TRUE(restored.Restore(&in, 50)) << op;
     }
   }
   EXPECT_TRUE(table.Find(0xDEADBEEF00000000ULL).empty());
+}
+
+// A lookup stops at a key whose home lies after its own, so a table whose
+// run is out of that order would hide keys: a restore refuses it.
+TEST(PostingTableTest, RestoreRefusesARunOutOfOrder) {
+  PostingTable table;
+  // Tags of homes 5, 5 and 6 in the first table's 1,024 buckets: at 5, 6
+  // and 7.
+  auto at_home = [](std::uint64_t home, std::uint64_t n) { return ((home << 22) + n) << 32; };
+  table.Add(at_home(5, 0), 1);
+  table.Add(at_home(5, 1), 2);
+  table.Add(at_home(6, 0), 3);
+  EXPECT_EQ(table.Find(at_home(6, 0)).size(), 1u);
+  EXPECT_TRUE(table.Find(at_home(6, 1)).empty());
+  std::string saved;
+  table.Save(&saved);
+  {
+    PostingTable restored;
+    std::string_view in = saved;
+    ASSERT_TRUE(restored.Restore(&in, 4));
+  }
+  // Buckets 6 and 7 swapped: the home-5 key after the home-6 one.
+  std::string swapped = saved;
+  constexpr std::size_t kBuckets = 8;  // after the u64 count
+  std::swap_ranges(swapped.begin() + kBuckets + 6 * 8, swapped.begin() + kBuckets + 7 * 8,
+                   swapped.begin() + kBuckets + 7 * 8);
+  PostingTable restored;
+  std::string_view in = swapped;
+  EXPECT_FALSE(restored.Restore(&in, 4));
+  // An earlier build's table (rebuilt, not read) is taken as it is.
+  in = swapped;
+  EXPECT_TRUE(restored.Restore(&in, 4, /*by_home=*/false));
 }
 
 // Regression (fuzz_journal, UBSan): a list emptied by removals is saved
@@ -452,7 +491,7 @@ TEST(OpportunityIndexTest, SnapshotsRestoreWhatWasSaved) {
   FillForSnapshot(&index);
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0027");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0028");
   EXPECT_GE(index.SaveSizeBound(), saved.size());
   // In two steps, as the Engine saves: the same bytes.
   std::string tables;
@@ -556,7 +595,7 @@ TEST(OpportunityIndexTest, RestoresLroi0005WithTheCurrentPostings) {
   // Saved again, in the current format: restored as it was.
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0027");
+  ASSERT_EQ(again.substr(0, 8), "LROI0028");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -595,7 +634,7 @@ TEST(OpportunityIndexTest, RestoresLroi0008WithPostingsUnderThisBuildsKeys) {
   EXPECT_FALSE(found.empty());
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0027");
+  ASSERT_EQ(again.substr(0, 8), "LROI0028");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   EXPECT_FALSE(twice.restored_from_earlier_format());
@@ -622,7 +661,7 @@ TEST(OpportunityIndexTest, RestoresLroi0014WithCompanyNamesBySkeleton) {
   EXPECT_EQ(restored.IdOf(found.front()), "opp-7");
   std::string again;
   restored.Save(&again);
-  ASSERT_EQ(again.substr(0, 8), "LROI0027");
+  ASSERT_EQ(again.substr(0, 8), "LROI0028");
   OpportunityIndex twice;
   ASSERT_TRUE(twice.Restore(again).ok());
   ExpectSameIndex(want, twice);
@@ -658,7 +697,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   ASSERT_TRUE(index.Upsert(o, stale, &created, 1'790'000'000).ok());
   std::string saved;
   index.Save(&saved);
-  ASSERT_EQ(saved.substr(0, 8), "LROI0027");
+  ASSERT_EQ(saved.substr(0, 8), "LROI0028");
   auto as_format = [&](std::string_view magic) {
     return std::string(magic) + saved.substr(8);
   };
@@ -729,7 +768,7 @@ TEST(OpportunityIndexTest, EarlierFormatsGetTheirFeaturesDerivedAgain) {
   EXPECT_EQ(got->owner.id, "p");
   std::string again;
   derived.Save(&again);
-  EXPECT_EQ(again.substr(0, 8), "LROI0027");
+  EXPECT_EQ(again.substr(0, 8), "LROI0028");
 }
 
 // Keys whose hashes share their upper 32 bits share one list: both keys

@@ -283,7 +283,7 @@ TEST_F(StoreTest, ASnapshotOfAnEarlierFormatIsWrittenAgainInThisOne) {
     ASSERT_TRUE(WriteSnapshot(&env_, dir_, earlier).ok());
     ASSERT_EQ(opportunities_format(), "LROI0006");
   };
-  ASSERT_EQ(opportunities_format(), "LROI0027");
+  ASSERT_EQ(opportunities_format(), "LROI0028");
   for (bool tick : {true, false}) {
     SCOPED_TRACE(tick ? "a tick" : "closing");
     ASSERT_NO_FATAL_FAILURE(write_earlier());
@@ -294,10 +294,10 @@ TEST_F(StoreTest, ASnapshotOfAnEarlierFormatIsWrittenAgainInThisOne) {
     EXPECT_EQ(Fingerprint(*engine, 30, leads), want);
     if (tick) {
       store->Tick();  // nothing changed, nothing due but the format
-      EXPECT_EQ(opportunities_format(), "LROI0027");
+      EXPECT_EQ(opportunities_format(), "LROI0028");
     }
     ASSERT_TRUE(store->Close().ok());
-    EXPECT_EQ(opportunities_format(), "LROI0027");
+    EXPECT_EQ(opportunities_format(), "LROI0028");
   }
   // The next start reads this format: nothing to upgrade.
   auto engine = NewEngine();
