@@ -374,7 +374,8 @@ std::uint32_t OpportunityIndex::DueFrom(std::uint32_t from, std::size_t max_scan
 // before LROI0015, its postings under other keys (rebuilt from the
 // records with or without a featurer):
 // "LROI0027" (the posting table's runs in the order their keys came, not
-// by home: PostingTable::Probe() reads them by home); "LROI0026" (a street named by its type and a number, "Street 128",
+// by home: PostingTable::Probe() reads them by home);
+// "LROI0026" (a street named by its type and a number, "Street 128",
 // keyed without its number; "Mhd" not read as Mohamed; "n" between
 // words, "Barnes n Noble", kept; no initials without connectives posted,
 // "RBC"; a site or division after a legal form kept, "Acme GmbH
@@ -531,7 +532,9 @@ Status OpportunityIndex::Restore(std::string_view in, const Featurer& featurer) 
   // Every earlier version from LROI0003 on is read (see Save()'s format):
   // LROI0003 to LROI0005 had another posting table; LROI0006 to LROI0008
   // hashed posting keys by an earlier function; from LROI0006 on, each
-  // earlier one holds the features of an earlier normalizer.
+  // earlier one holds the features of an earlier normalizer (and up to
+  // LROI0027, a posting table in another order). Their postings are
+  // rebuilt.
   const int version = SnapshotVersion(in);
   const bool v3 = version == 3;  // records' bytes among their fixed fields
   const bool former = version >= 3 && version <= 5;

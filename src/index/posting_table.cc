@@ -20,9 +20,9 @@ std::size_t PostingTable::Probe(std::uint64_t hash, Stop* stop) const {
   const std::uint32_t tag = Tag(hash);
   const std::size_t n = buckets_.size();
   std::size_t i = HomeOf(tag, n);
-  // A run holds its keys by home (InsertInto()): past a key whose home
-  // lies after this one's, this one is not (an absent key reads ~2
-  // buckets, not the rest of the run: ~7 at the table's usual load).
+  // A run holds its keys by home (InsertAt()): past a key whose home lies
+  // after this one's, this one is not (an absent key reads ~2 buckets, not
+  // the rest of the run: ~7 at the table's usual load).
   for (std::size_t distance = 0;; ++distance, i = Next(i)) {
     const Bucket& b = buckets_[i];
     if (b.value != kEmpty) {
@@ -156,7 +156,8 @@ PostingTable::Buckets PostingTable::Rehashed(std::size_t n) const {
 }
 
 void PostingTable::Grow() {
-  Buckets fresh = Rehashed(buckets_.size() + buckets_.size() / 2);
+  // (By one at least: a restored table may be as small as one bucket.)
+  Buckets fresh = Rehashed(buckets_.size() + std::max<std::size_t>(1, buckets_.size() / 2));
   buckets_.swap(fresh);
   Publish();
 }
@@ -232,7 +233,14 @@ bool PostingTable::Restore(std::string_view* in, std::uint32_t slot_limit, bool 
     referenced[list] = true;
   }
   if (size_ >= buckets_.size()) return fail();  // probing needs an empty bucket
-  if (!by_home) return true;
+  if (!by_home) {
+    // An earlier build's order: put in this one's (its owner rebuilds the
+    // postings anyway; lookups must not miss keys meanwhile).
+    Buckets ordered = Rehashed(buckets_.size());
+    buckets_.swap(ordered);
+    Publish();
+    return true;
+  }
   // Each run in order of homes, as Probe() reads it: a key after an empty
   // bucket at its home, or at most one further from it than the key
   // before (else a key would be past where a lookup stops).

@@ -9,8 +9,8 @@
 // buckets holds its keys in order of their homes (Robin Hood insertion), so
 // a lookup of an absent key, most of a check's, stops at the first key
 // whose home lies after its own: ~2 buckets read instead of the rest of
-// the run, ~7 at the usual load, which spilled into a second and third
-// cache line. Most keys name one slot, held inline; a key with more has
+// the run, ~7 at the usual load, which spilled into a second cache line
+// and, in long runs, a third. Most keys name one slot, held inline; a key with more has
 // its slots, in insertion order, in an overflow list.
 //
 // A key is its hash's upper 32 bits, the tag: keys whose hashes share a tag
@@ -64,9 +64,9 @@ class PostingTable {
   std::span<const std::uint32_t> Find(std::uint64_t hash) const;
   // Starts loading the bucket where a Find(hash) begins: a caller with
   // several keys prefetches them all first, so their cache misses overlap.
-  // Both lines a probe from the bucket may read: most keys a check looks
-  // up are absent, and their probe runs to the first empty bucket, which
-  // at the table's load lies in the next line about as often as not.
+  // Both lines a probe from the bucket may read: a probe reads ~2
+  // buckets, the second in the next line when the home ends its line
+  // (and runs longer where the run is long).
   void Prefetch(std::uint64_t hash) const {
     const std::uintptr_t at = HomeAddress(hash);
     __builtin_prefetch(reinterpret_cast<const void*>(at));
@@ -113,11 +113,10 @@ class PostingTable {
   void Save(std::string* out) const;
   // Replaces the table with what Save() wrote, from the front of *in
   // (advanced past it). False when malformed (a slot not below
-  // `slot_limit`, a list that does not exist, no empty bucket); the table
-  // is then empty.
-  // With `by_home`, each run of buckets must hold its keys in order of
-  // their homes, as this build saves them (an earlier one's table is
-  // rebuilt, not read).
+  // `slot_limit`, a list that does not exist, no empty bucket; with
+  // `by_home`, a run not in order of its keys' homes, as this build saves
+  // them); the table is then empty. Without `by_home` (an earlier build's
+  // table) the runs are put in order.
   bool Restore(std::string_view* in, std::uint32_t slot_limit, bool by_home = true);
   // Bytes held: the bucket array and the overflow lists.
   std::size_t bytes() const { return bucket_bytes() + list_bytes(); }

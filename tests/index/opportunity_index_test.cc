@@ -29,10 +29,17 @@ TEST(PostingTableTest, MatchesAReferenceUnderRandomOperations) {
   std::map<std::uint64_t, std::vector<std::uint32_t>> reference;
   std::mt19937_64 rng(5);
   // Homes crowd at both ends of the table (a home is the tag, scaled):
-  // long probe runs that wrap around and shift back.
+  // long probe runs that wrap around and shift back. A third of the keys
+  // lie anywhere, so that runs hold many homes (a removal's shift stops
+  // at a key at its home).
+  std::vector<std::uint64_t> anywhere(3000);
+  for (auto& tag : anywhere) tag = rng() & 0xFFFFFFFFULL;
   auto key = [&] {
-    const std::uint64_t top = rng() % 2 ? 0xFFFFF000ULL : 0;
-    return ((top + rng() % 3000) << 32) | (rng() % 4);
+    const std::uint64_t kind = rng() % 3;
+    const std::uint64_t tag = kind == 2   ? anywhere[rng() % anywhere.size()]
+                              : kind == 1 ? 0xFFFFF000ULL + rng() % 3000
+                                          : rng() % 3000;
+    return (tag << 32) | (rng() % 4);
   };
   for (int op = 0; op < 200000; ++op) {
     const std::uint64_t k = key();
@@ -66,6 +73,25 @@ TEST(PostingTableTest, MatchesAReferenceUnderRandomOperations) {
   EXPECT_TRUE(table.Find(0xDEADBEEF00000000ULL).empty());
 }
 
+// Regression (review): a restored table of one bucket and no key never
+// grew (by half of one), and the second key added looped for ever on a
+// full table.
+TEST(PostingTableTest, ATableOfOneBucketGrows) {
+  std::string one;
+  const std::uint64_t buckets = 1, lists = 0;
+  const std::uint32_t empty[2] = {0, 0xFFFFFFFFu};
+  one.append(reinterpret_cast<const char*>(&buckets), 8);
+  one.append(reinterpret_cast<const char*>(empty), 8);
+  one.append(reinterpret_cast<const char*>(&lists), 8);
+  PostingTable table;
+  std::string_view in = one;
+  ASSERT_TRUE(table.Restore(&in, 10));
+  for (std::uint32_t slot = 0; slot < 10; ++slot) table.Add(std::uint64_t{slot} << 40, slot);
+  for (std::uint32_t slot = 0; slot < 10; ++slot) {
+    EXPECT_EQ(table.Find(std::uint64_t{slot} << 40).size(), 1u) << slot;
+  }
+}
+
 // A lookup stops at a key whose home lies after its own, so a table whose
 // run is out of that order would hide keys: a restore refuses it.
 TEST(PostingTableTest, RestoreRefusesARunOutOfOrder) {
@@ -93,9 +119,12 @@ TEST(PostingTableTest, RestoreRefusesARunOutOfOrder) {
   PostingTable restored;
   std::string_view in = swapped;
   EXPECT_FALSE(restored.Restore(&in, 4));
-  // An earlier build's table (rebuilt, not read) is taken as it is.
+  // An earlier build's table is put in order: each key found.
   in = swapped;
-  EXPECT_TRUE(restored.Restore(&in, 4, /*by_home=*/false));
+  ASSERT_TRUE(restored.Restore(&in, 4, /*by_home=*/false));
+  EXPECT_EQ(restored.Find(at_home(5, 0)).size(), 1u);
+  EXPECT_EQ(restored.Find(at_home(5, 1)).size(), 1u);
+  EXPECT_EQ(restored.Find(at_home(6, 0)).size(), 1u);
 }
 
 // Regression (fuzz_journal, UBSan): a list emptied by removals is saved
