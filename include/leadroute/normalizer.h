@@ -145,8 +145,6 @@ class Normalizer {
   static constexpr std::size_t kMinIdentifier = 4;
   static std::optional<std::string> Identifier(std::string_view value);
 
-  MatchKeys Keys(const Party& party) const;
-
   // Told of a party's keys as Keys() makes them, so that a caller that
   // looks them up can start loading what they lead to while the rest are
   // made.
@@ -159,8 +157,8 @@ class Normalizer {
     // keys.domain, keys.email and keys.phone are made (any may be none).
     virtual void ContactsMade(const MatchKeys& keys) = 0;
   };
-  // Keys(party), telling `observer` (if not null) as they are made.
-  MatchKeys Keys(const Party& party, KeysObserver* observer) const;
+  // The party's keys, telling `observer` (if not null) as they are made.
+  MatchKeys Keys(const Party& party, KeysObserver* observer = nullptr) const;
 
  private:
   // Country() of what is not two letters: an alpha-3 code, a name.

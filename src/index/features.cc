@@ -4,7 +4,6 @@
 #include <array>
 #include <cstring>
 #include <iterator>
-#include <optional>
 #include <string_view>
 
 #include "index/similarity.h"
@@ -154,21 +153,10 @@ void CompanyKeys(std::string_view company, const Texts& words, Side side,
   }
 }
 
-// The keys ExtractQuery() made as the normalizer went, which CommonKeys()
-// takes instead of making them again.
-struct MadeKeys {
-  std::vector<LookupKey> company;
-  // Hashes of the contacts' keys; 0 for none made (a key whose hash is 0
-  // is hashed again, to the same value).
-  std::uint64_t domain = 0, email = 0, phone = 0;
-};
-
-// With the keys `made` already where given (those it has are f's).
+// The company's keys are CompanyKeys() of f, or `company` where given
+// (ExtractQuery() made them as the normalizer went).
 void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys,
-                const MadeKeys* made = nullptr) {
-  auto add_made = [&](KeyKind kind, std::string_view text, std::uint64_t made_hash) {
-    keys->push_back({kind, made_hash != 0 ? made_hash : HashKey(kind, text)});
-  };
+                const std::vector<LookupKey>* company = nullptr) {
   ForEachId(f.ids, [&](std::string_view type, std::string_view value) {
     Add(keys, KeyKind::kIdentifier, type, value);
     // Stored and looked up without a country prefix too, so that
@@ -177,11 +165,11 @@ void CommonKeys(const Features& f, Side side, std::vector<LookupKey>* keys,
       Add(keys, KeyKind::kIdentifier, type, bare);
     }
   });
-  if (!f.domain.empty()) add_made(KeyKind::kDomain, f.domain, made ? made->domain : 0);
-  if (!f.email.empty()) add_made(KeyKind::kEmail, f.email, made ? made->email : 0);
-  if (!f.phone.empty()) add_made(KeyKind::kPhone, f.phone, made ? made->phone : 0);
-  if (made != nullptr) {
-    keys->insert(keys->end(), made->company.begin(), made->company.end());
+  if (!f.domain.empty()) Add(keys, KeyKind::kDomain, f.domain);
+  if (!f.email.empty()) Add(keys, KeyKind::kEmail, f.email);
+  if (!f.phone.empty()) Add(keys, KeyKind::kPhone, f.phone);
+  if (company != nullptr) {
+    keys->insert(keys->end(), company->begin(), company->end());
   } else {
     CompanyKeys(f.company, std::array<std::string_view, 1>{f.company_tokens}, side, keys);
   }
@@ -402,33 +390,30 @@ void QueryKeys(const Features& f, std::vector<LookupKey>* keys) {
 
 namespace {
 
-// ExtractQuery()'s observer: the company's query keys and the contacts'
-// keys, made once, each handed to the loader as the normalizer makes it.
+// ExtractQuery()'s observer: the company's query keys, made once, and the
+// contacts' keys, each handed to the loader as the normalizer makes it.
 class QueryKeysObserver final : public Normalizer::KeysObserver {
  public:
-  QueryKeysObserver(const KeyLoader& loader, MadeKeys* made) : loader_(loader), made_(made) {}
+  QueryKeysObserver(const KeyLoader& loader, std::vector<LookupKey>* company)
+      : loader_(loader), company_(company) {}
 
   void CompanyMade(const MatchKeys& keys) override {
-    CompanyKeys(*keys.company, keys.company_tokens, Side::kQuery, &made_->company);
-    for (const LookupKey& k : made_->company) loader_.Load(k.hash);
+    CompanyKeys(*keys.company, keys.company_tokens, Side::kQuery, company_);
+    for (const LookupKey& k : *company_) loader_.Load(k.hash);
   }
 
   void ContactsMade(const MatchKeys& keys) override {
-    auto load = [&](KeyKind kind, const std::optional<std::string>& key, std::uint64_t* hash) {
-      if (!key) return;
-      *hash = HashKey(kind, *key);
-      loader_.Load(*hash);
-    };
-    load(KeyKind::kDomain, keys.domain, &made_->domain);
-    load(KeyKind::kEmail, keys.email, &made_->email);
-    // (A phone KeysOf() reads with the default country, after this, is
-    // hashed in CommonKeys().)
-    load(KeyKind::kPhone, keys.phone, &made_->phone);
+    // Hashed again in CommonKeys(): a few dozen instructions each. (A
+    // phone KeysOf() reads with the default country, after this, loads
+    // only then.)
+    if (keys.domain) loader_.Load(HashKey(KeyKind::kDomain, *keys.domain));
+    if (keys.email) loader_.Load(HashKey(KeyKind::kEmail, *keys.email));
+    if (keys.phone) loader_.Load(HashKey(KeyKind::kPhone, *keys.phone));
   }
 
  private:
   const KeyLoader& loader_;
-  MadeKeys* made_;
+  std::vector<LookupKey>* company_;
 };
 
 }  // namespace
@@ -436,13 +421,12 @@ class QueryKeysObserver final : public Normalizer::KeysObserver {
 Features ExtractQuery(const Normalizer& n, const Party& party,
                       std::string_view default_country, const KeyLoader& loader,
                       std::vector<LookupKey>* keys) {
-  thread_local MadeKeys made;
-  made.company.clear();
-  made.domain = made.email = made.phone = 0;
-  QueryKeysObserver observer(loader, &made);
+  thread_local std::vector<LookupKey> company;
+  company.clear();
+  QueryKeysObserver observer(loader, &company);
   Features f = ExtractFeatures(n, party, default_country, &observer);
   keys->clear();
-  CommonKeys(f, Side::kQuery, keys, &made);
+  CommonKeys(f, Side::kQuery, keys, &company);
   QueryOnlyKeys(f, keys);
   return f;
 }

@@ -369,8 +369,6 @@ std::optional<std::string> Normalizer::Identifier(std::string_view value) {
   return out;
 }
 
-MatchKeys Normalizer::Keys(const Party& party) const { return Keys(party, nullptr); }
-
 MatchKeys Normalizer::Keys(const Party& party, KeysObserver* observer) const {
   MatchKeys keys;
   if (!party.ids.empty()) [[unlikely]] {
