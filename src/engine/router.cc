@@ -677,7 +677,12 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   const bool prune = !options.explain && pol.mode != rules::SelectionMode::kRoundRobin &&
                      pol.weight_load <= 0 && pol.weight_territory >= 0;
   const std::size_t k = pol.mode == rules::SelectionMode::kWeightedRandom ? pol.top_k : 1;
-  std::vector<double> top;  // min-heap of the k best scores so far
+  // Per thread, kept between leads so that their capacity is (each lead
+  // allocated both as it grew, ~6 times).
+  thread_local std::vector<double> top_by_thread;
+  thread_local std::vector<Scored> scored_by_thread;
+  std::vector<double>& top = top_by_thread;  // min-heap of the k best scores so far
+  top.clear();
   auto threshold = [&] {
     if (top.size() < k) return -std::numeric_limits<double>::infinity();
     return k == 1 ? top.front() - kTie : top.front();
@@ -703,7 +708,8 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   };
   std::uint32_t excluded[kFilterCount] = {};
   std::uint32_t considered = 0;
-  std::vector<Scored> scored;
+  std::vector<Scored>& scored = scored_by_thread;
+  scored.clear();
   auto visit = [&](const rules::TerritoryList& list, const std::uint32_t* partners,
                    const double* base_scores, std::size_t n) {
     const double slack =
@@ -728,7 +734,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
         continue;
       }
       const double score = Score(rs, plan, i, list.specificity, lead_terms, state, nullptr);
-      scored.push_back({i, list.specificity, lead_terms, score});
+      scored.push_back({i, &list, lead_terms, score});
       if (top.size() < k) {
         top.push_back(score);
         std::push_heap(top.begin(), top.end(), std::greater<>());
@@ -786,7 +792,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
     for (std::size_t i = 0; i < scored.size() && i < kExplainCandidates; ++i) {
       RouteCandidate c;
       c.partner_id = rs.partners()[scored[i].partner].partner.id;
-      c.score = Score(rs, plan, scored[i].partner, scored[i].specificity, scored[i].lead_terms,
+      c.score = Score(rs, plan, scored[i].partner, scored[i].list->specificity, scored[i].lead_terms,
                       state_of(scored[i].partner), &c.factors);
       out.candidates.push_back(std::move(c));
     }
@@ -903,13 +909,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   out.decision = RouteDecision::kPartner;
   out.assignee = Owner{OwnerKind::kPartner, p.id};
   out.score = chosen.score;
-  // As std::to_string() ("%f") writes it, cut to four characters.
-  char specificity[64];
-  const auto written = std::to_chars(specificity, specificity + sizeof specificity,
-                                     chosen.specificity, std::chars_format::fixed, 6);
-  out.reasons.push_back(
-      "territory covers the lead (specificity " +
-      std::string(specificity, std::min<std::size_t>(4, written.ptr - specificity)) + ")");
+  out.reasons.push_back(chosen.list->reason);
   return out;
 }
 

@@ -94,7 +94,7 @@ class Engine::Router {
   // A partner that passed every filter, with its score.
   struct Scored {
     std::uint32_t partner;
-    float specificity;
+    const rules::TerritoryList* list;  // where it was found
     double lead_terms;  // from StaticFilter()
     double score;
   };

@@ -421,6 +421,13 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     // Sublists per product: (product, partner) in list order, then grouped
     // by product keeping that order.
     TerritoryList& list = it.value();
+    // As std::to_string() ("%f") writes it, cut to four characters.
+    char specificity[64];
+    const auto written = std::to_chars(specificity, specificity + sizeof specificity,
+                                       list.specificity, std::chars_format::fixed, 6);
+    list.reason.assign("territory covers the lead (specificity ")
+        .append(specificity, std::min<std::size_t>(4, written.ptr - specificity))
+        .append(")");
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
     for (std::uint32_t p : partners) {
       const std::vector<std::uint64_t>& products = rs->partners_[p].products;
@@ -620,6 +627,7 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain,
 void RuleSet::CoveringLists(const LeadFacts& lead,
                             std::vector<const TerritoryList*>* out) const {
   out->clear();
+  out->reserve(8);  // a domain, a few postal prefixes, a region, a country
   auto take = [&](std::string_view key) {
     auto it = territories_.find(key);
     if (it != territories_.end()) out->push_back(&it->second);
@@ -650,9 +658,15 @@ void RuleSet::CoveringLists(const LeadFacts& lead,
     }
     take(lead.country);
   }
-  std::stable_sort(out->begin(), out->end(), [](const TerritoryList* a, const TerritoryList* b) {
-    return a->specificity > b->specificity;
-  });
+  // Most specific first, in the order taken among equals: an insertion
+  // sort, as there are a few (std::stable_sort took a buffer from the heap
+  // for them, each lead).
+  for (std::size_t i = 1; i < out->size(); ++i) {
+    const TerritoryList* list = (*out)[i];
+    std::size_t j = i;
+    for (; j > 0 && (*out)[j - 1]->specificity < list->specificity; --j) (*out)[j] = (*out)[j - 1];
+    (*out)[j] = list;
+  }
 }
 
 void RuleSet::Covering(const LeadFacts& lead, std::vector<TerritoryHit>* out) const {

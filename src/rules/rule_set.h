@@ -72,6 +72,9 @@ struct TerritoryList {
   };
 
   float specificity = 0;
+  // What a route to one of its partners gives as its reason:
+  // "territory covers the lead (specificity 0.85)", made once.
+  std::string reason;
   std::vector<std::uint32_t> partners;
   std::vector<double> base_scores;  // partners[i]'s base_score, read in order
   std::vector<ProductList> by_product;  // by product id

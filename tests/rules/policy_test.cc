@@ -510,6 +510,41 @@ TEST_F(RuleSetDirTest, CsvPartnerErrorsPointAtTheirCell) {
   EXPECT_NE(all.find(file + ":1:4: unknown column \"nmae\""), std::string::npos) << all;
 }
 
+TEST_F(RuleSetDirTest, CoveringListsComeMostSpecificFirstAndTakenOrderAmongEquals) {
+  // Account and country weigh alike: the account's list, taken first,
+  // stays first among them; the postal prefixes, longer first.
+  Write("policy.toml",
+        "[territory]\ncountry = 0.5\nsubdivision = 0.6\npostal = 0.7\naccount = 0.5\n");
+  Write("partners.jsonl",
+        "{\"id\":\"de\",\"territories\":[\"DE\"]}\n"
+        "{\"id\":\"by\",\"territories\":[\"DE-BY\"]}\n"
+        "{\"id\":\"p8\",\"territories\":[\"DE:8\"]}\n"
+        "{\"id\":\"p80\",\"territories\":[\"DE:80\"]}\n"
+        "{\"id\":\"acme\",\"accounts\":[\"acme.de\"]}\n");
+  auto rs = RuleSet::Load(dir_.string(), *normalizer_);
+  ASSERT_TRUE(rs.ok()) << rs.status().message();
+  Lead lead;
+  lead.party.country = "DE";
+  lead.party.region = "DE-BY";
+  lead.party.postal_code = "80331";
+  lead.party.domain = "acme.de";
+  std::vector<const TerritoryList*> lists;
+  (*rs)->CoveringLists((*rs)->Facts(lead, *normalizer_), &lists);
+  std::vector<std::string> ids, reasons;
+  for (const TerritoryList* list : lists) {
+    ASSERT_EQ(list->partners.size(), 1u);
+    ids.push_back((*rs)->partners()[list->partners[0]].partner.id);
+    reasons.push_back(list->reason);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"p80", "p8", "by", "acme", "de"}));
+  EXPECT_EQ(reasons, (std::vector<std::string>{
+                         "territory covers the lead (specificity 0.72)",
+                         "territory covers the lead (specificity 0.71)",
+                         "territory covers the lead (specificity 0.60)",
+                         "territory covers the lead (specificity 0.50)",
+                         "territory covers the lead (specificity 0.50)"}));
+}
+
 TEST_F(RuleSetDirTest, TerritoriesCoverOnlyTheirLeads) {
   Write("policy.toml", "");
   Write("partners.jsonl",
