@@ -473,8 +473,8 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
     return plan;
   }
 
-  plan.facts = rs.Facts(lead, features.domain,
-                        lead.party.postal_code.empty() ? std::string_view() : features.postal);
+  rs.Facts(lead, features.domain,
+           lead.party.postal_code.empty() ? std::string_view() : features.postal, &plan.facts);
   const LeadFacts& f = plan.facts;
   rs.CoveringLists(f, &plan.lists);
   if (plan.lists.empty()) {

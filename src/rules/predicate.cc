@@ -82,14 +82,14 @@ bool Contains(const std::vector<std::string>& list, std::string_view v) {
 
 }  // namespace
 
-std::string FoldLower(std::string_view s) {
-  std::string out(s);
+void FoldLowerTo(std::string_view s, std::string* out) {
+  out->assign(s);
   bool ascii = true;
-  for (char& c : out) {
+  for (char& c : *out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
     ascii &= static_cast<unsigned char>(c) < 0x80;
   }
-  if (ascii) return out;
+  if (ascii) return;
   // Beyond ASCII, each code point lower-cased (Unicode's simple mapping,
   // utf8proc_tolower): "MÜNCHEN" is "münchen". Not case folding, which
   // would spell "Straße" as "strasse" where get_partner reads lists back.
@@ -100,30 +100,49 @@ std::string FoldLower(std::string_view s) {
   while (left > 0) {
     utf8proc_int32_t c = 0;
     const utf8proc_ssize_t n = utf8proc_iterate(p, left, &c);
-    if (n <= 0) return out;  // not UTF-8: its ASCII letters lower-cased only
+    if (n <= 0) return;  // not UTF-8: its ASCII letters lower-cased only
     utf8proc_uint8_t buf[4];
     const utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(c), buf);
     lowered.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(m));
     p += n;
     left -= n;
   }
-  return lowered;
+  out->swap(lowered);
+}
+
+void FoldUpperTo(std::string_view s, std::string* out) {
+  out->assign(s);
+  for (char& c : *out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+}
+
+void PostalKeyTo(std::string_view postal, std::string* out) {
+  out->resize(postal.size());
+  std::size_t n = 0;
+  for (char c : postal) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    (*out)[n] = c;
+    n += (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  out->resize(n);
+}
+
+std::string FoldLower(std::string_view s) {
+  std::string out;
+  FoldLowerTo(s, &out);
+  return out;
 }
 
 std::string FoldUpper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  }
+  std::string out;
+  FoldUpperTo(s, &out);
   return out;
 }
 
 std::string PostalKey(std::string_view postal) {
   std::string out;
-  for (char c : postal) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-    if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) out.push_back(c);
-  }
+  PostalKeyTo(postal, &out);
   return out;
 }
 

@@ -52,6 +52,10 @@ std::string FoldUpper(std::string_view s);
 // A postal code or prefix as compared: its letters (upper case) and digits
 // only, "sw1a 1aa" -> "SW1A1AA".
 std::string PostalKey(std::string_view postal);
+// The same, into *out (its bytes reused). `s` must not lie in *out.
+void FoldLowerTo(std::string_view s, std::string* out);
+void FoldUpperTo(std::string_view s, std::string* out);
+void PostalKeyTo(std::string_view postal, std::string* out);
 
 // Lead field ids (Predicate::field_id for Subject::kLead).
 enum LeadField : std::uint8_t {

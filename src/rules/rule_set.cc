@@ -580,9 +580,21 @@ LeadFacts RuleSet::Facts(const Lead& lead, const Normalizer& normalizer) const {
 LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain,
                          std::string_view postal) const {
   LeadFacts f;
+  Facts(lead, domain, postal, &f);
+  return f;
+}
+
+void RuleSet::Facts(const Lead& lead, std::string_view domain, std::string_view postal,
+                    LeadFacts* out) const {
+  LeadFacts& f = *out;
   const Party& party = lead.party;
-  f.region = FoldUpper(party.region);
-  f.country = Normalizer::CountryOf(party.country, party.region, party.street).value_or("");
+  FoldUpperTo(party.region, &f.region);
+  if (std::optional<std::string> country =
+          Normalizer::CountryOf(party.country, party.region, party.street)) {
+    f.country.swap(*country);
+  } else {
+    f.country.clear();
+  }
   // The region as an ISO 3166-2 code, for rules as for territories: "BY"
   // with country DE is "DE-BY" (rules compared "BY" with "DE-BY").
   if (!f.region.empty() && !f.country.empty() && f.region.find('-') == std::string::npos) {
@@ -595,33 +607,42 @@ LeadFacts RuleSet::Facts(const Lead& lead, std::string_view domain,
   // Where the code as written is longer ("94105-1234", a ZIP+4), it is
   // kept: a territory "US:9410512" names more of it (the review of this
   // change found it cut to 94105).
+  f.postal.clear();
   if (!party.postal_code.empty()) {
-    std::string written = PostalKey(party.postal_code);
-    f.postal = postal.empty() || written.starts_with(postal) ? std::move(written)
-                                                             : std::string(postal);
+    PostalKeyTo(party.postal_code, &f.postal);
+    if (!postal.empty() && !f.postal.starts_with(postal)) f.postal.assign(postal);
   }
   // Read by rules only: left empty when none does.
   auto read = [&](rules::LeadField field) { return (lead_fields_read_ >> field) & 1u; };
-  if (read(kLeadCity)) f.city = FoldLower(party.city);
-  if (read(kLeadCompany)) f.company = FoldLower(party.company);
-  if (read(kLeadSource)) f.source = FoldLower(lead.source);
-  f.domain = domain;
-  f.industry = FoldLower(lead.industry);
-  f.language = FoldLower(lead.language);
+  auto fold_if_read = [&](rules::LeadField field, std::string_view text, std::string* to) {
+    if (read(field)) {
+      FoldLowerTo(text, to);
+    } else {
+      to->clear();
+    }
+  };
+  fold_if_read(kLeadCity, party.city, &f.city);
+  fold_if_read(kLeadCompany, party.company, &f.company);
+  fold_if_read(kLeadSource, lead.source, &f.source);
+  f.domain.assign(domain);
+  FoldLowerTo(lead.industry, &f.industry);
+  FoldLowerTo(lead.language, &f.language);
   // A language tag with a region ("de-DE", "de_AT") is its language where
   // no partner lists the tag itself: a partner speaking "de" speaks to a
   // "de-DE" lead (a review found such leads failing language = "require").
   // Rules read the tag as given ("de-at" whether written "de_AT" or not).
   std::replace(f.language.begin(), f.language.end(), '_', '-');
-  f.partner_language = f.language;
+  f.partner_language.assign(f.language);
   if (const std::size_t dash = f.partner_language.find('-');
       dash != std::string::npos && dash > 0 && IdOf(language_ids_, f.partner_language) < 0) {
     f.partner_language.resize(dash);
   }
   f.employees = lead.employees;
   f.annual_revenue = lead.annual_revenue;
-  for (const std::string& p : lead.products) f.products.push_back(FoldLower(p));
-  return f;
+  f.products.resize(lead.products.size());
+  for (std::size_t i = 0; i < lead.products.size(); ++i) {
+    FoldLowerTo(lead.products[i], &f.products[i]);
+  }
 }
 
 void RuleSet::CoveringLists(const LeadFacts& lead,

@@ -144,6 +144,10 @@ class RuleSet {
   // compared then).
   LeadFacts Facts(const Lead& lead, std::string_view domain,
                   std::string_view postal = {}) const;
+  // The same, into *out, whose strings are assigned in place (a route
+  // moved ten of them into its plan, ~400 instructions).
+  void Facts(const Lead& lead, std::string_view domain, std::string_view postal,
+             LeadFacts* out) const;
   // The same, deriving the domain.
   LeadFacts Facts(const Lead& lead, const Normalizer& normalizer) const;
 

@@ -510,6 +510,54 @@ TEST_F(RuleSetDirTest, CsvPartnerErrorsPointAtTheirCell) {
   EXPECT_NE(all.find(file + ":1:4: unknown column \"nmae\""), std::string::npos) << all;
 }
 
+TEST_F(RuleSetDirTest, FactsMadeIntoUsedFactsEqualFreshOnes) {
+  // A rule reads the city: it is folded, and cleared for a lead without.
+  Write("policy.toml",
+        "[[rules]]\nname = \"munich\"\nwhen = [{ field = \"city\", op = \"eq\", value = "
+        "\"münchen\" }]\nthen = \"boost\"\npartner = [{ field = \"tier\", op = \"in\", "
+        "values = [\"gold\"] }]\nboost = 0.1\n");
+  Write("partners.jsonl", "{\"id\":\"a\",\"territories\":[\"DE\"],\"languages\":[\"de\"]}\n");
+  auto rs = RuleSet::Load(dir_.string(), *normalizer_);
+  ASSERT_TRUE(rs.ok()) << rs.status().message();
+  Lead full;
+  full.party.country = "de";
+  full.party.region = "BY";
+  full.party.postal_code = "d-80331";
+  full.party.city = "MÜNCHEN";
+  full.industry = "Public";
+  full.language = "de_AT";
+  full.products = {"Firewall", "SIEM"};
+  full.employees = 1200;
+  Lead bare;
+  bare.party.country = "US";
+  bare.products = {"cloud"};
+  auto same = [](const LeadFacts& a, const LeadFacts& b) {
+    return a.country == b.country && a.region == b.region && a.postal == b.postal &&
+           a.city == b.city && a.company == b.company && a.domain == b.domain &&
+           a.industry == b.industry && a.language == b.language && a.source == b.source &&
+           a.partner_language == b.partner_language && a.employees == b.employees &&
+           a.annual_revenue == b.annual_revenue && a.products == b.products;
+  };
+  LeadFacts used;
+  for (const Lead* lead : {&full, &bare, &full}) {
+    const std::string_view domain = lead == &full ? "acme.de" : "";
+    const std::string_view postal = lead == &full ? "80331" : "";
+    (*rs)->Facts(*lead, domain, postal, &used);
+    EXPECT_TRUE(same(used, (*rs)->Facts(*lead, domain, postal)));
+  }
+  (*rs)->Facts(full, "acme.de", "80331", &used);
+  EXPECT_EQ(used.region, "DE-BY");
+  EXPECT_EQ(used.postal, "80331");
+  EXPECT_EQ(used.city, "münchen");
+  EXPECT_EQ(used.language, "de-at");
+  EXPECT_EQ(used.partner_language, "de");
+  EXPECT_EQ(used.products, (std::vector<std::string>{"firewall", "siem"}));
+  (*rs)->Facts(bare, "", "", &used);
+  EXPECT_TRUE(used.region.empty() && used.postal.empty() && used.city.empty() &&
+              used.industry.empty() && !used.employees);
+  EXPECT_EQ(used.products, (std::vector<std::string>{"cloud"}));
+}
+
 TEST_F(RuleSetDirTest, CoveringListsComeMostSpecificFirstAndTakenOrderAmongEquals) {
   // Account and country weigh alike: the account's list, taken first,
   // stays first among them; the postal prefixes, longer first.
