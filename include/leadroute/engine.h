@@ -143,9 +143,16 @@ class Engine {
   // else the best eligible partner, else unassigned with the reason.
   // Errors: InvalidArgument (no id, no identity), InvalidRules (none loaded).
   Result<RouteResult> Route(const Lead& lead, const RouteOptions& options);
+  // The same, for a lead the caller is done with: where the decision is
+  // recorded, the lead is moved into it, not copied (left valid but
+  // unspecified).
+  Result<RouteResult> Route(Lead&& lead, const RouteOptions& options);
   // Routes leads in parallel (oneTBB); the results are exactly what routing
   // them one by one, in order, would give.
   std::vector<Result<RouteResult>> RouteBatch(const std::vector<Lead>& leads,
+                                              const RouteOptions& options);
+  // The same, moving each recorded lead as Route(Lead&&) does.
+  std::vector<Result<RouteResult>> RouteBatch(std::vector<Lead>&& leads,
                                               const RouteOptions& options);
   // A partner's answer about a routed lead. Declined: the lead is routed
   // again without that partner and *rerouted holds the new result.
@@ -222,6 +229,11 @@ class Engine {
   // DeferSync lives on this thread). An error says the change may not be
   // durable.
   Status Durable() const;
+  // Route()'s and RouteBatch()'s answers once made durable (a decision
+  // whose sync failed is refused).
+  Result<RouteResult> Routed(Result<RouteResult> r, const RouteOptions& options);
+  std::vector<Result<RouteResult>> RoutedBatch(std::vector<Result<RouteResult>> results,
+                                               const RouteOptions& options);
 
   std::unique_ptr<Normalizer> normalizer_;
   ChangeLog* log_ = nullptr;

@@ -126,7 +126,14 @@ Result<RulesInfo> Engine::ReloadRules() { return router_->Reload(); }
 bool Engine::RulesLoaded() const { return router_->Current() != nullptr; }
 
 Result<RouteResult> Engine::Route(const Lead& lead, const RouteOptions& options) {
-  auto r = router_->Route(lead, options);
+  return Routed(router_->Route(lead, options), options);
+}
+
+Result<RouteResult> Engine::Route(Lead&& lead, const RouteOptions& options) {
+  return Routed(router_->Route(std::move(lead), options), options);
+}
+
+Result<RouteResult> Engine::Routed(Result<RouteResult> r, const RouteOptions& options) {
   if (r.ok() && !options.dry_run) {
     if (Status s = Durable(); !s.ok()) return s;
   }
@@ -135,7 +142,16 @@ Result<RouteResult> Engine::Route(const Lead& lead, const RouteOptions& options)
 
 std::vector<Result<RouteResult>> Engine::RouteBatch(const std::vector<Lead>& leads,
                                                     const RouteOptions& options) {
-  std::vector<Result<RouteResult>> results = router_->RouteBatch(leads, options);
+  return RoutedBatch(router_->RouteBatch(leads, options), options);
+}
+
+std::vector<Result<RouteResult>> Engine::RouteBatch(std::vector<Lead>&& leads,
+                                                    const RouteOptions& options) {
+  return RoutedBatch(router_->RouteBatch(std::move(leads), options), options);
+}
+
+std::vector<Result<RouteResult>> Engine::RoutedBatch(std::vector<Result<RouteResult>> results,
+                                                     const RouteOptions& options) {
   if (options.dry_run) return results;
   Status s = Durable();
   if (s.ok()) return results;

@@ -915,19 +915,19 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
 
 Status Engine::Router::Record(const Lead& lead, const RouteResult& result,
                               const std::vector<std::string>& declined,
-                              std::uint64_t round_robin, std::int64_t now) {
+                              std::uint64_t round_robin, std::int64_t now, Lead* take) {
   if (log_) {
     Change change{.kind = ChangeKind::kRoute, .at = now, .lead = &lead, .result = &result,
                   .declined = &declined, .round_robin = round_robin};
     if (Status s = log_->Append(change); !s.ok()) return s;
   }
-  ApplyRoute(lead, result, declined, round_robin);
+  ApplyRoute(lead, result, declined, round_robin, take);
   return Status::Ok();
 }
 
 void Engine::Router::ApplyRoute(const Lead& lead, const RouteResult& result,
                                 const std::vector<std::string>& declined,
-                                std::uint64_t round_robin) {
+                                std::uint64_t round_robin, Lead* take) {
   round_robin_ = round_robin;
   if (result.decision == RouteDecision::kUnassigned) {
     ++unassigned_;
@@ -943,12 +943,16 @@ void Engine::Router::ApplyRoute(const Lead& lead, const RouteResult& result,
   ++s.open;
   ++open_;
   Assignment& a = AssignmentOf(lead.id);
-  a.lead = lead;
   a.partner_id = result.assignee.id;
   a.open = true;
   a.accepted = false;
   a.declined = declined;
   a.result = result;
+  if (take != nullptr) {
+    a.lead = std::move(*take);  // `lead` itself: not read after this
+  } else {
+    a.lead = lead;
+  }
 }
 
 template <typename Lock>
@@ -973,7 +977,8 @@ Status Engine::Router::Settle(const Lead& lead, std::vector<std::string>* declin
   }
 }
 
-Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& options) {
+Result<RouteResult> Engine::Router::RouteOne(const Lead& lead, const RouteOptions& options,
+                                             Lead* take) {
   std::vector<std::string> declined;
   {
     // A lead already routed keeps its answer: marketing retries. One that
@@ -995,7 +1000,7 @@ Result<RouteResult> Engine::Router::Route(const Lead& lead, const RouteOptions& 
   std::uint64_t round_robin;
   RouteResult out = Decide(lead, plan, options, declined, &round_robin);
   if (!options.dry_run) {
-    if (Status s = Record(lead, out, declined, round_robin, now_()); !s.ok()) return s;
+    if (Status s = Record(lead, out, declined, round_robin, now_(), take); !s.ok()) return s;
   }
   return out;
 }
@@ -1009,8 +1014,9 @@ RouteResult Engine::Router::Repeat(const Assignment& a, const RouteOptions& opti
   return again;
 }
 
-std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Lead>& leads,
-                                                            const RouteOptions& options) {
+std::vector<Result<RouteResult>> Engine::Router::RouteMany(const std::vector<Lead>& leads,
+                                                           const RouteOptions& options,
+                                                           std::vector<Lead>* take) {
   // Declines known before the batch; nothing in a batch declines.
   std::vector<std::vector<std::string>> declined(leads.size());
   {
@@ -1112,7 +1118,10 @@ std::vector<Result<RouteResult>> Engine::Router::RouteBatch(const std::vector<Le
       std::uint64_t round_robin;
       RouteResult result = Decide(leads[i], plans[i], options, declined[i], &round_robin);
       if (!options.dry_run) {
-        if (Status s = Record(leads[i], result, declined[i], round_robin, now); !s.ok()) {
+        // (A lead is read only in its own chunk, after it was prepared.)
+        if (Status s = Record(leads[i], result, declined[i], round_robin, now,
+                              take != nullptr ? &(*take)[i] : nullptr);
+            !s.ok()) {
           out.emplace_back(std::move(s));
           continue;
         }

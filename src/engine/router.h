@@ -40,9 +40,21 @@ class Engine::Router {
   std::shared_ptr<const rules::RuleSet> Current() const;
   Result<RulesInfo> Reload();
 
-  Result<RouteResult> Route(const Lead& lead, const RouteOptions& options);
+  // A lead given as an rvalue is moved into its recorded decision.
+  Result<RouteResult> Route(const Lead& lead, const RouteOptions& options) {
+    return RouteOne(lead, options, nullptr);
+  }
+  Result<RouteResult> Route(Lead&& lead, const RouteOptions& options) {
+    return RouteOne(lead, options, &lead);
+  }
   std::vector<Result<RouteResult>> RouteBatch(const std::vector<Lead>& leads,
-                                              const RouteOptions& options);
+                                              const RouteOptions& options) {
+    return RouteMany(leads, options, nullptr);
+  }
+  std::vector<Result<RouteResult>> RouteBatch(std::vector<Lead>&& leads,
+                                              const RouteOptions& options) {
+    return RouteMany(leads, options, &leads);
+  }
   Status Feedback(std::string_view lead_id, std::string_view partner_id,
                   LeadOutcome outcome, std::optional<RouteResult>* rerouted);
 
@@ -138,14 +150,24 @@ class Engine::Router {
   RouteResult Decide(const Lead& lead, Plan& plan, const RouteOptions& options,
                      const std::vector<std::string>& declined,
                      std::uint64_t* round_robin) const;
+  // Route() and RouteBatch(). `take`: null, or the very lead(s) given,
+  // which a recorded decision may then move from (each after its last
+  // use).
+  Result<RouteResult> RouteOne(const Lead& lead, const RouteOptions& options, Lead* take);
+  std::vector<Result<RouteResult>> RouteMany(const std::vector<Lead>& leads,
+                                             const RouteOptions& options,
+                                             std::vector<Lead>* take);
   // Logs a decision, then applies it (ApplyRoute). REQUIRES: state_mu_ held.
   Status Record(const Lead& lead, const RouteResult& result,
                 const std::vector<std::string>& declined, std::uint64_t round_robin,
-                std::int64_t now);
+                std::int64_t now, Lead* take = nullptr);
   // What a decision changes: counters, the assignment, the round-robin
-  // position. REQUIRES: state_mu_ held.
+  // position. `take`: null, or `lead` itself, moved into the assignment
+  // (instead of copied: ~2,000 instructions a route); `lead` is not read
+  // after. REQUIRES: state_mu_ held.
   void ApplyRoute(const Lead& lead, const RouteResult& result,
-                  const std::vector<std::string>& declined, std::uint64_t round_robin);
+                  const std::vector<std::string>& declined, std::uint64_t round_robin,
+                  Lead* take = nullptr);
   // What a partner's answer changes. REQUIRES: state_mu_ held.
   void ApplyFeedback(Assignment& a, LeadOutcome outcome);
   // A repeated route of an open lead: its first answer.

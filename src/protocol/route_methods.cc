@@ -39,7 +39,7 @@ Status HandleRoute(Engine& engine, od::value* params, JsonWriter& out) {
   });
   if (!s.ok()) return s;
   if (!has_lead) return Status::InvalidArgument("missing", "lead");
-  auto result = engine.Route(lead, options);
+  auto result = engine.Route(std::move(lead), options);
   if (!result.ok()) return result.status();
   WriteRoute(*result, options.explain, out);
   return Status::Ok();
@@ -81,7 +81,7 @@ Status HandleRouteBatch(Engine& engine, od::value* params, JsonWriter& out) {
   });
   if (!s.ok()) return s;
   if (!has_leads) return Status::InvalidArgument("missing", "leads");
-  const auto results = engine.RouteBatch(leads, options);
+  const auto results = engine.RouteBatch(std::move(leads), options);
   out.BeginObject();
   out.Key("results");
   out.BeginArray();

@@ -300,6 +300,41 @@ TEST_F(RouterTest, CapacityAndFeedback) {
             Status::Code::kNotFound);
 }
 
+// A lead handed over (an rvalue, as the server's) is moved into its
+// assignment: it is kept whole, and a decline routes it again from there.
+TEST_F(RouterTest, ALeadHandedOverIsKeptWholeForItsReroute) {
+  Partner a = P("a", {"DE"});
+  a.performance = {{"win_rate", 0.9}};
+  Partner b = P("b", {"DE-BY"});
+  Load("", {a, b});
+  auto handed = [&](std::string id) {
+    Lead lead = L(std::move(id), "DE");
+    lead.party.region = "BY";
+    lead.party.domain = "kunde.de";
+    return lead;
+  };
+  auto one = engine_->Route(handed("l1"), {});
+  ASSERT_TRUE(one.ok()) << one.status().message();
+  EXPECT_EQ(one->assignee.id, "a");
+  std::vector<Lead> batch = {handed("l2"), handed("l3")};
+  auto many = engine_->RouteBatch(std::move(batch), {});
+  ASSERT_EQ(many.size(), 2u);
+  for (const auto& r : many) {
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->assignee.id, "a");
+  }
+  for (const std::string id : {"l1", "l2", "l3"}) {
+    std::optional<RouteResult> rerouted;
+    ASSERT_TRUE(engine_->LeadFeedback(id, "a", LeadOutcome::kDeclined, &rerouted).ok());
+    ASSERT_TRUE(rerouted) << id;
+    // Its region put it in b's territory: the stored lead is the one given.
+    EXPECT_EQ(rerouted->lead_id, id);
+    EXPECT_EQ(rerouted->assignee.id, "b") << id;
+    // A retry of the same lead answers as before.
+    EXPECT_EQ(Route(handed(id)).assignee.id, "b");
+  }
+}
+
 TEST_F(RouterTest, PartnerStatsPageThroughEveryPartnerAndSumInTotals) {
   Partner a = P("a", {"DE"});
   a.performance = {{"win_rate", 0.9}};
