@@ -35,7 +35,15 @@ struct EmailKey {
 struct PersonKey {
   std::string full;                   // "robert smith"
   std::string swapped;                // "smith bob" (for a record "Smith Bob")
-  std::vector<std::string> initials;  // "smith b", "smith r" for "Bob Smith"
+  // The surname with each initial the given name may have: "smith b",
+  // "smith r" for "Bob Smith" (as written, then as `full` has it). Made
+  // when asked: only the `normalize` method shows them.
+  std::vector<std::string> Initials() const;
+
+  // Where `full`'s surname begins, and the given name's first letter as
+  // written (Initials()).
+  std::size_t surname_at = 0;
+  char given_initial = 0;
 };
 
 // Every key the engine derives from one party.

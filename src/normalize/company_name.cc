@@ -440,6 +440,9 @@ bool CompanyName::KeyOf(std::string_view name, std::string_view country, std::st
     const std::string_view token = t.Token(i);
     abbreviated = MayBeAbbreviation(token) && Expanded(token).data() != token.data();
   }
+  // (Reserved: grown a word at a time, it was allocated two or three
+  // times a name.)
+  if (significant != nullptr) significant->reserve(e - b);
   if (!spelled && !abbreviated) {
     key->assign(t.Span(b, e));
     if (significant == nullptr) return true;

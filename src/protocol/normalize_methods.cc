@@ -31,7 +31,7 @@ void WriteKeys(const MatchKeys& keys, const Party& party, JsonWriter& out) {
     out.Field("swapped", keys.person->swapped);
     out.Key("initials");
     out.BeginArray();
-    for (const auto& i : keys.person->initials) out.String(i);
+    for (const auto& i : keys.person->Initials()) out.String(i);
     out.EndArray();
     out.EndObject();
   } else {

@@ -31,7 +31,7 @@ TEST(PersonNameTest, Table) {
     ASSERT_TRUE(key.has_value());
     EXPECT_EQ(key->full, row.cols[2]);
     if (!row.cols[3].empty()) {
-      EXPECT_EQ(Join(key->initials), row.cols[3]);
+      EXPECT_EQ(Join(key->Initials()), row.cols[3]);
     }
     if (!row.cols[4].empty()) {
       EXPECT_EQ(key->swapped, row.cols[4]);
