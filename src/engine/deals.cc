@@ -87,11 +87,15 @@ bool ShareProduct(const std::vector<std::string>& deal, std::string_view stored)
 // large to pack; one that gives no match key and would be stored open or
 // pending, so protecting a customer no check could find (one that closes
 // is taken as it is: refusing it kept open a record the update closed).
+// `query`, unless null: the keys a lookup of it used (QueryKeys() of
+// `features`), from which the stored ones are derived.
 Status PrepareStored(const Opportunity& opp, const index::Features& features,
-                     std::string_view field, index::OpportunityIndex::Prepared* record) {
-  if (!index::OpportunityIndex::Prepare(opp, features, record)) {
-    return Status::TooLarge("opportunity too large to store");
-  }
+                     std::string_view field, index::OpportunityIndex::Prepared* record,
+                     const std::vector<index::LookupKey>* query = nullptr) {
+  const bool packed = query != nullptr
+                          ? index::OpportunityIndex::Prepare(opp, features, *query, record)
+                          : index::OpportunityIndex::Prepare(opp, features, record);
+  if (!packed) return Status::TooLarge("opportunity too large to store");
   const bool protects =
       opp.status == OpportunityStatus::kOpen || opp.status == OpportunityStatus::kPending;
   if (record->keys.empty() && protects) return Status::InvalidArgument(kNoMatchKey, field);
@@ -630,21 +634,21 @@ Result<RegisterResult> Engine::Deals::Register(Opportunity deal) {
   if (deal.expires_at != 0 && deal.expires_at <= now) {
     return Status::InvalidArgument("already past", "deal.expires_at");
   }
-  const index::Features f = Features(deal.party);
+  // What it looks up, made as a check makes them: their posting buckets
+  // start loading as the party is normalized, before any lock.
+  thread_local std::vector<index::LookupKey> keys;
+  const index::Features f = Query(deal.party, &keys);
   if (deal.registered_at == 0) deal.registered_at = now;
   // The record is packed before the lock: what the decision below sets
-  // (status, expiry) is kept beside it, not in it.
+  // (status, expiry) is kept beside it, not in it. Its keys are derived
+  // from those looked up (without computing those both share again).
   // (Open, so refused without a match key: approved, it would protect
   // nothing.)
   index::OpportunityIndex::Prepared record;
-  if (Status s = PrepareStored(deal, f, "deal", &record); !s.ok()) return s;
+  if (Status s = PrepareStored(deal, f, "deal", &record, &keys); !s.ok()) return s;
   std::lock_guard write(write_mu_);
   MakeRoom(1, record.packed.size(), 1);
-  index_.Prefetch(record);
-  // What it looks up, from the keys it stores (without computing those
-  // both share again), while the buckets load.
-  thread_local std::vector<index::LookupKey> keys;
-  index::QueryKeys(f, record.keys, &keys);
+  index_.Prefetch(record);  // its id's bucket, and any that moved since
   std::unique_lock lock(mu_);
   if (deal.expires_at == 0) {
     deal.expires_at = now + options_.conflict.protection_days * kDay;

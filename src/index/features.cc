@@ -431,6 +431,36 @@ Features ExtractQuery(const Normalizer& n, const Party& party,
   return f;
 }
 
+void StoredKeys(const Features& f, const std::vector<LookupKey>& query,
+                std::vector<LookupKey>* keys) {
+  keys->clear();
+  // QueryKeys(): CommonKeys() of the query side, then QueryOnlyKeys(),
+  // whose keys are counted here as it makes them.
+  thread_local std::string initials;
+  const std::string_view short_initials = ShortInitials(f, &initials);
+  const bool one_word = !f.company.empty() && f.company.find(' ') == std::string::npos;
+  const std::size_t query_only =
+      (one_word ? 1 : 0) +
+      (f.company_acronym.empty() ? 0 : 1 + (short_initials.empty() ? 0 : 1)) +
+      (f.has_person() && !f.person_swapped.empty() ? 1 : 0);
+  const std::size_t common = query.size() >= query_only ? query.size() - query_only : 0;
+  // The stored side's CommonKeys() lack one: a one-word name without
+  // significant words is looked up as a word too, right after its key.
+  const bool word_too = one_word && f.company_tokens.empty();
+  for (std::size_t i = 0; i < common; ++i) {
+    keys->push_back(query[i]);
+    if (word_too && query[i].kind == KeyKind::kCompany && i + 1 < common &&
+        query[i + 1].kind == KeyKind::kCompanyToken) {
+      ++i;
+    }
+  }
+  // StoredKeys(): a name's initials, with and without its connectives.
+  if (!f.company_acronym.empty()) {
+    Add(keys, KeyKind::kAcronym, f.company_acronym);
+    if (!short_initials.empty()) Add(keys, KeyKind::kAcronym, short_initials);
+  }
+}
+
 void QueryKeys(const Features& f, const std::vector<LookupKey>& stored,
                std::vector<LookupKey>* keys) {
   keys->clear();

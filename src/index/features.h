@@ -137,6 +137,11 @@ std::uint64_t IdKey(std::string_view id);
 
 // The keys under which an opportunity with these features is stored.
 void StoredKeys(const Features& f, std::vector<LookupKey>* keys);
+// The same, from `query`, the keys QueryKeys() or ExtractQuery() made of
+// f: without computing the keys both share again (a registration looks
+// its customer up, as it normalizes, before it stores it).
+void StoredKeys(const Features& f, const std::vector<LookupKey>& query,
+                std::vector<LookupKey>* keys);
 // The keys a deal with these features looks up: the stored ones plus the
 // cross lookups (a single-word name against acronyms, a person with first
 // and last name the other way round).

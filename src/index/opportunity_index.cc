@@ -103,6 +103,14 @@ bool OpportunityIndex::Prepare(const Opportunity& opp, const Features& f, Prepar
   return true;
 }
 
+bool OpportunityIndex::Prepare(const Opportunity& opp, const Features& f,
+                               const std::vector<LookupKey>& query, Prepared* out) {
+  if (!Pack(opp, f, &out->packed)) return false;
+  out->id_key = IdKey(opp.id);
+  StoredKeys(f, query, &out->keys);
+  return true;
+}
+
 void OpportunityIndex::Prefetch(const Prepared& r) const {
   postings_.Prefetch(r.id_key);
   for (const LookupKey& k : r.keys) postings_.Prefetch(k.hash);

@@ -80,6 +80,10 @@ class OpportunityIndex {
   // Fills *out for `opp` with `features`; false when the record is too
   // large to pack (kMaxRecordBytes), which Upsert would refuse.
   static bool Prepare(const Opportunity& opp, const Features& features, Prepared* out);
+  // The same, with the keys a lookup of it used (QueryKeys() of
+  // `features`), from which the stored ones are derived.
+  static bool Prepare(const Opportunity& opp, const Features& features,
+                      const std::vector<LookupKey>& query, Prepared* out);
   // Starts loading the posting buckets an Upsert of `r` touches, so a
   // writer can take them into the cache before it excludes readers.
   void Prefetch(const Prepared& r) const;

@@ -1074,7 +1074,8 @@ TEST(FeatureKeysTest, QueriesMadeAsTheyAreNormalizedEqualThoseMadeApart) {
   for (int i = 0; i < 3000; ++i) {
     Party p;
     p.company = pick({"", "Acme", "IBM", "Acme Data GmbH", "The Joelzana Networks Iberia S.L.",
-                      "GmbH", "Royal Bank of Canada", "Müller & Söhne KG", "x", "Bau AG"});
+                      "GmbH", "Royal Bank of Canada", "Müller & Söhne KG", "x", "Bau AG",
+                      "Group", "International Business Machines Corp", "Bank of the West"});
     p.domain = pick({"", "acme.de", "https://www.acme.co.uk/contact", "not a domain"});
     p.email = pick({"", "j.doe+webinar@acme.de", "anna@gmail.com", "broken@"});
     p.phone = pick({"", "+49 89 1234567", "089 1234567", "12"});
@@ -1109,6 +1110,16 @@ TEST(FeatureKeysTest, QueriesMadeAsTheyAreNormalizedEqualThoseMadeApart) {
     for (std::size_t k = 0; k < keys.size(); ++k) {
       ASSERT_EQ(keys[k].kind, apart_keys[k].kind) << i << " " << k;
       ASSERT_EQ(keys[k].hash, apart_keys[k].hash) << i << " " << k;
+    }
+    // The keys stored, derived from those looked up (as a registration
+    // does), are those made apart, in order.
+    std::vector<LookupKey> stored, derived;
+    StoredKeys(f, &stored);
+    StoredKeys(f, keys, &derived);
+    ASSERT_EQ(derived.size(), stored.size()) << i << " " << p.company;
+    for (std::size_t k = 0; k < stored.size(); ++k) {
+      ASSERT_EQ(derived[k].kind, stored[k].kind) << i << " " << k;
+      ASSERT_EQ(derived[k].hash, stored[k].hash) << i << " " << k;
     }
     // What the loader heard, in order: the company's keys (a name's
     // initials, looked up as kCompany keys too, come after the others and
