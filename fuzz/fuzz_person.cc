@@ -18,7 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto key = n.Person(first, last);
   if (key) {
     leadroute::fuzz::CheckKey(key->full);
-    for (const auto& i : key->initials) leadroute::fuzz::CheckKey(i);
+    leadroute::fuzz::CheckKey(key->swapped);
+    const auto initials = key->Initials();
+    if (initials.empty() || initials.size() > 2) std::abort();
+    for (const auto& i : initials) leadroute::fuzz::CheckKey(i);
   }
   return 0;
 }

@@ -37,7 +37,8 @@ struct PersonKey {
   std::string swapped;                // "smith bob" (for a record "Smith Bob")
   // The surname with each initial the given name may have: "smith b",
   // "smith r" for "Bob Smith" (as written, then as `full` has it). Made
-  // when asked: only the `normalize` method shows them.
+  // when asked: only the `normalize` method shows them. None for a key
+  // not made by the normalizer.
   std::vector<std::string> Initials() const;
 
   // Where `full`'s surname begins, and the given name's first letter as

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -791,8 +790,9 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   if (options.explain || pol.mode == rules::SelectionMode::kRoundRobin) {
     std::sort(scored.begin(), scored.end(), better);
   } else if (pol.mode == rules::SelectionMode::kWeightedRandom) {
-    const auto k = static_cast<std::ptrdiff_t>(std::min<std::size_t>(pol.top_k, scored.size()));
-    std::partial_sort(scored.begin(), scored.begin() + k, scored.end(), better);
+    const auto top_n =
+        static_cast<std::ptrdiff_t>(std::min<std::size_t>(pol.top_k, scored.size()));
+    std::partial_sort(scored.begin(), scored.begin() + top_n, scored.end(), better);
   } else if (!scored.empty()) {
     double best = scored[0].score;
     for (const Scored& c : scored) best = std::max(best, c.score);
@@ -925,7 +925,7 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
   out.decision = RouteDecision::kPartner;
   out.assignee = Owner{OwnerKind::kPartner, p.id};
   out.score = chosen.score;
-  out.reasons.push_back(chosen.list->reason);
+  out.reasons.push_back(rs.Reason(*chosen.list));
   return out;
 }
 

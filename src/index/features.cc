@@ -439,11 +439,25 @@ void StoredKeys(const Features& f, const std::vector<LookupKey>& query,
   thread_local std::string initials;
   const std::string_view short_initials = ShortInitials(f, &initials);
   const bool one_word = !f.company.empty() && f.company.find(' ') == std::string::npos;
-  const std::size_t query_only =
-      (one_word ? 1 : 0) +
-      (f.company_acronym.empty() ? 0 : 1 + (short_initials.empty() ? 0 : 1)) +
-      (f.has_person() && !f.person_swapped.empty() ? 1 : 0);
-  const std::size_t common = query.size() >= query_only ? query.size() - query_only : 0;
+  KeyKind tail[4];
+  std::size_t query_only = 0;
+  if (one_word) tail[query_only++] = KeyKind::kAcronym;
+  if (!f.company_acronym.empty()) {
+    tail[query_only++] = KeyKind::kCompany;
+    if (!short_initials.empty()) tail[query_only++] = KeyKind::kCompany;
+  }
+  if (f.has_person() && !f.person_swapped.empty()) tail[query_only++] = KeyKind::kPerson;
+  // Keys of another shape than QueryKeys() gives are not read: the stored
+  // ones are then made apart.
+  bool shaped = query.size() >= query_only;
+  for (std::size_t i = 0; shaped && i < query_only; ++i) {
+    shaped = query[query.size() - query_only + i].kind == tail[i];
+  }
+  if (!shaped) {
+    StoredKeys(f, keys);
+    return;
+  }
+  const std::size_t common = query.size() - query_only;
   // The stored side's CommonKeys() lack one: a one-word name without
   // significant words is looked up as a word too, right after its key.
   const bool word_too = one_word && f.company_tokens.empty();

@@ -166,7 +166,10 @@ namespace leadroute {
 
 std::vector<std::string> PersonKey::Initials() const {
   std::vector<std::string> out;
-  if (full.empty() || surname_at > full.size()) return out;
+  // (A key not made by PersonName::Key() has none.)
+  if (given_initial == 0 || full.empty() || surname_at == 0 || surname_at > full.size()) {
+    return out;
+  }
   const std::string_view surname = std::string_view(full).substr(surname_at);
   auto initial = [&](char c) {
     std::string& one = out.emplace_back();

@@ -421,13 +421,24 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(
     // Sublists per product: (product, partner) in list order, then grouped
     // by product keeping that order.
     TerritoryList& list = it.value();
-    // As std::to_string() ("%f") writes it, cut to four characters.
-    char specificity[64];
-    const auto written = std::to_chars(specificity, specificity + sizeof specificity,
-                                       list.specificity, std::chars_format::fixed, 6);
-    list.reason.assign("territory covers the lead (specificity ")
-        .append(specificity, std::min<std::size_t>(4, written.ptr - specificity))
-        .append(")");
+    // The reason, made once for each specificity (a few: one per kind of
+    // territory and postal prefix length).
+    auto& known = rs->reason_specificities_;
+    const auto at = std::find(known.begin(), known.end(), list.specificity);
+    if (at != known.end()) {
+      list.reason = static_cast<std::uint32_t>(at - known.begin());
+    } else {
+      // As std::to_string() ("%f") writes it, cut to four characters.
+      char specificity[64];
+      const auto written = std::to_chars(specificity, specificity + sizeof specificity,
+                                         list.specificity, std::chars_format::fixed, 6);
+      list.reason = static_cast<std::uint32_t>(known.size());
+      known.push_back(list.specificity);
+      rs->reasons_.push_back(
+          std::string("territory covers the lead (specificity ")
+              .append(specificity, std::min<std::size_t>(4, written.ptr - specificity))
+              .append(")"));
+    }
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
     for (std::uint32_t p : partners) {
       const std::vector<std::uint64_t>& products = rs->partners_[p].products;

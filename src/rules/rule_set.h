@@ -72,9 +72,9 @@ struct TerritoryList {
   };
 
   float specificity = 0;
-  // What a route to one of its partners gives as its reason:
-  // "territory covers the lead (specificity 0.85)", made once.
-  std::string reason;
+  // What a route to one of its partners gives as its reason, in
+  // RuleSet::Reason() (one per specificity, made once).
+  std::uint32_t reason = 0;
   std::vector<std::uint32_t> partners;
   std::vector<double> base_scores;  // partners[i]'s base_score, read in order
   std::vector<ProductList> by_product;  // by product id
@@ -145,7 +145,8 @@ class RuleSet {
   LeadFacts Facts(const Lead& lead, std::string_view domain,
                   std::string_view postal = {}) const;
   // The same, into *out, whose strings are assigned in place (a route
-  // moved ten of them into its plan, ~400 instructions).
+  // moved ten of them into its plan, ~400 instructions). `domain` and
+  // `postal` must not lie in *out.
   void Facts(const Lead& lead, std::string_view domain, std::string_view postal,
              LeadFacts* out) const;
   // The same, deriving the domain.
@@ -154,6 +155,9 @@ class RuleSet {
   // The territory lists covering the lead, most specific first, into *out
   // (cleared first). A partner may be on several.
   void CoveringLists(const LeadFacts& lead, std::vector<const TerritoryList*>* out) const;
+  // A route to a partner of `list` gives this reason: "territory covers
+  // the lead (specificity 0.85)".
+  const std::string& Reason(const TerritoryList& list) const { return reasons_[list.reason]; }
   // Partners whose territory covers the lead, each once with its most
   // specific hit, into *out (cleared first), by partner index.
   void Covering(const LeadFacts& lead, std::vector<TerritoryHit>* out) const;
@@ -193,6 +197,9 @@ class RuleSet {
   normalize::StringMap<std::uint32_t> language_ids_;
   // Territory key -> partners: "DE", "US-CA", "US:941", "@acme.de".
   normalize::StringMap<TerritoryList> territories_;
+  // TerritoryList::reason's texts, one per specificity met.
+  std::vector<std::string> reasons_;
+  std::vector<float> reason_specificities_;
   // Bit n: some rule's `when` reads lead field n (rules::LeadField).
   std::uint32_t lead_fields_read_ = 0;
   // Bit n: some key holds a postal prefix of n characters (bit 63: 63 or

@@ -617,6 +617,70 @@ TEST_F(RouterTest, WeightedRandomIsReproducible) {
   }
 }
 
+// Only what the selection reads is sorted (the top k; the best and its
+// ties), where explain sorts every candidate: both decide alike.
+TEST_F(RouterTest, SelectionsWithoutExplainDecideAsExplainDoes) {
+  std::vector<Partner> partners;
+  for (int i = 0; i < 12; ++i) {
+    Partner p = P(std::string("p") + std::to_string(i), {"DE"});
+    // Four levels of score, three partners each: ties in best mode.
+    p.performance = {{"win_rate", 0.2 * (i % 4)}};
+    partners.push_back(std::move(p));
+  }
+  for (const std::string mode : {"best", "weighted_random"}) {
+    Load("[selection]\nmode = \"" + mode + "\"\ntop_k = 3\nseed = 5\n", partners);
+    for (int i = 0; i < 60; ++i) {
+      const Lead lead = L(std::string("l") + std::to_string(i), "DE");
+      const RouteResult plain = Route(lead, {.dry_run = true});
+      const RouteResult explained = Route(lead, {.dry_run = true, .explain = true});
+      EXPECT_EQ(plain.assignee.id, explained.assignee.id) << mode << " " << i;
+      EXPECT_EQ(plain.reasons, explained.reasons) << mode << " " << i;
+    }
+  }
+}
+
+// A batch handed over (an rvalue) routes and keeps its leads as one
+// passed by reference does: several chunks, a lead id twice.
+TEST_F(RouterTest, ABatchHandedOverRoutesAsOnePassedByReference) {
+  std::vector<Partner> partners;
+  for (int i = 0; i < 6; ++i) {
+    Partner p = P(std::string("p") + std::to_string(i), {i % 2 ? "DE" : "DE-BY"});
+    p.capacity = 30;
+    partners.push_back(std::move(p));
+  }
+  Load("", partners);
+  auto twin = Engine::Create();
+  ASSERT_TRUE(twin.ok());
+  ASSERT_TRUE((*twin)->LoadRules(dir_.string()).ok());
+  std::vector<Lead> leads;
+  for (int i = 0; i < 100; ++i) {
+    Lead lead = L(std::string("l") + std::to_string(i % 90), "DE");  // l0..l9 twice
+    lead.party.region = i % 3 ? "BY" : "";
+    lead.party.domain = "kunde" + std::to_string(i % 90) + ".de";
+    leads.push_back(std::move(lead));
+  }
+  const auto by_reference = (*twin)->RouteBatch(leads, {});
+  std::vector<Lead> handed = leads;
+  const auto by_value = engine_->RouteBatch(std::move(handed), {});
+  ASSERT_EQ(by_value.size(), by_reference.size());
+  for (std::size_t i = 0; i < by_value.size(); ++i) {
+    ASSERT_TRUE(by_value[i].ok() && by_reference[i].ok()) << i;
+    EXPECT_EQ(by_value[i]->assignee.id, by_reference[i]->assignee.id) << i;
+    EXPECT_EQ(by_value[i]->reasons, by_reference[i]->reasons) << i;
+  }
+  // Each kept lead is routed again, from what was stored, alike.
+  for (int i = 0; i < 90; i += 7) {
+    const std::string id = "l" + std::to_string(i);
+    const std::string partner = by_reference[static_cast<std::size_t>(i)]->assignee.id;
+    std::optional<RouteResult> a, b;
+    ASSERT_TRUE(engine_->LeadFeedback(id, partner, LeadOutcome::kDeclined, &a).ok()) << id;
+    ASSERT_TRUE((*twin)->LeadFeedback(id, partner, LeadOutcome::kDeclined, &b).ok()) << id;
+    ASSERT_TRUE(a && b) << id;
+    EXPECT_EQ(a->assignee.id, b->assignee.id) << id;
+    EXPECT_EQ(a->reasons, b->reasons) << id;
+  }
+}
+
 TEST_F(RouterTest, RulesRequireExcludeAndSizeBands) {
   Partner gold = P("gold", {"DE"});
   gold.tier = "gold";

@@ -582,7 +582,7 @@ TEST_F(RuleSetDirTest, CoveringListsComeMostSpecificFirstAndTakenOrderAmongEqual
   for (const TerritoryList* list : lists) {
     ASSERT_EQ(list->partners.size(), 1u);
     ids.push_back((*rs)->partners()[list->partners[0]].partner.id);
-    reasons.push_back(list->reason);
+    reasons.push_back((*rs)->Reason(*list));
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"p80", "p8", "by", "acme", "de"}));
   EXPECT_EQ(reasons, (std::vector<std::string>{
