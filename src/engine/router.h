@@ -107,7 +107,7 @@ class Engine::Router {
   struct Scored {
     std::uint32_t partner;
     const rules::TerritoryList* list;  // where it was found
-    double lead_terms;  // from StaticFilter()
+    double lead_terms;  // from CapabilityFilter()
     double score;
   };
   // What Prepare() found; see the file comment.
@@ -181,11 +181,14 @@ class Engine::Router {
   template <typename Lock>
   Status Settle(const Lead& lead, std::vector<std::string>* declined, Plan* plan, Lock& lock,
                 const Assignment** open);
-  // The filters that do not depend on state: kPass, or the one that failed.
-  // Sets *lead_terms to what the lead's industry, language and boost rules
-  // add to this partner's score.
-  static Filter StaticFilter(const rules::RuleSet& rs, const Plan& plan, std::uint32_t partner,
-                             double* lead_terms);
+  // The filters that do not depend on state, in their order: kPass, or the
+  // one that failed. BasicFilter() reads the packed record (active, tier,
+  // products); CapabilityFilter() the rest (certifications, industry,
+  // language, rules) and sets *lead_terms to what the lead's industry,
+  // language and boost rules add to this partner's score.
+  static Filter BasicFilter(const rules::RuleSet& rs, const Plan& plan, std::uint32_t partner);
+  static Filter CapabilityFilter(const rules::RuleSet& rs, const Plan& plan,
+                                 std::uint32_t partner, double* lead_terms);
   // The partner's score for this lead with state, and its factors when
   // `factors` is not null. REQUIRES: state_mu_ held.
   double Score(const rules::RuleSet& rs, const Plan& plan, std::uint32_t partner,

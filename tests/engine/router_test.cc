@@ -639,6 +639,51 @@ TEST_F(RouterTest, SelectionsWithoutExplainDecideAsExplainDoes) {
   }
 }
 
+// Recorded routes fill partners up. A walk without explain reads each
+// partner's load and capacity before its filters (one at capacity, or too
+// loaded to reach the best found, is passed over); it decides, and says
+// why nobody fits once all are full, as the explained walk does, which
+// reads every partner in filter order: lead for lead, on twin engines.
+TEST_F(RouterTest, LoadedPartnersAreDecidedAsExplainDecides) {
+  std::vector<Partner> partners;
+  for (int i = 0; i < 16; ++i) {
+    Partner p = P(std::string("p") + std::to_string(i), {i % 4 == 0 ? "DE-BY" : "DE"},
+                  i % 5 == 2 ? std::vector<std::string>{"cloud"}
+                             : std::vector<std::string>{"cloud", "firewall"});
+    p.performance = {{"win_rate", 0.15 * (i % 5)}};
+    p.capacity = 1 + i % 4;
+    p.active = i % 7 != 3;
+    partners.push_back(std::move(p));
+  }
+  for (const std::string mode : {"best", "weighted_random"}) {
+    // Fresh engines for each mode: a lead routed before keeps its decision.
+    WriteRules("[selection]\nmode = \"" + mode + "\"\ntop_k = 3\nseed = 9\n", partners);
+    auto plain_engine = Engine::Create();
+    auto twin = Engine::Create();
+    ASSERT_TRUE(plain_engine.ok() && twin.ok());
+    ASSERT_TRUE((*plain_engine)->LoadRules(dir_.string()).ok());
+    ASSERT_TRUE((*twin)->LoadRules(dir_.string()).ok());
+    engine_ = std::move(*plain_engine);
+    int unassigned = 0;
+    for (int i = 0; i < 48; ++i) {
+      Lead lead = L(std::string("l") + std::to_string(i), "DE",
+                    i % 3 ? std::vector<std::string>{"cloud", "firewall"}
+                          : std::vector<std::string>{"cloud"});
+      lead.party.region = i % 2 ? "BY" : "";
+      const RouteResult plain = Route(lead);
+      auto explained = (*twin)->Route(lead, {.explain = true});
+      ASSERT_TRUE(explained.ok()) << explained.status().message();
+      EXPECT_EQ(plain.decision, explained->decision) << mode << " " << i;
+      EXPECT_EQ(plain.assignee.id, explained->assignee.id) << mode << " " << i;
+      EXPECT_EQ(plain.reasons, explained->reasons) << mode << " " << i;
+      unassigned += plain.decision == RouteDecision::kUnassigned;
+    }
+    // Capacity for 33 open leads among the active: the last leads find
+    // everyone full.
+    EXPECT_GT(unassigned, 0) << mode;
+  }
+}
+
 // A batch handed over (an rvalue) routes and keeps its leads as one
 // passed by reference does: several chunks, a lead id twice.
 TEST_F(RouterTest, ABatchHandedOverRoutesAsOnePassedByReference) {
