@@ -523,11 +523,8 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   return plan;
 }
 
-// Both filters are inlined into the walk, which calls them per partner: as
-// calls of their own they cost a dry route ~2% more instructions, a
-// recording one ~4%.
-[[gnu::always_inline]] inline Engine::Router::Filter Engine::Router::BasicFilter(
-    const RuleSet& rs, const Plan& plan, std::uint32_t partner) {
+inline Engine::Router::Filter Engine::Router::BasicFilter(const RuleSet& rs, const Plan& plan,
+                                                          std::uint32_t partner) {
   const Policy& pol = rs.policy();
   const rules::PackedPartner& pp = rs.packed(partner);
   if (!pp.active) return kInactive;
@@ -543,8 +540,10 @@ Engine::Router::Plan Engine::Router::Prepare(const Lead& lead,
   return kPass;
 }
 
-[[gnu::always_inline]] inline Engine::Router::Filter Engine::Router::CapabilityFilter(
-    const RuleSet& rs, const Plan& plan, std::uint32_t partner, double* lead_terms) {
+inline Engine::Router::Filter Engine::Router::CapabilityFilter(const RuleSet& rs,
+                                                               const Plan& plan,
+                                                               std::uint32_t partner,
+                                                               double* lead_terms) {
   const Policy& pol = rs.policy();
   const rules::PackedPartner& pp = rs.packed(partner);
   const LeadFacts& f = plan.facts;
@@ -803,9 +802,10 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
             list->product_base_scores.data() + shortest->begin, shortest->end - shortest->begin);
     }
   }
-  if ((by_product || by_state) && scored.empty()) {
+  if ((by_product || (by_state && excluded[kCapacity] > 0)) && scored.empty()) {
     // Nobody passed. Walk every partner, so the reason counts each filter
-    // in order.
+    // in order (a walk by state counted those at capacity first: nobody
+    // else was passed over, since no threshold was ever reached).
     by_state = false;
     next_epoch();
     considered = 0;

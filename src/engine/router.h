@@ -186,9 +186,16 @@ class Engine::Router {
   // products); CapabilityFilter() the rest (certifications, industry,
   // language, rules) and sets *lead_terms to what the lead's industry,
   // language and boost rules add to this partner's score.
-  static Filter BasicFilter(const rules::RuleSet& rs, const Plan& plan, std::uint32_t partner);
-  static Filter CapabilityFilter(const rules::RuleSet& rs, const Plan& plan,
-                                 std::uint32_t partner, double* lead_terms);
+  // (Inlined into the walk, which calls them per partner: as calls of
+  // their own they cost a dry route ~2% more instructions, a recording
+  // one ~4%.)
+  [[gnu::always_inline]] static inline Filter BasicFilter(const rules::RuleSet& rs,
+                                                          const Plan& plan,
+                                                          std::uint32_t partner);
+  [[gnu::always_inline]] static inline Filter CapabilityFilter(const rules::RuleSet& rs,
+                                                               const Plan& plan,
+                                                               std::uint32_t partner,
+                                                               double* lead_terms);
   // The partner's score for this lead with state, and its factors when
   // `factors` is not null. REQUIRES: state_mu_ held.
   double Score(const rules::RuleSet& rs, const Plan& plan, std::uint32_t partner,

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "gen/synthetic.h"
@@ -640,10 +641,13 @@ TEST_F(RouterTest, SelectionsWithoutExplainDecideAsExplainDoes) {
 }
 
 // Recorded routes fill partners up. A walk without explain reads each
-// partner's load and capacity before its filters (one at capacity, or too
-// loaded to reach the best found, is passed over); it decides, and says
-// why nobody fits once all are full, as the explained walk does, which
-// reads every partner in filter order: lead for lead, on twin engines.
+// partner's load and capacity after its basic filters (active, tier,
+// products): one at capacity, or too loaded to reach the best found, is
+// passed over. It decides, and says why nobody fits once all are full, as
+// the explained walk does, which reads every partner in filter order:
+// lead for lead, on twin engines. Under `products = "all"` a lead's walk
+// goes by product sublist; under "any" it does not, and partners without
+// a certification the lead needs are counted by it, not by capacity.
 TEST_F(RouterTest, LoadedPartnersAreDecidedAsExplainDecides) {
   std::vector<Partner> partners;
   for (int i = 0; i < 16; ++i) {
@@ -653,11 +657,18 @@ TEST_F(RouterTest, LoadedPartnersAreDecidedAsExplainDecides) {
     p.performance = {{"win_rate", 0.15 * (i % 5)}};
     p.capacity = 1 + i % 4;
     p.active = i % 7 != 3;
+    if (i % 3 != 1) p.certifications = {"fw-pro"};
     partners.push_back(std::move(p));
   }
-  for (const std::string mode : {"best", "weighted_random"}) {
-    // Fresh engines for each mode: a lead routed before keeps its decision.
-    WriteRules("[selection]\nmode = \"" + mode + "\"\ntop_k = 3\nseed = 9\n", partners);
+  const std::pair<std::string, std::string> kCases[] = {
+      {"all", "best"}, {"all", "weighted_random"}, {"any", "best"}, {"any", "weighted_random"}};
+  for (const auto& [products, mode] : kCases) {
+    SCOPED_TRACE(products + " " + mode);
+    // Fresh engines for each: a lead routed before keeps its decision.
+    WriteRules("[capability]\nproducts = \"" + products +
+                   "\"\n[capability.certifications]\nfirewall = [\"fw-pro\"]\n"
+                   "[selection]\nmode = \"" + mode + "\"\ntop_k = 3\nseed = 9\n",
+               partners);
     auto plain_engine = Engine::Create();
     auto twin = Engine::Create();
     ASSERT_TRUE(plain_engine.ok() && twin.ok());
@@ -673,14 +684,14 @@ TEST_F(RouterTest, LoadedPartnersAreDecidedAsExplainDecides) {
       const RouteResult plain = Route(lead);
       auto explained = (*twin)->Route(lead, {.explain = true});
       ASSERT_TRUE(explained.ok()) << explained.status().message();
-      EXPECT_EQ(plain.decision, explained->decision) << mode << " " << i;
-      EXPECT_EQ(plain.assignee.id, explained->assignee.id) << mode << " " << i;
-      EXPECT_EQ(plain.reasons, explained->reasons) << mode << " " << i;
+      EXPECT_EQ(plain.decision, explained->decision) << i;
+      EXPECT_EQ(plain.assignee.id, explained->assignee.id) << i;
+      EXPECT_EQ(plain.reasons, explained->reasons) << i;
       unassigned += plain.decision == RouteDecision::kUnassigned;
     }
     // Capacity for 33 open leads among the active: the last leads find
     // everyone full.
-    EXPECT_GT(unassigned, 0) << mode;
+    EXPECT_GT(unassigned, 0);
   }
 }
 
