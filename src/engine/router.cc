@@ -612,9 +612,7 @@ double Engine::Router::Score(const RuleSet& rs, const Plan& plan, std::uint32_t 
   const Policy& pol = rs.policy();
   const rules::PackedPartner& pp = rs.packed(partner);
   const double accept_rate = AcceptRate(rs, pp, state);
-  const double load = pp.has_capacity && pp.capacity > 0
-                          ? static_cast<double>(state.open) / pp.capacity
-                          : 0;
+  const double load = Load(pp, state);
   const double score = pp.static_score + pol.weight_territory * specificity + lead_terms +
                        rs.accept_weight() * accept_rate + pol.weight_load * load;
   if (factors != nullptr) {
@@ -745,10 +743,8 @@ RouteResult Engine::Router::Decide(const Lead& lead, Plan& plan, const RouteOpti
         // At most its base, the list's slack and its load's (negative)
         // term: below the k-th best found, it cannot be selected. (A
         // threshold exists only once someone passed: never all skipped.)
-        if (pp.has_capacity && pp.capacity > 0 && state.open > 0 &&
-            base_scores[j] + slack +
-                    pol.weight_load * (static_cast<double>(state.open) / pp.capacity) + kTie <
-                threshold()) {
+        if (state.open > 0 &&
+            base_scores[j] + slack + pol.weight_load * Load(pp, state) + kTie < threshold()) {
           continue;
         }
       }

@@ -96,6 +96,12 @@ class Engine::Router {
                          const PartnerState& state) {
     return policy.enforce_capacity && pp.has_capacity && state.open >= pp.capacity;
   }
+  // Its open leads over its capacity (0 without one): what the score's
+  // load term weighs.
+  static double Load(const rules::PackedPartner& pp, const PartnerState& state) {
+    return pp.has_capacity && pp.capacity > 0 ? static_cast<double>(state.open) / pp.capacity
+                                              : 0;
+  }
   // A routed lead: as snapshots hold it (leadroute/change_log.h).
   using Assignment = RoutingState::Assignment;
   // A rule set with the state of each of its partners, by index.
