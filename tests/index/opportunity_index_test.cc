@@ -187,6 +187,35 @@ TEST(RecordTest, PacksAndReadsEveryField) {
   EXPECT_FALSE(Pack(o, f, &packed));
 }
 
+// A feature is a reference where it begins among the data's first 256
+// bytes, to the first place it begins; places that share only its first
+// and last byte do not count, and the data's very end does.
+TEST(RecordTest, ReferencesAFeatureWhereItFirstBeginsAmongTheFirst256Bytes) {
+  for (std::size_t at : {1, 2, 15, 16, 17, 31, 200, 254, 255, 256, 257, 300}) {
+    for (const bool twice : {false, true}) {
+      Opportunity o;
+      o.id = "o";  // the data's first byte; the street follows it
+      std::string filler;
+      while (filler.size() < at - 1) filler += "abxdaxcd";  // first and last byte alike
+      filler.resize(at - 1);
+      o.party.street = filler + "abcd" + (twice ? "abcd" : "");
+      Features f;
+      std::string without, with;
+      ASSERT_TRUE(Pack(o, f, &without));
+      f.city = "abcd";
+      ASSERT_TRUE(Pack(o, f, &with));
+      EXPECT_EQ(RecordView(with.data()).features().city, "abcd") << at;
+      const std::string ref = std::string("\xfe") + static_cast<char>(at) + "\x04";
+      if (at < 256) {
+        EXPECT_EQ(with.size(), without.size() + 3) << at;
+        EXPECT_NE(with.find(ref), std::string::npos) << at << " " << twice;
+      } else {
+        EXPECT_EQ(with.size(), without.size() + 1 + 4) << at;
+      }
+    }
+  }
+}
+
 // Raw fields spelled from their features, features found within the
 // fields before them, lengths of every size: every field reads back as
 // packed, in random records built to hit each case.
