@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <limits>
 
 namespace leadroute::index {
 
@@ -156,6 +157,28 @@ double Combined(double total, std::size_t shorter, std::size_t longer) {
   return (total / shorter) * (0.85 + 0.15 * coverage);
 }
 
+// The best Jaro-Winkler of word `t` against the words of `other`: 1 for
+// a word the other side has as it is, without a Jaro-Winkler against each
+// word before it (variants of one name share most). `bounds`: null, or an
+// upper bound per word of `other`; a word whose bound is no more than the
+// best found is not compared, and the word of the highest bound first.
+double BestJaroWinkler(std::string_view t, const TokenList& other, const double* bounds) {
+  for (std::size_t j = 0; j < other.size; ++j) {
+    if (other.items[j] == t) return 1.0;
+  }
+  double best = 0;
+  std::size_t first = 0;
+  if (bounds != nullptr) {
+    for (std::size_t j = 1; j < other.size; ++j) first = bounds[j] > bounds[first] ? j : first;
+    best = JaroWinkler(t, other.items[first]);
+  }
+  for (std::size_t j = 0; j < other.size && best < 1.0; ++j) {
+    if (bounds != nullptr && (j == first || bounds[j] <= best)) continue;
+    best = std::max(best, JaroWinkler(t, other.items[j]));
+  }
+  return best;
+}
+
 }  // namespace
 
 double TokenSimilarity(std::string_view a, std::string_view b) {
@@ -167,44 +190,47 @@ double TokenSimilarity(std::string_view a, std::string_view b, double floor) {
   TokenList tb = Tokens(b);
   if (ta.size == 0 || tb.size == 0) return 0.0;
   if (ta.size > tb.size) std::swap(ta, tb);
-  if (floor > 0) {
-    // The bound first: most names compared are other companies', and
-    // their bytes alone show it (~150 instructions a word and ~30 a pair
-    // of words, a Jaro-Winkler ~400).
-    std::array<WordBag, kMaxTokens> b_bags;
-    for (std::size_t j = 0; j < tb.size; ++j) Bag(tb.items[j], &b_bags[j]);
-    double bound = 0;
-    WordBag t_bag;
-    for (std::size_t i = 0; i < ta.size; ++i) {
-      const std::string_view t = ta.items[i];
-      Bag(t, &t_bag);
-      double best = 0;
-      for (std::size_t j = 0; j < tb.size && best < 1.0; ++j) {
-        best = std::max(best, JaroWinklerBound(t, tb.items[j], Common(t_bag, b_bags[j])));
-      }
-      bound += best;
-    }
-    const double at_most = Combined(bound, ta.size, tb.size);
-    if (at_most < floor) return at_most;
+  if (floor <= 0) {
+    double total = 0;
+    for (std::size_t i = 0; i < ta.size; ++i) total += BestJaroWinkler(ta.items[i], tb, nullptr);
+    return Combined(total, ta.size, tb.size);
   }
+  // The bound first: most names compared are other companies', and their
+  // bytes alone show it (~150 instructions a word and ~30 a pair of
+  // words, a Jaro-Winkler ~250). The bounds of each pair of words
+  // (`pair`; infinite where not computed) then spare the Jaro-Winklers
+  // that cannot be a word's best.
+  std::array<WordBag, kMaxTokens> b_bags;
+  for (std::size_t j = 0; j < tb.size; ++j) Bag(tb.items[j], &b_bags[j]);
+  std::array<std::array<double, kMaxTokens>, kMaxTokens> pair;
+  std::array<double, kMaxTokens> word_bound;  // each word's best pair bound
+  double bound = 0;
+  WordBag t_bag;
+  for (std::size_t i = 0; i < ta.size; ++i) {
+    const std::string_view t = ta.items[i];
+    Bag(t, &t_bag);
+    double best = 0;
+    pair[i].fill(std::numeric_limits<double>::infinity());
+    for (std::size_t j = 0; j < tb.size && best < 1.0; ++j) {
+      pair[i][j] = JaroWinklerBound(t, tb.items[j], Common(t_bag, b_bags[j]));
+      best = std::max(best, pair[i][j]);
+    }
+    word_bound[i] = best;
+    bound += best;
+  }
+  const double at_most = Combined(bound, ta.size, tb.size);
+  if (at_most < floor) return at_most;
   double total = 0;
   for (std::size_t i = 0; i < ta.size; ++i) {
-    // A token the other side has as it is scores 1 without a Jaro-Winkler
-    // against each token before it (variants of one name share most).
-    const std::string_view t = ta.items[i];
-    bool same = false;
-    for (std::size_t j = 0; j < tb.size && !same; ++j) same = tb.items[j] == t;
-    if (same) {
-      total += 1.0;
-      continue;
-    }
-    double best = 0;
-    for (std::size_t j = 0; j < tb.size && best < 1.0; ++j) {
-      best = std::max(best, JaroWinkler(t, tb.items[j]));
-    }
-    total += best;
+    total += BestJaroWinkler(ta.items[i], tb, pair[i].data());
+    // What the words scored so far and the bounds of the rest allow (summed
+    // in the same order as the total: rounding keeps it at least the
+    // similarity): below the floor, that is the answer.
+    double upper = total;
+    for (std::size_t k = i + 1; k < ta.size; ++k) upper += word_bound[k];
+    const double most = Combined(upper, ta.size, tb.size);
+    if (most < floor) return most;
   }
-  // Unmatched extra tokens of the longer side cost a little.
   return Combined(total, ta.size, tb.size);
 }
 
