@@ -124,7 +124,16 @@ Status ValidateOpportunity(const Opportunity& opp, std::string_view prefix) {
 Engine::Deals::Deals(const Normalizer* normalizer, EngineOptions options)
     : normalizer_(normalizer),
       options_(std::move(options)),
-      index_(index::IndexLimits{.compact_in_upsert = false}) {}
+      index_(index::IndexLimits{.compact_in_upsert = false}) {
+  SetFloors();
+}
+
+void Engine::Deals::SetFloors() {
+  const ConflictPolicy& p = options_.conflict;
+  check_floor_ = index::ScoreFloor(
+      std::max(p.review_threshold, p.conflict_threshold), p.weights);
+  review_floor_ = index::ScoreFloor(p.review_threshold, p.weights);
+}
 
 ConflictPolicy Engine::Deals::policy() const {
   std::shared_lock lock(mu_);
@@ -134,6 +143,7 @@ ConflictPolicy Engine::Deals::policy() const {
 void Engine::Deals::SetPolicy(const ConflictPolicy& policy) {
   std::unique_lock lock(mu_);
   options_.conflict = policy;
+  SetFloors();
 }
 
 Status Engine::Deals::PendingOnlyAsItIs(const Opportunity& opp, std::string_view field) const {
@@ -258,7 +268,8 @@ std::vector<Match> Engine::Deals::HeldAt(const Opportunity& customer, std::int64
   for (std::uint32_t slot : candidates) {
     if (!index_.HeldAt(slot, t)) continue;
     const index::RecordView view = index_.View(slot);
-    index::Scored scored = index::ScoreMatch(f, view.features(), policy.weights);
+    index::Scored scored =
+        index::ScoreMatch(f, view.features(), policy.weights, review_floor_);
     if (scored.score < policy.review_threshold) continue;
     found.push_back(Ranked{Match{std::string(index_.IdOf(slot)), index_.OwnerAt(slot, t),
                                  scored.score, std::move(scored.evidence)},
@@ -517,6 +528,11 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
   index_.Candidates(keys, &candidates, &active);
   index_.Prefetch(candidates);
 
+  // A check answers conflicts only: a possible match is not built (most of
+  // a group's shared domain's holders are possible matches), nor is a
+  // score below what is kept made exact (ScoreMatch()'s floor).
+  const index::ScoreFloor& keep_from =
+      possible == nullptr ? check_floor_ : review_floor_;
   std::vector<Ranked> found;
   for (std::uint32_t slot : candidates) {
     if (!index_.ActiveAt(slot, now)) continue;
@@ -527,10 +543,9 @@ CheckResult Engine::Deals::CheckLocked(const Asking& deal,
       continue;  // another product line: not this deal's business
     }
     const index::RecordView view = index_.View(slot);
-    index::Scored scored = index::ScoreMatch(f, view.features(), policy.weights);
+    index::Scored scored =
+        index::ScoreMatch(f, view.features(), policy.weights, keep_from);
     if (scored.score < policy.review_threshold) continue;
-    // A check answers conflicts only: a possible match is not built (most
-    // of a group's shared domain's holders are possible matches).
     if (possible == nullptr && scored.score < policy.conflict_threshold) continue;
     found.push_back(Ranked{Match{std::string(id), index_.OwnerOf(slot), scored.score,
                                  std::move(scored.evidence)},

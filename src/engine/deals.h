@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "index/features.h"
+#include "index/match_scorer.h"
 #include "index/opportunity_index.h"
 #include "leadroute/change_log.h"
 #include "leadroute/engine.h"
@@ -102,6 +103,10 @@ class Engine::Deals {
   // REQUIRES: write_mu_ held, mu_ not.
   void Compact();
 
+  // check_floor_ and review_floor_ of options_.conflict. REQUIRES: mu_
+  // held exclusively (or no other thread yet).
+  void SetFloors();
+
   // Logs a change before it applies. REQUIRES: mu_ held exclusively.
   Status Log(const Change& change) { return log_ ? log_->Append(change) : Status::Ok(); }
 
@@ -118,6 +123,9 @@ class Engine::Deals {
   mutable ShardedSharedMutex mu_;
   index::OpportunityIndex index_;  // guarded by mu_
   std::uint32_t expiry_cursor_ = 0;  // guarded by mu_ (exclusive)
+  // The least scores CheckLocked() keeps, of options_.conflict (SetFloors()):
+  // a check's (a conflict) and a registration's (a review). Guarded by mu_.
+  index::ScoreFloor check_floor_, review_floor_;
 };
 
 // InvalidArgument when a stored record lacks what CONTRACT §3 requires.

@@ -1,5 +1,6 @@
 #include "index/match_scorer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -214,8 +215,16 @@ double ScoreIds(std::string_view d, std::string_view s, const MatchWeights& w,
 
 }  // namespace
 
+ScoreFloor::ScoreFloor(double least, const MatchWeights& w) : score(least) {
+  if (least > 0 && least < 1 && w.slope > 0) {
+    // (Less a margin far above rounding: below these points the score is
+    // below `least` to the last bit too.)
+    points = w.midpoint + std::log(least / (1 - least)) / w.slope - 1e-9;
+  }
+}
+
 Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
-                  const MatchWeights& w) {
+                  const MatchWeights& w, const ScoreFloor& floor) {
   double points = 0;
   Scored out;
   bool email = false, domain = false, company = false, phone = false;
@@ -289,10 +298,18 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
     phone = true;
   }
 
+  // The company's points, added where they always were (after the phone,
+  // before the person: the sum is the same to the last bit). Names that
+  // neither equal nor spell each other otherwise are compared by token
+  // similarity, the most a score costs; that waits for the rest, which may
+  // show the score below `floor` whatever it finds.
+  double company_points = 0;
+  bool company_counts = false;  // company_points apply
+  bool names_pending = false;
   if (Both(d.company, s.company)) {
     if (d.company == s.company) {
-      points += w.company;
-      company = true;
+      company_points = w.company;
+      company = company_counts = true;
     } else if (const CompanyWords words =
                    SameCompanyWords(d.company, d.company_tokens, s.company, s.tokens);
                words != CompanyWords::kOther) {
@@ -301,27 +318,17 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
       // at most in review). A generic word more ("ASML Holding", "ASML")
       // is as close as a name gets, not the same: a holding and a namesake
       // ("Müller Holding", "Müller") may be two (the review of this rule).
-      points += words == CompanyWords::kSameWords ? w.company : w.company_fuzzy;
-      company = true;
+      company_points =
+          words == CompanyWords::kSameWords ? w.company : w.company_fuzzy;
+      company = company_counts = true;
     } else if (IsAcronymOf(d.company, s.company) ||
                IsAcronymOf(s.company, d.company)) {
-      points += w.company_acronym;
-      company = true;
+      company_points = w.company_acronym;
+      company = company_counts = true;
     } else {
-      // Below kNamesApart only that it is counts (a bound shows it for
-      // most pairs).
-      const double sim = TokenSimilarity(d.company, s.company, kNamesApart);
-      if (sim >= 0.85) {
-        points += w.company_fuzzy * (sim - 0.85) / 0.15;
-        company = true;
-        near_name = true;
-      } else if (sim < kNamesApart) {
-        points += w.company_mismatch;
-      }
+      names_pending = true;
     }
   }
-
-  points += person.points;
 
   double address = 0;
   bool number_ok = false, street_ok = false;
@@ -358,12 +365,42 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
                       (!s.postal.empty() || !s.city.empty());
   const bool city_alone = Both(d.city, s.city) && !Both(d.number, s.number) &&
                           !Both(d.street, s.street) && !Both(d.postal, s.postal);
-  points += Capped(address, city_alone ? w.city_alone_cap
-                            : placed   ? w.address_cap
-                                       : w.unplaced_address_cap);
-  if (Both(d.country, s.country) && !(same_country && compared)) {
-    points += same_country ? w.country : w.country_mismatch;
+  const double address_points =
+      Capped(address, city_alone ? w.city_alone_cap
+                      : placed   ? w.address_cap
+                                 : w.unplaced_address_cap);
+  const bool country_apart =
+      Both(d.country, s.country) && !(same_country && compared);
+  const double country_points = same_country ? w.country : w.country_mismatch;
+
+  if (names_pending) {
+    // At most the names' points at their closest (a similarity of 1) or
+    // apart; the caps below only lower the sum.
+    double most = points + std::max({w.company_fuzzy * (1.0 - 0.85) / 0.15,
+                                     w.company_mismatch, 0.0});
+    most += person.points;
+    most += address_points;
+    if (country_apart) most += country_points;
+    if (most < floor.points) {
+      out.score = 1.0 / (1.0 + std::exp(-(most - w.midpoint) * w.slope));
+      if (out.score < floor.score) return out;
+    }
+    // Below kNamesApart only that it is counts (a bound shows it for
+    // most pairs).
+    const double sim = TokenSimilarity(d.company, s.company, kNamesApart);
+    if (sim >= 0.85) {
+      company_points = w.company_fuzzy * (sim - 0.85) / 0.15;
+      company = company_counts = true;
+      near_name = true;
+    } else if (sim < kNamesApart) {
+      company_points = w.company_mismatch;
+      company_counts = true;
+    }
   }
+  if (company_counts) points += company_points;
+  points += person.points;
+  points += address_points;
+  if (country_apart) points += country_points;
 
   // Near names (a typing error apart) of firms that share nothing else
   // strong, nor a street and number: two firms in one postal code or town

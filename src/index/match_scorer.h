@@ -10,6 +10,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "index/features.h"
@@ -24,9 +25,23 @@ struct Scored {
   std::vector<Evidence> evidence;  // strongest first
 };
 
-// `deal` and `stored` are the two sides' features.
+// The least score a caller keeps: ScoreMatch() need not make a score below
+// it exact. `points`: at most the points whose score reaches it (none
+// where it is 0 or the weights' slope is not positive).
+struct ScoreFloor {
+  ScoreFloor() = default;
+  ScoreFloor(double score, const MatchWeights& w);
+  double score = 0;
+  double points = -std::numeric_limits<double>::infinity();
+};
+
+// `deal` and `stored` are the two sides' features. A score below `floor`
+// may be any score less than it and at least the exact one, without
+// evidence: names that would need comparing word by word are not compared
+// where the rest of the evidence shows the score below it at any
+// similarity of theirs.
 Scored ScoreMatch(const Features& deal, const RecordView::FeatureView& stored,
-                  const MatchWeights& w);
+                  const MatchWeights& w, const ScoreFloor& floor = {});
 
 // Fields only one side gives, of the bits FeatureBits() and
 // RecordView::FieldBits() give. Among equal scores the record with fewer

@@ -1606,4 +1606,36 @@ TEST_P(RouterPropertyTest, Invariants) {
 INSTANTIATE_TEST_SUITE_P(Seeds, RouterPropertyTest, ::testing::Range(1, 7));
 
 }  // namespace
+// A rule set's thresholds decide which scores a check makes exact: names
+// compared word by word only where the rest could lift them to a kept
+// score. Lowered, a near name the former threshold spared is scored and
+// kept with its evidence; raised again, it is not kept.
+TEST_F(RouterTest, ARuleSetsThresholdsDecideWhichScoresAreMadeExact) {
+  Opportunity stored;
+  stored.id = "opp-1";
+  stored.owner = {OwnerKind::kPartner, "p1"};
+  stored.party.company = "Nordwind Logistik GmbH";
+  stored.party.country = "DE";
+  bool created = false;
+  ASSERT_TRUE(engine_->UpsertOpportunity(stored, &created).ok());
+  Opportunity deal;
+  deal.owner = {OwnerKind::kPartner, "p2"};
+  deal.party.company = "Nordwinde Logistik GmbH";
+  deal.party.country = "DE";
+  EXPECT_EQ(engine_->Check(deal).status, CheckStatus::kClear);
+
+  Load("[conflict]\nconflict_threshold = 0.6\nreview_threshold = 0.5\n",
+       {P("p1", {"DE"})});
+  const CheckResult lowered = engine_->Check(deal);
+  ASSERT_EQ(lowered.status, CheckStatus::kConflict);
+  ASSERT_EQ(lowered.matches.size(), 1u);
+  EXPECT_GE(lowered.matches[0].score, 0.6);
+  EXPECT_LT(lowered.matches[0].score, 0.75);
+  EXPECT_EQ(lowered.matches[0].matched_on,
+            std::vector<Evidence>{Evidence::kCompany});
+
+  Load("[conflict]\nconflict_threshold = 0.75\n", {P("p1", {"DE"})});
+  EXPECT_EQ(engine_->Check(deal).status, CheckStatus::kClear);
+}
+
 }  // namespace leadroute

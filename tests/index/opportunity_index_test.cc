@@ -14,11 +14,12 @@
 #include <sstream>
 #include <thread>
 
+#include "index/match_scorer.h"
 #include "index/posting_table.h"
-#include "leadroute/normalizer.h"
 #include "index/record.h"
 #include "index/record_arena.h"
 #include "index/snapshot_fixture.h"
+#include "leadroute/normalizer.h"
 
 namespace leadroute::index {
 namespace {
@@ -185,6 +186,86 @@ TEST(RecordTest, PacksAndReadsEveryField) {
   EXPECT_EQ(RecordView(shared.data()).Get(kFEmail), "other@acme.de");
   o.party.company = std::string(kMaxRecordBytes, 'x');
   EXPECT_FALSE(Pack(o, f, &packed));
+}
+
+// A floor spares the comparison of names only where the rest of the
+// evidence shows the score below it: at or above the floor the score and
+// its evidence are exact; below, the score stays below and at least the
+// exact one. Random pairs of customers that share words of their names,
+// and sometimes a country, city, street, mailbox or phone.
+TEST(ScoreMatchTest, AFloorNeverChangesWhatTheScoreDecides) {
+  std::mt19937_64 rng(29);
+  const std::vector<std::string> words = {
+      "nordwind", "nordwin",    "logistik", "logistic", "bau",
+      "systems",  "sistems",    "acme",     "data",     "muller",
+      "mueller",  "consulting", "berg"};
+  auto pick = [&](const std::vector<std::string>& from) {
+    return from[rng() % from.size()];
+  };
+  auto name = [&] {
+    std::string n;
+    for (int k = 1 + static_cast<int>(rng() % 4); k > 0; --k) {
+      if (!n.empty()) n += ' ';
+      n += pick(words);
+    }
+    return n;
+  };
+  auto maybe = [&](const std::vector<std::string>& from) {
+    return rng() % 3 == 0 ? std::string() : pick(from);
+  };
+  const MatchWeights w;
+  int below = 0, at_or_above = 0, spared = 0;
+  for (int n = 0; n < 40000; ++n) {
+    Features d, f;
+    d.company = name();
+    f.company = rng() % 8 == 0 ? d.company : name();
+    d.company_tokens = d.company;
+    f.company_tokens = f.company;
+    for (Features* x : {&d, &f}) {
+      x->country = maybe({"DE", "FR"});
+      x->city = maybe({"berlin", "hamburg", "paris"});
+      x->street = maybe({"hauptstrasse", "rue de la paix"});
+      x->number = maybe({"1", "12"});
+      x->postal = maybe({"10115", "20095"});
+      x->email = maybe({"info@acme.de", "j.doe@acme.de"});
+      x->phone = maybe({"+4930123456", "+4940123456"});
+      x->given = maybe({"jane", "john"});
+      x->surname = maybe({"doe", "roe"});
+    }
+    Opportunity o;
+    o.id = "s";
+    std::string packed;
+    ASSERT_TRUE(Pack(o, f, &packed));
+    const RecordView::FeatureView s = RecordView(packed.data()).features();
+    const Scored exact = ScoreMatch(d, s, w);
+    // Where the score falls as points rise, no floor spares anything.
+    MatchWeights falling;
+    falling.slope = -0.9;
+    const Scored falling_exact = ScoreMatch(d, s, falling);
+    ASSERT_EQ(ScoreMatch(d, s, falling, ScoreFloor(0.5, falling)).score,
+              falling_exact.score);
+    for (double floor : {0.5, 0.75, 0.3, 0.9}) {
+      const Scored floored = ScoreMatch(d, s, w, ScoreFloor(floor, w));
+      if (exact.score >= floor) {
+        ASSERT_EQ(floored.score, exact.score)
+            << d.company << " / " << f.company << " " << floor;
+        ASSERT_EQ(floored.evidence, exact.evidence)
+            << d.company << " / " << f.company;
+        ++at_or_above;
+      } else {
+        ASSERT_LT(floored.score, floor)
+            << d.company << " / " << f.company << " " << floor;
+        ASSERT_GE(floored.score, exact.score)
+            << d.company << " / " << f.company << " " << floor;
+        ++below;
+        spared += floored.score != exact.score;
+      }
+    }
+  }
+  // Both sides of the floor were met often, and names left uncompared.
+  EXPECT_GT(below, 20000);
+  EXPECT_GT(at_or_above, 20000);
+  EXPECT_GT(spared, 10000);
 }
 
 // A feature is a reference where it begins among the data's first 256
