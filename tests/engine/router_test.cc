@@ -1611,13 +1611,7 @@ INSTANTIATE_TEST_SUITE_P(Seeds, RouterPropertyTest, ::testing::Range(1, 7));
 // score. Lowered, a near name the former threshold spared is scored and
 // kept with its evidence; raised again, it is not kept.
 TEST_F(RouterTest, ARuleSetsThresholdsDecideWhichScoresAreMadeExact) {
-  Opportunity stored;
-  stored.id = "opp-1";
-  stored.owner = {OwnerKind::kPartner, "p1"};
-  stored.party.company = "Nordwind Logistik GmbH";
-  stored.party.country = "DE";
-  bool created = false;
-  ASSERT_TRUE(engine_->UpsertOpportunity(stored, &created).ok());
+  Own("p1", "Nordwind Logistik GmbH", "", "DE");
   Opportunity deal;
   deal.owner = {OwnerKind::kPartner, "p2"};
   deal.party.company = "Nordwinde Logistik GmbH";
