@@ -216,7 +216,10 @@ double ScoreIds(std::string_view d, std::string_view s, const MatchWeights& w,
 }  // namespace
 
 ScoreFloor::ScoreFloor(double least, const MatchWeights& w) : score(least) {
-  if (least > 0 && least < 1 && w.slope > 0) {
+  // (Weights that are not numbers, which only code can set, bound
+  // nothing.)
+  if (least > 0 && least < 1 && w.slope > 0 && !std::isnan(w.company_fuzzy) &&
+      !std::isnan(w.company_mismatch)) {
     // (Less a margin far above rounding: below these points the score is
     // below `least` to the last bit too.)
     points = w.midpoint + std::log(least / (1 - least)) / w.slope - 1e-9;

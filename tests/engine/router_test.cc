@@ -1605,7 +1605,6 @@ TEST_P(RouterPropertyTest, Invariants) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RouterPropertyTest, ::testing::Range(1, 7));
 
-}  // namespace
 // A rule set's thresholds decide which scores a check makes exact: names
 // compared word by word only where the rest could lift them to a kept
 // score. Lowered, a near name the former threshold spared is scored and
@@ -1632,4 +1631,5 @@ TEST_F(RouterTest, ARuleSetsThresholdsDecideWhichScoresAreMadeExact) {
   EXPECT_EQ(engine_->Check(deal).status, CheckStatus::kClear);
 }
 
+}  // namespace
 }  // namespace leadroute

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
@@ -213,9 +214,23 @@ TEST(ScoreMatchTest, AFloorNeverChangesWhatTheScoreDecides) {
   auto maybe = [&](const std::vector<std::string>& from) {
     return rng() % 3 == 0 ? std::string() : pick(from);
   };
-  const MatchWeights w;
   int below = 0, at_or_above = 0, spared = 0;
   for (int n = 0; n < 40000; ++n) {
+    // Half of them under other weights: the names' weights negative or
+    // positive, another midpoint and slope.
+    MatchWeights w;
+    if (n % 2 == 1) {
+      auto between = [&](double lo, double hi) {
+        return lo + (hi - lo) * static_cast<double>(rng() % 10001) / 10000.0;
+      };
+      w.company_fuzzy = between(-2, 6);
+      w.company_mismatch = between(-4, 2);
+      w.company = between(0, 6);
+      w.domain = between(0, 6);
+      w.country = between(-1, 2);
+      w.midpoint = between(1, 5);
+      w.slope = between(0.1, 3);
+    }
     Features d, f;
     d.company = name();
     f.company = rng() % 8 == 0 ? d.company : name();
@@ -231,6 +246,7 @@ TEST(ScoreMatchTest, AFloorNeverChangesWhatTheScoreDecides) {
       x->phone = maybe({"+4930123456", "+4940123456"});
       x->given = maybe({"jane", "john"});
       x->surname = maybe({"doe", "roe"});
+      x->domain = maybe({"acme.de", "nordwind.de"});
     }
     Opportunity o;
     o.id = "s";
@@ -244,7 +260,7 @@ TEST(ScoreMatchTest, AFloorNeverChangesWhatTheScoreDecides) {
     const Scored falling_exact = ScoreMatch(d, s, falling);
     ASSERT_EQ(ScoreMatch(d, s, falling, ScoreFloor(0.5, falling)).score,
               falling_exact.score);
-    for (double floor : {0.5, 0.75, 0.3, 0.9}) {
+    for (double floor : {0.5, 0.75, 0.3, 0.9, 0.0, 1.0}) {
       const Scored floored = ScoreMatch(d, s, w, ScoreFloor(floor, w));
       if (exact.score >= floor) {
         ASSERT_EQ(floored.score, exact.score)
@@ -262,6 +278,11 @@ TEST(ScoreMatchTest, AFloorNeverChangesWhatTheScoreDecides) {
       }
     }
   }
+  // Weights that are not numbers (only code sets them) bound nothing.
+  MatchWeights nan_weights;
+  nan_weights.company_mismatch = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(ScoreFloor(0.5, nan_weights).points,
+            -std::numeric_limits<double>::infinity());
   // Both sides of the floor were met often, and names left uncompared.
   EXPECT_GT(below, 20000);
   EXPECT_GT(at_or_above, 20000);
@@ -272,26 +293,36 @@ TEST(ScoreMatchTest, AFloorNeverChangesWhatTheScoreDecides) {
 // bytes, to the first place it begins; places that share only its first
 // and last byte do not count, and the data's very end does.
 TEST(RecordTest, ReferencesAFeatureWhereItFirstBeginsAmongTheFirst256Bytes) {
-  for (std::size_t at : {1, 2, 15, 16, 17, 31, 200, 254, 255, 256, 257, 300}) {
-    for (const bool twice : {false, true}) {
-      Opportunity o;
-      o.id = "o";  // the data's first byte; the street follows it
-      std::string filler;
-      while (filler.size() < at - 1) filler += "abxdaxcd";  // first and last byte alike
-      filler.resize(at - 1);
-      o.party.street = filler + "abcd" + (twice ? "abcd" : "");
-      Features f;
-      std::string without, with;
-      ASSERT_TRUE(Pack(o, f, &without));
-      f.city = "abcd";
-      ASSERT_TRUE(Pack(o, f, &with));
-      EXPECT_EQ(RecordView(with.data()).features().city, "abcd") << at;
-      const std::string ref = std::string("\xfe") + static_cast<char>(at) + "\x04";
-      if (at < 256) {
-        EXPECT_EQ(with.size(), without.size() + 3) << at;
-        EXPECT_NE(with.find(ref), std::string::npos) << at << " " << twice;
-      } else {
-        EXPECT_EQ(with.size(), without.size() + 1 + 4) << at;
+  // A short feature and a long one, with near misses that share their
+  // first and last byte (and, the long one, all but one in its middle).
+  const std::pair<std::string, std::string> features[] = {
+      {"abcd", "abxdaxcd"}, {"abcdefghijklmnopqrstu", "abcdefghijXlmnopqrstu"}};
+  for (const auto& [needle, near] : features) {
+    for (std::size_t at :
+         {1, 2, 15, 16, 17, 31, 200, 254, 255, 256, 257, 300}) {
+      for (const bool twice : {false, true}) {
+        Opportunity o;
+        o.id = "o";  // the data's first byte; the street follows it
+        std::string filler;
+        while (filler.size() < at - 1) filler += near;
+        filler.resize(at - 1);
+        o.party.street = filler + needle + (twice ? needle : "");
+        Features f;
+        std::string without, with;
+        ASSERT_TRUE(Pack(o, f, &without));
+        f.city = needle;
+        ASSERT_TRUE(Pack(o, f, &with));
+        EXPECT_EQ(RecordView(with.data()).features().city, needle) << at;
+        const std::string ref = std::string("\xfe") + static_cast<char>(at) +
+                                static_cast<char>(needle.size());
+        if (at < 256) {
+          EXPECT_EQ(with.size(), without.size() + 3) << needle << " " << at;
+          EXPECT_NE(with.find(ref), std::string::npos)
+              << needle << " " << at << " " << twice;
+        } else {
+          EXPECT_EQ(with.size(), without.size() + 1 + needle.size())
+              << needle << " " << at;
+        }
       }
     }
   }
