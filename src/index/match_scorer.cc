@@ -101,6 +101,11 @@ bool OneTypo(std::string_view a, std::string_view b) {
 
 double Capped(double points, double cap) { return points > cap ? cap : points; }
 
+// The score of `points`: a logistic around the midpoint.
+double Logistic(double points, const MatchWeights& w) {
+  return 1.0 / (1.0 + std::exp(-(points - w.midpoint) * w.slope));
+}
+
 // Two dates of birth ("YYYY-MM-DD", not equal) that one typing error
 // makes one of the other: day and month swapped; or a digit of the month,
 // the day or the year's last one replaced; or two neighbours transposed
@@ -376,16 +381,26 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
       Both(d.country, s.country) && !(same_country && compared);
   const double country_points = same_country ? w.country : w.country_mismatch;
 
+  // The points so far with the company's (where `counts`) and the rest's,
+  // added in this order whether they bound the score or are it: rounding
+  // then keeps a bound at least the sum it bounds.
+  auto with_rest = [&](double company_part, bool counts) {
+    double sum = points;
+    if (counts) sum += company_part;
+    sum += person.points;
+    sum += address_points;
+    if (country_apart) sum += country_points;
+    return sum;
+  };
   if (names_pending) {
     // At most the names' points at their closest (a similarity of 1) or
     // apart; the caps below only lower the sum.
-    double most = points + std::max({w.company_fuzzy * (1.0 - 0.85) / 0.15,
-                                     w.company_mismatch, 0.0});
-    most += person.points;
-    most += address_points;
-    if (country_apart) most += country_points;
+    const double most =
+        with_rest(std::max({w.company_fuzzy * (1.0 - 0.85) / 0.15,
+                            w.company_mismatch, 0.0}),
+                  true);
     if (most < floor.points) {
-      out.score = 1.0 / (1.0 + std::exp(-(most - w.midpoint) * w.slope));
+      out.score = Logistic(most, w);
       if (out.score < floor.score) return out;
     }
     // Below kNamesApart only that it is counts (a bound shows it for
@@ -400,10 +415,7 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
       company_counts = true;
     }
   }
-  if (company_counts) points += company_points;
-  points += person.points;
-  points += address_points;
-  if (country_apart) points += country_points;
+  points = with_rest(company_points, company_counts);
 
   // Near names (a typing error apart) of firms that share nothing else
   // strong, nor a street and number: two firms in one postal code or town
@@ -432,7 +444,7 @@ Scored ScoreMatch(const Features& d, const RecordView::FeatureView& s,
     points = w.other_person_cap;
   }
 
-  out.score = 1.0 / (1.0 + std::exp(-(points - w.midpoint) * w.slope));
+  out.score = Logistic(points, w);
   if (identifier) out.evidence.push_back(Evidence::kIdentifier);
   if (email) out.evidence.push_back(Evidence::kEmail);
   if (domain) out.evidence.push_back(Evidence::kDomain);

@@ -63,13 +63,18 @@ constexpr std::array<Field, kFieldCount> kFeatureOf = [] {
   return feature;
 }();
 
-// `text` with each ASCII letter that begins it or follows a space in upper
-// case, into *out.
+// Byte `c` of a capitalized text: an ASCII letter in upper case where it
+// begins the text or follows a space (`start`).
+char Capital(char c, bool start) {
+  return start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+// `text` capitalized (Capital()), into *out.
 void Capitalize(std::string_view text, std::string* out) {
   out->assign(text);
   bool start = true;
   for (char& c : *out) {
-    if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    c = Capital(c, start);
     start = c == ' ';
   }
 }
@@ -112,14 +117,13 @@ Stored ReadStored(const unsigned char** len, bool refs) {
 // The raw fields that may be spelled from their feature (kFeatureOf).
 constexpr Field kSpelledFields[] = {kCompany, kFirstName, kLastName};
 
-// Whether `raw` begins with `feature` capitalized as Capitalize() writes
-// it (compared in place: Pack() asks it of most records).
+// Whether `raw` begins with `feature` capitalized (Capitalize(), compared
+// in place: Pack() asks it of most records).
 bool BeginsCapitalized(std::string_view raw, std::string_view feature) {
   if (raw.size() < feature.size()) return false;
   bool start = true;
   for (std::size_t j = 0; j < feature.size(); ++j) {
-    char c = feature[j];
-    if (start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    const char c = Capital(feature[j], start);
     if (raw[j] != c) return false;
     start = c == ' ';
   }
