@@ -189,29 +189,46 @@ void TokenizeName(std::string_view folded, NameTokens* tokens) {
     word = nullptr;
   };
   const char* const in = folded.data();
-  for (std::size_t i = 0; i < folded.size(); ++i) {
-    const char c = in[i];
-    const char k = kNameByte[static_cast<unsigned char>(c)];
-    if (k > kBreak) {  // a letter or digit, lower-cased
-      if (word == nullptr) {
-        // The space before it: room for it was left by the separator
-        // that ended the word before.
-        if (tokens->size > 0) *w++ = ' ';
-        word = w;
-        first_raw = c;
-        word_after_dot = i > 0 && in[i - 1] == '.';
-      }
+  const std::size_t n = folded.size();
+  std::size_t i = 0;
+  while (i < n) {
+    char c = in[i];
+    char k = kNameByte[static_cast<unsigned char>(c)];
+    if (k > kBreak) {  // a letter or digit, lower-cased: a word begins
+      // The space before it: room for it was left by the separator that
+      // ended the word before.
+      if (tokens->size > 0) *w++ = ' ';
+      word = w;
+      first_raw = c;
+      word_after_dot = i > 0 && in[i - 1] == '.';
       *w++ = k;
-    } else if (k != kApostrophe) {  // "McDonald's": apostrophes do not split a word
-      if (word != nullptr) end_word(c == '.');
-      if (k == kBreak) [[unlikely]] NoteBreak(folded, i, tokens);
-      if (k == kAmpersand) {  // the connective "&": dropped
-        // Between single letters it joins them ("P&G", "H & M": initials,
-        // as "S&P" is "sp"); after a word the run has ended already.
-        ++raw;
+      // The rest of the word in a loop of its own; apostrophes do not
+      // split it ("McDonald's").
+      for (++i; i < n; ++i) {
+        k = kNameByte[static_cast<unsigned char>(in[i])];
+        if (k > kBreak) {
+          *w++ = k;
+        } else if (k != kApostrophe) {
+          break;
+        }
       }
-      if (raw > NameTokens::kMaxWords) break;
+      if (i == n) break;
+      c = in[i];  // the separator that ends it, read below
+    } else if (k == kApostrophe) {
+      ++i;
+      continue;
     }
+    if (word != nullptr) end_word(c == '.');
+    if (k == kBreak) [[unlikely]] {
+      NoteBreak(folded, i, tokens);
+    }
+    if (k == kAmpersand) {  // the connective "&": dropped
+      // Between single letters it joins them ("P&G", "H & M": initials,
+      // as "S&P" is "sp"); after a word the run has ended already.
+      ++raw;
+    }
+    if (raw > NameTokens::kMaxWords) break;
+    ++i;
   }
   if (word != nullptr) end_word(false);  // (a break leaves no word open)
   text.resize(static_cast<std::size_t>(w - base));
@@ -268,8 +285,10 @@ CompanyName::CompanyName(std::string_view legal_forms, std::string_view stopword
     const std::string_view position = cols.size() > 1 ? cols[1] : "suffix";
     if (position == "suffix" || position == "both") {
       suffix_forms_.insert(joined);
-      std::size_t& k = suffix_last_words_[tokens.back()];
-      k = std::max(k, tokens.size());
+      SuffixEnd& end = suffix_last_words_[tokens.back()];
+      end.most = std::max(end.most, tokens.size());
+      end.alone |= tokens.size() == 1;
+      suffix_last_filter_.Add(tokens.back());
     }
     if (position == "prefix" || position == "both") {
       PrefixForm& form = prefix_forms_[joined];
@@ -288,11 +307,15 @@ CompanyName::CompanyName(std::string_view legal_forms, std::string_view stopword
       }
       std::size_t& k = prefix_first_words_[tokens.front()];
       k = std::max(k, tokens.size());
+      prefix_first_filter_.Add(tokens.front());
     }
     max_form_tokens_ = std::max(max_form_tokens_, tokens.size());
   });
   ForEachDataLine(stopwords, [&](const std::vector<std::string_view>& cols) {
-    if (FoldToAscii(cols[0], &folded)) stopwords_.insert(folded);
+    if (FoldToAscii(cols[0], &folded)) {
+      stopwords_.insert(folded);
+      stopword_filter_.Add(folded);
+    }
   });
   std::size_t listed = 0;
   ForEachDataLine(abbreviations, [&](const std::vector<std::string_view>& cols) {
@@ -325,12 +348,15 @@ std::string_view CompanyName::Expanded(std::string_view token) const {
 std::size_t CompanyName::MatchSuffix(const NameTokens& tokens, std::size_t begin,
                                      std::size_t end) const {
   // Only forms ending in the last word can match.
-  auto last = suffix_last_words_.find(tokens.Token(end - 1));
+  const std::string_view last_word = tokens.Token(end - 1);
+  if (!suffix_last_filter_.MayHold(last_word)) return 0;
+  auto last = suffix_last_words_.find(last_word);
   if (last == suffix_last_words_.end()) return 0;
-  for (std::size_t k = std::min(last->second, end - begin - 1); k >= 1; --k) {
+  for (std::size_t k = std::min(last->second.most, end - begin - 1); k >= 2;
+       --k) {
     if (suffix_forms_.contains(tokens.Span(end - k, end))) return k;
   }
-  return 0;
+  return last->second.alone && end - begin > 1 ? 1 : 0;  // never all of them
 }
 
 bool CompanyName::PrefixFormApplies(const PrefixForm& form, std::string_view country,
@@ -349,7 +375,9 @@ bool CompanyName::PrefixFormApplies(const PrefixForm& form, std::string_view cou
 std::size_t CompanyName::MatchPrefix(const NameTokens& tokens, std::size_t begin,
                                      std::size_t end, std::string_view country,
                                      std::string_view name, bool ascii) const {
-  auto first = prefix_first_words_.find(tokens.Token(begin));
+  const std::string_view first_word = tokens.Token(begin);
+  if (!prefix_first_filter_.MayHold(first_word)) return 0;
+  auto first = prefix_first_words_.find(first_word);
   if (first == prefix_first_words_.end()) return 0;
   for (std::size_t k = std::min(first->second, end - begin - 1); k >= 1; --k) {
     auto form = prefix_forms_.find(tokens.Span(begin, begin + k));
@@ -393,8 +421,15 @@ bool CompanyName::Strip(std::string_view name, std::string_view country,
   // A name that is nothing but a legal form ("AG", "Kabushiki Kaisha") is
   // kept whole rather than cut down to an arbitrary part of the form.
   if (e <= max_form_tokens_) {
+    // (A form ends in a word of suffix_last_words_, or begins with one of
+    // prefix_first_words_.)
     const std::string_view whole = tokens->Span(b, e);
-    if (suffix_forms_.contains(whole) || prefix_forms_.contains(whole)) return true;
+    if ((suffix_last_filter_.MayHold(tokens->Token(e - 1)) &&
+         suffix_forms_.contains(whole)) ||
+        (prefix_first_filter_.MayHold(tokens->Token(b)) &&
+         prefix_forms_.contains(whole))) {
+      return true;
+    }
   }
   for (int round = 0; round < kMaxStripRounds && e - b > 1; ++round) {
     const std::size_t k = MatchSuffix(*tokens, b, e);

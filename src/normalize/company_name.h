@@ -98,7 +98,7 @@ class CompanyName {
                          std::vector<std::string>* significant) const;
 
   bool IsStopword(std::string_view token) const {
-    return stopwords_.contains(token);
+    return stopword_filter_.MayHold(token) && stopwords_.contains(token);
   }
 
  private:
@@ -149,15 +149,55 @@ class CompanyName {
             at(word.size() - 1)) & 1023;
   }
 
+  // Words a list holds, as bits of one hash each (8,192 bits, ~5% of them
+  // set by the longest list): most words a name is made of are found in
+  // no list with a multiply and a load, not a hash table's lookup.
+  class WordFilter {
+   public:
+    void Add(std::string_view word) {
+      const std::size_t bit = Bit(word);
+      bits_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
+    bool MayHold(std::string_view word) const {
+      const std::size_t bit = Bit(word);
+      return (bits_[bit / 64] >> (bit % 64)) & 1;
+    }
+
+   private:
+    static constexpr int kLogBits = 13;
+    // From the length and the first two and last bytes (a word of fewer
+    // bytes repeats them), mixed by a multiply.
+    static std::size_t Bit(std::string_view word) {
+      const std::size_t n = word.size();
+      const auto at = [&](std::size_t i) {
+        return n == 0 ? std::uint32_t{0}
+                      : static_cast<std::uint32_t>(
+                            static_cast<unsigned char>(word[i]));
+      };
+      const std::uint32_t x = static_cast<std::uint32_t>(n & 0xFF) |
+                              at(0) << 8 | at(n > 1 ? 1 : 0) << 16 |
+                              at(n > 0 ? n - 1 : 0) << 24;
+      return (x * 0x9E3779B1u) >> (32 - kLogBits);
+    }
+    std::array<std::uint64_t, (std::size_t{1} << kLogBits) / 64> bits_{};
+  };
+
   // Legal forms as their tokens joined by spaces: "gmbh co kg".
   StringSet suffix_forms_;
   StringMap<PrefixForm> prefix_forms_;
   // The last (first) word of suffix (prefix) forms, and the most tokens of
-  // a form ending (starting) with it.
-  StringMap<std::size_t> suffix_last_words_;
+  // a form ending (starting) with it; for a last word, also whether it is
+  // a form alone (then not looked up again in suffix_forms_).
+  struct SuffixEnd {
+    std::size_t most = 0;
+    bool alone = false;
+  };
+  StringMap<SuffixEnd> suffix_last_words_;
   StringMap<std::size_t> prefix_first_words_;
+  WordFilter suffix_last_filter_, prefix_first_filter_;  // their words
   std::size_t max_form_tokens_ = 0;
   StringSet stopwords_;
+  WordFilter stopword_filter_;
   // Abbreviations of at most sixteen bytes, each packed into two integers
   // (PackWord) in an open-addressed table of kAbbreviationSlots (0 =
   // empty): a token is looked up with a multiply and a compare or two.

@@ -138,6 +138,47 @@ TEST(CompanyNameTest, EveryListedAbbreviationIsSpelledOut) {
   EXPECT_GT(listed, 60u);
 }
 
+// Every legal form of legal_forms.tsv is stripped where it is written:
+// a suffix after a name, a prefix before one in its first jurisdiction.
+// And every word of company_stopwords.txt is generic. (Words are looked up
+// behind filters of their bits: a filter that missed a listed word would
+// keep its form or its word.)
+TEST(CompanyNameTest, EveryListedLegalFormIsStrippedAndEveryStopwordIsGeneric) {
+  std::size_t suffixes = 0, prefixes = 0;
+  normalize::ForEachDataLine(
+      data::kLegalForms, [&](const std::vector<std::string_view>& cols) {
+        const std::string form(cols[0]);
+        const std::string_view position = cols.size() > 1 ? cols[1] : "suffix";
+        std::string country(
+            cols.size() > 2 ? cols[2].substr(0, cols[2].find(',')) : "");
+        if (country == "*") country.clear();
+        if (position == "suffix" || position == "both") {
+          ++suffixes;
+          EXPECT_EQ(TestNormalizer().Company("Zyxwv Qvxz " + form, country),
+                    "zyxwv qvxz")
+              << form;
+        }
+        if (position == "prefix" || position == "both") {
+          ++prefixes;
+          EXPECT_EQ(TestNormalizer().Company(form + " Zyxwv Qvxz", country),
+                    "zyxwv qvxz")
+              << form;
+        }
+      });
+  EXPECT_GT(suffixes, 500u);
+  EXPECT_GT(prefixes, 20u);
+  std::size_t stopwords = 0;
+  normalize::ForEachDataLine(
+      data::kCompanyStopwords, [&](const std::vector<std::string_view>& cols) {
+        ++stopwords;
+        const std::string word(cols[0]);
+        EXPECT_EQ(TestNormalizer().CompanyTokens("Zyxwv " + word),
+                  (std::vector<std::string>{"zyxwv"}))
+            << word;
+      });
+  EXPECT_GT(stopwords, 300u);
+}
+
 TEST(CompanyNameTest, TokensDropGenericWords) {
   EXPECT_EQ(TestNormalizer().CompanyTokens("ACME Deutschland Holding GmbH"),
             (std::vector<std::string>{"acme"}));
