@@ -466,7 +466,10 @@ bool DomainName::HasListedSuffix(const std::string& host,
 std::optional<std::string> DomainName::Registrable(std::string_view host) const {
   thread_local RecentHosts<std::optional<std::string>> registrable;
   if (const auto* known = registrable.Find(instance_, host)) return *known;
-  const std::string h(host);
+  // NUL-terminated for libpsl and strchr, in a buffer each thread reuses
+  // (a host longer than std::string keeps inline was allocated each time).
+  thread_local std::string h;
+  h.assign(host);
   std::optional<std::string> out;
   // psl_registrable_domain()'s loop: from the left, the longest name that
   // is no public suffix while each shorter one down to the first public
