@@ -414,9 +414,13 @@ std::optional<std::string> DomainName::Host(std::string_view input) const {
   // .example, .invalid and .localhost" top level domains are no listed
   // suffix already): a CRM's placeholder ("noemail@example.com"), no
   // company's (a review found two companies in conflict through one).
+  // (Most hosts are told apart by the byte where "example" would begin,
+  // before any comparison.)
   constexpr std::string_view kReserved = "example.com";  // or .net, .org
-  if (host.size() >= kReserved.size()) {
-    const std::string_view tail = std::string_view(host).substr(host.size() - kReserved.size());
+  if (host.size() >= kReserved.size() &&
+      host[host.size() - kReserved.size()] == 'e') {
+    const std::string_view tail(host.data() + host.size() - kReserved.size(),
+                                kReserved.size());
     const std::string_view tld = tail.substr(8);
     if (tail.starts_with("example.") && (tld == "com" || tld == "net" || tld == "org") &&
         (host.size() == kReserved.size() || host[host.size() - kReserved.size() - 1] == '.')) {
