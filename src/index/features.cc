@@ -17,48 +17,11 @@ namespace {
 constexpr std::size_t kMaxTokenKeys = 3;
 constexpr std::size_t kMinSkeleton = 3;
 
-// The posting keys' hash: part of the snapshot format (a change needs a new
-// one, whose restore rebuilds the postings). wyhash's reading of a text
-// (final version 4): up to 16 bytes in at most four overlapping loads, no
-// loop a byte; longer texts 16 bytes a step; each step one 64x64->128-bit
-// multiply-mix.
+// The posting keys' hash: part of the snapshot format (a change needs a
+// new one, whose restore rebuilds the postings), read by
+// normalize::HashText().
 constexpr std::uint64_t kP0 = 0xA0761D6478BD642FULL, kP1 = 0xE7037ED1A0B428DBULL;
-
-std::uint64_t Load8(const char* p) {
-  std::uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
-std::uint64_t Load4(const char* p) {
-  std::uint32_t w;
-  std::memcpy(&w, p, 4);
-  return w;
-}
-
-std::uint64_t HashText(std::string_view s, std::uint64_t seed) {
-  const char* p = s.data();
-  const std::size_t n = s.size();
-  std::uint64_t a = 0, b = 0;
-  if (n <= 16) {
-    if (n >= 4) {
-      const std::size_t mid = (n >> 3) << 2;
-      a = (Load4(p) << 32) | Load4(p + mid);
-      b = (Load4(p + n - 4) << 32) | Load4(p + n - 4 - mid);
-    } else if (n > 0) {
-      a = (static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
-          (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n >> 1])) << 8) |
-          static_cast<unsigned char>(p[n - 1]);
-    }
-  } else {
-    std::size_t left = n;
-    for (; left > 16; p += 16, left -= 16) {
-      seed = normalize::MixHash(Load8(p) ^ kP1, Load8(p + 8) ^ seed);
-    }
-    a = Load8(p + left - 16);
-    b = Load8(p + left - 8);
-  }
-  return normalize::MixHash(kP1 ^ n, normalize::MixHash(a ^ kP1, b ^ seed));
-}
+using normalize::HashText;
 
 // The kind, the text and (when there is one) a second text: the first
 // seeded with the kind, so no text of one kind spells a key of another;

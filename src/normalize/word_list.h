@@ -28,11 +28,13 @@ inline std::uint64_t MixHash(std::uint64_t a, std::uint64_t b) {
   const U128 r = static_cast<U128>(a) * b;
   return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
 }
-// Texts of up to 16 bytes (most words and hosts) are read in at most four
-// overlapping loads, as wyhash reads them, with no loop a byte (a word of
-// four bytes took four steps of one); longer ones 16 bytes a step.
-inline std::uint64_t HashString(std::string_view s) {
-  constexpr std::uint64_t kA = 0x9E3779B97F4A7C15ULL, kB = 0xD6E8FEB86659FD93ULL;
+// wyhash's reading of a text (final version 4), seeded: up to 16 bytes in
+// at most four overlapping loads, no loop a byte; longer texts 16 bytes a
+// step; each step one multiply-mix. The index's posting keys are hashed
+// by it too (index/features.cc), and saved in snapshots: a change to it
+// needs a new snapshot format.
+inline std::uint64_t HashText(std::string_view s, std::uint64_t seed) {
+  constexpr std::uint64_t kP1 = 0xE7037ED1A0B428DBULL;
   const auto load = [](const char* p, std::size_t bytes) {
     std::uint64_t w = 0;
     std::memcpy(&w, p, bytes);
@@ -52,15 +54,20 @@ inline std::uint64_t HashString(std::string_view s) {
               << 8 |
           static_cast<unsigned char>(p[n - 1]);
     }
-    return MixHash(kA ^ n, MixHash(a ^ kA, b ^ kB));
+  } else {
+    std::size_t left = n;
+    for (; left > 16; p += 16, left -= 16)
+      seed = MixHash(load(p, 8) ^ kP1, load(p + 8, 8) ^ seed);
+    a = load(p + left - 16, 8);
+    b = load(p + left - 8, 8);
   }
-  std::uint64_t h = kA ^ n;
-  std::size_t left = n;
-  for (; left > 16; p += 16, left -= 16)
-    h = MixHash(load(p, 8) ^ kA, load(p + 8, 8) ^ h);
-  a = load(p + left - 16, 8);
-  b = load(p + left - 8, 8);
-  return MixHash(kA ^ n, MixHash(a ^ kA, b ^ h ^ kB));
+  return MixHash(kP1 ^ n, MixHash(a ^ kP1, b ^ seed));
+}
+
+// The hash of StringSet and StringMap: HashText() under a fixed seed (a
+// byte-at-a-time reading took four steps for a word of four bytes).
+inline std::uint64_t HashString(std::string_view s) {
+  return HashText(s, 0xA0761D6478BD642FULL);
 }
 
 struct StringHash {
