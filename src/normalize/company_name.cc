@@ -329,8 +329,7 @@ CompanyName::CompanyName(std::string_view legal_forms, std::string_view stopword
     }
     abbreviations_[i] = Abbreviation{{packed[0], packed[1]}, std::string(cols[1])};
     max_abbreviation_ = std::max(max_abbreviation_, cols[0].size());
-    const std::size_t bit = FilterBit(cols[0]);
-    abbreviation_filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    abbreviation_filter_.Add(cols[0]);
   });
 }
 

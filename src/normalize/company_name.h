@@ -136,22 +136,13 @@ class CompanyName {
   // cost of a few instructions.
   bool MayBeAbbreviation(std::string_view token) const {
     if (token.empty() || token.size() > max_abbreviation_) return false;
-    const std::size_t bit = FilterBit(token);
-    return (abbreviation_filter_[bit / 64] >> (bit % 64)) & 1;
-  }
-  // One of 1,024 bits for a word of at least one byte, from its length and
-  // its first two and last bytes.
-  static std::size_t FilterBit(std::string_view word) {
-    const auto at = [&](std::size_t i) {
-      return static_cast<std::size_t>(static_cast<unsigned char>(word[i]));
-    };
-    return (word.size() * 131 + at(0) * 37 + at(word.size() > 1 ? 1 : 0) * 7 +
-            at(word.size() - 1)) & 1023;
+    return abbreviation_filter_.MayHold(token);
   }
 
   // Words a list holds, as bits of one hash each (8,192 bits, ~5% of them
-  // set by the longest list): most words a name is made of are found in
-  // no list with a multiply and a load, not a hash table's lookup.
+  // set by the longest list, the legal forms' last words): most words a name is
+  // made of are found in no list with a multiply and a load, not a hash table's
+  // lookup.
   class WordFilter {
    public:
     void Add(std::string_view word) {
@@ -208,9 +199,8 @@ class CompanyName {
   static constexpr std::size_t kAbbreviationSlots = 256;
   std::vector<Abbreviation> abbreviations_ = std::vector<Abbreviation>(kAbbreviationSlots);
   std::size_t max_abbreviation_ = 0;  // bytes of the longest
-  // A bit per FilterBit() of every abbreviation: most tokens are passed
-  // over without being packed.
-  std::array<std::uint64_t, 16> abbreviation_filter_{};
+  // Every abbreviation: most tokens are passed over without being packed.
+  WordFilter abbreviation_filter_;
 };
 
 }  // namespace leadroute::normalize
