@@ -172,7 +172,9 @@ TEST(CompanyNameTest, EveryListedLegalFormIsStrippedAndEveryStopwordIsGeneric) {
       data::kCompanyStopwords, [&](const std::vector<std::string_view>& cols) {
         ++stopwords;
         const std::string word(cols[0]);
-        // Between two words, where no legal form is stripped.
+        // Between two words, where no legal form is stripped. (The
+        // connectives "and", "und", "et" and "&" the tokenizer drops
+        // before.)
         EXPECT_EQ(TestNormalizer().CompanyTokens("Zyxwv " + word + " Qvxz"),
                   (std::vector<std::string>{"zyxwv", "qvxz"}))
             << word;
