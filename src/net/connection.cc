@@ -68,10 +68,12 @@ Connection::Connection(Socket socket, const ConnectionContext& context)
       ms.count(), 1, std::numeric_limits<unsigned int>::max()));
   ::setsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout,
                sizeof(user_timeout));
-  // SendEarly()'s send returns rather than blocks when the socket is full
-  // (the asynchronous reads and writes do not depend on this mode).
+  // SendEarly()'s and Write()'s sends return rather than block when the
+  // socket is full (the asynchronous reads and writes do not depend on
+  // this mode).
   socket_.non_blocking(true, ec);
-  if (!ec) dispatcher_.SetFlush([this](std::string* out) { SendEarly(out); });
+  nonblocking_ = !ec;
+  if (nonblocking_) dispatcher_.SetFlush([this](std::string* out) { SendEarly(out); });
 }
 
 Connection::~Connection() {
@@ -320,8 +322,26 @@ void Connection::Write() {
   if (closed_) return;
   writing_ = true;
   written_ = 0;
-  acked_at_deadline_ = Acked();
   write_deadline_ = std::chrono::steady_clock::now() + context_.write_timeout;
+  // Most answers fit in the socket's send buffer at once: sent here, they
+  // complete without an asynchronous write (its operation, its completion
+  // queued and run) and without the SIOCOUTQ call that the watchdog's
+  // measure of a waiting write starts from: one system call a request
+  // fewer. A subscriber's stream goes the asynchronous way (its next
+  // changes may be ready as each write ends: no recursion).
+  if (nonblocking_ && !changes_) {
+    boost::system::error_code ec;
+    const std::size_t n = socket_.send(asio::buffer(out_), 0, ec);
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+      writing_ = false;
+      if (ec == asio::error::timed_out) return GaveUp();
+      return Close();  // a reader gone
+    }
+    written_ = n;
+    sent_ += n;
+    if (written_ == out_.size()) return Wrote(/*at_once=*/true);
+  }
+  acked_at_deadline_ = Acked();
   WriteSome();
 }
 
@@ -337,28 +357,37 @@ void Connection::WriteSome() {
         self->written_ += n;
         self->sent_ += n;
         if (self->written_ < self->out_.size()) return self->WriteSome();
-        self->writing_ = false;
-        self->out_.clear();
-        // A long answer's room goes back (an idle connection holds none).
-        if (self->out_.capacity() > protocol::LineBuffer::kKeptCapacity) {
-          std::string().swap(self->out_);
-        }
-        if (self->closed_) return;  // (a timeout closed it as this completed)
-        // A subscriber's client that shut its side, and closed: its reset
-        // to what was just sent is mostly here already (else the next tick).
-        if (self->peer_shut_ && self->PeerGone()) return self->Close();
-        self->write_done_at_ = std::chrono::steady_clock::now();
-        // Lines read already wait past the output limit: answered first.
-        if (!self->changes_ && self->dispatcher_.stopped_at_output()) return self->Answer();
-        // A stream ended by a stopping server closes at once: its client
-        // sends nothing to lose, and waiting for its close held the stop
-        // (a review found 10 s, the drain's deadline, for a connector that
-        // backed off before closing).
-        if (self->close_after_write_ && self->changes_ && self->draining_) return self->Close();
-        if (self->close_after_write_) return self->LingerClose(/*only_if_waiting=*/false);
-        if (self->changes_) return self->Stream();
-        self->Read();
+        self->Wrote(/*at_once=*/false);
       });
+}
+
+void Connection::Wrote(bool at_once) {
+  writing_ = false;
+  out_.clear();
+  // A long answer's room goes back (an idle connection holds none).
+  if (out_.capacity() > protocol::LineBuffer::kKeptCapacity) {
+    std::string().swap(out_);
+  }
+  if (closed_) return;  // (a timeout closed it as this completed)
+  // A subscriber's client that shut its side, and closed: its reset
+  // to what was just sent is mostly here already (else the next tick).
+  if (peer_shut_ && PeerGone()) return Close();
+  write_done_at_ = std::chrono::steady_clock::now();
+  // Lines read already wait past the output limit: answered first (from
+  // a write that completed at once, after a post: Answer() called Write(),
+  // and a long run of such rounds would nest without end).
+  if (!changes_ && dispatcher_.stopped_at_output()) {
+    if (!at_once) return Answer();
+    return asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Answer(); });
+  }
+  // A stream ended by a stopping server closes at once: its client
+  // sends nothing to lose, and waiting for its close held the stop
+  // (a review found 10 s, the drain's deadline, for a connector that
+  // backed off before closing).
+  if (close_after_write_ && changes_ && draining_) return Close();
+  if (close_after_write_) return LingerClose(/*only_if_waiting=*/false);
+  if (changes_) return Stream();
+  Read();
 }
 
 void Connection::WatchHangup() {

@@ -83,8 +83,11 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   // none of them.
   void AnswerOnBulkPool(std::string_view line);
   void Write();
-  // Write()'s parts: sends out_ from written_ on.
+  // Write()'s parts: sends out_ from written_ on, waiting for room.
   void WriteSome();
+  // All of out_ sent (`at_once`: by Write() itself, not a waiting write):
+  // reads again, or whatever else comes next.
+  void Wrote(bool at_once);
   // Bytes the client has acknowledged, of all sent_ (SIOCOUTQ).
   std::uint64_t Acked();
   // While a write waits: moves its deadline on once the client has
@@ -151,6 +154,7 @@ class Connection : public Drainable, public std::enable_shared_from_this<Connect
   std::chrono::steady_clock::time_point last_read_at_, line_since_;
   std::uint64_t lines_seen_ = 0;  // in_.lines() at the last Read()
   bool closed_ = false;  // Close() ran
+  bool nonblocking_ = false;  // the socket's sends return rather than block
   bool writing_ = false;
   bool close_after_write_ = false;
   bool reading_ = false;
