@@ -103,6 +103,28 @@ bool ReadId(od::value& v, std::string* id_json) {
   }
 }
 
+// ReadId() of the validated document's value: the same answers.
+bool ReadId(simdjson::dom::element v, std::string* id_json) {
+  id_json->clear();
+  JsonWriter w(id_json);
+  switch (v.type()) {
+    case simdjson::dom::element_type::STRING:
+      w.String(std::string_view(v.get_string().value_unsafe()));
+      return true;
+    case simdjson::dom::element_type::INT64:
+      w.Int(v.get_int64().value_unsafe());
+      return true;
+    case simdjson::dom::element_type::UINT64:
+      w.Uint(v.get_uint64().value_unsafe());
+      return true;
+    case simdjson::dom::element_type::NULL_VALUE:
+      id_json->assign(kNullId);
+      return true;
+    default:  // a fraction or an exponent, true or false, an array, an object
+      return false;
+  }
+}
+
 // A thread that helps a connection's thread answer a pipelined run of
 // reads: both take the run's lines one at a time (HandleReads). It only
 // joins a run it finds waiting: a connection whose task no one took (the
@@ -516,7 +538,7 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
     return;
   }
   if (batch_size == 0) {
-    if (HandleRequest(value, out)) out->push_back('\n');
+    if (HandleRequest(value, root, out)) out->push_back('\n');
     return;
   }
   // A batch: the responses as one array, in request order. Once the answer
@@ -529,13 +551,18 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
   const std::size_t mark = out->size();
   out->push_back('[');
   bool wrote = false;
+  // The same requests in the validated document, in step.
+  const simdjson::dom::array envelopes(root);
+  auto envelope = envelopes.begin();
   for (auto item : batch) {
     od::value request;
-    if (std::move(item).get(request) != simdjson::SUCCESS) {
+    if (std::move(item).get(request) != simdjson::SUCCESS || envelope == envelopes.end()) {
       out->resize(mark);
       FailLine(kParseError, "Parse error", out);
       return;
     }
+    const simdjson::dom::element this_envelope = *envelope;
+    ++envelope;
     const std::size_t before = out->size();
     if (wrote) out->push_back(',');
     if (out->size() - mark > limits_.max_batch_output) {
@@ -558,7 +585,7 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
       }
       Fail(id_json, kTooLarge, "batch answer too large", {}, out);
       wrote = true;
-    } else if (HandleRequest(request, out)) {
+    } else if (HandleRequest(request, this_envelope, out)) {
       wrote = true;
     } else {
       out->resize(before);
@@ -691,9 +718,12 @@ bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
   return true;
 }
 
-bool Dispatcher::HandleRequest(od::value request, std::string* out) {
+bool Dispatcher::HandleRequest(od::value request, simdjson::dom::element envelope,
+                               std::string* out) {
+  simdjson::dom::object members;
   od::object obj;
-  if (request.get_object().get(obj) != simdjson::SUCCESS) {
+  if (envelope.get_object().get(members) != simdjson::SUCCESS ||
+      request.get_object().get(obj) != simdjson::SUCCESS) {
     Fail(kNullId, kInvalidRequest,
                        "Invalid Request: expected an object", {}, out);
     return true;
@@ -710,28 +740,21 @@ bool Dispatcher::HandleRequest(od::value request, std::string* out) {
   // take the other), so the request is refused.
   std::string_view twice;
   bool has_version = false, has_method_key = false;
-  for (auto item : obj) {
-    od::field field;
-    std::string_view key;
-    if (std::move(item).get(field) != simdjson::SUCCESS ||
-        field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      Fail(kNullId, kParseError, "Parse error", {}, out);
-      return true;
-    }
+  for (const simdjson::dom::key_value_pair field : members) {
+    const std::string_view key = field.key;
     if (key == "jsonrpc") {
       if (has_version) twice = key;
       has_version = true;
       std::string_view v;
-      version_ok = field.value().get_string().get(v) == simdjson::SUCCESS &&
-                   v == "2.0";
+      version_ok = field.value.get_string().get(v) == simdjson::SUCCESS && v == "2.0";
     } else if (key == "id") {
       if (has_id) twice = key;
       has_id = true;
-      id_ok = ReadId(field.value(), &id_json);
+      id_ok = ReadId(field.value, &id_json);
     } else if (key == "method") {
       if (has_method_key) twice = key;
       has_method_key = true;
-      has_method = field.value().get_string().get(method) == simdjson::SUCCESS;
+      has_method = field.value.get_string().get(method) == simdjson::SUCCESS;
       if (!has_method) method = {};
       has_method = true;
       if (method.empty()) has_method = false;

@@ -151,7 +151,11 @@ class Dispatcher {
 
  private:
   // Handles one request object; returns false if it wrote nothing.
-  bool HandleRequest(simdjson::ondemand::value request, std::string* out);
+  // `envelope` is the same request in the line's validated document
+  // (validator_'s): its members are read there, a tape walk that skips
+  // params at once; params are then found and decoded on demand.
+  bool HandleRequest(simdjson::ondemand::value request, simdjson::dom::element envelope,
+                     std::string* out);
   // The `hello` method: checks params.token against token_.
   bool Hello(simdjson::ondemand::object& obj, bool has_params, bool has_id,
              const std::string& id_json, std::string* out);

@@ -219,6 +219,38 @@ TEST_F(DispatcherTest, BatchAnswersInOrder) {
   EXPECT_NE(Call("[]").find("-32600"), std::string::npos);
 }
 
+// The envelope (jsonrpc, id, method, params) is read from the validated
+// document, each batch item from its own: members in any order and with
+// escapes in their names, every kind of id, items that are not requests
+// among those that are.
+TEST_F(DispatcherTest, EnvelopesAreReadInAnyOrderAndSpelling) {
+  EXPECT_EQ(Call(R"({"params":{"a":[1,{"b":2}]},"m\u0065thod":"ping","\u0069d":"x","jsonrpc":"\u0032.0"})"),
+            R"({"jsonrpc":"2.0","id":"x","result":{"version":"0.1.0"}})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":-0,"method":"ping"})"),
+            R"({"jsonrpc":"2.0","id":0,"result":{"version":"0.1.0"}})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":18446744073709551615,"method":"ping"})"),
+            R"({"jsonrpc":"2.0","id":18446744073709551615,"result":{"version":"0.1.0"}})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":-9223372036854775808,"method":"ping"})"),
+            R"({"jsonrpc":"2.0","id":-9223372036854775808,"result":{"version":"0.1.0"}})");
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":"\u00e9\n","method":"ping"})"),
+            R"({"jsonrpc":"2.0","id":"é\n","result":{"version":"0.1.0"}})");
+  for (const char* id : {"1.0", "1e2", "true", "[1]", R"({"a":1})"}) {
+    EXPECT_EQ(Call(std::string(R"({"jsonrpc":"2.0","id":)") + id + R"(,"method":"ping"})"),
+              R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: id must be a string, integer or null"}})")
+        << id;
+  }
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":7,"method":""})"),
+            R"({"jsonrpc":"2.0","id":7,"error":{"code":-32600,"message":"Invalid Request: method must be a string"}})");
+  EXPECT_EQ(
+      Call(R"([{"jsonrpc":"2.0","id":1,"method":"ping"},5,{"jsonrpc":"2.0","id":2,"method":"ping","params":"x"},)"
+           R"({"id":3,"method":"ping","jsonrpc":"2.0","params":null},{"jsonrpc":"1.0","id":4,"method":"ping"}])"),
+      R"([{"jsonrpc":"2.0","id":1,"result":{"version":"0.1.0"}},)"
+      R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: expected an object"}},)"
+      R"({"jsonrpc":"2.0","id":2,"error":{"code":-32600,"message":"Invalid Request: params must be an object"}},)"
+      R"({"jsonrpc":"2.0","id":3,"result":{"version":"0.1.0"}},)"
+      R"({"jsonrpc":"2.0","id":4,"error":{"code":-32600,"message":"Invalid Request: jsonrpc must be \"2.0\""}}])");
+}
+
 // A key given twice is refused, never resolved by guessing which counts
 // (a proxy in front may take the other), and changes nothing.
 TEST_F(DispatcherTest, KeysGivenTwiceAreRefused) {
