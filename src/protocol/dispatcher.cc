@@ -68,42 +68,28 @@ bool IsNull(od::value& v) {
   return v.is_null().get(null) == simdjson::SUCCESS && null;
 }
 
-// The id as JSON to echo: a string (re-encoded), an integer, or null.
-// False if the id is of another type.
-bool ReadId(od::value& v, std::string* id_json) {
-  od::json_type type;
-  if (v.type().get(type) != simdjson::SUCCESS) return false;
-  id_json->clear();
-  JsonWriter w(id_json);
-  switch (type) {
-    case od::json_type::string: {
-      std::string_view s;
-      if (v.get_string().get(s) != simdjson::SUCCESS) return false;
-      w.String(s);
-      return true;
+// The first member `name` of a fresh (not yet iterated) `obj`, matched by
+// its unescaped key: find_field_unordered() compares keys as written, and
+// missed "p\u0061rams", which is "params". NO_SUCH_FIELD if none.
+simdjson::error_code FindMember(od::object& obj, std::string_view name, od::value* out) {
+  for (auto item : obj) {
+    od::field field;
+    std::string_view key;
+    if (const auto error = std::move(item).get(field); error != simdjson::SUCCESS) return error;
+    if (const auto error = field.unescaped_key().get(key); error != simdjson::SUCCESS) {
+      return error;
     }
-    case od::json_type::number: {
-      // Any whole number a 64-bit integer holds, signed or not (2^64 - 1
-      // was refused as "not an integer"); "-0" is answered as 0.
-      std::int64_t i;
-      if (v.get_int64().get(i) == simdjson::SUCCESS) {
-        w.Int(i);
-        return true;
-      }
-      std::uint64_t u;
-      if (v.get_uint64().get(u) != simdjson::SUCCESS) return false;
-      w.Uint(u);
-      return true;
+    if (key == name) {
+      *out = field.value();
+      return simdjson::SUCCESS;
     }
-    case od::json_type::null:
-      id_json->assign(kNullId);
-      return true;
-    default:
-      return false;
   }
+  return simdjson::NO_SUCH_FIELD;
 }
 
-// ReadId() of the validated document's value: the same answers.
+// An id (string, integer or null) as JSON in *id_json; false for any
+// other value. Any whole number a 64-bit integer holds, signed or not
+// (2^64 - 1 was refused as "not an integer"); "-0" is answered as 0.
 bool ReadId(simdjson::dom::element v, std::string* id_json) {
   id_json->clear();
   JsonWriter w(id_json);
@@ -570,13 +556,13 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
       // matching answers by id knows which; a notification hears nothing.
       std::string id_json(kNullId);
       bool notification = false;
-      od::object obj;
-      if (request.get_object().get(obj) == simdjson::SUCCESS) {
-        od::value v;
-        if (obj.find_field_unordered("id").get(v) == simdjson::SUCCESS) {
+      simdjson::dom::object members;
+      if (this_envelope.get_object().get(members) == simdjson::SUCCESS) {
+        simdjson::dom::element v;
+        if (members.at_key("id").get(v) == simdjson::SUCCESS) {
           if (!ReadId(v, &id_json)) id_json.assign(kNullId);
         } else {
-          notification = obj.find_field_unordered("method").get(v) == simdjson::SUCCESS;
+          notification = members.at_key("method").error() == simdjson::SUCCESS;
         }
       }
       if (notification) {
@@ -603,7 +589,7 @@ bool Dispatcher::Hello(od::object& obj, bool has_params, bool has_id,
   std::string_view token;
   bool not_a_string = false;
   od::value params;
-  if (has_params && obj.find_field_unordered("params").get(params) == simdjson::SUCCESS) {
+  if (has_params && FindMember(obj, "params", &params) == simdjson::SUCCESS) {
     od::object p;
     if (params.get_object().get(p) == simdjson::SUCCESS) {
       od::value t;
@@ -646,7 +632,7 @@ bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
   std::optional<std::uint64_t> from;
   std::optional<std::string_view> history;
   od::value params;
-  if (has_params && obj.find_field_unordered("params").get(params) == simdjson::SUCCESS) {
+  if (has_params && FindMember(obj, "params", &params) == simdjson::SUCCESS) {
     od::json_type type;
     if (params.type().get(type) != simdjson::SUCCESS ||
         (type != od::json_type::object && type != od::json_type::null)) {
@@ -802,7 +788,7 @@ bool Dispatcher::HandleRequest(od::value request, simdjson::dom::element envelop
   od::value params;
   od::value* params_ptr = nullptr;
   if (has_params) {
-    if (obj.find_field_unordered("params").get(params) != simdjson::SUCCESS) {
+    if (FindMember(obj, "params", &params) != simdjson::SUCCESS) {
       Fail(id_json, kParseError, "Parse error", {}, out);
       return true;
     }

@@ -195,7 +195,8 @@ TEST_F(DispatcherTest, BatchAnswerSizeIsBounded) {
     batch += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","id":)" +
              std::to_string(i) + R"(,"method":"ping"})";
   }
-  batch += R"(,{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","id":"last","method":"ping"}])";
+  batch += R"(,{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","id":"last","method":"ping"})"
+           R"(,{"jsonrpc":"2.0","\u0069d":"escaped","method":"ping"}])";
   std::string padded = batch + std::string(kLinePadding, ' ');
   std::string out;
   small.Handle(std::string_view(padded.data(), batch.size()), &out);
@@ -209,6 +210,9 @@ TEST_F(DispatcherTest, BatchAnswerSizeIsBounded) {
             std::string::npos)
       << out;
   EXPECT_NE(out.find(R"("id":"last","error")"), std::string::npos) << out;
+  // (Regression: an id named with an escape was looked up as written, and
+  // missed.)
+  EXPECT_NE(out.find(R"("id":"escaped","error")"), std::string::npos) << out;
   EXPECT_EQ(out.find(R"("id":null)"), std::string::npos) << out;
 }
 
@@ -239,6 +243,16 @@ TEST_F(DispatcherTest, EnvelopesAreReadInAnyOrderAndSpelling) {
               R"({"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Invalid Request: id must be a string, integer or null"}})")
         << id;
   }
+  // Regression: "p\u0061rams" is "params"; it was looked up as written,
+  // missed, and answered as a parse error.
+  const std::string plain = Call(
+      R"({"jsonrpc":"2.0","id":8,"method":"normalize","params":{"party":{"company":"Acme GmbH"}}})");
+  EXPECT_NE(plain.find(R"("company":"acme")"), std::string::npos) << plain;
+  EXPECT_EQ(
+      Call(R"({"jsonrpc":"2.0","id":8,"method":"normalize","p\u0061rams":{"party":{"company":"Acme GmbH"}}})"),
+      plain);
+  EXPECT_EQ(Call(R"({"jsonrpc":"2.0","method":"normalize","p\u0061rams":{"party":{"company":"Acme GmbH"}}})"),
+            "");  // a notification: acted on, not answered
   EXPECT_EQ(Call(R"({"jsonrpc":"2.0","id":7,"method":""})"),
             R"({"jsonrpc":"2.0","id":7,"error":{"code":-32600,"message":"Invalid Request: method must be a string"}})");
   EXPECT_EQ(
