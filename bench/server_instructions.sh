@@ -18,42 +18,17 @@ cd "$(dirname "$0")/.."
 connections="${1:-50}"
 depth="${2:-1}"
 n="${SERVER_INSTR_N:-20000}"
-bin="${LEADROUTE_BIN:-build/bin}"
-load=build/bin/leadroute-load  # the tools always from this build
-gen=build/bin/leadroute-gen
 command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)"; exit 1; }
-work=$(mktemp -d)
-vpid=
-cleanup() {
-  if [ -n "$vpid" ]; then kill -INT "$vpid" 2>/dev/null || true; wait "$vpid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$((20000 + RANDOM % 20000))
-valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/cg.out" \
-  "$bin/leadroute" serve --listen "127.0.0.1:$port" --http off --rules rules/demo --data none \
-  > "$work/serve.log" 2>&1 &
-vpid=$!
-for _ in $(seq 300); do
-  grep -q listening "$work/serve.log" 2>/dev/null && break
-  sleep 0.2
-done
-grep -q listening "$work/serve.log" || { cat "$work/serve.log"; exit 1; }
-"$gen" --kind opportunities --count "$n" | nc -N 127.0.0.1 "$port" > /dev/null
-"$gen" --kind variants --method check --count 2000 --start 0 > "$work/check.txt"
-
-run() {
-  "$load" --target "127.0.0.1:$port" --requests "$work/check.txt" \
-    --connections "$connections" --depth "$depth" --seconds "$1" --warmup 0 | tail -1
-}
-run 2 > /dev/null
-callgrind_control -i on "$vpid" > /dev/null 2>&1
-result=$(run 8)
-callgrind_control -i off "$vpid" > /dev/null 2>&1
-kill -INT "$vpid"
-wait "$vpid" || true
-vpid=
+source bench/loaded_server.sh
+StartLoadedServer "$n" 2000 valgrind --tool=callgrind --instr-atstart=no \
+  --callgrind-out-file="$work/cg.out"
+RunLoad "$connections" "$depth" 2 > /dev/null
+callgrind_control -i on "$spid" > /dev/null 2>&1
+result=$(RunLoad "$connections" "$depth" 8)
+callgrind_control -i off "$spid" > /dev/null 2>&1
+kill -INT "$spid"
+wait "$spid" || true
+spid=
 requests=$(echo "$result" | grep -o '"completed":[0-9]*' | cut -d: -f2)
 total=$(grep -h '^totals:' "$work"/cg.out* | awk '{s += $2} END {print s}')
 # (awk reads to the end: a reader that stops early would fail the pipe.)

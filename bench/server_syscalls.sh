@@ -7,8 +7,8 @@
 #   bench/server_syscalls.sh [CONNECTIONS] [DEPTH] [SECONDS]
 #   SERVER_SYSCALLS_N=200000 LEADROUTE_BIN=/other/build/bin bench/server_syscalls.sh 50 1 3
 #
-# The server is loaded with SERVER_SYSCALLS_N generated opportunities
-# (default 200,000), takes checks of their variants for 1 s, and is counted
+# The server (the demo rules) is loaded with SERVER_SYSCALLS_N generated
+# opportunities (default 200,000), takes checks of their variants for 1 s, and is counted
 # over the next SECONDS (default 3) of the same load. Needs a Release build
 # (tools/build build) and perf (apt-get install linux-perf); LEADROUTE_BIN
 # names another build's bin directory for the server (the load generator
@@ -19,42 +19,21 @@ connections="${1:-50}"
 depth="${2:-1}"
 seconds="${3:-3}"
 n="${SERVER_SYSCALLS_N:-200000}"
-bin="${LEADROUTE_BIN:-build/bin}"
-load=build/bin/leadroute-load  # the tools always from this build
-gen=build/bin/leadroute-gen
 command -v perf >/dev/null || { echo "needs perf (apt-get install linux-perf)"; exit 1; }
-work=$(mktemp -d)
-spid=
-cleanup() {
-  if [ -n "$spid" ]; then kill -INT "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$((20000 + RANDOM % 20000))
-"$bin/leadroute" serve --listen "127.0.0.1:$port" --http off --data none > "$work/serve.log" 2>&1 &
-spid=$!
-for _ in $(seq 300); do
-  grep -q listening "$work/serve.log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q listening "$work/serve.log" || { cat "$work/serve.log"; exit 1; }
-"$gen" --kind opportunities --count "$n" | nc -N 127.0.0.1 "$port" > /dev/null
-"$gen" --kind variants --method check --count 20000 --start 0 > "$work/check.txt"
+source bench/loaded_server.sh
+StartLoadedServer "$n" 20000
 
 # Every call (raw_syscalls), and those a request's path makes by name.
 calls=(recvfrom sendto recvmsg sendmsg read write ioctl epoll_wait epoll_ctl futex)
 events=raw_syscalls:sys_enter,$(printf 'syscalls:sys_enter_%s,' "${calls[@]}")
 # Started a second before the counted run, ended a second after it: the
 # counts cover it whole (and idle time, which makes no calls).
-"$load" --target "127.0.0.1:$port" --requests "$work/check.txt" \
-  --connections "$connections" --depth "$depth" --seconds 1 --warmup 0 > /dev/null
+RunLoad "$connections" "$depth" 1 > /dev/null
 perf stat -x, -e "${events%,}" -p "$spid" -o "$work/perf.txt" -- sleep $((seconds + 2)) &
 ppid=$!
 sleep 1
 read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$spid/stat")
-result=$("$load" --target "127.0.0.1:$port" --requests "$work/check.txt" \
-  --connections "$connections" --depth "$depth" --seconds "$seconds" --warmup 0 | tail -1)
+result=$(RunLoad "$connections" "$depth" "$seconds")
 read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$spid/stat")
 wait "$ppid"
 requests=$(echo "$result" | grep -o '"completed":[0-9]*' | cut -d: -f2)
