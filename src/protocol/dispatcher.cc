@@ -61,13 +61,6 @@ void WriteErrorResponse(std::string_view id_json, int code,
   WriteErrorBody(code, message, field, out);
 }
 
-// Whether `v` is null; false when it cannot be read (the read after
-// reports it). A simdjson_result read as a bool would throw instead.
-bool IsNull(od::value& v) {
-  bool null = false;
-  return v.is_null().get(null) == simdjson::SUCCESS && null;
-}
-
 // The first member `name` of a fresh (not yet iterated) `obj`, matched by
 // its unescaped key: find_field_unordered() compares keys as written, and
 // missed "p\u0061rams", which is "params". NO_SUCH_FIELD if none.
@@ -584,20 +577,14 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
   out->append("]\n");
 }
 
-bool Dispatcher::Hello(od::object& obj, bool has_params, bool has_id,
+bool Dispatcher::Hello(simdjson::dom::object members, bool has_params, bool has_id,
                        const std::string& id_json, std::string* out) {
   std::string_view token;
   bool not_a_string = false;
-  od::value params;
-  if (has_params && FindMember(obj, "params", &params) == simdjson::SUCCESS) {
-    od::object p;
-    if (params.get_object().get(p) == simdjson::SUCCESS) {
-      od::value t;
-      if (p.find_field_unordered("token").get(t) == simdjson::SUCCESS) {
-        not_a_string = t.get_string().get(token) != simdjson::SUCCESS;
-        if (not_a_string) token = {};
-      }
-    }
+  simdjson::dom::element t;
+  if (has_params && members["params"]["token"].get(t) == simdjson::SUCCESS) {
+    not_a_string = t.get_string().get(token) != simdjson::SUCCESS;
+    if (not_a_string) token = {};
   }
   // A known field of the wrong type, as for every method (CONTRACT §3).
   if (not_a_string) {
@@ -619,7 +606,7 @@ bool Dispatcher::Hello(od::object& obj, bool has_params, bool has_id,
   return true;
 }
 
-bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
+bool Dispatcher::Subscribe(simdjson::dom::object members, bool has_params, bool has_id,
                            const std::string& id_json, std::string* out) {
   if (feed_ == nullptr || subscribed_) {
     if (!has_id) return false;
@@ -631,19 +618,16 @@ bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
   }
   std::optional<std::uint64_t> from;
   std::optional<std::string_view> history;
-  od::value params;
-  if (has_params && FindMember(obj, "params", &params) == simdjson::SUCCESS) {
-    od::json_type type;
-    if (params.type().get(type) != simdjson::SUCCESS ||
-        (type != od::json_type::object && type != od::json_type::null)) {
+  simdjson::dom::element params;
+  if (has_params && members["params"].get(params) == simdjson::SUCCESS && !params.is_null()) {
+    simdjson::dom::object p;
+    if (params.get_object().get(p) != simdjson::SUCCESS) {
       if (!has_id) return false;
       Fail(id_json, kInvalidParams, "params must be an object", "params", out);
       return true;
     }
-    od::object p;
-    od::value v;
-    if (type == od::json_type::object && params.get_object().get(p) == simdjson::SUCCESS &&
-        p.find_field_unordered("from").get(v) == simdjson::SUCCESS && !IsNull(v)) {
+    simdjson::dom::element v;
+    if (p["from"].get(v) == simdjson::SUCCESS && !v.is_null()) {
       std::uint64_t position = 0;
       if (v.get_uint64().get(position) != simdjson::SUCCESS) {
         if (!has_id) return false;
@@ -653,8 +637,7 @@ bool Dispatcher::Subscribe(od::object& obj, bool has_params, bool has_id,
       }
       from = position;
     }
-    if (type == od::json_type::object &&
-        p.find_field_unordered("history").get(v) == simdjson::SUCCESS && !IsNull(v)) {
+    if (p["history"].get(v) == simdjson::SUCCESS && !v.is_null()) {
       std::string_view id;
       if (v.get_string().get(id) != simdjson::SUCCESS || id.size() > 64) {
         if (!has_id) return false;
@@ -769,13 +752,13 @@ bool Dispatcher::HandleRequest(od::value request, simdjson::dom::element envelop
     return true;
   }
   // hello: the shared secret, before anything else when one is required.
-  if (method == "hello") return Hello(obj, has_params, has_id, id_json, out);
+  if (method == "hello") return Hello(members, has_params, has_id, id_json, out);
   if (!token_.empty() && !authorized_) {
     if (!has_id) return false;
     Fail(id_json, kUnauthorized, "unauthorized: call hello with the token first", {}, out);
     return true;
   }
-  if (method == "subscribe") return Subscribe(obj, has_params, has_id, id_json, out);
+  if (method == "subscribe") return Subscribe(members, has_params, has_id, id_json, out);
   const int method_index = MethodIndex(method);
   const MethodHandler handler = method_index < 0 ? nullptr : MethodAt(method_index);
   if (handler == nullptr) {

@@ -157,10 +157,10 @@ class Dispatcher {
   bool HandleRequest(simdjson::ondemand::value request, simdjson::dom::element envelope,
                      std::string* out);
   // The `hello` method: checks params.token against token_.
-  bool Hello(simdjson::ondemand::object& obj, bool has_params, bool has_id,
+  bool Hello(simdjson::dom::object members, bool has_params, bool has_id,
              const std::string& id_json, std::string* out);
   // The `subscribe` method: {"from": position} (optional).
-  bool Subscribe(simdjson::ondemand::object& obj, bool has_params, bool has_id,
+  bool Subscribe(simdjson::dom::object members, bool has_params, bool has_id,
                  const std::string& id_json, std::string* out);
   // WriteError(), counted.
   void FailLine(int code, std::string_view message, std::string* out);

@@ -524,6 +524,16 @@ TEST_F(DealMethodsTest, HelloNamesItsTokenAsOtherMethodsNameFields) {
   const std::string wrong = call(R"({"jsonrpc":"2.0","id":2,"method":"hello","params":{"token":"no"}})");
   EXPECT_NE(wrong.find(R"("code":-32003)"), std::string::npos) << wrong;
   EXPECT_NE(wrong.find(R"("field":"token")"), std::string::npos) << wrong;
+  // Regression: a token (or params) named with an escape was looked up as
+  // written, missed, and the hello refused as without a token.
+  Dispatcher escaped(engine_);
+  escaped.RequireToken("s3cret");
+  const std::string line =
+      R"({"jsonrpc":"2.0","id":4,"method":"hello","p\u0061rams":{"t\u006fken":"s3cret"}})";
+  std::string padded = line + std::string(kLinePadding, ' ');
+  std::string out;
+  escaped.Handle(std::string_view(padded.data(), line.size()), &out);
+  EXPECT_NE(out.find(R"("authenticated":true)"), std::string::npos) << out;
   EXPECT_NE(call(R"({"jsonrpc":"2.0","id":3,"method":"hello","params":{"token":"s3cret"}})")
                 .find(R"("authenticated":true)"),
             std::string::npos);
