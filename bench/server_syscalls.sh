@@ -8,8 +8,8 @@
 #   SERVER_SYSCALLS_N=200000 LEADROUTE_BIN=/other/build/bin bench/server_syscalls.sh 50 1 3
 #
 # The server (the demo rules) is loaded with SERVER_SYSCALLS_N generated
-# opportunities (default 200,000), takes checks of their variants for 1 s, and is counted
-# over the next SECONDS (default 3) of the same load. Needs a Release build
+# opportunities (default 200,000), takes checks of their variants for 1 s,
+# and is counted over the next SECONDS (default 3) of the same load. Needs a Release build
 # (tools/build build) and perf (apt-get install linux-perf); LEADROUTE_BIN
 # names another build's bin directory for the server (the load generator
 # and the data generator stay this build's).

@@ -140,9 +140,9 @@ class CompanyName {
   }
 
   // Words a list holds, as bits of one hash each (8,192 bits, ~5% of them
-  // set by the longest list, the legal forms' last words): most words a name is
-  // made of are found in no list with a multiply and a load, not a hash table's
-  // lookup.
+  // set by the longest list, the legal forms' last words): most words a
+  // name is made of are found in no list with a multiply and a load, not a
+  // hash table's lookup.
   class WordFilter {
    public:
     void Add(std::string_view word) {

@@ -577,12 +577,12 @@ void Dispatcher::Handle(std::string_view line, std::string* out) {
   out->append("]\n");
 }
 
-bool Dispatcher::Hello(simdjson::dom::object members, bool has_params, bool has_id,
+bool Dispatcher::Hello(simdjson::dom::object members, bool has_id,
                        const std::string& id_json, std::string* out) {
   std::string_view token;
   bool not_a_string = false;
   simdjson::dom::element t;
-  if (has_params && members["params"]["token"].get(t) == simdjson::SUCCESS) {
+  if (members["params"]["token"].get(t) == simdjson::SUCCESS) {
     not_a_string = t.get_string().get(token) != simdjson::SUCCESS;
     if (not_a_string) token = {};
   }
@@ -606,7 +606,7 @@ bool Dispatcher::Hello(simdjson::dom::object members, bool has_params, bool has_
   return true;
 }
 
-bool Dispatcher::Subscribe(simdjson::dom::object members, bool has_params, bool has_id,
+bool Dispatcher::Subscribe(simdjson::dom::object members, bool has_id,
                            const std::string& id_json, std::string* out) {
   if (feed_ == nullptr || subscribed_) {
     if (!has_id) return false;
@@ -619,7 +619,7 @@ bool Dispatcher::Subscribe(simdjson::dom::object members, bool has_params, bool 
   std::optional<std::uint64_t> from;
   std::optional<std::string_view> history;
   simdjson::dom::element params;
-  if (has_params && members["params"].get(params) == simdjson::SUCCESS && !params.is_null()) {
+  if (members["params"].get(params) == simdjson::SUCCESS && !params.is_null()) {
     simdjson::dom::object p;
     if (params.get_object().get(p) != simdjson::SUCCESS) {
       if (!has_id) return false;
@@ -752,13 +752,13 @@ bool Dispatcher::HandleRequest(od::value request, simdjson::dom::element envelop
     return true;
   }
   // hello: the shared secret, before anything else when one is required.
-  if (method == "hello") return Hello(members, has_params, has_id, id_json, out);
+  if (method == "hello") return Hello(members, has_id, id_json, out);
   if (!token_.empty() && !authorized_) {
     if (!has_id) return false;
     Fail(id_json, kUnauthorized, "unauthorized: call hello with the token first", {}, out);
     return true;
   }
-  if (method == "subscribe") return Subscribe(members, has_params, has_id, id_json, out);
+  if (method == "subscribe") return Subscribe(members, has_id, id_json, out);
   const int method_index = MethodIndex(method);
   const MethodHandler handler = method_index < 0 ? nullptr : MethodAt(method_index);
   if (handler == nullptr) {

@@ -156,12 +156,14 @@ class Dispatcher {
   // params at once; params are then found and decoded on demand.
   bool HandleRequest(simdjson::ondemand::value request, simdjson::dom::element envelope,
                      std::string* out);
-  // The `hello` method: checks params.token against token_.
-  bool Hello(simdjson::dom::object members, bool has_params, bool has_id,
-             const std::string& id_json, std::string* out);
-  // The `subscribe` method: {"from": position} (optional).
-  bool Subscribe(simdjson::dom::object members, bool has_params, bool has_id,
-                 const std::string& id_json, std::string* out);
+  // The `hello` method: checks params.token against token_. `members`:
+  // the request's, in the validated document.
+  bool Hello(simdjson::dom::object members, bool has_id, const std::string& id_json,
+             std::string* out);
+  // The `subscribe` method: {"from": position} (optional). `members` as
+  // Hello()'s.
+  bool Subscribe(simdjson::dom::object members, bool has_id, const std::string& id_json,
+                 std::string* out);
   // WriteError(), counted.
   void FailLine(int code, std::string_view message, std::string* out);
   // Writes an error response for a request no method ran for, and counts it.
