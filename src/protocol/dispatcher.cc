@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 
 #include <condition_variable>
 #include <functional>
@@ -13,6 +14,10 @@
 #include "protocol/json_writer.h"
 #include "protocol/method_table.h"
 #include "util/secret.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace leadroute::protocol {
 
@@ -405,7 +410,84 @@ void Dispatcher::Trim() {
   (void)ignored;
 }
 
+namespace {
+
+// Where `"method"` stands in `line`, if once and in a line without a
+// backslash; else npos. REQUIRES: kLinePadding readable bytes after the
+// line.
+std::size_t OnlyMethodKey(std::string_view line) {
+  static constexpr std::string_view kKey = "\"method\"";
+  constexpr std::size_t npos = std::string_view::npos;
+  const char* s = line.data();
+  const std::size_t n = line.size();
+  std::size_t found = npos;
+#ifdef __SSE2__
+  // 16 places at a time: a quote, "m" after it, "d" and a quote 6 and 7
+  // bytes on (each candidate compared whole), and no backslash. Reads up to
+  // 15 + 7 bytes past the end, within the padding; what lies past the end
+  // is masked off.
+  static_assert(kLinePadding >= 32);
+  const __m128i quote = _mm_set1_epi8('"'), m = _mm_set1_epi8('m'), d = _mm_set1_epi8('d');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (std::size_t i = 0; i < n; i += 16) {
+    const auto load = [&](std::size_t at) {
+      return _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + at));
+    };
+    const __m128i at0 = load(i);
+    const unsigned valid = n - i >= 16 ? 0xFFFFu : (1u << (n - i)) - 1;
+    if ((static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(at0, backslash))) & valid) != 0) {
+      return npos;
+    }
+    unsigned hits = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(
+                        _mm_and_si128(_mm_cmpeq_epi8(at0, quote), _mm_cmpeq_epi8(load(i + 1), m)),
+                        _mm_and_si128(_mm_cmpeq_epi8(load(i + 6), d),
+                                      _mm_cmpeq_epi8(load(i + 7), quote))))) &
+                    valid;
+    for (; hits != 0; hits &= hits - 1) {
+      const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(hits));
+      if (at + kKey.size() > n || std::memcmp(s + at, kKey.data(), kKey.size()) != 0) continue;
+      if (found != npos) return npos;
+      found = at;
+    }
+  }
+#else
+  if (std::memchr(s, '\\', n) != nullptr) return npos;
+  found = line.find(kKey);
+  if (found != npos && line.find(kKey, found + 1) != npos) return npos;
+#endif
+  return found;
+}
+
+bool IsReadMethod(std::string_view method) {
+  return method == "check" || method == "ping" || method == "normalize" ||
+         method == "get_opportunity" || method == "get_partner" ||
+         method == "opportunity_history" || method == "protection_at";
+}
+
+}  // namespace
+
 bool Dispatcher::OnlyReads(std::string_view line) {
+  // Decided from the bytes where they suffice, without parsing. In a line
+  // without a backslash every quote opens or closes a string, and a string
+  // reads as it is written; so where `"method"` stands once, followed by
+  // `:"`, it is the request's method key, or the request has none of its
+  // own (the one found inside its params) and is refused whole, as is a
+  // line that is not JSON: either way the line changes nothing if the
+  // method named only reads. A route's dry_run needs the parse.
+  std::size_t first = 0;
+  while (first < line.size() && (line[first] == ' ' || line[first] == '\t' || line[first] == '\r')) {
+    ++first;
+  }
+  if (first == line.size() || line[first] != '{') return false;  // not one request
+  if (const std::size_t at = OnlyMethodKey(line); at != std::string_view::npos &&
+                                                   line.substr(at + 8, 2) == ":\"") {
+    const std::size_t begin = at + 10;
+    const std::size_t end = line.find('"', begin);
+    if (end != std::string_view::npos) {
+      const std::string_view method = line.substr(begin, end - begin);
+      if (method != "route") return IsReadMethod(method);
+    }
+  }
   od::document doc;
   od::object obj;
   if (classifier_.iterate(line.data(), line.size(), line.size() + kLinePadding).get(doc) !=
@@ -449,10 +531,7 @@ bool Dispatcher::OnlyReads(std::string_view line) {
   }
   if (methods != 1 || params > 1) return false;
   // A dry route changes nothing: the router decides it under a shared hold.
-  return method == "check" || method == "ping" || method == "normalize" ||
-         method == "get_opportunity" || method == "get_partner" ||
-         method == "opportunity_history" || method == "protection_at" ||
-         (method == "route" && dry_run);
+  return IsReadMethod(method) || (method == "route" && dry_run);
 }
 
 void Dispatcher::Handle(std::string_view line, std::string* out) {

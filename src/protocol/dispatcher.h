@@ -124,8 +124,12 @@ class Dispatcher {
   // that changes nothing and gains from a second thread: ping, normalize,
   // check, get_opportunity, get_partner, opportunity_history,
   // protection_at, and route with "dry_run": true in its params (once).
-  // False when in doubt (a key twice, a line that is not JSON): such a
-  // line runs alone, in order.
+  // Decided from the bytes alone where they suffice (the usual line names
+  // its method once and holds no backslash), so it is also true of such a
+  // line that is refused whole (not JSON, a params given twice), which
+  // changes nothing either. Else false when in doubt (a key twice, a line
+  // that is not JSON): such a line runs alone, in order.
+  // REQUIRES: kLinePadding readable bytes after line.data() + line.size().
   bool OnlyReads(std::string_view line);
   // From now on every method but `hello` answers -32003 until a `hello`
   // with this token (or Authorize()); the server sets it when binding

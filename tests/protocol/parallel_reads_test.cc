@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -67,7 +68,11 @@ TEST(ParallelReadsTest, OnlyReadsIsSureOrSaysNo) {
       {R"({"jsonrpc":"2.0","id":1,"method":"route"})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"route_batch","params":{"dry_run":true}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"lead_feedback","params":{"dry_run":true}})", false},
-      {R"({"jsonrpc":"2.0","id":1,"method":"check","params":{},"params":{}})", false},
+      // Refused whole, so changing nothing: told from the bytes alone.
+      {R"({"jsonrpc":"2.0","id":1,"method":"check","params":{},"params":{}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"params":{"deal":{"method":"check"}}})", true},
+      // ... but not where an escape may spell a key.
+      {R"({"jsonrpc":"2.0","id":1,"method":"check","params":{"a":"\u0041"},"params":{}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"register","params":{"deal":{}}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{}})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"hello","params":{"token":"t"}})", false},
@@ -76,7 +81,24 @@ TEST(ParallelReadsTest, OnlyReadsIsSureOrSaysNo) {
       {R"({"jsonrpc":"2.0","id":1,"method":"register","method":"check"})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":["check"]})", false},
       {R"([{"jsonrpc":"2.0","id":1,"method":"check"}])", false},
-      {R"({"jsonrpc":"2.0","id":1,"method":"check")", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"check")", true},  // a parse error
+      {R"({"jsonrpc":"2.0","id":1,"method":"check\")", false},
+      // A method key inside params is not the request's.
+      {R"({"jsonrpc":"2.0","id":1,"method" :"register","params":{"deal":{"method":"check"}}})",
+       false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"register","params":{"x":{"method":"check"}}})", false},
+      {R"({"jsonrpc":"2.0","id":1,"m\u0065thod":"register","params":{"x":{"method":"check"}}})",
+       false},
+      {R"({"jsonrpc":"2.0","id":1,"params":{"x":{"method":"check"}},"m\u0065thod":"register"})",
+       false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"check","params":{"deal":{"company":"\"method\":\"register\""}}})",
+       true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"register","params":{"deal":{"company":"method"}}})",
+       false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"checks"})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"")", false},
+      {R"({"jsonrpc":"2.0","id":1,"method")", false},
+      {R"(  {"jsonrpc":"2.0","id":1,"method":"check"})", true},
       {R"(not json)", false},
       {R"()", false},
   };
@@ -85,6 +107,116 @@ TEST(ParallelReadsTest, OnlyReadsIsSureOrSaysNo) {
     EXPECT_EQ(d.OnlyReads(std::string_view(padded.data(), std::strlen(c.line))), c.reads)
         << c.line;
   }
+}
+
+// The bytes' fast path reads 16 places at a time, and past the line's end
+// into its padding: the method key at every place of a block, a second one
+// at every place after it, and a key in the padding that must not count.
+TEST(ParallelReadsTest, OnlyReadsFindsTheMethodKeyAnywhere) {
+  auto engine = NewEngine();
+  ASSERT_NE(engine, nullptr);
+  Dispatcher d(engine.get());
+  const auto reads = [&](const std::string& line) {
+    const std::string padded = Padded(line);
+    return d.OnlyReads(std::string_view(padded.data(), line.size()));
+  };
+  for (std::size_t k = 0; k < 40; ++k) {
+    const std::string head = R"({"jsonrpc":"2.0","id":")" + std::string(k, 'x') + "\",";
+    const std::string read = head + R"("method":"check"})";
+    std::string padded = read + R"("method":"register")";
+    padded.resize(read.size() + kLinePadding, ' ');
+    EXPECT_TRUE(d.OnlyReads(std::string_view(padded.data(), read.size()))) << read;
+    for (std::size_t j = 0; j < 40; ++j) {
+      const std::string write =
+          head + R"("method":"register","p":{)" + std::string(j, ' ') + R"("method":"check"}})";
+      EXPECT_FALSE(reads(write)) << write;
+      const std::string last =
+          head + R"("p":{"method":"check"},)" + std::string(j, ' ') + R"("method":"register"})";
+      EXPECT_FALSE(reads(last)) << last;
+      const std::string escaped =
+          read.substr(0, read.size() - 1) + ",\"" + std::string(j, 'y') + "\":\"\\u0041\"}";
+      EXPECT_TRUE(reads(escaped)) << escaped;
+    }
+  }
+}
+
+// What OnlyReads() says of random envelopes against what the request does:
+// true only of a line that reads or is refused whole (not JSON, no method
+// of its own or two).
+TEST(ParallelReadsTest, OnlyReadsNeverTakesAWriteForARead) {
+  auto engine = NewEngine();
+  ASSERT_NE(engine, nullptr);
+  Dispatcher d(engine.get());
+  std::mt19937 rng(20261202);
+  const char* const methods[] = {"check", "register", "route", "ping", "upsert_opportunity",
+                                 "get_partner", "close_opportunity", "hello"};
+  const char* const keys[] = {R"("method")", R"("m\u0065thod")", R"("params")", R"("id")",
+                              R"("jsonrpc")", R"("dry_run")", R"("x")"};
+  simdjson::dom::parser oracle;
+  std::size_t reads = 0, refused = 0;
+  for (int n = 0; n < 20000; ++n) {
+    // An object of random members, some of them nested objects of random
+    // members, with random spaces around the colons.
+    std::function<std::string(int)> object = [&](int depth) {
+      std::string o = "{";
+      const int members = static_cast<int>(rng() % 5);
+      for (int i = 0; i < members; ++i) {
+        if (i > 0) o += ',';
+        o += keys[rng() % std::size(keys)];
+        o += rng() % 4 == 0 ? " : " : ":";
+        switch (rng() % 5) {
+          case 0:
+            o += depth < 2 ? object(depth + 1) : "{}";
+            break;
+          case 1:
+            o += "true";
+            break;
+          case 2:
+            o += R"("\u0041")";
+            break;
+          default:
+            o += std::string("\"") + methods[rng() % std::size(methods)] + "\"";
+        }
+      }
+      return o + "}";
+    };
+    std::string line = object(0);
+    if (rng() % 10 == 0) line.pop_back();  // not JSON
+    const std::string padded = Padded(line);
+    const bool says = d.OnlyReads(std::string_view(padded.data(), line.size()));
+    // The oracle: the request's own method keys, by their unescaped names.
+    simdjson::dom::object obj;
+    if (oracle.parse(line).get(obj) != simdjson::SUCCESS) {
+      refused += says;
+      continue;
+    }
+    int method_keys = 0;
+    std::string_view method;
+    bool dry_run = false;
+    for (auto [key, value] : obj) {
+      if (key == "method") {
+        ++method_keys;
+        if (value.get_string().get(method) != simdjson::SUCCESS) method = "";
+      }
+      if (key == "params") {
+        bool b = false;
+        simdjson::dom::object p;
+        dry_run = value.get_object().get(p) == simdjson::SUCCESS &&
+                  p["dry_run"].get_bool().get(b) == simdjson::SUCCESS && b;
+      }
+    }
+    if (method_keys != 1) {
+      refused += says;
+      continue;
+    }
+    const bool read = method == "check" || method == "ping" || method == "get_partner" ||
+                      (method == "route" && dry_run);
+    EXPECT_TRUE(!says || read) << line;
+    reads += says;
+  }
+  // Both kinds were met.
+  EXPECT_GT(reads, 100u);
+  EXPECT_GT(refused, 20u);
 }
 
 // A client's pipeline: checks of stored and fresh customers, registrations
