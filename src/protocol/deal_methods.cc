@@ -1,6 +1,7 @@
 // upsert_opportunity, close_opportunity, get_opportunity, check, register,
 // stats.
 #include <cmath>
+#include <cstring>
 
 #include "json/records.h"
 #include "protocol/decode.h"
@@ -15,11 +16,52 @@ namespace {
 // Most opportunities in one upsert_opportunities.
 constexpr std::size_t kMaxBatchOpportunities = 10000;
 
+// One match as the writer's calls below write it, laid out in one buffer
+// and written with one append, where its ids need no escaping and it fits
+// (nearly always): through the writer, a match took ~20 calls and ~2,000
+// instructions. False: nothing written.
+bool WriteMatchAtOnce(const Match& m, JsonWriter& out) {
+  constexpr std::size_t kMax = 512;
+  const std::string_view kind = OwnerKindName(m.owner.kind);
+  // The ids and the fixed text, then the number and the evidence.
+  std::size_t size = m.opportunity_id.size() + m.owner.id.size() + kind.size() + 96 +
+                     JsonWriter::kMaxNumber;
+  for (Evidence e : m.matched_on) size += EvidenceName(e).size() + 3;
+  if (size > kMax || !JsonWriter::Plain(m.opportunity_id) || !JsonWriter::Plain(m.owner.id)) {
+    return false;
+  }
+  char buf[kMax];
+  char* p = buf;
+  const auto put = [&p](std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  };
+  put(R"({"opportunity_id":")");
+  put(m.opportunity_id);
+  put(R"(","owner":{"kind":")");
+  put(kind);
+  put(R"(","id":")");
+  put(m.owner.id);
+  put(R"("},"score":)");
+  p = JsonWriter::FormatDouble(std::round(m.score * 1000) / 1000, p);
+  put(R"(,"matched_on":[)");
+  for (std::size_t i = 0; i < m.matched_on.size(); ++i) {
+    if (i > 0) *p++ = ',';
+    *p++ = '"';
+    put(EvidenceName(m.matched_on[i]));  // plain words
+    *p++ = '"';
+  }
+  put("]}");
+  out.Raw(std::string_view(buf, static_cast<std::size_t>(p - buf)));
+  return true;
+}
+
 void WriteMatches(std::string_view key, const std::vector<Match>& matches,
                   JsonWriter& out) {
   out.Key(key);
   out.BeginArray();
   for (const Match& m : matches) {
+    if (WriteMatchAtOnce(m, out)) continue;
     out.BeginObject();
     out.Field("opportunity_id", m.opportunity_id);
     out.Key("owner");

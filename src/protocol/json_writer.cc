@@ -182,11 +182,12 @@ void JsonWriter::Uint(std::uint64_t v) {
   out_->append(buf, r.ptr);
 }
 
-void JsonWriter::Double(double v) {
-  Separate();
+bool JsonWriter::Plain(std::string_view s) { return !AnyNeedsEscape(s); }
+
+char* JsonWriter::FormatDouble(double v, char* buf) {
   if (!std::isfinite(v)) {
-    out_->append("null");
-    return;
+    std::memcpy(buf, "null", 4);
+    return buf + 4;
   }
   // A number of at most four decimals from 0.001 up to 10,000 (the scores
   // and rates of answers, rounded so) is written from its integer of
@@ -200,8 +201,8 @@ void JsonWriter::Double(double v) {
     const double scaled = std::round(magnitude * 10000);
     if (scaled / 10000 == magnitude) {
       auto units = static_cast<std::uint64_t>(scaled);
-      char buf[24];
-      char* end = buf + sizeof(buf);
+      char digits_buf[24];
+      char* end = digits_buf + sizeof(digits_buf);
       std::uint64_t fraction = units % 10000;
       units /= 10000;
       char* p = end;
@@ -218,13 +219,18 @@ void JsonWriter::Double(double v) {
       }
       p = DigitsBefore(p, units);
       if (v < 0) *--p = '-';
-      out_->append(p, static_cast<std::size_t>(end - p));
-      return;
+      const auto n = static_cast<std::size_t>(end - p);
+      std::memcpy(buf, p, n);
+      return buf + n;
     }
   }
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out_->append(buf, r.ptr);
+  return std::to_chars(buf, buf + kMaxNumber, v).ptr;
+}
+
+void JsonWriter::Double(double v) {
+  Separate();
+  char buf[kMaxNumber];
+  out_->append(buf, FormatDouble(v, buf));
 }
 
 }  // namespace leadroute::protocol

@@ -60,6 +60,14 @@ class JsonWriter {
 
   std::string* out() const { return out_; }
 
+  // For a writer that lays out a value's bytes in a buffer of its own and
+  // writes them with Raw(): whether `s` is written quoted as it stands (no
+  // byte of it needs escaping), and the number Double() writes, put at
+  // `buf` (kMaxNumber bytes or more), returning its end.
+  static bool Plain(std::string_view s);
+  static constexpr std::size_t kMaxNumber = 32;
+  static char* FormatDouble(double v, char* buf);
+
  private:
   static constexpr int kMaxDepth = 64;
   void Separate() {

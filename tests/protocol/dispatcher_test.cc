@@ -324,6 +324,43 @@ namespace {
 
 class DealMethodsTest : public DispatcherTest {};
 
+// A match is laid out in one buffer where its ids need no escaping and it
+// fits, else written through the writer's calls: the same bytes either way
+// (ids with escapes, and ids too long for the buffer). An engine of its own.
+class MatchWriterTest : public DispatcherTest {};
+
+TEST_F(MatchWriterTest, MatchesAreWrittenAlikeWhateverTheirIds) {
+  const std::string long_id(600, 'x');
+  struct Case {
+    std::string id, owner;  // as sent, JSON-escaped
+    std::string id_out, owner_out;  // as answered
+  };
+  const Case cases[] = {
+      {"m-plain", "rep-1", "m-plain", "rep-1"},
+      {R"(m-\"q\")", R"(r\\1)", R"(m-\"q\")", R"(r\\1)"},
+      {R"(m-\u0001\t)", R"(r\/2)", R"(m-\u0001\t)", "r/2"},
+      {R"(m-\u00fc)", R"(\u00fcber)", "m-\xc3\xbc", "\xc3\xbc" "ber"},
+      {long_id, "rep-1", long_id, "rep-1"},
+      {"m-long-owner", long_id, "m-long-owner", long_id},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    const std::string company = "Writer Check " + std::string(1, static_cast<char>('A' + n++)) + " GmbH";
+    const std::string stored = Call(
+        R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":")" +
+        c.id + R"(","owner":{"kind":"partner","id":")" + c.owner + R"("},"company":")" + company +
+        R"(","country":"DE"}}})");
+    ASSERT_NE(stored.find(R"("created":true)"), std::string::npos) << stored;
+    EXPECT_EQ(
+        Call(R"({"jsonrpc":"2.0","id":2,"method":"check","params":{"deal":{"company":")" + company +
+             R"(","country":"DE","owner":{"kind":"direct","id":"rep-9"}}}})"),
+        R"({"jsonrpc":"2.0","id":2,"result":{"status":"conflict","matches":[{"opportunity_id":")" +
+            c.id_out + R"(","owner":{"kind":"partner","id":")" + c.owner_out +
+            R"("},"score":0.858,"matched_on":["company"]}]}})")
+        << c.id;
+  }
+}
+
 TEST_F(DealMethodsTest, UpsertCheckRegisterGetClose) {
   EXPECT_EQ(
       Call(R"({"jsonrpc":"2.0","id":1,"method":"upsert_opportunity","params":{"opportunity":{"id":"o-1","owner":{"kind":"direct","id":"rep-1"},"company":"Tyrell Corp","country":"US","products":["a","b"],"amount":12.5,"unknown":[1]}}})"),
