@@ -125,7 +125,11 @@ const char* HttpSession::UnreadableFraming() const {
 void HttpSession::ReadFailed(beast::error_code ec) {
   reading_ = false;
   if (ec == http::error::body_limit) {  // (a Content-Length says so with the header)
-    response_ = Make(http::status::payload_too_large, "text/plain", "request body too large\n");
+    // A JSON-RPC error a client reads as it reads TCP's over-long line.
+    std::string body;
+    protocol::Dispatcher::WriteError(protocol::kTooLarge, "request body too large", &body);
+    context_.metrics->Error(protocol::kTooLarge);
+    response_ = Make(http::status::payload_too_large, "application/json", std::move(body));
     Write(/*close=*/true);
     return;
   }
@@ -196,7 +200,12 @@ void HttpSession::Answer() {
   // A refusal a JSON-RPC client reads as it reads -32003 over TCP.
   auto refuse = [&](http::status status, std::string_view message) {
     std::string body;
-    protocol::Dispatcher::WriteError(protocol::kUnauthorized, message, &body);
+    if (path == "/rpc") {  // with the request's id, as TCP answers it
+      protocol::Dispatcher::WriteErrorFor(std::string_view(req.body()), protocol::kUnauthorized,
+                                          message, &body);
+    } else {
+      protocol::Dispatcher::WriteError(protocol::kUnauthorized, message, &body);
+    }
     // Counted as the TCP port counts its -32003 answers (they were not).
     context_.metrics->Error(protocol::kUnauthorized);
     response_ = Make(status, "application/json", body);

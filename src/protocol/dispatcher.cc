@@ -233,6 +233,21 @@ void Dispatcher::WriteError(int code, std::string_view message,
   out->push_back('\n');
 }
 
+void Dispatcher::WriteErrorFor(std::string_view request, int code, std::string_view message,
+                               std::string* out) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  simdjson::dom::element id;
+  std::string id_json;
+  if (parser.parse(request.data(), request.size()).get(obj) == simdjson::SUCCESS &&
+      obj.at_key("id").get(id) == simdjson::SUCCESS && ReadId(id, &id_json)) {
+    WriteErrorResponse(id_json, code, message, {}, out);
+    out->push_back('\n');
+    return;
+  }
+  WriteError(code, message, out);
+}
+
 bool Dispatcher::HandleLines(LineBuffer* in, std::string* out,
                              bool stop_at_overlong) {
   std::string_view unused;

@@ -152,6 +152,11 @@ class Dispatcher {
   // Appends an error response with id null, for failures found before a
   // request could be parsed (an over-long line).
   static void WriteError(int code, std::string_view message, std::string* out);
+  // As WriteError(), for a request refused before it is run (an HTTP call
+  // without its bearer token): with the request's own id where `request`
+  // is one JSON-RPC object with a valid id, else with id null.
+  static void WriteErrorFor(std::string_view request, int code, std::string_view message,
+                            std::string* out);
 
  private:
   // Handles one request object; returns false if it wrote nothing.

@@ -223,7 +223,13 @@ TEST_F(HttpTest, MetricsCountRequestsAndErrors) {
 TEST_F(HttpTest, BadHttpGetsAStatusAndAClose) {
   // A body past the line limit.
   const std::string big(8192, 'x');
-  EXPECT_EQ(Exchange(Post(big)).rfind("HTTP/1.1 413", 0), 0u);
+  const std::string too_large = Exchange(Post(big));
+  EXPECT_EQ(too_large.rfind("HTTP/1.1 413", 0), 0u);
+  // Its body a JSON-RPC error, as TCP answers an over-long line (it was
+  // text).
+  EXPECT_EQ(Body(too_large).rfind(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32002,)", 0), 0u)
+      << too_large;
+  EXPECT_NE(too_large.find("Content-Type: application/json"), std::string::npos) << too_large;
   // Not HTTP at all: a TLS ClientHello's first bytes.
   const std::string hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15);
   const std::string r = Exchange(hello);
@@ -423,8 +429,19 @@ TEST_F(HttpTest, BearerTokenGuardsRpcAndMetricsButNotProbes) {
   const std::string denied = Exchange(Post(ping));
   EXPECT_EQ(denied.rfind("HTTP/1.1 401", 0), 0u) << denied;
   EXPECT_NE(denied.find("WWW-Authenticate: Bearer"), std::string::npos);
-  // The body is a JSON-RPC error, as over TCP.
-  EXPECT_NE(Body(denied).find(R"("error":{"code":-32003,)"), std::string::npos) << denied;
+  // The body is a JSON-RPC error with the request's id, as over TCP
+  // (regression: its id was null); null where no id can be read.
+  EXPECT_EQ(Body(denied).rfind(R"({"jsonrpc":"2.0","id":1,"error":{"code":-32003,)", 0), 0u)
+      << denied;
+  EXPECT_EQ(Body(Exchange(Post(R"({"jsonrpc":"2.0","id":"a\"b","method":"ping"})")))
+                .rfind(R"({"jsonrpc":"2.0","id":"a\"b","error":{"code":-32003,)", 0),
+            0u);
+  for (const std::string body : {R"([{"jsonrpc":"2.0","id":1,"method":"ping"}])",
+                                 R"({"jsonrpc":"2.0","id":[1],"method":"ping"})", "not json"}) {
+    EXPECT_EQ(Body(Exchange(Post(body))).rfind(R"({"jsonrpc":"2.0","id":null,"error":{"code":-32003,)", 0),
+              0u)
+        << body;
+  }
   EXPECT_EQ(Exchange(Post(ping, "Authorization: Bearer wrong\r\n")).rfind("HTTP/1.1 401", 0), 0u);
   const std::string ok = Exchange(Post(ping, "Authorization: Bearer s3cret\r\n"));
   EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u) << ok;
