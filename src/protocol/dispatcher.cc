@@ -27,6 +27,17 @@ namespace {
 
 constexpr std::string_view kNullId = "null";
 
+// Where the first byte of `line` past spaces, tabs and carriage returns
+// stands (line.size() for a blank line).
+std::size_t FirstNonBlank(std::string_view line) {
+  std::size_t first = 0;
+  while (first < line.size() &&
+         (line[first] == ' ' || line[first] == '\t' || line[first] == '\r')) {
+    ++first;
+  }
+  return first;
+}
+
 // The longest line run beside others: pipelined reads are short, and the
 // parsers that read them keep the size of the longest line they met.
 constexpr std::size_t kMaxParallelLine = 16 << 10;
@@ -427,11 +438,13 @@ void Dispatcher::Trim() {
 
 namespace {
 
+constexpr std::string_view kMethodKey = "\"method\"";
+
 // Where `"method"` stands in `line`, if once and in a line without a
 // backslash; else npos. REQUIRES: kLinePadding readable bytes after the
 // line.
 std::size_t OnlyMethodKey(std::string_view line) {
-  static constexpr std::string_view kKey = "\"method\"";
+  constexpr std::string_view kKey = kMethodKey;
   constexpr std::size_t npos = std::string_view::npos;
   const char* s = line.data();
   const std::size_t n = line.size();
@@ -489,14 +502,11 @@ bool Dispatcher::OnlyReads(std::string_view line) {
   // own (the one found inside its params) and is refused whole, as is a
   // line that is not JSON: either way the line changes nothing if the
   // method named only reads. A route's dry_run needs the parse.
-  std::size_t first = 0;
-  while (first < line.size() && (line[first] == ' ' || line[first] == '\t' || line[first] == '\r')) {
-    ++first;
-  }
+  const std::size_t first = FirstNonBlank(line);
   if (first == line.size() || line[first] != '{') return false;  // not one request
-  if (const std::size_t at = OnlyMethodKey(line); at != std::string_view::npos &&
-                                                   line.substr(at + 8, 2) == ":\"") {
-    const std::size_t begin = at + 10;
+  if (const std::size_t at = OnlyMethodKey(line);
+      at != std::string_view::npos && line.substr(at + kMethodKey.size(), 2) == ":\"") {
+    const std::size_t begin = at + kMethodKey.size() + 2;
     const std::size_t end = line.find('"', begin);
     if (end != std::string_view::npos) {
       const std::string_view method = line.substr(begin, end - begin);
@@ -551,12 +561,7 @@ bool Dispatcher::OnlyReads(std::string_view line) {
 
 void Dispatcher::Handle(std::string_view line, std::string* out) {
   // Blank lines are keep-alives, not requests.
-  std::size_t first = 0;
-  while (first < line.size() &&
-         (line[first] == ' ' || line[first] == '\t' || line[first] == '\r')) {
-    ++first;
-  }
-  if (first == line.size()) return;
+  if (FirstNonBlank(line) == line.size()) return;
 
   // The whole line is validated first: on-demand parsing does not look at the
   // values it skips, and nothing may run on a line that is not JSON.

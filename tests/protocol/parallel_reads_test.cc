@@ -111,7 +111,9 @@ TEST(ParallelReadsTest, OnlyReadsIsSureOrSaysNo) {
 
 // The bytes' fast path reads 16 places at a time, and past the line's end
 // into its padding: the method key at every place of a block, a second one
-// at every place after it, and a key in the padding that must not count.
+// at every place after it, and a key in the padding (any answer that a
+// misread padding could give is the slow path's, so this checks only that
+// the answer stays right).
 TEST(ParallelReadsTest, OnlyReadsFindsTheMethodKeyAnywhere) {
   auto engine = NewEngine();
   ASSERT_NE(engine, nullptr);
